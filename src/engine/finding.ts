@@ -1,0 +1,54 @@
+import type { ObjectRef } from '../model/index.js';
+import type { Range } from '../parse/types.js';
+import type { Severity } from './rule.js';
+
+/** An object that explains a finding, positioned in its file. */
+export interface RelatedLocation {
+  file: string;
+  range: Range;
+  message: string;
+}
+
+/** A positioned finding, as every reporter receives it. */
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  /** How to fix it (the rule's help). */
+  help: string;
+  /** The path as the user gave it, or `<stdin>`. */
+  file: string;
+  /** 1-based; `end` is exclusive. */
+  range: Range;
+  /** The object that gets the finding (absent for parse problems, which have none). */
+  object?: ObjectRef;
+  /** JSON path inside the object, as rules gave it. */
+  path?: readonly (string | number)[];
+  /** From the Helm `# Source:` comment of the document. */
+  helmSource?: string;
+  related: RelatedLocation[];
+  /** Stable across line shifts: rule, object identity and path (or file and message). */
+  fingerprint: string;
+}
+
+/** Prints a JSON path the way people read it: `spec.template.spec.containers[0]`. */
+export function formatPath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+
+/** Orders findings by file, line, column, then rule id. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+    a.range.start.line - b.range.start.line ||
+    a.range.start.column - b.range.start.column ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
+}

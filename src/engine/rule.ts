@@ -1,0 +1,108 @@
+import type { Index, K8sObject } from '../model/index.js';
+import type { JsonPath } from '../parse/types.js';
+import type { Target } from '../parse/locate.js';
+
+/** Severity of a finding; the same three levels as SARIF `level`. */
+export type Severity = 'error' | 'warning' | 'note';
+
+/** Severities from the most to the least severe. */
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'note'];
+
+/** The closed set of tags a rule may carry (they become SARIF `properties.tags`). */
+export type Tag =
+  | 'serviceaccount'
+  | 'rbac'
+  | 'least-privilege'
+  | 'escalation'
+  | 'secrets'
+  | 'tokens'
+  | 'deprecated'
+  | 'correctness'
+  | 'syntax'
+  | 'cis-5.1.1'
+  | 'cis-5.1.2'
+  | 'cis-5.1.3'
+  | 'cis-5.1.5'
+  | 'cis-5.1.6';
+
+/** Every tag, for validation. */
+export const TAGS: readonly Tag[] = [
+  'serviceaccount',
+  'rbac',
+  'least-privilege',
+  'escalation',
+  'secrets',
+  'tokens',
+  'deprecated',
+  'correctness',
+  'syntax',
+  'cis-5.1.1',
+  'cis-5.1.2',
+  'cis-5.1.3',
+  'cis-5.1.5',
+  'cis-5.1.6',
+];
+
+/** What a rule is and why it exists; maps one-to-one onto a SARIF reportingDescriptor. */
+export interface RuleMeta {
+  /** Default severity (SARIF `defaultConfiguration.level`). */
+  severity: Severity;
+  /** One sentence, ending with a period (SARIF `shortDescription`). */
+  description: string;
+  /** How to fix it, ending with a period (SARIF `help.text`). */
+  help: string;
+  /** Why it matters (SARIF `fullDescription`). */
+  rationale: string;
+  tags: readonly Tag[];
+  /** The kinds whose objects can receive this rule's findings. */
+  kinds: readonly string[];
+  /** On by default. */
+  recommended: boolean;
+  /** SARIF `security-severity`, 0.1 to 10.0. */
+  securitySeverity: number;
+  references: readonly string[];
+  /**
+   * `parser` for findings the parser itself produces (`parse-error`, `unrendered-template`): such a
+   * rule has no `check`, since no object exists to check.
+   */
+  source?: 'parser';
+}
+
+/** An object related to a finding (SARIF relatedLocations), e.g. the ServiceAccount of a pod. */
+export interface RelatedReport {
+  object: K8sObject;
+  /** JSON path inside that object (default: the object's `metadata.name`). */
+  path?: JsonPath;
+  message: string;
+}
+
+/** What a rule hands to {@link RuleContext.report}. */
+export interface Report {
+  object: K8sObject;
+  /** JSON path inside the object of the node a fix would edit. */
+  path: JsonPath;
+  /** Point at the key of the last pair on the path instead of its value. */
+  at?: Target;
+  message: string;
+  /** Overrides the rule's default severity for this finding. */
+  severity?: Severity;
+  related?: readonly RelatedReport[];
+}
+
+/** What a rule's `check` receives. */
+export interface RuleContext {
+  index: Index;
+  report(report: Report): void;
+}
+
+/** A rule: metadata, then a pure check over the index that only reports. */
+export interface Rule<Id extends string = string> {
+  id: Id;
+  meta: RuleMeta;
+  check?: (ctx: RuleContext) => void;
+}
+
+/** Identity function that gives a rule module its type (as typescript-eslint's `createRule`). */
+export function defineRule<const Id extends string>(rule: Rule<Id>): Rule<Id> {
+  return rule;
+}

@@ -1,0 +1,111 @@
+import type { Manifest } from '../parse/types.js';
+import { asRecord, isNamespacedKind, K8sObject } from './object.js';
+import { workloadOf, type Workload } from './workload.js';
+
+export { K8sObject, asArray, asRecord, isNamespacedKind, type ObjectRef } from './object.js';
+export { POD_SPEC_PATHS, containersOf, workloadOf, type ServiceAccountSource, type Workload } from './workload.js';
+
+/** The API group of Role, ClusterRole and their bindings. */
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/** Options of {@link Index}. */
+export interface IndexOptions {
+  /** Namespace of namespaced objects that set none (`--namespace`, default `default`). */
+  defaultNamespace?: string;
+}
+
+/**
+ * Every object of the input, indexed by kind and by `kind/namespace/name`, with the pod templates
+ * of workloads extracted once. Objects without a `kind` are kept out of the index.
+ */
+export class Index {
+  readonly objects: K8sObject[] = [];
+  readonly defaultNamespace: string;
+  private readonly byKind = new Map<string, K8sObject[]>();
+  private readonly byKey = new Map<string, K8sObject>();
+  private readonly namespacesWithServiceAccounts = new Set<string>();
+  private workloadList: Workload[] | undefined;
+
+  constructor(manifests: readonly Manifest[], options: IndexOptions = {}) {
+    this.defaultNamespace = options.defaultNamespace ?? 'default';
+    const clusterScopedCustom = customClusterScopedKinds(manifests);
+    for (const manifest of manifests) {
+      const kind = manifest.object.kind;
+      if (typeof kind !== 'string' || kind === '') continue;
+      const object = new K8sObject(manifest, this.defaultNamespace, isNamespacedKind(kind, clusterScopedCustom));
+      this.objects.push(object);
+      let list = this.byKind.get(kind);
+      if (!list) this.byKind.set(kind, (list = []));
+      list.push(object);
+      this.byKey.set(key(kind, object.namespace, object.name), object);
+      if (kind === 'ServiceAccount' && object.namespace !== undefined) this.namespacesWithServiceAccounts.add(object.namespace);
+    }
+  }
+
+  /** Objects of one kind, in input order. */
+  ofKind(kind: string): readonly K8sObject[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  /** The object of that kind, namespace (undefined for cluster-scoped) and name, if in the input. */
+  get(kind: string, namespace: string | undefined, name: string): K8sObject | undefined {
+    return this.byKey.get(key(kind, namespace, name));
+  }
+
+  /** The ServiceAccount `namespace/name` if the input defines it. */
+  serviceAccount(namespace: string, name: string): K8sObject | undefined {
+    return this.get('ServiceAccount', namespace, name);
+  }
+
+  /** Whether the input defines at least one ServiceAccount in the namespace. */
+  definesServiceAccountsIn(namespace: string): boolean {
+    return this.namespacesWithServiceAccounts.has(namespace);
+  }
+
+  /** Roles and ClusterRoles. */
+  roles(): K8sObject[] {
+    return [...this.ofKind('Role'), ...this.ofKind('ClusterRole')];
+  }
+
+  /** RoleBindings and ClusterRoleBindings. */
+  bindings(): K8sObject[] {
+    return [...this.ofKind('RoleBinding'), ...this.ofKind('ClusterRoleBinding')];
+  }
+
+  /** Pod templates of every workload kind, computed once. */
+  workloads(): readonly Workload[] {
+    if (!this.workloadList) {
+      this.workloadList = [];
+      for (const object of this.objects) {
+        const workload = workloadOf(object);
+        if (workload) this.workloadList.push(workload);
+      }
+    }
+    return this.workloadList;
+  }
+}
+
+function key(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
+}
+
+/** Kinds declared cluster-scoped by CustomResourceDefinitions of the input. */
+function customClusterScopedKinds(manifests: readonly Manifest[]): Set<string> {
+  const kinds = new Set<string>();
+  for (const { object } of manifests) {
+    if (object.kind !== 'CustomResourceDefinition') continue;
+    const spec = asRecord(object.spec);
+    const kind = asRecord(spec?.names)?.kind;
+    if (spec?.scope === 'Cluster' && typeof kind === 'string') kinds.add(kind);
+  }
+  return kinds;
+}
+export {
+  describeSubject,
+  describeSubjects,
+  roleRefOf,
+  ruleEntries,
+  subjectEntries,
+  type RuleEntry,
+  type SubjectEntry,
+} from './rbac.js';

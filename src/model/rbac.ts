@@ -1,0 +1,90 @@
+import { asArray, asRecord, type K8sObject } from './object.js';
+
+/** One entry of a Role's or ClusterRole's `rules`, with only its string-list fields kept. */
+export interface RuleEntry {
+  /** Index in `rules`. */
+  index: number;
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+  resourceNames: string[];
+  nonResourceURLs: string[];
+  /** The rule's field names in the order the manifest writes them. */
+  fieldOrder: string[];
+}
+
+/** A subject of a binding, with its index in `subjects`. */
+export interface SubjectEntry {
+  index: number;
+  kind: string;
+  name: string;
+  /** As written; for ServiceAccounts of RoleBindings it defaults to the binding's namespace. */
+  namespace?: string;
+  apiGroup?: string;
+}
+
+/** The `rules` of a Role or ClusterRole; malformed entries are skipped. */
+export function ruleEntries(role: K8sObject): RuleEntry[] {
+  const out: RuleEntry[] = [];
+  asArray(role.get(['rules'])).forEach((raw, index) => {
+    const rule = asRecord(raw);
+    if (!rule) return;
+    out.push({
+      index,
+      apiGroups: strings(rule.apiGroups),
+      resources: strings(rule.resources),
+      verbs: strings(rule.verbs),
+      resourceNames: strings(rule.resourceNames),
+      nonResourceURLs: strings(rule.nonResourceURLs),
+      fieldOrder: Object.keys(rule),
+    });
+  });
+  return out;
+}
+
+/** The `subjects` of a binding; malformed entries are skipped. */
+export function subjectEntries(binding: K8sObject): SubjectEntry[] {
+  const out: SubjectEntry[] = [];
+  asArray(binding.get(['subjects'])).forEach((raw, index) => {
+    const subject = asRecord(raw);
+    if (!subject || typeof subject.kind !== 'string' || typeof subject.name !== 'string') return;
+    out.push({
+      index,
+      kind: subject.kind,
+      name: subject.name,
+      ...(typeof subject.namespace === 'string' && subject.namespace !== '' ? { namespace: subject.namespace } : {}),
+      ...(typeof subject.apiGroup === 'string' ? { apiGroup: subject.apiGroup } : {}),
+    });
+  });
+  return out;
+}
+
+/** The `roleRef` of a binding when it is well-formed. */
+export function roleRefOf(binding: K8sObject): { kind: string; name: string; apiGroup: string } | undefined {
+  const ref = asRecord(binding.get(['roleRef']));
+  if (!ref || typeof ref.kind !== 'string' || typeof ref.name !== 'string') return undefined;
+  return { kind: ref.kind, name: ref.name, apiGroup: typeof ref.apiGroup === 'string' ? ref.apiGroup : '' };
+}
+
+/**
+ * `ServiceAccount dev/web`, `Group system:authenticated`, `User alice`. A ServiceAccount subject
+ * without a namespace takes the RoleBinding's (kubernetes/kubernetes
+ * pkg/registry/rbac/validation/rule.go appliesToUser); in a ClusterRoleBinding it matches nothing.
+ */
+export function describeSubject(subject: SubjectEntry, binding: K8sObject): string {
+  if (subject.kind !== 'ServiceAccount') return `${subject.kind} ${subject.name}`;
+  const ns = subject.namespace ?? (binding.kind === 'RoleBinding' ? binding.namespace : undefined);
+  return ns === undefined ? `ServiceAccount ${subject.name} (no namespace)` : `ServiceAccount ${ns}/${subject.name}`;
+}
+
+/** `ServiceAccount ci/deployer`, `Group a and User b`, `2 subjects: …`, or `no subjects`. */
+export function describeSubjects(binding: K8sObject): string {
+  const subjects = subjectEntries(binding).map((s) => describeSubject(s, binding));
+  if (subjects.length === 0) return 'no subjects';
+  if (subjects.length <= 2) return subjects.join(' and ');
+  return `${subjects.length} subjects (${subjects.slice(0, 2).join(', ')}, …)`;
+}
+
+function strings(value: unknown): string[] {
+  return asArray(value).filter((v): v is string => typeof v === 'string');
+}

@@ -1,0 +1,58 @@
+import type { Document, LineCounter } from 'yaml';
+
+/** A JSON path inside one Kubernetes object (not the file): `['spec', 'template', 'spec']`. */
+export type JsonPath = readonly (string | number)[];
+
+/** A position in a file. Both fields are 1-based, as in SARIF and editors. */
+export interface Pos {
+  line: number;
+  column: number;
+}
+
+/** A range in a file; `end` is exclusive (the column after the last character), as in SARIF. */
+export interface Range {
+  start: Pos;
+  end: Pos;
+}
+
+/** One source text handed to the linter: a file, or stdin as `<stdin>`. */
+export interface SourceText {
+  /** The path as the user gave it (relative to the working directory), or `<stdin>`. */
+  path: string;
+  text: string;
+  /** Context-only sources take part in cross-references but never receive findings. */
+  contextOnly?: boolean;
+}
+
+/** A parsed file: its text, the line index and every YAML document in it. */
+export interface SourceFile {
+  path: string;
+  text: string;
+  lineCounter: LineCounter;
+  documents: Document.Parsed[];
+  contextOnly: boolean;
+}
+
+/**
+ * One Kubernetes object found in a file. A `List` document yields one Manifest per item, whose
+ * `pathPrefix` is `['items', i]`; every other document yields one Manifest with an empty prefix.
+ */
+export interface Manifest {
+  file: SourceFile;
+  /** 0-based index of the YAML document in its file. */
+  docIndex: number;
+  /** The plain JavaScript value of the object (what `doc.toJS()` gives for its node). */
+  object: Record<string, unknown>;
+  /** Path from the document root to this object (`[]`, or `['items', 3]` inside a List). */
+  pathPrefix: JsonPath;
+  /** The template named by the Helm `# Source:` comment that applies to this document. */
+  helmSource?: string;
+}
+
+/** A problem found while reading or parsing, before any rule runs. */
+export interface ParseProblem {
+  ruleId: 'parse-error' | 'unrendered-template';
+  file: SourceFile;
+  range: Range;
+  message: string;
+}
