@@ -1,4 +1,5 @@
 import type { Index, K8sObject } from '../model/index.js';
+import type { ClusterRbac } from '../rbac/cluster.js';
 import type { JsonPath } from '../parse/types.js';
 import type { Target } from '../parse/locate.js';
 
@@ -92,6 +93,8 @@ export interface Report {
 /** What a rule's `check` receives. */
 export interface RuleContext {
   index: Index;
+  /** The RBAC of the input plus the built-in policy, built on first use. */
+  readonly rbac: ClusterRbac;
   report(report: Report): void;
 }
 

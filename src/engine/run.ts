@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Index, type K8sObject } from '../model/index.js';
 import { locate } from '../parse/locate.js';
 import { parseSource } from '../parse/parse.js';
+import { ClusterRbac } from '../rbac/cluster.js';
 import type { JsonPath, Manifest, ParseProblem, SourceFile, SourceText } from '../parse/types.js';
 import { compareFindings, type Finding, type RelatedLocation } from './finding.js';
 import type { RelatedReport, Report, Rule, RuleContext, Severity } from './rule.js';
@@ -79,10 +80,14 @@ export function runRules(sources: readonly SourceText[], allRules: readonly Rule
     });
   }
 
+  let rbac: ClusterRbac | undefined;
   for (const rule of rules) {
     if (!rule.check) continue;
     const ctx: RuleContext = {
       index,
+      get rbac() {
+        return (rbac ??= new ClusterRbac(index));
+      },
       report: (report: Report) => {
         const finding = toFinding(rule, report, severityOf(rule, report.severity));
         if (finding) findings.push(finding);

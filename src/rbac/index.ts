@@ -65,3 +65,7 @@ export type {
 } from './aggregation.js';
 export { Policy, RBAC_API_GROUP, isSystemMasters } from './policy.js';
 export type { BindingMatch, Explanation, Grant, WhoCanEntry } from './policy.js';
+export { builtinBindings, builtinDataSource, builtinRoles } from './builtin.js';
+export { ResourceTable, builtinResourceTable, isResolveError } from './resources.js';
+export type { ResolveResult, ResolvedResource, ResourceInfo } from './resources.js';
+export { ClusterRbac, type ClusterRbacOptions, type Holder, type RbacSource } from './cluster.js';

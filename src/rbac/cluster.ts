@@ -1,0 +1,164 @@
+import type { RoleRef, Subject } from 'kubernetes-types/rbac/v1.js';
+import { asArray, asRecord, type Index, type K8sObject, type Workload } from '../model/index.js';
+import { apiTokensOf, type ApiToken } from '../model/token.js';
+import { builtinBindings, builtinRoles } from './builtin.js';
+import { Policy } from './policy.js';
+import { serviceAccountUser } from './subjects.js';
+import type { BindingDef, PolicyRule, RoleDef } from './types.js';
+
+/** Origin handle of RBAC objects: the input object, or undefined for built-in ones. */
+export type RbacSource = K8sObject | undefined;
+
+/** Options of {@link ClusterRbac}. */
+export interface ClusterRbacOptions {
+  /** Include the default roles and bindings every cluster has (default true). */
+  builtins?: boolean;
+}
+
+/** A workload that holds a grant: it runs as (or mounts a token of) a subject of the binding. */
+export interface Holder {
+  workload: Workload;
+  /** The API tokens its pods receive for that ServiceAccount; empty when none is mounted. */
+  tokens: ApiToken[];
+}
+
+/**
+ * The RBAC of the input plus the built-in policy, with what the lint rules need on top of the
+ * authorizer: which bindings grant a role (directly or through aggregation) and which workloads
+ * hold each binding's rights.
+ */
+export class ClusterRbac {
+  readonly policy: Policy<RbacSource>;
+  private readonly defByObject = new Map<K8sObject, RoleDef<RbacSource> | BindingDef<RbacSource>>();
+  private readonly bindingsByRole = new Map<RoleDef<RbacSource>, BindingDef<RbacSource>[]>();
+  private readonly aggregatedInto = new Map<RoleDef<RbacSource>, Set<RoleDef<RbacSource>>>();
+  private holdersByBinding: Map<BindingDef<RbacSource>, Holder[]> | undefined;
+
+  constructor(
+    private readonly index: Index,
+    options: ClusterRbacOptions = {},
+  ) {
+    // Built-in definitions carry no source, so they fit any source type.
+    const roles = (options.builtins === false ? [] : [...builtinRoles()]) as RoleDef<RbacSource>[];
+    const bindings = (options.builtins === false ? [] : [...builtinBindings()]) as BindingDef<RbacSource>[];
+    for (const object of index.roles()) {
+      const def = roleDefOf(object);
+      roles.push(def);
+      this.defByObject.set(object, def);
+    }
+    for (const object of index.bindings()) {
+      const def = bindingDefOf(object);
+      if (!def) continue;
+      bindings.push(def);
+      this.defByObject.set(object, def);
+    }
+    this.policy = new Policy(roles, bindings);
+    for (const binding of this.policy.bindings()) {
+      const role = this.policy.roleFor(binding);
+      if (!role) continue;
+      const list = this.bindingsByRole.get(role);
+      if (list) list.push(binding);
+      else this.bindingsByRole.set(role, [binding]);
+    }
+    for (const [aggregated, rules] of this.policy.aggregation.aggregated) {
+      for (const { origin } of rules) {
+        if (origin.role === aggregated) continue;
+        let into = this.aggregatedInto.get(origin.role);
+        if (!into) this.aggregatedInto.set(origin.role, (into = new Set()));
+        into.add(aggregated);
+      }
+    }
+  }
+
+  /** The definition the policy holds for an input Role/ClusterRole, if it was not shadowed. */
+  roleOf(object: K8sObject): RoleDef<RbacSource> | undefined {
+    const def = this.defByObject.get(object);
+    return def && 'rules' in def && this.policy.roles().includes(def) ? def : undefined;
+  }
+
+  /** The definition of an input binding. */
+  bindingOf(object: K8sObject): BindingDef<RbacSource> | undefined {
+    const def = this.defByObject.get(object);
+    return def && 'roleRef' in def ? def : undefined;
+  }
+
+  /** The role an input binding's roleRef resolves to (input or built-in), if any. */
+  roleForBinding(object: K8sObject): RoleDef<RbacSource> | undefined {
+    const def = this.bindingOf(object);
+    return def ? this.policy.roleFor(def) : undefined;
+  }
+
+  /** The rules a role really has (aggregated ClusterRoles: the union of the selected roles). */
+  effectiveRules(role: RoleDef<RbacSource>): readonly PolicyRule[] {
+    return this.policy.effectiveRules(role);
+  }
+
+  /**
+   * Every binding whose role carries this role's rules: bindings of the role itself and of every
+   * aggregated ClusterRole that selects it (an `aggregate-to-edit` role is granted by each binding
+   * of `edit` and, through `edit`, of `admin`).
+   */
+  bindingsGranting(role: RoleDef<RbacSource>): BindingDef<RbacSource>[] {
+    const out = [...(this.bindingsByRole.get(role) ?? [])];
+    for (const aggregated of this.aggregatedInto.get(role) ?? []) out.push(...(this.bindingsByRole.get(aggregated) ?? []));
+    return out;
+  }
+
+  /** Workloads whose ServiceAccount (or a mounted token's) is a subject of the binding. */
+  holders(binding: BindingDef<RbacSource>): readonly Holder[] {
+    if (!this.holdersByBinding) {
+      const map = new Map<BindingDef<RbacSource>, Holder[]>();
+      for (const workload of this.index.workloads()) {
+        const tokens = apiTokensOf(workload, this.index);
+        const accounts = new Map<string, { namespace: string; name: string }>();
+        accounts.set(`${workload.namespace}/${workload.serviceAccountName}`, {
+          namespace: workload.namespace,
+          name: workload.serviceAccountName,
+        });
+        for (const token of tokens) accounts.set(`${token.serviceAccount.namespace}/${token.serviceAccount.name}`, token.serviceAccount);
+        for (const account of accounts.values()) {
+          const own = tokens.filter((t) => t.serviceAccount.namespace === account.namespace && t.serviceAccount.name === account.name);
+          for (const match of this.policy.bindingsFor(serviceAccountUser(account.namespace, account.name))) {
+            const list = map.get(match.binding) ?? [];
+            if (!list.some((h) => h.workload === workload)) list.push({ workload, tokens: own });
+            map.set(match.binding, list);
+          }
+        }
+      }
+      this.holdersByBinding = map;
+    }
+    return this.holdersByBinding.get(binding) ?? [];
+  }
+}
+
+/** The RBAC engine's view of an input Role or ClusterRole. */
+function roleDefOf(object: K8sObject): RoleDef<RbacSource> {
+  const aggregationRule = asRecord(object.get(['aggregationRule']));
+  return {
+    kind: object.kind === 'Role' ? 'Role' : 'ClusterRole',
+    name: object.name,
+    ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
+    labels: object.labels,
+    rules: asArray(object.get(['rules'])).filter((r) => asRecord(r) !== undefined) as PolicyRule[],
+    ...(aggregationRule ? { aggregationRule } : {}),
+    builtin: false,
+    source: object,
+  };
+}
+
+/** The RBAC engine's view of an input binding; undefined when its roleRef is malformed. */
+function bindingDefOf(object: K8sObject): BindingDef<RbacSource> | undefined {
+  const roleRef = asRecord(object.get(['roleRef']));
+  if (typeof roleRef?.kind !== 'string' || typeof roleRef.name !== 'string') return undefined;
+  return {
+    kind: object.kind === 'RoleBinding' ? 'RoleBinding' : 'ClusterRoleBinding',
+    name: object.name,
+    ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
+    roleRef: roleRef as unknown as RoleRef,
+    subjects: asArray(object.get(['subjects'])).filter(
+      (s) => typeof asRecord(s)?.kind === 'string' && typeof asRecord(s)?.name === 'string',
+    ) as Subject[],
+    builtin: false,
+    source: object,
+  };
+}
