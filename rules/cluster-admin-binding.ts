@@ -1,14 +1,16 @@
 import { defineRule } from '../src/engine/rule.js';
 import { describeSubjects, roleRefOf } from '../src/model/index.js';
+import { isFullWildcard } from '../src/rbac/dangerous.js';
+import { describeRoleRef } from '../src/rbac/reach.js';
 
 export default defineRule({
   id: 'cluster-admin-binding',
   meta: {
     severity: 'error',
-    description: 'Bindings should not grant the built-in cluster-admin ClusterRole.',
+    description: 'Bindings should not grant the built-in cluster-admin ClusterRole, or a role that allows as much.',
     help: 'Bind a dedicated Role or ClusterRole that lists only the resources and verbs the subjects need.',
     rationale:
-      'cluster-admin allows every verb on every resource, including Secrets and RBAC itself; through a ClusterRoleBinding it owns the whole cluster, and through a RoleBinding it owns the namespace, its Secrets and every ServiceAccount in it.',
+      'cluster-admin allows every verb on every resource, including Secrets and RBAC itself; through a ClusterRoleBinding it owns the whole cluster, and through a RoleBinding it owns the namespace, its Secrets and every ServiceAccount in it. A role with "*" verbs on "*" resources in "*" API groups is the same under another name.',
     tags: ['rbac', 'least-privilege', 'cis-5.1.1'],
     kinds: ['ClusterRoleBinding', 'RoleBinding'],
     recommended: true,
@@ -18,12 +20,23 @@ export default defineRule({
   check(ctx) {
     for (const binding of ctx.index.bindings()) {
       const roleRef = roleRefOf(binding);
-      if (roleRef?.kind !== 'ClusterRole' || roleRef.name !== 'cluster-admin') continue;
       const scope = binding.kind === 'RoleBinding' ? ` in namespace "${binding.namespace}"` : '';
+      if (roleRef?.kind === 'ClusterRole' && roleRef.name === 'cluster-admin') {
+        ctx.report({
+          object: binding,
+          path: ['roleRef', 'name'],
+          message: `${binding.display} grants cluster-admin${scope} to ${describeSubjects(binding)}`,
+        });
+        continue;
+      }
+      // cluster-admin under another name: the effective rules (aggregation resolved) of the role the
+      // roleRef resolves to, in the input or built in.
+      const role = ctx.rbac.roleForBinding(binding);
+      if (!role || !ctx.rbac.effectiveRules(role).some(isFullWildcard)) continue;
       ctx.report({
         object: binding,
         path: ['roleRef', 'name'],
-        message: `${binding.display} grants cluster-admin${scope} to ${describeSubjects(binding)}`,
+        message: `${binding.display} grants ${describeRoleRef(binding)}${scope} to ${describeSubjects(binding)}: it allows every verb on every resource in every API group, as cluster-admin does`,
       });
     }
   },

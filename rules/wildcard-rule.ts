@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { ruleEntries } from '../src/model/index.js';
+import { roleReach } from '../src/rbac/reach.js';
 
 const FIELDS = ['apiGroups', 'resources', 'verbs', 'nonResourceURLs'] as const;
 
@@ -27,10 +28,13 @@ export default defineRule({
         );
         const first = wild[0];
         if (!first) continue;
+        const reach = roleReach(ctx.rbac, role);
         ctx.report({
           object: role,
           path: ['rules', entry.index, first, entry[first].indexOf('*')],
-          message: `${role.display} rules[${entry.index}] uses "*" in ${joinWords(wild)}`,
+          severity: reach.severity(this.meta.severity),
+          message: `${role.display} rules[${entry.index}] uses "*" in ${joinWords(wild)}${reach.note}`,
+          related: reach.related,
         });
       }
     }

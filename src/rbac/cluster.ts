@@ -1,6 +1,7 @@
 import type { RoleRef, Subject } from 'kubernetes-types/rbac/v1.js';
 import { asArray, asRecord, type Index, type K8sObject, type Workload } from '../model/index.js';
 import { apiTokensOf, type ApiToken } from '../model/token.js';
+import { labelSelectorMatches } from './aggregation.js';
 import { builtinBindings, builtinRoles } from './builtin.js';
 import { Policy } from './policy.js';
 import { serviceAccountUser } from './subjects.js';
@@ -60,13 +61,31 @@ export class ClusterRbac {
       if (list) list.push(binding);
       else this.bindingsByRole.set(role, [binding]);
     }
-    for (const [aggregated, rules] of this.policy.aggregation.aggregated) {
-      for (const { origin } of rules) {
-        if (origin.role === aggregated) continue;
-        let into = this.aggregatedInto.get(origin.role);
-        if (!into) this.aggregatedInto.set(origin.role, (into = new Set()));
-        into.add(aggregated);
+    // Which aggregated ClusterRoles select each ClusterRole, transitively (admin selects edit, which
+    // selects every aggregate-to-edit role). Taken from the selectors, not from the origins of the
+    // aggregated rules: the controller drops a rule DeepEqual to one already collected, and a role
+    // whose rules were all dropped that way is still granted by every binding of the aggregated role
+    // (clusterroleaggregation_controller.go syncClusterRole).
+    const selectedBy = new Map<RoleDef<RbacSource>, RoleDef<RbacSource>[]>();
+    for (const aggregated of this.policy.aggregation.aggregated.keys()) {
+      const selectors = aggregated.aggregationRule?.clusterRoleSelectors ?? [];
+      for (const role of this.policy.roles()) {
+        if (role.kind !== 'ClusterRole' || role.name === aggregated.name) continue;
+        if (!selectors.some((selector) => labelSelectorMatches(selector, role.labels))) continue;
+        const list = selectedBy.get(role);
+        if (list) list.push(aggregated);
+        else selectedBy.set(role, [aggregated]);
       }
+    }
+    for (const [role, direct] of selectedBy) {
+      const into = new Set<RoleDef<RbacSource>>();
+      const queue = [...direct];
+      for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+        if (next === role || into.has(next)) continue;
+        into.add(next);
+        queue.push(...(selectedBy.get(next) ?? []));
+      }
+      this.aggregatedInto.set(role, into);
     }
   }
 

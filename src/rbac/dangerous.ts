@@ -1,0 +1,155 @@
+/**
+ * Whether one PolicyRule entry, as written, can grant a given permission — the question every
+ * "dangerous permission" rule asks of each entry of a Role or ClusterRole.
+ *
+ * Matching is delegated value by value to the authorizer's helpers in `./match.ts`, so the
+ * semantics are exactly the authorizer's: `*` covers every verb (special verbs included), every
+ * group and every resource and subresource; `pods` does not cover `pods/exec`; `*\/exec` covers
+ * the `exec` subresource of any resource; `""` is the core group; everything is case-sensitive.
+ * Upstream: kubernetes/kubernetes pkg/apis/rbac/v1/evaluation_helpers.go and
+ * plugin/pkg/auth/authorizer/rbac/rbac.go RuleAllows.
+ */
+import { apiGroupMatches, resourceMatches, verbMatches, WILDCARD } from './match.js';
+import type { PolicyRule } from './types.js';
+
+/** Stands for "any subresource of the resource", e.g. every key of `userextras/<key>`. */
+export const ANY_SUBRESOURCE: unique symbol = Symbol('any subresource');
+
+/** A permission to look for: any of some verbs on one resource (or subresource) of one API group. */
+export interface Permission {
+  /** Request verbs, any of which is dangerous (`create`, `get`, `impersonate`, …). */
+  verbs: readonly string[];
+  /** API group; `""` is the core group. */
+  group: string;
+  /** Plural REST name, e.g. `pods`. */
+  resource: string;
+  /** `exec` for `pods/exec`; absent or `""` for the resource itself. */
+  subresource?: string | typeof ANY_SUBRESOURCE;
+}
+
+/** How one rule entry grants one permission. All indexes are 0-based, into the rule's own lists. */
+export interface RuleGrant {
+  permission: Permission;
+  /** The permission's verbs the rule grants, in the permission's order. */
+  verbs: string[];
+  /** Index in `rule.verbs` of the first value granting one of them (`*` or the verb itself). */
+  verbIndex: number;
+  /** Index in `rule.apiGroups` of the first value matching the group. */
+  groupIndex: number;
+  /** Index in `rule.resources` of the first value matching the (sub)resource. */
+  resourceIndex: number;
+  /**
+   * The resource granted: `resource` or `resource/subresource`; for {@link ANY_SUBRESOURCE} the
+   * entry's own key, or `resource/<any key>` through `*`.
+   */
+  resource: string;
+  /**
+   * The rule's `resourceNames`: when non-empty, the grant is limited to objects of those names
+   * (and `verbs` already leaves out the verbs such a rule can never authorize).
+   */
+  resourceNames: readonly string[];
+}
+
+/**
+ * Verbs whose request carries no object name on a resource itself (`POST /…/pods`,
+ * `DELETE /…/pods`): a rule with `resourceNames` can never authorize them (ResourceNameMatches
+ * compares with the empty name). `list`/`watch` are absent on purpose: a `metadata.name` field
+ * selector gives them a name (apiserver requestinfo.go). On a subresource (`POST …/pods/NAME/exec`)
+ * the parent's name is in the URL, so every verb can be limited by name.
+ */
+const NAMELESS_VERBS: ReadonlySet<string> = new Set(['create', 'deletecollection']);
+
+/**
+ * How `rule` grants `permission`, or `undefined` when it cannot. A rule with `resourceNames` still
+ * grants (limited to those names) unless every matching verb is one such a rule never authorizes
+ * (`create` or `deletecollection` on the resource itself).
+ *
+ * Non-resource rules (`nonResourceURLs` only) never grant a resource permission.
+ *
+ * @example grants(rule, { verbs: ['create', 'get'], group: '', resource: 'pods', subresource: 'exec' })
+ */
+export function grants(rule: PolicyRule, permission: Permission): RuleGrant | undefined {
+  const groupIndex = firstIndex(rule.apiGroups, (group) => apiGroupMatches({ verbs: [], apiGroups: [group] }, permission.group));
+  if (groupIndex < 0) return undefined;
+  const resource = matchResource(rule, permission);
+  if (!resource) return undefined;
+  const resourceNames = rule.resourceNames ?? [];
+  const namedSubresource = resource.subresource !== '';
+  const verbs = permission.verbs.filter(
+    (verb) => verbMatches(rule, verb) && (resourceNames.length === 0 || namedSubresource || !NAMELESS_VERBS.has(verb)),
+  );
+  if (verbs.length === 0) return undefined;
+  const verbIndex = firstIndex(rule.verbs, (value) => verbs.some((verb) => verbMatches({ verbs: [value] }, verb)));
+  return { permission, verbs, verbIndex, groupIndex, resourceIndex: resource.index, resource: resource.name, resourceNames };
+}
+
+/** Every permission of the list that the rule grants, in the list's order. */
+export function grantsAny(rule: PolicyRule, permissions: readonly Permission[]): RuleGrant[] {
+  return permissions.flatMap((permission) => grants(rule, permission) ?? []);
+}
+
+/**
+ * `create, get on pods/exec, pods/attach (through "*" in verbs)`: the verbs and resources a rule
+ * entry grants, and which of its wildcards they come through.
+ */
+export function describeGrants(rule: PolicyRule, found: readonly RuleGrant[]): string {
+  const verbs = unique(found.flatMap((g) => g.verbs));
+  const resources = unique(found.map((g) => g.resource));
+  const wild: string[] = [];
+  if (found.some((g) => rule.verbs[g.verbIndex] === WILDCARD)) wild.push('verbs');
+  if (found.some((g) => rule.apiGroups?.[g.groupIndex] === WILDCARD)) wild.push('apiGroups');
+  if (found.some((g) => (rule.resources?.[g.resourceIndex] ?? '').startsWith(WILDCARD))) wild.push('resources');
+  const fields = wild.length <= 1 ? wild.join('') : `${wild.slice(0, -1).join(', ')} and ${wild.at(-1)}`;
+  const through = wild.length === 0 ? '' : ` (through "*" in ${fields})`;
+  return `${verbs.join(', ')} on ${resources.join(', ')}${through}`;
+}
+
+/** `limited to "a", "b"` for a grant restricted by resourceNames; `""` otherwise. */
+export function describeNames(found: readonly RuleGrant[]): string {
+  const names = found[0]?.resourceNames ?? [];
+  return names.length === 0 ? '' : `, limited to ${names.map((n) => `"${n}"`).join(', ')}`;
+}
+
+/** The first resource entry that covers the permission, with the resource string it grants. */
+function matchResource(rule: PolicyRule, permission: Permission): { index: number; name: string; subresource: string } | undefined {
+  const entries = rule.resources ?? [];
+  for (const [index, entry] of entries.entries()) {
+    const one: PolicyRule = { verbs: [], resources: [entry] };
+    if (permission.subresource === ANY_SUBRESOURCE) {
+      // Any key: `*`, `*/<key>` or `<resource>/<key>` (as ResourceMatches, with the entry's own key).
+      const slash = entry.indexOf('/');
+      const key = slash < 0 ? '' : entry.slice(slash + 1);
+      if (entry === WILDCARD) return { index, name: `${permission.resource}/<any key>`, subresource: WILDCARD };
+      if (key !== '' && resourceMatches(one, `${permission.resource}/${key}`, key)) {
+        return { index, name: `${permission.resource}/${key}`, subresource: key };
+      }
+      continue;
+    }
+    const subresource = permission.subresource ?? '';
+    const combined = subresource === '' ? permission.resource : `${permission.resource}/${subresource}`;
+    if (resourceMatches(one, combined, subresource)) return { index, name: combined, subresource };
+  }
+  return undefined;
+}
+
+function firstIndex(values: readonly string[] | undefined, test: (value: string) => boolean): number {
+  return (values ?? []).findIndex(test);
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+/**
+ * A rule that allows every verb on every resource of every API group, for all names: what makes
+ * cluster-admin what it is (its other rule only adds nonResourceURLs). Literal `*`, as in the
+ * escalation check's coverage test (component-helpers auth/rbac/validation policy_comparator.go).
+ */
+export function isFullWildcard(rule: PolicyRule): boolean {
+  return (
+    rule.verbs.includes(WILDCARD) &&
+    (rule.apiGroups ?? []).includes(WILDCARD) &&
+    (rule.resources ?? []).includes(WILDCARD) &&
+    (rule.resourceNames ?? []).length === 0
+  );
+}

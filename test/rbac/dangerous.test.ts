@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { Index } from '../../src/model/index.js';
+import { parseSource } from '../../src/parse/parse.js';
+import { ClusterRbac } from '../../src/rbac/cluster.js';
+import { ANY_SUBRESOURCE, describeGrants, grants, isFullWildcard, type Permission } from '../../src/rbac/dangerous.js';
+import { roleReach } from '../../src/rbac/reach.js';
+import type { PolicyRule } from '../../src/rbac/types.js';
+
+const EXEC: Permission = { verbs: ['create', 'get'], group: '', resource: 'pods', subresource: 'exec' };
+const CREATE_PODS: Permission = { verbs: ['create'], group: '', resource: 'pods' };
+
+const rule = (apiGroups: string[], resources: string[], verbs: string[], resourceNames?: string[]): PolicyRule => ({
+  apiGroups,
+  resources,
+  verbs,
+  ...(resourceNames ? { resourceNames } : {}),
+});
+
+describe('grants', () => {
+  it('matches a subresource only by its full name, "*" or "*/<sub>"', () => {
+    expect(grants(rule([''], ['pods'], ['create']), EXEC)).toBeUndefined();
+    expect(grants(rule([''], ['pods/*'], ['create']), EXEC)).toBeUndefined();
+    expect(grants(rule([''], ['pods/exec'], ['create']), EXEC)).toMatchObject({ verbs: ['create'], resource: 'pods/exec' });
+    expect(grants(rule([''], ['*'], ['get']), EXEC)).toMatchObject({ verbs: ['get'], resourceIndex: 0 });
+    expect(grants(rule([''], ['secrets', '*/exec'], ['get']), EXEC)).toMatchObject({ resourceIndex: 1 });
+    expect(grants(rule([''], ['*/exec'], ['create']), CREATE_PODS)).toBeUndefined();
+  });
+
+  it('treats "*" verbs as every verb, special ones included, and compares case-sensitively', () => {
+    const impersonate: Permission = { verbs: ['impersonate'], group: '', resource: 'users' };
+    expect(grants(rule([''], ['users'], ['get', '*']), impersonate)).toMatchObject({ verbs: ['impersonate'], verbIndex: 1 });
+    expect(grants(rule([''], ['users'], ['Impersonate']), impersonate)).toBeUndefined();
+    expect(grants(rule([''], ['Pods/exec'], ['create']), EXEC)).toBeUndefined();
+  });
+
+  it('knows "" as the core group and nothing else', () => {
+    expect(grants(rule(['core'], ['pods/exec'], ['create']), EXEC)).toBeUndefined();
+    expect(grants(rule(['v1'], ['pods/exec'], ['create']), EXEC)).toBeUndefined();
+    expect(grants(rule(['apps', '*'], ['pods/exec'], ['create']), EXEC)).toMatchObject({ groupIndex: 1 });
+  });
+
+  it('keeps resourceNames, and drops verbs that a named rule can never authorize', () => {
+    // POST …/pods carries no name: create with resourceNames grants nothing.
+    expect(grants(rule([''], ['pods'], ['create'], ['web']), CREATE_PODS)).toBeUndefined();
+    // POST …/pods/web/exec carries the pod's name.
+    expect(grants(rule([''], ['pods/exec'], ['create'], ['web']), EXEC)).toMatchObject({ verbs: ['create'], resourceNames: ['web'] });
+    const write: Permission = { verbs: ['create', 'update'], group: 'rbac.authorization.k8s.io', resource: 'rolebindings' };
+    expect(grants(rule(['rbac.authorization.k8s.io'], ['rolebindings'], ['create', 'update'], ['a']), write)?.verbs).toEqual(['update']);
+  });
+
+  it('matches any subresource key for ANY_SUBRESOURCE', () => {
+    const extras: Permission = { verbs: ['impersonate'], group: 'authentication.k8s.io', resource: 'userextras', subresource: ANY_SUBRESOURCE };
+    const group = ['authentication.k8s.io'];
+    expect(grants(rule(group, ['userextras'], ['impersonate']), extras)).toBeUndefined();
+    expect(grants(rule(group, ['userextras/scopes'], ['impersonate']), extras)).toMatchObject({ resource: 'userextras/scopes' });
+    expect(grants(rule(group, ['*/scopes'], ['impersonate']), extras)).toMatchObject({ resource: 'userextras/scopes' });
+    expect(grants(rule(group, ['*'], ['impersonate']), extras)).toMatchObject({ resource: 'userextras/<any key>' });
+    expect(grants(rule(group, ['pods/scopes'], ['impersonate']), extras)).toBeUndefined();
+  });
+
+  it('never grants through a non-resource rule', () => {
+    expect(grants({ nonResourceURLs: ['*'], verbs: ['*'] }, EXEC)).toBeUndefined();
+  });
+});
+
+describe('describeGrants and isFullWildcard', () => {
+  it('names the verbs, the resources and the wildcards they come through', () => {
+    const r = rule(['*'], ['*'], ['get']);
+    const found = [grants(r, EXEC)!, grants(r, { ...EXEC, subresource: 'attach' })!];
+    expect(describeGrants(r, found)).toBe('get on pods/exec, pods/attach (through "*" in apiGroups and resources)');
+  });
+
+  it('needs "*" in verbs, apiGroups and resources, and no resourceNames', () => {
+    expect(isFullWildcard(rule(['*'], ['*'], ['*']))).toBe(true);
+    expect(isFullWildcard(rule(['*'], ['*'], ['*'], ['x']))).toBe(false);
+    expect(isFullWildcard(rule([''], ['*'], ['*']))).toBe(false);
+  });
+});
+
+describe('roleReach', () => {
+  function rbacOf(text: string) {
+    const index = new Index(parseSource({ path: 'reach.yaml', text }).manifests);
+    return { index, rbac: new ClusterRbac(index) };
+  }
+
+  it('finds the bindings of an aggregated role even when all its rules were dropped as duplicates', () => {
+    // system:aggregate-to-edit (sorted before "zz-dup") already has this exact rule, so the
+    // aggregation controller drops zz-dup's copy; the edit binding still grants it.
+    const { index, rbac } = rbacOf(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: zz-dup
+  labels: { rbac.authorization.k8s.io/aggregate-to-edit: "true" }
+rules:
+  - { apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"] }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: editors, namespace: dev }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit }
+subjects: [{ kind: Group, name: devs }]
+`);
+    const reach = roleReach(rbac, index.ofKind('ClusterRole')[0]!);
+    expect(reach.bound).toBe(true);
+    expect(reach.related.map((r) => r.message)).toEqual(['RoleBinding dev/editors grants it through ClusterRole "edit" to Group devs']);
+  });
+
+  it('counts only ClusterRoleBindings for cluster-scoped grants, and lowers the severity of unbound ones', () => {
+    const { index, rbac } = rbacOf(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: node-proxy }
+rules: [{ apiGroups: [""], resources: ["nodes/proxy"], verbs: ["get"] }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: { name: node-proxy, namespace: dev }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: node-proxy }
+subjects: [{ kind: Group, name: devs }]
+`);
+    const role = index.ofKind('ClusterRole')[0]!;
+    expect(roleReach(rbac, role).severity('error')).toBe('error');
+    const clusterWide = roleReach(rbac, role, { clusterScoped: true });
+    expect(clusterWide.severity('error')).toBe('warning');
+    expect(clusterWide.note).toContain('bound only by RoleBindings');
+    expect(roleReach(rbac, role, { clusterScoped: true, limited: true }).severity('error')).toBe('note');
+  });
+});
