@@ -13,6 +13,22 @@ export async function writeAtomically(file: string, content: string): Promise<vo
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });
-    throw error;
+    throw new Error(describeWriteError(file, error), { cause: error });
+  }
+}
+
+/** Says what went wrong in terms of the target, never of the temporary file. */
+function describeWriteError(file: string, error: unknown): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return `directory "${path.dirname(file)}" does not exist`;
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a directory';
+    default:
+      return (error as Error).message;
   }
 }

@@ -31,9 +31,9 @@ export function renderRules(rules: readonly Rule[], format: RulesFormat): string
     case 'text': {
       const width = Math.max(...rules.map((r) => r.id.length));
       const lines = rules.map(
-        (r) => `${r.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${r.meta.recommended ? 'on ' : 'off'}  ${r.meta.description}`,
+        (r) => `${r.id.padEnd(width)}  ${r.meta.severity.padEnd(8)}  ${(r.meta.recommended ? 'on' : 'off').padEnd(7)}  ${r.meta.description}`,
       );
-      return `${'RULE'.padEnd(width)}  SEVERITY  DEFAULT\n${lines.join('\n')}\n`;
+      return `${'RULE'.padEnd(width)}  SEVERITY  DEFAULT  DESCRIPTION\n${lines.join('\n')}\n`;
     }
   }
 }

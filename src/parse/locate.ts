@@ -19,7 +19,11 @@ function nodeRange(node: Node, lineCounter: LineCounter): Range {
 
 function toRange(start: number, end: number, lineCounter: LineCounter): Range {
   const s = lineCounter.linePos(start);
-  const e = lineCounter.linePos(Math.max(end, start));
+  let e = lineCounter.linePos(Math.max(end, start));
+  // Block collections and block scalars end after their last line break. End the range on that
+  // last line instead (exclusive end = just after its last character) so that it does not name
+  // the next line: GitHub shows a PR annotation only when every line of the range is in the diff.
+  if (end > start && e.col === 1 && e.line > s.line) e = lineCounter.linePos(end - 1);
   return { start: { line: s.line, column: s.col }, end: { line: e.line, column: e.col } };
 }
 

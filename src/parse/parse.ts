@@ -1,4 +1,4 @@
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { LineCounter, isCollection, parseAllDocuments, visit, type Document } from 'yaml';
 import type { Manifest, ParseProblem, Range, SourceFile, SourceText } from './types.js';
 
 /** The result of parsing one source text. */
@@ -28,6 +28,8 @@ export function parseSource(source: SourceText): ParsedSource {
     version: '1.1',
     uniqueKeys: true,
     prettyErrors: true,
+    // No process warnings on stderr (e.g. "Keys with collection values will be stringified").
+    logLevel: 'error',
   });
   const docs: Document.Parsed[] = Array.isArray(documents) ? documents : [];
   const file: SourceFile = {
@@ -52,6 +54,11 @@ export function parseSource(source: SourceText): ParsedSource {
       return;
     }
     if (doc.contents === null) return;
+    const template = templateProblem(file, doc, text);
+    if (template) {
+      problems.push(template);
+      return;
+    }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -87,19 +94,7 @@ function lastHelmSource(preamble: string): string | undefined {
 function problemFor(file: SourceFile, doc: Document.Parsed, text: string): ParseProblem {
   const docText = text.slice(doc.range[0], doc.range[2]);
   const templateAt = docText.search(TEMPLATE_ACTION);
-  if (templateAt >= 0) {
-    const offset = doc.range[0] + templateAt;
-    const close = text.indexOf('}}', offset);
-    const lineEnd = text.indexOf('\n', offset);
-    const end = close >= 0 && (lineEnd < 0 || close < lineEnd) ? close + 2 : offset + 2;
-    return {
-      ruleId: 'unrendered-template',
-      file,
-      range: rangeOf(file, offset, end),
-      message:
-        'Unrendered Helm/Go template action: this file is a chart template, not a manifest; lint the output of "helm template" instead',
-    };
-  }
+  if (templateAt >= 0) return unrenderedTemplate(file, text, doc.range[0] + templateAt);
   const error = doc.errors[0]!;
   const [start, end] = error.pos;
   return {
@@ -107,6 +102,40 @@ function problemFor(file: SourceFile, doc: Document.Parsed, text: string): Parse
     file,
     range: rangeOf(file, start, Math.max(end, start)),
     message: `YAML syntax error: ${cleanMessage(error.message)}`,
+  };
+}
+
+/**
+ * Some template actions are valid YAML: `name: {{ .Release.Name }}` is a flow mapping whose key is
+ * another flow mapping. Kubernetes objects never have a collection as a mapping key, so such a key
+ * marks an unrendered template; the problem is placed at the `{{` that opens it.
+ */
+function templateProblem(file: SourceFile, doc: Document.Parsed, text: string): ParseProblem | undefined {
+  let keyStart: number | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (isCollection(pair.key) && pair.key.range) {
+        keyStart = pair.key.range[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (keyStart === undefined) return undefined;
+  const open = text.lastIndexOf('{{', keyStart);
+  return unrenderedTemplate(file, text, open >= doc.range[0] ? open : keyStart);
+}
+
+function unrenderedTemplate(file: SourceFile, text: string, offset: number): ParseProblem {
+  const close = text.indexOf('}}', offset);
+  const lineEnd = text.indexOf('\n', offset);
+  const end = close >= 0 && (lineEnd < 0 || close < lineEnd) ? close + 2 : offset + 2;
+  return {
+    ruleId: 'unrendered-template',
+    file,
+    range: rangeOf(file, offset, end),
+    message:
+      'Unrendered Helm/Go template action: this file is a chart template, not a manifest; lint the output of "helm template" instead',
   };
 }
 

@@ -28,7 +28,8 @@ export function renderText(findings: readonly Finding[], summary: Summary, optio
     const text = options.texts?.get(f.file);
     if (text !== undefined) {
       let fileLines = splitCache.get(f.file);
-      if (!fileLines) splitCache.set(f.file, (fileLines = text.split(/\r?\n/)));
+      // Without the byte order mark, which the parser strips too (columns count from after it).
+      if (!fileLines) splitCache.set(f.file, (fileLines = text.replace(/^\uFEFF/, '').split(/\r?\n/)));
       const source = fileLines[f.range.start.line - 1];
       if (source !== undefined) lines.push(...snippet(source, f, paint[f.severity], c.dim));
     } else {
