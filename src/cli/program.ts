@@ -1,10 +1,13 @@
 import { Command, CommanderError, Option } from 'commander';
 import { allRules } from '../index.js';
 import { pkg } from '../version.js';
+import { addCanICommand } from './can-i-command.js';
 import { EXIT } from './exit-code.js';
 import type { Io } from './io.js';
 import { FAIL_ON, FORMATS, runLint, type LintCommandOptions } from './lint-command.js';
+import { addPermissionsCommand } from './permissions-command.js';
 import { RULES_FORMATS, renderRules, type RulesFormat } from './rules-command.js';
+import { addWhoCanCommand } from './who-can-command.js';
 
 const EXAMPLES = `
 Examples:
@@ -28,7 +31,7 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
 
-  program
+  const lint = program
     .command('lint', { isDefault: true })
     .description('lint manifests: files, directories, globs, or - for stdin (the default command)')
     .argument('<paths...>', 'files, directories (searched for *.yaml, *.yml, *.json), globs, or - for stdin')
@@ -58,8 +61,25 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
       done(EXIT.ok);
     });
 
-  program.addHelpText('after', EXAMPLES);
+  // RBAC queries over the manifests: kubectl auth can-i, kubectl who-can, and a permissions listing.
+  addCanICommand(program, io, done);
+  addWhoCanCommand(program, io, done);
+  addPermissionsCommand(program, io, done);
+
+  // `rbaclint --help` lists the options of the default command too, not only the commands.
+  program.addHelpText('after', () => `${lintOptionsHelp(lint)}${EXAMPLES}`);
   return program;
+}
+
+/** The options of `rbaclint lint`, formatted as commander formats them in its own help. */
+function lintOptionsHelp(lint: Command): string {
+  const helper = lint.createHelp();
+  helper.prepareContext({ helpWidth: 80 });
+  const width = helper.longestOptionTermLength(lint, helper);
+  const items = helper
+    .visibleOptions(lint)
+    .map((option) => helper.formatItem(helper.optionTerm(option), width, helper.optionDescription(option), helper));
+  return `\nOptions of lint, the default command (rbaclint [lint] <paths...>):\n${items.join('\n')}\n`;
 }
 
 /** Runs the CLI with these arguments (without node and script) and returns the exit code. */
