@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { POD_SPEC_PATHS } from '../src/model/index.js';
+import { serviceAccountUser } from '../src/rbac/subjects.js';
 
 export default defineRule({
   id: 'automount-token-enabled',
@@ -24,14 +25,21 @@ export default defineRule({
       if (workload.automount !== undefined) continue;
       const account = ctx.index.serviceAccount(workload.namespace, workload.serviceAccountName);
       if (typeof account?.get(['automountServiceAccountToken']) === 'boolean') continue;
+      const spec = workload.object.kind === 'Pod' ? 'the pod spec' : 'the pod template';
       const where = account
-        ? 'neither the pod template nor the ServiceAccount sets automountServiceAccountToken'
-        : 'the pod template does not set automountServiceAccountToken';
+        ? `neither ${spec} nor the ServiceAccount sets automountServiceAccountToken`
+        : `${spec} does not set automountServiceAccountToken`;
+      // Whether the identity has grants of its own tells the reader which way to decide.
+      const user = serviceAccountUser(workload.namespace, workload.serviceAccountName);
+      const grant = ctx.rbac.policy.bindingsFor(user).find((m) => m.binding.source && m.role)?.binding.source;
+      const hint = grant
+        ? `; ${grant.display} grants it rights, so set it to true explicitly if the pods call the API`
+        : '; the ServiceAccount has no RBAC bindings in the input beyond the defaults';
       ctx.report({
         object: workload.object,
         path: workload.specPath,
         at: 'key',
-        message: `${workload.object.display} gets an API token for ServiceAccount ${workload.namespace}/${workload.serviceAccountName} mounted: ${where}`,
+        message: `${workload.object.display} gets an API token for ServiceAccount ${workload.namespace}/${workload.serviceAccountName} mounted: ${where}${hint}`,
         ...(account ? { related: [{ object: account, message: `ServiceAccount ${workload.namespace}/${workload.serviceAccountName}` }] } : {}),
       });
     }

@@ -22,7 +22,7 @@ export default defineRule({
         object: workload.object,
         path: workload.specPath,
         at: 'key',
-        message: `${workload.object.display} sets no serviceAccountName, so its pods run as the "default" ServiceAccount of namespace "${workload.namespace}"`,
+        message: `${workload.object.display} sets no serviceAccountName, so ${workload.object.kind === 'Pod' ? 'it runs' : 'its pods run'} as the "default" ServiceAccount of namespace "${workload.namespace}"`,
       });
     }
   },

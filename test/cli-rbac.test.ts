@@ -328,7 +328,7 @@ describe.concurrent('can-i: usage errors exit 2', () => {
       2,
     ]);
     expect(await usage('list', 'pods', '--as', 'x', '-f', 'fixtures/inputs/rbac/missing.yaml')).toEqual([
-      'rbaclint: warning: Cannot read "fixtures/inputs/rbac/missing.yaml": no such file or directory\n' +
+      'rbaclint: warning: Cannot read "fixtures/inputs/rbac/missing.yaml": no such file or directory; check the path for typing mistakes\n' +
         'rbaclint can-i: nothing could be read from "fixtures/inputs/rbac/missing.yaml"\n',
       2,
     ]);
@@ -353,7 +353,7 @@ describe.concurrent('can-i: broken input is a warning, the answer comes from wha
     const yaml = `${readFileSync(path.join(root, SEED, 'rbac.yaml'), 'utf8')}\n---\nkind: [\n`;
     const run = await rbaclint(['can-i', 'list', 'pods', '--as', INSPECTOR, '-n', 'dev', '-f', '-', 'fixtures/inputs/rbac/missing.yaml'], yaml);
     expect([run.stdout, run.status]).toEqual(['yes\n', 0]);
-    expect(run.stderr).toMatch(/^rbaclint: warning: Cannot read "fixtures\/inputs\/rbac\/missing.yaml": no such file or directory\n/);
+    expect(run.stderr).toMatch(/^rbaclint: warning: Cannot read "fixtures\/inputs\/rbac\/missing.yaml": no such file or directory; check the path for typing mistakes\n/);
     expect(run.stderr).toMatch(/rbaclint: warning: <stdin>:\d+:\d+: YAML syntax error: .* \(the rest is still used\)\n$/);
   });
 });

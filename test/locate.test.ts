@@ -79,8 +79,12 @@ describe('locate', () => {
     expect(at(list, ['items', 0, 'metadata', 'name'])).toEqual({ range: range([7, 13], [7, 20]), exact: true });
     // Missing key in an item: the closest ancestor with a key is `metadata` of that item.
     expect(at(list, ['items', 1, 'metadata', 'labels'])).toEqual({ range: range([10, 5], [10, 13]), exact: false });
-    // Missing top-level key of an item: the item has no key, so the whole item is the range.
-    expect(at(list, ['items', 0, 'automountServiceAccountToken'])).toEqual({ range: range([4, 5], [7, 20]), exact: false });
+    // Missing top-level key of an item: the item has no key of its own, so its `kind:` key (one
+    // line, not the whole item).
+    expect(at(list, ['items', 0, 'automountServiceAccountToken'])).toEqual({ range: range([5, 5], [5, 9]), exact: false });
+    expect(at(list, ['items', 1, 'aggregationRule', 'clusterRoleSelectors'])).toEqual({ range: range([9, 5], [9, 9]), exact: false });
+    // Missing key in a rule (a sequence item without `kind`): the item's first key.
+    expect(at(list, ['items', 1, 'rules', 0, 'resourceNames'])).toEqual({ range: range([12, 9], [12, 18]), exact: false });
   });
 
   it('a missing key falls back to the key of the closest existing ancestor, exact: false', () => {
@@ -90,8 +94,23 @@ describe('locate', () => {
     expect(at(SERVICE_ACCOUNT, ['secrets', 7, 'name'])).toEqual({ range: range([7, 1], [7, 8]), exact: false });
     // A scalar cannot be indexed: the key of the scalar's pair.
     expect(at(SERVICE_ACCOUNT, ['metadata', 'name', 'first'])).toEqual({ range: range([4, 3], [4, 7]), exact: false });
-    // A missing top-level key: the document's root mapping, which has no key.
-    expect(at(SERVICE_ACCOUNT, ['spec'])).toEqual({ range: range([1, 1], [10, 36]), exact: false });
+    // A missing top-level key: the document's root mapping has no key, so its `kind:` key.
+    expect(at(SERVICE_ACCOUNT, ['spec'])).toEqual({ range: range([2, 1], [2, 5]), exact: false });
+    expect(at(SERVICE_ACCOUNT, ['spec', 'template'])).toEqual({ range: range([2, 1], [2, 5]), exact: false });
+    // A missing key of a sequence item that has no `kind`: the item's first key.
+    expect(at(SERVICE_ACCOUNT, ['secrets', 1, 'namespace'])).toEqual({ range: range([9, 5], [9, 9]), exact: false });
+  });
+
+  it('a missing root key without a `kind:` key: the first key of the root; an empty item: the item itself', () => {
+    const noKind = ['apiVersion: v1', 'metadata: { name: web }'];
+    expect(at(noKind, ['spec'])).toEqual({ range: range([1, 1], [1, 11]), exact: false });
+    // `kind` is found wherever it is in the mapping, not only first.
+    const kindLast = ['metadata:', '  name: web', 'apiVersion: v1', 'kind: ServiceAccount'];
+    expect(at(kindLast, ['automountServiceAccountToken'])).toEqual({ range: range([4, 1], [4, 5]), exact: false });
+    // A flow-mapping item: its first key; an empty item has no key, so the item itself.
+    const items = ['kind: Role', 'rules:', '  - { verbs: [get], apiGroups: [""] }', '  - {}'];
+    expect(at(items, ['rules', 0, 'resources'])).toEqual({ range: range([3, 7], [3, 12]), exact: false });
+    expect(at(items, ['rules', 1, 'resources'])).toEqual({ range: range([4, 5], [4, 7]), exact: false });
   });
 
   it('a flow mapping { a: b }', () => {

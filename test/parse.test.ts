@@ -22,6 +22,7 @@ function problems(parsed: ParsedSource) {
     ruleId: p.ruleId,
     at: [p.range.start.line, p.range.start.column, p.range.end.line, p.range.end.column],
     message: p.message,
+    ...(p.helmSource === undefined ? {} : { helmSource: p.helmSource }),
   }));
 }
 
@@ -273,8 +274,8 @@ describe('parseSource', () => {
     expect(problems(parsed)).toEqual([
       {
         ruleId: 'parse-error',
-        at: [1, 1, 1, 1],
-        message: 'YAML document cannot be expanded: Excessive alias count indicates a resource exhaustion attack',
+        at: [6, 14, 6, 17],
+        message: 'YAML aliases expand to more than 1000 nodes (an alias bomb); rbaclint does not expand them',
       },
     ]);
     expect(parsed.manifests).toEqual([]);
@@ -321,10 +322,188 @@ describe('parseSource', () => {
     expect(summary(parsed)).toEqual([{ docIndex: 0, pathPrefix: ['items', 0], kind: 'ServiceAccount', name: 'a' }]);
   });
 
-  it('broken JSON is a parse-error', () => {
+  it('broken JSON is a parse-error of the JSON parser, at the token it stops on', () => {
     const parsed = parseSource({ path: 'bad.json', text: '{\n  "apiVersion": "v1",\n  "kind": "ServiceAccount"\n  "metadata": {}\n}\n' });
-    expect(problems(parsed).map((p) => p.ruleId)).toEqual(['parse-error']);
+    expect(problems(parsed)).toEqual([
+      { ruleId: 'parse-error', at: [4, 3, 4, 4], message: "JSON syntax error: Expected ',' or '}' after property value" },
+    ]);
     expect(parsed.manifests).toEqual([]);
+  });
+
+  describe('parse problems of Helm output, templates in quotes, unclosed quotes, strict JSON', () => {
+    it('parse-error and unrendered-template in a Helm-rendered stream carry the helmSource of their document', () => {
+      const parsed = parse([
+        'apiVersion: v1', //                                  1  before any "# Source:"
+        'kind: ServiceAccount', //                            2
+        'metadata:', //                                       3
+        '  name: a', //                                       4
+        '   namespace: x', //                                 5
+        '---', //                                             6
+        '# Source: shop/templates/serviceaccount.yaml', //    7
+        'apiVersion: v1', //                                  8
+        'kind: ServiceAccount', //                            9
+        'metadata:', //                                       10
+        '  name: web', //                                     11
+        '   namespace: x', //                                 12
+        '---', //                                             13
+        '# Source: shop/templates/role.yaml', //              14
+        'apiVersion: rbac.authorization.k8s.io/v1', //        15
+        'kind: Role', //                                      16
+        'metadata:', //                                       17
+        '  name: {{ include "shop.fullname" . }}', //         18  breaks the YAML
+        '---', //                                             19  no comment: still role.yaml
+        'apiVersion: rbac.authorization.k8s.io/v1', //        20
+        'kind: RoleBinding', //                               21
+        'metadata:', //                                       22
+        '  labels:', //                                       23
+        '    release: {{ .Release.Name }}', //                24  valid YAML
+        '  name: web', //                                     25
+      ]);
+      expect(problems(parsed)).toEqual([
+        { ruleId: 'parse-error', at: [4, 9, 4, 10], message: 'YAML syntax error: Nested mappings are not allowed in compact mappings' },
+        {
+          ruleId: 'parse-error',
+          at: [11, 9, 11, 10],
+          message: 'YAML syntax error: Nested mappings are not allowed in compact mappings',
+          helmSource: 'shop/templates/serviceaccount.yaml',
+        },
+        { ruleId: 'unrendered-template', at: [18, 9, 18, 40], message: TEMPLATE_MESSAGE, helmSource: 'shop/templates/role.yaml' },
+        { ruleId: 'unrendered-template', at: [24, 14, 24, 33], message: TEMPLATE_MESSAGE, helmSource: 'shop/templates/role.yaml' },
+      ]);
+      expect(parsed.manifests).toEqual([]);
+    });
+
+    it('a broken document whose only "{{" are inside quotes or comments is a parse-error, not unrendered-template', () => {
+      const parsed = parse([
+        'apiVersion: v1', //                                  1
+        'kind: ConfigMap', //                                 2
+        'metadata:', //                                       3
+        '  name: alerts # {{ not .Values here }}', //         4
+        'data:', //                                           5
+        '  summary: "Pod {{ $labels.pod }} is down"', //      6
+        "  single: '{{ .CommonLabels.team }}'", //            7
+        '   other: x', //                                     8  the real mistake
+      ]);
+      expect(problems(parsed)).toEqual([
+        { ruleId: 'parse-error', at: [8, 1, 8, 2], message: 'YAML syntax error: All mapping items must start at the same column' },
+      ]);
+    });
+
+    const HELM_ACTIONS: [string, string][] = [
+      ['.Values', '"{{ .Values.serviceAccount.name }}"'],
+      ['.Release', '"{{ .Release.Name }}-web"'],
+      ['.Chart', '"{{ .Chart.Name }}"'],
+      ['.Capabilities', '"{{ .Capabilities.KubeVersion.Major }}"'],
+      ['.Files', `'{{ .Files.Get "name.txt" }}'`],
+      ['.Template', '"{{ .Template.BasePath }}"'],
+      ['include "', `'{{- include "shop.fullname" . }}'`],
+    ];
+    it.for(HELM_ACTIONS)('a Helm action (%s) inside quotes of a document that parses is unrendered-template', ([, value]) => {
+      const parsed = parse([
+        '# Source: shop/templates/serviceaccount.yaml', //    1
+        'apiVersion: v1', //                                  2
+        'kind: ServiceAccount', //                            3
+        'metadata:', //                                       4
+        `  name: ${value}`, //                                5
+      ]);
+      // From the "{{" (inside the quote) to just after its "}}".
+      const open = 9 + value.indexOf('{{');
+      const close = 9 + value.indexOf('}}') + 2;
+      expect(problems(parsed)).toEqual([
+        { ruleId: 'unrendered-template', at: [5, open, 5, close], message: TEMPLATE_MESSAGE, helmSource: 'shop/templates/serviceaccount.yaml' },
+      ]);
+      expect(parsed.manifests).toEqual([]);
+    });
+
+    it('a Helm action inside quotes of a broken document is unrendered-template at the action, not a parse-error', () => {
+      const parsed = parse([
+        'apiVersion: v1', //                                  1
+        'kind: ServiceAccount', //                            2
+        'metadata:', //                                       3
+        '  name: "{{ .Release.Name }}"', //                   4
+        '   namespace: x', //                                 5
+      ]);
+      expect(problems(parsed)).toEqual([{ ruleId: 'unrendered-template', at: [4, 10, 4, 29], message: TEMPLATE_MESSAGE }]);
+    });
+
+    it('Go templates of other tools inside quotes are data: no problem, the manifest is kept', () => {
+      const parsed = parse([
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata: { name: alertmanager-templates }',
+        'data:',
+        '  title: "{{ .CommonLabels.alertname }} on {{ .GroupLabels.cluster }}"',
+        `  body: '{{ template "slack.default.text" . }}'`,
+        '  values: "{{ .ValuesFrom }}"', //  not .Values
+      ]);
+      expect(parsed.problems).toEqual([]);
+      expect(parsed.manifests[0]!.object.data).toEqual({
+        title: '{{ .CommonLabels.alertname }} on {{ .GroupLabels.cluster }}',
+        body: '{{ template "slack.default.text" . }}',
+        values: '{{ .ValuesFrom }}',
+      });
+    });
+
+    it('an unclosed double quote is reported at the opening quote, not at the end of the file', () => {
+      const parsed = parse([
+        'apiVersion: v1', //         1
+        'kind: ServiceAccount', //   2
+        'metadata:', //              3
+        '  name: "web', //           4
+        '  namespace: shop', //      5
+        'secrets:', //               6
+        '  - name: a', //            7
+      ]);
+      expect(problems(parsed)).toEqual([{ ruleId: 'parse-error', at: [4, 9, 4, 10], message: 'YAML syntax error: Missing closing "quote' }]);
+    });
+
+    it("an unclosed single quote ('' is an escaped quote) is reported at the opening quote", () => {
+      const parsed = parse(['apiVersion: v1', 'kind: ServiceAccount', 'metadata:', "  name: 'it''s", '  namespace: shop']);
+      expect(problems(parsed)).toEqual([{ ruleId: 'parse-error', at: [4, 9, 4, 10], message: "YAML syntax error: Missing closing 'quote" }]);
+    });
+
+    it('an unclosed quote after closed ones on earlier lines: the quote that is left open', () => {
+      const parsed = parse([
+        'apiVersion: v1', //          1
+        'kind: ConfigMap', //         2
+        'metadata: { name: a }', //   3
+        'data:', //                   4
+        '  a: "ok"', //               5
+        '  b: "x', //                 6
+        '  c: y', //                  7
+      ]);
+      expect(problems(parsed)).toEqual([{ ruleId: 'parse-error', at: [6, 6, 6, 7], message: 'YAML syntax error: Missing closing "quote' }]);
+    });
+
+    it('a stream starting with "{" is strict JSON: a trailing comma is a parse-error at the token after it', () => {
+      const parsed = parseSource({
+        path: 'sa.json',
+        text: '{\n  "apiVersion": "v1",\n  "kind": "ServiceAccount",\n  "metadata": { "name": "a", },\n  "automountServiceAccountToken": false\n}\n',
+      });
+      expect(problems(parsed)).toEqual([{ ruleId: 'parse-error', at: [4, 30, 4, 31], message: 'JSON syntax error: Expected double-quoted property name' }]);
+      expect(parsed.manifests).toEqual([]);
+    });
+
+    it('leading blank lines do not hide the "{": still strict JSON, also for a .yaml file', () => {
+      const parsed = parseSource({ path: 'sa.yaml', text: '\n  \n{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "a"},}\n' });
+      expect(problems(parsed)).toEqual([{ ruleId: 'parse-error', at: [3, 74, 3, 75], message: 'JSON syntax error: Expected double-quoted property name' }]);
+    });
+
+    it('a YAML flow mapping at the start of the stream is read as JSON too (kubectl does), so unquoted keys are an error', () => {
+      const parsed = parseSource({ path: 'sa.yaml', text: '{apiVersion: v1, kind: ServiceAccount, metadata: {name: a}}\n' });
+      expect(problems(parsed)).toEqual([{ ruleId: 'parse-error', at: [1, 2, 1, 3], message: "JSON syntax error: Expected property name or '}'" }]);
+    });
+
+    it('a JSON object followed by more YAML documents is left to the YAML parser; "{{" at the start is a template, not JSON', () => {
+      const stream = parseSource({
+        path: 'mixed.yaml',
+        text: '{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "a"}}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: { name: b }\n',
+      });
+      expect(stream.problems).toEqual([]);
+      expect(summary(stream).map((m) => m.name)).toEqual(['a', 'b']);
+      const template = parseSource({ path: 't.yaml', text: '{{- if .Values.rbac.create }}\napiVersion: v1\n{{- end }}\n' });
+      expect(problems(template)).toEqual([{ ruleId: 'unrendered-template', at: [1, 1, 1, 30], message: TEMPLATE_MESSAGE }]);
+    });
   });
 
   it('YAML 1.1 scalars as kubectl (sigs.k8s.io/yaml) reads them: yes/no/on/off are booleans', () => {

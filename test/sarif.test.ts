@@ -181,14 +181,44 @@ describe('SARIF for GitHub code scanning', () => {
         'secret-read-access',
         20,
         'shop/templates/rbac.yaml',
-        'Role shop/release-shop rules[0] allows get, list on all Secrets in namespace "shop"; held by Deployment shop/release-shop (from template shop/templates/rbac.yaml)',
+        'Role shop/release-shop rules[0] allows get, list on all Secrets in namespace "shop"; held by Deployment shop/release-shop (from template shop/templates/rbac.yaml); related: [RoleBinding shop/release-shop grants it to ServiceAccount shop/release-shop](1), [Deployment shop/release-shop runs with an API token of ServiceAccount shop/release-shop](2)',
       ],
       [
         'automount-token-enabled',
         52,
         'shop/templates/deployment.yaml',
-        'Deployment shop/release-shop gets an API token for ServiceAccount shop/release-shop mounted: neither the pod template nor the ServiceAccount sets automountServiceAccountToken (from template shop/templates/deployment.yaml)',
+        'Deployment shop/release-shop gets an API token for ServiceAccount shop/release-shop mounted: neither the pod template nor the ServiceAccount sets automountServiceAccountToken; RoleBinding shop/release-shop grants it rights, so set it to true explicitly if the pods call the API (from template shop/templates/deployment.yaml); related: [ServiceAccount shop/release-shop](1)',
       ],
+    ]);
+  });
+
+  it('examples: a message links each related location as [text](id); none without related locations', () => {
+    expect(results(logs.examples()).map((r) => r.message.text)).toEqual([
+      'Deployment shop/web gets an API token for ServiceAccount shop/web mounted: neither the pod template nor the ServiceAccount sets automountServiceAccountToken; the ServiceAccount has no RBAC bindings in the input beyond the defaults; related: [ServiceAccount shop/web](1)',
+      'Deployment shop/orders runs as ServiceAccount shop/order-worker, which the input does not define',
+      'CronJob shop/cleanup gets an API token for ServiceAccount shop/default mounted: the pod template does not set automountServiceAccountToken; the ServiceAccount has no RBAC bindings in the input beyond the defaults',
+      'CronJob shop/cleanup sets no serviceAccountName, so its pods run as the "default" ServiceAccount of namespace "shop"',
+      'Role shop/orders rules[1] allows get, list on all Secrets in namespace "shop"; related: [RoleBinding shop/orders grants it to ServiceAccount shop/orders](1)',
+      'ClusterRoleBinding "ci-deployer" grants cluster-admin to ServiceAccount ci/deployer',
+    ]);
+  });
+
+  it('related messages are escaped in the links: [, ] and \\ get a backslash; relatedLocations keep the raw text', () => {
+    const result = lint(EXAMPLES.map(source));
+    const finding = result.findings.find((f) => f.ruleId === 'secret-read-access')!;
+    const template = finding.related[0]!;
+    const related = [
+      { ...template, message: 'Role x rules[0] grants [it]' },
+      { ...template, message: String.raw`a\b (c)` },
+    ];
+    const log = JSON.parse(renderSarif([{ ...finding, related }], result.rules, { cwd: root })) as Log;
+    const only = results(log)[0]!;
+    expect(only.message.text).toBe(
+      String.raw`Role shop/orders rules[1] allows get, list on all Secrets in namespace "shop"; related: [Role x rules\[0\] grants \[it\]](1), [a\\b (c)](2)`,
+    );
+    expect(only.relatedLocations!.map((l) => [l.id, l.message!.text])).toEqual([
+      [1, 'Role x rules[0] grants [it]'],
+      [2, String.raw`a\b (c)`],
     ]);
   });
 

@@ -13,6 +13,11 @@ export interface Io {
 
 /** The real process. */
 export function processIo(): Io {
+  // A reader that goes away (`rbaclint … | head`) is not an error of ours: stop quietly.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   return {
     cwd: process.cwd(),
     stdout: (text) => process.stdout.write(text),

@@ -1,15 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
- * Writes a report atomically: to a temporary file beside the target, then renamed over it, so a
- * crash never leaves a half-written report behind.
+ * Writes a report atomically: to a temporary file beside the target (same file system), flushed,
+ * then renamed over it, so a crash never leaves a half-written report behind. This and
+ * `--write-baseline` are the only files rbaclint writes.
  */
 export async function writeAtomically(file: string, content: string): Promise<void> {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    await writeFile(temp, content, 'utf8');
+    // `wx`: never follow or reuse an existing file at the temporary name.
+    const handle = await open(temp, 'wx', 0o666);
+    try {
+      await handle.writeFile(content, 'utf8');
+      // On disk before the rename, so not even a power loss leaves an empty or partial report.
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });

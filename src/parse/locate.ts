@@ -11,6 +11,17 @@ export interface Located {
   exact: boolean;
 }
 
+/**
+ * For a mapping reached without a key (an object's root, a sequence item): its `kind` key, else its
+ * first key, so a missing field is reported on one line instead of across the whole mapping.
+ */
+function headKey(node: Node): Node | undefined {
+  if (!isMap(node) || node.items.length === 0) return undefined;
+  const kind = node.items.find((pair) => isScalar(pair.key) && pair.key.value === 'kind');
+  const pair = kind ?? node.items[0]!;
+  return isScalar(pair.key) ? pair.key : undefined;
+}
+
 /** Range of a node's own text (for a collection: from its first to its last character). */
 function nodeRange(node: Node, lineCounter: LineCounter): Range {
   const [start, valueEnd] = node.range ?? [0, 0];
@@ -66,7 +77,7 @@ export function locate(
       nextKey = null;
     }
     if (!next) {
-      const anchor = key ?? node;
+      const anchor = key ?? headKey(current) ?? node;
       return { range: nodeRange(anchor, lineCounter), exact: false };
     }
     node = next;

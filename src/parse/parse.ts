@@ -1,4 +1,4 @@
-import { LineCounter, isCollection, parseAllDocuments, visit, type Document } from 'yaml';
+import { Composer, LineCounter, Parser, isCollection, visit, type CST, type Document } from 'yaml';
 import type { Manifest, ParseProblem, Range, SourceFile, SourceText } from './types.js';
 
 /** The result of parsing one source text. */
@@ -9,9 +9,28 @@ export interface ParsedSource {
 }
 
 const HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/gm;
-const TEMPLATE_ACTION = /\{\{/;
+/**
+ * A template action that only Helm writes: Helm's built-in objects and its `include`. Other tools
+ * put Go templates in data (Alertmanager's `{{ .CommonLabels.x }}`, `{{ template "x" . }}`), so only
+ * these mark a chart template even when the action sits inside quotes and the YAML parses.
+ */
+const HELM_ACTION = /\{\{-?[^}\n]*?(?:\.Values\b|\.Release\b|\.Chart\b|\.Capabilities\b|\.Files\b|\.Template\b|\binclude\s+")/;
 /** Bound on alias expansion, so an alias bomb ("billion laughs") is rejected instead of expanded. */
-const MAX_ALIAS_COUNT = 1000;
+export const MAX_ALIAS_COUNT = 1000;
+/**
+ * Deepest nesting of collections accepted. Real manifests stay under 50 (CRD schemas included); the
+ * YAML composer and `toJS` recurse, so a crafted 10,000-deep document must be stopped before them.
+ */
+export const MAX_DEPTH = 256;
+/** Largest text parsed, in bytes of UTF-8 (the largest real-world install bundles are ~4 MB). */
+export const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
+/**
+ * Most line breaks plus commas in a text parsed: a cheap bound on its number of YAML nodes, counted
+ * before parsing. The parser costs about 10 µs and 800 bytes per node whatever the text, so 16 MiB of
+ * `[1,1,1,…]` would take minutes and run out of memory; 500,000 keeps the worst case near 5 s and
+ * 500 MB. The largest real-world bundle (kyverno's 4 MB install.yaml) has about 120,000.
+ */
+export const MAX_SEPARATORS = 500_000;
 
 /**
  * Parses a YAML or JSON stream into Kubernetes objects, keeping every document's nodes and a line
@@ -21,17 +40,36 @@ const MAX_ALIAS_COUNT = 1000;
 export function parseSource(source: SourceText): ParsedSource {
   const text = source.text.charCodeAt(0) === 0xfeff ? source.text.slice(1) : source.text;
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, {
-    lineCounter,
-    // kubectl decodes manifests with sigs.k8s.io/yaml, whose goyaml.v2 fork follows YAML 1.1:
-    // `automountServiceAccountToken: yes` is the boolean true there, so read it the same way.
-    version: '1.1',
-    uniqueKeys: true,
-    prettyErrors: true,
-    // No process warnings on stderr (e.g. "Keys with collection values will be stringified").
-    logLevel: 'error',
+  const rejected = source.problem ?? rejectedText(text, source.byteLength);
+  if (rejected) {
+    // Not parsed at all: index the lines of at most the first 64 KiB so the position is valid.
+    const shown = text.slice(0, Math.max(rejected.offset + 1, Math.min(text.length, 65536)));
+    const file: SourceFile = { path: source.path, text: shown, lineCounter, documents: [], contextOnly: source.contextOnly ?? false };
+    indexLines(lineCounter, shown);
+    const offset = Math.min(rejected.offset, shown.length);
+    return { file, manifests: [], problems: [{ ruleId: 'parse-error', file, range: rangeOf(file, offset, offset), message: rejected.message }] };
+  }
+  const tooDeep = new Map<number, number>();
+  // The CST parser is iterative; the composer and toJS recurse. A document nested too deep is
+  // handed to the composer without its content (an empty document at the same offset).
+  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text), (token) => {
+    if (token.type !== 'document') return token;
+    const deep = deepOffset(token);
+    if (deep === undefined) return token;
+    tooDeep.set(token.offset, deep);
+    const empty: CST.Document = { type: 'document', offset: token.offset, start: token.start, ...(token.end ? { end: token.end } : {}) };
+    return empty;
   });
-  const docs: Document.Parsed[] = Array.isArray(documents) ? documents : [];
+  const docs: Document.Parsed[] = Array.from(
+    new Composer({
+      // kubectl decodes manifests with sigs.k8s.io/yaml, whose goyaml.v2 fork follows YAML 1.1:
+      // `automountServiceAccountToken: yes` is the boolean true there, so read it the same way.
+      version: '1.1',
+      uniqueKeys: true,
+      // No process warnings on stderr (e.g. "Keys with collection values will be stringified").
+      logLevel: 'error',
+    }).compose(tokens),
+  );
   const file: SourceFile = {
     path: source.path,
     text,
@@ -41,6 +79,8 @@ export function parseSource(source: SourceText): ParsedSource {
   };
   const manifests: Manifest[] = [];
   const problems: ParseProblem[] = [];
+  const json = jsonProblem(file);
+  if (json) return { file, manifests, problems: [json] };
   let helmSource: string | undefined;
   let previousEnd = 0;
 
@@ -49,25 +89,40 @@ export function parseSource(source: SourceText): ParsedSource {
     helmSource = lastHelmSource(text.slice(previousEnd, contentStart)) ?? helmSource;
     previousEnd = doc.range[2];
 
+    const addProblem = (problem: ParseProblem): void => {
+      problems.push(helmSource === undefined ? problem : { ...problem, helmSource });
+    };
+    const deep = tooDeep.get(doc.range[0]);
+    if (deep !== undefined) {
+      addProblem({
+        ruleId: 'parse-error',
+        file,
+        range: rangeOf(file, deep, deep),
+        message: `Document nests collections more than ${MAX_DEPTH} levels deep, the limit rbaclint parses`,
+      });
+      return;
+    }
     if (doc.errors.length > 0) {
-      problems.push(problemFor(file, doc, text));
+      addProblem(problemFor(file, doc, text));
       return;
     }
     if (doc.contents === null) return;
     const template = templateProblem(file, doc, text);
     if (template) {
-      problems.push(template);
+      addProblem(template);
       return;
     }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
-      problems.push({
+      addProblem({
         ruleId: 'parse-error',
         file,
-        range: rangeOf(file, contentStart, contentStart),
-        message: `YAML document cannot be expanded: ${cleanMessage(String((error as Error).message ?? error))}`,
+        range: rangeOf(file, ...firstAlias(doc, contentStart)),
+        message: /alias/i.test(String((error as Error).message))
+          ? `YAML aliases expand to more than ${MAX_ALIAS_COUNT} nodes (an alias bomb); rbaclint does not expand them`
+          : `YAML document cannot be expanded: ${cleanMessage(String((error as Error).message ?? error))}`,
       });
       return;
     }
@@ -85,6 +140,112 @@ export function parseSource(source: SourceText): ParsedSource {
   return { file, manifests, problems };
 }
 
+/** Why a text is not parsed at all (too large, binary), with the offset to report it at. */
+function rejectedText(text: string, byteLength: number | undefined): { message: string; offset: number } | undefined {
+  // Characters are at most 3 bytes of UTF-8 each (4 for a surrogate pair of 2 characters).
+  if (text.length * 3 > MAX_SOURCE_BYTES || byteLength !== undefined) {
+    const bytes = byteLength ?? Buffer.byteLength(text, 'utf8');
+    if (bytes > MAX_SOURCE_BYTES) {
+      return { offset: 0, message: `File is ${formatMiB(bytes)}, larger than the ${formatMiB(MAX_SOURCE_BYTES)} limit rbaclint parses; split it into smaller files` };
+    }
+  }
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) return { offset: nul, message: 'Binary data (a NUL byte): this is not a YAML or JSON text' };
+  let separators = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c === 10 || c === 44) && ++separators > MAX_SEPARATORS) {
+      return { offset: i, message: `File has more than ${MAX_SEPARATORS.toLocaleString('en-US')} line breaks and commas, the limit rbaclint parses; split it into smaller files` };
+    }
+  }
+  return undefined;
+}
+
+function formatMiB(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(bytes % 2 ** 20 === 0 ? 0 : 1)} MiB`;
+}
+
+/** Offset of the first node nested deeper than {@link MAX_DEPTH} in a CST document, iteratively. */
+function deepOffset(document: CST.Document): number | undefined {
+  const stack: [CST.Token | undefined, number][] = [[document.value, 0]];
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!;
+    if (!token) continue;
+    if (depth > MAX_DEPTH) return token.offset;
+    if ('items' in token && Array.isArray(token.items)) {
+      for (const item of token.items as { key?: CST.Token | null; value?: CST.Token }[]) {
+        if (item.key) stack.push([item.key, depth + 1]);
+        if (item.value) stack.push([item.value, depth + 1]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Range of the first alias (`*a`) of a document, else an empty range at `fallback`. */
+function firstAlias(doc: Document.Parsed, fallback: number): [number, number] {
+  let range: [number, number] = [fallback, fallback];
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.range) range = [alias.range[0], alias.range[1]];
+      return visit.BREAK;
+    },
+  });
+  return range;
+}
+
+/** Fills a line counter for a text that is not parsed. */
+function indexLines(lineCounter: LineCounter, text: string): void {
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+}
+
+/**
+ * kubectl reads a stream that starts with `{` as JSON, strictly (apimachinery
+ * YAMLOrJSONDecoder → encoding/json): a trailing comma that YAML's flow syntax forgives is a
+ * rejected file there. Concatenated JSON objects are a valid stream and are left to the YAML parser.
+ */
+function jsonProblem(file: SourceFile): ParseProblem | undefined {
+  if (!/^\s*\{(?!\{)/.test(file.text)) return undefined;
+  try {
+    JSON.parse(file.text);
+    return undefined;
+  } catch (error) {
+    const raw = (error as Error).message;
+    if (/non-whitespace character after JSON/.test(raw)) return undefined;
+    // V8 gives "… in JSON at position N" for most errors, but "Unexpected token ']', <text> is not
+    // valid JSON" (no position, and a copy of the input) for others; then the usual cause, a
+    // trailing comma, is located by scanning.
+    const at = /at position (\d+)/.exec(raw);
+    const comma = at ? undefined : trailingComma(file.text);
+    const offset = Math.min(at ? Number(at[1]) : (comma ?? 0), Math.max(0, file.text.length - 1));
+    const reason = raw.replace(/ in JSON at position \d+[\s\S]*$/, '').replace(/, (?:\.\.\.)?"[\s\S]*$/, '');
+    return {
+      ruleId: 'parse-error',
+      file,
+      range: rangeOf(file, offset, Math.min(offset + 1, file.text.length)),
+      message: `JSON syntax error: ${comma === undefined ? reason : 'trailing comma before a closing bracket or brace'}`,
+    };
+  }
+}
+
+/** Offset of the first comma followed only by blanks and `]` or `}`, outside strings. */
+function trailingComma(text: string): number | undefined {
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') {
+      inString = true;
+    } else if (ch === ',' && /^\s*[\]}]/.test(text.slice(i + 1, i + 200))) {
+      return i;
+    }
+  }
+  return undefined;
+}
+
 function lastHelmSource(preamble: string): string | undefined {
   let found: string | undefined;
   for (const m of preamble.matchAll(HELM_SOURCE)) found = m[1];
@@ -92,17 +253,96 @@ function lastHelmSource(preamble: string): string | undefined {
 }
 
 function problemFor(file: SourceFile, doc: Document.Parsed, text: string): ParseProblem {
-  const docText = text.slice(doc.range[0], doc.range[2]);
-  const templateAt = docText.search(TEMPLATE_ACTION);
-  if (templateAt >= 0) return unrenderedTemplate(file, text, doc.range[0] + templateAt);
+  const action = templateActionIn(text, doc.range[0], doc.range[2]);
+  if (action !== undefined) return unrenderedTemplate(file, text, action);
   const error = doc.errors[0]!;
-  const [start, end] = error.pos;
+  let [start, end] = error.pos;
+  // A string left open runs to the end of the file, where the parser notices; the quote that
+  // opened it is where the mistake is.
+  if (error.code === 'MISSING_CHAR' && /quote/.test(error.message)) {
+    const quote = openQuote(text, doc.range[0], start, error.message.includes('"') ? '"' : "'");
+    if (quote !== undefined) [start, end] = [quote, quote + 1];
+  }
+  // Positions past the end of the text name a line that does not exist.
+  const last = Math.max(0, text.length - 1);
+  start = Math.min(start, last);
+  end = Math.min(Math.max(end, start), text.length);
   return {
     ruleId: 'parse-error',
     file,
-    range: rangeOf(file, start, Math.max(end, start)),
+    range: rangeOf(file, start, end),
     message: `YAML syntax error: ${cleanMessage(error.message)}`,
   };
+}
+
+/**
+ * Offset of the first template action of `text[from, to)` that YAML reads as syntax (a `{{` outside
+ * quotes and comments) or that only Helm writes (anywhere outside comments); undefined if none.
+ */
+function templateActionIn(text: string, from: number, to: number): number | undefined {
+  let offset = from;
+  for (const line of text.slice(from, to).split('\n')) {
+    const code = withoutComment(line);
+    const helm = HELM_ACTION.exec(code);
+    if (helm) return offset + helm.index;
+    const bare = unquotedIndexOf(code, '{{');
+    if (bare !== undefined) return offset + bare;
+    offset += line.length + 1;
+  }
+  return undefined;
+}
+
+/** The line without a trailing `# comment` (a `#` at the start or after a blank, outside quotes). */
+function withoutComment(line: string): string {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+    } else if (ch === '#' && (i === 0 || /\s/.test(line[i - 1]!))) {
+      return line.slice(0, i);
+    }
+  }
+  return line;
+}
+
+/** Index of `needle` in the line outside single- or double-quoted strings. */
+function unquotedIndexOf(line: string, needle: string): number | undefined {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+    } else if (line.startsWith(needle, i)) {
+      return i;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Offset of the first quote in `text[from, to)` whose string is still open at the end of its line
+ * (a legitimate multi-line quoted scalar before the broken one would be taken instead; rare).
+ */
+function openQuote(text: string, from: number, to: number, quote: string): number | undefined {
+  let offset = from;
+  for (const line of text.slice(from, to).split('\n')) {
+    let open: number | undefined;
+    for (let i = 0; i < line.length; i++) {
+      if (line[i] !== quote) continue;
+      if (open === undefined) open = i;
+      else if (quote === "'" && line[i + 1] === "'") i++;
+      else if (quote === '"' && line[i - 1] === '\\') continue;
+      else open = undefined;
+    }
+    if (open !== undefined) return offset + open;
+    offset += line.length + 1;
+  }
+  return undefined;
 }
 
 /**
@@ -111,6 +351,11 @@ function problemFor(file: SourceFile, doc: Document.Parsed, text: string): Parse
  * marks an unrendered template; the problem is placed at the `{{` that opens it.
  */
 function templateProblem(file: SourceFile, doc: Document.Parsed, text: string): ParseProblem | undefined {
+  const helm = HELM_ACTION.exec(text.slice(doc.range[0], doc.range[2]));
+  if (helm) {
+    const action = templateActionIn(text, doc.range[0], doc.range[2]);
+    if (action !== undefined) return unrenderedTemplate(file, text, action);
+  }
   let keyStart: number | undefined;
   visit(doc, {
     Pair(_, pair) {

@@ -22,6 +22,16 @@ export interface SourceText {
   text: string;
   /** Context-only sources take part in cross-references but never receive findings. */
   contextOnly?: boolean;
+  /**
+   * Size of the file in bytes when the loader did not read all of it (larger than the parser's
+   * limit); `text` is then empty or a prefix.
+   */
+  byteLength?: number;
+  /**
+   * Why the loader's bytes are not a text to parse (binary, invalid UTF-8), with the offset in
+   * `text` to report it at; the parser turns it into a `parse-error` finding.
+   */
+  problem?: { message: string; offset: number };
 }
 
 /** A parsed file: its text, the line index and every YAML document in it. */
@@ -55,4 +65,6 @@ export interface ParseProblem {
   file: SourceFile;
   range: Range;
   message: string;
+  /** The Helm `# Source:` template of the document, as for {@link Manifest.helmSource}. */
+  helmSource?: string;
 }

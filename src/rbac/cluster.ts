@@ -1,4 +1,5 @@
-import type { RoleRef, Subject } from 'kubernetes-types/rbac/v1.js';
+import type { AggregationRule, Subject } from 'kubernetes-types/rbac/v1.js';
+import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import { asArray, asRecord, type Index, type K8sObject, type Workload } from '../model/index.js';
 import { apiTokensOf, type ApiToken } from '../model/token.js';
 import { labelSelectorMatches } from './aggregation.js';
@@ -150,19 +151,56 @@ export class ClusterRbac {
   }
 }
 
-/** The RBAC engine's view of an input Role or ClusterRole. */
+/**
+ * The RBAC engine's view of an input Role or ClusterRole. Manifests are untrusted: every field is
+ * re-typed here (non-string list entries and malformed rules or selectors are dropped), so the
+ * authorizer only ever sees well-typed data, whatever the input says.
+ */
 function roleDefOf(object: K8sObject): RoleDef<RbacSource> {
-  const aggregationRule = asRecord(object.get(['aggregationRule']));
+  const aggregationRule = aggregationRuleOf(object.get(['aggregationRule']));
   return {
     kind: object.kind === 'Role' ? 'Role' : 'ClusterRole',
     name: object.name,
     ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
     labels: object.labels,
-    rules: asArray(object.get(['rules'])).filter((r) => asRecord(r) !== undefined) as PolicyRule[],
+    rules: asArray(object.get(['rules'])).flatMap((raw) => {
+      const rule = asRecord(raw);
+      if (!rule) return [];
+      const out: PolicyRule = { verbs: strings(rule.verbs) };
+      for (const field of ['apiGroups', 'resources', 'resourceNames', 'nonResourceURLs'] as const) {
+        if (rule[field] !== undefined) out[field] = strings(rule[field]);
+      }
+      return [out];
+    }),
     ...(aggregationRule ? { aggregationRule } : {}),
     builtin: false,
     source: object,
   };
+}
+
+/** A well-typed aggregationRule, or undefined when the field is absent or not an object. */
+function aggregationRuleOf(value: unknown): AggregationRule | undefined {
+  const rule = asRecord(value);
+  if (!rule) return undefined;
+  const selectors = asArray(rule.clusterRoleSelectors).flatMap((raw): LabelSelector[] => {
+    const selector = asRecord(raw);
+    if (!selector) return [];
+    const matchLabels = Object.fromEntries(
+      Object.entries(asRecord(selector.matchLabels) ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+    const matchExpressions = asArray(selector.matchExpressions).flatMap((rawExpression) => {
+      const e = asRecord(rawExpression);
+      if (typeof e?.key !== 'string' || typeof e.operator !== 'string') return [];
+      return [{ key: e.key, operator: e.operator, ...(e.values === undefined ? {} : { values: strings(e.values) }) }];
+    });
+    return [
+      {
+        ...(selector.matchLabels === undefined ? {} : { matchLabels }),
+        ...(selector.matchExpressions === undefined ? {} : { matchExpressions }),
+      },
+    ];
+  });
+  return { clusterRoleSelectors: selectors };
 }
 
 /** The RBAC engine's view of an input binding; undefined when its roleRef is malformed. */
@@ -173,11 +211,24 @@ function bindingDefOf(object: K8sObject): BindingDef<RbacSource> | undefined {
     kind: object.kind === 'RoleBinding' ? 'RoleBinding' : 'ClusterRoleBinding',
     name: object.name,
     ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
-    roleRef: roleRef as unknown as RoleRef,
-    subjects: asArray(object.get(['subjects'])).filter(
-      (s) => typeof asRecord(s)?.kind === 'string' && typeof asRecord(s)?.name === 'string',
-    ) as Subject[],
+    roleRef: { apiGroup: typeof roleRef.apiGroup === 'string' ? roleRef.apiGroup : '', kind: roleRef.kind, name: roleRef.name },
+    subjects: asArray(object.get(['subjects'])).flatMap((raw): Subject[] => {
+      const s = asRecord(raw);
+      if (typeof s?.kind !== 'string' || typeof s.name !== 'string') return [];
+      return [
+        {
+          kind: s.kind,
+          name: s.name,
+          ...(typeof s.namespace === 'string' ? { namespace: s.namespace } : {}),
+          ...(typeof s.apiGroup === 'string' ? { apiGroup: s.apiGroup } : {}),
+        },
+      ];
+    }),
     builtin: false,
     source: object,
   };
+}
+
+function strings(value: unknown): string[] {
+  return asArray(value).filter((v): v is string => typeof v === 'string');
 }

@@ -42,7 +42,7 @@ export function renderSarif(findings: readonly Finding[], rules: readonly Rule[]
     ruleId: f.ruleId,
     ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId)! } : {}),
     level: f.severity,
-    message: { text: f.helmSource === undefined ? f.message : `${f.message} (from template ${f.helmSource})` },
+    message: { text: messageText(f) },
     locations: [
       {
         physicalLocation: physical(f.file, f.range, cwd),
@@ -108,6 +108,16 @@ export function renderSarif(findings: readonly Finding[], rules: readonly Rule[]
     ],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/**
+ * The result message, with the Helm template it came from and links to the related locations
+ * (`[text](id)`: GitHub shows related locations only when the message links them).
+ */
+function messageText(f: Finding): string {
+  const template = f.helmSource === undefined ? '' : ` (from template ${f.helmSource})`;
+  const links = f.related.map((r, i) => `[${r.message.replace(/[[\]\\]/g, '\\$&')}](${i + 1})`);
+  return `${f.message}${template}${links.length > 0 ? `; related: ${links.join(', ')}` : ''}`;
 }
 
 function physical(file: string, range: Finding['range'], cwd: string) {

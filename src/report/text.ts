@@ -36,6 +36,9 @@ export function renderText(findings: readonly Finding[], summary: Summary, optio
       lines.push(`  ${paint[f.severity](f.severity)}`);
     }
     if (f.helmSource !== undefined) lines.push(c.dim(`      = from template ${escapeControl(f.helmSource)}`));
+    for (const r of f.related) {
+      lines.push(c.dim(`      = related: ${escapeControl(`${r.file}:${r.range.start.line}:${r.range.start.column}`)} ${escapeControl(r.message)}`));
+    }
   }
   if (options.summary === false) return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
   if (findings.length > 0) lines.push('');
