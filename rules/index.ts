@@ -8,6 +8,7 @@ import deprecatedRbacApi from './deprecated-rbac-api.js';
 import deprecatedServiceAccountField from './deprecated-service-account-field.js';
 import escalateBindAccess from './escalate-bind-access.js';
 import impersonateAccess from './impersonate-access.js';
+import invalidManifest from './invalid-manifest.js';
 import legacyTokenSecret from './legacy-token-secret.js';
 import missingRoleRef from './missing-role-ref.js';
 import missingServiceAccount from './missing-service-account.js';
@@ -21,6 +22,7 @@ import rbacWriteAccess from './rbac-write-access.js';
 import secretReadAccess from './secret-read-access.js';
 import tokenCreateAccess from './token-create-access.js';
 import unrenderedTemplate from './unrendered-template.js';
+import unusedSuppression from './unused-suppression.js';
 import webhookWriteAccess from './webhook-write-access.js';
 import wildcardRule from './wildcard-rule.js';
 import workloadCreateAccess from './workload-create-access.js';
@@ -37,6 +39,7 @@ export const rules = [
   deprecatedServiceAccountField,
   escalateBindAccess,
   impersonateAccess,
+  invalidManifest,
   legacyTokenSecret,
   missingRoleRef,
   missingServiceAccount,
@@ -50,6 +53,7 @@ export const rules = [
   secretReadAccess,
   tokenCreateAccess,
   unrenderedTemplate,
+  unusedSuppression,
   webhookWriteAccess,
   wildcardRule,
   workloadCreateAccess,
