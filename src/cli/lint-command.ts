@@ -1,12 +1,16 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { loadPaths } from '../load/load.js';
-import { lint } from '../index.js';
+import { allRules, lint } from '../index.js';
+import { BaselineError, parseBaseline, renderBaseline, type Baseline, type BaselineEntry } from '../engine/baseline.js';
+import { ConfigError, displayPath, ignoreMatcher, loadConfig, mergeConfig, renderConfig, type EffectiveConfig } from '../engine/config.js';
 import type { Severity } from '../engine/rule.js';
 import { EXIT, exitCode, type FailOn } from './exit-code.js';
 import { writeAtomically } from './output.js';
 import type { Io } from './io.js';
 
 /** The report formats of `rbaclint lint`. */
-export const FORMATS = ['text', 'json', 'sarif'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Values of `--fail-on`. */
@@ -23,10 +27,49 @@ export interface LintCommandOptions {
   quiet?: boolean;
   color?: boolean;
   stdinFilename?: string;
+  /** `--config <file>`. */
+  config?: string;
+  printConfig?: boolean;
+  baseline?: string;
+  writeBaseline?: string;
+  /** Whether `failOn` was given on the command line (else the configuration's value wins over the default). */
+  failOnFromCli?: boolean;
+  /** Whether `namespace` was given on the command line. */
+  namespaceFromCli?: boolean;
 }
 
 /** Runs `rbaclint lint <paths…>` and returns the exit code. */
 export async function runLint(paths: readonly string[], options: LintCommandOptions, io: Io): Promise<number> {
+  let effective: EffectiveConfig;
+  try {
+    const loaded = await loadConfig(allRules, io.cwd, options.config);
+    effective = mergeConfig(allRules, loaded, {
+      ...(options.failOnFromCli ? { failOn: options.failOn } : {}),
+      ...(options.namespaceFromCli ? { namespace: options.namespace } : {}),
+      ...(options.enable ? { enable: options.enable } : {}),
+      ...(options.disable ? { disable: options.disable } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr(`rbaclint: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  if (options.printConfig) {
+    io.stdout(renderConfig(effective, io.cwd));
+    return EXIT.ok;
+  }
+
+  let baseline: Baseline | undefined;
+  if (options.baseline !== undefined && options.writeBaseline === undefined) {
+    try {
+      baseline = await readBaseline(options.baseline, io.cwd);
+    } catch (error) {
+      if (!(error instanceof BaselineError)) throw error;
+      io.stderr(`rbaclint: ${error.message}\n`);
+      return EXIT.usage;
+    }
+  }
+
   const loaded = await loadPaths(paths, {
     cwd: io.cwd,
     readStdin: io.readStdin,
@@ -37,11 +80,31 @@ export async function runLint(paths: readonly string[], options: LintCommandOpti
     io.stderr('rbaclint: nothing to lint; give files, directories, globs or - for stdin (see rbaclint --help)\n');
     return EXIT.usage;
   }
+  const configDir = effective.file === undefined ? io.cwd : path.dirname(effective.file);
+  const matchesIgnore = ignoreMatcher(effective.ignore, configDir, io.cwd);
+  const stdinName = options.stdinFilename ?? '<stdin>';
   const result = lint(loaded.sources, {
-    defaultNamespace: options.namespace,
-    ...(options.enable ? { enable: options.enable } : {}),
-    ...(options.disable ? { disable: options.disable } : {}),
+    defaultNamespace: effective.namespace,
+    enable: Object.keys(effective.rules).filter((id) => effective.rules[id] !== 'off'),
+    disable: Object.keys(effective.rules).filter((id) => effective.rules[id] === 'off'),
+    severities: effective.severities,
+    ...(effective.ignore.length > 0 ? { isIgnored: (file: string) => file !== stdinName && matchesIgnore(file) } : {}),
+    ...(baseline && options.baseline !== undefined
+      ? { baseline: { baseline, paths: baselinePaths(options.baseline, io.cwd), name: options.baseline } }
+      : {}),
   });
+
+  if (options.writeBaseline !== undefined) {
+    const count = result.findings.length;
+    try {
+      await writeAtomically(path.resolve(io.cwd, options.writeBaseline), renderBaseline(result.findings, baselinePaths(options.writeBaseline, io.cwd)));
+    } catch (error) {
+      io.stderr(`rbaclint: cannot write the baseline to "${options.writeBaseline}": ${(error as Error).message}\n`);
+      return EXIT.usage;
+    }
+    io.stderr(`rbaclint: wrote ${count} finding${count === 1 ? '' : 's'} to the baseline ${options.writeBaseline}\n`);
+    return EXIT.ok;
+  }
 
   let report: string;
   switch (options.format) {
@@ -55,11 +118,17 @@ export async function runLint(paths: readonly string[], options: LintCommandOpti
       report = renderSarif(result.findings, result.rules, { cwd: io.cwd, notifications: loaded.errors });
       break;
     }
+    case 'github': {
+      const { renderGithub } = await import('../report/github.js');
+      report = renderGithub(result.findings, result.summary, { cwd: io.cwd, summary: options.quiet !== true });
+      break;
+    }
     case 'text': {
       const { renderText } = await import('../report/text.js');
       const color = options.output === undefined && io.color(options.color);
       const texts = new Map(loaded.sources.map((s) => [s.path, s.text]));
       report = renderText(result.findings, result.summary, { color, texts, summary: options.quiet !== true });
+      if (options.quiet !== true) report = withUnusedBaseline(report, result.unusedBaseline);
       break;
     }
   }
@@ -73,7 +142,34 @@ export async function runLint(paths: readonly string[], options: LintCommandOpti
   } else {
     io.stdout(report);
   }
-  return exitCode(result.findings, options.failOn);
+  return exitCode(result.findings, effective.failOn);
+}
+
+/** Reads and checks a baseline file (`file` relative to `cwd`). */
+async function readBaseline(file: string, cwd: string): Promise<Baseline> {
+  let text: string;
+  try {
+    text = await readFile(path.resolve(cwd, file), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
+    throw new BaselineError(`cannot read the baseline "${file}": ${why}; write one with --write-baseline ${file}`);
+  }
+  return parseBaseline(text, displayPath(cwd, path.resolve(cwd, file)));
+}
+
+function baselinePaths(file: string, cwd: string) {
+  return { cwd, dir: path.dirname(path.resolve(cwd, file)) };
+}
+
+/**
+ * Adds the count of stale baseline entries to the summary line (the last line of the text report):
+ * `…, 2 suppressed, 1 baseline entry matched nothing`.
+ */
+function withUnusedBaseline(report: string, unused: readonly BaselineEntry[]): string {
+  if (unused.length === 0) return report;
+  const note = `, ${unused.length} baseline ${unused.length === 1 ? 'entry' : 'entries'} matched nothing`;
+  return report.replace(/\n$/, `${note}\n`);
 }
 
 /** Severities accepted on the command line. */

@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { allRules } from '../index.js';
 import { pkg } from '../version.js';
 import { addCanICommand } from './can-i-command.js';
@@ -15,10 +15,13 @@ Examples:
   $ helm template my-release ./chart | rbaclint -
   $ rbaclint 'k8s/**/*.yaml' --format sarif --output rbaclint.sarif
   $ rbaclint deploy/ --fail-on error --disable automount-token-enabled
+  $ rbaclint deploy/ --write-baseline rbaclint-baseline.json
+  $ rbaclint deploy/ --baseline rbaclint-baseline.json   only new findings fail
+  $ rbaclint --print-config                   the configuration in effect, as YAML
   $ rbaclint rules                            list every rule
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
-2 usage error or nothing could be read. Documentation: ${pkg.homepage}`;
+2 usage error, invalid configuration or baseline, or nothing could be read. Documentation: ${pkg.homepage}`;
 
 /** Builds the command-line program; every action resolves the process exit code through `done`. */
 export function buildProgram(io: Io, done: (code: number) => void): Command {
@@ -28,28 +31,44 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .version(pkg.version, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showHelpAfterError('(run rbaclint --help for usage)')
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      // One prefix for every error message, ours and commander's.
+      outputError: (text, write) => write(text.replace(/^error: /, 'rbaclint: ')),
+    })
     .exitOverride();
 
   const lint = program
     .command('lint', { isDefault: true })
     .description('lint manifests: files, directories, globs, or - for stdin (the default command)')
-    .argument('<paths...>', 'files, directories (searched for *.yaml, *.yml, *.json), globs, or - for stdin')
+    .argument('[paths...]', 'files, directories (searched for *.yaml, *.yml, *.json), globs, or - for stdin')
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to this file instead of stdout')
     .addOption(
       new Option('--fail-on <severity>', 'lowest severity that makes the exit code 1').choices(FAIL_ON).default('warning'),
     )
     .option('-n, --namespace <ns>', 'namespace of namespaced objects that set none', 'default')
-    .addOption(new Option('--enable <rules...>', 'also run these rules (off by default)').choices(ruleIds))
-    .addOption(new Option('--disable <rules...>', 'do not run these rules').choices(ruleIds))
+    .addOption(new Option('--enable <rules>', 'also run these rules (comma-separated, repeatable)').argParser(ruleList(ruleIds)))
+    .addOption(new Option('--disable <rules>', 'do not run these rules (comma-separated, repeatable)').argParser(ruleList(ruleIds)))
+    .option('-c, --config <file>', 'configuration file (default: .rbaclint.yaml, .rbaclint.yml or .rbaclint.json, searched upward)')
+    .option('--print-config', 'print the configuration in effect (file merged with the flags) as YAML and exit')
+    .option('--baseline <file>', 'suppress the findings recorded in this baseline file: only new findings are reported')
+    .option('--write-baseline <file>', 'record the current findings in this baseline file and exit 0')
     .option('--stdin-filename <name>', 'file name to report for stdin (default <stdin>)')
     .option('-q, --quiet', 'print findings only: no summary line, nothing when clean')
     .option('--color', 'force colour in text output')
     .option('--no-color', 'no colour in text output (NO_COLOR is honoured too)')
     .addHelpText('after', EXAMPLES)
-    .action(async (paths: string[], options: LintCommandOptions) => {
-      done(await runLint(paths, options, io));
+    .action(async (paths: string[], options: LintCommandOptions, command: Command) => {
+      if (paths.length === 0 && options.printConfig !== true) {
+        // The message commander gives for a missing required argument (paths are optional only
+        // for --print-config).
+        command.error("error: missing required argument 'paths'", { code: 'commander.missingArgument' });
+      }
+      // Flags beat the configuration file, so it matters whether a value came from the command line.
+      const fromCli = (key: 'failOn' | 'namespace') => command.getOptionValueSource(key) === 'cli';
+      done(await runLint(paths, { ...options, failOnFromCli: fromCli('failOn'), namespaceFromCli: fromCli('namespace') }, io));
     });
 
   program
@@ -80,6 +99,18 @@ function lintOptionsHelp(lint: Command): string {
     .visibleOptions(lint)
     .map((option) => helper.formatItem(helper.optionTerm(option), width, helper.optionDescription(option), helper));
   return `\nOptions of lint, the default command (rbaclint [lint] <paths...>):\n${items.join('\n')}\n`;
+}
+
+/** Parses `a,b` into rule ids, accumulating over repeated options and rejecting unknown ids. */
+function ruleList(ruleIds: readonly string[]): (value: string, previous: string[] | undefined) => string[] {
+  return (value, previous = []) => {
+    const ids = value.split(',').map((id) => id.trim()).filter((id) => id !== '');
+    const unknown = ids.filter((id) => !ruleIds.includes(id));
+    if (unknown.length > 0) {
+      throw new InvalidArgumentError(`unknown rule ${unknown.map((id) => `"${id}"`).join(', ')}; run "rbaclint rules" for the list`);
+    }
+    return [...previous, ...ids];
+  };
 }
 
 /** Runs the CLI with these arguments (without node and script) and returns the exit code. */

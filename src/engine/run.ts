@@ -4,8 +4,13 @@ import { locate } from '../parse/locate.js';
 import { parseSource } from '../parse/parse.js';
 import { ClusterRbac } from '../rbac/cluster.js';
 import type { JsonPath, Manifest, ParseProblem, SourceFile, SourceText } from '../parse/types.js';
+import { BaselineMatcher, type Baseline, type BaselineEntry, type BaselinePaths } from './baseline.js';
 import { compareFindings, type Finding, type RelatedLocation } from './finding.js';
 import type { RelatedReport, Report, Rule, RuleContext, Severity } from './rule.js';
+import { Suppressions, type SuppressedFinding, type SuppressionProblem } from './suppress.js';
+
+/** Rule id of the findings about suppressions that are broken or match nothing. */
+export const UNUSED_SUPPRESSION = 'unused-suppression';
 
 /** Options of {@link runRules}. */
 export interface RunOptions {
@@ -17,6 +22,13 @@ export interface RunOptions {
   disable?: readonly string[];
   /** Severity per rule id, overriding the rule's default. */
   severities?: Readonly<Record<string, Severity>>;
+  /**
+   * Files (paths as in the sources) not to lint, e.g. by the configuration's `ignore` globs. They
+   * still take part in cross-references; their findings are suppressed and counted as such.
+   */
+  isIgnored?: (file: string) => boolean;
+  /** Findings held by this baseline are suppressed (only new findings are reported). */
+  baseline?: { baseline: Baseline; paths: BaselinePaths; name: string };
 }
 
 /** Counts for the report's summary. */
@@ -35,6 +47,10 @@ export interface LintResult {
   summary: Summary;
   /** The rules that ran, in registry order (reporters list them, e.g. SARIF `tool.driver.rules`). */
   rules: Rule[];
+  /** Findings hidden by a suppression, with its kind and reason (`summary.suppressed` counts them). */
+  suppressed: SuppressedFinding[];
+  /** Entries of the baseline that matched no finding (stale: fixed, moved or renamed). */
+  unusedBaseline: BaselineEntry[];
 }
 
 /** The rules that run under these options: recommended ones, plus enabled, minus disabled. */
@@ -60,8 +76,11 @@ export function runRules(sources: readonly SourceText[], allRules: readonly Rule
     manifests.push(...parsed.manifests);
     problems.push(...parsed.problems);
   }
+  const isIgnored = memoize(options.isIgnored ?? (() => false));
   const index = new Index(manifests, options.defaultNamespace === undefined ? {} : { defaultNamespace: options.defaultNamespace });
   const findings: Finding[] = [];
+  /** The object of each object finding, for annotations and whole-document directives. */
+  const objectOf = new Map<Finding, Manifest>();
   const severityOf = (rule: Rule, override?: Severity): Severity =>
     options.severities?.[rule.id] ?? override ?? rule.meta.severity;
 
@@ -75,6 +94,7 @@ export function runRules(sources: readonly SourceText[], allRules: readonly Rule
       help: rule.meta.help,
       file: problem.file.path,
       range: problem.range,
+      ...(problem.helmSource === undefined ? {} : { helmSource: problem.helmSource }),
       related: [],
       fingerprint: fingerprint([rule.id, problem.file.path, problem.message]),
     });
@@ -90,24 +110,87 @@ export function runRules(sources: readonly SourceText[], allRules: readonly Rule
       },
       report: (report: Report) => {
         const finding = toFinding(rule, report, severityOf(rule, report.severity));
-        if (finding) findings.push(finding);
+        if (finding) {
+          findings.push(finding);
+          objectOf.set(finding, report.object.manifest);
+        }
       },
     };
     rule.check(ctx);
   }
 
-  const unique = dedupe(findings).sort(compareFindings);
+  // Suppression is the engine's decision, after every rule ran: config ignore, then comments and
+  // annotations (whose unused or broken ones become findings), then the baseline.
+  const suppressed: SuppressedFinding[] = [];
+  const suppressions = new Suppressions(files, manifests, new Set(allRules.map((r) => r.id)), isIgnored);
+  let kept: Finding[] = [];
+  for (const finding of dedupe(findings)) {
+    if (isIgnored(finding.file)) {
+      suppressed.push({ finding, kind: 'config', reason: 'ignore in the configuration' });
+      continue;
+    }
+    const hit = suppressions.match(finding, objectOf.get(finding));
+    if (hit) suppressed.push({ finding, ...hit });
+    else kept.push(finding);
+  }
+  const unusedRule = byId.get(UNUSED_SUPPRESSION);
+  if (unusedRule) {
+    const ran = new Set(rules.map((r) => r.id));
+    let objects: Map<Manifest, K8sObject> | undefined;
+    const objectOfManifest = (manifest: Manifest) => (objects ??= new Map(index.objects.map((o) => [o.manifest, o]))).get(manifest);
+    for (const problem of suppressions.problems(ran)) kept.push(problemFinding(unusedRule, severityOf(unusedRule), problem, objectOfManifest));
+  }
+  let unusedBaseline: BaselineEntry[] = [];
+  if (options.baseline) {
+    const matcher = new BaselineMatcher(options.baseline.baseline, options.baseline.paths);
+    const name = options.baseline.name;
+    kept = kept.filter((finding) => {
+      if (!matcher.match(finding)) return true;
+      suppressed.push({ finding, kind: 'baseline', reason: `in the baseline ${name}` });
+      return false;
+    });
+    unusedBaseline = matcher.unused();
+  }
+
+  const unique = kept.sort(compareFindings);
   return {
     findings: unique,
     rules,
     summary: {
-      files: files.filter((f) => !f.contextOnly).length,
-      objects: index.objects.filter((o) => !o.manifest.file.contextOnly).length,
+      files: files.filter((f) => !f.contextOnly && !isIgnored(f.path)).length,
+      objects: index.objects.filter((o) => !o.manifest.file.contextOnly && !isIgnored(o.manifest.file.path)).length,
       error: unique.filter((f) => f.severity === 'error').length,
       warning: unique.filter((f) => f.severity === 'warning').length,
       note: unique.filter((f) => f.severity === 'note').length,
-      suppressed: 0,
+      suppressed: suppressed.length,
     },
+    suppressed: suppressed.sort((a, b) => compareFindings(a.finding, b.finding)),
+    unusedBaseline,
+  };
+}
+
+/** A broken or unused suppression as a finding of the `unused-suppression` rule. */
+function problemFinding(
+  rule: Rule,
+  severity: Severity,
+  problem: SuppressionProblem,
+  objectOf: (manifest: Manifest) => K8sObject | undefined,
+): Finding {
+  const { manifest, path } = problem;
+  const range = problem.range ?? (manifest && path ? rangeIn(manifest, path, 'key') : { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } });
+  const object = manifest ? objectOf(manifest)?.ref : undefined;
+  return {
+    ruleId: rule.id,
+    severity,
+    message: problem.message,
+    help: rule.meta.help,
+    file: problem.file.path,
+    range,
+    ...(object ? { object } : {}),
+    ...(path ? { path } : {}),
+    ...(manifest?.helmSource === undefined ? {} : { helmSource: manifest.helmSource }),
+    related: [],
+    fingerprint: fingerprint([rule.id, problem.file.path, problem.message]),
   };
 }
 
@@ -149,6 +232,16 @@ export function rangeIn(manifest: Manifest, path: JsonPath, at?: 'key' | 'value'
 export function objectLocation(object: K8sObject): { file: string; line: number; column: number } {
   const range = rangeIn(object.manifest, ['kind'], 'key');
   return { file: object.manifest.file.path, line: range.start.line, column: range.start.column };
+}
+
+/** Caches a per-file predicate: it is asked once per finding, and files are few. */
+function memoize(predicate: (file: string) => boolean): (file: string) => boolean {
+  const cache = new Map<string, boolean>();
+  return (file) => {
+    let value = cache.get(file);
+    if (value === undefined) cache.set(file, (value = predicate(file)));
+    return value;
+  };
 }
 
 function fingerprint(parts: readonly string[]): string {

@@ -1,0 +1,323 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { LineCounter, parseDocument, stringify } from 'yaml';
+import type { Rule, Severity } from './rule.js';
+
+/** File names of the configuration, in the order they are looked for in each directory. */
+export const CONFIG_FILE_NAMES = ['.rbaclint.yaml', '.rbaclint.yml', '.rbaclint.json'] as const;
+
+/** A rule's setting in the configuration: a severity, or `off`. */
+export type RuleSetting = Severity | 'off';
+
+/** Values of `rules.<id>`, in the order messages list them. */
+export const RULE_SETTINGS: readonly RuleSetting[] = ['off', 'note', 'warning', 'error'];
+
+/** Values of `failOn` (the same as `--fail-on`). */
+export const FAIL_ON_VALUES = ['error', 'warning', 'note', 'none'] as const;
+export type ConfigFailOn = (typeof FAIL_ON_VALUES)[number];
+
+/** The top-level keys of a configuration file. */
+const TOP_KEYS = ['rules', 'failOn', 'namespace', 'ignore'] as const;
+
+/** A configuration file as written (every key optional). */
+export interface Config {
+  /** Severity per rule id; `off` disables a rule, a severity enables one that is not recommended. */
+  rules?: Record<string, RuleSetting>;
+  failOn?: ConfigFailOn;
+  /** Namespace of namespaced objects that set none. */
+  namespace?: string;
+  /** Globs of files not to lint, relative to the directory of the configuration file. */
+  ignore?: string[];
+}
+
+/** A configuration file that was found and read. */
+export interface LoadedConfig {
+  /** Absolute path of the file. */
+  file: string;
+  config: Config;
+}
+
+/** A configuration that cannot be used; `message` is ready to print after `rbaclint: `. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * The JSON Schema of the configuration file, made from the rule registry so that it lists every
+ * rule id (scripts/gen-config-schema.mjs writes it to schemas/rbaclint-config.schema.json).
+ */
+export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
+  const ruleProperties: Record<string, unknown> = {};
+  for (const rule of [...rules].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    ruleProperties[rule.id] = {
+      description: `${rule.meta.description} Default: ${rule.meta.recommended ? rule.meta.severity : 'off'}.`,
+      enum: [...RULE_SETTINGS],
+    };
+  }
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://github.com/rbaclint/rbaclint/blob/main/schemas/rbaclint-config.schema.json',
+    title: 'rbaclint configuration (.rbaclint.yaml, .rbaclint.yml or .rbaclint.json)',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      $schema: { type: 'string', description: 'URL or path of this schema, for editors.' },
+      rules: {
+        description: 'Severity per rule id: off, note, warning or error. Naming a severity enables a rule that is off by default.',
+        type: 'object',
+        additionalProperties: false,
+        properties: ruleProperties,
+      },
+      failOn: {
+        description: 'Lowest severity that makes the exit code 1 (as --fail-on).',
+        enum: [...FAIL_ON_VALUES],
+      },
+      namespace: {
+        description: 'Namespace of namespaced objects that set none (as --namespace).',
+        type: 'string',
+        minLength: 1,
+      },
+      ignore: {
+        description: 'Globs of files not to lint, relative to the directory of this file (*, **, ?, {a,b}, [abc]).',
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+      },
+    },
+  };
+}
+
+/**
+ * Finds the configuration: `explicit` (from `--config`, relative to `cwd`) when given, else the
+ * first of {@link CONFIG_FILE_NAMES} in `cwd`, then in each parent directory up to the root.
+ * Returns undefined when none exists. Throws {@link ConfigError} when the file is unreadable or
+ * invalid.
+ */
+export async function loadConfig(rules: readonly Rule[], cwd: string, explicit?: string): Promise<LoadedConfig | undefined> {
+  if (explicit !== undefined) {
+    const file = path.resolve(cwd, explicit);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`cannot read the configuration file "${explicit}": ${describeReadError(error)}; check the --config path`);
+    }
+    return { file, config: parseConfig(text, displayPath(cwd, file), rules) };
+  }
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const file = path.join(dir, name);
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') continue;
+        throw new ConfigError(`cannot read the configuration file "${displayPath(cwd, file)}": ${describeReadError(error)}`);
+      }
+      return { file, config: parseConfig(text, displayPath(cwd, file), rules) };
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * Parses and validates a configuration text. `name` is how messages name the file. A `.json`
+ * name is read as JSON, anything else as YAML; an empty file is an empty configuration.
+ */
+export function parseConfig(text: string, name: string, rules: readonly Rule[]): Config {
+  let value: unknown;
+  if (name.endsWith('.json')) {
+    try {
+      value = text.trim() === '' ? {} : JSON.parse(text);
+    } catch (error) {
+      throw new ConfigError(`${name}: JSON syntax error: ${(error as Error).message}`);
+    }
+  } else {
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter, prettyErrors: false, logLevel: 'error' });
+    const error = doc.errors[0];
+    if (error) {
+      const { line, col: column } = lineCounter.linePos(error.pos[0]);
+      throw new ConfigError(`${name}:${line}:${column}: YAML syntax error: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
+    }
+    value = doc.toJS() ?? {};
+  }
+  const validate = validatorFor(rules);
+  if (!validate(value)) {
+    const messages = [...new Set((validate.errors ?? []).map(describeError))];
+    throw new ConfigError(messages.map((m) => `${name}: ${m}`).join('\nrbaclint: '));
+  }
+  return value as Config;
+}
+
+const validators = new WeakMap<readonly Rule[], ReturnType<Ajv['compile']>>();
+
+function validatorFor(rules: readonly Rule[]): ReturnType<Ajv['compile']> {
+  let validate = validators.get(rules);
+  if (!validate) {
+    validate = new Ajv({ allErrors: true, strict: true }).compile(configSchema(rules));
+    validators.set(rules, validate);
+  }
+  return validate;
+}
+
+/** One ajv error as `key: what is allowed`, with the key as people write it (`rules.wildcard-rule`). */
+function describeError(error: ErrorObject): string {
+  const where = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((out, s) => (/^\d+$/.test(s) ? `${out}[${s}]` : out === '' ? s : `${out}.${s}`), '');
+  const key = (extra: string) => (where === '' ? extra : `${where}.${extra}`);
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const extra = String((error.params as { additionalProperty: string }).additionalProperty);
+      if (where === 'rules') return `${key(extra)}: unknown rule; run "rbaclint rules"`;
+      return `${key(extra)}: unknown key; allowed: ${TOP_KEYS.join(', ')}`;
+    }
+    case 'enum':
+      return `${where}: must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+    case 'type': {
+      const type = String((error.params as { type: string }).type);
+      const what = { object: 'a mapping', array: 'a list', string: 'a string' }[type] ?? type;
+      if (where === '') return `must be a mapping of settings (${TOP_KEYS.join(', ')})`;
+      return `${where}: must be ${what}`;
+    }
+    case 'minLength':
+      return `${where}: must not be empty`;
+    default:
+      return `${where === '' ? '(top level)' : where}: ${error.message ?? 'is invalid'}`;
+  }
+}
+
+/** What the command line says, for {@link mergeConfig}; flags beat the configuration. */
+export interface CliSettings {
+  failOn?: ConfigFailOn;
+  namespace?: string;
+  enable?: readonly string[];
+  disable?: readonly string[];
+}
+
+/** The settings a run uses: defaults, then the configuration file, then the command line. */
+export interface EffectiveConfig {
+  /** Absolute path of the configuration file, when one was used. */
+  file?: string;
+  failOn: ConfigFailOn;
+  namespace: string;
+  ignore: string[];
+  /** Every rule of the registry with its setting, in registry order. */
+  rules: Record<string, RuleSetting>;
+  /** The rules whose severity the configuration set (they override per-finding severities). */
+  severities: Record<string, Severity>;
+}
+
+/** Merges defaults, a configuration and command-line settings. */
+export function mergeConfig(rules: readonly Rule[], loaded: LoadedConfig | undefined, cli: CliSettings = {}): EffectiveConfig {
+  const config = loaded?.config ?? {};
+  const settings: Record<string, RuleSetting> = {};
+  const severities: Record<string, Severity> = {};
+  for (const rule of rules) {
+    const configured = config.rules?.[rule.id];
+    let setting: RuleSetting = configured ?? (rule.meta.recommended ? rule.meta.severity : 'off');
+    if (configured !== undefined && configured !== 'off') severities[rule.id] = configured;
+    if (cli.enable?.includes(rule.id) && setting === 'off') setting = rule.meta.severity;
+    if (cli.disable?.includes(rule.id)) setting = 'off';
+    settings[rule.id] = setting;
+  }
+  return {
+    ...(loaded ? { file: loaded.file } : {}),
+    failOn: cli.failOn ?? config.failOn ?? 'warning',
+    namespace: cli.namespace ?? config.namespace ?? 'default',
+    ignore: config.ignore ?? [],
+    rules: settings,
+    severities,
+  };
+}
+
+/** The effective configuration as a YAML configuration file (for `--print-config`). */
+export function renderConfig(effective: EffectiveConfig, cwd: string): string {
+  const source = effective.file === undefined ? 'none found, defaults' : displayPath(cwd, effective.file);
+  const body = stringify(
+    { failOn: effective.failOn, namespace: effective.namespace, ignore: effective.ignore, rules: effective.rules },
+    { lineWidth: 0 },
+  );
+  return `# rbaclint configuration: ${source}, then the command line\n${body}`;
+}
+
+/**
+ * Whether `file` (a path as given, relative to `cwd`) matches one of the `ignore` globs, which are
+ * relative to `baseDir`. A pattern without `/` matches a name at any depth (as in .gitignore), and a
+ * pattern that matches a directory matches every file below it.
+ */
+export function ignoreMatcher(patterns: readonly string[], baseDir: string, cwd: string): (file: string) => boolean {
+  if (patterns.length === 0) return () => false;
+  const regexes = patterns.map(globToRegExp);
+  return (file) => {
+    const rel = path.relative(baseDir, path.resolve(cwd, file)).split(path.sep).join('/');
+    if (rel === '' || rel.startsWith('../') || path.isAbsolute(rel)) return false;
+    return regexes.some((re) => re.test(rel));
+  };
+}
+
+/** Translates a glob (`*`, `**`, `?`, `{a,b}`, `[abc]`) into an anchored regular expression. */
+export function globToRegExp(glob: string): RegExp {
+  let pattern = glob.replace(/^\.\//, '').replace(/^\//, '');
+  const anyDepth = !pattern.replace(/\/$/, '').includes('/');
+  pattern = pattern.replace(/\/$/, '');
+  let out = '';
+  let braces = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === '*') {
+      if (pattern[i + 1] === '*') {
+        const slashAfter = pattern[i + 2] === '/';
+        out += slashAfter ? '(?:.*/)?' : '.*';
+        i += slashAfter ? 2 : 1;
+      } else {
+        out += '[^/]*';
+      }
+    } else if (ch === '?') {
+      out += '[^/]';
+    } else if (ch === '[') {
+      const close = pattern.indexOf(']', i + 1);
+      if (close < 0) {
+        out += '\\[';
+      } else {
+        out += `[${pattern.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        i = close;
+      }
+    } else if (ch === '{') {
+      braces++;
+      out += '(?:';
+    } else if (ch === '}' && braces > 0) {
+      braces--;
+      out += ')';
+    } else if (ch === ',' && braces > 0) {
+      out += '|';
+    } else {
+      out += ch.replace(/[.+^$()|\\]/g, '\\$&');
+    }
+  }
+  return new RegExp(`^${anyDepth ? '(?:.*/)?' : ''}${out}(?:/.*)?$`);
+}
+
+/** A path for messages: relative to the working directory when inside it. */
+export function displayPath(cwd: string, file: string): string {
+  const rel = path.relative(cwd, file);
+  return rel === '' ? '.' : rel.split(path.sep).join('/');
+}
+
+function describeReadError(error: unknown): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a directory';
+    default:
+      return (error as Error).message;
+  }
+}
