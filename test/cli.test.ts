@@ -41,6 +41,7 @@ const rbacFindings = (name: string) =>
     `${name}:12:17: Role shop/orders rules[1] allows get, list on all Secrets in namespace "shop" [secret-read-access]`,
     '  12 |     resources: ["secrets"]',
     '     |                 ^~~~~~~~~ warning',
+    `      = related: ${name}:23:9 RoleBinding shop/orders grants it to ServiceAccount shop/orders`,
     `${name}:36:9: ClusterRoleBinding "ci-deployer" grants cluster-admin to ServiceAccount ci/deployer [cluster-admin-binding]`,
     '  36 |   name: cluster-admin',
     '     |         ^~~~~~~~~~~~~ error',
@@ -57,8 +58,19 @@ beforeAll(() => {
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('rbaclint (the built binary)', () => {
-  it('package.json bin is the file these tests spawn', () => {
-    expect(path.join(root, pkg.bin.rbaclint!)).toBe(BIN);
+  it('package.json bin is the committed bundle, and it answers exactly as the build these tests spawn', () => {
+    expect(pkg.bin.rbaclint).toBe('dist/rbaclint.js');
+    const bundled = spawnSync(process.execPath, [path.join(root, pkg.bin.rbaclint!), 'examples/'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    const built = rbaclint(['examples/']);
+    expect({ status: bundled.status, stdout: bundled.stdout, stderr: bundled.stderr }).toEqual({
+      status: built.status,
+      stdout: built.stdout,
+      stderr: built.stderr,
+    });
   });
 
   it('examples/: exit 1 and the exact text report', async () => {
@@ -83,7 +95,7 @@ describe('rbaclint (the built binary)', () => {
     expect(rbaclint([`${FIXTURES}/no-such-file.yaml`])).toEqual({
       status: 2,
       stdout: '',
-      stderr: `rbaclint: Cannot read "${FIXTURES}/no-such-file.yaml": no such file or directory\n${NOTHING_TO_LINT}`,
+      stderr: `rbaclint: Cannot read "${FIXTURES}/no-such-file.yaml": no such file or directory; check the path for typing mistakes\n${NOTHING_TO_LINT}`,
     });
   });
 
@@ -91,7 +103,7 @@ describe('rbaclint (the built binary)', () => {
     expect(rbaclint([`${FIXTURES}/no-such-file.yaml`, 'examples/rbac.yaml'])).toEqual({
       status: 1,
       stdout: `${rbacFindings('examples/rbac.yaml')}\n\n2 problems (1 error, 1 warning, 0 notes) in 1 file, 3 objects\n`,
-      stderr: `rbaclint: Cannot read "${FIXTURES}/no-such-file.yaml": no such file or directory\n`,
+      stderr: `rbaclint: Cannot read "${FIXTURES}/no-such-file.yaml": no such file or directory; check the path for typing mistakes\n`,
     });
   });
 
@@ -167,7 +179,7 @@ describe('rbaclint (the built binary)', () => {
           ruleId: 'automount-token-enabled',
           severity: 'warning',
           message:
-            'Deployment shop/web gets an API token for ServiceAccount shop/web mounted: neither the pod template nor the ServiceAccount sets automountServiceAccountToken',
+            'Deployment shop/web gets an API token for ServiceAccount shop/web mounted: neither the pod template nor the ServiceAccount sets automountServiceAccountToken; the ServiceAccount has no RBAC bindings in the input beyond the defaults',
           file: 'examples/deployment.yaml',
           line: 13,
           column: 5,
@@ -193,7 +205,7 @@ describe('rbaclint (the built binary)', () => {
           ruleId: 'automount-token-enabled',
           severity: 'warning',
           message:
-            'CronJob shop/cleanup gets an API token for ServiceAccount shop/default mounted: the pod template does not set automountServiceAccountToken',
+            'CronJob shop/cleanup gets an API token for ServiceAccount shop/default mounted: the pod template does not set automountServiceAccountToken; the ServiceAccount has no RBAC bindings in the input beyond the defaults',
           file: 'examples/deployment.yaml',
           line: 48,
           column: 9,
@@ -292,10 +304,13 @@ describe('rbaclint (the built binary)', () => {
         '  20 |     resources: ["configmaps", "secrets"]',
         '     |                               ^~~~~~~~~ warning',
         '      = from template shop/templates/rbac.yaml',
-        `${FIXTURES}/helm-rendered.yaml:52:5: Deployment shop/release-shop gets an API token for ServiceAccount shop/release-shop mounted: neither the pod template nor the ServiceAccount sets automountServiceAccountToken [automount-token-enabled]`,
+        `      = related: ${FIXTURES}/helm-rendered.yaml:32:9 RoleBinding shop/release-shop grants it to ServiceAccount shop/release-shop`,
+        `      = related: ${FIXTURES}/helm-rendered.yaml:53:7 Deployment shop/release-shop runs with an API token of ServiceAccount shop/release-shop`,
+        `${FIXTURES}/helm-rendered.yaml:52:5: Deployment shop/release-shop gets an API token for ServiceAccount shop/release-shop mounted: neither the pod template nor the ServiceAccount sets automountServiceAccountToken; RoleBinding shop/release-shop grants it rights, so set it to true explicitly if the pods call the API [automount-token-enabled]`,
         '  52 |     spec:',
         '     |     ^~~~ warning',
         '      = from template shop/templates/deployment.yaml',
+        `      = related: ${FIXTURES}/helm-rendered.yaml:6:9 ServiceAccount shop/release-shop`,
         '',
         '2 problems (0 errors, 2 warnings, 0 notes) in 1 file, 4 objects',
         '',
@@ -353,7 +368,7 @@ describe('rbaclint (the built binary)', () => {
       expect(rbaclint(['examples/', '--fail-on', 'fatal'])).toEqual({
         status: 2,
         stdout: '',
-        stderr: `error: option '--fail-on <severity>' argument 'fatal' is invalid. Allowed choices are error, warning, note, none.\n${USAGE_HINT}`,
+        stderr: `rbaclint: option '--fail-on <severity>' argument 'fatal' is invalid. Allowed choices are error, warning, note, none.\n${USAGE_HINT}`,
       });
     });
   });
@@ -374,7 +389,7 @@ describe('rbaclint (the built binary)', () => {
   });
 
   it('--disable turns a rule off; the summary counts what remains', () => {
-    const run = rbaclint(['examples/rbac.yaml', '--disable', 'cluster-admin-binding', 'secret-read-access']);
+    const run = rbaclint(['examples/rbac.yaml', '--disable', 'cluster-admin-binding,secret-read-access']);
     expect(run).toEqual({ status: 0, stdout: 'No problems in 1 file, 3 objects\n', stderr: '' });
     expect(rbaclint(['examples/rbac.yaml', '--disable', 'secret-read-access', '--fail-on', 'error']).status).toBe(1);
   });
@@ -383,7 +398,82 @@ describe('rbaclint (the built binary)', () => {
     expect(rbaclint(['examples/', flag, 'no-such-rule'])).toEqual({
       status: 2,
       stdout: '',
-      stderr: `error: option '${flag} <rules...>' argument 'no-such-rule' is invalid. Allowed choices are ${ruleIds.join(', ')}.\n${USAGE_HINT}`,
+      stderr: `rbaclint: option '${flag} <rules>' argument 'no-such-rule' is invalid. unknown rule "no-such-rule"; run "rbaclint rules" for the list\n${USAGE_HINT}`,
+    });
+  });
+
+  it('--disable takes one comma-separated value, so the paths after it are still paths', () => {
+    expect(rbaclint(['--disable', 'cluster-admin-binding,secret-read-access', 'examples/rbac.yaml'])).toEqual({
+      status: 0,
+      stdout: 'No problems in 1 file, 3 objects\n',
+      stderr: '',
+    });
+    // Blanks around the commas and empty items are ignored.
+    expect(rbaclint(['--disable', ' cluster-admin-binding , ,secret-read-access,', 'examples/rbac.yaml'])).toEqual({
+      status: 0,
+      stdout: 'No problems in 1 file, 3 objects\n',
+      stderr: '',
+    });
+  });
+
+  it('--disable is repeatable: the lists add up, and the paths after the last one are linted', () => {
+    const run = rbaclint([
+      '--disable',
+      'automount-token-enabled,missing-service-account-name',
+      '--disable',
+      'cluster-admin-binding',
+      'examples/rbac.yaml',
+      'examples/deployment.yaml',
+    ]);
+    expect(run).toEqual({
+      status: 1,
+      stdout: [
+        'examples/rbac.yaml:12:17: Role shop/orders rules[1] allows get, list on all Secrets in namespace "shop" [secret-read-access]',
+        '  12 |     resources: ["secrets"]',
+        '     |                 ^~~~~~~~~ warning',
+        '      = related: examples/rbac.yaml:23:9 RoleBinding shop/orders grants it to ServiceAccount shop/orders',
+        '',
+        '1 problem (0 errors, 1 warning, 0 notes) in 2 files, 6 objects',
+        '',
+      ].join('\n'),
+      stderr: '',
+    });
+    // The same with the options after the paths, and with `--disable=` spelling.
+    expect(
+      rbaclint(['examples/rbac.yaml', 'examples/deployment.yaml', '--disable=automount-token-enabled', '--disable', 'missing-service-account-name,cluster-admin-binding']),
+    ).toEqual(run);
+  });
+
+  it('an unknown rule id inside a comma list: exit 2, naming only the unknown ids, nothing linted', () => {
+    expect(rbaclint(['--disable', 'secret-read-access,no-such-rule', 'examples/'])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: `rbaclint: option '--disable <rules>' argument 'secret-read-access,no-such-rule' is invalid. unknown rule "no-such-rule"; run "rbaclint rules" for the list\n${USAGE_HINT}`,
+    });
+    expect(rbaclint(['--disable', 'secret-read-access', '--enable', 'bogus-a,cluster-admin-binding,bogus-b', 'examples/'])).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: `rbaclint: option '--enable <rules>' argument 'bogus-a,cluster-admin-binding,bogus-b' is invalid. unknown rule "bogus-a", "bogus-b"; run "rbaclint rules" for the list\n${USAGE_HINT}`,
+    });
+  });
+
+  it.for([
+    ['head -1', 'Usage: rbaclint [options] [command]\n'],
+    ['true', ''],
+  ])('rbaclint --help | %s: a reader that goes away early is not a crash (no EPIPE, exit 0)', ([reader, shown]) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', RBACLINT_NODE: process.execPath, RBACLINT_BIN: BIN };
+    delete env.FORCE_COLOR;
+    const result = spawnSync('bash', ['-c', `"$RBACLINT_NODE" "$RBACLINT_BIN" --help | ${reader}; echo "status: \${PIPESTATUS[*]}"`], {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    if (result.error) throw result.error;
+    expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({
+      status: 0,
+      stdout: `${shown}status: 0 0\n`,
+      stderr: '',
     });
   });
 
@@ -391,13 +481,13 @@ describe('rbaclint (the built binary)', () => {
     expect(rbaclint(['examples/', '--format', 'xml'])).toEqual({
       status: 2,
       stdout: '',
-      stderr: `error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are text, json, sarif.\n${USAGE_HINT}`,
+      stderr: `rbaclint: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are text, json, sarif, github.\n${USAGE_HINT}`,
     });
   });
 
   it('an unknown option and a missing path argument: exit 2', () => {
-    expect(rbaclint(['examples/', '--bogus'])).toEqual({ status: 2, stdout: '', stderr: `error: unknown option '--bogus'\n${USAGE_HINT}` });
-    expect(rbaclint([])).toEqual({ status: 2, stdout: '', stderr: `error: missing required argument 'paths'\n${USAGE_HINT}` });
+    expect(rbaclint(['examples/', '--bogus'])).toEqual({ status: 2, stdout: '', stderr: `rbaclint: unknown option '--bogus'\n${USAGE_HINT}` });
+    expect(rbaclint([])).toEqual({ status: 2, stdout: '', stderr: `rbaclint: missing required argument 'paths'\n${USAGE_HINT}` });
   });
 
   it('--quiet: findings only, no summary line; nothing at all when clean', () => {
@@ -484,7 +574,7 @@ describe('rbaclint (the built binary)', () => {
     expect(rbaclint(['rules', '--format', 'xml'])).toEqual({
       status: 2,
       stdout: '',
-      stderr: `error: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are text, json, markdown.\n${USAGE_HINT}`,
+      stderr: `rbaclint: option '-f, --format <format>' argument 'xml' is invalid. Allowed choices are text, json, markdown.\n${USAGE_HINT}`,
     });
   });
 });
