@@ -31286,10 +31286,11 @@ async function runLint(paths, options, io) {
     io.stderr("rbaclint: nothing to lint; give files, directories, globs or - for stdin (see rbaclint --help)\n");
     return EXIT.usage;
   }
+  const sources = [...await contextSources(options.context ?? [], loaded.sources, io), ...loaded.sources];
   const configDir = effective.file === void 0 ? io.cwd : path10.dirname(effective.file);
   const matchesIgnore = ignoreMatcher(effective.ignore, configDir, io.cwd);
   const stdinName = options.stdinFilename ?? "<stdin>";
-  const result = lint(loaded.sources, {
+  const result = lint(sources, {
     defaultNamespace: effective.namespace,
     enable: Object.keys(effective.rules).filter((id) => effective.rules[id] !== "off"),
     disable: Object.keys(effective.rules).filter((id) => effective.rules[id] === "off"),
@@ -31368,6 +31369,14 @@ function withUnusedBaseline(report, unused) {
   const note = `, ${unused.length} baseline ${unused.length === 1 ? "entry" : "entries"} matched nothing`;
   return report.replace(/\n$/, `${note}
 `);
+}
+async function contextSources(paths, linted, io) {
+  if (paths.length === 0) return [];
+  const context = await loadPaths(paths, { cwd: io.cwd });
+  for (const error of context.errors) io.stderr(`rbaclint: context: ${error.message}
+`);
+  const lintedFiles = new Set(linted.map((s) => path10.resolve(io.cwd, s.path)));
+  return context.sources.filter((s) => !lintedFiles.has(path10.resolve(io.cwd, s.path))).map((s) => ({ ...s, contextOnly: true }));
 }
 
 // src/cli/who-can-command.ts
@@ -31871,7 +31880,11 @@ function buildProgram(io, done) {
   }).exitOverride();
   const lint2 = program2.command("lint", { isDefault: true }).description("lint manifests: files, directories, globs, or - for stdin (the default command)").argument("[paths...]", "files, directories (searched for *.yaml, *.yml, *.json), globs, or - for stdin").addOption(new Option("-f, --format <format>", "report format").choices(FORMATS).default("text")).option("-o, --output <file>", "write the report to this file instead of stdout").addOption(
     new Option("--fail-on <severity>", "lowest severity that makes the exit code 1").choices(FAIL_ON).default("warning")
-  ).option("-n, --namespace <ns>", "namespace of namespaced objects that set none", "default").addOption(new Option("--enable <rules>", "also run these rules (comma-separated, repeatable)").argParser(ruleList(ruleIds))).addOption(new Option("--disable <rules>", "do not run these rules (comma-separated, repeatable)").argParser(ruleList(ruleIds))).option("-c, --config <file>", "configuration file (default: .rbaclint.yaml, .rbaclint.yml or .rbaclint.json, searched upward)").option("--print-config", "print the configuration in effect (file merged with the flags) as YAML and exit").option("--baseline <file>", "suppress the findings recorded in this baseline file: only new findings are reported").option("--write-baseline <file>", "record the current findings in this baseline file and exit 0").option("--stdin-filename <name>", "file name to report for stdin (default <stdin>)").option("-q, --quiet", "print findings only: no summary line, nothing when clean").option("--color", "force colour in text output").option("--no-color", "no colour in text output (NO_COLOR is honoured too)").addHelpText("after", EXAMPLES).action(async (paths, options, command2) => {
+  ).option("-n, --namespace <ns>", "namespace of namespaced objects that set none", "default").addOption(new Option("--enable <rules>", "also run these rules (comma-separated, repeatable)").argParser(ruleList(ruleIds))).addOption(new Option("--disable <rules>", "do not run these rules (comma-separated, repeatable)").argParser(ruleList(ruleIds))).option("-c, --config <file>", "configuration file (default: .rbaclint.yaml, .rbaclint.yml or .rbaclint.json, searched upward)").option("--print-config", "print the configuration in effect (file merged with the flags) as YAML and exit").option("--baseline <file>", "suppress the findings recorded in this baseline file: only new findings are reported").option("--write-baseline <file>", "record the current findings in this baseline file and exit 0").option("--stdin-filename <name>", "file name to report for stdin (default <stdin>)").option(
+    "--context <path>",
+    "also read these manifests (file, directory, glob) for cross-references only: their objects count, they get no findings; repeatable",
+    (value, previous = []) => [...previous, value]
+  ).option("-q, --quiet", "print findings only: no summary line, nothing when clean").option("--color", "force colour in text output").option("--no-color", "no colour in text output (NO_COLOR is honoured too)").addHelpText("after", EXAMPLES).action(async (paths, options, command2) => {
     if (paths.length === 0 && options.printConfig !== true) {
       command2.error("error: missing required argument 'paths'", { code: "commander.missingArgument" });
     }

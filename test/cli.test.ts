@@ -99,6 +99,25 @@ describe('rbaclint (the built binary)', () => {
     });
   });
 
+  it('--context: objects of other files resolve cross-references but get no findings', () => {
+    const change = 'fixtures/inputs/context/repo/deploy/web.yaml';
+    const alone = rbaclint([change, '--quiet']);
+    expect(alone.stdout.match(/\[[a-z-]+\]$/gm)).toEqual([
+      '[automount-token-enabled]',
+      '[missing-service-account]',
+      '[missing-role-ref]',
+      '[missing-service-account]',
+    ]);
+    expect(alone.status).toBe(1);
+    // With the repository as context, the ServiceAccount and the Role of the unchanged file exist,
+    // and the ServiceAccount's automountServiceAccountToken: false applies to the Deployment.
+    const withContext = rbaclint(['--context', 'fixtures/inputs/context/repo', change]);
+    expect(withContext).toEqual({ status: 0, stdout: 'No problems in 1 file, 3 objects\n', stderr: '' });
+    // A context file's own problems are not reported.
+    const reversed = rbaclint(['--context', change, 'fixtures/inputs/context/repo/deploy/serviceaccounts.yaml']);
+    expect(reversed).toEqual({ status: 0, stdout: 'No problems in 1 file, 2 objects\n', stderr: '' });
+  });
+
   it('a missing path next to a good file: the good file is linted and the exit code follows its findings', () => {
     expect(rbaclint([`${FIXTURES}/no-such-file.yaml`, 'examples/rbac.yaml'])).toEqual({
       status: 1,

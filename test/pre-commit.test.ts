@@ -40,7 +40,14 @@ describe('.pre-commit-hooks.yaml', () => {
   it('is a node hook on the committed bundle that sees all files in one process', () => {
     const hooks = parseYaml(readFileSync(path.join(root, '.pre-commit-hooks.yaml'), 'utf8')) as Record<string, unknown>[];
     expect(hooks).toHaveLength(1);
-    expect(hooks[0]).toMatchObject({ id: 'rbaclint', entry: 'rbaclint', language: 'node', types_or: ['yaml', 'json'], require_serial: true });
+    expect(hooks[0]).toMatchObject({
+      id: 'rbaclint',
+      entry: 'rbaclint',
+      args: ['--context', '.'],
+      language: 'node',
+      types_or: ['yaml', 'json'],
+      require_serial: true,
+    });
     expect(hooks[0]).not.toHaveProperty('language_version');
     const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
       bin: Record<string, string>;
@@ -129,6 +136,29 @@ describe.skipIf(!HAS_PRE_COMMIT)(
       expect(fixed.output).toMatch(/^rbaclint\.+Passed$/m);
       expect(fixed.output).toContain('No problems in 3 files, 2 objects');
       expect(fixed.status).toBe(0);
+    }, 300_000);
+
+    it('a commit that changes one file: the unchanged files are read as context, so no false missing-service-account or missing-role-ref', () => {
+      const repo = path.join(temp, 'context-target');
+      const source = path.join(root, 'fixtures/inputs/context/repo/deploy');
+      mkdirSync(path.join(repo, 'deploy'), { recursive: true });
+      copyFileSync(path.join(source, 'serviceaccounts.yaml'), path.join(repo, 'deploy/serviceaccounts.yaml'));
+      git(repo, 'init', '-q');
+      git(repo, 'add', '-A');
+      git(repo, 'commit', '-q', '-m', 'ServiceAccount and Role');
+      // Only the change is staged: pre-commit passes only deploy/web.yaml to the hook.
+      copyFileSync(path.join(source, 'web.yaml'), path.join(repo, 'deploy/web.yaml'));
+      git(repo, 'add', 'deploy/web.yaml');
+      const result = spawnSync('pre-commit', ['try-repo', hookRepo, 'rbaclint', '--verbose', '--color', 'never'], {
+        cwd: repo,
+        env: { ...GIT_ENV, PRE_COMMIT_HOME: home },
+        encoding: 'utf8',
+        timeout: 280_000,
+      });
+      const output = `${result.stdout}${result.stderr}`;
+      expect(output).toMatch(/^rbaclint\.+Passed$/m);
+      expect(output).toContain('No problems in 1 file, 3 objects');
+      expect(result.status).toBe(0);
     }, 300_000);
   },
 );

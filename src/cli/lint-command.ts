@@ -36,6 +36,8 @@ export interface LintCommandOptions {
   failOnFromCli?: boolean;
   /** Whether `namespace` was given on the command line. */
   namespaceFromCli?: boolean;
+  /** `--context <path>` (repeatable): manifests read for cross-references only, never reported on. */
+  context?: string[];
 }
 
 /** Runs `rbaclint lint <paths…>` and returns the exit code. */
@@ -80,10 +82,11 @@ export async function runLint(paths: readonly string[], options: LintCommandOpti
     io.stderr('rbaclint: nothing to lint; give files, directories, globs or - for stdin (see rbaclint --help)\n');
     return EXIT.usage;
   }
+  const sources = [...(await contextSources(options.context ?? [], loaded.sources, io)), ...loaded.sources];
   const configDir = effective.file === undefined ? io.cwd : path.dirname(effective.file);
   const matchesIgnore = ignoreMatcher(effective.ignore, configDir, io.cwd);
   const stdinName = options.stdinFilename ?? '<stdin>';
-  const result = lint(loaded.sources, {
+  const result = lint(sources, {
     defaultNamespace: effective.namespace,
     enable: Object.keys(effective.rules).filter((id) => effective.rules[id] !== 'off'),
     disable: Object.keys(effective.rules).filter((id) => effective.rules[id] === 'off'),
@@ -170,6 +173,22 @@ function withUnusedBaseline(report: string, unused: readonly BaselineEntry[]): s
   if (unused.length === 0) return report;
   const note = `, ${unused.length} baseline ${unused.length === 1 ? 'entry' : 'entries'} matched nothing`;
   return report.replace(/\n$/, `${note}\n`);
+}
+
+/**
+ * Loads `--context` paths as context-only sources: they take part in cross-references and RBAC
+ * (a ServiceAccount, Role or binding in a file that is not being linted) but get no findings. A file
+ * that is also linted is taken once, as linted. Context comes first, so an object defined in both
+ * is taken from the linted input (the change).
+ */
+async function contextSources(paths: readonly string[], linted: readonly { path: string }[], io: Io) {
+  if (paths.length === 0) return [];
+  const context = await loadPaths(paths, { cwd: io.cwd });
+  for (const error of context.errors) io.stderr(`rbaclint: context: ${error.message}\n`);
+  const lintedFiles = new Set(linted.map((s) => path.resolve(io.cwd, s.path)));
+  return context.sources
+    .filter((s) => !lintedFiles.has(path.resolve(io.cwd, s.path)))
+    .map((s) => ({ ...s, contextOnly: true }));
 }
 
 /** Severities accepted on the command line. */

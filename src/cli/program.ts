@@ -56,6 +56,11 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .option('--baseline <file>', 'suppress the findings recorded in this baseline file: only new findings are reported')
     .option('--write-baseline <file>', 'record the current findings in this baseline file and exit 0')
     .option('--stdin-filename <name>', 'file name to report for stdin (default <stdin>)')
+    .option(
+      '--context <path>',
+      'also read these manifests (file, directory, glob) for cross-references only: their objects count, they get no findings; repeatable',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('-q, --quiet', 'print findings only: no summary line, nothing when clean')
     .option('--color', 'force colour in text output')
     .option('--no-color', 'no colour in text output (NO_COLOR is honoured too)')
