@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { describeSubjects, roleRefOf } from '../src/model/index.js';
 import { isFullWildcard } from '../src/rbac/dangerous.js';
-import { describeRoleRef } from '../src/rbac/reach.js';
+import { bindingReach, describeRoleRef } from '../src/rbac/reach.js';
 
 export default defineRule({
   id: 'cluster-admin-binding',
@@ -21,11 +21,14 @@ export default defineRule({
     for (const binding of ctx.index.bindings()) {
       const roleRef = roleRefOf(binding);
       const scope = binding.kind === 'RoleBinding' ? ` in namespace "${binding.namespace}"` : '';
+      // The chain: the workloads that hold the binding's rights and their ServiceAccounts.
+      const reach = bindingReach(ctx.rbac, binding);
       if (roleRef?.kind === 'ClusterRole' && roleRef.name === 'cluster-admin') {
         ctx.report({
           object: binding,
           path: ['roleRef', 'name'],
-          message: `${binding.display} grants cluster-admin${scope} to ${describeSubjects(binding)}`,
+          message: `${binding.display} grants cluster-admin${scope} to ${describeSubjects(binding)}${reach.note}`,
+          related: reach.related,
         });
         continue;
       }
@@ -36,7 +39,8 @@ export default defineRule({
       ctx.report({
         object: binding,
         path: ['roleRef', 'name'],
-        message: `${binding.display} grants ${describeRoleRef(binding)}${scope} to ${describeSubjects(binding)}: it allows every verb on every resource in every API group, as cluster-admin does`,
+        message: `${binding.display} grants ${describeRoleRef(binding)}${scope} to ${describeSubjects(binding)}: it allows every verb on every resource in every API group, as cluster-admin does${reach.note}`,
+        related: [...(role.source ? [{ object: role.source, message: `${role.source.display}` }] : []), ...reach.related],
       });
     }
   },

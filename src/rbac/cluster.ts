@@ -37,7 +37,8 @@ export class ClusterRbac {
   private holdersByBinding: Map<BindingDef<RbacSource>, Holder[]> | undefined;
 
   constructor(
-    private readonly index: Index,
+    /** The input the policy was built from. */
+    readonly index: Index,
     options: ClusterRbacOptions = {},
   ) {
     // Built-in definitions carry no source, so they fit any source type.

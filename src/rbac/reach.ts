@@ -61,10 +61,11 @@ export function roleReach(rbac: ClusterRbac, role: K8sObject, options: ReachOpti
   }
   const holders = holdersOf(rbac, live);
   let note = heldBy(holders);
+  const chain = holderRelated(rbac, holders);
   if (live.length === 0) {
     note = granting.some(hasLiveSubject) ? ' (bound only by RoleBindings, which cannot grant cluster-scoped resources)' : ' (not bound)';
   }
-  return reach(live.length > 0, holders, note, [...related, ...holderRelated(holders)], options.limited ?? false);
+  return reach(live.length > 0, holders, note, [...related, ...chain], options.limited ?? false);
 }
 
 /**
@@ -77,7 +78,7 @@ export function bindingReach(rbac: ClusterRbac, binding: K8sObject, account?: { 
   const holders = account
     ? all.filter((h) => h.tokens.some((t) => t.serviceAccount.namespace === account.namespace && t.serviceAccount.name === account.name))
     : all;
-  return reach(true, holders, heldBy(holders), holderRelated(holders), false);
+  return reach(true, holders, heldBy(holders), holderRelated(rbac, holders), false);
 }
 
 /** `ClusterRole "edit"` or `Role dev/ci`: the role a binding refers to, as written. */
@@ -179,17 +180,30 @@ function holdersOf(rbac: ClusterRbac, bindings: readonly BindingDef<RbacSource>[
 
 /** `; held by Deployment dev/web and Pod dev/job`, `; held by 3 workloads (A, B, …)` or `""`. */
 function heldBy(holders: readonly Holder[]): string {
-  const names = holders.map((h) => h.workload.object.display);
+  // The same object may be in two files (a plain and an HA variant of one install): name it once.
+  const names = [...new Set(holders.map((h) => h.workload.object.display))];
   if (names.length === 0) return '';
   if (names.length <= 2) return `; held by ${names.join(' and ')}`;
   return `; held by ${names.length} workloads (${names.slice(0, 2).join(', ')}, …)`;
 }
 
-function holderRelated(holders: readonly Holder[]): RelatedReport[] {
-  return holders.map(({ workload, tokens }) => {
+/**
+ * The rest of the chain workload → ServiceAccount → binding → role: each holding workload, then the
+ * ServiceAccount its token belongs to when the input defines it (each once).
+ */
+function holderRelated(rbac: ClusterRbac, holders: readonly Holder[]): RelatedReport[] {
+  const out: RelatedReport[] = [];
+  const accounts = new Set<K8sObject>();
+  for (const { workload, tokens } of holders) {
     const token = tokens[0]!;
     const account = `${token.serviceAccount.namespace}/${token.serviceAccount.name}`;
     const how = token.via === 'automount' ? 'runs with an API token of' : 'mounts an API token of';
-    return { object: workload.object, path: token.path, message: `${workload.object.display} ${how} ServiceAccount ${account}` };
-  });
+    out.push({ object: workload.object, path: token.path, message: `${workload.object.display} ${how} ServiceAccount ${account}` });
+    const object = rbac.index.serviceAccount(token.serviceAccount.namespace, token.serviceAccount.name);
+    if (object && !accounts.has(object)) {
+      accounts.add(object);
+      out.push({ object, message: `ServiceAccount ${account}` });
+    }
+  }
+  return out;
 }
