@@ -3,14 +3,16 @@
 //   node scripts/bench.mjs [--json] [--quick]
 // Measures lint() against the bare parse of the same bytes (yaml parseAllDocuments + LineCounter),
 // on ../shared/corpus (when present) and on generated inputs of 1k, 10k and 100k objects; CLI
-// start-up; and can-i / who-can on the 100k input.
+// start-up; and can-i / who-can on the 100k input. On the corpus it also measures lint without the
+// fast path (every document composed), the yaml Lexer alone and the fast path's line check alone,
+// and it ends with each target of issue #7, measured.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseAllDocuments } from 'yaml';
-import { generateManifests } from './generate-manifests.mjs';
+import { Lexer, LineCounter, parseAllDocuments } from 'yaml';
+import { generateManifestFiles } from './generate-manifests.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'dist/src/cli/main.js');
@@ -32,7 +34,7 @@ function bareParse(texts) {
 }
 
 /** Median lint and parse times over `rounds` rounds after one warm-up round. */
-async function measure(sources, rounds) {
+async function measure(sources, rounds, extra = false) {
   const { lint } = await import(path.join(root, 'dist/src/index.js'));
   const texts = sources.map((s) => s.text);
   let findings = 0;
@@ -44,16 +46,34 @@ async function measure(sources, rounds) {
     parseTimes.push(time(() => bareParse(texts)));
     lintTimes.push(time(() => (findings = lint(sources).findings.length)));
   }
-  return { lintMs: median(lintTimes), parseMs: median(parseTimes), findings };
+  const result = { lintMs: median(lintTimes), parseMs: median(parseTimes), findings };
+  if (!extra) return result;
+  // Without the fast path; the yaml Lexer alone; the fast path's line check alone.
+  const { planSkips } = await import(path.join(root, 'dist/src/parse/skip.js'));
+  const { MODEL_KINDS } = await import(path.join(root, 'dist/src/model/index.js'));
+  const { allRules } = await import(path.join(root, 'dist/src/index.js'));
+  const kinds = new Set([...MODEL_KINDS, ...allRules.filter((r) => r.meta.recommended).flatMap((r) => r.meta.kinds)]);
+  const fullTimes = [];
+  const lexTimes = [];
+  const checkTimes = [];
+  let fullFindings = 0;
+  let skipped = 0;
+  for (let i = 0; i < rounds; i++) {
+    fullTimes.push(time(() => (fullFindings = lint(sources, { fastPath: false }).findings.length)));
+    lexTimes.push(time(() => texts.forEach((t) => { for (const _ of new Lexer().lex(t)); })));
+    checkTimes.push(time(() => (skipped = texts.reduce((n, t) => n + (planSkips(t, kinds)?.documents ?? 0), 0))));
+  }
+  return { ...result, lintFullMs: median(fullTimes), fullFindings, lexMs: median(lexTimes), lineCheckMs: median(checkTimes), skippedDocuments: skipped };
 }
 
 // Child mode: measure one generated size in a fresh process, so peak RSS is that size's alone.
 if (args[0] === '--child') {
   const count = Number(args[1]);
   const rounds = Number(args[2]);
-  const text = generateManifests(count);
-  const result = await measure([{ path: `generated-${count}.yaml`, text }], rounds);
-  process.stdout.write(JSON.stringify({ ...result, bytes: Buffer.byteLength(text), maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+  const files = generateManifestFiles(count);
+  const result = await measure(files, rounds);
+  const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
+  process.stdout.write(JSON.stringify({ ...result, files: files.length, bytes, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
   process.exit(0);
 }
 
@@ -84,16 +104,27 @@ function wall(argv, runs, input) {
   return { ms: median(times), status };
 }
 
+function wallNode(argv, runs) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    spawnSync(process.execPath, argv);
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return median(times);
+}
+
 const quick = args.includes('--quick');
 const results = { machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version }, corpus: undefined, generated: [], cli: {} };
 
 const corpus = corpusSources();
 if (corpus) {
   const bytes = corpus.reduce((n, s) => n + Buffer.byteLength(s.text), 0);
-  const m = await measure(corpus, quick ? 2 : 5);
+  const m = await measure(corpus, quick ? 2 : 5, true);
   const whole = wall([path.resolve(root, '../shared/corpus'), '--fail-on', 'none', '--quiet'], quick ? 1 : 3);
-  const nodeStart = wall(['--version'], quick ? 3 : 10).ms;
-  results.corpus = { files: corpus.length, bytes, ...m, ratio: m.lintMs / m.parseMs, cliMs: whole.ms, cliVsStartPlusParse: whole.ms / (nodeStart + m.parseMs) };
+  // Node's own start-up: an empty script.
+  const nodeStart = wallNode(['-e', '0'], quick ? 3 : 10);
+  results.corpus = { files: corpus.length, bytes, ...m, ratio: m.lintMs / m.parseMs, nodeStartMs: nodeStart, cliMs: whole.ms, cliVsStartPlusParse: whole.ms / (nodeStart + m.parseMs) };
 }
 
 for (const [count, rounds] of quick ? [[1000, 3], [10000, 1]] : [[1000, 5], [10000, 3], [100000, 1]]) {
@@ -112,8 +143,8 @@ results.cli.smallFile = wall([path.join(root, 'examples/rbac.yaml'), '--fail-on'
 const big = mkdtempSync(path.join(os.tmpdir(), 'rbaclint-bench-'));
 try {
   const count = quick ? 10000 : 100000;
-  const file = path.join(big, `generated-${count}.yaml`);
-  writeFileSync(file, generateManifests(count));
+  const file = big;
+  for (const f of generateManifestFiles(count)) writeFileSync(path.join(big, f.path), f.text);
   const help = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' }).stdout;
   if (help.includes('can-i')) {
     results.cli.canI = { objects: count, ...wall(['can-i', 'list', 'configmaps', '--as', 'system:serviceaccount:team-7:app-0', '-n', 'team-7', '-f', file], 1) };
@@ -134,7 +165,9 @@ if (args.includes('--json')) {
     const c = results.corpus;
     lines.push(
       `corpus (${c.files} files, ${f(c.bytes / 2 ** 20, 1)} MiB): lint ${f(c.lintMs)} ms, bare parse ${f(c.parseMs)} ms, ratio ${f(c.ratio, 2)}; ` +
-        `whole CLI ${f(c.cliMs)} ms = ${f(c.cliVsStartPlusParse, 2)} × (node start-up + bare parse)`,
+        `whole CLI ${f(c.cliMs)} ms = ${f(c.cliVsStartPlusParse, 2)} × (node start-up ${f(c.nodeStartMs)} ms + bare parse)`,
+      `  without the fast path: lint ${f(c.lintFullMs)} ms (${c.fullFindings === c.findings ? 'same' : 'DIFFERENT'} number of findings, ${f(c.findings)}); ` +
+        `yaml Lexer alone ${f(c.lexMs)} ms; the fast path's line check ${f(c.lineCheckMs)} ms (${f(c.skippedDocuments)} documents skipped)`,
     );
   } else {
     lines.push('corpus: ../shared/corpus is absent, skipped');
@@ -148,5 +181,24 @@ if (args.includes('--json')) {
   lines.push('', `rbaclint --version: ${f(results.cli.version.ms)} ms; one small file: ${f(results.cli.smallFile.ms)} ms`);
   if (results.cli.canI) lines.push(`can-i on ${f(results.cli.canI.objects)} objects: ${f(results.cli.canI.ms)} ms (exit ${results.cli.canI.status})`);
   if (results.cli.whoCan) lines.push(`who-can on ${f(results.cli.whoCan.objects)} objects: ${f(results.cli.whoCan.ms)} ms (exit ${results.cli.whoCan.status})`);
+  lines.push('', 'targets (issue #7):');
+  const target = (name, ok, measured) => lines.push(`  ${ok ? 'met ' : 'MISS'}  ${name}: ${measured}`);
+  if (results.corpus) {
+    const c = results.corpus;
+    target('corpus, whole CLI <= 0.5 x (node start-up + bare parse)', c.cliVsStartPlusParse <= 0.5, `${f(c.cliVsStartPlusParse, 2)} x`);
+  }
+  const g100 = results.generated.find((g) => g.objects === 100000);
+  if (g100) {
+    target('100k objects <= 1.5 x bare parse', g100.ratio <= 1.5, `${f(g100.ratio, 2)} x`);
+    target('100k objects <= 2 GB peak RSS', g100.maxRssMb <= 2048, `${f(g100.maxRssMb)} MiB`);
+  }
+  if (results.generated.length > 1) {
+    const per = results.generated.map((g) => g.msPerObject);
+    const spread = Math.max(...per) / Math.min(...per) - 1;
+    target('time per object flat (+-20%) from 1k up', spread <= 0.2, `max/min - 1 = ${f(spread * 100)}%`);
+  }
+  target('rbaclint --version <= 150 ms', results.cli.version.ms <= 150, `${f(results.cli.version.ms)} ms`);
+  target('one small file <= 300 ms', results.cli.smallFile.ms <= 300, `${f(results.cli.smallFile.ms)} ms`);
+  if (results.cli.canI) target(`can-i on ${f(results.cli.canI.objects)} objects <= 1 s`, results.cli.canI.ms <= 1000, `${f(results.cli.canI.ms)} ms`);
   console.log(lines.join('\n'));
 }

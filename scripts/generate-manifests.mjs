@@ -4,12 +4,15 @@
 //   node scripts/generate-manifests.mjs <objects> [out-file]   (stdout without out-file)
 import { writeFileSync } from 'node:fs';
 
-/** A YAML stream of about `objects` objects (exactly, rounded down to whole namespaces of 10). */
-export function generateManifests(objects) {
+/**
+ * A YAML stream of about `objects` objects (exactly, rounded down to whole namespaces of 10), in
+ * namespaces team-<firstNamespace> and up (so that several streams can hold distinct objects).
+ */
+export function generateManifests(objects, firstNamespace = 0) {
   const perNamespace = 10;
   const namespaces = Math.max(1, Math.floor(objects / perNamespace));
   const docs = [];
-  for (let n = 0; n < namespaces; n++) {
+  for (let n = firstNamespace; n < firstNamespace + namespaces; n++) {
     const ns = `team-${n}`;
     for (let a = 0; a < 2; a++) {
       docs.push(`apiVersion: v1
@@ -97,6 +100,20 @@ data:
     );
   }
   return `${docs.join('\n---\n')}\n`;
+}
+
+/**
+ * `objects` objects as files of at most `perFile` objects each (10,000 objects are about 3 MiB,
+ * well under the parser's per-file limits of 16 MiB and 500,000 line breaks), as large inputs are
+ * split in practice: a 100,000-object stream in one file (29 MiB) is rejected by those limits.
+ */
+export function generateManifestFiles(objects, perFile = 10000) {
+  const files = [];
+  for (let done = 0; done < objects; done += perFile) {
+    const count = Math.min(perFile, objects - done);
+    files.push({ path: `generated-${objects}-${files.length}.yaml`, text: generateManifests(count, done / 10) });
+  }
+  return files;
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop())) {

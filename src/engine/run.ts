@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { Index, type K8sObject } from '../model/index.js';
+import { rules as registry } from '../../rules/index.js';
+import { Index, MODEL_KINDS, type K8sObject } from '../model/index.js';
 import { locate } from '../parse/locate.js';
 import { parseSource } from '../parse/parse.js';
 import { ClusterRbac } from '../rbac/cluster.js';
+import { DEFAULT_KUBE_VERSION, type KubeVersion } from '../rbac/version.js';
 import type { JsonPath, Manifest, ParseProblem, SourceFile, SourceText } from '../parse/types.js';
 import { BaselineMatcher, type Baseline, type BaselineEntry, type BaselinePaths } from './baseline.js';
 import { compareFindings, type Finding, type RelatedLocation } from './finding.js';
@@ -29,6 +31,19 @@ export interface RunOptions {
   isIgnored?: (file: string) => boolean;
   /** Findings held by this baseline are suppressed (only new findings are reported). */
   baseline?: { baseline: Baseline; paths: BaselinePaths; name: string };
+  /** The Kubernetes version for version-dependent rules (default: the newest supported). */
+  kubeVersion?: KubeVersion;
+  /**
+   * Strict rules: comment and annotation suppressions of these rule ids are ignored (the finding
+   * is reported, the suppression becomes an `unused-suppression` note); config and baseline still apply.
+   */
+  strict?: readonly string[];
+  /**
+   * Skip composing the documents whose kind no selected rule reads (default true; only when every
+   * selected rule is one of rbaclint's, whose `meta.kinds` say what they read). The findings and
+   * the summary are the same either way; false parses every document in full.
+   */
+  fastPath?: boolean;
 }
 
 /** Counts for the report's summary. */
@@ -70,8 +85,12 @@ export function runRules(sources: readonly SourceText[], allRules: readonly Rule
   const manifests: Manifest[] = [];
   const problems: ParseProblem[] = [];
   const files: SourceFile[] = [];
+  const composeKinds = options.fastPath === false ? undefined : kindsRead(rules);
+  /** Objects of skipped documents per file, for the summary. */
+  const skippedObjects = new Map<SourceFile, number>();
   for (const source of sources) {
-    const parsed = parseSource(source);
+    const parsed = parseSource(source, composeKinds ? { composeKinds } : {});
+    if (parsed.skippedObjects > 0) skippedObjects.set(parsed.file, parsed.skippedObjects);
     files.push(parsed.file);
     manifests.push(...parsed.manifests);
     problems.push(...parsed.problems);
@@ -105,6 +124,7 @@ export function runRules(sources: readonly SourceText[], allRules: readonly Rule
     if (!rule.check) continue;
     const ctx: RuleContext = {
       index,
+      kubeVersion: options.kubeVersion ?? DEFAULT_KUBE_VERSION,
       get rbac() {
         return (rbac ??= new ClusterRbac(index));
       },
@@ -122,7 +142,7 @@ export function runRules(sources: readonly SourceText[], allRules: readonly Rule
   // Suppression is the engine's decision, after every rule ran: config ignore, then comments and
   // annotations (whose unused or broken ones become findings), then the baseline.
   const suppressed: SuppressedFinding[] = [];
-  const suppressions = new Suppressions(files, manifests, new Set(allRules.map((r) => r.id)), isIgnored);
+  const suppressions = new Suppressions(files, manifests, new Set(allRules.map((r) => r.id)), isIgnored, new Set(options.strict ?? []));
   let kept: Finding[] = [];
   for (const finding of dedupe(findings)) {
     if (isIgnored(finding.file)) {
@@ -158,7 +178,9 @@ export function runRules(sources: readonly SourceText[], allRules: readonly Rule
     rules,
     summary: {
       files: files.filter((f) => !f.contextOnly && !isIgnored(f.path)).length,
-      objects: index.objects.filter((o) => !o.manifest.file.contextOnly && !isIgnored(o.manifest.file.path)).length,
+      objects:
+        index.objects.filter((o) => !o.manifest.file.contextOnly && !isIgnored(o.manifest.file.path)).length +
+        [...skippedObjects].reduce((n, [file, count]) => (file.contextOnly || isIgnored(file.path) ? n : n + count), 0),
       error: unique.filter((f) => f.severity === 'error').length,
       warning: unique.filter((f) => f.severity === 'warning').length,
       note: unique.filter((f) => f.severity === 'note').length,
@@ -167,6 +189,17 @@ export function runRules(sources: readonly SourceText[], allRules: readonly Rule
     suppressed: suppressed.sort((a, b) => compareFindings(a.finding, b.finding)),
     unusedBaseline,
   };
+}
+
+/**
+ * The kinds whose documents must be composed for these rules: every kind the model and the RBAC
+ * engine read, plus each rule's `meta.kinds`. Undefined (compose everything) when a rule is not
+ * one of rbaclint's own, since another rule's `meta.kinds` may not name all it reads.
+ */
+function kindsRead(rules: readonly Rule[]): ReadonlySet<string> | undefined {
+  const builtin = new Set<Rule>(registry);
+  if (!rules.every((rule) => builtin.has(rule))) return undefined;
+  return new Set([...MODEL_KINDS, ...rules.flatMap((rule) => rule.meta.kinds)]);
 }
 
 /** A broken or unused suppression as a finding of the `unused-suppression` rule. */

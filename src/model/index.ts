@@ -8,6 +8,19 @@ export { POD_SPEC_PATHS, containersOf, workloadOf, type ServiceAccountSource, ty
 /** The API group of Role, ClusterRole and their bindings. */
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
+/**
+ * Every kind the model, the RBAC engine and rbaclint's rules read beyond their own `meta.kinds`,
+ * conservatively: the built-in kinds of core/v1, apps/v1, batch/v1, policy/v1 and RBAC (those
+ * `invalid-manifest` validates), the workload kinds and Namespace. The parser's fast path composes
+ * the documents of these kinds (and of the enabled rules' `meta.kinds`) and may skip the others.
+ */
+export const MODEL_KINDS: readonly string[] = [
+  'Binding', 'ClusterRole', 'ClusterRoleBinding', 'ComponentStatus', 'ConfigMap', 'ControllerRevision', 'CronJob',
+  'DaemonSet', 'Deployment', 'Endpoints', 'Event', 'Job', 'LimitRange', 'Namespace', 'Node', 'PersistentVolume',
+  'PersistentVolumeClaim', 'Pod', 'PodDisruptionBudget', 'PodTemplate', 'ReplicaSet', 'ReplicationController',
+  'ResourceQuota', 'Role', 'RoleBinding', 'Secret', 'Service', 'ServiceAccount', 'StatefulSet',
+];
+
 /** Options of {@link Index}. */
 export interface IndexOptions {
   /** Namespace of namespaced objects that set none (`--namespace`, default `default`). */

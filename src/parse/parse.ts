@@ -1,4 +1,5 @@
 import { Composer, LineCounter, Parser, isCollection, visit, type CST, type Document } from 'yaml';
+import { planSkips, toOriginal, type SkipPlan } from './skip.js';
 import type { Manifest, ParseProblem, Range, SourceFile, SourceText } from './types.js';
 
 /** The result of parsing one source text. */
@@ -6,6 +7,21 @@ export interface ParsedSource {
   file: SourceFile;
   manifests: Manifest[];
   problems: ParseProblem[];
+  /**
+   * Objects (documents with a `kind`) that were not composed because no rule reads their kind
+   * (see {@link ParseOptions.composeKinds}); they count in the summary but are not in `manifests`.
+   */
+  skippedObjects: number;
+}
+
+/** Options of {@link parseSource}. */
+export interface ParseOptions {
+  /**
+   * The fast path: when given, a document whose top-level `kind` is not in this set, and that a
+   * strict line check proves free of syntax errors and templates, is not composed (its document
+   * in `file.documents` is then an empty one). Without it every document is composed.
+   */
+  composeKinds?: ReadonlySet<string>;
 }
 
 const HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/gm;
@@ -37,42 +53,41 @@ export const MAX_SEPARATORS = 500_000;
  * index so that findings can be positioned later. Never throws: syntax errors become problems,
  * and the documents that did parse are still returned.
  */
-export function parseSource(source: SourceText): ParsedSource {
-  const text = source.text.charCodeAt(0) === 0xfeff ? source.text.slice(1) : source.text;
+export function parseSource(source: SourceText, options: ParseOptions = {}): ParsedSource {
+  const original = source.text.charCodeAt(0) === 0xfeff ? source.text.slice(1) : source.text;
   const lineCounter = new LineCounter();
-  const rejected = source.problem ?? rejectedText(text, source.byteLength);
+  const rejected = source.problem ?? rejectedText(original, source.byteLength);
+  // The content of the documents no rule reads is left out of the text the parser reads; the
+  // offsets of its tokens are mapped back to the original text, whose lines are counted instead.
+  let plan = rejected || !options.composeKinds ? undefined : planSkips(original, options.composeKinds);
+  const text = original;
   if (rejected) {
     // Not parsed at all: index the lines of at most the first 64 KiB so the position is valid.
     const shown = text.slice(0, Math.max(rejected.offset + 1, Math.min(text.length, 65536)));
     const file: SourceFile = { path: source.path, text: shown, lineCounter, documents: [], contextOnly: source.contextOnly ?? false };
     indexLines(lineCounter, shown);
     const offset = Math.min(rejected.offset, shown.length);
-    return { file, manifests: [], problems: [{ ruleId: 'parse-error', file, range: rangeOf(file, offset, offset), message: rejected.message }] };
+    return { file, manifests: [], problems: [{ ruleId: 'parse-error', file, range: rangeOf(file, offset, offset), message: rejected.message }], skippedObjects: 0 };
   }
-  const tooDeep = new Map<number, number>();
-  // The CST parser is iterative; the composer and toJS recurse. A document nested too deep is
-  // handed to the composer without its content (an empty document at the same offset).
-  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text), (token) => {
-    if (token.type !== 'document') return token;
-    const deep = deepOffset(token);
-    if (deep === undefined) return token;
-    tooDeep.set(token.offset, deep);
-    const empty: CST.Document = { type: 'document', offset: token.offset, start: token.start, ...(token.end ? { end: token.end } : {}) };
-    return empty;
-  });
-  const docs: Document.Parsed[] = Array.from(
-    new Composer({
-      // kubectl decodes manifests with sigs.k8s.io/yaml, whose goyaml.v2 fork follows YAML 1.1:
-      // `automountServiceAccountToken: yes` is the boolean true there, so read it the same way.
-      version: '1.1',
-      uniqueKeys: true,
-      // No process warnings on stderr (e.g. "Keys with collection values will be stringified").
-      logLevel: 'error',
-    }).compose(tokens),
-  );
+  let composed: Composed | undefined;
+  if (plan) {
+    const lineStarts: number[] = [];
+    composed = compose(plan.compact, plan, (offset) => lineStarts.push(offset));
+    const { documentStarts } = composed;
+    if (plan.markers.every((marker) => documentStarts.has(marker))) {
+      addLineStarts(lineCounter, lineStarts, plan, text);
+    } else {
+      // A document ran over a marker (an unclosed quote): parse the original text instead.
+      composed = undefined;
+      plan = undefined;
+    }
+  }
+  composed ??= compose(text, undefined, lineCounter.addNewLine);
+  const { documents: docs, tooDeep } = composed;
+  const skippedObjects = plan?.objects ?? 0;
   const file: SourceFile = {
     path: source.path,
-    text,
+    text: original,
     lineCounter,
     documents: docs,
     contextOnly: source.contextOnly ?? false,
@@ -80,7 +95,7 @@ export function parseSource(source: SourceText): ParsedSource {
   const manifests: Manifest[] = [];
   const problems: ParseProblem[] = [];
   const json = jsonProblem(file);
-  if (json) return { file, manifests, problems: [json] };
+  if (json) return { file, manifests, problems: [json], skippedObjects };
   let helmSource: string | undefined;
   let previousEnd = 0;
 
@@ -137,7 +152,56 @@ export function parseSource(source: SourceText): ParsedSource {
     }
     manifests.push({ ...base, object: value, pathPrefix: [] });
   });
-  return { file, manifests, problems };
+  return { file, manifests, problems, skippedObjects };
+}
+
+/** The documents of a text, with what was noticed while parsing them. */
+interface Composed {
+  documents: Document.Parsed[];
+  /** Offset of each document nested too deep → offset of its first node too deep. */
+  tooDeep: Map<number, number>;
+  /** Offsets (in the original text) where the parser started a document. */
+  documentStarts: Set<number>;
+}
+
+/**
+ * Parses and composes a text, one document at a time (the CST of a document is garbage once it is
+ * composed). With a plan, `text` is its compact text and every token offset is mapped back first.
+ */
+function compose(text: string, plan: SkipPlan | undefined, onNewLine: (offset: number) => void): Composed {
+  const tooDeep = new Map<number, number>();
+  const documentStarts = new Set<number>();
+  function* tokens(): Generator<CST.Token> {
+    for (const token of new Parser(onNewLine).parse(text)) {
+      if (plan) mapOffsets(token, plan);
+      if (token.type !== 'document') {
+        yield token;
+        continue;
+      }
+      documentStarts.add(token.offset);
+      // The CST parser is iterative; the composer and toJS recurse. A document nested too deep is
+      // handed to the composer without its content (an empty document at the same offset).
+      const deep = deepOffset(token);
+      if (deep === undefined) {
+        yield token;
+        continue;
+      }
+      tooDeep.set(token.offset, deep);
+      const empty: CST.Document = { type: 'document', offset: token.offset, start: token.start, ...(token.end ? { end: token.end } : {}) };
+      yield empty;
+    }
+  }
+  const documents: Document.Parsed[] = Array.from(
+    new Composer({
+      // kubectl decodes manifests with sigs.k8s.io/yaml, whose goyaml.v2 fork follows YAML 1.1:
+      // `automountServiceAccountToken: yes` is the boolean true there, so read it the same way.
+      version: '1.1',
+      uniqueKeys: true,
+      // No process warnings on stderr (e.g. "Keys with collection values will be stringified").
+      logLevel: 'error',
+    }).compose(tokens()),
+  );
+  return { documents, tooDeep, documentStarts };
 }
 
 /** Why a text is not parsed at all (too large, binary), with the offset to report it at. */
@@ -151,6 +215,8 @@ function rejectedText(text: string, byteLength: number | undefined): { message: 
   }
   const nul = text.indexOf('\u0000');
   if (nul >= 0) return { offset: nul, message: 'Binary data (a NUL byte): this is not a YAML or JSON text' };
+  // Counted natively first: only a text over the limit is stepped through for the offset.
+  if (countOf(text, '\n') + countOf(text, ',') <= MAX_SEPARATORS) return undefined;
   let separators = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -159,6 +225,12 @@ function rejectedText(text: string, byteLength: number | undefined): { message: 
     }
   }
   return undefined;
+}
+
+function countOf(text: string, char: string): number {
+  let count = 0;
+  for (let at = text.indexOf(char); at >= 0; at = text.indexOf(char, at + 1)) count++;
+  return count;
 }
 
 function formatMiB(bytes: number): string {
@@ -180,6 +252,50 @@ function deepOffset(document: CST.Document): number | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Fills the line index as the parser would for the original text: the line starts it reported for
+ * the compact text, mapped, with those of the skipped documents (valid YAML, whose every line
+ * break the parser reports) in their place. The parser's own reports are kept as they are, since
+ * around some syntax errors it skips line breaks, and positions must be those of a full parse.
+ */
+function addLineStarts(lineCounter: LineCounter, compactStarts: readonly number[], plan: SkipPlan, text: string): void {
+  let next = 0;
+  const flush = (before: number): void => {
+    while (next < plan.lineBreaks.length && plan.lineBreaks[next]!.from < before) {
+      const { from, to } = plan.lineBreaks[next++]!;
+      for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+    }
+  };
+  for (const start of compactStarts) {
+    const offset = toOriginal(plan, start);
+    flush(offset);
+    lineCounter.addNewLine(offset);
+  }
+  flush(Infinity);
+}
+
+/** Maps every `offset` of a CST token of a compact text (see {@link planSkips}) to the original text. */
+function mapOffsets(token: CST.Token, plan: SkipPlan): void {
+  const stack: unknown[] = [token];
+  // Each token object is mapped once, even if the parser shared one between two places.
+  const seen = new Set<unknown>();
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (seen.has(node)) continue;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      for (const item of node) if (typeof item === 'object' && item !== null) stack.push(item);
+    } else if (typeof node === 'object' && node !== null) {
+      const record = node as Record<string, unknown>;
+      for (const key in record) {
+        const value = record[key];
+        if (key === 'offset' && typeof value === 'number') record[key] = toOriginal(plan, value);
+        else if (typeof value === 'object' && value !== null) stack.push(value);
+      }
+    }
+  }
 }
 
 /** Range of the first alias (`*a`) of a document, else an empty range at `fallback`. */

@@ -13,9 +13,16 @@ export type RbacSource = K8sObject | undefined;
 
 /** Options of {@link ClusterRbac}. */
 export interface ClusterRbacOptions {
-  /** Include the default roles and bindings every cluster has (default true). */
+  /**
+   * Include the default roles and bindings every cluster has (default true). Even when true, they
+   * are left out when the context holds a cluster's own (see {@link ClusterRbac.builtinsFromContext}).
+   */
   builtins?: boolean;
 }
+
+/** Label of the default RBAC objects a kube-apiserver creates (bootstrap policy). */
+export const BOOTSTRAPPING_LABEL = 'kubernetes.io/bootstrapping';
+export const RBAC_DEFAULTS = 'rbac-defaults';
 
 /** A workload that holds a grant: it runs as (or mounts a token of) a subject of the binding. */
 export interface Holder {
@@ -35,15 +42,23 @@ export class ClusterRbac {
   private readonly bindingsByRole = new Map<RoleDef<RbacSource>, BindingDef<RbacSource>[]>();
   private readonly aggregatedInto = new Map<RoleDef<RbacSource>, Set<RoleDef<RbacSource>>>();
   private holdersByBinding: Map<BindingDef<RbacSource>, Holder[]> | undefined;
+  /**
+   * True when context-only sources (a cluster dump) hold roles or bindings labelled
+   * `kubernetes.io/bootstrapping: rbac-defaults`: the cluster's own defaults are then authoritative
+   * and rbaclint's built-in data is not added.
+   */
+  readonly builtinsFromContext: boolean;
 
   constructor(
     /** The input the policy was built from. */
     readonly index: Index,
     options: ClusterRbacOptions = {},
   ) {
+    this.builtinsFromContext = [...index.roles(), ...index.bindings()].some(isClusterDefault);
+    const addBuiltins = options.builtins !== false && !this.builtinsFromContext;
     // Built-in definitions carry no source, so they fit any source type.
-    const roles = (options.builtins === false ? [] : [...builtinRoles()]) as RoleDef<RbacSource>[];
-    const bindings = (options.builtins === false ? [] : [...builtinBindings()]) as BindingDef<RbacSource>[];
+    const roles = (addBuiltins ? [...builtinRoles()] : []) as RoleDef<RbacSource>[];
+    const bindings = (addBuiltins ? [...builtinBindings()] : []) as BindingDef<RbacSource>[];
     for (const object of index.roles()) {
       const def = roleDefOf(object);
       roles.push(def);
@@ -141,7 +156,9 @@ export class ClusterRbac {
           const own = tokens.filter((t) => t.serviceAccount.namespace === account.namespace && t.serviceAccount.name === account.name);
           for (const match of this.policy.bindingsFor(serviceAccountUser(account.namespace, account.name))) {
             const list = map.get(match.binding) ?? [];
-            if (!list.some((h) => h.workload === workload)) list.push({ workload, tokens: own });
+            // Workloads are visited in turn, so a workload already listed is the last entry: a
+            // constant-time check (bindings of groups such as system:authenticated hold every workload).
+            if (list.at(-1)?.workload !== workload) list.push({ workload, tokens: own });
             map.set(match.binding, list);
           }
         }
@@ -174,7 +191,7 @@ function roleDefOf(object: K8sObject): RoleDef<RbacSource> {
       return [out];
     }),
     ...(aggregationRule ? { aggregationRule } : {}),
-    builtin: false,
+    builtin: isClusterDefault(object),
     source: object,
   };
 }
@@ -225,9 +242,14 @@ function bindingDefOf(object: K8sObject): BindingDef<RbacSource> | undefined {
         },
       ];
     }),
-    builtin: false,
+    builtin: isClusterDefault(object),
     source: object,
   };
+}
+
+/** A default object of a cluster dump (context only, labelled `kubernetes.io/bootstrapping: rbac-defaults`). */
+function isClusterDefault(object: K8sObject): boolean {
+  return object.manifest.file.contextOnly && object.labels[BOOTSTRAPPING_LABEL] === RBAC_DEFAULTS;
 }
 
 function strings(value: unknown): string[] {
