@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { RBAC_GROUP } from '../src/model/index.js';
+import { RBAC_V1BETA1_REMOVED, atLeast, formatKubeVersion } from '../src/rbac/version.js';
 
 const RBAC_KINDS = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'];
 const REMOVED = new Set([`${RBAC_GROUP}/v1beta1`, `${RBAC_GROUP}/v1alpha1`]);
@@ -7,9 +8,9 @@ const REMOVED = new Set([`${RBAC_GROUP}/v1beta1`, `${RBAC_GROUP}/v1alpha1`]);
 export default defineRule({
   id: 'deprecated-rbac-api',
   meta: {
-    severity: 'warning',
+    severity: 'error',
     description: 'RBAC objects should use rbac.authorization.k8s.io/v1.',
-    help: 'Change apiVersion to rbac.authorization.k8s.io/v1; the fields are the same.',
+    help: 'Change apiVersion to rbac.authorization.k8s.io/v1; the fields are the same. An error for --kube-version 1.22 and newer (the default), a warning before.',
     rationale:
       'rbac.authorization.k8s.io/v1beta1 and v1alpha1 were removed in Kubernetes 1.22: a cluster of that version or newer rejects the object, so the RBAC it declares is silently missing.',
     tags: ['rbac', 'deprecated'],
@@ -19,13 +20,20 @@ export default defineRule({
     references: ['https://kubernetes.io/docs/reference/using-api/deprecation-guide/#rbac-resources-v122'],
   },
   check(ctx) {
+    // From 1.22 the API server rejects the object (an error); before, it is served but deprecated.
+    const removed = atLeast(ctx.kubeVersion, RBAC_V1BETA1_REMOVED);
+    const version = formatKubeVersion(ctx.kubeVersion);
     for (const kind of RBAC_KINDS) {
       for (const object of ctx.index.ofKind(kind)) {
         if (!REMOVED.has(object.apiVersion)) continue;
+        const why = removed
+          ? `which was removed in Kubernetes 1.${RBAC_V1BETA1_REMOVED}: a ${version} cluster rejects it`
+          : `which is deprecated and removed in Kubernetes 1.${RBAC_V1BETA1_REMOVED} (still served by Kubernetes ${version})`;
         ctx.report({
           object,
           path: ['apiVersion'],
-          message: `${object.display} uses "${object.apiVersion}", which was removed in Kubernetes 1.22; use "${RBAC_GROUP}/v1"`,
+          severity: removed ? 'error' : 'warning',
+          message: `${object.display} uses "${object.apiVersion}", ${why}; use "${RBAC_GROUP}/v1"`,
         });
       }
     }

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { NO_AUTO_TOKEN_SECRETS, atLeast, formatKubeVersion } from '../src/rbac/version.js';
 
 const TOKEN_TYPE = 'kubernetes.io/service-account-token';
 
@@ -20,6 +21,12 @@ export default defineRule({
     ],
   },
   check(ctx) {
+    // Since 1.24 (LegacyServiceAccountTokenNoAutoGeneration) no token Secret is created for a
+    // ServiceAccount: one in the manifests is made on purpose, and it is never cleaned up.
+    const since = `since Kubernetes 1.${NO_AUTO_TOKEN_SECRETS} ServiceAccounts get no such Secret automatically, so this one is created on purpose`;
+    const version = atLeast(ctx.kubeVersion, NO_AUTO_TOKEN_SECRETS)
+      ? `; ${since}`
+      : `; Kubernetes ${formatKubeVersion(ctx.kubeVersion)} also creates one for every ServiceAccount automatically (no longer since 1.${NO_AUTO_TOKEN_SECRETS})`;
     for (const secret of ctx.index.ofKind('Secret')) {
       if (secret.get(['type']) !== TOKEN_TYPE) continue;
       const account = secret.annotations['kubernetes.io/service-account.name'];
@@ -27,7 +34,7 @@ export default defineRule({
       ctx.report({
         object: secret,
         path: ['type'],
-        message: `${secret.display} is a long-lived token Secret${owner}: type "${TOKEN_TYPE}" never expires`,
+        message: `${secret.display} is a long-lived token Secret${owner}: type "${TOKEN_TYPE}" never expires${version}`,
       });
     }
   },

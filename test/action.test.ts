@@ -70,7 +70,7 @@ async function run(ws: Workspace): Promise<{ code: number; stdout: string; comma
 const IMPERSONATE = (n: number, line: number) =>
   `::error file=deploy/impersonators.yaml,line=${line},col=13,endLine=${line},endColumn=24,title=impersonate-access::ClusterRole "impersonator-${String(n).padStart(2, '0')}" rules[0] allows impersonate on users: whoever holds it acts with the permissions of those identities`;
 const NOTES = [
-  '::notice file=deploy/reader.yaml,line=8,col=17,endLine=8,endColumn=20,title=pod-exec-access::Role shop/reader rules[0] allows get on pods/exec, pods/attach, pods/portforward (through "*" in resources): whoever holds it runs code in the pods, with their ServiceAccount tokens (not bound)',
+  '::notice file=deploy/reader.yaml,line=8,col=17,endLine=8,endColumn=20,title=pod-exec-access::Role shop/reader rules[0] allows get on pods/exec, pods/attach, pods/portforward (through "*" in resources): get alone opens no stream on Kubernetes 1.35 while the AuthorizePodWebsocketUpgradeCreatePermission feature gate is on (the default since 1.35); with it off, whoever holds it runs code in the pods, with their ServiceAccount tokens (not bound)',
   '::notice file=deploy/reader.yaml,line=8,col=17,endLine=8,endColumn=20,title=secret-read-access::Role shop/reader rules[0] allows get, list on all Secrets (through resources "*") in namespace "shop" (not bound)',
   '::notice file=deploy/reader.yaml,line=8,col=17,endLine=8,endColumn=20,title=wildcard-rule::Role shop/reader rules[0] uses "*" in resources (not bound)',
 ];

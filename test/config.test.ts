@@ -213,14 +213,14 @@ describe('invalid configuration: exit 2, the key and what is allowed', () => {
     ['.rbaclint.yaml', 'rules:\n  wildcard-rule: fatal\n', '.rbaclint.yaml: rules.wildcard-rule: must be one of off, note, warning, error'],
     ['.rbaclint.yaml', 'rules:\n  wildcard-rule: false\n', '.rbaclint.yaml: rules.wildcard-rule: must be one of off, note, warning, error'],
     ['.rbaclint.yaml', 'rules:\n  foo: error\n', '.rbaclint.yaml: rules.foo: unknown rule; run "rbaclint rules"'],
-    ['.rbaclint.yaml', 'rule:\n  foo: error\n', '.rbaclint.yaml: rule: unknown key; allowed: rules, failOn, namespace, ignore'],
+    ['.rbaclint.yaml', 'rule:\n  foo: error\n', '.rbaclint.yaml: rule: unknown key; allowed: rules, failOn, namespace, ignore, strict, kubeVersion, context'],
     ['.rbaclint.yaml', 'rules: [wildcard-rule]\n', '.rbaclint.yaml: rules: must be a mapping'],
     ['.rbaclint.yaml', 'failOn: never\n', '.rbaclint.yaml: failOn: must be one of error, warning, note, none'],
     ['.rbaclint.yaml', 'namespace: ""\n', '.rbaclint.yaml: namespace: must not be empty'],
     ['.rbaclint.yaml', 'namespace: [a]\n', '.rbaclint.yaml: namespace: must be a string'],
     ['.rbaclint.yaml', 'ignore: generated/\n', '.rbaclint.yaml: ignore: must be a list'],
     ['.rbaclint.yaml', 'ignore: [generated/, 3]\n', '.rbaclint.yaml: ignore[1]: must be a string'],
-    ['.rbaclint.yaml', '- rules\n', '.rbaclint.yaml: must be a mapping of settings (rules, failOn, namespace, ignore)'],
+    ['.rbaclint.yaml', '- rules\n', '.rbaclint.yaml: must be a mapping of settings (rules, failOn, namespace, ignore, strict, kubeVersion, context)'],
     ['.rbaclint.yaml', 'rules:\n  a: 1\n  a: 2\n', '.rbaclint.yaml:3:3: YAML syntax error: Map keys must be unique'],
     ['.rbaclint.json', '{ "rules": { "wildcard-rule": "error", } }', '.rbaclint.json: JSON syntax error: '],
   ];
@@ -262,7 +262,7 @@ describe('--print-config', () => {
     const run = await rbaclint(dir, ['--print-config']);
     expect(run).toEqual({
       code: 0,
-      stdout: `# rbaclint configuration: none found, defaults, then the command line\nfailOn: warning\nnamespace: default\nignore: []\nrules:\n${rulesYaml({})}`,
+      stdout: `# rbaclint configuration: none found, defaults, then the command line\nfailOn: warning\nnamespace: default\nignore: []\nrules:\n${rulesYaml({})}kubeVersion: "1.35"\nstrict: []\n`,
       stderr: '',
     });
   });
@@ -272,7 +272,7 @@ describe('--print-config', () => {
     const run = await rbaclint(path.join(dir, 'deploy'), ['--print-config', '--disable', 'wildcard-rule', '--fail-on', 'note', 'ignored/path.yaml']);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
-      `# rbaclint configuration: ../.rbaclint.yaml, then the command line\nfailOn: note\nnamespace: shop\nignore:\n  - generated/\nrules:\n${rulesYaml({ 'wildcard-rule': 'off', 'secret-read-access': 'off' })}`,
+      `# rbaclint configuration: ../.rbaclint.yaml, then the command line\nfailOn: note\nnamespace: shop\nignore:\n  - generated/\nrules:\n${rulesYaml({ 'wildcard-rule': 'off', 'secret-read-access': 'off' })}kubeVersion: "1.35"\nstrict: []\n`,
     );
     expect(() => parseConfig(run.stdout, 'printed.yaml', allRules)).not.toThrow();
   });

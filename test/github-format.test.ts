@@ -104,7 +104,7 @@ describe('rbaclint --format github', () => {
     expect(stdout).toBe(
       [
         '::notice file=fixtures/inputs/action/deploy/app.yaml,line=20,col=7,endLine=20,endColumn=21,title=deprecated-service-account-field::Deployment shop/web uses the deprecated field serviceAccount instead of serviceAccountName',
-        '::notice file=fixtures/inputs/action/deploy/reader.yaml,line=8,col=17,endLine=8,endColumn=20,title=pod-exec-access::Role shop/reader rules[0] allows get on pods/exec, pods/attach, pods/portforward (through "*" in resources): whoever holds it runs code in the pods, with their ServiceAccount tokens (not bound)',
+        '::notice file=fixtures/inputs/action/deploy/reader.yaml,line=8,col=17,endLine=8,endColumn=20,title=pod-exec-access::Role shop/reader rules[0] allows get on pods/exec, pods/attach, pods/portforward (through "*" in resources): get alone opens no stream on Kubernetes 1.35 while the AuthorizePodWebsocketUpgradeCreatePermission feature gate is on (the default since 1.35); with it off, whoever holds it runs code in the pods, with their ServiceAccount tokens (not bound)',
         '::notice file=fixtures/inputs/action/deploy/reader.yaml,line=8,col=17,endLine=8,endColumn=20,title=secret-read-access::Role shop/reader rules[0] allows get, list on all Secrets (through resources "*") in namespace "shop" (not bound)',
         '::notice file=fixtures/inputs/action/deploy/reader.yaml,line=8,col=17,endLine=8,endColumn=20,title=wildcard-rule::Role shop/reader rules[0] uses "*" in resources (not bound)',
         '4 problems (0 errors, 0 warnings, 4 notes) in 2 files, 3 objects',

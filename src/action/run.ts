@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Finding } from '../engine/finding.js';
 import type { Severity } from '../engine/rule.js';
 import { allRules, lint, loadPaths } from '../index.js';
-import { ConfigError, ignoreMatcher, loadConfig, mergeConfig, type EffectiveConfig } from '../engine/config.js';
+import { ConfigError, declaredContextSource, ignoreMatcher, loadConfig, mergeConfig, type EffectiveConfig } from '../engine/config.js';
 import { exitCode, type FailOn } from '../cli/exit-code.js';
 import { annotation, command, workflowPath } from '../report/github.js';
 import { renderSarif } from '../report/sarif.js';
@@ -72,12 +72,26 @@ export async function runAction(io: ActionIo): Promise<number> {
   const loaded = await loadPaths(paths, { cwd: workspace });
   const configDir = effective.file === undefined ? workspace : path.dirname(effective.file);
   const matchesIgnore = ignoreMatcher(effective.ignore, configDir, workspace);
-  const result = lint(loaded.sources, {
+  // The configuration's context: declared objects and context files (relative to the configuration), first.
+  const declared = declaredContextSource(effective.context, `${path.relative(workspace, effective.file ?? workspace) || 'configuration'}#context`);
+  const contextFiles = effective.context.files ?? [];
+  const linted = new Set(loaded.sources.map((s) => path.resolve(workspace, s.path)));
+  const context = contextFiles.length === 0 ? [] : (await loadPaths(contextFiles, { cwd: configDir })).sources;
+  const result = lint([
+    ...(declared ? [declared] : []),
+    ...context
+      .filter((s) => !linted.has(path.resolve(configDir, s.path)))
+      .map((s) => ({ ...s, path: path.relative(workspace, path.resolve(configDir, s.path)), contextOnly: true })),
+    ...loaded.sources,
+  ], {
     defaultNamespace: effective.namespace,
     enable: Object.keys(effective.rules).filter((id) => effective.rules[id] !== 'off'),
     disable: Object.keys(effective.rules).filter((id) => effective.rules[id] === 'off'),
     severities: effective.severities,
     ...(effective.ignore.length > 0 ? { isIgnored: matchesIgnore } : {}),
+    // The configuration's kubeVersion and strict apply in CI too (strict exists for CI).
+    kubeVersion: effective.kubeVersion,
+    ...(effective.strict.length > 0 ? { strict: effective.strict } : {}),
   });
   const { findings, summary } = result;
 

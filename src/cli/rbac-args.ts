@@ -6,13 +6,16 @@
  * Upstream for the argument syntax: kubernetes/kubectl `pkg/cmd/auth/cani.go` (`Complete`,
  * `Validate`, `resourceFor`) and aquasecurity/kubectl-who-can `pkg/cmd/list.go` (`resolveArgs`).
  */
+import path from 'node:path';
 import { objectLocation, rangeIn } from '../engine/run.js';
 import { loadPaths } from '../load/load.js';
 import { Index, type K8sObject, type Workload } from '../model/index.js';
 import { apiTokensOf } from '../model/token.js';
-import { parseSource } from '../parse/parse.js';
-import type { Manifest } from '../parse/types.js';
+import { InvalidArgumentError, type Command } from 'commander';
+import { MAX_SEPARATORS, MAX_SOURCE_BYTES, parseSource } from '../parse/parse.js';
+import type { Manifest, SourceText } from '../parse/types.js';
 import { ClusterRbac, type RbacSource } from '../rbac/cluster.js';
+import { formatKubeVersion, isKubeVersionError, parseKubeVersion, DEFAULT_KUBE_VERSION, type KubeVersion } from '../rbac/version.js';
 import { rulesAllow } from '../rbac/match.js';
 import {
   builtinResourceTable,
@@ -34,6 +37,55 @@ export interface InputOptions {
   filename?: string[];
   /** `--default-namespace`: namespace of namespaced input objects that set none. */
   defaultNamespace: string;
+  /** `--context <path>` (repeatable): a cluster dump or other manifests; the `-f` input wins on clashes. */
+  context?: string[];
+  /** `--kube-version`, parsed. */
+  kubeVersion?: KubeVersion;
+}
+
+/** Oldest version whose default roles rbaclint's built-in data matches (the 1.34–1.35 bootstrap policy). */
+const BUILTIN_DATA_SINCE = 34;
+
+/** Help text of `--context` for the query commands. */
+export const CONTEXT_HELP =
+  'also read these manifests (file, directory, glob), e.g. a cluster dump from kubectl get serviceaccounts,roles,rolebindings,clusterroles,clusterrolebindings -A -o yaml; ' +
+  'the -f input wins where both define an object; repeatable';
+
+/** Help text of `--kube-version`. */
+export const KUBE_VERSION_HELP = `Kubernetes version of the cluster, 1.<minor> (default ${formatKubeVersion(DEFAULT_KUBE_VERSION)}, the newest supported)`;
+
+/** Parses `--kube-version` for commander. */
+export function kubeVersionArg(value: string): KubeVersion {
+  const parsed = parseKubeVersion(value);
+  if (isKubeVersionError(parsed)) throw new InvalidArgumentError(parsed.error);
+  return parsed;
+}
+
+/** Adds `--context` and `--kube-version` to an RBAC query command (can-i, who-can, permissions). */
+export function addContextOptions(command: Command): Command {
+  return command
+    .option('--context <path>', CONTEXT_HELP, (value: string, previous: string[] = []) => [...previous, value])
+    .option('--kube-version <version>', KUBE_VERSION_HELP, kubeVersionArg);
+}
+
+/**
+ * Why a context source will not be parsed (larger than the parser's limits), as a warning: the
+ * linter gives context files no findings, so without it a too-large dump would be left out silently.
+ */
+export function contextWarning(source: SourceText): string | undefined {
+  if (source.byteLength !== undefined && source.byteLength > MAX_SOURCE_BYTES) {
+    return `${source.path} is ${(source.byteLength / 2 ** 20).toFixed(1)} MiB, larger than the ${MAX_SOURCE_BYTES / 2 ** 20} MiB limit rbaclint parses, and is left out; split the dump (one file per namespace, see the README)`;
+  }
+  // The parser's own bound (src/parse/parse.ts rejectedText): line breaks plus commas.
+  let separators = 0;
+  const text = source.text;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c === 10 || c === 44) && ++separators > MAX_SEPARATORS) {
+      return `${source.path} has more than ${MAX_SEPARATORS.toLocaleString('en-US')} line breaks and commas, the limit rbaclint parses, and is left out; split the dump (one file per namespace, see the README)`;
+    }
+  }
+  return undefined;
 }
 
 /** The input, parsed and indexed, with the authorizer over it. */
@@ -59,21 +111,27 @@ export const DEFAULT_NAMESPACE_HELP = 'namespace of input objects that set none 
  */
 export async function loadRbacInput(command: string, options: InputOptions, io: Io): Promise<RbacInput | number> {
   const paths = options.filename ?? [];
-  if (paths.length === 0) {
+  const contextPaths = options.context ?? [];
+  if (paths.length === 0 && contextPaths.length === 0) {
     io.stderr(
       `rbaclint ${command}: no manifests given; add -f <paths…> (files, directories, globs, or - for stdin): ` +
         'rbaclint answers from manifests, not from a cluster\n',
     );
     return EXIT.usage;
   }
-  const loaded = await loadPaths(paths, { cwd: io.cwd, readStdin: io.readStdin });
+  const loaded = paths.length === 0 ? { sources: [], errors: [] } : await loadPaths(paths, { cwd: io.cwd, readStdin: io.readStdin });
   for (const error of loaded.errors) io.stderr(`rbaclint: warning: ${error.message}\n`);
-  if (loaded.sources.length === 0) {
-    io.stderr(`rbaclint ${command}: nothing could be read from ${paths.map((p) => JSON.stringify(p)).join(', ')}\n`);
+  // Context first, so that an object in both is taken from the -f input (the change).
+  const context = contextPaths.length === 0 ? { sources: [], errors: [] } : await loadPaths(contextPaths, { cwd: io.cwd });
+  for (const error of context.errors) io.stderr(`rbaclint: warning: context: ${error.message}\n`);
+  const inputFiles = new Set(loaded.sources.map((s) => path.resolve(io.cwd, s.path)));
+  const contextSources = context.sources.filter((s) => !inputFiles.has(path.resolve(io.cwd, s.path))).map((s) => ({ ...s, contextOnly: true }));
+  if (loaded.sources.length === 0 && contextSources.length === 0) {
+    io.stderr(`rbaclint ${command}: nothing could be read from ${[...paths, ...contextPaths].map((p) => JSON.stringify(p)).join(', ')}\n`);
     return EXIT.usage;
   }
   const manifests: Manifest[] = [];
-  for (const source of loaded.sources) {
+  for (const source of [...contextSources, ...loaded.sources]) {
     const parsed = parseSource(source);
     manifests.push(...parsed.manifests);
     for (const problem of parsed.problems) {
@@ -83,7 +141,15 @@ export async function loadRbacInput(command: string, options: InputOptions, io: 
   }
   const index = new Index(manifests, { defaultNamespace: options.defaultNamespace });
   const crds = index.ofKind('CustomResourceDefinition').map((object) => object.value as CustomResourceDefinitionLike);
-  return { index, rbac: new ClusterRbac(index), resources: builtinResourceTable().withCustomResources(crds) };
+  const rbac = new ClusterRbac(index);
+  const version = options.kubeVersion;
+  if (version !== undefined && version.minor < BUILTIN_DATA_SINCE && !rbac.builtinsFromContext) {
+    io.stderr(
+      `rbaclint: warning: the built-in roles and bindings are the default policy of Kubernetes 1.${BUILTIN_DATA_SINCE}–${formatKubeVersion(DEFAULT_KUBE_VERSION)}; ` +
+        `a ${formatKubeVersion(version)} cluster's may differ: give a dump of the cluster with --context for exact answers\n`,
+    );
+  }
+  return { index, rbac, resources: builtinResourceTable().withCustomResources(crds) };
 }
 
 /** Strips the `=` that commander leaves in `-n=dev` (pflag, and so kubectl, accepts that form). */

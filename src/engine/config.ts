@@ -3,6 +3,9 @@ import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, stringify } from 'yaml';
 import type { Rule, Severity } from './rule.js';
+import type { SourceText } from '../parse/types.js';
+import { DEFAULT_KUBE_VERSION, formatKubeVersion, isKubeVersionError, parseKubeVersion, type KubeVersion } from '../rbac/version.js';
+import { EXTERNAL_SERVICE_ACCOUNTS_ANNOTATION } from '../model/object.js';
 
 /** File names of the configuration, in the order they are looked for in each directory. */
 export const CONFIG_FILE_NAMES = ['.rbaclint.yaml', '.rbaclint.yml', '.rbaclint.json'] as const;
@@ -18,7 +21,11 @@ export const FAIL_ON_VALUES = ['error', 'warning', 'note', 'none'] as const;
 export type ConfigFailOn = (typeof FAIL_ON_VALUES)[number];
 
 /** The top-level keys of a configuration file. */
-const TOP_KEYS = ['rules', 'failOn', 'namespace', 'ignore'] as const;
+const TOP_KEYS = ['rules', 'failOn', 'namespace', 'ignore', 'strict', 'kubeVersion', 'context'] as const;
+
+/** Keys of `context:`: objects that exist outside the input, and files to read as context only. */
+const CONTEXT_KEYS = ['files', 'serviceAccounts', 'namespaces', 'roles', 'clusterRoles', 'roleBindings', 'clusterRoleBindings'] as const;
+
 
 /** A configuration file as written (every key optional). */
 export interface Config {
@@ -29,6 +36,28 @@ export interface Config {
   namespace?: string;
   /** Globs of files not to lint, relative to the directory of the configuration file. */
   ignore?: string[];
+  /** Rules whose comment and annotation suppressions are ignored; `true` for every rule. */
+  strict?: boolean | string[];
+  /** Kubernetes version of the target cluster, `1.<minor>` (as --kube-version). */
+  kubeVersion?: string;
+  /** Objects that exist outside the input; they count for cross-references and RBAC, get no findings. */
+  context?: ContextConfig;
+}
+
+/** The `context:` key. */
+export interface ContextConfig {
+  /** Files, directories and globs of manifests (cluster dumps) read as context only, relative to the configuration file. */
+  files?: string[];
+  /** ServiceAccounts as `namespace/name`. */
+  serviceAccounts?: string[];
+  /** Namespaces whose ServiceAccounts are all managed elsewhere (any name counts as existing). */
+  namespaces?: string[];
+  /** Roles as `namespace/name`. */
+  roles?: string[];
+  clusterRoles?: string[];
+  /** RoleBindings as `namespace/name`. */
+  roleBindings?: string[];
+  clusterRoleBindings?: string[];
 }
 
 /** A configuration file that was found and read. */
@@ -82,6 +111,41 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
         description: 'Globs of files not to lint, relative to the directory of this file (*, **, ?, {a,b}, [abc]).',
         type: 'array',
         items: { type: 'string', minLength: 1 },
+      },
+      strict: {
+        description:
+          'Strict mode (as --strict): comment and annotation suppressions in manifests are ignored for these rules (true: every rule); the findings are reported and the suppressions become unused-suppression notes. The configuration and baselines still apply.',
+        anyOf: [
+          { type: 'boolean' },
+          { type: 'array', items: { enum: Object.keys(ruleProperties) } },
+        ],
+      },
+      kubeVersion: {
+        description: `Kubernetes version of the target cluster, 1.<minor> (as --kube-version; default ${formatKubeVersion(DEFAULT_KUBE_VERSION)}, the newest supported).`,
+        type: 'string',
+        pattern: '^v?1\\.[0-9]+(\\.[0-9]+)?$',
+      },
+      context: {
+        description: 'Objects that exist outside the input (in the cluster, or managed elsewhere): they count for cross-references and RBAC and never get findings.',
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          files: {
+            description: 'Files, directories and globs of manifests to read as context only, relative to this file (e.g. a dump made with kubectl get serviceaccounts,roles,rolebindings,clusterroles,clusterrolebindings -A -o yaml).',
+            type: 'array',
+            items: { type: 'string', minLength: 1 },
+          },
+          serviceAccounts: { description: 'ServiceAccounts that exist, as namespace/name.', type: 'array', items: { type: 'string', pattern: '^[^/\\s]+/[^/\\s]+$' } },
+          namespaces: {
+            description: 'Namespaces whose ServiceAccounts are managed elsewhere: a ServiceAccount of any name exists there.',
+            type: 'array',
+            items: { type: 'string', pattern: '^[^/\\s]+$' },
+          },
+          roles: { description: 'Roles that exist (rules unknown: they grant nothing rbaclint can see), as namespace/name.', type: 'array', items: { type: 'string', pattern: '^[^/\\s]+/[^/\\s]+$' } },
+          clusterRoles: { description: 'ClusterRoles that exist (rules unknown: they grant nothing rbaclint can see).', type: 'array', items: { type: 'string', pattern: '^[^/\\s]+$' } },
+          roleBindings: { description: 'RoleBindings that exist, as namespace/name.', type: 'array', items: { type: 'string', pattern: '^[^/\\s]+/[^/\\s]+$' } },
+          clusterRoleBindings: { description: 'ClusterRoleBindings that exist.', type: 'array', items: { type: 'string', pattern: '^[^/\\s]+$' } },
+        },
       },
     },
   };
@@ -145,10 +209,19 @@ export function parseConfig(text: string, name: string, rules: readonly Rule[]):
   }
   const validate = validatorFor(rules);
   if (!validate(value)) {
-    const messages = [...new Set((validate.errors ?? []).map(describeError))];
+    let errors = validate.errors ?? [];
+    // `strict` is a boolean or a list: when an entry of the list is wrong, say only that.
+    if (errors.some((e) => e.instancePath.startsWith('/strict/'))) errors = errors.filter((e) => e.instancePath !== '/strict');
+    else if (errors.some((e) => e.instancePath === '/strict')) errors = errors.filter((e) => e.instancePath !== '/strict' || e.keyword === 'anyOf');
+    const messages = [...new Set(errors.map(describeError))];
     throw new ConfigError(messages.map((m) => `${name}: ${m}`).join('\nrbaclint: '));
   }
-  return value as Config;
+  const config = value as Config;
+  if (config.kubeVersion !== undefined) {
+    const parsed = parseKubeVersion(config.kubeVersion);
+    if (isKubeVersionError(parsed)) throw new ConfigError(`${name}: kubeVersion: ${parsed.error}`);
+  }
+  return config;
 }
 
 const validators = new WeakMap<readonly Rule[], ReturnType<Ajv['compile']>>();
@@ -174,9 +247,16 @@ function describeError(error: ErrorObject): string {
     case 'additionalProperties': {
       const extra = String((error.params as { additionalProperty: string }).additionalProperty);
       if (where === 'rules') return `${key(extra)}: unknown rule; run "rbaclint rules"`;
+      if (where === 'context') return `${key(extra)}: unknown key; allowed: ${CONTEXT_KEYS.join(', ')}`;
       return `${key(extra)}: unknown key; allowed: ${TOP_KEYS.join(', ')}`;
     }
+    case 'pattern':
+      if (where === 'kubeVersion') return `${where}: must be a Kubernetes version such as ${formatKubeVersion(DEFAULT_KUBE_VERSION)}`;
+      return `${where}: must be ${/^context\.(serviceAccounts|roles|roleBindings)\[/.test(where) ? 'namespace/name' : 'a name without "/"'}`;
+    case 'anyOf':
+      return `${where}: must be true, false or a list of rule ids`;
     case 'enum':
+      if (where.startsWith('strict[')) return `${where}: unknown rule; run "rbaclint rules"`;
       return `${where}: must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
     case 'type': {
       const type = String((error.params as { type: string }).type);
@@ -197,6 +277,10 @@ export interface CliSettings {
   namespace?: string;
   enable?: readonly string[];
   disable?: readonly string[];
+  /** `--strict` (true: every rule) or `--strict <rules>`; added to the configuration's. */
+  strict?: boolean | readonly string[];
+  /** `--kube-version`, already checked. */
+  kubeVersion?: KubeVersion;
 }
 
 /** The settings a run uses: defaults, then the configuration file, then the command line. */
@@ -210,6 +294,11 @@ export interface EffectiveConfig {
   rules: Record<string, RuleSetting>;
   /** The rules whose severity the configuration set (they override per-finding severities). */
   severities: Record<string, Severity>;
+  /** Strict rule ids (configuration and command line together), in registry order. */
+  strict: string[];
+  kubeVersion: KubeVersion;
+  /** The configuration's `context:` (empty when none). */
+  context: ContextConfig;
 }
 
 /** Merges defaults, a configuration and command-line settings. */
@@ -225,6 +314,17 @@ export function mergeConfig(rules: readonly Rule[], loaded: LoadedConfig | undef
     if (cli.disable?.includes(rule.id)) setting = 'off';
     settings[rule.id] = setting;
   }
+  const strictIds = new Set<string>();
+  for (const strict of [config.strict, cli.strict]) {
+    if (strict === true) for (const rule of rules) strictIds.add(rule.id);
+    else if (Array.isArray(strict)) for (const id of strict) strictIds.add(id);
+  }
+  let kubeVersion = cli.kubeVersion;
+  if (kubeVersion === undefined && config.kubeVersion !== undefined) {
+    // Checked by parseConfig.
+    const parsed = parseKubeVersion(config.kubeVersion);
+    if (!isKubeVersionError(parsed)) kubeVersion = parsed;
+  }
   return {
     ...(loaded ? { file: loaded.file } : {}),
     failOn: cli.failOn ?? config.failOn ?? 'warning',
@@ -232,6 +332,9 @@ export function mergeConfig(rules: readonly Rule[], loaded: LoadedConfig | undef
     ignore: config.ignore ?? [],
     rules: settings,
     severities,
+    strict: rules.map((r) => r.id).filter((id) => strictIds.has(id)),
+    kubeVersion: kubeVersion ?? DEFAULT_KUBE_VERSION,
+    context: config.context ?? {},
   };
 }
 
@@ -239,7 +342,15 @@ export function mergeConfig(rules: readonly Rule[], loaded: LoadedConfig | undef
 export function renderConfig(effective: EffectiveConfig, cwd: string): string {
   const source = effective.file === undefined ? 'none found, defaults' : displayPath(cwd, effective.file);
   const body = stringify(
-    { failOn: effective.failOn, namespace: effective.namespace, ignore: effective.ignore, rules: effective.rules },
+    {
+      failOn: effective.failOn,
+      namespace: effective.namespace,
+      ignore: effective.ignore,
+      rules: effective.rules,
+      kubeVersion: formatKubeVersion(effective.kubeVersion),
+      strict: effective.strict,
+      ...(Object.keys(effective.context).length > 0 ? { context: effective.context } : {}),
+    },
     { lineWidth: 0 },
   );
   return `# rbaclint configuration: ${source}, then the command line\n${body}`;
@@ -320,4 +431,33 @@ function describeReadError(error: unknown): string {
     default:
       return (error as Error).message;
   }
+}
+
+/**
+ * The objects the configuration's `context:` declares (ServiceAccounts, namespaces of unknown
+ * ServiceAccounts, Roles, ClusterRoles and bindings by name) as one context-only source of
+ * synthesized manifests, named `name` (e.g. `.rbaclint.yaml#context`); undefined when it declares
+ * none. Declared roles have no rules (what they allow is unknown, so they grant nothing rbaclint
+ * can see) and declared bindings no roleRef (they grant nothing): they exist, so references to them
+ * resolve. A declared namespace becomes a Namespace annotated
+ * {@link EXTERNAL_SERVICE_ACCOUNTS_ANNOTATION}, which `missing-service-account` honours.
+ */
+export function declaredContextSource(context: ContextConfig, name: string): SourceText | undefined {
+  const docs: unknown[] = [];
+  const split = (ref: string) => {
+    const slash = ref.indexOf('/');
+    return { namespace: ref.slice(0, slash), name: ref.slice(slash + 1) };
+  };
+  for (const ref of context.serviceAccounts ?? []) docs.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: split(ref) });
+  for (const ns of context.namespaces ?? []) {
+    docs.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, annotations: { [EXTERNAL_SERVICE_ACCOUNTS_ANNOTATION]: 'true' } } });
+  }
+  const rbac = 'rbac.authorization.k8s.io/v1';
+  for (const ref of context.roles ?? []) docs.push({ apiVersion: rbac, kind: 'Role', metadata: split(ref), rules: [] });
+  for (const role of context.clusterRoles ?? []) docs.push({ apiVersion: rbac, kind: 'ClusterRole', metadata: { name: role }, rules: [] });
+  for (const ref of context.roleBindings ?? []) docs.push({ apiVersion: rbac, kind: 'RoleBinding', metadata: split(ref) });
+  for (const binding of context.clusterRoleBindings ?? []) docs.push({ apiVersion: rbac, kind: 'ClusterRoleBinding', metadata: { name: binding } });
+  if (docs.length === 0) return undefined;
+  // JSON is YAML: one document per line, so a position names the declared entry.
+  return { path: name, text: docs.map((d) => `--- ${JSON.stringify(d)}`).join('\n') + '\n', contextOnly: true };
 }

@@ -2,6 +2,7 @@ import type { Index, K8sObject } from '../model/index.js';
 import type { ClusterRbac } from '../rbac/cluster.js';
 import type { JsonPath } from '../parse/types.js';
 import type { Target } from '../parse/locate.js';
+import type { KubeVersion } from '../rbac/version.js';
 
 /** Severity of a finding; the same three levels as SARIF `level`. */
 export type Severity = 'error' | 'warning' | 'note';
@@ -95,6 +96,8 @@ export interface RuleContext {
   index: Index;
   /** The RBAC of the input plus the built-in policy, built on first use. */
   readonly rbac: ClusterRbac;
+  /** The Kubernetes version the manifests are for (`--kube-version`; default the newest supported). */
+  kubeVersion: KubeVersion;
   report(report: Report): void;
 }
 

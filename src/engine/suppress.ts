@@ -82,12 +82,15 @@ export class Suppressions {
    * @param manifests every object of those files
    * @param knownRuleIds ids a suppression may name
    * @param skip files whose suppressions are not read (config `ignore`)
+   * @param strict rule ids that comments and annotations cannot suppress (strict mode): their
+   *   findings are kept and each suppression naming them is a problem ("ignored: strict")
    */
   constructor(
     files: readonly SourceFile[],
     manifests: readonly Manifest[],
     private readonly knownRuleIds: ReadonlySet<string>,
     skip: (file: string) => boolean = () => false,
+    private readonly strict: ReadonlySet<string> = new Set(),
   ) {
     for (const file of files) {
       if (file.contextOnly || skip(file.path) || !file.text.includes('rbaclint-disable')) continue;
@@ -105,6 +108,7 @@ export class Suppressions {
    * problems).
    */
   match(finding: Finding, manifest: Manifest | undefined): { kind: 'comment' | 'annotation'; reason: string } | undefined {
+    if (this.strict.has(finding.ruleId)) return undefined;
     if (manifest) {
       const reason = take(this.byManifest.get(manifest), finding.ruleId);
       if (reason !== undefined) return { kind: 'annotation', reason };
@@ -127,6 +131,15 @@ export class Suppressions {
     const out = [...this.broken];
     for (const s of this.all) {
       for (const t of s.targets) {
+        if (this.strict.has(t.ruleId)) {
+          out.push({
+            file: s.file,
+            ...(t.range ? { range: t.range } : {}),
+            message: `${s.label} is ignored: ${t.ruleId} is strict (--strict or the configuration's "strict"), so only the configuration or a baseline can accept its findings`,
+            ...(s.manifest ? { manifest: s.manifest, path: ['metadata', 'annotations', `${ANNOTATION_PREFIX}${t.ruleId}`] } : {}),
+          });
+          continue;
+        }
         if (t.used || !ran.has(t.ruleId)) continue;
         const where =
           s.kind === 'annotation'

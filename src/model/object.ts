@@ -1,5 +1,8 @@
 import type { JsonPath, Manifest } from '../parse/types.js';
 
+/** Annotation of a synthesized context Namespace whose ServiceAccounts are all declared external. */
+export const EXTERNAL_SERVICE_ACCOUNTS_ANNOTATION = 'rbaclint.io/external-service-accounts';
+
 /** Identity of a Kubernetes object as reports show it. */
 export interface ObjectRef {
   apiVersion: string;
