@@ -325,6 +325,7 @@ describe('rbaclint (the built binary)', () => {
         '      = from template shop/templates/rbac.yaml',
         `      = related: ${FIXTURES}/helm-rendered.yaml:32:9 RoleBinding shop/release-shop grants it to ServiceAccount shop/release-shop`,
         `      = related: ${FIXTURES}/helm-rendered.yaml:53:7 Deployment shop/release-shop runs with an API token of ServiceAccount shop/release-shop`,
+        `      = related: ${FIXTURES}/helm-rendered.yaml:6:9 ServiceAccount shop/release-shop`,
         `${FIXTURES}/helm-rendered.yaml:52:5: Deployment shop/release-shop gets an API token for ServiceAccount shop/release-shop mounted: neither the pod template nor the ServiceAccount sets automountServiceAccountToken; RoleBinding shop/release-shop grants it rights, so set it to true explicitly if the pods call the API [automount-token-enabled]`,
         '  52 |     spec:',
         '     |     ^~~~ warning',

@@ -181,7 +181,7 @@ describe('SARIF for GitHub code scanning', () => {
         'secret-read-access',
         20,
         'shop/templates/rbac.yaml',
-        'Role shop/release-shop rules[0] allows get, list on all Secrets in namespace "shop"; held by Deployment shop/release-shop (from template shop/templates/rbac.yaml); related: [RoleBinding shop/release-shop grants it to ServiceAccount shop/release-shop](1), [Deployment shop/release-shop runs with an API token of ServiceAccount shop/release-shop](2)',
+        'Role shop/release-shop rules[0] allows get, list on all Secrets in namespace "shop"; held by Deployment shop/release-shop (from template shop/templates/rbac.yaml); related: [RoleBinding shop/release-shop grants it to ServiceAccount shop/release-shop](1), [Deployment shop/release-shop runs with an API token of ServiceAccount shop/release-shop](2), [ServiceAccount shop/release-shop](3)',
       ],
       [
         'automount-token-enabled',

@@ -3,7 +3,11 @@ import path from 'node:path';
 import { loadPaths } from '../load/load.js';
 import { allRules, lint } from '../index.js';
 import { BaselineError, parseBaseline, renderBaseline, type Baseline, type BaselineEntry } from '../engine/baseline.js';
-import { ConfigError, displayPath, ignoreMatcher, loadConfig, mergeConfig, renderConfig, type EffectiveConfig } from '../engine/config.js';
+import { ConfigError, declaredContextSource, displayPath, ignoreMatcher, loadConfig, mergeConfig, renderConfig, type EffectiveConfig } from '../engine/config.js';
+import type { KubeVersion } from '../rbac/version.js';
+import { contextWarning } from './rbac-args.js';
+import type { Finding } from '../engine/finding.js';
+import type { HelmChart } from '../report/helm.js';
 import type { Severity } from '../engine/rule.js';
 import { EXIT, exitCode, type FailOn } from './exit-code.js';
 import { writeAtomically } from './output.js';
@@ -38,6 +42,12 @@ export interface LintCommandOptions {
   namespaceFromCli?: boolean;
   /** `--context <path>` (repeatable): manifests read for cross-references only, never reported on. */
   context?: string[];
+  /** `--kube-version <1.x>`, parsed. */
+  kubeVersion?: KubeVersion;
+  /** `--strict` (true: every rule) or `--strict <rules>`. */
+  strict?: boolean | string[];
+  /** `--helm-chart <dir>`: SARIF and GitHub annotations point at this chart's templates. */
+  helmChart?: string;
 }
 
 /** Runs `rbaclint lint <paths…>` and returns the exit code. */
@@ -50,6 +60,8 @@ export async function runLint(paths: readonly string[], options: LintCommandOpti
       ...(options.namespaceFromCli ? { namespace: options.namespace } : {}),
       ...(options.enable ? { enable: options.enable } : {}),
       ...(options.disable ? { disable: options.disable } : {}),
+      ...(options.strict === undefined ? {} : { strict: options.strict }),
+      ...(options.kubeVersion === undefined ? {} : { kubeVersion: options.kubeVersion }),
     });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
@@ -59,6 +71,18 @@ export async function runLint(paths: readonly string[], options: LintCommandOpti
   if (options.printConfig) {
     io.stdout(renderConfig(effective, io.cwd));
     return EXIT.ok;
+  }
+
+  let helmChart: HelmChart | undefined;
+  if (options.helmChart !== undefined) {
+    const { HelmChartError, loadHelmChart } = await import('../report/helm.js');
+    try {
+      helmChart = await loadHelmChart(options.helmChart, io.cwd);
+    } catch (error) {
+      if (!(error instanceof HelmChartError)) throw error;
+      io.stderr(`rbaclint: ${error.message}\n`);
+      return EXIT.usage;
+    }
   }
 
   let baseline: Baseline | undefined;
@@ -82,8 +106,16 @@ export async function runLint(paths: readonly string[], options: LintCommandOpti
     io.stderr('rbaclint: nothing to lint; give files, directories, globs or - for stdin (see rbaclint --help)\n');
     return EXIT.usage;
   }
-  const sources = [...(await contextSources(options.context ?? [], loaded.sources, io)), ...loaded.sources];
   const configDir = effective.file === undefined ? io.cwd : path.dirname(effective.file);
+  // Context first (declared objects, the configuration's context files, then --context), so the
+  // linted input wins on kind/namespace/name clashes.
+  const declared = declaredContextSource(effective.context, `${effective.file === undefined ? 'configuration' : displayPath(io.cwd, effective.file)}#context`);
+  const configContext = (effective.context.files ?? []).map((file) => displayPath(io.cwd, path.resolve(configDir, file)));
+  const sources = [
+    ...(declared ? [declared] : []),
+    ...(await contextSources([...configContext, ...(options.context ?? [])], loaded.sources, io)),
+    ...loaded.sources,
+  ];
   const matchesIgnore = ignoreMatcher(effective.ignore, configDir, io.cwd);
   const stdinName = options.stdinFilename ?? '<stdin>';
   const result = lint(sources, {
@@ -91,6 +123,8 @@ export async function runLint(paths: readonly string[], options: LintCommandOpti
     enable: Object.keys(effective.rules).filter((id) => effective.rules[id] !== 'off'),
     disable: Object.keys(effective.rules).filter((id) => effective.rules[id] === 'off'),
     severities: effective.severities,
+    kubeVersion: effective.kubeVersion,
+    ...(effective.strict.length > 0 ? { strict: effective.strict } : {}),
     ...(effective.ignore.length > 0 ? { isIgnored: (file: string) => file !== stdinName && matchesIgnore(file) } : {}),
     ...(baseline && options.baseline !== undefined
       ? { baseline: { baseline, paths: baselinePaths(options.baseline, io.cwd), name: options.baseline } }
@@ -118,12 +152,18 @@ export async function runLint(paths: readonly string[], options: LintCommandOpti
     }
     case 'sarif': {
       const { renderSarif } = await import('../report/sarif.js');
-      report = renderSarif(result.findings, result.rules, { cwd: io.cwd, notifications: loaded.errors });
+      report = renderSarif(await helmFindings(result.findings, helmChart, loaded.sources, io), result.rules, {
+        cwd: io.cwd,
+        notifications: loaded.errors,
+      });
       break;
     }
     case 'github': {
       const { renderGithub } = await import('../report/github.js');
-      report = renderGithub(result.findings, result.summary, { cwd: io.cwd, summary: options.quiet !== true });
+      report = renderGithub(await helmFindings(result.findings, helmChart, loaded.sources, io), result.summary, {
+        cwd: io.cwd,
+        summary: options.quiet !== true,
+      });
       break;
     }
     case 'text': {
@@ -185,10 +225,35 @@ async function contextSources(paths: readonly string[], linted: readonly { path:
   if (paths.length === 0) return [];
   const context = await loadPaths(paths, { cwd: io.cwd });
   for (const error of context.errors) io.stderr(`rbaclint: context: ${error.message}\n`);
+  for (const source of context.sources) {
+    const warning = contextWarning(source);
+    if (warning !== undefined) io.stderr(`rbaclint: context: ${warning}\n`);
+  }
   const lintedFiles = new Set(linted.map((s) => path.resolve(io.cwd, s.path)));
   return context.sources
     .filter((s) => !lintedFiles.has(path.resolve(io.cwd, s.path)))
     .map((s) => ({ ...s, contextOnly: true }));
+}
+
+/**
+ * With `--helm-chart`, findings rendered from the chart's templates point at the templates (and
+ * say where they were rendered); a warning names `# Source:` charts that are not this chart.
+ */
+async function helmFindings(
+  findings: readonly Finding[],
+  chart: HelmChart | undefined,
+  sources: readonly { path: string; text: string }[],
+  io: Io,
+): Promise<readonly Finding[]> {
+  if (chart === undefined) return findings;
+  const { mapToHelmChart, otherCharts } = await import('../report/helm.js');
+  const others = otherCharts(findings, chart);
+  if (others.length > 0) {
+    io.stderr(
+      `rbaclint: --helm-chart ${chart.dir}: its Chart.yaml name is "${chart.name}", but findings come from chart ${others.map((n) => `"${n}"`).join(', ')}; those keep their rendered locations\n`,
+    );
+  }
+  return mapToHelmChart(findings, chart, new Map(sources.map((s) => [s.path, s.text])));
 }
 
 /** Severities accepted on the command line. */

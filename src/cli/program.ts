@@ -2,17 +2,19 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { allRules } from '../index.js';
 import { pkg } from '../version.js';
 import { addCanICommand } from './can-i-command.js';
+import { addContextOptions, KUBE_VERSION_HELP, kubeVersionArg } from './rbac-args.js';
 import { EXIT } from './exit-code.js';
 import type { Io } from './io.js';
 import { FAIL_ON, FORMATS, runLint, type LintCommandOptions } from './lint-command.js';
 import { addPermissionsCommand } from './permissions-command.js';
-import { RULES_FORMATS, renderRules, type RulesFormat } from './rules-command.js';
+import { RULES_FORMATS, runRules, type RulesCommandOptions } from './rules-command.js';
 import { addWhoCanCommand } from './who-can-command.js';
 
 const EXAMPLES = `
 Examples:
   $ rbaclint deploy/                          lint every *.yaml, *.yml, *.json below deploy/
   $ helm template my-release ./chart | rbaclint -
+  $ helm template my-release ./chart | rbaclint - --helm-chart ./chart --format sarif
   $ rbaclint 'k8s/**/*.yaml' --format sarif --output rbaclint.sarif
   $ rbaclint deploy/ --fail-on error --disable automount-token-enabled
   $ rbaclint deploy/ --write-baseline rbaclint-baseline.json
@@ -61,6 +63,17 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
       'also read these manifests (file, directory, glob) for cross-references only: their objects count, they get no findings; repeatable',
       (value: string, previous: string[] = []) => [...previous, value],
     )
+    .option(
+      '--helm-chart <dir>',
+      'chart directory of Helm-rendered input: SARIF and github findings point at its templates (# Source: <chart>/templates/x.yaml)',
+    )
+    .option('--kube-version <version>', KUBE_VERSION_HELP, kubeVersionArg)
+    .addOption(
+      new Option(
+        '--strict [rules]',
+        'ignore suppressions written in manifests (comments, annotations) for these rules (comma-separated; none given: every rule); the configuration and baselines still apply',
+      ).argParser(strictList(ruleIds)),
+    )
     .option('-q, --quiet', 'print findings only: no summary line, nothing when clean')
     .option('--color', 'force colour in text output')
     .option('--no-color', 'no colour in text output (NO_COLOR is honoured too)')
@@ -80,15 +93,19 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
     .command('rules')
     .description('list the rules with their default severity')
     .addOption(new Option('-f, --format <format>', 'output format').choices(RULES_FORMATS).default('text'))
-    .action((options: { format: RulesFormat }) => {
-      io.stdout(renderRules(allRules, options.format));
-      done(EXIT.ok);
+    .option('--out <dir>', 'with --format markdown: write a documentation page per rule (<dir>/<id>.md) instead of the table')
+    .action(async (options: RulesCommandOptions) => {
+      done(await runRules(allRules, options, io));
     });
 
   // RBAC queries over the manifests: kubectl auth can-i, kubectl who-can, and a permissions listing.
   addCanICommand(program, io, done);
   addWhoCanCommand(program, io, done);
   addPermissionsCommand(program, io, done);
+  for (const name of ['can-i', 'who-can', 'permissions']) {
+    const command = program.commands.find((c) => c.name() === name);
+    if (command) addContextOptions(command);
+  }
 
   // `rbaclint --help` lists the options of the default command too, not only the commands.
   program.addHelpText('after', () => `${lintOptionsHelp(lint)}${EXAMPLES}`);
@@ -115,6 +132,23 @@ function ruleList(ruleIds: readonly string[]): (value: string, previous: string[
       throw new InvalidArgumentError(`unknown rule ${unknown.map((id) => `"${id}"`).join(', ')}; run "rbaclint rules" for the list`);
     }
     return [...previous, ...ids];
+  };
+}
+
+/**
+ * Parses `--strict [rules]`: a value is a comma-separated list of rule ids (accumulated over
+ * repeats); `--strict` alone (commander passes no value) means every rule.
+ */
+function strictList(ruleIds: readonly string[]): (value: string, previous: boolean | string[] | undefined) => boolean | string[] {
+  const parse = ruleList(ruleIds);
+  return (value, previous) => {
+    let ids: string[];
+    try {
+      ids = parse(value, []);
+    } catch (error) {
+      throw new InvalidArgumentError(`${(error as Error).message} (to make every rule strict, put --strict after the paths or write --strict=<rules>)`);
+    }
+    return previous === true ? true : [...(Array.isArray(previous) ? previous : []), ...ids];
   };
 }
 

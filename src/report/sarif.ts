@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { Finding } from '../engine/finding.js';
 import type { Rule } from '../engine/rule.js';
+import { formatRendered, type HelmFinding } from './helm.js';
 import { pkg, ruleDocsUrl } from '../version.js';
 
 /** Options of {@link renderSarif}. */
@@ -17,7 +18,7 @@ export interface SarifOptions {
 export const MAX_SARIF_RESULTS = 5000;
 
 /** SARIF 2.1.0 log with one run (DESIGN.md §4), valid against the OASIS schema. */
-export function renderSarif(findings: readonly Finding[], rules: readonly Rule[], options: SarifOptions = {}): string {
+export function renderSarif(findings: readonly HelmFinding[], rules: readonly Rule[], options: SarifOptions = {}): string {
   const cwd = options.cwd ?? process.cwd();
   const ruleIndex = new Map(rules.map((rule, i) => [rule.id, i]));
   const descriptors: ReportingDescriptor[] = rules.map((rule) => ({
@@ -69,7 +70,9 @@ export function renderSarif(findings: readonly Finding[], rules: readonly Rule[]
         }
       : {}),
     partialFingerprints: { 'rbaclint/v1': f.fingerprint },
-    ...(f.helmSource === undefined ? {} : { properties: { helmSource: f.helmSource } }),
+    ...(f.helmSource === undefined
+      ? {}
+      : { properties: { helmSource: f.helmSource, ...(f.rendered === undefined ? {} : { rendered: formatRendered(f.rendered) }) } }),
   }));
 
   const log: Log = {
@@ -111,11 +114,13 @@ export function renderSarif(findings: readonly Finding[], rules: readonly Rule[]
 }
 
 /**
- * The result message, with the Helm template it came from and links to the related locations
+ * The result message, with the Helm template it came from (and where it was in the rendered
+ * stream, when `--helm-chart` moved it to the template) and links to the related locations
  * (`[text](id)`: GitHub shows related locations only when the message links them).
  */
-function messageText(f: Finding): string {
-  const template = f.helmSource === undefined ? '' : ` (from template ${f.helmSource})`;
+function messageText(f: HelmFinding): string {
+  const rendered = f.rendered === undefined ? '' : `, rendered at ${formatRendered(f.rendered)}`;
+  const template = f.helmSource === undefined ? '' : ` (from template ${f.helmSource}${rendered})`;
   const links = f.related.map((r, i) => `[${r.message.replace(/[[\]\\]/g, '\\$&')}](${i + 1})`);
   return `${f.message}${template}${links.length > 0 ? `; related: ${links.join(', ')}` : ''}`;
 }
