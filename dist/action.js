@@ -7280,7 +7280,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse(src, reviver, options) {
+    function parse2(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7321,7 +7321,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse;
+    exports.parse = parse2;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify2;
@@ -8712,7 +8712,7 @@ var require_parse = __commonJS({
       CHAR_NO_BREAK_SPACE,
       CHAR_ZERO_WIDTH_NOBREAK_SPACE
     } = require_constants();
-    var parse = (input, options = {}) => {
+    var parse2 = (input, options = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -8912,7 +8912,7 @@ var require_parse = __commonJS({
       push3({ type: "eos" });
       return ast;
     };
-    module.exports = parse;
+    module.exports = parse2;
   }
 });
 
@@ -8923,7 +8923,7 @@ var require_braces = __commonJS({
     var stringify2 = require_stringify2();
     var compile = require_compile();
     var expand = require_expand();
-    var parse = require_parse();
+    var parse2 = require_parse();
     var braces = (input, options = {}) => {
       let output = [];
       if (Array.isArray(input)) {
@@ -8943,7 +8943,7 @@ var require_braces = __commonJS({
       }
       return output;
     };
-    braces.parse = (input, options = {}) => parse(input, options);
+    braces.parse = (input, options = {}) => parse2(input, options);
     braces.stringify = (input, options = {}) => {
       if (typeof input === "string") {
         return stringify2(braces.parse(input, options), options);
@@ -9807,7 +9807,7 @@ var require_parse2 = __commonJS({
       }
       return { risky: false };
     };
-    var parse = (input, options) => {
+    var parse2 = (input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -9978,7 +9978,7 @@ var require_parse2 = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse(rest, { ...options, fastpaths: false }).output;
+            const expression = parse2(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -10503,7 +10503,7 @@ var require_parse2 = __commonJS({
       }
       return state;
     };
-    parse.fastpaths = (input, options) => {
+    parse2.fastpaths = (input, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input.length;
@@ -10569,7 +10569,7 @@ var require_parse2 = __commonJS({
       }
       return source;
     };
-    module.exports = parse;
+    module.exports = parse2;
   }
 });
 
@@ -10579,7 +10579,7 @@ var require_picomatch = __commonJS({
     "use strict";
     var path11 = __require("path");
     var scan = require_scan();
-    var parse = require_parse2();
+    var parse2 = require_parse2();
     var utils = require_utils2();
     var constants = require_constants2();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -10667,7 +10667,7 @@ var require_picomatch = __commonJS({
     picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
     picomatch.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch.parse(p, options));
-      return parse(pattern, { ...options, fastpaths: false });
+      return parse2(pattern, { ...options, fastpaths: false });
     };
     picomatch.scan = (input, options) => scan(input, options);
     picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -10693,10 +10693,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse.fastpaths(input, options);
+        parsed.output = parse2.fastpaths(input, options);
       }
       if (!parsed.output) {
-        parsed = parse(input, options);
+        parsed = parse2(input, options);
       }
       return picomatch.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -19664,7 +19664,7 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse(serialize(uri, options), options);
+        parse2(serialize(uri, options), options);
       }
       return uri;
     }
@@ -19707,8 +19707,8 @@ var require_fast_uri = __commonJS({
     function resolveComponent(base, relative, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse(serialize(base, options), options);
-        relative = parse(serialize(relative, options), options);
+        base = parse2(serialize(base, options), options);
+        relative = parse2(serialize(relative, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative.scheme) {
@@ -20026,7 +20026,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse(uri, opts) {
+    function parse2(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -20063,7 +20063,7 @@ var require_fast_uri = __commonJS({
       resolveComponent,
       equal,
       serialize,
-      parse
+      parse: parse2
     };
     module.exports = fastUri;
     module.exports.default = fastUri;
@@ -22815,6 +22815,7 @@ function defineRule(rule) {
 }
 
 // src/model/object.ts
+var EXTERNAL_SERVICE_ACCOUNTS_ANNOTATION = "rbaclint.io/external-service-accounts";
 var CLUSTER_SCOPED_KINDS = /* @__PURE__ */ new Set([
   "APIService",
   "CertificateSigningRequest",
@@ -23008,6 +23009,37 @@ function strings(value) {
 
 // src/model/index.ts
 var RBAC_GROUP = "rbac.authorization.k8s.io";
+var MODEL_KINDS = [
+  "Binding",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "ComponentStatus",
+  "ConfigMap",
+  "ControllerRevision",
+  "CronJob",
+  "DaemonSet",
+  "Deployment",
+  "Endpoints",
+  "Event",
+  "Job",
+  "LimitRange",
+  "Namespace",
+  "Node",
+  "PersistentVolume",
+  "PersistentVolumeClaim",
+  "Pod",
+  "PodDisruptionBudget",
+  "PodTemplate",
+  "ReplicaSet",
+  "ReplicationController",
+  "ResourceQuota",
+  "Role",
+  "RoleBinding",
+  "Secret",
+  "Service",
+  "ServiceAccount",
+  "StatefulSet"
+];
 var Index = class {
   objects = [];
   defaultNamespace;
@@ -23570,16 +23602,17 @@ function roleReach(rbac, role, options = {}) {
   }
   const holders = holdersOf(rbac, live);
   let note = heldBy(holders);
+  const chain = holderRelated(rbac, holders);
   if (live.length === 0) {
     note = granting.some(hasLiveSubject) ? " (bound only by RoleBindings, which cannot grant cluster-scoped resources)" : " (not bound)";
   }
-  return reach(live.length > 0, holders, note, [...related, ...holderRelated(holders)], options.limited ?? false);
+  return reach(live.length > 0, holders, note, [...related, ...chain], options.limited ?? false);
 }
 function bindingReach(rbac, binding, account) {
   const def = rbac.bindingOf(binding);
   const all = def ? holdersOf(rbac, [def]) : [];
   const holders = account ? all.filter((h) => h.tokens.some((t) => t.serviceAccount.namespace === account.namespace && t.serviceAccount.name === account.name)) : all;
-  return reach(true, holders, heldBy(holders), holderRelated(holders), false);
+  return reach(true, holders, heldBy(holders), holderRelated(rbac, holders), false);
 }
 function describeRoleRef(binding) {
   const ref = roleRefOf(binding);
@@ -23643,18 +23676,26 @@ function holdersOf(rbac, bindings) {
   return [...out.values()];
 }
 function heldBy(holders) {
-  const names = holders.map((h) => h.workload.object.display);
+  const names = [...new Set(holders.map((h) => h.workload.object.display))];
   if (names.length === 0) return "";
   if (names.length <= 2) return `; held by ${names.join(" and ")}`;
   return `; held by ${names.length} workloads (${names.slice(0, 2).join(", ")}, …)`;
 }
-function holderRelated(holders) {
-  return holders.map(({ workload, tokens }) => {
+function holderRelated(rbac, holders) {
+  const out = [];
+  const accounts = /* @__PURE__ */ new Set();
+  for (const { workload, tokens } of holders) {
     const token = tokens[0];
     const account = `${token.serviceAccount.namespace}/${token.serviceAccount.name}`;
     const how = token.via === "automount" ? "runs with an API token of" : "mounts an API token of";
-    return { object: workload.object, path: token.path, message: `${workload.object.display} ${how} ServiceAccount ${account}` };
-  });
+    out.push({ object: workload.object, path: token.path, message: `${workload.object.display} ${how} ServiceAccount ${account}` });
+    const object = rbac.index.serviceAccount(token.serviceAccount.namespace, token.serviceAccount.name);
+    if (object && !accounts.has(object)) {
+      accounts.add(object);
+      out.push({ object, message: `ServiceAccount ${account}` });
+    }
+  }
+  return out;
 }
 
 // rules/broad-group-binding.ts
@@ -23727,11 +23768,13 @@ var cluster_admin_binding_default = defineRule({
     for (const binding of ctx.index.bindings()) {
       const roleRef = roleRefOf(binding);
       const scope = binding.kind === "RoleBinding" ? ` in namespace "${binding.namespace}"` : "";
+      const reach2 = bindingReach(ctx.rbac, binding);
       if (roleRef?.kind === "ClusterRole" && roleRef.name === "cluster-admin") {
         ctx.report({
           object: binding,
           path: ["roleRef", "name"],
-          message: `${binding.display} grants cluster-admin${scope} to ${describeSubjects(binding)}`
+          message: `${binding.display} grants cluster-admin${scope} to ${describeSubjects(binding)}${reach2.note}`,
+          related: reach2.related
         });
         continue;
       }
@@ -23740,7 +23783,8 @@ var cluster_admin_binding_default = defineRule({
       ctx.report({
         object: binding,
         path: ["roleRef", "name"],
-        message: `${binding.display} grants ${describeRoleRef(binding)}${scope} to ${describeSubjects(binding)}: it allows every verb on every resource in every API group, as cluster-admin does`
+        message: `${binding.display} grants ${describeRoleRef(binding)}${scope} to ${describeSubjects(binding)}: it allows every verb on every resource in every API group, as cluster-admin does${reach2.note}`,
+        related: [...role.source ? [{ object: role.source, message: `${role.source.display}` }] : [], ...reach2.related]
       });
     }
   }
@@ -23854,15 +23898,42 @@ function defaultAccountNamespace(subject, binding) {
   return subject.namespace ?? (binding.kind === "RoleBinding" ? binding.namespace : void 0);
 }
 
+// src/rbac/version.ts
+var OLDEST_KUBE_VERSION = { major: 1, minor: 8 };
+var NEWEST_KUBE_VERSION = { major: 1, minor: 35 };
+var DEFAULT_KUBE_VERSION = NEWEST_KUBE_VERSION;
+var RBAC_V1BETA1_REMOVED = 22;
+var NO_AUTO_TOKEN_SECRETS = 24;
+var WEBSOCKET_NEEDS_CREATE = 35;
+function parseKubeVersion(text) {
+  const m = /^v?1\.(\d{1,3})(?:\.\d+)?$/.exec(text.trim());
+  const supported = `${formatKubeVersion(OLDEST_KUBE_VERSION)} to ${formatKubeVersion(NEWEST_KUBE_VERSION)}`;
+  if (!m) return { error: `"${text}" is not a Kubernetes version; write 1.<minor>, e.g. ${formatKubeVersion(NEWEST_KUBE_VERSION)} (supported: ${supported})` };
+  const minor = Number(m[1]);
+  if (minor < OLDEST_KUBE_VERSION.minor || minor > NEWEST_KUBE_VERSION.minor) {
+    return { error: `Kubernetes ${text} is not supported; rbaclint knows ${supported}` };
+  }
+  return { major: 1, minor };
+}
+function isKubeVersionError(value) {
+  return "error" in value;
+}
+function formatKubeVersion(version) {
+  return `${version.major}.${version.minor}`;
+}
+function atLeast(version, minor) {
+  return version.minor >= minor;
+}
+
 // rules/deprecated-rbac-api.ts
 var RBAC_KINDS = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
 var REMOVED = /* @__PURE__ */ new Set([`${RBAC_GROUP}/v1beta1`, `${RBAC_GROUP}/v1alpha1`]);
 var deprecated_rbac_api_default = defineRule({
   id: "deprecated-rbac-api",
   meta: {
-    severity: "warning",
+    severity: "error",
     description: "RBAC objects should use rbac.authorization.k8s.io/v1.",
-    help: "Change apiVersion to rbac.authorization.k8s.io/v1; the fields are the same.",
+    help: "Change apiVersion to rbac.authorization.k8s.io/v1; the fields are the same. An error for --kube-version 1.22 and newer (the default), a warning before.",
     rationale: "rbac.authorization.k8s.io/v1beta1 and v1alpha1 were removed in Kubernetes 1.22: a cluster of that version or newer rejects the object, so the RBAC it declares is silently missing.",
     tags: ["rbac", "deprecated"],
     kinds: RBAC_KINDS,
@@ -23871,13 +23942,17 @@ var deprecated_rbac_api_default = defineRule({
     references: ["https://kubernetes.io/docs/reference/using-api/deprecation-guide/#rbac-resources-v122"]
   },
   check(ctx) {
+    const removed = atLeast(ctx.kubeVersion, RBAC_V1BETA1_REMOVED);
+    const version = formatKubeVersion(ctx.kubeVersion);
     for (const kind of RBAC_KINDS) {
       for (const object of ctx.index.ofKind(kind)) {
         if (!REMOVED.has(object.apiVersion)) continue;
+        const why = removed ? `which was removed in Kubernetes 1.${RBAC_V1BETA1_REMOVED}: a ${version} cluster rejects it` : `which is deprecated and removed in Kubernetes 1.${RBAC_V1BETA1_REMOVED} (still served by Kubernetes ${version})`;
         ctx.report({
           object,
           path: ["apiVersion"],
-          message: `${object.display} uses "${object.apiVersion}", which was removed in Kubernetes 1.22; use "${RBAC_GROUP}/v1"`
+          severity: removed ? "error" : "warning",
+          message: `${object.display} uses "${object.apiVersion}", ${why}; use "${RBAC_GROUP}/v1"`
         });
       }
     }
@@ -24281,6 +24356,8 @@ var legacy_token_secret_default = defineRule({
     ]
   },
   check(ctx) {
+    const since = `since Kubernetes 1.${NO_AUTO_TOKEN_SECRETS} ServiceAccounts get no such Secret automatically, so this one is created on purpose`;
+    const version = atLeast(ctx.kubeVersion, NO_AUTO_TOKEN_SECRETS) ? `; ${since}` : `; Kubernetes ${formatKubeVersion(ctx.kubeVersion)} also creates one for every ServiceAccount automatically (no longer since 1.${NO_AUTO_TOKEN_SECRETS})`;
     for (const secret of ctx.index.ofKind("Secret")) {
       if (secret.get(["type"]) !== TOKEN_TYPE) continue;
       const account = secret.annotations["kubernetes.io/service-account.name"];
@@ -24288,7 +24365,7 @@ var legacy_token_secret_default = defineRule({
       ctx.report({
         object: secret,
         path: ["type"],
-        message: `${secret.display} is a long-lived token Secret${owner}: type "${TOKEN_TYPE}" never expires`
+        message: `${secret.display} is a long-lived token Secret${owner}: type "${TOKEN_TYPE}" never expires${version}`
       });
     }
   }
@@ -24346,7 +24423,10 @@ var missing_service_account_default = defineRule({
       namespacesByName.set(account.name, (namespacesByName.get(account.name) ?? /* @__PURE__ */ new Set()).add(account.namespace));
     }
     const elsewhere = (namespace, name, written) => written ? [...namespacesByName.get(name) ?? []].filter((other2) => other2 !== namespace).map((other2) => `${other2}/${name}`) : [];
-    const missing = (namespace, name, written) => namespace !== void 0 && name !== "default" && !ctx.index.serviceAccount(namespace, name) && (ctx.index.definesServiceAccountsIn(namespace) || elsewhere(namespace, name, written).length > 0);
+    const external = new Set(
+      ctx.index.ofKind("Namespace").filter((ns) => ns.manifest.file.contextOnly && ns.annotations[EXTERNAL_SERVICE_ACCOUNTS_ANNOTATION] === "true").map((ns) => ns.name)
+    );
+    const missing = (namespace, name, written) => namespace !== void 0 && name !== "default" && !external.has(namespace) && !ctx.index.serviceAccount(namespace, name) && (ctx.index.definesServiceAccountsIn(namespace) || elsewhere(namespace, name, written).length > 0);
     const other = (namespace, name, written) => {
       const found = elsewhere(namespace, name, written);
       return found.length === 0 ? "" : ` (it defines ServiceAccount ${found.join(", ")}, in another namespace)`;
@@ -24504,7 +24584,7 @@ var pod_exec_access_default = defineRule({
     severity: "warning",
     description: "Roles should not allow exec, attach or port-forward into pods.",
     help: 'Remove pods/exec, pods/attach and pods/portforward (and "*" that covers them) from the rule, or limit them to the named pods that need debugging with resourceNames.',
-    rationale: 'Whoever can exec or attach into a pod runs code inside it, with its ServiceAccount token, its mounted Secrets and its network position; port-forward reaches ports that NetworkPolicies would block. "get" is enough over WebSocket before Kubernetes 1.35.',
+    rationale: 'Whoever can exec or attach into a pod runs code inside it, with its ServiceAccount token, its mounted Secrets and its network position; port-forward reaches ports that NetworkPolicies would block. "create" is enough (SPDY), and before Kubernetes 1.35 so is "get" alone (WebSocket); from 1.35 the WebSocket path needs "create" too, so from --kube-version 1.35 (the default) a rule granting only "get" is a note (it opens a stream only with the AuthorizePodWebsocketUpgradeCreatePermission feature gate turned off).',
     tags: ["rbac", "escalation", "least-privilege"],
     kinds: ["Role", "ClusterRole"],
     recommended: true,
@@ -24515,15 +24595,21 @@ var pod_exec_access_default = defineRule({
     ]
   },
   check(ctx) {
+    const getOpens = !atLeast(ctx.kubeVersion, WEBSOCKET_NEEDS_CREATE);
+    const version = formatKubeVersion(ctx.kubeVersion);
     for (const grant of roleGrants(ctx, STREAMS)) {
       const { role, entry, found, reach: reach2 } = grant;
+      const getOnly = !found.some((g) => g.verbs.includes("create"));
+      const blocked = getOnly && !getOpens;
+      const how = getOnly && getOpens ? ` (get alone opens the stream over WebSocket before Kubernetes 1.${WEBSOCKET_NEEDS_CREATE}; this is ${version})` : "";
+      const gate = blocked ? `get alone opens no stream on Kubernetes ${version} while the AuthorizePodWebsocketUpgradeCreatePermission feature gate is on (the default since 1.${WEBSOCKET_NEEDS_CREATE}); with it off, ` : "";
       const runs = found.some((g) => g.permission.subresource !== "portforward");
       const gain = runs ? "runs code in the pods, with their ServiceAccount tokens" : "reaches the pods' ports past NetworkPolicies";
       ctx.report({
         object: role,
         path: grant.path("resources"),
-        severity: reach2.severity(this.meta.severity),
-        message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it ${gain}${reach2.note}`,
+        severity: blocked ? "note" : reach2.severity(this.meta.severity),
+        message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: ${gate}whoever holds it ${gain}${how}${reach2.note}`,
         related: reach2.related
       });
     }
@@ -24991,45 +25077,365 @@ function locate(doc, lineCounter, path11, target = "value") {
 
 // src/parse/parse.ts
 var import_yaml2 = __toESM(require_dist(), 1);
+
+// src/parse/skip.ts
+function toOriginal(plan, offset) {
+  const starts = plan.compactStarts;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = lo + hi + 1 >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return plan.originalStarts[lo] + (offset - starts[lo]);
+}
+var HELM_SOURCE_LINE = /^#\s*Source:/m;
+var BUILTIN_API_VERSION = /^(?:[^/]*|(?:apps|batch|policy|rbac\.authorization\.k8s\.io)\/.*)$/;
+var TOP_LEVEL_KIND = /^kind:[ ]*["']?([A-Za-z0-9]+)/;
+var NON_STRING_WORD = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
+var PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_.\/$-]*/;
+var REFUSED_CHARS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
+var DOUBLE_ESCAPE = /^(?:[0abtnvfre "/\\N_LP\t]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})/;
+var MAX_LEVELS = 64;
+function planSkips(text, composeKinds) {
+  if (text.length < 256 || text.includes("\r") || text.includes("rbaclint") || /^\s*[{[]/.test(text)) return void 0;
+  if (/^(?:%|\.\.\.|---[^\n -])|^--- +[^ \n]/m.test(text)) return void 0;
+  const markers = [];
+  if (text.startsWith("---")) markers.push(0);
+  for (let at = text.indexOf("\n---"); at >= 0; at = text.indexOf("\n---", at + 1)) markers.push(at + 1);
+  const pieces = [];
+  const lineBreaks = [];
+  const compactStarts = [0];
+  const originalStarts = [0];
+  let compactLength = 0;
+  let copied = 0;
+  let objects = 0;
+  let documents = 0;
+  let regionStart = 0;
+  for (let m = 0; m <= markers.length; m++) {
+    const regionEnd = m < markers.length ? markers[m] : text.length;
+    if (regionEnd > regionStart) {
+      const decision = skippable(text, regionStart, regionEnd, composeKinds);
+      if (decision) {
+        const { contentStart } = decision;
+        pieces.push(text.slice(copied, contentStart));
+        compactLength += contentStart - copied;
+        compactStarts.push(compactLength);
+        originalStarts.push(contentStart);
+        if (regionEnd < text.length) {
+          pieces.push("~\n");
+          compactStarts.push(compactLength + 1, compactLength + 2);
+          originalStarts.push(regionEnd - 1, regionEnd);
+          compactLength += 2;
+        } else {
+          pieces.push("~");
+          compactStarts.push(compactLength + 1);
+          originalStarts.push(regionEnd);
+          compactLength += 1;
+        }
+        lineBreaks.push({ from: contentStart, to: regionEnd < text.length ? regionEnd - 1 : regionEnd });
+        copied = regionEnd;
+        documents++;
+        if (decision.kind !== void 0 && decision.kind !== "") objects++;
+      }
+    }
+    if (m < markers.length) {
+      const lineEnd = text.indexOf("\n", regionEnd);
+      regionStart = lineEnd < 0 ? text.length : lineEnd + 1;
+    }
+  }
+  if (documents === 0) return void 0;
+  pieces.push(text.slice(copied));
+  return { compact: pieces.join(""), compactStarts, originalStarts, objects, documents, markers, lineBreaks };
+}
+function skippable(text, start, end, composeKinds) {
+  const region = text.slice(start, end);
+  const kindLine = region.startsWith("kind:") ? 0 : region.indexOf("\nkind:") + 1;
+  const head = kindLine === 0 && !region.startsWith("kind:") ? null : TOP_LEVEL_KIND.exec(region.slice(kindLine, kindLine + 80));
+  if (head && composeKinds.has(head[1])) return void 0;
+  if (region.includes("{{") || REFUSED_CHARS.test(region)) return void 0;
+  const checked = checkDocument(region);
+  if (!checked) return void 0;
+  const { kind, apiVersion, contentStart } = checked;
+  if (kind !== void 0 && (composeKinds.has(kind) || kind.endsWith("List"))) return void 0;
+  if (apiVersion !== void 0 && BUILTIN_API_VERSION.test(apiVersion)) return void 0;
+  if (HELM_SOURCE_LINE.test(region.slice(contentStart))) return void 0;
+  if (kind === "CustomResourceDefinition") {
+    for (const match of region.matchAll(/^\s+kind:\s*["']?([^\s"'#]+)/gm)) if (composeKinds.has(match[1])) return void 0;
+  }
+  return { contentStart: start + contentStart, kind };
+}
+function checkDocument(doc) {
+  const stack = [];
+  let pending;
+  let blockParent;
+  let blockIndent;
+  let blockLeadingBlank = 0;
+  let cont;
+  let contentStart;
+  let kind;
+  let kindSeen = false;
+  let apiVersion;
+  for (let lineStart = 0; lineStart < doc.length; ) {
+    const newline = doc.indexOf("\n", lineStart);
+    const lineEnd = newline < 0 ? doc.length : newline;
+    const line = doc.slice(lineStart, lineEnd);
+    const offset = lineStart;
+    lineStart = lineEnd + 1;
+    let indent = 0;
+    while (indent < line.length && line.charCodeAt(indent) === 32) indent++;
+    const blank = indent === line.length;
+    if (blockParent !== void 0) {
+      if (blank) {
+        if (blockIndent === void 0) blockLeadingBlank = Math.max(blockLeadingBlank, indent);
+        continue;
+      }
+      if (blockIndent === void 0) {
+        if (indent > blockParent) {
+          if (blockLeadingBlank > indent) return void 0;
+          blockIndent = indent;
+          continue;
+        }
+      } else if (indent >= blockIndent) {
+        continue;
+      }
+      if (indent > blockParent && blockIndent !== void 0) return void 0;
+      blockParent = void 0;
+      blockIndent = void 0;
+    }
+    if (cont) {
+      if (cont.quote) {
+        if (!blank && indent <= cont.min) return void 0;
+        const close = scanQuoted(line, indent, cont.quote);
+        if (close === INVALID) return void 0;
+        if (close !== OPEN) {
+          if (!TAIL.test(line.slice(close))) return void 0;
+          cont = void 0;
+        }
+        continue;
+      }
+      if (blank) continue;
+      if (indent > cont.min) {
+        if (cont.kind || !plainContinuation(line.slice(indent))) return void 0;
+        continue;
+      }
+      cont = void 0;
+    }
+    if (blank) continue;
+    const rest = line.slice(indent);
+    if (rest.charCodeAt(0) === 35) continue;
+    if (contentStart === void 0) {
+      if (indent !== 0) return void 0;
+      contentStart = offset;
+    }
+    while (stack.length > 0 && stack[stack.length - 1].indent > indent) stack.pop();
+    const isDash = rest === "-" || rest.startsWith("- ");
+    let top = stack[stack.length - 1];
+    if (pending && indent > pending.indent && pending.sameIndentSeq && !isDash && !mapEntry(rest)) {
+      const value2 = scalarValue(rest);
+      if (value2 === void 0 || value2 === BLOCK) return void 0;
+      if (value2.open) cont = { min: pending.indent, quote: value2.open };
+      else if (value2.plain && !value2.comment) cont = { min: pending.indent };
+      pending = void 0;
+      continue;
+    } else if (pending && indent > pending.indent) {
+      top = { indent, type: isDash ? "seq" : "map", ...isDash ? {} : { keys: /* @__PURE__ */ new Set() } };
+      stack.push(top);
+    } else if (pending && indent === pending.indent && isDash && pending.sameIndentSeq && top?.type === "map" && top.indent === indent) {
+      top = { indent, type: "seq" };
+      stack.push(top);
+    } else if (top && top.type === "seq" && top.indent === indent && !isDash) {
+      stack.pop();
+      top = stack[stack.length - 1];
+    }
+    pending = void 0;
+    if (stack.length > MAX_LEVELS) return void 0;
+    if (stack.length === 0) {
+      if (indent !== 0 || isDash) return void 0;
+      top = { indent: 0, type: "map", keys: /* @__PURE__ */ new Set() };
+      stack.push(top);
+    }
+    if (!top || top.indent !== indent) return void 0;
+    let column = indent;
+    let item = rest;
+    if (isDash) {
+      if (top.type !== "seq") return void 0;
+      item = rest.slice(1);
+      let spaces = 0;
+      while (spaces < item.length && item.charCodeAt(spaces) === 32) spaces++;
+      if (spaces === item.length || item.charCodeAt(spaces) === 35) {
+        if (spaces === 0 && item.length > 0) return void 0;
+        pending = { indent, sameIndentSeq: false };
+        continue;
+      }
+      column = indent + 1 + spaces;
+      item = item.slice(spaces);
+      if (item === "-" || item.startsWith("- ")) return void 0;
+      const entry2 = mapEntry(item);
+      if (entry2 === void 0) {
+        const value2 = scalarValue(item);
+        if (value2 === void 0 || value2 !== BLOCK && value2.open) return void 0;
+        if (value2 === BLOCK) {
+          blockParent = indent;
+          blockLeadingBlank = 0;
+        }
+        continue;
+      }
+      top = { indent: column, type: "map", keys: /* @__PURE__ */ new Set() };
+      stack.push(top);
+    } else if (top.type !== "map") {
+      return void 0;
+    }
+    const entry = mapEntry(item);
+    if (!entry) return void 0;
+    if (top.keys.has(entry.key)) return void 0;
+    top.keys.add(entry.key);
+    const valueText = item.slice(entry.valueAt);
+    if (valueText === "" || /^ *(?:#.*)?$/.test(valueText)) {
+      pending = { indent: column, sameIndentSeq: true };
+      if (stack.length === 1 && (entry.key === "kind" || entry.key === "apiVersion")) return void 0;
+      continue;
+    }
+    const value = scalarValue(valueText.replace(/^ +/, ""));
+    if (value === void 0) return void 0;
+    if (value === BLOCK) {
+      if (stack.length === 1 && (entry.key === "kind" || entry.key === "apiVersion")) return void 0;
+      blockParent = column;
+      blockLeadingBlank = 0;
+      continue;
+    }
+    const isKind = stack.length === 1 && (entry.key === "kind" || entry.key === "apiVersion");
+    if (isKind) {
+      if (value.string === void 0 || value.open) return void 0;
+      if (entry.key === "apiVersion") {
+        apiVersion = value.string;
+      } else {
+        if (!/^[A-Za-z][A-Za-z0-9]*$/.test(value.string) && value.string !== "") return void 0;
+        kindSeen = true;
+        kind = value.string;
+      }
+    }
+    if (value.open) cont = { min: column, quote: value.open };
+    else if (value.plain && !value.comment) cont = { min: column, ...isKind ? { kind: true } : {} };
+  }
+  if (contentStart === void 0 || cont?.quote) return void 0;
+  return { contentStart, kind: kindSeen ? kind : void 0, apiVersion };
+}
+var BLOCK = /* @__PURE__ */ Symbol("block scalar");
+var OPEN = -1;
+var INVALID = -2;
+var TAIL = /^(?: +#.*| *)$/;
+var SIMPLE_FLOW_ITEM = String.raw`(?:[A-Za-z0-9_./][A-Za-z0-9_./-]*|"[^"\\]*"|'[^']*')`;
+var SIMPLE_FLOW = new RegExp(String.raw`^(?:\{ *\}|\[ *\]|\[ *${SIMPLE_FLOW_ITEM}(?: *, *${SIMPLE_FLOW_ITEM})* *\])(?: +#.*| *)$`);
+function scanQuoted(line, from, quote2) {
+  for (let i = from; i < line.length; i++) {
+    const ch = line[i];
+    if (quote2 === '"') {
+      if (ch === "\\") {
+        if (i === line.length - 1) return OPEN;
+        const escape2 = DOUBLE_ESCAPE.exec(line.slice(i + 1, i + 10));
+        if (!escape2) return INVALID;
+        i += escape2[0].length;
+      } else if (ch === '"') {
+        return i + 1;
+      }
+    } else if (ch === "'") {
+      if (line[i + 1] === "'") i++;
+      else return i + 1;
+    }
+  }
+  return OPEN;
+}
+function scalarValue(text) {
+  const c = text[0];
+  if (c === "|" || c === ">") {
+    return /^[|>][-+]?(?: +#.*| *)$/.test(text) ? BLOCK : void 0;
+  }
+  if (c === '"' || c === "'") {
+    const close = scanQuoted(text, 1, c);
+    if (close === INVALID) return void 0;
+    if (close === OPEN) return { string: void 0, open: c };
+    if (!TAIL.test(text.slice(close))) return void 0;
+    const inner = text.slice(1, close - 1);
+    return { string: inner.includes("\\") || inner.includes("'") ? void 0 : inner };
+  }
+  if (c === "[" || c === "{") return SIMPLE_FLOW.test(text) ? { string: void 0 } : void 0;
+  if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(text) && !/^-[^\s]/.test(text)) return void 0;
+  const hash = text.indexOf(" #");
+  const body = (hash < 0 ? text : text.slice(0, hash)).replace(/ +$/, "");
+  if (body === "" || body.includes(": ") || body.endsWith(":")) return void 0;
+  return {
+    // Starting with a letter, a plain scalar is a number, boolean or null only as one of these words.
+    string: /^[A-Za-z][A-Za-z0-9.\/-]*$/.test(body) && !NON_STRING_WORD.test(body) ? body : void 0,
+    plain: true,
+    ...hash < 0 ? {} : { comment: true }
+  };
+}
+function plainContinuation(text) {
+  return text[0] !== "#" && !text.includes(": ") && !text.includes(" #") && !/:\s*$/.test(text);
+}
+function mapEntry(text) {
+  let key3;
+  let after;
+  const c = text[0];
+  if (c === '"' || c === "'") {
+    const close = text.indexOf(c, 1);
+    if (close < 0) return void 0;
+    key3 = text.slice(1, close);
+    if (c === '"' && key3.includes("\\")) return void 0;
+    after = close + 1;
+  } else {
+    const plain = PLAIN_KEY.exec(text);
+    if (!plain) return void 0;
+    key3 = plain[0];
+    if (NON_STRING_WORD.test(key3)) return void 0;
+    after = key3.length;
+  }
+  if (key3.length > 1e3 || text[after] !== ":") return void 0;
+  const next = text[after + 1];
+  if (next !== void 0 && next !== " ") return void 0;
+  return { key: key3, valueAt: after + 1 };
+}
+
+// src/parse/parse.ts
 var HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/gm;
 var HELM_ACTION = /\{\{-?[^}\n]*?(?:\.Values\b|\.Release\b|\.Chart\b|\.Capabilities\b|\.Files\b|\.Template\b|\binclude\s+")/;
 var MAX_ALIAS_COUNT = 1e3;
 var MAX_DEPTH = 256;
 var MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 var MAX_SEPARATORS = 5e5;
-function parseSource(source) {
-  const text = source.text.charCodeAt(0) === 65279 ? source.text.slice(1) : source.text;
+function parseSource(source, options = {}) {
+  const original = source.text.charCodeAt(0) === 65279 ? source.text.slice(1) : source.text;
   const lineCounter = new import_yaml2.LineCounter();
-  const rejected = source.problem ?? rejectedText(text, source.byteLength);
+  const rejected = source.problem ?? rejectedText(original, source.byteLength);
+  let plan = rejected || !options.composeKinds ? void 0 : planSkips(original, options.composeKinds);
+  const text = original;
   if (rejected) {
     const shown = text.slice(0, Math.max(rejected.offset + 1, Math.min(text.length, 65536)));
     const file2 = { path: source.path, text: shown, lineCounter, documents: [], contextOnly: source.contextOnly ?? false };
     indexLines(lineCounter, shown);
     const offset = Math.min(rejected.offset, shown.length);
-    return { file: file2, manifests: [], problems: [{ ruleId: "parse-error", file: file2, range: rangeOf(file2, offset, offset), message: rejected.message }] };
+    return { file: file2, manifests: [], problems: [{ ruleId: "parse-error", file: file2, range: rangeOf(file2, offset, offset), message: rejected.message }], skippedObjects: 0 };
   }
-  const tooDeep = /* @__PURE__ */ new Map();
-  const tokens = Array.from(new import_yaml2.Parser(lineCounter.addNewLine).parse(text), (token) => {
-    if (token.type !== "document") return token;
-    const deep = deepOffset(token);
-    if (deep === void 0) return token;
-    tooDeep.set(token.offset, deep);
-    const empty = { type: "document", offset: token.offset, start: token.start, ...token.end ? { end: token.end } : {} };
-    return empty;
-  });
-  const docs = Array.from(
-    new import_yaml2.Composer({
-      // kubectl decodes manifests with sigs.k8s.io/yaml, whose goyaml.v2 fork follows YAML 1.1:
-      // `automountServiceAccountToken: yes` is the boolean true there, so read it the same way.
-      version: "1.1",
-      uniqueKeys: true,
-      // No process warnings on stderr (e.g. "Keys with collection values will be stringified").
-      logLevel: "error"
-    }).compose(tokens)
-  );
+  let composed;
+  if (plan) {
+    const lineStarts = [];
+    composed = compose(plan.compact, plan, (offset) => lineStarts.push(offset));
+    const { documentStarts } = composed;
+    if (plan.markers.every((marker) => documentStarts.has(marker))) {
+      addLineStarts(lineCounter, lineStarts, plan, text);
+    } else {
+      composed = void 0;
+      plan = void 0;
+    }
+  }
+  composed ??= compose(text, void 0, lineCounter.addNewLine);
+  const { documents: docs, tooDeep } = composed;
+  const skippedObjects = plan?.objects ?? 0;
   const file = {
     path: source.path,
-    text,
+    text: original,
     lineCounter,
     documents: docs,
     contextOnly: source.contextOnly ?? false
@@ -25037,7 +25443,7 @@ function parseSource(source) {
   const manifests = [];
   const problems = [];
   const json = jsonProblem(file);
-  if (json) return { file, manifests, problems: [json] };
+  if (json) return { file, manifests, problems: [json], skippedObjects };
   let helmSource;
   let previousEnd = 0;
   docs.forEach((doc, docIndex) => {
@@ -25090,7 +25496,40 @@ function parseSource(source) {
     }
     manifests.push({ ...base, object: value, pathPrefix: [] });
   });
-  return { file, manifests, problems };
+  return { file, manifests, problems, skippedObjects };
+}
+function compose(text, plan, onNewLine) {
+  const tooDeep = /* @__PURE__ */ new Map();
+  const documentStarts = /* @__PURE__ */ new Set();
+  function* tokens() {
+    for (const token of new import_yaml2.Parser(onNewLine).parse(text)) {
+      if (plan) mapOffsets(token, plan);
+      if (token.type !== "document") {
+        yield token;
+        continue;
+      }
+      documentStarts.add(token.offset);
+      const deep = deepOffset(token);
+      if (deep === void 0) {
+        yield token;
+        continue;
+      }
+      tooDeep.set(token.offset, deep);
+      const empty = { type: "document", offset: token.offset, start: token.start, ...token.end ? { end: token.end } : {} };
+      yield empty;
+    }
+  }
+  const documents = Array.from(
+    new import_yaml2.Composer({
+      // kubectl decodes manifests with sigs.k8s.io/yaml, whose goyaml.v2 fork follows YAML 1.1:
+      // `automountServiceAccountToken: yes` is the boolean true there, so read it the same way.
+      version: "1.1",
+      uniqueKeys: true,
+      // No process warnings on stderr (e.g. "Keys with collection values will be stringified").
+      logLevel: "error"
+    }).compose(tokens())
+  );
+  return { documents, tooDeep, documentStarts };
 }
 function rejectedText(text, byteLength) {
   if (text.length * 3 > MAX_SOURCE_BYTES || byteLength !== void 0) {
@@ -25101,6 +25540,7 @@ function rejectedText(text, byteLength) {
   }
   const nul = text.indexOf("\0");
   if (nul >= 0) return { offset: nul, message: "Binary data (a NUL byte): this is not a YAML or JSON text" };
+  if (countOf(text, "\n") + countOf(text, ",") <= MAX_SEPARATORS) return void 0;
   let separators = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -25109,6 +25549,11 @@ function rejectedText(text, byteLength) {
     }
   }
   return void 0;
+}
+function countOf(text, char) {
+  let count = 0;
+  for (let at = text.indexOf(char); at >= 0; at = text.indexOf(char, at + 1)) count++;
+  return count;
 }
 function formatMiB(bytes2) {
   return `${(bytes2 / 2 ** 20).toFixed(bytes2 % 2 ** 20 === 0 ? 0 : 1)} MiB`;
@@ -25127,6 +25572,40 @@ function deepOffset(document) {
     }
   }
   return void 0;
+}
+function addLineStarts(lineCounter, compactStarts, plan, text) {
+  let next = 0;
+  const flush = (before) => {
+    while (next < plan.lineBreaks.length && plan.lineBreaks[next].from < before) {
+      const { from, to } = plan.lineBreaks[next++];
+      for (let i = text.indexOf("\n", from); i >= 0 && i < to; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
+    }
+  };
+  for (const start of compactStarts) {
+    const offset = toOriginal(plan, start);
+    flush(offset);
+    lineCounter.addNewLine(offset);
+  }
+  flush(Infinity);
+}
+function mapOffsets(token, plan) {
+  const stack = [token];
+  const seen = /* @__PURE__ */ new Set();
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (seen.has(node)) continue;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      for (const item of node) if (typeof item === "object" && item !== null) stack.push(item);
+    } else if (typeof node === "object" && node !== null) {
+      const record = node;
+      for (const key3 in record) {
+        const value = record[key3];
+        if (key3 === "offset" && typeof value === "number") record[key3] = toOriginal(plan, value);
+        else if (typeof value === "object" && value !== null) stack.push(value);
+      }
+    }
+  }
 }
 function firstAlias(doc, fallback) {
   let range = [fallback, fallback];
@@ -25795,11 +26274,15 @@ function byScopeThenOrdinal(a, b) {
 }
 
 // src/rbac/cluster.ts
+var BOOTSTRAPPING_LABEL = "kubernetes.io/bootstrapping";
+var RBAC_DEFAULTS = "rbac-defaults";
 var ClusterRbac = class {
   constructor(index2, options = {}) {
     this.index = index2;
-    const roles = options.builtins === false ? [] : [...builtinRoles()];
-    const bindings = options.builtins === false ? [] : [...builtinBindings()];
+    this.builtinsFromContext = [...index2.roles(), ...index2.bindings()].some(isClusterDefault);
+    const addBuiltins = options.builtins !== false && !this.builtinsFromContext;
+    const roles = addBuiltins ? [...builtinRoles()] : [];
+    const bindings = addBuiltins ? [...builtinBindings()] : [];
     for (const object of index2.roles()) {
       const def = roleDefOf2(object);
       roles.push(def);
@@ -25847,6 +26330,12 @@ var ClusterRbac = class {
   bindingsByRole = /* @__PURE__ */ new Map();
   aggregatedInto = /* @__PURE__ */ new Map();
   holdersByBinding;
+  /**
+   * True when context-only sources (a cluster dump) hold roles or bindings labelled
+   * `kubernetes.io/bootstrapping: rbac-defaults`: the cluster's own defaults are then authoritative
+   * and rbaclint's built-in data is not added.
+   */
+  builtinsFromContext;
   /** The definition the policy holds for an input Role/ClusterRole, if it was not shadowed. */
   roleOf(object) {
     const def = this.defByObject.get(object);
@@ -25892,7 +26381,7 @@ var ClusterRbac = class {
           const own = tokens.filter((t) => t.serviceAccount.namespace === account.namespace && t.serviceAccount.name === account.name);
           for (const match of this.policy.bindingsFor(serviceAccountUser(account.namespace, account.name))) {
             const list = map.get(match.binding) ?? [];
-            if (!list.some((h) => h.workload === workload)) list.push({ workload, tokens: own });
+            if (list.at(-1)?.workload !== workload) list.push({ workload, tokens: own });
             map.set(match.binding, list);
           }
         }
@@ -25919,7 +26408,7 @@ function roleDefOf2(object) {
       return [out];
     }),
     ...aggregationRule ? { aggregationRule } : {},
-    builtin: false,
+    builtin: isClusterDefault(object),
     source: object
   };
 }
@@ -25966,9 +26455,12 @@ function bindingDefOf(object) {
         }
       ];
     }),
-    builtin: false,
+    builtin: isClusterDefault(object),
     source: object
   };
+}
+function isClusterDefault(object) {
+  return object.manifest.file.contextOnly && object.labels[BOOTSTRAPPING_LABEL] === RBAC_DEFAULTS;
 }
 function strings2(value) {
   return asArray(value).filter((v) => typeof v === "string");
@@ -26019,9 +26511,12 @@ var Suppressions = class {
    * @param manifests every object of those files
    * @param knownRuleIds ids a suppression may name
    * @param skip files whose suppressions are not read (config `ignore`)
+   * @param strict rule ids that comments and annotations cannot suppress (strict mode): their
+   *   findings are kept and each suppression naming them is a problem ("ignored: strict")
    */
-  constructor(files, manifests, knownRuleIds, skip = () => false) {
+  constructor(files, manifests, knownRuleIds, skip = () => false, strict = /* @__PURE__ */ new Set()) {
     this.knownRuleIds = knownRuleIds;
+    this.strict = strict;
     for (const file of files) {
       if (file.contextOnly || skip(file.path) || !file.text.includes("rbaclint-disable")) continue;
       this.scanComments(file);
@@ -26032,6 +26527,7 @@ var Suppressions = class {
     }
   }
   knownRuleIds;
+  strict;
   files = /* @__PURE__ */ new Map();
   byManifest = /* @__PURE__ */ new Map();
   all = [];
@@ -26042,6 +26538,7 @@ var Suppressions = class {
    * problems).
    */
   match(finding, manifest) {
+    if (this.strict.has(finding.ruleId)) return void 0;
     if (manifest) {
       const reason = take(this.byManifest.get(manifest), finding.ruleId);
       if (reason !== void 0) return { kind: "annotation", reason };
@@ -26063,6 +26560,15 @@ var Suppressions = class {
     const out = [...this.broken];
     for (const s of this.all) {
       for (const t of s.targets) {
+        if (this.strict.has(t.ruleId)) {
+          out.push({
+            file: s.file,
+            ...t.range ? { range: t.range } : {},
+            message: `${s.label} is ignored: ${t.ruleId} is strict (--strict or the configuration's "strict"), so only the configuration or a baseline can accept its findings`,
+            ...s.manifest ? { manifest: s.manifest, path: ["metadata", "annotations", `${ANNOTATION_PREFIX}${t.ruleId}`] } : {}
+          });
+          continue;
+        }
         if (t.used || !ran.has(t.ruleId)) continue;
         const where = s.kind === "annotation" ? `${s.manifest ? describe(s.manifest) : "the object"} has no ${t.ruleId} finding` : s.kind === "disable" ? `no ${t.ruleId} finding in this document` : s.kind === "disable-line" ? `no ${t.ruleId} finding starts on this line` : `no ${t.ruleId} finding starts on the next line`;
         out.push({
@@ -26267,8 +26773,11 @@ function runRules(sources, allRules2, options = {}) {
   const manifests = [];
   const problems = [];
   const files = [];
+  const composeKinds = options.fastPath === false ? void 0 : kindsRead(rules2);
+  const skippedObjects = /* @__PURE__ */ new Map();
   for (const source of sources) {
-    const parsed = parseSource(source);
+    const parsed = parseSource(source, composeKinds ? { composeKinds } : {});
+    if (parsed.skippedObjects > 0) skippedObjects.set(parsed.file, parsed.skippedObjects);
     files.push(parsed.file);
     manifests.push(...parsed.manifests);
     problems.push(...parsed.problems);
@@ -26298,6 +26807,7 @@ function runRules(sources, allRules2, options = {}) {
     if (!rule.check) continue;
     const ctx = {
       index: index2,
+      kubeVersion: options.kubeVersion ?? DEFAULT_KUBE_VERSION,
       get rbac() {
         return rbac ??= new ClusterRbac(index2);
       },
@@ -26312,7 +26822,7 @@ function runRules(sources, allRules2, options = {}) {
     rule.check(ctx);
   }
   const suppressed = [];
-  const suppressions = new Suppressions(files, manifests, new Set(allRules2.map((r) => r.id)), isIgnored);
+  const suppressions = new Suppressions(files, manifests, new Set(allRules2.map((r) => r.id)), isIgnored, new Set(options.strict ?? []));
   let kept = [];
   for (const finding of dedupe(findings)) {
     if (isIgnored(finding.file)) {
@@ -26347,7 +26857,7 @@ function runRules(sources, allRules2, options = {}) {
     rules: rules2,
     summary: {
       files: files.filter((f) => !f.contextOnly && !isIgnored(f.path)).length,
-      objects: index2.objects.filter((o) => !o.manifest.file.contextOnly && !isIgnored(o.manifest.file.path)).length,
+      objects: index2.objects.filter((o) => !o.manifest.file.contextOnly && !isIgnored(o.manifest.file.path)).length + [...skippedObjects].reduce((n, [file, count]) => file.contextOnly || isIgnored(file.path) ? n : n + count, 0),
       error: unique2.filter((f) => f.severity === "error").length,
       warning: unique2.filter((f) => f.severity === "warning").length,
       note: unique2.filter((f) => f.severity === "note").length,
@@ -26356,6 +26866,11 @@ function runRules(sources, allRules2, options = {}) {
     suppressed: suppressed.sort((a, b) => compareFindings(a.finding, b.finding)),
     unusedBaseline
   };
+}
+function kindsRead(rules2) {
+  const builtin = new Set(rules);
+  if (!rules2.every((rule) => builtin.has(rule))) return void 0;
+  return /* @__PURE__ */ new Set([...MODEL_KINDS, ...rules2.flatMap((rule) => rule.meta.kinds)]);
 }
 function problemFinding(rule, severity, problem, objectOf) {
   const { manifest, path: path11 } = problem;
@@ -26556,7 +27071,8 @@ import path6 from "node:path";
 var CONFIG_FILE_NAMES = [".rbaclint.yaml", ".rbaclint.yml", ".rbaclint.json"];
 var RULE_SETTINGS = ["off", "note", "warning", "error"];
 var FAIL_ON_VALUES = ["error", "warning", "note", "none"];
-var TOP_KEYS = ["rules", "failOn", "namespace", "ignore"];
+var TOP_KEYS = ["rules", "failOn", "namespace", "ignore", "strict", "kubeVersion", "context"];
+var CONTEXT_KEYS = ["files", "serviceAccounts", "namespaces", "roles", "clusterRoles", "roleBindings", "clusterRoleBindings"];
 var ConfigError = class extends Error {
   name = "ConfigError";
 };
@@ -26595,6 +27111,40 @@ function configSchema(rules2) {
         description: "Globs of files not to lint, relative to the directory of this file (*, **, ?, {a,b}, [abc]).",
         type: "array",
         items: { type: "string", minLength: 1 }
+      },
+      strict: {
+        description: "Strict mode (as --strict): comment and annotation suppressions in manifests are ignored for these rules (true: every rule); the findings are reported and the suppressions become unused-suppression notes. The configuration and baselines still apply.",
+        anyOf: [
+          { type: "boolean" },
+          { type: "array", items: { enum: Object.keys(ruleProperties) } }
+        ]
+      },
+      kubeVersion: {
+        description: `Kubernetes version of the target cluster, 1.<minor> (as --kube-version; default ${formatKubeVersion(DEFAULT_KUBE_VERSION)}, the newest supported).`,
+        type: "string",
+        pattern: "^v?1\\.[0-9]+(\\.[0-9]+)?$"
+      },
+      context: {
+        description: "Objects that exist outside the input (in the cluster, or managed elsewhere): they count for cross-references and RBAC and never get findings.",
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          files: {
+            description: "Files, directories and globs of manifests to read as context only, relative to this file (e.g. a dump made with kubectl get serviceaccounts,roles,rolebindings,clusterroles,clusterrolebindings -A -o yaml).",
+            type: "array",
+            items: { type: "string", minLength: 1 }
+          },
+          serviceAccounts: { description: "ServiceAccounts that exist, as namespace/name.", type: "array", items: { type: "string", pattern: "^[^/\\s]+/[^/\\s]+$" } },
+          namespaces: {
+            description: "Namespaces whose ServiceAccounts are managed elsewhere: a ServiceAccount of any name exists there.",
+            type: "array",
+            items: { type: "string", pattern: "^[^/\\s]+$" }
+          },
+          roles: { description: "Roles that exist (rules unknown: they grant nothing rbaclint can see), as namespace/name.", type: "array", items: { type: "string", pattern: "^[^/\\s]+/[^/\\s]+$" } },
+          clusterRoles: { description: "ClusterRoles that exist (rules unknown: they grant nothing rbaclint can see).", type: "array", items: { type: "string", pattern: "^[^/\\s]+$" } },
+          roleBindings: { description: "RoleBindings that exist, as namespace/name.", type: "array", items: { type: "string", pattern: "^[^/\\s]+/[^/\\s]+$" } },
+          clusterRoleBindings: { description: "ClusterRoleBindings that exist.", type: "array", items: { type: "string", pattern: "^[^/\\s]+$" } }
+        }
       }
     }
   };
@@ -26646,10 +27196,18 @@ function parseConfig(text, name, rules2) {
   }
   const validate = validatorFor(rules2);
   if (!validate(value)) {
-    const messages = [...new Set((validate.errors ?? []).map(describeError))];
+    let errors = validate.errors ?? [];
+    if (errors.some((e) => e.instancePath.startsWith("/strict/"))) errors = errors.filter((e) => e.instancePath !== "/strict");
+    else if (errors.some((e) => e.instancePath === "/strict")) errors = errors.filter((e) => e.instancePath !== "/strict" || e.keyword === "anyOf");
+    const messages = [...new Set(errors.map(describeError))];
     throw new ConfigError(messages.map((m) => `${name}: ${m}`).join("\nrbaclint: "));
   }
-  return value;
+  const config = value;
+  if (config.kubeVersion !== void 0) {
+    const parsed = parseKubeVersion(config.kubeVersion);
+    if (isKubeVersionError(parsed)) throw new ConfigError(`${name}: kubeVersion: ${parsed.error}`);
+  }
+  return config;
 }
 var validators = /* @__PURE__ */ new WeakMap();
 function validatorFor(rules2) {
@@ -26667,9 +27225,16 @@ function describeError(error) {
     case "additionalProperties": {
       const extra = String(error.params.additionalProperty);
       if (where === "rules") return `${key3(extra)}: unknown rule; run "rbaclint rules"`;
+      if (where === "context") return `${key3(extra)}: unknown key; allowed: ${CONTEXT_KEYS.join(", ")}`;
       return `${key3(extra)}: unknown key; allowed: ${TOP_KEYS.join(", ")}`;
     }
+    case "pattern":
+      if (where === "kubeVersion") return `${where}: must be a Kubernetes version such as ${formatKubeVersion(DEFAULT_KUBE_VERSION)}`;
+      return `${where}: must be ${/^context\.(serviceAccounts|roles|roleBindings)\[/.test(where) ? "namespace/name" : 'a name without "/"'}`;
+    case "anyOf":
+      return `${where}: must be true, false or a list of rule ids`;
     case "enum":
+      if (where.startsWith("strict[")) return `${where}: unknown rule; run "rbaclint rules"`;
       return `${where}: must be one of ${error.params.allowedValues.join(", ")}`;
     case "type": {
       const type = String(error.params.type);
@@ -26695,13 +27260,26 @@ function mergeConfig(rules2, loaded, cli = {}) {
     if (cli.disable?.includes(rule.id)) setting = "off";
     settings[rule.id] = setting;
   }
+  const strictIds = /* @__PURE__ */ new Set();
+  for (const strict of [config.strict, cli.strict]) {
+    if (strict === true) for (const rule of rules2) strictIds.add(rule.id);
+    else if (Array.isArray(strict)) for (const id of strict) strictIds.add(id);
+  }
+  let kubeVersion = cli.kubeVersion;
+  if (kubeVersion === void 0 && config.kubeVersion !== void 0) {
+    const parsed = parseKubeVersion(config.kubeVersion);
+    if (!isKubeVersionError(parsed)) kubeVersion = parsed;
+  }
   return {
     ...loaded ? { file: loaded.file } : {},
     failOn: cli.failOn ?? config.failOn ?? "warning",
     namespace: cli.namespace ?? config.namespace ?? "default",
     ignore: config.ignore ?? [],
     rules: settings,
-    severities
+    severities,
+    strict: rules2.map((r) => r.id).filter((id) => strictIds.has(id)),
+    kubeVersion: kubeVersion ?? DEFAULT_KUBE_VERSION,
+    context: config.context ?? {}
   };
 }
 function ignoreMatcher(patterns, baseDir, cwd) {
@@ -26769,6 +27347,24 @@ function describeReadError(error) {
     default:
       return error.message;
   }
+}
+function declaredContextSource(context, name) {
+  const docs = [];
+  const split = (ref) => {
+    const slash2 = ref.indexOf("/");
+    return { namespace: ref.slice(0, slash2), name: ref.slice(slash2 + 1) };
+  };
+  for (const ref of context.serviceAccounts ?? []) docs.push({ apiVersion: "v1", kind: "ServiceAccount", metadata: split(ref) });
+  for (const ns of context.namespaces ?? []) {
+    docs.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns, annotations: { [EXTERNAL_SERVICE_ACCOUNTS_ANNOTATION]: "true" } } });
+  }
+  const rbac = "rbac.authorization.k8s.io/v1";
+  for (const ref of context.roles ?? []) docs.push({ apiVersion: rbac, kind: "Role", metadata: split(ref), rules: [] });
+  for (const role of context.clusterRoles ?? []) docs.push({ apiVersion: rbac, kind: "ClusterRole", metadata: { name: role }, rules: [] });
+  for (const ref of context.roleBindings ?? []) docs.push({ apiVersion: rbac, kind: "RoleBinding", metadata: split(ref) });
+  for (const binding of context.clusterRoleBindings ?? []) docs.push({ apiVersion: rbac, kind: "ClusterRoleBinding", metadata: { name: binding } });
+  if (docs.length === 0) return void 0;
+  return { path: name, text: docs.map((d) => `--- ${JSON.stringify(d)}`).join("\n") + "\n", contextOnly: true };
 }
 
 // src/cli/exit-code.ts
@@ -26893,6 +27489,12 @@ function workflowPath(file, cwd) {
 import path8 from "node:path";
 import { pathToFileURL } from "node:url";
 
+// src/report/helm.ts
+var import_yaml4 = __toESM(require_dist(), 1);
+function formatRendered(rendered) {
+  return `${rendered.file}:${rendered.range.start.line}:${rendered.range.start.column}`;
+}
+
 // src/version.ts
 import { readFileSync as readFileSync4 } from "node:fs";
 var pkg = (() => {
@@ -26966,7 +27568,7 @@ ${rule.meta.rationale}
       }))
     } : {},
     partialFingerprints: { "rbaclint/v1": f.fingerprint },
-    ...f.helmSource === void 0 ? {} : { properties: { helmSource: f.helmSource } }
+    ...f.helmSource === void 0 ? {} : { properties: { helmSource: f.helmSource, ...f.rendered === void 0 ? {} : { rendered: formatRendered(f.rendered) } } }
   }));
   const log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
@@ -27005,7 +27607,8 @@ ${rule.meta.rationale}
 `;
 }
 function messageText(f) {
-  const template = f.helmSource === void 0 ? "" : ` (from template ${f.helmSource})`;
+  const rendered = f.rendered === void 0 ? "" : `, rendered at ${formatRendered(f.rendered)}`;
+  const template = f.helmSource === void 0 ? "" : ` (from template ${f.helmSource}${rendered})`;
   const links = f.related.map((r, i) => `[${r.message.replace(/[[\]\\]/g, "\\$&")}](${i + 1})`);
   return `${f.message}${template}${links.length > 0 ? `; related: ${links.join(", ")}` : ""}`;
 }
@@ -27156,12 +27759,23 @@ async function runAction(io) {
   const loaded = await loadPaths(paths, { cwd: workspace });
   const configDir = effective.file === void 0 ? workspace : path10.dirname(effective.file);
   const matchesIgnore = ignoreMatcher(effective.ignore, configDir, workspace);
-  const result = lint(loaded.sources, {
+  const declared = declaredContextSource(effective.context, `${path10.relative(workspace, effective.file ?? workspace) || "configuration"}#context`);
+  const contextFiles = effective.context.files ?? [];
+  const linted = new Set(loaded.sources.map((s) => path10.resolve(workspace, s.path)));
+  const context = contextFiles.length === 0 ? [] : (await loadPaths(contextFiles, { cwd: configDir })).sources;
+  const result = lint([
+    ...declared ? [declared] : [],
+    ...context.filter((s) => !linted.has(path10.resolve(configDir, s.path))).map((s) => ({ ...s, path: path10.relative(workspace, path10.resolve(configDir, s.path)), contextOnly: true })),
+    ...loaded.sources
+  ], {
     defaultNamespace: effective.namespace,
     enable: Object.keys(effective.rules).filter((id) => effective.rules[id] !== "off"),
     disable: Object.keys(effective.rules).filter((id) => effective.rules[id] === "off"),
     severities: effective.severities,
-    ...effective.ignore.length > 0 ? { isIgnored: matchesIgnore } : {}
+    ...effective.ignore.length > 0 ? { isIgnored: matchesIgnore } : {},
+    // The configuration's kubeVersion and strict apply in CI too (strict exists for CI).
+    kubeVersion: effective.kubeVersion,
+    ...effective.strict.length > 0 ? { strict: effective.strict } : {}
   });
   const { findings, summary } = result;
   const texts = new Map(loaded.sources.map((s) => [s.path, s.text]));

@@ -50,6 +50,35 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// src/version.ts
+var version_exports = {};
+__export(version_exports, {
+  pkg: () => pkg,
+  ruleDocsUrl: () => ruleDocsUrl
+});
+import { readFileSync } from "node:fs";
+function ruleDocsUrl(ruleId) {
+  return `${pkg.homepage}/blob/v${pkg.version}/docs/rules/${ruleId}.md`;
+}
+var pkg;
+var init_version = __esm({
+  "src/version.ts"() {
+    "use strict";
+    pkg = (() => {
+      for (const candidate of ["../package.json", "../../package.json"]) {
+        try {
+          const json = JSON.parse(readFileSync(new URL(candidate, import.meta.url), "utf8"));
+          if (json.name === "rbaclint") {
+            return { name: "rbaclint", version: String(json.version), homepage: String(json.homepage ?? "") };
+          }
+        } catch {
+        }
+      }
+      return { name: "rbaclint", version: "0.0.0", homepage: "" };
+    })();
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -127,17 +156,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key3, node, visitor, path11) {
-      const ctrl = callVisitor(key3, node, visitor, path11);
+    function visit_(key3, node, visitor, path14) {
+      const ctrl = callVisitor(key3, node, visitor, path14);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key3, path11, ctrl);
-        return visit_(key3, ctrl, visitor, path11);
+        replaceNode(key3, path14, ctrl);
+        return visit_(key3, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path11 = Object.freeze(path11.concat(node));
+          path14 = Object.freeze(path14.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path11);
+            const ci = visit_(i, node.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -148,13 +177,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path11 = Object.freeze(path11.concat(node));
-          const ck = visit_("key", node.key, visitor, path11);
+          path14 = Object.freeze(path14.concat(node));
+          const ck = visit_("key", node.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path11);
+          const cv = visit_("value", node.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -175,17 +204,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key3, node, visitor, path11) {
-      const ctrl = await callVisitor(key3, node, visitor, path11);
+    async function visitAsync_(key3, node, visitor, path14) {
+      const ctrl = await callVisitor(key3, node, visitor, path14);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key3, path11, ctrl);
-        return visitAsync_(key3, ctrl, visitor, path11);
+        replaceNode(key3, path14, ctrl);
+        return visitAsync_(key3, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path11 = Object.freeze(path11.concat(node));
+          path14 = Object.freeze(path14.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path11);
+            const ci = await visitAsync_(i, node.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -196,13 +225,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path11 = Object.freeze(path11.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path11);
+          path14 = Object.freeze(path14.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path11);
+          const cv = await visitAsync_("value", node.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -229,23 +258,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key3, node, visitor, path11) {
+    function callVisitor(key3, node, visitor, path14) {
       if (typeof visitor === "function")
-        return visitor(key3, node, path11);
+        return visitor(key3, node, path14);
       if (identity.isMap(node))
-        return visitor.Map?.(key3, node, path11);
+        return visitor.Map?.(key3, node, path14);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key3, node, path11);
+        return visitor.Seq?.(key3, node, path14);
       if (identity.isPair(node))
-        return visitor.Pair?.(key3, node, path11);
+        return visitor.Pair?.(key3, node, path14);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key3, node, path11);
+        return visitor.Scalar?.(key3, node, path14);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key3, node, path11);
+        return visitor.Alias?.(key3, node, path14);
       return void 0;
     }
-    function replaceNode(key3, path11, node) {
-      const parent = path11[path11.length - 1];
+    function replaceNode(key3, path14, node) {
+      const parent = path14[path14.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key3] = node;
       } else if (identity.isPair(parent)) {
@@ -857,10 +886,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path11, value) {
+    function collectionFromPath(schema, path14, value) {
       let v = value;
-      for (let i = path11.length - 1; i >= 0; --i) {
-        const k = path11[i];
+      for (let i = path14.length - 1; i >= 0; --i) {
+        const k = path14[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -879,7 +908,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path11) => path11 == null || typeof path11 === "object" && !!path11[Symbol.iterator]().next().done;
+    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -909,11 +938,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path11, value) {
-        if (isEmptyPath(path11))
+      addIn(path14, value) {
+        if (isEmptyPath(path14))
           this.add(value);
         else {
-          const [key3, ...rest] = path11;
+          const [key3, ...rest] = path14;
           const node = this.get(key3, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -927,8 +956,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path11) {
-        const [key3, ...rest] = path11;
+      deleteIn(path14) {
+        const [key3, ...rest] = path14;
         if (rest.length === 0)
           return this.delete(key3);
         const node = this.get(key3, true);
@@ -942,8 +971,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path11, keepScalar) {
-        const [key3, ...rest] = path11;
+      getIn(path14, keepScalar) {
+        const [key3, ...rest] = path14;
         const node = this.get(key3, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -961,8 +990,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path11) {
-        const [key3, ...rest] = path11;
+      hasIn(path14) {
+        const [key3, ...rest] = path14;
         if (rest.length === 0)
           return this.has(key3);
         const node = this.get(key3, true);
@@ -972,8 +1001,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path11, value) {
-        const [key3, ...rest] = path11;
+      setIn(path14, value) {
+        const [key3, ...rest] = path14;
         if (rest.length === 0) {
           this.set(key3, value);
         } else {
@@ -3488,9 +3517,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path11, value) {
+      addIn(path14, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path11, value);
+          this.contents.addIn(path14, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3565,14 +3594,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path11) {
-        if (Collection.isEmptyPath(path11)) {
+      deleteIn(path14) {
+        if (Collection.isEmptyPath(path14)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path11) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3587,10 +3616,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path11, keepScalar) {
-        if (Collection.isEmptyPath(path11))
+      getIn(path14, keepScalar) {
+        if (Collection.isEmptyPath(path14))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path11, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3601,10 +3630,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path11) {
-        if (Collection.isEmptyPath(path11))
+      hasIn(path14) {
+        if (Collection.isEmptyPath(path14))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path11) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3621,13 +3650,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path11, value) {
-        if (Collection.isEmptyPath(path11)) {
+      setIn(path14, value) {
+        if (Collection.isEmptyPath(path14)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path11), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path14), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path11, value);
+          this.contents.setIn(path14, value);
         }
       }
       /**
@@ -5588,9 +5617,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path11) => {
+    visit2.itemAtPath = (cst, path14) => {
       let item = cst;
-      for (const [field, index2] of path11) {
+      for (const [field, index2] of path14) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -5599,23 +5628,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path11) => {
-      const parent = visit2.itemAtPath(cst, path11.slice(0, -1));
-      const field = path11[path11.length - 1][0];
+    visit2.parentCollection = (cst, path14) => {
+      const parent = visit2.itemAtPath(cst, path14.slice(0, -1));
+      const field = path14[path14.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path11, item, visitor) {
-      let ctrl = visitor(item, path11);
+    function _visit(path14, item, visitor) {
+      let ctrl = visitor(item, path14);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path11.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path14.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5626,10 +5655,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path11);
+            ctrl = ctrl(item, path14);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path11) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -7280,7 +7309,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse(src, reviver, options) {
+    function parse2(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7321,7 +7350,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse;
+    exports.parse = parse2;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify2;
@@ -7377,6 +7406,725 @@ var require_dist = __commonJS({
     exports.stringify = publicApi.stringify;
     exports.visit = visit2.visit;
     exports.visitAsync = visit2.visitAsync;
+  }
+});
+
+// src/parse/skip.ts
+function toOriginal(plan, offset) {
+  const starts = plan.compactStarts;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = lo + hi + 1 >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return plan.originalStarts[lo] + (offset - starts[lo]);
+}
+function planSkips(text, composeKinds) {
+  if (text.length < 256 || text.includes("\r") || text.includes("rbaclint") || /^\s*[{[]/.test(text)) return void 0;
+  if (/^(?:%|\.\.\.|---[^\n -])|^--- +[^ \n]/m.test(text)) return void 0;
+  const markers = [];
+  if (text.startsWith("---")) markers.push(0);
+  for (let at = text.indexOf("\n---"); at >= 0; at = text.indexOf("\n---", at + 1)) markers.push(at + 1);
+  const pieces = [];
+  const lineBreaks = [];
+  const compactStarts = [0];
+  const originalStarts = [0];
+  let compactLength = 0;
+  let copied = 0;
+  let objects = 0;
+  let documents = 0;
+  let regionStart = 0;
+  for (let m = 0; m <= markers.length; m++) {
+    const regionEnd = m < markers.length ? markers[m] : text.length;
+    if (regionEnd > regionStart) {
+      const decision = skippable(text, regionStart, regionEnd, composeKinds);
+      if (decision) {
+        const { contentStart } = decision;
+        pieces.push(text.slice(copied, contentStart));
+        compactLength += contentStart - copied;
+        compactStarts.push(compactLength);
+        originalStarts.push(contentStart);
+        if (regionEnd < text.length) {
+          pieces.push("~\n");
+          compactStarts.push(compactLength + 1, compactLength + 2);
+          originalStarts.push(regionEnd - 1, regionEnd);
+          compactLength += 2;
+        } else {
+          pieces.push("~");
+          compactStarts.push(compactLength + 1);
+          originalStarts.push(regionEnd);
+          compactLength += 1;
+        }
+        lineBreaks.push({ from: contentStart, to: regionEnd < text.length ? regionEnd - 1 : regionEnd });
+        copied = regionEnd;
+        documents++;
+        if (decision.kind !== void 0 && decision.kind !== "") objects++;
+      }
+    }
+    if (m < markers.length) {
+      const lineEnd = text.indexOf("\n", regionEnd);
+      regionStart = lineEnd < 0 ? text.length : lineEnd + 1;
+    }
+  }
+  if (documents === 0) return void 0;
+  pieces.push(text.slice(copied));
+  return { compact: pieces.join(""), compactStarts, originalStarts, objects, documents, markers, lineBreaks };
+}
+function skippable(text, start, end, composeKinds) {
+  const region = text.slice(start, end);
+  const kindLine = region.startsWith("kind:") ? 0 : region.indexOf("\nkind:") + 1;
+  const head = kindLine === 0 && !region.startsWith("kind:") ? null : TOP_LEVEL_KIND.exec(region.slice(kindLine, kindLine + 80));
+  if (head && composeKinds.has(head[1])) return void 0;
+  if (region.includes("{{") || REFUSED_CHARS.test(region)) return void 0;
+  const checked = checkDocument(region);
+  if (!checked) return void 0;
+  const { kind, apiVersion, contentStart } = checked;
+  if (kind !== void 0 && (composeKinds.has(kind) || kind.endsWith("List"))) return void 0;
+  if (apiVersion !== void 0 && BUILTIN_API_VERSION.test(apiVersion)) return void 0;
+  if (HELM_SOURCE_LINE.test(region.slice(contentStart))) return void 0;
+  if (kind === "CustomResourceDefinition") {
+    for (const match of region.matchAll(/^\s+kind:\s*["']?([^\s"'#]+)/gm)) if (composeKinds.has(match[1])) return void 0;
+  }
+  return { contentStart: start + contentStart, kind };
+}
+function checkDocument(doc) {
+  const stack = [];
+  let pending;
+  let blockParent;
+  let blockIndent;
+  let blockLeadingBlank = 0;
+  let cont;
+  let contentStart;
+  let kind;
+  let kindSeen = false;
+  let apiVersion;
+  for (let lineStart = 0; lineStart < doc.length; ) {
+    const newline = doc.indexOf("\n", lineStart);
+    const lineEnd = newline < 0 ? doc.length : newline;
+    const line = doc.slice(lineStart, lineEnd);
+    const offset = lineStart;
+    lineStart = lineEnd + 1;
+    let indent = 0;
+    while (indent < line.length && line.charCodeAt(indent) === 32) indent++;
+    const blank = indent === line.length;
+    if (blockParent !== void 0) {
+      if (blank) {
+        if (blockIndent === void 0) blockLeadingBlank = Math.max(blockLeadingBlank, indent);
+        continue;
+      }
+      if (blockIndent === void 0) {
+        if (indent > blockParent) {
+          if (blockLeadingBlank > indent) return void 0;
+          blockIndent = indent;
+          continue;
+        }
+      } else if (indent >= blockIndent) {
+        continue;
+      }
+      if (indent > blockParent && blockIndent !== void 0) return void 0;
+      blockParent = void 0;
+      blockIndent = void 0;
+    }
+    if (cont) {
+      if (cont.quote) {
+        if (!blank && indent <= cont.min) return void 0;
+        const close = scanQuoted(line, indent, cont.quote);
+        if (close === INVALID) return void 0;
+        if (close !== OPEN) {
+          if (!TAIL.test(line.slice(close))) return void 0;
+          cont = void 0;
+        }
+        continue;
+      }
+      if (blank) continue;
+      if (indent > cont.min) {
+        if (cont.kind || !plainContinuation(line.slice(indent))) return void 0;
+        continue;
+      }
+      cont = void 0;
+    }
+    if (blank) continue;
+    const rest = line.slice(indent);
+    if (rest.charCodeAt(0) === 35) continue;
+    if (contentStart === void 0) {
+      if (indent !== 0) return void 0;
+      contentStart = offset;
+    }
+    while (stack.length > 0 && stack[stack.length - 1].indent > indent) stack.pop();
+    const isDash = rest === "-" || rest.startsWith("- ");
+    let top = stack[stack.length - 1];
+    if (pending && indent > pending.indent && pending.sameIndentSeq && !isDash && !mapEntry(rest)) {
+      const value2 = scalarValue(rest);
+      if (value2 === void 0 || value2 === BLOCK) return void 0;
+      if (value2.open) cont = { min: pending.indent, quote: value2.open };
+      else if (value2.plain && !value2.comment) cont = { min: pending.indent };
+      pending = void 0;
+      continue;
+    } else if (pending && indent > pending.indent) {
+      top = { indent, type: isDash ? "seq" : "map", ...isDash ? {} : { keys: /* @__PURE__ */ new Set() } };
+      stack.push(top);
+    } else if (pending && indent === pending.indent && isDash && pending.sameIndentSeq && top?.type === "map" && top.indent === indent) {
+      top = { indent, type: "seq" };
+      stack.push(top);
+    } else if (top && top.type === "seq" && top.indent === indent && !isDash) {
+      stack.pop();
+      top = stack[stack.length - 1];
+    }
+    pending = void 0;
+    if (stack.length > MAX_LEVELS) return void 0;
+    if (stack.length === 0) {
+      if (indent !== 0 || isDash) return void 0;
+      top = { indent: 0, type: "map", keys: /* @__PURE__ */ new Set() };
+      stack.push(top);
+    }
+    if (!top || top.indent !== indent) return void 0;
+    let column = indent;
+    let item = rest;
+    if (isDash) {
+      if (top.type !== "seq") return void 0;
+      item = rest.slice(1);
+      let spaces = 0;
+      while (spaces < item.length && item.charCodeAt(spaces) === 32) spaces++;
+      if (spaces === item.length || item.charCodeAt(spaces) === 35) {
+        if (spaces === 0 && item.length > 0) return void 0;
+        pending = { indent, sameIndentSeq: false };
+        continue;
+      }
+      column = indent + 1 + spaces;
+      item = item.slice(spaces);
+      if (item === "-" || item.startsWith("- ")) return void 0;
+      const entry2 = mapEntry(item);
+      if (entry2 === void 0) {
+        const value2 = scalarValue(item);
+        if (value2 === void 0 || value2 !== BLOCK && value2.open) return void 0;
+        if (value2 === BLOCK) {
+          blockParent = indent;
+          blockLeadingBlank = 0;
+        }
+        continue;
+      }
+      top = { indent: column, type: "map", keys: /* @__PURE__ */ new Set() };
+      stack.push(top);
+    } else if (top.type !== "map") {
+      return void 0;
+    }
+    const entry = mapEntry(item);
+    if (!entry) return void 0;
+    if (top.keys.has(entry.key)) return void 0;
+    top.keys.add(entry.key);
+    const valueText = item.slice(entry.valueAt);
+    if (valueText === "" || /^ *(?:#.*)?$/.test(valueText)) {
+      pending = { indent: column, sameIndentSeq: true };
+      if (stack.length === 1 && (entry.key === "kind" || entry.key === "apiVersion")) return void 0;
+      continue;
+    }
+    const value = scalarValue(valueText.replace(/^ +/, ""));
+    if (value === void 0) return void 0;
+    if (value === BLOCK) {
+      if (stack.length === 1 && (entry.key === "kind" || entry.key === "apiVersion")) return void 0;
+      blockParent = column;
+      blockLeadingBlank = 0;
+      continue;
+    }
+    const isKind = stack.length === 1 && (entry.key === "kind" || entry.key === "apiVersion");
+    if (isKind) {
+      if (value.string === void 0 || value.open) return void 0;
+      if (entry.key === "apiVersion") {
+        apiVersion = value.string;
+      } else {
+        if (!/^[A-Za-z][A-Za-z0-9]*$/.test(value.string) && value.string !== "") return void 0;
+        kindSeen = true;
+        kind = value.string;
+      }
+    }
+    if (value.open) cont = { min: column, quote: value.open };
+    else if (value.plain && !value.comment) cont = { min: column, ...isKind ? { kind: true } : {} };
+  }
+  if (contentStart === void 0 || cont?.quote) return void 0;
+  return { contentStart, kind: kindSeen ? kind : void 0, apiVersion };
+}
+function scanQuoted(line, from, quote2) {
+  for (let i = from; i < line.length; i++) {
+    const ch = line[i];
+    if (quote2 === '"') {
+      if (ch === "\\") {
+        if (i === line.length - 1) return OPEN;
+        const escape2 = DOUBLE_ESCAPE.exec(line.slice(i + 1, i + 10));
+        if (!escape2) return INVALID;
+        i += escape2[0].length;
+      } else if (ch === '"') {
+        return i + 1;
+      }
+    } else if (ch === "'") {
+      if (line[i + 1] === "'") i++;
+      else return i + 1;
+    }
+  }
+  return OPEN;
+}
+function scalarValue(text) {
+  const c = text[0];
+  if (c === "|" || c === ">") {
+    return /^[|>][-+]?(?: +#.*| *)$/.test(text) ? BLOCK : void 0;
+  }
+  if (c === '"' || c === "'") {
+    const close = scanQuoted(text, 1, c);
+    if (close === INVALID) return void 0;
+    if (close === OPEN) return { string: void 0, open: c };
+    if (!TAIL.test(text.slice(close))) return void 0;
+    const inner = text.slice(1, close - 1);
+    return { string: inner.includes("\\") || inner.includes("'") ? void 0 : inner };
+  }
+  if (c === "[" || c === "{") return SIMPLE_FLOW.test(text) ? { string: void 0 } : void 0;
+  if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(text) && !/^-[^\s]/.test(text)) return void 0;
+  const hash = text.indexOf(" #");
+  const body = (hash < 0 ? text : text.slice(0, hash)).replace(/ +$/, "");
+  if (body === "" || body.includes(": ") || body.endsWith(":")) return void 0;
+  return {
+    // Starting with a letter, a plain scalar is a number, boolean or null only as one of these words.
+    string: /^[A-Za-z][A-Za-z0-9.\/-]*$/.test(body) && !NON_STRING_WORD.test(body) ? body : void 0,
+    plain: true,
+    ...hash < 0 ? {} : { comment: true }
+  };
+}
+function plainContinuation(text) {
+  return text[0] !== "#" && !text.includes(": ") && !text.includes(" #") && !/:\s*$/.test(text);
+}
+function mapEntry(text) {
+  let key3;
+  let after;
+  const c = text[0];
+  if (c === '"' || c === "'") {
+    const close = text.indexOf(c, 1);
+    if (close < 0) return void 0;
+    key3 = text.slice(1, close);
+    if (c === '"' && key3.includes("\\")) return void 0;
+    after = close + 1;
+  } else {
+    const plain = PLAIN_KEY.exec(text);
+    if (!plain) return void 0;
+    key3 = plain[0];
+    if (NON_STRING_WORD.test(key3)) return void 0;
+    after = key3.length;
+  }
+  if (key3.length > 1e3 || text[after] !== ":") return void 0;
+  const next = text[after + 1];
+  if (next !== void 0 && next !== " ") return void 0;
+  return { key: key3, valueAt: after + 1 };
+}
+var HELM_SOURCE_LINE, BUILTIN_API_VERSION, TOP_LEVEL_KIND, NON_STRING_WORD, PLAIN_KEY, REFUSED_CHARS, DOUBLE_ESCAPE, MAX_LEVELS, BLOCK, OPEN, INVALID, TAIL, SIMPLE_FLOW_ITEM, SIMPLE_FLOW;
+var init_skip = __esm({
+  "src/parse/skip.ts"() {
+    "use strict";
+    HELM_SOURCE_LINE = /^#\s*Source:/m;
+    BUILTIN_API_VERSION = /^(?:[^/]*|(?:apps|batch|policy|rbac\.authorization\.k8s\.io)\/.*)$/;
+    TOP_LEVEL_KIND = /^kind:[ ]*["']?([A-Za-z0-9]+)/;
+    NON_STRING_WORD = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
+    PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_.\/$-]*/;
+    REFUSED_CHARS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
+    DOUBLE_ESCAPE = /^(?:[0abtnvfre "/\\N_LP\t]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})/;
+    MAX_LEVELS = 64;
+    BLOCK = /* @__PURE__ */ Symbol("block scalar");
+    OPEN = -1;
+    INVALID = -2;
+    TAIL = /^(?: +#.*| *)$/;
+    SIMPLE_FLOW_ITEM = String.raw`(?:[A-Za-z0-9_./][A-Za-z0-9_./-]*|"[^"\\]*"|'[^']*')`;
+    SIMPLE_FLOW = new RegExp(String.raw`^(?:\{ *\}|\[ *\]|\[ *${SIMPLE_FLOW_ITEM}(?: *, *${SIMPLE_FLOW_ITEM})* *\])(?: +#.*| *)$`);
+  }
+});
+
+// src/parse/parse.ts
+function parseSource(source, options = {}) {
+  const original = source.text.charCodeAt(0) === 65279 ? source.text.slice(1) : source.text;
+  const lineCounter = new import_yaml.LineCounter();
+  const rejected = source.problem ?? rejectedText(original, source.byteLength);
+  let plan = rejected || !options.composeKinds ? void 0 : planSkips(original, options.composeKinds);
+  const text = original;
+  if (rejected) {
+    const shown = text.slice(0, Math.max(rejected.offset + 1, Math.min(text.length, 65536)));
+    const file2 = { path: source.path, text: shown, lineCounter, documents: [], contextOnly: source.contextOnly ?? false };
+    indexLines(lineCounter, shown);
+    const offset = Math.min(rejected.offset, shown.length);
+    return { file: file2, manifests: [], problems: [{ ruleId: "parse-error", file: file2, range: rangeOf(file2, offset, offset), message: rejected.message }], skippedObjects: 0 };
+  }
+  let composed;
+  if (plan) {
+    const lineStarts = [];
+    composed = compose(plan.compact, plan, (offset) => lineStarts.push(offset));
+    const { documentStarts } = composed;
+    if (plan.markers.every((marker) => documentStarts.has(marker))) {
+      addLineStarts(lineCounter, lineStarts, plan, text);
+    } else {
+      composed = void 0;
+      plan = void 0;
+    }
+  }
+  composed ??= compose(text, void 0, lineCounter.addNewLine);
+  const { documents: docs, tooDeep } = composed;
+  const skippedObjects = plan?.objects ?? 0;
+  const file = {
+    path: source.path,
+    text: original,
+    lineCounter,
+    documents: docs,
+    contextOnly: source.contextOnly ?? false
+  };
+  const manifests = [];
+  const problems = [];
+  const json = jsonProblem(file);
+  if (json) return { file, manifests, problems: [json], skippedObjects };
+  let helmSource;
+  let previousEnd = 0;
+  docs.forEach((doc, docIndex) => {
+    const contentStart = doc.contents?.range[0] ?? doc.range[1];
+    helmSource = lastHelmSource(text.slice(previousEnd, contentStart)) ?? helmSource;
+    previousEnd = doc.range[2];
+    const addProblem = (problem) => {
+      problems.push(helmSource === void 0 ? problem : { ...problem, helmSource });
+    };
+    const deep = tooDeep.get(doc.range[0]);
+    if (deep !== void 0) {
+      addProblem({
+        ruleId: "parse-error",
+        file,
+        range: rangeOf(file, deep, deep),
+        message: `Document nests collections more than ${MAX_DEPTH} levels deep, the limit rbaclint parses`
+      });
+      return;
+    }
+    if (doc.errors.length > 0) {
+      addProblem(problemFor(file, doc, text));
+      return;
+    }
+    if (doc.contents === null) return;
+    const template = templateProblem(file, doc, text);
+    if (template) {
+      addProblem(template);
+      return;
+    }
+    let value;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      addProblem({
+        ruleId: "parse-error",
+        file,
+        range: rangeOf(file, ...firstAlias(doc, contentStart)),
+        message: /alias/i.test(String(error.message)) ? `YAML aliases expand to more than ${MAX_ALIAS_COUNT} nodes (an alias bomb); rbaclint does not expand them` : `YAML document cannot be expanded: ${cleanMessage(String(error.message ?? error))}`
+      });
+      return;
+    }
+    if (value === null || value === void 0) return;
+    if (!isObject(value)) return;
+    const base = { file, docIndex, ...helmSource === void 0 ? {} : { helmSource } };
+    if (isList(value)) {
+      value.items.forEach((item, i) => {
+        if (isObject(item)) manifests.push({ ...base, object: item, pathPrefix: ["items", i] });
+      });
+      return;
+    }
+    manifests.push({ ...base, object: value, pathPrefix: [] });
+  });
+  return { file, manifests, problems, skippedObjects };
+}
+function compose(text, plan, onNewLine) {
+  const tooDeep = /* @__PURE__ */ new Map();
+  const documentStarts = /* @__PURE__ */ new Set();
+  function* tokens() {
+    for (const token of new import_yaml.Parser(onNewLine).parse(text)) {
+      if (plan) mapOffsets(token, plan);
+      if (token.type !== "document") {
+        yield token;
+        continue;
+      }
+      documentStarts.add(token.offset);
+      const deep = deepOffset(token);
+      if (deep === void 0) {
+        yield token;
+        continue;
+      }
+      tooDeep.set(token.offset, deep);
+      const empty = { type: "document", offset: token.offset, start: token.start, ...token.end ? { end: token.end } : {} };
+      yield empty;
+    }
+  }
+  const documents = Array.from(
+    new import_yaml.Composer({
+      // kubectl decodes manifests with sigs.k8s.io/yaml, whose goyaml.v2 fork follows YAML 1.1:
+      // `automountServiceAccountToken: yes` is the boolean true there, so read it the same way.
+      version: "1.1",
+      uniqueKeys: true,
+      // No process warnings on stderr (e.g. "Keys with collection values will be stringified").
+      logLevel: "error"
+    }).compose(tokens())
+  );
+  return { documents, tooDeep, documentStarts };
+}
+function rejectedText(text, byteLength) {
+  if (text.length * 3 > MAX_SOURCE_BYTES || byteLength !== void 0) {
+    const bytes = byteLength ?? Buffer.byteLength(text, "utf8");
+    if (bytes > MAX_SOURCE_BYTES) {
+      return { offset: 0, message: `File is ${formatMiB(bytes)}, larger than the ${formatMiB(MAX_SOURCE_BYTES)} limit rbaclint parses; split it into smaller files` };
+    }
+  }
+  const nul = text.indexOf("\0");
+  if (nul >= 0) return { offset: nul, message: "Binary data (a NUL byte): this is not a YAML or JSON text" };
+  if (countOf(text, "\n") + countOf(text, ",") <= MAX_SEPARATORS) return void 0;
+  let separators = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c === 10 || c === 44) && ++separators > MAX_SEPARATORS) {
+      return { offset: i, message: `File has more than ${MAX_SEPARATORS.toLocaleString("en-US")} line breaks and commas, the limit rbaclint parses; split it into smaller files` };
+    }
+  }
+  return void 0;
+}
+function countOf(text, char) {
+  let count = 0;
+  for (let at = text.indexOf(char); at >= 0; at = text.indexOf(char, at + 1)) count++;
+  return count;
+}
+function formatMiB(bytes) {
+  return `${(bytes / 2 ** 20).toFixed(bytes % 2 ** 20 === 0 ? 0 : 1)} MiB`;
+}
+function deepOffset(document) {
+  const stack = [[document.value, 0]];
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop();
+    if (!token) continue;
+    if (depth > MAX_DEPTH) return token.offset;
+    if ("items" in token && Array.isArray(token.items)) {
+      for (const item of token.items) {
+        if (item.key) stack.push([item.key, depth + 1]);
+        if (item.value) stack.push([item.value, depth + 1]);
+      }
+    }
+  }
+  return void 0;
+}
+function addLineStarts(lineCounter, compactStarts, plan, text) {
+  let next = 0;
+  const flush = (before) => {
+    while (next < plan.lineBreaks.length && plan.lineBreaks[next].from < before) {
+      const { from, to } = plan.lineBreaks[next++];
+      for (let i = text.indexOf("\n", from); i >= 0 && i < to; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
+    }
+  };
+  for (const start of compactStarts) {
+    const offset = toOriginal(plan, start);
+    flush(offset);
+    lineCounter.addNewLine(offset);
+  }
+  flush(Infinity);
+}
+function mapOffsets(token, plan) {
+  const stack = [token];
+  const seen = /* @__PURE__ */ new Set();
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (seen.has(node)) continue;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      for (const item of node) if (typeof item === "object" && item !== null) stack.push(item);
+    } else if (typeof node === "object" && node !== null) {
+      const record = node;
+      for (const key3 in record) {
+        const value = record[key3];
+        if (key3 === "offset" && typeof value === "number") record[key3] = toOriginal(plan, value);
+        else if (typeof value === "object" && value !== null) stack.push(value);
+      }
+    }
+  }
+}
+function firstAlias(doc, fallback) {
+  let range = [fallback, fallback];
+  (0, import_yaml.visit)(doc, {
+    Alias(_, alias) {
+      if (alias.range) range = [alias.range[0], alias.range[1]];
+      return import_yaml.visit.BREAK;
+    }
+  });
+  return range;
+}
+function indexLines(lineCounter, text) {
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
+}
+function jsonProblem(file) {
+  if (!/^\s*\{(?!\{)/.test(file.text)) return void 0;
+  try {
+    JSON.parse(file.text);
+    return void 0;
+  } catch (error) {
+    const raw = error.message;
+    if (/non-whitespace character after JSON/.test(raw)) return void 0;
+    const at = /at position (\d+)/.exec(raw);
+    const comma = at ? void 0 : trailingComma(file.text);
+    const offset = Math.min(at ? Number(at[1]) : comma ?? 0, Math.max(0, file.text.length - 1));
+    const reason = raw.replace(/ in JSON at position \d+[\s\S]*$/, "").replace(/, (?:\.\.\.)?"[\s\S]*$/, "");
+    return {
+      ruleId: "parse-error",
+      file,
+      range: rangeOf(file, offset, Math.min(offset + 1, file.text.length)),
+      message: `JSON syntax error: ${comma === void 0 ? reason : "trailing comma before a closing bracket or brace"}`
+    };
+  }
+}
+function trailingComma(text) {
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (ch === "\\") i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') {
+      inString = true;
+    } else if (ch === "," && /^\s*[\]}]/.test(text.slice(i + 1, i + 200))) {
+      return i;
+    }
+  }
+  return void 0;
+}
+function lastHelmSource(preamble) {
+  let found;
+  for (const m of preamble.matchAll(HELM_SOURCE)) found = m[1];
+  return found;
+}
+function problemFor(file, doc, text) {
+  const action = templateActionIn(text, doc.range[0], doc.range[2]);
+  if (action !== void 0) return unrenderedTemplate(file, text, action);
+  const error = doc.errors[0];
+  let [start, end] = error.pos;
+  if (error.code === "MISSING_CHAR" && /quote/.test(error.message)) {
+    const quote2 = openQuote(text, doc.range[0], start, error.message.includes('"') ? '"' : "'");
+    if (quote2 !== void 0) [start, end] = [quote2, quote2 + 1];
+  }
+  const last = Math.max(0, text.length - 1);
+  start = Math.min(start, last);
+  end = Math.min(Math.max(end, start), text.length);
+  return {
+    ruleId: "parse-error",
+    file,
+    range: rangeOf(file, start, end),
+    message: `YAML syntax error: ${cleanMessage(error.message)}`
+  };
+}
+function templateActionIn(text, from, to) {
+  let offset = from;
+  for (const line of text.slice(from, to).split("\n")) {
+    const code = withoutComment(line);
+    const helm = HELM_ACTION.exec(code);
+    if (helm) return offset + helm.index;
+    const bare = unquotedIndexOf(code, "{{");
+    if (bare !== void 0) return offset + bare;
+    offset += line.length + 1;
+  }
+  return void 0;
+}
+function withoutComment(line) {
+  let quote2;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quote2) {
+      if (ch === quote2) quote2 = void 0;
+    } else if (ch === '"' || ch === "'") {
+      quote2 = ch;
+    } else if (ch === "#" && (i === 0 || /\s/.test(line[i - 1]))) {
+      return line.slice(0, i);
+    }
+  }
+  return line;
+}
+function unquotedIndexOf(line, needle) {
+  let quote2;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quote2) {
+      if (ch === quote2) quote2 = void 0;
+    } else if (ch === '"' || ch === "'") {
+      quote2 = ch;
+    } else if (line.startsWith(needle, i)) {
+      return i;
+    }
+  }
+  return void 0;
+}
+function openQuote(text, from, to, quote2) {
+  let offset = from;
+  for (const line of text.slice(from, to).split("\n")) {
+    let open3;
+    for (let i = 0; i < line.length; i++) {
+      if (line[i] !== quote2) continue;
+      if (open3 === void 0) open3 = i;
+      else if (quote2 === "'" && line[i + 1] === "'") i++;
+      else if (quote2 === '"' && line[i - 1] === "\\") continue;
+      else open3 = void 0;
+    }
+    if (open3 !== void 0) return offset + open3;
+    offset += line.length + 1;
+  }
+  return void 0;
+}
+function templateProblem(file, doc, text) {
+  const helm = HELM_ACTION.exec(text.slice(doc.range[0], doc.range[2]));
+  if (helm) {
+    const action = templateActionIn(text, doc.range[0], doc.range[2]);
+    if (action !== void 0) return unrenderedTemplate(file, text, action);
+  }
+  let keyStart;
+  (0, import_yaml.visit)(doc, {
+    Pair(_, pair) {
+      if ((0, import_yaml.isCollection)(pair.key) && pair.key.range) {
+        keyStart = pair.key.range[0];
+        return import_yaml.visit.BREAK;
+      }
+      return void 0;
+    }
+  });
+  if (keyStart === void 0) return void 0;
+  const open3 = text.lastIndexOf("{{", keyStart);
+  return unrenderedTemplate(file, text, open3 >= doc.range[0] ? open3 : keyStart);
+}
+function unrenderedTemplate(file, text, offset) {
+  const close = text.indexOf("}}", offset);
+  const lineEnd = text.indexOf("\n", offset);
+  const end = close >= 0 && (lineEnd < 0 || close < lineEnd) ? close + 2 : offset + 2;
+  return {
+    ruleId: "unrendered-template",
+    file,
+    range: rangeOf(file, offset, end),
+    message: 'Unrendered Helm/Go template action: this file is a chart template, not a manifest; lint the output of "helm template" instead'
+  };
+}
+function cleanMessage(message) {
+  const first = message.split("\n")[0] ?? message;
+  return first.replace(/ at line \d+, column \d+:?$/, "").replace(/[.:]$/, "");
+}
+function rangeOf(file, start, end) {
+  const s = file.lineCounter.linePos(start);
+  const e = file.lineCounter.linePos(end);
+  return { start: { line: s.line, column: s.col }, end: { line: e.line, column: e.col } };
+}
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function isList(value) {
+  return typeof value.kind === "string" && value.kind.endsWith("List") && Array.isArray(value.items);
+}
+var import_yaml, HELM_SOURCE, HELM_ACTION, MAX_ALIAS_COUNT, MAX_DEPTH, MAX_SOURCE_BYTES, MAX_SEPARATORS;
+var init_parse = __esm({
+  "src/parse/parse.ts"() {
+    "use strict";
+    import_yaml = __toESM(require_dist(), 1);
+    init_skip();
+    HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/gm;
+    HELM_ACTION = /\{\{-?[^}\n]*?(?:\.Values\b|\.Release\b|\.Chart\b|\.Capabilities\b|\.Files\b|\.Template\b|\binclude\s+")/;
+    MAX_ALIAS_COUNT = 1e3;
+    MAX_DEPTH = 256;
+    MAX_SOURCE_BYTES = 16 * 1024 * 1024;
+    MAX_SEPARATORS = 5e5;
   }
 });
 
@@ -7674,7 +8422,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
     var os2 = __require("os");
-    var path11 = __require("path");
+    var path14 = __require("path");
     var IS_WINDOWS_PLATFORM = os2.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -7686,7 +8434,7 @@ var require_path = __commonJS({
     }
     exports.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path11.resolve(cwd, filepath);
+      return path14.resolve(cwd, filepath);
     }
     exports.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -8712,7 +9460,7 @@ var require_parse = __commonJS({
       CHAR_NO_BREAK_SPACE,
       CHAR_ZERO_WIDTH_NOBREAK_SPACE
     } = require_constants();
-    var parse = (input, options = {}) => {
+    var parse2 = (input, options = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -8912,7 +9660,7 @@ var require_parse = __commonJS({
       push3({ type: "eos" });
       return ast;
     };
-    module.exports = parse;
+    module.exports = parse2;
   }
 });
 
@@ -8923,7 +9671,7 @@ var require_braces = __commonJS({
     var stringify2 = require_stringify2();
     var compile = require_compile();
     var expand = require_expand();
-    var parse = require_parse();
+    var parse2 = require_parse();
     var braces = (input, options = {}) => {
       let output = [];
       if (Array.isArray(input)) {
@@ -8943,7 +9691,7 @@ var require_braces = __commonJS({
       }
       return output;
     };
-    braces.parse = (input, options = {}) => parse(input, options);
+    braces.parse = (input, options = {}) => parse2(input, options);
     braces.stringify = (input, options = {}) => {
       if (typeof input === "string") {
         return stringify2(braces.parse(input, options), options);
@@ -8983,7 +9731,7 @@ var require_braces = __commonJS({
 var require_constants2 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
-    var path11 = __require("path");
+    var path14 = __require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -9157,7 +9905,7 @@ var require_constants2 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path11.sep,
+      SEP: path14.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -9184,7 +9932,7 @@ var require_constants2 = __commonJS({
 var require_utils2 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
-    var path11 = __require("path");
+    var path14 = __require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -9213,7 +9961,7 @@ var require_utils2 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path11.sep === "\\";
+      return win32 === true || path14.sep === "\\";
     };
     exports.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -9807,7 +10555,7 @@ var require_parse2 = __commonJS({
       }
       return { risky: false };
     };
-    var parse = (input, options) => {
+    var parse2 = (input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -9978,7 +10726,7 @@ var require_parse2 = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse(rest, { ...options, fastpaths: false }).output;
+            const expression = parse2(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -10503,7 +11251,7 @@ var require_parse2 = __commonJS({
       }
       return state;
     };
-    parse.fastpaths = (input, options) => {
+    parse2.fastpaths = (input, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input.length;
@@ -10569,7 +11317,7 @@ var require_parse2 = __commonJS({
       }
       return source;
     };
-    module.exports = parse;
+    module.exports = parse2;
   }
 });
 
@@ -10577,9 +11325,9 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var path11 = __require("path");
+    var path14 = __require("path");
     var scan = require_scan();
-    var parse = require_parse2();
+    var parse2 = require_parse2();
     var utils = require_utils2();
     var constants = require_constants2();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -10662,12 +11410,12 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path11.basename(input));
+      return regex.test(path14.basename(input));
     };
     picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
     picomatch.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch.parse(p, options));
-      return parse(pattern, { ...options, fastpaths: false });
+      return parse2(pattern, { ...options, fastpaths: false });
     };
     picomatch.scan = (input, options) => scan(input, options);
     picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -10693,10 +11441,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse.fastpaths(input, options);
+        parsed.output = parse2.fastpaths(input, options);
       }
       if (!parsed.output) {
-        parsed = parse(input, options);
+        parsed = parse2(input, options);
       }
       return picomatch.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -10889,7 +11637,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
-    var path11 = __require("path");
+    var path14 = __require("path");
     var globParent = require_glob_parent();
     var micromatch2 = require_micromatch();
     var GLOBSTAR = "**";
@@ -10984,7 +11732,7 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename = path11.basename(pattern);
+      const basename = path14.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -11042,7 +11790,7 @@ var require_pattern = __commonJS({
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path11.isAbsolute(pattern);
+      return path14.isAbsolute(pattern);
     }
     exports.isAbsolute = isAbsolute;
   }
@@ -11219,8 +11967,8 @@ var require_utils3 = __commonJS({
     exports.errno = errno;
     var fs4 = require_fs();
     exports.fs = fs4;
-    var path11 = require_path();
-    exports.path = path11;
+    var path14 = require_path();
+    exports.path = path14;
     var pattern = require_pattern();
     exports.pattern = pattern;
     var stream = require_stream();
@@ -11332,8 +12080,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path11, settings, callback) {
-      settings.fs.lstat(path11, (lstatError, lstat) => {
+    function read(path14, settings, callback) {
+      settings.fs.lstat(path14, (lstatError, lstat) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -11342,7 +12090,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat);
           return;
         }
-        settings.fs.stat(path11, (statError, stat2) => {
+        settings.fs.stat(path14, (statError, stat2) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -11374,13 +12122,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path11, settings) {
-      const lstat = settings.fs.lstatSync(path11);
+    function read(path14, settings) {
+      const lstat = settings.fs.lstatSync(path14);
       if (!lstat.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat;
       }
       try {
-        const stat2 = settings.fs.statSync(path11);
+        const stat2 = settings.fs.statSync(path14);
         if (settings.markSymbolicLink) {
           stat2.isSymbolicLink = () => true;
         }
@@ -11451,17 +12199,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat2(path11, optionsOrSettingsOrCallback, callback) {
+    function stat2(path14, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path11, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path14, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path11, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path14, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat2;
-    function statSync(path11, optionsOrSettings) {
+    function statSync(path14, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path11, settings);
+      return sync.read(path14, settings);
     }
     exports.statSync = statSync;
     function getSettings(settingsOrOptions = {}) {
@@ -11677,16 +12425,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name) => {
-          const path11 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path14 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path11, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path14, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name,
-                path: path11,
+                path: path14,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -11804,7 +12552,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path11 = __require("path");
+    var path14 = __require("path");
     var fsStat = require_out();
     var fs4 = require_fs4();
     var Settings = class {
@@ -11812,7 +12560,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs4.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path11.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path14.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -11839,17 +12587,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports.Settings = settings_1.default;
-    function scandir(path11, optionsOrSettingsOrCallback, callback) {
+    function scandir(path14, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path11, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path14, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path11, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path14, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.scandir = scandir;
-    function scandirSync(path11, optionsOrSettings) {
+    function scandirSync(path14, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path11, settings);
+      return sync.read(path14, settings);
     }
     exports.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -12497,7 +13245,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path11 = __require("path");
+    var path14 = __require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -12507,7 +13255,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path11.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path14.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -12569,7 +13317,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path11 = __require("path");
+    var path14 = __require("path");
     var fsStat = require_out();
     var utils = require_utils3();
     var Reader = class {
@@ -12582,7 +13330,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path11.resolve(this._settings.cwd, filepath);
+        return path14.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -12998,7 +13746,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path11 = __require("path");
+    var path14 = __require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -13012,7 +13760,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path11.resolve(this._settings.cwd, task.base);
+        return path14.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -13872,26 +14620,26 @@ var require_ignore = __commonJS({
       const index2 = body.indexOf(SLASH);
       return index2 < 0 || index2 === body.length - 1;
     };
-    var basenameOf = (path11) => {
-      const end = path11.length - 1;
-      const index2 = path11.lastIndexOf(
+    var basenameOf = (path14) => {
+      const end = path14.length - 1;
+      const index2 = path14.lastIndexOf(
         SLASH,
-        path11[end] === SLASH ? end - 1 : end
+        path14[end] === SLASH ? end - 1 : end
       );
-      return index2 < 0 ? path11 : path11.slice(index2 + 1);
+      return index2 < 0 ? path14 : path14.slice(index2 + 1);
     };
-    var parentOf = (path11) => {
-      if (path11.charCodeAt(0) === SLASH_CODE || path11.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path11.split(SLASH).filter(Boolean);
+    var parentOf = (path14) => {
+      if (path14.charCodeAt(0) === SLASH_CODE || path14.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path14.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path11.length - 1;
-      const cut = path11.lastIndexOf(
+      const end = path14.length - 1;
+      const cut = path14.lastIndexOf(
         SLASH,
-        path11.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path14.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path11.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path14.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -14041,7 +14789,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path11) {
+      testLiteral(path14) {
         const rules2 = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -14050,7 +14798,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index2 = rules2.length - 1; index2 >= 0; index2--) {
           const rule = rules2[index2];
-          if (rule.checkRegex.test(path11)) {
+          if (rule.checkRegex.test(path14)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -14070,15 +14818,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path11, mode) {
+      test(path14, mode) {
         const rules2 = this._rules;
         const { length } = rules2;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename = shortcut ? basenameOf(path11) : path11;
+        const basename = shortcut ? basenameOf(path14) : path14;
         for (let index2 = length - 1; index2 >= 0; index2--) {
           const rule = rules2[index2];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename : path11
+            shortcut && rule._basenameOnly ? basename : path14
           )) {
             const { negative } = rule;
             const ret = {
@@ -14100,17 +14848,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path11, originalPath, doThrow) => {
-      if (!isString(path11)) {
+    var checkPath = (path14, originalPath, doThrow) => {
+      if (!isString(path14)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path11) {
+      if (!path14) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path11)) {
+      if (checkPath.isNotRelative(path14)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -14119,25 +14867,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path11) => {
-      const first = path11.charCodeAt(0);
+    var isNotRelative = (path14) => {
+      const first = path14.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path11.length === 1) {
+      if (path14.length === 1) {
         return true;
       }
-      const second = path11.charCodeAt(1);
+      const second = path14.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path11.length === 2 || path11.charCodeAt(2) === SLASH_CODE;
+      return path14.length === 2 || path14.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -14168,59 +14916,59 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path11) {
+      _test(originalPath, cache, path14) {
         checkPath(
-          path11,
+          path14,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path11 ? this._t(path11, cache) : {
+        return path14 ? this._t(path14, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path11 = convertPath(target);
-        if (!path11 || path11.charCodeAt(path11.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path11);
+        const path14 = convertPath(target);
+        if (!path14 || path14.charCodeAt(path14.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path14);
         }
-        const dir2 = this._t(path11, this._testCache);
+        const dir2 = this._t(path14, this._testCache);
         if (dir2.ignored) {
           return dir2;
         }
-        const literal = this._rules.testLiteral(path11);
+        const literal = this._rules.testLiteral(path14);
         return literal.ignored || literal.unignored ? literal : dir2;
       }
-      _t(path11, cache) {
-        const cached = cache[path11];
+      _t(path14, cache) {
+        const cached = cache[path14];
         if (cached) {
           return cached;
         }
-        const parentPath = parentOf(path11);
+        const parentPath = parentOf(path14);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path11] = parent && parent.ignored ? parent : this._rules.test(path11, MODE_IGNORE);
+        return cache[path14] = parent && parent.ignored ? parent : this._rules.test(path14, MODE_IGNORE);
       }
-      ignores(path11) {
-        return this._test(path11, this._ignoreCache, convertPath(path11)).ignored;
+      ignores(path14) {
+        return this._test(path14, this._ignoreCache, convertPath(path14)).ignored;
       }
       createFilter() {
-        return (path11) => !this.ignores(path11);
+        return (path14) => !this.ignores(path14);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path11) {
-        return this._test(path11, this._testCache, convertPath(path11));
+      test(path14) {
+        return this._test(path14, this._testCache, convertPath(path14));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid2 = (path11) => checkPath(convertPath(path11), path11, RETURN_FALSE);
+    var isPathValid2 = (path14) => checkPath(convertPath(path14), path14, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path11) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path11) || isNotRelative(path11);
+      checkPath.isNotRelative = (path14) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path14) || isNotRelative(path14);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -14249,12 +14997,12 @@ var init_is_path_inside = __esm({
 });
 
 // node_modules/slash/index.js
-function slash(path11) {
-  const isExtendedLengthPath = path11.startsWith("\\\\?\\");
+function slash(path14) {
+  const isExtendedLengthPath = path14.startsWith("\\\\?\\");
   if (isExtendedLengthPath) {
-    return path11;
+    return path14;
   }
-  return path11.replace(/\\/g, "/");
+  return path14.replace(/\\/g, "/");
 }
 var init_slash = __esm({
   "node_modules/slash/index.js"() {
@@ -15027,7 +15775,7 @@ var init_ignore = __esm({
         throw createGitConfigReadError(normalizedPath, error);
       }
     };
-    getExcludesFileFromGitConfigSync = (filePath, readFileSync5, gitDirectory, options = {}) => {
+    getExcludesFileFromGitConfigSync = (filePath, readFileSync7, gitDirectory, options = {}) => {
       const { suppressErrors, includeStack = /* @__PURE__ */ new Set(), depth = 0 } = options;
       const normalizedPath = path3.resolve(filePath);
       if (includeStack.has(normalizedPath)) {
@@ -15037,14 +15785,14 @@ var init_ignore = __esm({
         return void 0;
       }
       includeStack.add(normalizedPath);
-      const content = readGitConfigFile(normalizedPath, readFileSync5, suppressErrors);
+      const content = readGitConfigFile(normalizedPath, readFileSync7, suppressErrors);
       if (content === void 0) {
         includeStack.delete(normalizedPath);
         return void 0;
       }
       let { excludesFile, includePaths } = parseGitConfigForExcludesFile(content, normalizedPath, gitDirectory);
       for (const includePath of includePaths) {
-        const includedExcludesFile = getExcludesFileFromGitConfigSync(includePath, readFileSync5, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
+        const includedExcludesFile = getExcludesFileFromGitConfigSync(includePath, readFileSync7, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
         if (includedExcludesFile !== void 0) {
           excludesFile = includedExcludesFile;
         }
@@ -15052,7 +15800,7 @@ var init_ignore = __esm({
       includeStack.delete(normalizedPath);
       return excludesFile;
     };
-    getExcludesFileFromGitConfigAsync = async (filePath, readFile3, gitDirectory, options = {}) => {
+    getExcludesFileFromGitConfigAsync = async (filePath, readFile4, gitDirectory, options = {}) => {
       const { suppressErrors, includeStack = /* @__PURE__ */ new Set(), depth = 0 } = options;
       const normalizedPath = path3.resolve(filePath);
       if (includeStack.has(normalizedPath)) {
@@ -15064,7 +15812,7 @@ var init_ignore = __esm({
       includeStack.add(normalizedPath);
       let content;
       try {
-        content = await readFile3(normalizedPath, "utf8");
+        content = await readFile4(normalizedPath, "utf8");
       } catch (error) {
         includeStack.delete(normalizedPath);
         if (shouldSkipIgnoreFileError(error, suppressErrors)) {
@@ -15074,7 +15822,7 @@ var init_ignore = __esm({
       }
       let { excludesFile, includePaths } = parseGitConfigForExcludesFile(content, normalizedPath, gitDirectory);
       for (const includePath of includePaths) {
-        const includedExcludesFile = await getExcludesFileFromGitConfigAsync(includePath, readFile3, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
+        const includedExcludesFile = await getExcludesFileFromGitConfigAsync(includePath, readFile4, gitDirectory, { suppressErrors, includeStack, depth: depth + 1 });
         if (includedExcludesFile !== void 0) {
           excludesFile = includedExcludesFile;
         }
@@ -15089,24 +15837,24 @@ var init_ignore = __esm({
       }
       return path3.resolve(path3.dirname(gitFilePath), match[1]);
     };
-    getGitDirectorySync = (gitRoot, readFileSync5) => {
+    getGitDirectorySync = (gitRoot, readFileSync7) => {
       if (!gitRoot) {
         return void 0;
       }
       const gitFilePath = path3.join(gitRoot, ".git");
       try {
-        return resolveGitDirectoryFromFile(gitFilePath, readFileSync5(gitFilePath, "utf8"));
+        return resolveGitDirectoryFromFile(gitFilePath, readFileSync7(gitFilePath, "utf8"));
       } catch {
         return gitFilePath;
       }
     };
-    getGitDirectoryAsync = async (gitRoot, readFile3) => {
+    getGitDirectoryAsync = async (gitRoot, readFile4) => {
       if (!gitRoot) {
         return void 0;
       }
       const gitFilePath = path3.join(gitRoot, ".git");
       try {
-        return resolveGitDirectoryFromFile(gitFilePath, await readFile3(gitFilePath, "utf8"));
+        return resolveGitDirectoryFromFile(gitFilePath, await readFile4(gitFilePath, "utf8"));
       } catch {
         return gitFilePath;
       }
@@ -15145,27 +15893,27 @@ var init_ignore = __esm({
     };
     getGlobalGitignoreFile = (options = {}) => {
       const cwd = toPath(options.cwd) ?? process2.cwd();
-      const readFileSync5 = getReadFileSyncMethod(options.fs);
+      const readFileSync7 = getReadFileSyncMethod(options.fs);
       const gitRoot = findGitRootSync(cwd, options.fs);
-      const gitDirectory = getGitDirectorySync(gitRoot, readFileSync5);
+      const gitDirectory = getGitDirectorySync(gitRoot, readFileSync7);
       let excludesFileConfig;
       for (const gitConfigPath of getGitConfigPaths()) {
-        const value = getExcludesFileFromGitConfigSync(gitConfigPath, readFileSync5, gitDirectory, { suppressErrors: options.suppressErrors });
+        const value = getExcludesFileFromGitConfigSync(gitConfigPath, readFileSync7, gitDirectory, { suppressErrors: options.suppressErrors });
         if (value !== void 0) {
           excludesFileConfig = value;
         }
       }
       const filePath = resolveExcludesFilePath(excludesFileConfig);
-      return filePath === void 0 ? void 0 : readGlobalGitignoreContent(filePath, readFileSync5, options.suppressErrors);
+      return filePath === void 0 ? void 0 : readGlobalGitignoreContent(filePath, readFileSync7, options.suppressErrors);
     };
     getGlobalGitignoreFileAsync = async (options = {}) => {
       const cwd = toPath(options.cwd) ?? process2.cwd();
-      const readFile3 = getReadFileMethod(options.fs);
+      const readFile4 = getReadFileMethod(options.fs);
       const gitRoot = await findGitRoot(cwd, options.fs);
-      const gitDirectory = await getGitDirectoryAsync(gitRoot, readFile3);
+      const gitDirectory = await getGitDirectoryAsync(gitRoot, readFile4);
       const excludesFileValues = await Promise.all(getGitConfigPaths().map((gitConfigPath) => getExcludesFileFromGitConfigAsync(
         gitConfigPath,
-        readFile3,
+        readFile4,
         gitDirectory,
         { suppressErrors: options.suppressErrors }
       )));
@@ -15175,7 +15923,7 @@ var init_ignore = __esm({
         return void 0;
       }
       try {
-        const content = await readFile3(filePath, "utf8");
+        const content = await readFile4(filePath, "utf8");
         return { filePath, content };
       } catch (error) {
         if (shouldSkipIgnoreFileError(error, options.suppressErrors)) {
@@ -15356,25 +16104,25 @@ var init_globby = __esm({
       return bindFsMethod(fs3.promises, "stat");
     };
     getStatSyncMethod2 = (fsImplementation) => bindFsMethod(fsImplementation, "statSync") ?? bindFsMethod(fs3, "statSync");
-    isDirectory = async (path11, fsImplementation) => {
+    isDirectory = async (path14, fsImplementation) => {
       try {
-        const stats = await getStatMethod(fsImplementation)(path11);
+        const stats = await getStatMethod(fsImplementation)(path14);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
-    isDirectorySync = (path11, fsImplementation) => {
+    isDirectorySync = (path14, fsImplementation) => {
       try {
-        const stats = getStatSyncMethod2(fsImplementation)(path11);
+        const stats = getStatSyncMethod2(fsImplementation)(path14);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
     normalizePathForDirectoryGlob = (filePath, cwd) => {
-      const path11 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
-      return nodePath.isAbsolute(path11) ? path11 : nodePath.join(cwd, path11);
+      const path14 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
+      return nodePath.isAbsolute(path14) ? path14 : nodePath.join(cwd, path14);
     };
     shouldExpandGlobstarDirectory = (pattern) => {
       const match = pattern?.match(/\*\*\/([^/]+)$/);
@@ -15459,9 +16207,9 @@ var init_globby = __esm({
       }
       return patterns;
     };
-    isPathIgnored = (matcher, globalMatcher, path11) => {
-      const globalResult = globalMatcher ? globalMatcher(path11) : void 0;
-      const result = matcher ? matcher(path11) : void 0;
+    isPathIgnored = (matcher, globalMatcher, path14) => {
+      const globalResult = globalMatcher ? globalMatcher(path14) : void 0;
+      const result = matcher ? matcher(path14) : void 0;
       if (result?.unignored) {
         return false;
       }
@@ -15823,6 +16571,162 @@ var init_globby = __esm({
     generateGlobTasks = normalizeArguments(generateTasks);
     generateGlobTasksSync = normalizeArgumentsSync(generateTasksSync);
     ({ convertPathToPattern } = import_fast_glob3.default);
+  }
+});
+
+// src/load/load.ts
+import { open, stat } from "node:fs/promises";
+import path4 from "node:path";
+async function loadPaths(inputs, options = {}) {
+  const cwd = options.cwd ?? process.cwd();
+  const errors = [];
+  const sources = [];
+  const seen = /* @__PURE__ */ new Set();
+  const addFile = async (display) => {
+    const key3 = path4.resolve(cwd, display);
+    if (seen.has(key3)) return;
+    seen.add(key3);
+    try {
+      sources.push({ path: display, ...await readSource(key3) });
+    } catch (error) {
+      errors.push({ path: display, message: describeFsError(display, error) });
+    }
+  };
+  for (const input of inputs) {
+    if (input === "-") {
+      const read = options.readStdin ?? readStdin;
+      sources.push({ path: options.stdinName ?? STDIN_NAME, text: await read() });
+      continue;
+    }
+    let statError;
+    const info = await stat(path4.resolve(cwd, input)).catch((error) => {
+      statError = error;
+      return void 0;
+    });
+    if (info?.isDirectory()) {
+      const { globby: globby2 } = await Promise.resolve().then(() => (init_globby(), globby_exports));
+      const found = await globby2(`**/*.{${MANIFEST_EXTENSIONS.join(",")}}`, {
+        cwd: path4.resolve(cwd, input),
+        gitignore: true,
+        dot: false,
+        followSymbolicLinks: false
+      });
+      if (found.length === 0) {
+        errors.push({ path: input, message: `No *.yaml, *.yml or *.json files in directory "${input}"` });
+      }
+      for (const rel of found.sort()) await addFile(path4.join(input, rel));
+      continue;
+    }
+    if (info) {
+      await addFile(input);
+      continue;
+    }
+    if (GLOB_CHARS.test(input)) {
+      const { globby: globby2 } = await Promise.resolve().then(() => (init_globby(), globby_exports));
+      const found = await globby2(input, { cwd, gitignore: true, onlyFiles: true });
+      if (found.length === 0) {
+        errors.push({ path: input, message: `No files match the pattern "${input}"; check it for typing mistakes` });
+      }
+      for (const file of found.sort()) await addFile(file);
+      continue;
+    }
+    const code = statError?.code;
+    if (code !== void 0 && code !== "ENOENT") {
+      errors.push({ path: input, message: describeFsError(input, statError) });
+      continue;
+    }
+    errors.push({ path: input, message: `Cannot read "${input}": no such file or directory; check the path for typing mistakes` });
+  }
+  return { sources, errors };
+}
+function describeFsError(display, error) {
+  const code = error.code;
+  switch (code) {
+    case "EACCES":
+    case "EPERM":
+      return `Cannot read "${display}": permission denied`;
+    case "EISDIR":
+      return `Cannot read "${display}": it is a directory`;
+    case "ENOENT":
+      return `Cannot read "${display}": no such file or directory`;
+    case "ELOOP":
+      return `Cannot read "${display}": too many levels of symbolic links (a symbolic link loop?)`;
+    case "ENOTDIR":
+      return `Cannot read "${display}": a component of the path is not a directory`;
+    default:
+      return `Cannot read "${display}": ${error.message}`;
+  }
+}
+async function readSource(file) {
+  const handle = await open(file, "r");
+  try {
+    const { size } = await handle.stat();
+    if (size > MAX_SOURCE_BYTES) return { text: "", byteLength: size };
+    return decodeSource(await handle.readFile());
+  } finally {
+    await handle.close();
+  }
+}
+function decodeSource(bytes) {
+  if (bytes[0] === 255 && bytes[1] === 254) return { text: new TextDecoder("utf-16le").decode(bytes.subarray(2)) };
+  if (bytes[0] === 254 && bytes[1] === 255) return { text: new TextDecoder("utf-16be").decode(bytes.subarray(2)) };
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+  } catch {
+    const text = new TextDecoder("utf-8").decode(bytes);
+    const nul = text.indexOf("\0");
+    const bad = text.indexOf("�");
+    const offset = nul >= 0 && nul < bad ? nul : bad;
+    const message = nul >= 0 && nul < bad ? "Binary data (a NUL byte): this is not a YAML or JSON text" : "Invalid UTF-8: this is not a UTF-8 (or UTF-16 with a byte order mark) text";
+    return { text, problem: { message, offset: Math.max(0, offset) } };
+  }
+}
+async function readStdin() {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  return decodeSource(Buffer.concat(chunks)).text;
+}
+var STDIN_NAME, MANIFEST_EXTENSIONS, GLOB_CHARS;
+var init_load = __esm({
+  "src/load/load.ts"() {
+    "use strict";
+    init_parse();
+    STDIN_NAME = "<stdin>";
+    MANIFEST_EXTENSIONS = ["yaml", "yml", "json"];
+    GLOB_CHARS = /[*?[\]{}()!]/;
+  }
+});
+
+// src/cli/io.ts
+var io_exports = {};
+__export(io_exports, {
+  processIo: () => processIo,
+  resolveColor: () => resolveColor
+});
+function processIo() {
+  process.stdout.on("error", (error) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  return {
+    cwd: process.cwd(),
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    readStdin,
+    color: (flag) => resolveColor(flag, process.env, process.stdout.isTTY === true),
+    env: process.env
+  };
+}
+function resolveColor(flag, env, isTty) {
+  if (flag !== void 0) return flag;
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR !== void 0) return env.FORCE_COLOR !== "0";
+  return isTty;
+}
+var init_io = __esm({
+  "src/cli/io.ts"() {
+    "use strict";
+    init_load();
   }
 });
 
@@ -16989,7 +17893,7 @@ var require_command = __commonJS({
   "node_modules/commander/lib/command.js"(exports) {
     var EventEmitter = __require("node:events").EventEmitter;
     var childProcess = __require("node:child_process");
-    var path11 = __require("node:path");
+    var path14 = __require("node:path");
     var fs4 = __require("node:fs");
     var process4 = __require("node:process");
     var { Argument: Argument2, humanReadableArgName } = require_argument();
@@ -17832,12 +18736,12 @@ Expecting one of '${allowedValues.join("', '")}'`);
        *
        * @private
        */
-      _prepareUserArgs(argv, parseOptions) {
-        if (argv !== void 0 && !Array.isArray(argv)) {
+      _prepareUserArgs(argv2, parseOptions) {
+        if (argv2 !== void 0 && !Array.isArray(argv2)) {
           throw new Error("first parameter to parse must be array or undefined");
         }
         parseOptions = parseOptions || {};
-        if (argv === void 0 && parseOptions.from === void 0) {
+        if (argv2 === void 0 && parseOptions.from === void 0) {
           if (process4.versions?.electron) {
             parseOptions.from = "electron";
           }
@@ -17846,30 +18750,30 @@ Expecting one of '${allowedValues.join("', '")}'`);
             parseOptions.from = "eval";
           }
         }
-        if (argv === void 0) {
-          argv = process4.argv;
+        if (argv2 === void 0) {
+          argv2 = process4.argv;
         }
-        this.rawArgs = argv.slice();
+        this.rawArgs = argv2.slice();
         let userArgs;
         switch (parseOptions.from) {
           case void 0:
           case "node":
-            this._scriptPath = argv[1];
-            userArgs = argv.slice(2);
+            this._scriptPath = argv2[1];
+            userArgs = argv2.slice(2);
             break;
           case "electron":
             if (process4.defaultApp) {
-              this._scriptPath = argv[1];
-              userArgs = argv.slice(2);
+              this._scriptPath = argv2[1];
+              userArgs = argv2.slice(2);
             } else {
-              userArgs = argv.slice(1);
+              userArgs = argv2.slice(1);
             }
             break;
           case "user":
-            userArgs = argv.slice(0);
+            userArgs = argv2.slice(0);
             break;
           case "eval":
-            userArgs = argv.slice(1);
+            userArgs = argv2.slice(1);
             break;
           default:
             throw new Error(
@@ -17903,9 +18807,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [parseOptions.from] - where the args are from: 'node', 'user', 'electron'
        * @return {Command} `this` command for chaining
        */
-      parse(argv, parseOptions) {
+      parse(argv2, parseOptions) {
         this._prepareForParse();
-        const userArgs = this._prepareUserArgs(argv, parseOptions);
+        const userArgs = this._prepareUserArgs(argv2, parseOptions);
         this._parseCommand([], userArgs);
         return this;
       }
@@ -17929,9 +18833,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} parseOptions.from - where the args are from: 'node', 'user', 'electron'
        * @return {Promise}
        */
-      async parseAsync(argv, parseOptions) {
+      async parseAsync(argv2, parseOptions) {
         this._prepareForParse();
-        const userArgs = this._prepareUserArgs(argv, parseOptions);
+        const userArgs = this._prepareUserArgs(argv2, parseOptions);
         await this._parseCommand([], userArgs);
         return this;
       }
@@ -18002,9 +18906,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         let launchWithNode = false;
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path11.resolve(baseDir, baseName);
+          const localBin = path14.resolve(baseDir, baseName);
           if (fs4.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path11.extname(baseName))) return void 0;
+          if (sourceExt.includes(path14.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
             (ext) => fs4.existsSync(`${localBin}${ext}`)
           );
@@ -18022,17 +18926,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path11.resolve(
-            path11.dirname(resolvedScriptPath),
+          executableDir = path14.resolve(
+            path14.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path11.basename(
+            const legacyName = path14.basename(
               this._scriptPath,
-              path11.extname(this._scriptPath)
+              path14.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -18043,7 +18947,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        launchWithNode = sourceExt.includes(path11.extname(executableFile));
+        launchWithNode = sourceExt.includes(path14.extname(executableFile));
         let proc;
         if (process4.platform !== "win32") {
           if (launchWithNode) {
@@ -18958,7 +19862,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path11.basename(filename, path11.extname(filename));
+        this._name = path14.basename(filename, path14.extname(filename));
         return this;
       }
       /**
@@ -18972,9 +19876,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path12) {
-        if (path12 === void 0) return this._executableDir;
-        this._executableDir = path12;
+      executableDir(path15) {
+        if (path15 === void 0) return this._executableDir;
+        this._executableDir = path15;
         return this;
       }
       /**
@@ -19252,10 +20156,3507 @@ var require_commander = __commonJS({
   }
 });
 
-// src/engine/finding.ts
-function formatPath(path11) {
+// node_modules/commander/esm.mjs
+var import_index, program, createCommand, createArgument, createOption, CommanderError, InvalidArgumentError, InvalidOptionArgumentError, Command, Argument, Option, Help;
+var init_esm = __esm({
+  "node_modules/commander/esm.mjs"() {
+    import_index = __toESM(require_commander(), 1);
+    ({
+      program,
+      createCommand,
+      createArgument,
+      createOption,
+      CommanderError,
+      InvalidArgumentError,
+      InvalidOptionArgumentError,
+      Command: (
+        // deprecated old name
+        Command
+      ),
+      Argument,
+      Option,
+      Help
+    } = import_index.default);
+  }
+});
+
+// src/engine/rule.ts
+function defineRule(rule) {
+  return rule;
+}
+var init_rule = __esm({
+  "src/engine/rule.ts"() {
+    "use strict";
+  }
+});
+
+// src/model/object.ts
+function isNamespacedKind(kind, clusterScopedCustomKinds) {
+  return !CLUSTER_SCOPED_KINDS.has(kind) && !(clusterScopedCustomKinds?.has(kind) ?? false);
+}
+function asRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
+}
+function asArray(value) {
+  return Array.isArray(value) ? value : [];
+}
+function stringMap(value) {
+  const out = {};
+  for (const [k, v] of Object.entries(asRecord(value) ?? {})) if (typeof v === "string") out[k] = v;
+  return out;
+}
+var EXTERNAL_SERVICE_ACCOUNTS_ANNOTATION, CLUSTER_SCOPED_KINDS, K8sObject;
+var init_object = __esm({
+  "src/model/object.ts"() {
+    "use strict";
+    EXTERNAL_SERVICE_ACCOUNTS_ANNOTATION = "rbaclint.io/external-service-accounts";
+    CLUSTER_SCOPED_KINDS = /* @__PURE__ */ new Set([
+      "APIService",
+      "CertificateSigningRequest",
+      "ClusterRole",
+      "ClusterRoleBinding",
+      "ComponentStatus",
+      "CSIDriver",
+      "CSINode",
+      "CustomResourceDefinition",
+      "FlowSchema",
+      "IngressClass",
+      "MutatingAdmissionPolicy",
+      "MutatingAdmissionPolicyBinding",
+      "MutatingWebhookConfiguration",
+      "Namespace",
+      "Node",
+      "PersistentVolume",
+      "PodSecurityPolicy",
+      "PriorityClass",
+      "PriorityLevelConfiguration",
+      "RuntimeClass",
+      "StorageClass",
+      "ValidatingAdmissionPolicy",
+      "ValidatingAdmissionPolicyBinding",
+      "ValidatingWebhookConfiguration",
+      "VolumeAttachment"
+    ]);
+    K8sObject = class {
+      constructor(manifest, defaultNamespace, namespaced) {
+        this.manifest = manifest;
+        const obj = manifest.object;
+        const metadata = asRecord(obj.metadata);
+        this.apiVersion = typeof obj.apiVersion === "string" ? obj.apiVersion : "";
+        this.kind = typeof obj.kind === "string" ? obj.kind : "";
+        this.name = typeof metadata?.name === "string" ? metadata.name : typeof metadata?.generateName === "string" ? `${metadata.generateName}*` : "";
+        const ns = metadata?.namespace;
+        this.namespace = namespaced ? typeof ns === "string" && ns !== "" ? ns : defaultNamespace : void 0;
+      }
+      manifest;
+      apiVersion;
+      kind;
+      name;
+      /** `metadata.namespace`, else the default namespace; undefined for cluster-scoped kinds. */
+      namespace;
+      /** The object's plain value, typed as the caller expects it (validated by the caller). */
+      get value() {
+        return this.manifest.object;
+      }
+      /** The object's labels (non-string values are ignored). */
+      get labels() {
+        return stringMap(asRecord(this.manifest.object.metadata)?.labels);
+      }
+      /** The object's annotations (non-string values are ignored). */
+      get annotations() {
+        return stringMap(asRecord(this.manifest.object.metadata)?.annotations);
+      }
+      /** `Deployment dev/web` for namespaced objects, `ClusterRole "admin"` for cluster-scoped ones. */
+      get display() {
+        return this.namespace === void 0 ? `${this.kind} "${this.name}"` : `${this.kind} ${this.namespace}/${this.name}`;
+      }
+      /** The identity reports carry. */
+      get ref() {
+        return {
+          apiVersion: this.apiVersion,
+          kind: this.kind,
+          ...this.namespace === void 0 ? {} : { namespace: this.namespace },
+          name: this.name
+        };
+      }
+      /** The value at a JSON path inside the object, or undefined. */
+      get(path14) {
+        let current = this.manifest.object;
+        for (const segment of path14) {
+          if (typeof current !== "object" || current === null) return void 0;
+          current = current[segment];
+        }
+        return current;
+      }
+    };
+  }
+});
+
+// src/model/workload.ts
+function workloadOf(object) {
+  const specPath = POD_SPEC_PATHS[object.kind];
+  if (!specPath || object.namespace === void 0) return void 0;
+  const spec = asRecord(object.get(specPath));
+  if (!spec) return void 0;
+  const byName2 = nonEmptyString(spec.serviceAccountName);
+  const legacy = nonEmptyString(spec.serviceAccount);
+  const serviceAccountName = byName2 ?? legacy ?? "default";
+  const serviceAccountSource = byName2 ? "serviceAccountName" : legacy ? "serviceAccount" : "default";
+  return {
+    object,
+    specPath,
+    spec,
+    namespace: object.namespace,
+    serviceAccountName,
+    serviceAccountSource,
+    automount: typeof spec.automountServiceAccountToken === "boolean" ? spec.automountServiceAccountToken : void 0
+  };
+}
+function containersOf(workload) {
+  const out = [];
+  for (const field of ["initContainers", "containers", "ephemeralContainers"]) {
+    asArray(workload.spec[field]).forEach((c, i) => {
+      const container = asRecord(c);
+      if (container) out.push({ path: [...workload.specPath, field, i], container });
+    });
+  }
+  return out;
+}
+function nonEmptyString(value) {
+  return typeof value === "string" && value !== "" ? value : void 0;
+}
+var POD_SPEC_PATHS;
+var init_workload = __esm({
+  "src/model/workload.ts"() {
+    "use strict";
+    init_object();
+    POD_SPEC_PATHS = {
+      Pod: ["spec"],
+      Deployment: ["spec", "template", "spec"],
+      ReplicaSet: ["spec", "template", "spec"],
+      StatefulSet: ["spec", "template", "spec"],
+      DaemonSet: ["spec", "template", "spec"],
+      Job: ["spec", "template", "spec"],
+      ReplicationController: ["spec", "template", "spec"],
+      CronJob: ["spec", "jobTemplate", "spec", "template", "spec"]
+    };
+  }
+});
+
+// src/model/rbac.ts
+function ruleEntries(role) {
+  const out = [];
+  asArray(role.get(["rules"])).forEach((raw, index2) => {
+    const rule = asRecord(raw);
+    if (!rule) return;
+    out.push({
+      index: index2,
+      apiGroups: strings(rule.apiGroups),
+      resources: strings(rule.resources),
+      verbs: strings(rule.verbs),
+      resourceNames: strings(rule.resourceNames),
+      nonResourceURLs: strings(rule.nonResourceURLs),
+      fieldOrder: Object.keys(rule)
+    });
+  });
+  return out;
+}
+function subjectEntries(binding) {
+  const out = [];
+  asArray(binding.get(["subjects"])).forEach((raw, index2) => {
+    const subject = asRecord(raw);
+    if (!subject || typeof subject.kind !== "string" || typeof subject.name !== "string") return;
+    out.push({
+      index: index2,
+      kind: subject.kind,
+      name: subject.name,
+      ...typeof subject.namespace === "string" && subject.namespace !== "" ? { namespace: subject.namespace } : {},
+      ...typeof subject.apiGroup === "string" ? { apiGroup: subject.apiGroup } : {}
+    });
+  });
+  return out;
+}
+function roleRefOf(binding) {
+  const ref = asRecord(binding.get(["roleRef"]));
+  if (!ref || typeof ref.kind !== "string" || typeof ref.name !== "string") return void 0;
+  return { kind: ref.kind, name: ref.name, apiGroup: typeof ref.apiGroup === "string" ? ref.apiGroup : "" };
+}
+function describeSubject(subject, binding) {
+  if (subject.kind !== "ServiceAccount") return `${subject.kind} ${subject.name}`;
+  const ns = subject.namespace ?? (binding.kind === "RoleBinding" ? binding.namespace : void 0);
+  return ns === void 0 ? `ServiceAccount ${subject.name} (no namespace)` : `ServiceAccount ${ns}/${subject.name}`;
+}
+function describeSubjects(binding) {
+  const subjects = subjectEntries(binding).map((s) => describeSubject(s, binding));
+  if (subjects.length === 0) return "no subjects";
+  if (subjects.length <= 2) return subjects.join(" and ");
+  return `${subjects.length} subjects (${subjects.slice(0, 2).join(", ")}, …)`;
+}
+function strings(value) {
+  return asArray(value).filter((v) => typeof v === "string");
+}
+var init_rbac = __esm({
+  "src/model/rbac.ts"() {
+    "use strict";
+    init_object();
+  }
+});
+
+// src/model/index.ts
+function key(kind, namespace, name) {
+  return `${kind}\0${namespace ?? ""}\0${name}`;
+}
+function customClusterScopedKinds(manifests) {
+  const kinds = /* @__PURE__ */ new Set();
+  for (const { object } of manifests) {
+    if (object.kind !== "CustomResourceDefinition") continue;
+    const spec = asRecord(object.spec);
+    const kind = asRecord(spec?.names)?.kind;
+    if (spec?.scope === "Cluster" && typeof kind === "string") kinds.add(kind);
+  }
+  return kinds;
+}
+var RBAC_GROUP, MODEL_KINDS, Index;
+var init_model = __esm({
+  "src/model/index.ts"() {
+    "use strict";
+    init_object();
+    init_workload();
+    init_object();
+    init_workload();
+    init_rbac();
+    RBAC_GROUP = "rbac.authorization.k8s.io";
+    MODEL_KINDS = [
+      "Binding",
+      "ClusterRole",
+      "ClusterRoleBinding",
+      "ComponentStatus",
+      "ConfigMap",
+      "ControllerRevision",
+      "CronJob",
+      "DaemonSet",
+      "Deployment",
+      "Endpoints",
+      "Event",
+      "Job",
+      "LimitRange",
+      "Namespace",
+      "Node",
+      "PersistentVolume",
+      "PersistentVolumeClaim",
+      "Pod",
+      "PodDisruptionBudget",
+      "PodTemplate",
+      "ReplicaSet",
+      "ReplicationController",
+      "ResourceQuota",
+      "Role",
+      "RoleBinding",
+      "Secret",
+      "Service",
+      "ServiceAccount",
+      "StatefulSet"
+    ];
+    Index = class {
+      objects = [];
+      defaultNamespace;
+      byKind = /* @__PURE__ */ new Map();
+      byKey = /* @__PURE__ */ new Map();
+      namespacesWithServiceAccounts = /* @__PURE__ */ new Set();
+      workloadList;
+      constructor(manifests, options = {}) {
+        this.defaultNamespace = options.defaultNamespace ?? "default";
+        const clusterScopedCustom = customClusterScopedKinds(manifests);
+        for (const manifest of manifests) {
+          const kind = manifest.object.kind;
+          if (typeof kind !== "string" || kind === "") continue;
+          const object = new K8sObject(manifest, this.defaultNamespace, isNamespacedKind(kind, clusterScopedCustom));
+          this.objects.push(object);
+          let list = this.byKind.get(kind);
+          if (!list) this.byKind.set(kind, list = []);
+          list.push(object);
+          this.byKey.set(key(kind, object.namespace, object.name), object);
+          if (kind === "ServiceAccount" && object.namespace !== void 0) this.namespacesWithServiceAccounts.add(object.namespace);
+        }
+      }
+      /** Objects of one kind, in input order. */
+      ofKind(kind) {
+        return this.byKind.get(kind) ?? [];
+      }
+      /** The object of that kind, namespace (undefined for cluster-scoped) and name, if in the input. */
+      get(kind, namespace, name) {
+        return this.byKey.get(key(kind, namespace, name));
+      }
+      /** The ServiceAccount `namespace/name` if the input defines it. */
+      serviceAccount(namespace, name) {
+        return this.get("ServiceAccount", namespace, name);
+      }
+      /** Whether the input defines at least one ServiceAccount in the namespace. */
+      definesServiceAccountsIn(namespace) {
+        return this.namespacesWithServiceAccounts.has(namespace);
+      }
+      /** Roles and ClusterRoles. */
+      roles() {
+        return [...this.ofKind("Role"), ...this.ofKind("ClusterRole")];
+      }
+      /** RoleBindings and ClusterRoleBindings. */
+      bindings() {
+        return [...this.ofKind("RoleBinding"), ...this.ofKind("ClusterRoleBinding")];
+      }
+      /** Pod templates of every workload kind, computed once. */
+      workloads() {
+        if (!this.workloadList) {
+          this.workloadList = [];
+          for (const object of this.objects) {
+            const workload = workloadOf(object);
+            if (workload) this.workloadList.push(workload);
+          }
+        }
+        return this.workloadList;
+      }
+    };
+  }
+});
+
+// src/rbac/subjects.ts
+function serviceAccountUsername(namespace, name) {
+  return `${SERVICE_ACCOUNT_USERNAME_PREFIX}${namespace}:${name}`;
+}
+function serviceAccountUser(namespace, name) {
+  return {
+    name: serviceAccountUsername(namespace, name),
+    groups: [ALL_SERVICE_ACCOUNTS_GROUP, `${SERVICE_ACCOUNT_GROUP_PREFIX}${namespace}`, ALL_AUTHENTICATED_GROUP]
+  };
+}
+function userInfo(name, groups = []) {
+  const result = [...groups];
+  if (result.length === 0) {
+    const sa = parseServiceAccountUsername(name);
+    if (sa) result.push(ALL_SERVICE_ACCOUNTS_GROUP, `${SERVICE_ACCOUNT_GROUP_PREFIX}${sa.namespace}`);
+  }
+  if (name === ANONYMOUS_USER) {
+    if (!result.includes(ALL_UNAUTHENTICATED_GROUP)) result.push(ALL_UNAUTHENTICATED_GROUP);
+  } else if (!result.includes(ALL_AUTHENTICATED_GROUP) && !result.includes(ALL_UNAUTHENTICATED_GROUP)) {
+    result.push(ALL_AUTHENTICATED_GROUP);
+  }
+  return { name, groups: result };
+}
+function parseServiceAccountUsername(username) {
+  if (!username.startsWith(SERVICE_ACCOUNT_USERNAME_PREFIX)) return void 0;
+  const parts = username.slice(SERVICE_ACCOUNT_USERNAME_PREFIX.length).split(":");
+  if (parts.length !== 2) return void 0;
+  const [namespace = "", name = ""] = parts;
+  if (namespace.length > 63 || !DNS1123_LABEL.test(namespace)) return void 0;
+  if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) return void 0;
+  return { namespace, name };
+}
+function serviceAccountSubjectNamespace(subject, bindingNamespace) {
+  const namespace = subject.namespace !== void 0 && subject.namespace !== "" ? subject.namespace : bindingNamespace;
+  return namespace === "" ? void 0 : namespace;
+}
+function subjectUsername(subject, bindingNamespace) {
+  if (subject.kind === "User") return subject.name;
+  if (subject.kind === "ServiceAccount") {
+    const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
+    return namespace === void 0 ? void 0 : serviceAccountUsername(namespace, subject.name);
+  }
+  return void 0;
+}
+function appliesTo(subject, user, bindingNamespace) {
+  switch (subject.kind) {
+    case "User":
+      return user.name === subject.name;
+    case "Group":
+      return user.groups.includes(subject.name);
+    case "ServiceAccount": {
+      const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
+      return namespace !== void 0 && user.name === serviceAccountUsername(namespace, subject.name);
+    }
+    default:
+      return false;
+  }
+}
+function firstApplyingSubject(subjects, user, bindingNamespace) {
+  return subjects.findIndex((subject) => appliesTo(subject, user, bindingNamespace));
+}
+function describeSubject2(subject, bindingNamespace) {
+  if (subject.kind === "ServiceAccount") {
+    const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
+    return namespace === void 0 ? `ServiceAccount ${subject.name} (no namespace)` : `ServiceAccount ${namespace}/${subject.name}`;
+  }
+  return `${subject.kind} ${subject.name}`;
+}
+var SERVICE_ACCOUNT_USERNAME_PREFIX, SERVICE_ACCOUNT_GROUP_PREFIX, ALL_SERVICE_ACCOUNTS_GROUP, ALL_AUTHENTICATED_GROUP, ALL_UNAUTHENTICATED_GROUP, ANONYMOUS_USER, SYSTEM_MASTERS_GROUP, DNS1123_LABEL, DNS1123_SUBDOMAIN;
+var init_subjects = __esm({
+  "src/rbac/subjects.ts"() {
+    "use strict";
+    SERVICE_ACCOUNT_USERNAME_PREFIX = "system:serviceaccount:";
+    SERVICE_ACCOUNT_GROUP_PREFIX = "system:serviceaccounts:";
+    ALL_SERVICE_ACCOUNTS_GROUP = "system:serviceaccounts";
+    ALL_AUTHENTICATED_GROUP = "system:authenticated";
+    ALL_UNAUTHENTICATED_GROUP = "system:unauthenticated";
+    ANONYMOUS_USER = "system:anonymous";
+    SYSTEM_MASTERS_GROUP = "system:masters";
+    DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+    DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+  }
+});
+
+// rules/automount-token-enabled.ts
+var automount_token_enabled_default;
+var init_automount_token_enabled = __esm({
+  "rules/automount-token-enabled.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    init_subjects();
+    automount_token_enabled_default = defineRule({
+      id: "automount-token-enabled",
+      meta: {
+        severity: "warning",
+        description: "Pods that do not call the Kubernetes API should not have an API token mounted.",
+        help: "Set automountServiceAccountToken: false on the ServiceAccount (or the pod template); set it to true explicitly where the workload does call the API.",
+        rationale: "Unless the pod template or its ServiceAccount says otherwise, Kubernetes mounts an API token at /var/run/secrets/kubernetes.io/serviceaccount in every container; anyone who compromises the container can then act with the ServiceAccount's permissions.",
+        tags: ["serviceaccount", "tokens", "least-privilege", "cis-5.1.6"],
+        kinds: Object.keys(POD_SPEC_PATHS),
+        recommended: true,
+        securitySeverity: 4,
+        references: [
+          "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting"
+        ]
+      },
+      check(ctx) {
+        for (const workload of ctx.index.workloads()) {
+          if (workload.automount !== void 0) continue;
+          const account = ctx.index.serviceAccount(workload.namespace, workload.serviceAccountName);
+          if (typeof account?.get(["automountServiceAccountToken"]) === "boolean") continue;
+          const spec = workload.object.kind === "Pod" ? "the pod spec" : "the pod template";
+          const where = account ? `neither ${spec} nor the ServiceAccount sets automountServiceAccountToken` : `${spec} does not set automountServiceAccountToken`;
+          const user = serviceAccountUser(workload.namespace, workload.serviceAccountName);
+          const grant = ctx.rbac.policy.bindingsFor(user).find((m) => m.binding.source && m.role)?.binding.source;
+          const hint = grant ? `; ${grant.display} grants it rights, so set it to true explicitly if the pods call the API` : "; the ServiceAccount has no RBAC bindings in the input beyond the defaults";
+          ctx.report({
+            object: workload.object,
+            path: workload.specPath,
+            at: "key",
+            message: `${workload.object.display} gets an API token for ServiceAccount ${workload.namespace}/${workload.serviceAccountName} mounted: ${where}${hint}`,
+            ...account ? { related: [{ object: account, message: `ServiceAccount ${workload.namespace}/${workload.serviceAccountName}` }] } : {}
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/rbac/builtin.ts
+import { readFileSync as readFileSync2 } from "node:fs";
+function loadDataFile(name) {
+  const text = readFileSync2(new URL(`./data/${name}`, import.meta.url), "utf8");
+  const parsed = JSON.parse(text);
+  if (typeof parsed !== "object" || parsed === null || !Array.isArray(parsed.items)) {
+    throw new Error(`rbaclint: ${name} is not a built-in data file (expected an "items" array); regenerate it with node scripts/gen-builtin-data.mjs`);
+  }
+  return parsed;
+}
+function deepFreeze(value) {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+function toRoleDef(r) {
+  const role = { kind: r.kind, name: r.name, labels: r.labels, rules: r.rules, builtin: true };
+  if (r.namespace !== void 0) role.namespace = r.namespace;
+  if (r.aggregationRule !== void 0) role.aggregationRule = r.aggregationRule;
+  return role;
+}
+function toBindingDef(b) {
+  const binding = { kind: b.kind, name: b.name, roleRef: b.roleRef, subjects: b.subjects, builtin: true };
+  if (b.namespace !== void 0) binding.namespace = b.namespace;
+  return binding;
+}
+function builtinRoles() {
+  if (!rolesCache) {
+    rolesFile ??= loadDataFile("builtin-roles.json");
+    rolesCache = deepFreeze(rolesFile.items.map(toRoleDef));
+  }
+  return [...rolesCache];
+}
+function builtinBindings() {
+  if (!bindingsCache) {
+    bindingsFile ??= loadDataFile("builtin-bindings.json");
+    bindingsCache = deepFreeze(bindingsFile.items.map(toBindingDef));
+  }
+  return [...bindingsCache];
+}
+var rolesFile, bindingsFile, rolesCache, bindingsCache;
+var init_builtin = __esm({
+  "src/rbac/builtin.ts"() {
+    "use strict";
+  }
+});
+
+// src/rbac/match.ts
+function verbMatches(rule, verb) {
+  for (const ruleVerb of rule.verbs ?? []) {
+    if (ruleVerb === WILDCARD || ruleVerb === verb) return true;
+  }
+  return false;
+}
+function apiGroupMatches(rule, apiGroup) {
+  for (const ruleGroup of rule.apiGroups ?? []) {
+    if (ruleGroup === WILDCARD || ruleGroup === apiGroup) return true;
+  }
+  return false;
+}
+function resourceMatches(rule, combinedResource2, subresource) {
+  for (const ruleResource of rule.resources ?? []) {
+    if (ruleResource === WILDCARD || ruleResource === combinedResource2) return true;
+    if (subresource !== "" && ruleResource === `${WILDCARD}/${subresource}`) return true;
+  }
+  return false;
+}
+function resourceNameMatches(rule, name) {
+  const names = rule.resourceNames ?? [];
+  if (names.length === 0) return true;
+  return names.includes(name);
+}
+function nonResourceURLMatches(rule, path14) {
+  for (const ruleURL of rule.nonResourceURLs ?? []) {
+    if (ruleURL === WILDCARD || ruleURL === path14) return true;
+    if (ruleURL.endsWith(WILDCARD) && path14.startsWith(trimTrailingStars(ruleURL))) return true;
+  }
+  return false;
+}
+function combinedResource(attrs) {
+  return attrs.subresource === "" ? attrs.resource : `${attrs.resource}/${attrs.subresource}`;
+}
+function ruleAllows(rule, attrs) {
+  if (attrs.kind === "resource") {
+    return verbMatches(rule, attrs.verb) && apiGroupMatches(rule, attrs.apiGroup) && resourceMatches(rule, combinedResource(attrs), attrs.subresource) && resourceNameMatches(rule, attrs.name);
+  }
+  return verbMatches(rule, attrs.verb) && nonResourceURLMatches(rule, attrs.path);
+}
+function rulesAllow(rules2, attrs) {
+  return rules2.some((rule) => ruleAllows(rule, attrs));
+}
+function trimTrailingStars(value) {
+  let end = value.length;
+  while (end > 0 && value[end - 1] === WILDCARD) end--;
+  return value.slice(0, end);
+}
+var WILDCARD;
+var init_match = __esm({
+  "src/rbac/match.ts"() {
+    "use strict";
+    WILDCARD = "*";
+  }
+});
+
+// src/rbac/dangerous.ts
+function grants(rule, permission) {
+  const groupIndex = firstIndex(rule.apiGroups, (group) => apiGroupMatches({ verbs: [], apiGroups: [group] }, permission.group));
+  if (groupIndex < 0) return void 0;
+  const resource = matchResource(rule, permission);
+  if (!resource) return void 0;
+  const resourceNames = rule.resourceNames ?? [];
+  const namedSubresource = resource.subresource !== "";
+  const verbs = permission.verbs.filter(
+    (verb) => verbMatches(rule, verb) && (resourceNames.length === 0 || namedSubresource || !NAMELESS_VERBS.has(verb))
+  );
+  if (verbs.length === 0) return void 0;
+  const verbIndex = firstIndex(rule.verbs, (value) => verbs.some((verb) => verbMatches({ verbs: [value] }, verb)));
+  return { permission, verbs, verbIndex, groupIndex, resourceIndex: resource.index, resource: resource.name, resourceNames };
+}
+function grantsAny(rule, permissions) {
+  return permissions.flatMap((permission) => grants(rule, permission) ?? []);
+}
+function describeGrants(rule, found) {
+  const verbs = unique(found.flatMap((g) => g.verbs));
+  const resources = unique(found.map((g) => g.resource));
+  const wild = [];
+  if (found.some((g) => rule.verbs[g.verbIndex] === WILDCARD)) wild.push("verbs");
+  if (found.some((g) => rule.apiGroups?.[g.groupIndex] === WILDCARD)) wild.push("apiGroups");
+  if (found.some((g) => (rule.resources?.[g.resourceIndex] ?? "").startsWith(WILDCARD))) wild.push("resources");
+  const fields = wild.length <= 1 ? wild.join("") : `${wild.slice(0, -1).join(", ")} and ${wild.at(-1)}`;
+  const through = wild.length === 0 ? "" : ` (through "*" in ${fields})`;
+  return `${verbs.join(", ")} on ${resources.join(", ")}${through}`;
+}
+function describeNames(found) {
+  const names = found[0]?.resourceNames ?? [];
+  return names.length === 0 ? "" : `, limited to ${names.map((n) => `"${n}"`).join(", ")}`;
+}
+function matchResource(rule, permission) {
+  const entries = rule.resources ?? [];
+  for (const [index2, entry] of entries.entries()) {
+    const one = { verbs: [], resources: [entry] };
+    if (permission.subresource === ANY_SUBRESOURCE) {
+      const slash2 = entry.indexOf("/");
+      const key3 = slash2 < 0 ? "" : entry.slice(slash2 + 1);
+      if (entry === WILDCARD) return { index: index2, name: `${permission.resource}/<any key>`, subresource: WILDCARD };
+      if (key3 !== "" && resourceMatches(one, `${permission.resource}/${key3}`, key3)) {
+        return { index: index2, name: `${permission.resource}/${key3}`, subresource: key3 };
+      }
+      continue;
+    }
+    const subresource = permission.subresource ?? "";
+    const combined = subresource === "" ? permission.resource : `${permission.resource}/${subresource}`;
+    if (resourceMatches(one, combined, subresource)) return { index: index2, name: combined, subresource };
+  }
+  return void 0;
+}
+function firstIndex(values, test) {
+  return (values ?? []).findIndex(test);
+}
+function unique(values) {
+  return [...new Set(values)];
+}
+function isFullWildcard(rule) {
+  return rule.verbs.includes(WILDCARD) && (rule.apiGroups ?? []).includes(WILDCARD) && (rule.resources ?? []).includes(WILDCARD) && (rule.resourceNames ?? []).length === 0;
+}
+var ANY_SUBRESOURCE, NAMELESS_VERBS;
+var init_dangerous = __esm({
+  "src/rbac/dangerous.ts"() {
+    "use strict";
+    init_match();
+    ANY_SUBRESOURCE = /* @__PURE__ */ Symbol("any subresource");
+    NAMELESS_VERBS = /* @__PURE__ */ new Set(["create", "deletecollection"]);
+  }
+});
+
+// src/rbac/resources.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+function isResolveError(result) {
+  return "error" in result;
+}
+function key2(group, resource) {
+  return `${group}/${resource}`;
+}
+function compare(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function resolved(r) {
+  return { group: r.group, resource: r.resource, namespaced: r.namespaced, kind: r.kind, version: r.version, known: true };
+}
+function crdToResource(crd) {
+  const spec = crd.spec;
+  const group = spec?.group;
+  const plural2 = spec?.names?.plural;
+  const kind = spec?.names?.kind;
+  if (!spec || typeof group !== "string" || !group || typeof plural2 !== "string" || !plural2 || typeof kind !== "string" || !kind) return void 0;
+  const versions = (spec.versions ?? []).filter((v) => v.served !== false);
+  const preferred = versions.find((v) => v.storage === true) ?? versions[0];
+  const subresources = /* @__PURE__ */ new Set();
+  for (const v of versions) {
+    if (v.subresources?.status !== void 0) subresources.add("status");
+    if (v.subresources?.scale !== void 0) subresources.add("scale");
+  }
+  const singular = spec.names?.singular;
+  return {
+    group,
+    version: preferred?.name ?? "",
+    resource: plural2.toLowerCase(),
+    singular: (typeof singular === "string" && singular ? singular : kind).toLowerCase(),
+    kind,
+    // apiextensions.k8s.io/v1: scope is "Cluster" or "Namespaced"; anything else is invalid, assume namespaced.
+    namespaced: spec.scope !== "Cluster",
+    subresources: [...subresources].sort(),
+    pseudoSubresources: [],
+    verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
+    shortNames: (spec.names?.shortNames ?? []).filter((s) => typeof s === "string").map((s) => s.toLowerCase()),
+    virtual: false,
+    source: "crd"
+  };
+}
+function builtinResourceTable() {
+  if (!builtinTable) {
+    const text = readFileSync3(new URL("./data/resources.json", import.meta.url), "utf8");
+    const parsed = JSON.parse(text);
+    if (typeof parsed !== "object" || parsed === null || !Array.isArray(parsed.resources)) {
+      throw new Error("rbaclint: resources.json is not a resource table; regenerate it with node scripts/gen-builtin-data.mjs");
+    }
+    builtinTable = ResourceTable.fromData(parsed);
+  }
+  return builtinTable;
+}
+var KUBE_VERSION, FINALIZERS, unknownType, ResourceTable, builtinTable;
+var init_resources = __esm({
+  "src/rbac/resources.ts"() {
+    "use strict";
+    KUBE_VERSION = /^v\d+(?:(?:alpha|beta)\d+)?$/;
+    FINALIZERS = "finalizers";
+    unknownType = (resource) => ({
+      // kubectl's wording: staging/src/k8s.io/cli-runtime/pkg/resource/builder.go `mappingFor`
+      // (`the server doesn't have a resource type %q`, with the resource part only).
+      error: `the server doesn't have a resource type ${JSON.stringify(resource)}`
+    });
+    ResourceTable = class _ResourceTable {
+      /** Entries in kubectl priority order: by group (discovery order, then CRD groups by name), then by resource. */
+      resources;
+      /** The Kubernetes version the built-in data describes, e.g. "1.35". */
+      kubernetesVersion;
+      builtinGroups;
+      index;
+      /** `resources` without the RBAC-only entries, i.e. what discovery would list. */
+      served;
+      constructor(resources, builtinGroups, kubernetesVersion) {
+        this.resources = resources;
+        this.builtinGroups = builtinGroups;
+        this.kubernetesVersion = kubernetesVersion;
+        const index2 = /* @__PURE__ */ new Map();
+        for (const r of resources) if (!index2.has(key2(r.group, r.resource))) index2.set(key2(r.group, r.resource), r);
+        this.index = index2;
+        this.served = resources.filter((r) => !r.virtual);
+      }
+      /** @internal Builds the built-in table from resources.json; use {@link builtinResourceTable}. */
+      static fromData(data) {
+        const rank = new Map(data.groupOrder.map((g, i) => [g, i]));
+        const resources = data.resources.map((r) => ({
+          group: r.group,
+          version: r.version,
+          resource: r.resource,
+          singular: r.virtual ? "" : r.kind.toLowerCase(),
+          kind: r.kind,
+          namespaced: r.namespaced,
+          subresources: r.subresources,
+          pseudoSubresources: r.pseudoSubresources ?? [],
+          verbs: r.verbs,
+          shortNames: r.shortNames ?? [],
+          virtual: r.virtual === true,
+          source: r.source
+        })).sort((a, b) => (rank.get(a.group) ?? Infinity) - (rank.get(b.group) ?? Infinity) || compare(a.resource, b.resource));
+        return new _ResourceTable(Object.freeze(resources), new Set(data.groupOrder), data.kubernetesVersion);
+      }
+      /**
+       * A new table that also knows the given CRDs (`spec.group`, `spec.names.plural/singular/kind/
+       * shortNames`, `spec.scope`, served versions and their `subresources`). CRDs lacking group, plural
+       * or kind are skipped; a CRD for a group/resource already in the table is ignored (first wins).
+       * CRD groups sort after all built-in groups, by name: kube-aggregator gives every CRD group
+       * GroupPriorityMinimum 1000, below all built-ins (approximation for ties between CRD groups).
+       */
+      withCustomResources(crds) {
+        const added = [];
+        const seen = new Set(this.index.keys());
+        for (const crd of crds) {
+          const info = crdToResource(crd);
+          if (!info || seen.has(key2(info.group, info.resource))) continue;
+          seen.add(key2(info.group, info.resource));
+          added.push(info);
+        }
+        if (added.length === 0) return this;
+        added.sort((a, b) => compare(a.group, b.group) || compare(a.resource, b.resource));
+        const builtins = this.resources.filter((r) => r.source !== "crd");
+        const crdsSoFar = this.resources.filter((r) => r.source === "crd");
+        const allCrds = [...crdsSoFar, ...added].sort((a, b) => compare(a.group, b.group) || compare(a.resource, b.resource));
+        return new _ResourceTable(Object.freeze([...builtins, ...allCrds]), this.builtinGroups, this.kubernetesVersion);
+      }
+      /** The entry for an exact group and plural resource name, if known. */
+      lookup(group, resource) {
+        return this.index.get(key2(group, resource));
+      }
+      /** True when `group` is a built-in API group (its resources are all known to the table). */
+      isBuiltinGroup(group) {
+        return this.builtinGroups.has(group);
+      }
+      /**
+       * Whether `group`/`resource` is namespaced. Unknown resources are treated as namespaced (the
+       * common case for CRDs that are not in the input); check {@link lookup} to tell them apart.
+       */
+      isNamespaced(group, resource) {
+        return this.lookup(group, resource)?.namespaced ?? true;
+      }
+      /**
+       * Whether `group`/`resource` has `subresource`: a served one (pods/exec), an authorization-only
+       * one (nodes/metrics, endpoints/restricted, userextras/<any>), or `finalizers`, which every
+       * non-virtual resource has for the OwnerReferencesPermissionEnforcement check. False for unknown resources.
+       */
+      hasSubresource(group, resource, subresource) {
+        const info = this.lookup(group, resource);
+        if (!info) return false;
+        if (info.subresources.includes(subresource) || info.pseudoSubresources.includes(subresource)) return true;
+        if (info.pseudoSubresources.includes("*")) return true;
+        return !info.virtual && subresource === FINALIZERS;
+      }
+      /**
+       * Resolves a resource type argument the way `kubectl auth can-i` does (kubernetes/kubectl
+       * `pkg/cmd/auth/cani.go` `resourceFor`: `schema.ParseResourceArg(strings.ToLower(arg))`, then
+       * `ResourceFor` on client-go's shortcut expander over the discovery RESTMapper):
+       *
+       * - The argument is lower-cased (so `Deployment` matches the singular `deployment`, kinds are
+       *   case-insensitive).
+       * - `resource`, `resource.group` and `resource.version.group` (the version is ignored for
+       *   built-in groups: RBAC does not look at versions) are accepted; a group may be a prefix
+       *   (`deployments.app`, `storageclass.storage`), as in client-go's `DefaultRESTMapper.ResourcesFor`.
+       * - Plural and singular names win over short names; short names are expanded in group order
+       *   (`po` -> pods, `deploy` -> deployments.apps, `ev` -> core events); as a last resort the
+       *   lower-cased kind is matched (kubectl get's kind fallback), which matters only for CRDs whose
+       *   singular is not their lower-cased kind.
+       * - A bare name defined in several groups resolves to the first group in discovery order, as
+       *   kubectl's PriorityRESTMapper does: core first, then GroupPriorityMinimum (apps, events.k8s.io,
+       *   …; e.g. `events` -> core, not events.k8s.io), then CRD groups by name.
+       * - `*` resolves to `{group: "", resource: "*"}` with `known: false`, as can-i passes it through.
+       * - RBAC-only names (`users`, `groups`, `signers.certificates.k8s.io`, …) resolve only after every
+       *   served resource failed, and only in their own group (bare `users` is core; bare `signers` is
+       *   not found, since kubectl would send it in the core group).
+       * - `resource.group` whose group is not a built-in group (nor a prefix of one) is accepted as-is
+       *   with `known: false` and `namespaced: true`, because the CRD may simply not be in the input
+       *   (kubectl would warn and send the whole argument as the resource name).
+       * - Anything else: `{error: 'the server doesn't have a resource type "x"'}` (kubectl's message).
+       */
+      resolve(type) {
+        const arg = type.trim().toLowerCase();
+        if (arg === "*") return { group: "", resource: "*", namespaced: true, kind: "", version: "", known: false };
+        const parts = arg.split(".");
+        const resource = parts[0] ?? "";
+        if (resource === "") return unknownType(resource);
+        const groupPart = parts.slice(1).join(".");
+        const version = parts.length >= 3 ? parts[1] ?? "" : "";
+        const versionedGroup = KUBE_VERSION.test(version) ? parts.slice(2).join(".") : void 0;
+        if (versionedGroup !== void 0) {
+          const hit2 = this.find(resource, versionedGroup, false);
+          if (hit2) return resolved(hit2);
+        }
+        const hit = this.find(resource, groupPart, true);
+        if (hit) return resolved(hit);
+        if (groupPart !== "") {
+          const group = versionedGroup ?? groupPart;
+          const builtinLike = [...this.builtinGroups].some((g) => g !== "" && g.startsWith(group));
+          if (!builtinLike) return { group, resource, namespaced: true, kind: "", version: versionedGroup !== void 0 ? version : "", known: false };
+        }
+        return unknownType(resource);
+      }
+      /**
+       * client-go `shortcutExpander.expandResourceShortcut` (staging/src/k8s.io/client-go/restmapper/shortcut.go),
+       * then `DefaultRESTMapper.ResourcesFor` (staging/src/k8s.io/apimachinery/pkg/api/meta/restmapper.go)
+       * and `PriorityRESTMapper.ResourceFor` (…/meta/priority.go), on a table already in priority order.
+       */
+      find(name, group, allowGroupPrefix) {
+        const inGroup = (r) => group === "" || r.group === group;
+        const prefixed = (r) => r.group.startsWith(group);
+        const named = (r) => r.resource === name || r.singular !== "" && r.singular === name;
+        const short = (r) => r.shortNames.includes(name);
+        const served = this.served;
+        const usePrefix = group !== "" && allowGroupPrefix;
+        return (
+          // 1. Plural or singular in the group (any group when none is given): no short-name expansion.
+          served.find((r) => inGroup(r) && named(r)) ?? // 2. Short names, first in priority order (`ev` -> core events).
+          served.find((r) => inGroup(r) && short(r)) ?? // 3./4. Group prefix, short names first ("autoscal" matches autoscaling, "storage" storage.k8s.io).
+          (usePrefix ? served.find((r) => prefixed(r) && short(r)) : void 0) ?? (usePrefix ? served.find((r) => prefixed(r) && named(r)) : void 0) ?? // 5. Kind fallback (kubectl get's RESTMapping by kind), case-insensitive.
+          served.find((r) => inGroup(r) && r.kind.toLowerCase() === name) ?? // 6. RBAC-only resources (users, groups, signers, …), in their own group only.
+          this.resources.find((r) => r.virtual && r.group === group && r.resource === name)
+        );
+      }
+    };
+  }
+});
+
+// src/rbac/reach.ts
+function lowerSeverity(severity) {
+  return severity === "error" ? "warning" : "note";
+}
+function roleReach(rbac, role, options = {}) {
+  const def = roleDefOf(rbac, role);
+  const granting = def ? rbac.bindingsGranting(def) : [];
+  const scoped = options.clusterScoped ? granting.filter((b) => b.kind === "ClusterRoleBinding") : granting;
+  const live = scoped.filter(hasLiveSubject);
+  const related = [];
+  for (const binding of live) {
+    if (!binding.source) continue;
+    const via = rbac.policy.roleFor(binding);
+    const through = via && via !== def ? ` through ${via.kind} "${via.name}"` : "";
+    related.push({ object: binding.source, path: ["roleRef", "name"], message: `${binding.source.display} grants it${through} to ${describeSubjects(binding.source)}` });
+  }
+  const holders = holdersOf(rbac, live);
+  let note = heldBy(holders);
+  const chain = holderRelated(rbac, holders);
+  if (live.length === 0) {
+    note = granting.some(hasLiveSubject) ? " (bound only by RoleBindings, which cannot grant cluster-scoped resources)" : " (not bound)";
+  }
+  return reach(live.length > 0, holders, note, [...related, ...chain], options.limited ?? false);
+}
+function bindingReach(rbac, binding, account) {
+  const def = rbac.bindingOf(binding);
+  const all = def ? holdersOf(rbac, [def]) : [];
+  const holders = account ? all.filter((h) => h.tokens.some((t) => t.serviceAccount.namespace === account.namespace && t.serviceAccount.name === account.name)) : all;
+  return reach(true, holders, heldBy(holders), holderRelated(rbac, holders), false);
+}
+function describeRoleRef(binding) {
+  const ref = roleRefOf(binding);
+  if (!ref) return "no role";
+  return ref.kind === "Role" && binding.namespace !== void 0 ? `Role ${binding.namespace}/${ref.name}` : `${ref.kind} "${ref.name}"`;
+}
+function* roleGrants(ctx, permissions) {
+  const table = builtinResourceTable();
+  const clusterScoped = (g) => !table.isNamespaced(g.permission.group, g.permission.resource);
+  for (const role of ctx.index.roles()) {
+    const def = roleDefOf(ctx.rbac, role);
+    if (def && ctx.rbac.policy.aggregation.aggregated.has(def)) continue;
+    for (const entry of ruleEntries(role)) {
+      if (isFullWildcard(entry)) continue;
+      const all = grantsAny(entry, permissions);
+      const found = (role.kind === "Role" ? all.filter((g) => !clusterScoped(g)) : all).sort((a, b) => a.resourceIndex - b.resourceIndex);
+      const [first, ...rest] = found;
+      if (!first) continue;
+      const reach2 = roleReach(ctx.rbac, role, {
+        clusterScoped: found.every(clusterScoped),
+        limited: entry.resourceNames.length > 0
+      });
+      const path14 = (field) => [
+        "rules",
+        entry.index,
+        field,
+        Math.min(...found.map((g) => field === "verbs" ? g.verbIndex : g.resourceIndex))
+      ];
+      yield { role, entry, found: [first, ...rest], reach: reach2, path: path14 };
+    }
+  }
+}
+function reach(bound, holders, note, related, limited) {
+  return {
+    bound,
+    holders,
+    note,
+    related,
+    severity(base) {
+      let severity = bound ? base : lowerSeverity(base);
+      if (limited) severity = lowerSeverity(severity);
+      return severity;
+    }
+  };
+}
+function roleDefOf(rbac, role) {
+  const kind = role.kind === "Role" ? "Role" : "ClusterRole";
+  return rbac.roleOf(role) ?? rbac.policy.getRole(kind, role.name, role.namespace);
+}
+function hasLiveSubject(binding) {
+  const namespace = binding.kind === "RoleBinding" ? binding.namespace ?? "" : "";
+  return binding.subjects.some((s) => s.kind === "Group" || subjectUsername(s, namespace) !== void 0);
+}
+function holdersOf(rbac, bindings) {
+  const out = /* @__PURE__ */ new Map();
+  for (const binding of bindings) {
+    for (const holder of rbac.holders(binding)) {
+      if (holder.tokens.length > 0 && !out.has(holder.workload)) out.set(holder.workload, holder);
+    }
+  }
+  return [...out.values()];
+}
+function heldBy(holders) {
+  const names = [...new Set(holders.map((h) => h.workload.object.display))];
+  if (names.length === 0) return "";
+  if (names.length <= 2) return `; held by ${names.join(" and ")}`;
+  return `; held by ${names.length} workloads (${names.slice(0, 2).join(", ")}, …)`;
+}
+function holderRelated(rbac, holders) {
+  const out = [];
+  const accounts = /* @__PURE__ */ new Set();
+  for (const { workload, tokens } of holders) {
+    const token = tokens[0];
+    const account = `${token.serviceAccount.namespace}/${token.serviceAccount.name}`;
+    const how = token.via === "automount" ? "runs with an API token of" : "mounts an API token of";
+    out.push({ object: workload.object, path: token.path, message: `${workload.object.display} ${how} ServiceAccount ${account}` });
+    const object = rbac.index.serviceAccount(token.serviceAccount.namespace, token.serviceAccount.name);
+    if (object && !accounts.has(object)) {
+      accounts.add(object);
+      out.push({ object, message: `ServiceAccount ${account}` });
+    }
+  }
+  return out;
+}
+var init_reach = __esm({
+  "src/rbac/reach.ts"() {
+    "use strict";
+    init_model();
+    init_dangerous();
+    init_resources();
+    init_subjects();
+  }
+});
+
+// rules/broad-group-binding.ts
+function audienceOf({ kind, name }) {
+  if (kind === "User") return name === ANONYMOUS_USER ? "every caller without credentials" : void 0;
+  if (kind !== "Group") return void 0;
+  const namespace = name.startsWith(SERVICE_ACCOUNT_GROUP_PREFIX) ? name.slice(SERVICE_ACCOUNT_GROUP_PREFIX.length) : "";
+  if (namespace !== "") return `every ServiceAccount of namespace "${namespace}"`;
+  return BROAD_GROUPS[name];
+}
+function isBuiltinDefault(binding, subject) {
+  const namespace = binding.kind === "RoleBinding" ? binding.namespace : void 0;
+  const same = (b) => b.kind === binding.kind && b.name === binding.name && b.namespace === namespace && b.roleRef.name === roleRefOf(binding)?.name;
+  return builtinBindings().some((b) => same(b) && b.subjects.some((s) => s.kind === subject.kind && s.name === subject.name));
+}
+var broad_group_binding_default, BROAD_GROUPS;
+var init_broad_group_binding = __esm({
+  "rules/broad-group-binding.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    init_builtin();
+    init_reach();
+    init_subjects();
+    broad_group_binding_default = defineRule({
+      id: "broad-group-binding",
+      meta: {
+        severity: "warning",
+        description: "Bindings should not grant permissions to every authenticated user, anonymous callers or all ServiceAccounts.",
+        help: "Bind the role to the users, groups or ServiceAccounts that need it instead of a system group.",
+        rationale: "system:authenticated holds every user and every ServiceAccount token (on some managed clusters, any account of the cloud provider), system:unauthenticated and system:anonymous are anyone who can reach the API server, and system:serviceaccounts[:<namespace>] holds every pod with a token; Kubernetes binds these groups only to a few harmless discovery roles.",
+        tags: ["rbac", "least-privilege"],
+        kinds: ["RoleBinding", "ClusterRoleBinding"],
+        recommended: true,
+        securitySeverity: 7,
+        references: [
+          "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-subjects",
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#hardening"
+        ]
+      },
+      check(ctx) {
+        for (const binding of ctx.index.bindings()) {
+          for (const subject of subjectEntries(binding)) {
+            const who = audienceOf(subject);
+            if (who === void 0 || isBuiltinDefault(binding, subject)) continue;
+            const reach2 = bindingReach(ctx.rbac, binding);
+            const scope = binding.kind === "RoleBinding" ? ` in namespace "${binding.namespace}"` : "";
+            ctx.report({
+              object: binding,
+              path: ["subjects", subject.index, "name"],
+              message: `${binding.display} grants ${describeRoleRef(binding)}${scope} to ${subject.kind} ${subject.name}, which is ${who}${reach2.note}`,
+              related: reach2.related
+            });
+          }
+        }
+      }
+    });
+    BROAD_GROUPS = {
+      [ALL_AUTHENTICATED_GROUP]: "every authenticated user and ServiceAccount",
+      [ALL_UNAUTHENTICATED_GROUP]: "every caller without credentials",
+      [ALL_SERVICE_ACCOUNTS_GROUP]: "every ServiceAccount of every namespace"
+    };
+  }
+});
+
+// rules/cluster-admin-binding.ts
+var cluster_admin_binding_default;
+var init_cluster_admin_binding = __esm({
+  "rules/cluster-admin-binding.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    init_dangerous();
+    init_reach();
+    cluster_admin_binding_default = defineRule({
+      id: "cluster-admin-binding",
+      meta: {
+        severity: "error",
+        description: "Bindings should not grant the built-in cluster-admin ClusterRole, or a role that allows as much.",
+        help: "Bind a dedicated Role or ClusterRole that lists only the resources and verbs the subjects need.",
+        rationale: 'cluster-admin allows every verb on every resource, including Secrets and RBAC itself; through a ClusterRoleBinding it owns the whole cluster, and through a RoleBinding it owns the namespace, its Secrets and every ServiceAccount in it. A role with "*" verbs on "*" resources in "*" API groups is the same under another name.',
+        tags: ["rbac", "least-privilege", "cis-5.1.1"],
+        kinds: ["ClusterRoleBinding", "RoleBinding"],
+        recommended: true,
+        securitySeverity: 9,
+        references: ["https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles"]
+      },
+      check(ctx) {
+        for (const binding of ctx.index.bindings()) {
+          const roleRef = roleRefOf(binding);
+          const scope = binding.kind === "RoleBinding" ? ` in namespace "${binding.namespace}"` : "";
+          const reach2 = bindingReach(ctx.rbac, binding);
+          if (roleRef?.kind === "ClusterRole" && roleRef.name === "cluster-admin") {
+            ctx.report({
+              object: binding,
+              path: ["roleRef", "name"],
+              message: `${binding.display} grants cluster-admin${scope} to ${describeSubjects(binding)}${reach2.note}`,
+              related: reach2.related
+            });
+            continue;
+          }
+          const role = ctx.rbac.roleForBinding(binding);
+          if (!role || !ctx.rbac.effectiveRules(role).some(isFullWildcard)) continue;
+          ctx.report({
+            object: binding,
+            path: ["roleRef", "name"],
+            message: `${binding.display} grants ${describeRoleRef(binding)}${scope} to ${describeSubjects(binding)}: it allows every verb on every resource in every API group, as cluster-admin does${reach2.note}`,
+            related: [...role.source ? [{ object: role.source, message: `${role.source.display}` }] : [], ...reach2.related]
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/csr-approve-access.ts
+var GROUP, APPROVAL, SIGNERS, csr_approve_access_default;
+var init_csr_approve_access = __esm({
+  "rules/csr-approve-access.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    init_dangerous();
+    init_reach();
+    GROUP = "certificates.k8s.io";
+    APPROVAL = [{ verbs: ["update", "patch"], group: GROUP, resource: "certificatesigningrequests", subresource: "approval" }];
+    SIGNERS = [{ verbs: ["approve"], group: GROUP, resource: "signers" }];
+    csr_approve_access_default = defineRule({
+      id: "csr-approve-access",
+      meta: {
+        severity: "error",
+        description: "ClusterRoles should not allow approving CertificateSigningRequests.",
+        help: "Leave approval to the built-in approvers or a dedicated approver with a policy; otherwise remove update on certificatesigningrequests/approval and approve on signers, or limit approve to a signer that cannot issue API client certificates.",
+        rationale: "Whoever can create and approve a CertificateSigningRequest for the kubernetes.io/kube-apiserver-client signer obtains a client certificate for any user name and groups, and logs in as that identity, e.g. a cluster administrator.",
+        tags: ["rbac", "escalation"],
+        kinds: ["ClusterRole"],
+        recommended: true,
+        securitySeverity: 9,
+        references: [
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#csrs-and-certificate-issuing",
+          "https://kubernetes.io/docs/reference/access-authn-authz/certificate-signing-requests/#authorization"
+        ]
+      },
+      check(ctx) {
+        for (const grant of roleGrants(ctx, APPROVAL)) {
+          const { role, entry, found } = grant;
+          const signers = ruleEntries(role).flatMap((e) => grantsAny(e, SIGNERS).map((g) => ({ entry: e, grant: g })));
+          const first = signers.find((s) => s.grant.resourceNames.length === 0) ?? signers[0];
+          if (!first) continue;
+          const namedSigners = first.grant.resourceNames.length > 0;
+          const limited = namedSigners || entry.resourceNames.length > 0;
+          const reach2 = roleReach(ctx.rbac, role, { clusterScoped: true, limited });
+          ctx.report({
+            object: role,
+            path: grant.path("resources"),
+            severity: reach2.severity(this.meta.severity),
+            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)} and rules[${first.entry.index}] ${describeGrants(first.entry, [first.grant])}${describeNames([first.grant])}: whoever holds it can approve ${namedSigners ? "certificates of those signers" : "client certificates for any user name and group"}${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/default-service-account.ts
+var default_service_account_default;
+var init_default_service_account = __esm({
+  "rules/default-service-account.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    default_service_account_default = defineRule({
+      id: "default-service-account",
+      meta: {
+        severity: "warning",
+        description: `Pod templates should not run as the namespace's "default" ServiceAccount.`,
+        help: "Create a dedicated ServiceAccount for the workload and name it in spec.serviceAccountName.",
+        rationale: 'The "default" ServiceAccount is shared by every pod of the namespace that names no other one; permissions granted to it for one workload leak to all of them, and a compromised pod exposes them all.',
+        tags: ["serviceaccount", "least-privilege", "cis-5.1.5"],
+        kinds: Object.keys(POD_SPEC_PATHS),
+        recommended: true,
+        securitySeverity: 3,
+        references: ["https://kubernetes.io/docs/concepts/security/service-accounts/#default-service-accounts"]
+      },
+      check(ctx) {
+        for (const workload of ctx.index.workloads()) {
+          if (workload.serviceAccountSource === "default" || workload.serviceAccountName !== "default") continue;
+          ctx.report({
+            object: workload.object,
+            path: [...workload.specPath, workload.serviceAccountSource],
+            message: `${workload.object.display} runs as the "default" ServiceAccount of namespace "${workload.namespace}", which every pod without its own ServiceAccount shares`
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/default-service-account-bound.ts
+function defaultAccountNamespace(subject, binding) {
+  if (subject.kind === "User") {
+    const account = parseServiceAccountUsername(subject.name);
+    return account?.name === "default" ? account.namespace : void 0;
+  }
+  if (subject.kind !== "ServiceAccount" || subject.name !== "default") return void 0;
+  return subject.namespace ?? (binding.kind === "RoleBinding" ? binding.namespace : void 0);
+}
+var default_service_account_bound_default;
+var init_default_service_account_bound = __esm({
+  "rules/default-service-account-bound.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    init_reach();
+    init_subjects();
+    default_service_account_bound_default = defineRule({
+      id: "default-service-account-bound",
+      meta: {
+        severity: "warning",
+        description: `Bindings should not grant permissions to a namespace's "default" ServiceAccount.`,
+        help: "Create a dedicated ServiceAccount for the workload that needs the permissions, bind the role to it and name it in the workload's serviceAccountName.",
+        rationale: 'Every pod that sets no serviceAccountName runs as the "default" ServiceAccount of its namespace, so a permission granted to it is silently held by all of them, including pods added later by anyone who can deploy there.',
+        tags: ["rbac", "serviceaccount", "least-privilege"],
+        kinds: ["RoleBinding", "ClusterRoleBinding"],
+        recommended: true,
+        securitySeverity: 5,
+        references: [
+          "https://kubernetes.io/docs/concepts/security/service-accounts/#default-service-accounts",
+          "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#service-account-permissions"
+        ]
+      },
+      check(ctx) {
+        for (const binding of ctx.index.bindings()) {
+          for (const subject of subjectEntries(binding)) {
+            const namespace = defaultAccountNamespace(subject, binding);
+            if (namespace === void 0) continue;
+            const reach2 = bindingReach(ctx.rbac, binding, { namespace, name: "default" });
+            ctx.report({
+              object: binding,
+              path: ["subjects", subject.index, "name"],
+              message: `${binding.display} grants ${describeRoleRef(binding)} to ServiceAccount ${namespace}/default: every pod of namespace "${namespace}" that sets no serviceAccountName holds it${reach2.note}`,
+              related: reach2.related
+            });
+          }
+        }
+      }
+    });
+  }
+});
+
+// src/rbac/version.ts
+function parseKubeVersion(text) {
+  const m = /^v?1\.(\d{1,3})(?:\.\d+)?$/.exec(text.trim());
+  const supported = `${formatKubeVersion(OLDEST_KUBE_VERSION)} to ${formatKubeVersion(NEWEST_KUBE_VERSION)}`;
+  if (!m) return { error: `"${text}" is not a Kubernetes version; write 1.<minor>, e.g. ${formatKubeVersion(NEWEST_KUBE_VERSION)} (supported: ${supported})` };
+  const minor = Number(m[1]);
+  if (minor < OLDEST_KUBE_VERSION.minor || minor > NEWEST_KUBE_VERSION.minor) {
+    return { error: `Kubernetes ${text} is not supported; rbaclint knows ${supported}` };
+  }
+  return { major: 1, minor };
+}
+function isKubeVersionError(value) {
+  return "error" in value;
+}
+function formatKubeVersion(version) {
+  return `${version.major}.${version.minor}`;
+}
+function atLeast(version, minor) {
+  return version.minor >= minor;
+}
+var OLDEST_KUBE_VERSION, NEWEST_KUBE_VERSION, DEFAULT_KUBE_VERSION, RBAC_V1BETA1_REMOVED, NO_AUTO_TOKEN_SECRETS, WEBSOCKET_NEEDS_CREATE;
+var init_version2 = __esm({
+  "src/rbac/version.ts"() {
+    "use strict";
+    OLDEST_KUBE_VERSION = { major: 1, minor: 8 };
+    NEWEST_KUBE_VERSION = { major: 1, minor: 35 };
+    DEFAULT_KUBE_VERSION = NEWEST_KUBE_VERSION;
+    RBAC_V1BETA1_REMOVED = 22;
+    NO_AUTO_TOKEN_SECRETS = 24;
+    WEBSOCKET_NEEDS_CREATE = 35;
+  }
+});
+
+// rules/deprecated-rbac-api.ts
+var RBAC_KINDS, REMOVED, deprecated_rbac_api_default;
+var init_deprecated_rbac_api = __esm({
+  "rules/deprecated-rbac-api.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    init_version2();
+    RBAC_KINDS = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
+    REMOVED = /* @__PURE__ */ new Set([`${RBAC_GROUP}/v1beta1`, `${RBAC_GROUP}/v1alpha1`]);
+    deprecated_rbac_api_default = defineRule({
+      id: "deprecated-rbac-api",
+      meta: {
+        severity: "error",
+        description: "RBAC objects should use rbac.authorization.k8s.io/v1.",
+        help: "Change apiVersion to rbac.authorization.k8s.io/v1; the fields are the same. An error for --kube-version 1.22 and newer (the default), a warning before.",
+        rationale: "rbac.authorization.k8s.io/v1beta1 and v1alpha1 were removed in Kubernetes 1.22: a cluster of that version or newer rejects the object, so the RBAC it declares is silently missing.",
+        tags: ["rbac", "deprecated"],
+        kinds: RBAC_KINDS,
+        recommended: true,
+        securitySeverity: 2,
+        references: ["https://kubernetes.io/docs/reference/using-api/deprecation-guide/#rbac-resources-v122"]
+      },
+      check(ctx) {
+        const removed = atLeast(ctx.kubeVersion, RBAC_V1BETA1_REMOVED);
+        const version = formatKubeVersion(ctx.kubeVersion);
+        for (const kind of RBAC_KINDS) {
+          for (const object of ctx.index.ofKind(kind)) {
+            if (!REMOVED.has(object.apiVersion)) continue;
+            const why = removed ? `which was removed in Kubernetes 1.${RBAC_V1BETA1_REMOVED}: a ${version} cluster rejects it` : `which is deprecated and removed in Kubernetes 1.${RBAC_V1BETA1_REMOVED} (still served by Kubernetes ${version})`;
+            ctx.report({
+              object,
+              path: ["apiVersion"],
+              severity: removed ? "error" : "warning",
+              message: `${object.display} uses "${object.apiVersion}", ${why}; use "${RBAC_GROUP}/v1"`
+            });
+          }
+        }
+      }
+    });
+  }
+});
+
+// rules/deprecated-service-account-field.ts
+var deprecated_service_account_field_default;
+var init_deprecated_service_account_field = __esm({
+  "rules/deprecated-service-account-field.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    deprecated_service_account_field_default = defineRule({
+      id: "deprecated-service-account-field",
+      meta: {
+        severity: "note",
+        description: "Pod templates should use serviceAccountName, not the deprecated serviceAccount field.",
+        help: "Rename the field serviceAccount to serviceAccountName (keep the value).",
+        rationale: "spec.serviceAccount is a deprecated alias that Kubernetes reads only when serviceAccountName is empty; when both are set and differ, the value a reader sees first is not the one that is used.",
+        tags: ["serviceaccount", "deprecated"],
+        kinds: Object.keys(POD_SPEC_PATHS),
+        recommended: true,
+        securitySeverity: 1,
+        references: ["https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#security-context"]
+      },
+      check(ctx) {
+        for (const workload of ctx.index.workloads()) {
+          const legacy = workload.spec.serviceAccount;
+          if (legacy === void 0) continue;
+          const current = workload.spec.serviceAccountName;
+          const conflict = typeof current === "string" && current !== "" && current !== legacy ? `; serviceAccountName "${current}" wins over serviceAccount "${String(legacy)}"` : "";
+          ctx.report({
+            object: workload.object,
+            path: [...workload.specPath, "serviceAccount"],
+            at: "key",
+            message: `${workload.object.display} uses the deprecated field serviceAccount instead of serviceAccountName${conflict}`
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/escalate-bind-access.ts
+var ESCALATE_BIND, escalate_bind_access_default;
+var init_escalate_bind_access = __esm({
+  "rules/escalate-bind-access.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    init_dangerous();
+    init_reach();
+    ESCALATE_BIND = ["roles", "clusterroles"].map((resource) => ({
+      verbs: ["escalate", "bind"],
+      group: RBAC_GROUP,
+      resource
+    }));
+    escalate_bind_access_default = defineRule({
+      id: "escalate-bind-access",
+      meta: {
+        severity: "error",
+        description: "Roles should not grant the escalate or bind verbs on roles or clusterroles.",
+        help: 'Remove escalate and bind (and "*" verbs that cover them); if a controller must bind one role, limit bind to it with resourceNames.',
+        rationale: "Kubernetes only lets a user write a role, or bind one, with permissions the user already holds; escalate lifts that check for writing roles and bind lifts it for binding them, so either leads to any permission, cluster-admin included.",
+        tags: ["rbac", "escalation"],
+        kinds: ["Role", "ClusterRole"],
+        recommended: true,
+        securitySeverity: 9,
+        references: [
+          "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#privilege-escalation-prevention-and-bootstrapping",
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#escalate-verb",
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#bind-verb"
+        ]
+      },
+      check(ctx) {
+        for (const grant of roleGrants(ctx, ESCALATE_BIND)) {
+          const { role, entry, found, reach: reach2 } = grant;
+          const verbs = new Set(found.flatMap((g) => g.verbs));
+          const how = [verbs.has("escalate") ? "write" : "", verbs.has("bind") ? "bind" : ""].filter(Boolean).join(" or ");
+          ctx.report({
+            object: role,
+            path: grant.path("verbs"),
+            severity: reach2.severity(this.meta.severity),
+            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it can ${how} roles with permissions it does not hold${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/impersonate-access.ts
+var IMPERSONATE, impersonate_access_default;
+var init_impersonate_access = __esm({
+  "rules/impersonate-access.ts"() {
+    "use strict";
+    init_rule();
+    init_dangerous();
+    init_reach();
+    IMPERSONATE = [
+      { verbs: ["impersonate"], group: "", resource: "users" },
+      { verbs: ["impersonate"], group: "", resource: "groups" },
+      { verbs: ["impersonate"], group: "", resource: "serviceaccounts" },
+      { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "uids" },
+      { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "userextras", subresource: ANY_SUBRESOURCE }
+    ];
+    impersonate_access_default = defineRule({
+      id: "impersonate-access",
+      meta: {
+        severity: "error",
+        description: "Roles should not allow impersonating users, groups or ServiceAccounts.",
+        help: 'Remove the impersonate verb (and "*" verbs that cover it), or limit it with resourceNames to the identities a proxy really needs to act as.',
+        rationale: "A request with impersonation headers is authorized as the impersonated identity: impersonating users or groups reaches any permission in the cluster, including the group system:masters that RBAC cannot limit, and impersonating ServiceAccounts acquires their permissions.",
+        tags: ["rbac", "escalation"],
+        kinds: ["Role", "ClusterRole"],
+        recommended: true,
+        securitySeverity: 9,
+        references: [
+          "https://kubernetes.io/docs/reference/access-authn-authz/authentication/#user-impersonation",
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#impersonate-verb"
+        ]
+      },
+      check(ctx) {
+        for (const grant of roleGrants(ctx, IMPERSONATE)) {
+          const { role, entry, found, reach: reach2 } = grant;
+          const masters = found.some((g) => g.permission.resource === "groups" && g.resourceNames.length === 0);
+          ctx.report({
+            object: role,
+            path: grant.path("verbs"),
+            severity: reach2.severity(this.meta.severity),
+            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it acts with the permissions of those identities${masters ? ", including the group system:masters, which bypasses RBAC" : ""}${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/load/schemas.ts
+import { existsSync, readFileSync as readFileSync4 } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+function schemaIndex() {
+  if (index) return index;
+  dir = CANDIDATES.find((candidate) => existsSync(`${candidate}index.json`));
+  if (dir === void 0) throw new Error(`the compiled Kubernetes schemas are missing (looked in ${CANDIDATES.join(", ")}); run node scripts/gen-schemas.mjs`);
+  index = JSON.parse(readFileSync4(`${dir}index.json`, "utf8"));
+  return index;
+}
+function schemaApiVersions() {
+  return Object.keys(schemaIndex().apiVersions);
+}
+function schemaKinds(apiVersion) {
+  return Object.keys(schemaIndex().apiVersions[apiVersion]?.kinds ?? {});
+}
+function schemaValidator(apiVersion, kind) {
+  const entry = Object.hasOwn(schemaIndex().apiVersions, apiVersion) ? schemaIndex().apiVersions[apiVersion] : void 0;
+  if (!entry || !Object.hasOwn(entry.kinds, kind)) return void 0;
+  let module = modules.get(entry.module);
+  if (!module) {
+    module = createRequire(new URL("./src/load/schemas.js", import.meta.url).href)(`${dir}${entry.module}`);
+    modules.set(entry.module, module);
+  }
+  return module[kind];
+}
+var CANDIDATES, dir, index, modules;
+var init_schemas = __esm({
+  "src/load/schemas.ts"() {
+    "use strict";
+    CANDIDATES = ["../../schemas/kubernetes/", "../../../schemas/kubernetes/"].map((rel) => fileURLToPath2(new URL(rel, new URL("./src/load/schemas.js", import.meta.url).href)));
+    modules = /* @__PURE__ */ new Map();
+  }
+});
+
+// src/parse/validate.ts
+function validateObject(object) {
+  const { apiVersion, kind } = object;
+  if (typeof kind !== "string" || kind === "") return [];
+  const known = knownApiVersionsOf(kind);
+  if (typeof apiVersion !== "string" || apiVersion === "") {
+    if (known.length === 0) return [];
+    return [{ path: ["kind"], at: "key", message: `has no apiVersion; ${kind} is served by "${known.join('", "')}"` }];
+  }
+  const validate = schemaValidator(apiVersion, kind);
+  if (!validate) {
+    const served = schemaKinds(apiVersion);
+    if (served.length === 0) return [];
+    if (known.length > 0) {
+      return [{ path: ["apiVersion"], at: "value", message: `uses apiVersion "${quote(apiVersion)}", which does not serve kind ${kind}; did you mean "${known[0]}"?` }];
+    }
+    const near = didYouMean(kind, served, 2);
+    if (near === void 0) return [];
+    return [{ path: ["kind"], at: "value", message: `has kind "${quote(kind)}", which apiVersion "${apiVersion}" does not serve; did you mean "${near}"?` }];
+  }
+  const value = withoutNulls(object);
+  const violations = [];
+  if (!validate(value)) violations.push(...violationsOf(validate.errors ?? [], value));
+  const metadata = value.metadata;
+  if (isRecord(metadata) && typeof metadata.name !== "string" && typeof metadata.generateName !== "string" && !violations.some((v) => v.path[0] === "metadata")) {
+    violations.push({ path: ["metadata", "name"], at: "key", message: "has no metadata.name; kubectl rejects an object without a name" });
+  } else if (metadata === void 0 && !violations.some((v) => v.path.length === 1 && v.at === "key")) {
+    violations.push({ path: ["metadata"], at: "key", message: "has no metadata; kubectl rejects an object without metadata.name" });
+  }
+  return violations;
+}
+function knownApiVersionsOf(kind) {
+  return schemaApiVersions().filter((apiVersion) => schemaKinds(apiVersion).includes(kind));
+}
+function violationsOf(errors, value) {
+  const out = [];
+  const typesAt = /* @__PURE__ */ new Map();
+  for (const error of errors) {
+    if (error.keyword === "type") {
+      const set = typesAt.get(error.instancePath) ?? /* @__PURE__ */ new Set();
+      for (const type of [error.params.type].flat()) set.add(String(type));
+      typesAt.set(error.instancePath, set);
+    }
+  }
+  const done = /* @__PURE__ */ new Set();
+  for (const error of errors) {
+    const path14 = pathOf(error.instancePath, value);
+    switch (error.keyword) {
+      case "additionalProperties": {
+        const key3 = String(error.params.additionalProperty);
+        const full = [...path14, key3];
+        const known = Object.keys(error.parentSchema?.properties ?? {});
+        const near = didYouMean(key3, known, Math.max(2, Math.floor(key3.length / 3)));
+        out.push({
+          path: full,
+          at: "key",
+          message: `has unknown field "${dotted([...path14, quote(key3)])}"${near === void 0 ? "" : `; did you mean "${near}"?`}`
+        });
+        break;
+      }
+      case "type":
+      case "oneOf":
+      case "anyOf": {
+        if (done.has(error.instancePath)) break;
+        done.add(error.instancePath);
+        const types = [...typesAt.get(error.instancePath) ?? []];
+        if (types.length === 0) break;
+        const actual = valueAt(value, path14);
+        out.push({ path: path14, at: "value", message: `has "${dotted(path14)}" set to ${describeValue(actual)}, but it must be ${typeList(types)}${quoteHint(actual, types)}` });
+        break;
+      }
+      case "required":
+        break;
+      case "enum": {
+        const allowed = (error.params.allowedValues ?? []).map((v) => `"${String(v)}"`).join(", ");
+        out.push({ path: path14, at: "value", message: `has "${dotted(path14)}" set to ${describeValue(valueAt(value, path14))}, but it must be one of ${allowed}` });
+        break;
+      }
+      default:
+        out.push({ path: path14, at: "value", message: `has "${dotted(path14)}" that ${error.message ?? "is invalid"}` });
+    }
+  }
+  return out;
+}
+function pathOf(pointer, value) {
+  if (pointer === "") return [];
+  const path14 = [];
+  let current = value;
+  for (const raw of pointer.slice(1).split("/")) {
+    const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    const step = Array.isArray(current) && /^\d+$/.test(segment) ? Number(segment) : segment;
+    path14.push(step);
+    current = isRecord(current) || Array.isArray(current) ? current[step] : void 0;
+  }
+  return path14;
+}
+function valueAt(value, path14) {
+  let current = value;
+  for (const segment of path14) current = isRecord(current) || Array.isArray(current) ? current[segment] : void 0;
+  return current;
+}
+function dotted(path14) {
   let out = "";
-  for (const segment of path11) {
+  for (const segment of path14) out += typeof segment === "number" ? `[${segment}]` : out === "" ? segment : `.${segment}`;
+  return out;
+}
+function quote(text) {
+  return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text;
+}
+function describeValue(value) {
+  if (typeof value === "string") return `the string "${quote(value)}"`;
+  if (Array.isArray(value)) return "a list";
+  if (isRecord(value)) return "a mapping";
+  if (typeof value === "boolean") return `the boolean ${value}`;
+  if (typeof value === "number") return `the number ${value}`;
+  return `a ${typeof value}`;
+}
+function typeList(types) {
+  const names = [...new Set(types.filter((t) => !(t === "integer" && types.includes("number"))))].map((t) => TYPE_NAMES[t] ?? t);
+  return names.length <= 1 ? names[0] ?? "valid" : `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
+}
+function quoteHint(value, types) {
+  if (typeof value !== "string") return "";
+  if (types.includes("boolean") && /^(true|false)$/i.test(value)) return `; write ${value.toLowerCase()} without quotes`;
+  if ((types.includes("integer") || types.includes("number")) && /^-?\d+(\.\d+)?$/.test(value)) return `; write ${value} without quotes`;
+  return "";
+}
+function didYouMean(word, candidates, max) {
+  let best;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    if (candidate === word) continue;
+    const d = candidate.toLowerCase() === word.toLowerCase() ? 0.5 : editDistance(word, candidate);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= max ? best : void 0;
+}
+function editDistance(a, b) {
+  if (Math.abs(a.length - b.length) > 10) return Math.abs(a.length - b.length);
+  const rows = [];
+  for (let i = 0; i <= a.length; i++) rows.push([i, ...new Array(b.length).fill(0)]);
+  for (let j = 0; j <= b.length; j++) rows[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
+      rows[i][j] = d;
+    }
+  }
+  return rows[a.length][b.length];
+}
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function withoutNulls(value) {
+  const copy = (v) => {
+    if (v instanceof Date) return Number.isNaN(v.getTime()) ? String(v) : v.toISOString();
+    if (Array.isArray(v)) return v.map(copy);
+    if (isRecord(v)) {
+      const out = {};
+      for (const [k, x] of Object.entries(v)) {
+        if (x !== null && x !== void 0 && !k.startsWith("$")) out[k] = copy(x);
+      }
+      return out;
+    }
+    return v;
+  };
+  return copy(value);
+}
+var MAX_QUOTED, TYPE_NAMES;
+var init_validate = __esm({
+  "src/parse/validate.ts"() {
+    "use strict";
+    init_schemas();
+    MAX_QUOTED = 40;
+    TYPE_NAMES = {
+      array: "a list",
+      object: "a mapping",
+      string: "a string",
+      integer: "an integer",
+      number: "a number",
+      boolean: "a boolean"
+    };
+  }
+});
+
+// rules/invalid-manifest.ts
+var invalid_manifest_default;
+var init_invalid_manifest = __esm({
+  "rules/invalid-manifest.ts"() {
+    "use strict";
+    init_rule();
+    init_validate();
+    invalid_manifest_default = defineRule({
+      id: "invalid-manifest",
+      meta: {
+        severity: "error",
+        description: "Built-in objects must match the Kubernetes API schema: no unknown fields, no values of the wrong type.",
+        help: "Fix the field at the reported position (a typo in its name, or quotes around a boolean or number); kubectl apply --validate=strict would reject the object.",
+        rationale: 'The API server drops fields it does not know, so a typo such as serviceAccountname or a quoted "false" leaves the setting unset: the pod runs as the default ServiceAccount with a mounted token while the manifest looks right, and every other rule would read the field as unset too.',
+        tags: ["correctness", "syntax"],
+        // The kinds of the compiled schemas (core/v1, apps/v1, batch/v1, policy/v1, rbac.authorization.k8s.io/v1).
+        kinds: [
+          "Binding",
+          "ClusterRole",
+          "ClusterRoleBinding",
+          "ComponentStatus",
+          "ConfigMap",
+          "ControllerRevision",
+          "CronJob",
+          "DaemonSet",
+          "Deployment",
+          "Endpoints",
+          "Event",
+          "Job",
+          "LimitRange",
+          "Namespace",
+          "Node",
+          "PersistentVolume",
+          "PersistentVolumeClaim",
+          "Pod",
+          "PodDisruptionBudget",
+          "PodTemplate",
+          "ReplicaSet",
+          "ReplicationController",
+          "ResourceQuota",
+          "Role",
+          "RoleBinding",
+          "Secret",
+          "Service",
+          "ServiceAccount",
+          "StatefulSet"
+        ],
+        recommended: true,
+        securitySeverity: 5,
+        references: [
+          "https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation",
+          "https://kubernetes.io/docs/reference/kubectl/generated/kubectl_apply/"
+        ]
+      },
+      check(ctx) {
+        for (const object of ctx.index.objects) {
+          for (const violation of validateObject(object.manifest.object)) {
+            const name = object.name === "" ? object.kind : object.display;
+            ctx.report({ object, path: violation.path, at: violation.at, message: `${name} ${violation.message}` });
+          }
+        }
+      }
+    });
+  }
+});
+
+// rules/legacy-token-secret.ts
+var TOKEN_TYPE, legacy_token_secret_default;
+var init_legacy_token_secret = __esm({
+  "rules/legacy-token-secret.ts"() {
+    "use strict";
+    init_rule();
+    init_version2();
+    TOKEN_TYPE = "kubernetes.io/service-account-token";
+    legacy_token_secret_default = defineRule({
+      id: "legacy-token-secret",
+      meta: {
+        severity: "warning",
+        description: "Secrets should not hold long-lived ServiceAccount tokens.",
+        help: 'Delete the Secret and let pods use the projected, expiring token that Kubernetes mounts, or request a short-lived token with "kubectl create token".',
+        rationale: "A Secret of type kubernetes.io/service-account-token holds a token that never expires and is never cleaned up when created by hand; whoever can read the Secret acts as the ServiceAccount for as long as it exists.",
+        tags: ["serviceaccount", "secrets", "tokens"],
+        kinds: ["Secret"],
+        recommended: true,
+        securitySeverity: 5,
+        references: [
+          "https://kubernetes.io/docs/concepts/security/service-accounts/#get-a-token",
+          "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/#legacy-serviceaccount-token-cleaner"
+        ]
+      },
+      check(ctx) {
+        const since = `since Kubernetes 1.${NO_AUTO_TOKEN_SECRETS} ServiceAccounts get no such Secret automatically, so this one is created on purpose`;
+        const version = atLeast(ctx.kubeVersion, NO_AUTO_TOKEN_SECRETS) ? `; ${since}` : `; Kubernetes ${formatKubeVersion(ctx.kubeVersion)} also creates one for every ServiceAccount automatically (no longer since 1.${NO_AUTO_TOKEN_SECRETS})`;
+        for (const secret of ctx.index.ofKind("Secret")) {
+          if (secret.get(["type"]) !== TOKEN_TYPE) continue;
+          const account = secret.annotations["kubernetes.io/service-account.name"];
+          const owner = account === void 0 ? "" : ` for ServiceAccount ${secret.namespace}/${account}`;
+          ctx.report({
+            object: secret,
+            path: ["type"],
+            message: `${secret.display} is a long-lived token Secret${owner}: type "${TOKEN_TYPE}" never expires${version}`
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/missing-role-ref.ts
+var missing_role_ref_default;
+var init_missing_role_ref = __esm({
+  "rules/missing-role-ref.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    init_reach();
+    missing_role_ref_default = defineRule({
+      id: "missing-role-ref",
+      meta: {
+        severity: "warning",
+        description: "Bindings should refer to a Role or ClusterRole that exists.",
+        help: "Fix roleRef, add the role to the manifests, or delete the binding; a ClusterRoleBinding can only refer to a ClusterRole.",
+        rationale: "A binding to a role that does not exist grants nothing, but Kubernetes keeps it: the moment anyone creates a role of that name, its rules, whatever they are, go to the binding's subjects.",
+        tags: ["rbac", "correctness"],
+        kinds: ["RoleBinding", "ClusterRoleBinding"],
+        recommended: true,
+        securitySeverity: 4,
+        references: [
+          "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#rolebinding-and-clusterrolebinding",
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#periodic-review"
+        ]
+      },
+      check(ctx) {
+        for (const binding of ctx.index.bindings()) {
+          const ref = roleRefOf(binding);
+          if (!ref || ctx.rbac.roleForBinding(binding)) continue;
+          const invalid = ref.kind !== "Role" && ref.kind !== "ClusterRole" ? `roleRef.kind "${ref.kind}", which is neither Role nor ClusterRole (kinds are case-sensitive)` : ref.kind === "Role" && binding.kind === "ClusterRoleBinding" ? 'roleRef.kind "Role", which a ClusterRoleBinding cannot refer to' : void 0;
+          ctx.report({
+            object: binding,
+            path: ["roleRef", invalid ? "kind" : "name"],
+            message: invalid ? `${binding.display} refers to "${ref.name}" with ${invalid}: it grants nothing` : `${binding.display} refers to ${describeRoleRef(binding)}, which is neither in the input nor a built-in role: it grants nothing until someone creates it, and then grants its rules to ${describeSubjects(binding)}`
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/missing-service-account.ts
+function writesNamespace(object) {
+  const namespace = object.get(["metadata", "namespace"]);
+  return typeof namespace === "string" && namespace !== "";
+}
+var missing_service_account_default;
+var init_missing_service_account = __esm({
+  "rules/missing-service-account.ts"() {
+    "use strict";
+    init_object();
+    init_rule();
+    init_model();
+    missing_service_account_default = defineRule({
+      id: "missing-service-account",
+      meta: {
+        severity: "warning",
+        description: "Pod templates and bindings should name ServiceAccounts that exist.",
+        help: "Fix the name, or add the ServiceAccount to the manifests that define the namespace's other ServiceAccounts.",
+        rationale: "A pod naming a ServiceAccount that does not exist is refused by the ServiceAccount admission plugin, and a binding to one grants nothing until someone creates an account of that name, who then receives the permissions.",
+        tags: ["serviceaccount", "correctness"],
+        kinds: [...Object.keys(POD_SPEC_PATHS), "RoleBinding", "ClusterRoleBinding"],
+        recommended: true,
+        securitySeverity: 3,
+        references: ["https://kubernetes.io/docs/concepts/security/service-accounts/"]
+      },
+      check(ctx) {
+        const namespacesByName = /* @__PURE__ */ new Map();
+        for (const account of ctx.index.ofKind("ServiceAccount")) {
+          if (account.namespace === void 0 || !writesNamespace(account)) continue;
+          namespacesByName.set(account.name, (namespacesByName.get(account.name) ?? /* @__PURE__ */ new Set()).add(account.namespace));
+        }
+        const elsewhere = (namespace, name, written) => written ? [...namespacesByName.get(name) ?? []].filter((other2) => other2 !== namespace).map((other2) => `${other2}/${name}`) : [];
+        const external = new Set(
+          ctx.index.ofKind("Namespace").filter((ns) => ns.manifest.file.contextOnly && ns.annotations[EXTERNAL_SERVICE_ACCOUNTS_ANNOTATION] === "true").map((ns) => ns.name)
+        );
+        const missing = (namespace, name, written) => namespace !== void 0 && name !== "default" && !external.has(namespace) && !ctx.index.serviceAccount(namespace, name) && (ctx.index.definesServiceAccountsIn(namespace) || elsewhere(namespace, name, written).length > 0);
+        const other = (namespace, name, written) => {
+          const found = elsewhere(namespace, name, written);
+          return found.length === 0 ? "" : ` (it defines ServiceAccount ${found.join(", ")}, in another namespace)`;
+        };
+        for (const workload of ctx.index.workloads()) {
+          if (workload.serviceAccountSource === "default") continue;
+          const written = writesNamespace(workload.object);
+          if (!missing(workload.namespace, workload.serviceAccountName, written)) continue;
+          ctx.report({
+            object: workload.object,
+            path: [...workload.specPath, workload.serviceAccountSource],
+            message: `${workload.object.display} runs as ServiceAccount ${workload.namespace}/${workload.serviceAccountName}, which the input does not define${other(workload.namespace, workload.serviceAccountName, written)}`
+          });
+        }
+        for (const binding of ctx.index.bindings()) {
+          for (const subject of subjectEntries(binding)) {
+            if (subject.kind !== "ServiceAccount") continue;
+            const namespace = subject.namespace ?? (binding.kind === "RoleBinding" ? binding.namespace : void 0);
+            const written = subject.namespace !== void 0 || writesNamespace(binding);
+            if (!missing(namespace, subject.name, written)) continue;
+            ctx.report({
+              object: binding,
+              path: ["subjects", subject.index, "name"],
+              message: `${binding.display} binds ServiceAccount ${namespace}/${subject.name}, which the input does not define${other(namespace, subject.name, written)}`
+            });
+          }
+        }
+      }
+    });
+  }
+});
+
+// rules/missing-service-account-name.ts
+var missing_service_account_name_default;
+var init_missing_service_account_name = __esm({
+  "rules/missing-service-account-name.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    missing_service_account_name_default = defineRule({
+      id: "missing-service-account-name",
+      meta: {
+        severity: "warning",
+        description: "Pod templates should name the ServiceAccount they run as.",
+        help: "Create a ServiceAccount for the workload and set spec.serviceAccountName in its pod template.",
+        rationale: 'A pod template that sets neither serviceAccountName nor serviceAccount runs as the "default" ServiceAccount of its namespace, so it silently shares that identity, and every permission anyone grants to it, with every other such pod.',
+        tags: ["serviceaccount", "least-privilege"],
+        kinds: Object.keys(POD_SPEC_PATHS),
+        recommended: true,
+        securitySeverity: 3,
+        references: ["https://kubernetes.io/docs/concepts/security/service-accounts/#default-service-accounts"]
+      },
+      check(ctx) {
+        for (const workload of ctx.index.workloads()) {
+          if (workload.serviceAccountSource !== "default") continue;
+          ctx.report({
+            object: workload.object,
+            path: workload.specPath,
+            at: "key",
+            message: `${workload.object.display} sets no serviceAccountName, so ${workload.object.kind === "Pod" ? "it runs" : "its pods run"} as the "default" ServiceAccount of namespace "${workload.namespace}"`
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/node-proxy-access.ts
+var NODE_PROXY, node_proxy_access_default;
+var init_node_proxy_access = __esm({
+  "rules/node-proxy-access.ts"() {
+    "use strict";
+    init_rule();
+    init_dangerous();
+    init_reach();
+    NODE_PROXY = [
+      { verbs: ["get", "create", "update", "patch", "delete"], group: "", resource: "nodes", subresource: "proxy" }
+    ];
+    node_proxy_access_default = defineRule({
+      id: "node-proxy-access",
+      meta: {
+        severity: "error",
+        description: "ClusterRoles should not grant access to the nodes/proxy subresource.",
+        help: "Grant nodes/metrics, nodes/stats (or, since Kubernetes 1.33, nodes/pods, nodes/healthz, nodes/configz) to monitoring agents instead of nodes/proxy.",
+        rationale: "nodes/proxy reaches the kubelet API of every node, whose /exec, /run and /attach endpoints run commands in any pod; a WebSocket GET is enough, and these calls bypass admission control and the API server's audit log.",
+        tags: ["rbac", "escalation"],
+        kinds: ["ClusterRole"],
+        recommended: true,
+        securitySeverity: 9,
+        references: [
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#access-to-proxy-subresource-of-nodes",
+          "https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/"
+        ]
+      },
+      check(ctx) {
+        for (const grant of roleGrants(ctx, NODE_PROXY)) {
+          const { role, entry, found, reach: reach2 } = grant;
+          ctx.report({
+            object: role,
+            path: grant.path("resources"),
+            severity: reach2.severity(this.meta.severity),
+            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it can run commands in any pod on the nodes through the kubelet API${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/parse-error.ts
+var parse_error_default;
+var init_parse_error = __esm({
+  "rules/parse-error.ts"() {
+    "use strict";
+    init_rule();
+    parse_error_default = defineRule({
+      id: "parse-error",
+      meta: {
+        severity: "error",
+        description: "Manifests must be valid YAML or JSON.",
+        help: "Fix the syntax at the reported position; kubectl would reject the file as it is.",
+        rationale: "A document that does not parse is rejected by kubectl and cannot be checked; the other documents of the file and the other files are still linted.",
+        tags: ["syntax"],
+        kinds: [],
+        recommended: true,
+        securitySeverity: 1,
+        references: ["https://yaml.org/spec/1.2.2/"],
+        source: "parser"
+      }
+    });
+  }
+});
+
+// rules/persistent-volume-create-access.ts
+var PERSISTENT_VOLUMES, persistent_volume_create_access_default;
+var init_persistent_volume_create_access = __esm({
+  "rules/persistent-volume-create-access.ts"() {
+    "use strict";
+    init_rule();
+    init_dangerous();
+    init_reach();
+    PERSISTENT_VOLUMES = [{ verbs: ["create"], group: "", resource: "persistentvolumes" }];
+    persistent_volume_create_access_default = defineRule({
+      id: "persistent-volume-create-access",
+      meta: {
+        severity: "warning",
+        description: "ClusterRoles should not allow creating PersistentVolumes unless the subject provisions storage.",
+        help: "Let a storage provisioner create PersistentVolumes through StorageClasses; remove create on persistentvolumes from the rule.",
+        rationale: "A PersistentVolume can be a hostPath volume: claimed from a namespace where pods may only mount claims, it mounts the node's filesystem, and with it the kubelet's credentials and other pods' data.",
+        tags: ["rbac", "escalation"],
+        kinds: ["ClusterRole"],
+        recommended: true,
+        securitySeverity: 7,
+        references: [
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#persistent-volume-creation",
+          "https://kubernetes.io/docs/concepts/storage/volumes/#hostpath"
+        ]
+      },
+      check(ctx) {
+        for (const grant of roleGrants(ctx, PERSISTENT_VOLUMES)) {
+          const { role, entry, found, reach: reach2 } = grant;
+          ctx.report({
+            object: role,
+            path: grant.path("resources"),
+            severity: reach2.severity(this.meta.severity),
+            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}: whoever holds it can create a hostPath volume and mount the node's filesystem through a claim${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/pod-exec-access.ts
+var STREAMS, pod_exec_access_default;
+var init_pod_exec_access = __esm({
+  "rules/pod-exec-access.ts"() {
+    "use strict";
+    init_rule();
+    init_dangerous();
+    init_reach();
+    init_version2();
+    STREAMS = ["exec", "attach", "portforward"].map((subresource) => ({
+      verbs: ["create", "get"],
+      group: "",
+      resource: "pods",
+      subresource
+    }));
+    pod_exec_access_default = defineRule({
+      id: "pod-exec-access",
+      meta: {
+        severity: "warning",
+        description: "Roles should not allow exec, attach or port-forward into pods.",
+        help: 'Remove pods/exec, pods/attach and pods/portforward (and "*" that covers them) from the rule, or limit them to the named pods that need debugging with resourceNames.',
+        rationale: 'Whoever can exec or attach into a pod runs code inside it, with its ServiceAccount token, its mounted Secrets and its network position; port-forward reaches ports that NetworkPolicies would block. "create" is enough (SPDY), and before Kubernetes 1.35 so is "get" alone (WebSocket); from 1.35 the WebSocket path needs "create" too, so from --kube-version 1.35 (the default) a rule granting only "get" is a note (it opens a stream only with the AuthorizePodWebsocketUpgradeCreatePermission feature gate turned off).',
+        tags: ["rbac", "escalation", "least-privilege"],
+        kinds: ["Role", "ClusterRole"],
+        recommended: true,
+        securitySeverity: 7,
+        references: [
+          "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources",
+          "https://kubernetes.io/docs/tasks/debug/debug-application/get-shell-running-container/"
+        ]
+      },
+      check(ctx) {
+        const getOpens = !atLeast(ctx.kubeVersion, WEBSOCKET_NEEDS_CREATE);
+        const version = formatKubeVersion(ctx.kubeVersion);
+        for (const grant of roleGrants(ctx, STREAMS)) {
+          const { role, entry, found, reach: reach2 } = grant;
+          const getOnly = !found.some((g) => g.verbs.includes("create"));
+          const blocked = getOnly && !getOpens;
+          const how = getOnly && getOpens ? ` (get alone opens the stream over WebSocket before Kubernetes 1.${WEBSOCKET_NEEDS_CREATE}; this is ${version})` : "";
+          const gate = blocked ? `get alone opens no stream on Kubernetes ${version} while the AuthorizePodWebsocketUpgradeCreatePermission feature gate is on (the default since 1.${WEBSOCKET_NEEDS_CREATE}); with it off, ` : "";
+          const runs = found.some((g) => g.permission.subresource !== "portforward");
+          const gain = runs ? "runs code in the pods, with their ServiceAccount tokens" : "reaches the pods' ports past NetworkPolicies";
+          ctx.report({
+            object: role,
+            path: grant.path("resources"),
+            severity: blocked ? "note" : reach2.severity(this.meta.severity),
+            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: ${gate}whoever holds it ${gain}${how}${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/model/token.ts
+function automountOf(workload, index2) {
+  if (workload.automount !== void 0) return { mounted: workload.automount, decidedBy: "pod" };
+  const account = index2.serviceAccount(workload.namespace, workload.serviceAccountName);
+  const value = account?.get(["automountServiceAccountToken"]);
+  if (typeof value === "boolean") return { mounted: value, decidedBy: "serviceAccount" };
+  return { mounted: true, decidedBy: "default" };
+}
+function apiTokensOf(workload, index2) {
+  const own = { namespace: workload.namespace, name: workload.serviceAccountName };
+  const tokens = [];
+  if (automountOf(workload, index2).mounted) tokens.push({ via: "automount", path: workload.specPath, serviceAccount: own });
+  asArray(workload.spec.volumes).forEach((raw, v) => {
+    const volume = asRecord(raw);
+    asArray(asRecord(volume?.projected)?.sources).forEach((rawSource, s) => {
+      const projection = asRecord(asRecord(rawSource)?.serviceAccountToken);
+      if (!projection) return;
+      const audience = typeof projection.audience === "string" ? projection.audience : "";
+      if (!API_AUDIENCES.has(audience)) return;
+      const path14 = [...workload.specPath, "volumes", v, "projected", "sources", s, "serviceAccountToken"];
+      tokens.push({ via: "projected", path: path14, serviceAccount: own });
+    });
+    const secretName = asRecord(volume?.secret)?.secretName;
+    const owner = typeof secretName === "string" ? tokenSecretOwner(index2, workload.namespace, secretName) : void 0;
+    if (owner) tokens.push({ via: "secret-volume", path: [...workload.specPath, "volumes", v, "secret", "secretName"], serviceAccount: owner });
+  });
+  for (const { path: path14, container } of containersOf(workload)) {
+    asArray(container.env).forEach((raw, e) => {
+      const ref = asRecord(asRecord(asRecord(raw)?.valueFrom)?.secretKeyRef);
+      const owner = typeof ref?.name === "string" ? tokenSecretOwner(index2, workload.namespace, ref.name) : void 0;
+      if (owner && ref?.key === "token") {
+        tokens.push({ via: "secret-env", path: [...path14, "env", e, "valueFrom", "secretKeyRef", "name"], serviceAccount: owner });
+      }
+    });
+    asArray(container.envFrom).forEach((raw, e) => {
+      const name = asRecord(asRecord(raw)?.secretRef)?.name;
+      const owner = typeof name === "string" ? tokenSecretOwner(index2, workload.namespace, name) : void 0;
+      if (owner) tokens.push({ via: "secret-env", path: [...path14, "envFrom", e, "secretRef", "name"], serviceAccount: owner });
+    });
+  }
+  return tokens;
+}
+function tokenSecretOwner(index2, namespace, name) {
+  const secret = index2.get("Secret", namespace, name);
+  if (!secret || secret.get(["type"]) !== SERVICE_ACCOUNT_TOKEN_SECRET) return void 0;
+  const account = secret.annotations["kubernetes.io/service-account.name"];
+  return account ? { namespace, name: account } : void 0;
+}
+var SERVICE_ACCOUNT_TOKEN_SECRET, API_AUDIENCES;
+var init_token = __esm({
+  "src/model/token.ts"() {
+    "use strict";
+    init_object();
+    init_workload();
+    SERVICE_ACCOUNT_TOKEN_SECRET = "kubernetes.io/service-account-token";
+    API_AUDIENCES = /* @__PURE__ */ new Set(["", "https://kubernetes.default.svc", "https://kubernetes.default.svc.cluster.local", "kubernetes", "api"]);
+  }
+});
+
+// rules/projected-token-without-audience.ts
+var projected_token_without_audience_default;
+var init_projected_token_without_audience = __esm({
+  "rules/projected-token-without-audience.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    init_token();
+    projected_token_without_audience_default = defineRule({
+      id: "projected-token-without-audience",
+      meta: {
+        severity: "note",
+        description: "Projected ServiceAccount tokens should name their audience when the API token is not automounted.",
+        help: 'Set audience to the service that reads the token (e.g. "vault" or "sts.amazonaws.com"); if the workload does call the Kubernetes API, set automountServiceAccountToken: true instead of projecting a token by hand.',
+        rationale: "A projected serviceAccountToken without audience is issued for the Kubernetes API server, so a pod that turns automountServiceAccountToken off still holds an API token for its ServiceAccount, which its author probably did not intend.",
+        tags: ["serviceaccount", "tokens"],
+        kinds: Object.keys(POD_SPEC_PATHS),
+        recommended: true,
+        securitySeverity: 3,
+        references: [
+          "https://kubernetes.io/docs/concepts/storage/projected-volumes/#serviceaccounttoken",
+          "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#serviceaccount-token-volume-projection"
+        ]
+      },
+      check(ctx) {
+        for (const workload of ctx.index.workloads()) {
+          const automount = automountOf(workload, ctx.index);
+          if (automount.mounted) continue;
+          const account = `ServiceAccount ${workload.namespace}/${workload.serviceAccountName}`;
+          const [off, what] = automount.decidedBy === "pod" ? ["turns off automountServiceAccountToken", `a Kubernetes API token for ${account}`] : [`runs as ${account}, which turns off automountServiceAccountToken`, "a Kubernetes API token all the same"];
+          for (const token of apiTokensOf(workload, ctx.index)) {
+            if (token.via !== "projected" || workload.object.get([...token.path, "audience"]) !== void 0) continue;
+            ctx.report({
+              object: workload.object,
+              path: token.path,
+              at: "key",
+              message: `${workload.object.display} ${off}, but projects a serviceAccountToken without audience, which is ${what}`
+            });
+          }
+        }
+      }
+    });
+  }
+});
+
+// rules/rbac-write-access.ts
+var RBAC_WRITE, rbac_write_access_default;
+var init_rbac_write_access = __esm({
+  "rules/rbac-write-access.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    init_dangerous();
+    init_reach();
+    RBAC_WRITE = ["roles", "clusterroles", "rolebindings", "clusterrolebindings"].map((resource) => ({
+      verbs: ["create", "update", "patch"],
+      group: RBAC_GROUP,
+      resource
+    }));
+    rbac_write_access_default = defineRule({
+      id: "rbac-write-access",
+      meta: {
+        severity: "warning",
+        description: "Roles should not allow creating or changing roles and role bindings.",
+        help: "Leave RBAC changes to the cluster's deployment pipeline; remove create, update and patch on roles, clusterroles, rolebindings and clusterrolebindings from the rule.",
+        rationale: "Whoever can write roles and bindings can pass every permission they hold on to other identities, including ones they control, and keep access after their own binding is removed; with bind or escalate, or a role already bound to them, they gain more.",
+        tags: ["rbac", "escalation", "least-privilege"],
+        kinds: ["Role", "ClusterRole"],
+        recommended: true,
+        securitySeverity: 6,
+        references: [
+          "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#restrictions-on-role-binding-creation-or-update",
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#privilege-escalation-risks"
+        ]
+      },
+      check(ctx) {
+        for (const grant of roleGrants(ctx, RBAC_WRITE)) {
+          const { role, entry, found, reach: reach2 } = grant;
+          ctx.report({
+            object: role,
+            path: grant.path("resources"),
+            severity: reach2.severity(this.meta.severity),
+            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it can grant its own permissions to any identity${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/secret-read-access.ts
+var READ_VERBS, SECRET_READ, secret_read_access_default;
+var init_secret_read_access = __esm({
+  "rules/secret-read-access.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    init_dangerous();
+    init_reach();
+    READ_VERBS = ["get", "list", "watch"];
+    SECRET_READ = { verbs: READ_VERBS, group: "", resource: "secrets" };
+    secret_read_access_default = defineRule({
+      id: "secret-read-access",
+      meta: {
+        severity: "warning",
+        description: "Roles should not grant read access to Secrets.",
+        help: "Drop get, list and watch on secrets, or limit get to the named Secrets the workload needs with resourceNames.",
+        rationale: "Reading Secrets reveals their contents, including ServiceAccount tokens of more powerful identities; list and watch return every Secret in scope, not only their names.",
+        tags: ["rbac", "secrets", "least-privilege", "cis-5.1.2"],
+        kinds: ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"],
+        recommended: true,
+        securitySeverity: 7,
+        references: ["https://kubernetes.io/docs/concepts/security/rbac-good-practices/#listing-secrets"]
+      },
+      check(ctx) {
+        for (const role of ctx.index.roles()) {
+          for (const entry of ruleEntries(role)) {
+            if (!entry.apiGroups.some((g) => g === "" || g === "*")) continue;
+            const at = entry.resources.findIndex((r) => r === "secrets" || r === "*");
+            if (at < 0) continue;
+            const verbs = entry.verbs.includes("*") ? ["*"] : entry.verbs.filter((v) => READ_VERBS.includes(v));
+            if (verbs.length === 0) continue;
+            const what = verbs[0] === "*" ? "every verb" : verbs.join(", ");
+            const via = entry.resources[at] === "*" ? ' (through resources "*")' : "";
+            const reach2 = roleReach(ctx.rbac, role);
+            if (entry.resourceNames.length > 0) {
+              ctx.report({
+                object: role,
+                path: ["rules", entry.index, "resources", at],
+                severity: "note",
+                message: `${role.display} rules[${entry.index}] allows ${what} on Secrets${via}, limited to ${entry.resourceNames.map((n) => `"${n}"`).join(", ")}${reach2.note}`,
+                related: reach2.related
+              });
+              continue;
+            }
+            ctx.report({
+              object: role,
+              path: ["rules", entry.index, "resources", at],
+              severity: reach2.severity(this.meta.severity),
+              message: `${role.display} rules[${entry.index}] allows ${what} on all Secrets${via}${role.kind === "Role" ? ` in namespace "${role.namespace}"` : ""}${reach2.note}`,
+              related: reach2.related
+            });
+          }
+        }
+        for (const binding of ctx.index.bindings()) {
+          const role = ctx.rbac.roleForBinding(binding);
+          if (!role?.builtin) continue;
+          const rules2 = ctx.rbac.effectiveRules(role);
+          if (rules2.some(isFullWildcard)) continue;
+          const verbs = new Set(rules2.flatMap((rule) => grants(rule, SECRET_READ) ?? []).flatMap((g) => g.resourceNames.length === 0 ? g.verbs : []));
+          if (verbs.size === 0) continue;
+          const reach2 = bindingReach(ctx.rbac, binding);
+          const scope = binding.kind === "RoleBinding" ? `in namespace "${binding.namespace}"` : "in every namespace";
+          ctx.report({
+            object: binding,
+            path: ["roleRef", "name"],
+            message: `${binding.display} grants built-in ${describeRoleRef(binding)}, which allows ${READ_VERBS.filter((v) => verbs.has(v)).join(", ")} on all Secrets ${scope}, to ${describeSubjects(binding)}${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/token-create-access.ts
+var TOKEN_REQUEST, token_create_access_default;
+var init_token_create_access = __esm({
+  "rules/token-create-access.ts"() {
+    "use strict";
+    init_rule();
+    init_dangerous();
+    init_reach();
+    TOKEN_REQUEST = [{ verbs: ["create"], group: "", resource: "serviceaccounts", subresource: "token" }];
+    token_create_access_default = defineRule({
+      id: "token-create-access",
+      meta: {
+        severity: "error",
+        description: "Roles should not allow requesting tokens for ServiceAccounts.",
+        help: 'Remove create on serviceaccounts/token (and "*" that covers it), or limit it with resourceNames to the ServiceAccounts the subject must issue tokens for.',
+        rationale: "create on serviceaccounts/token issues a token for a ServiceAccount of the namespace through the TokenRequest API; whoever holds it acts as any of those ServiceAccounts with all their permissions, without running a pod.",
+        tags: ["rbac", "escalation", "tokens", "serviceaccount"],
+        kinds: ["Role", "ClusterRole"],
+        recommended: true,
+        securitySeverity: 8,
+        references: [
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#token-request",
+          "https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/token-request-v1/"
+        ]
+      },
+      check(ctx) {
+        for (const grant of roleGrants(ctx, TOKEN_REQUEST)) {
+          const { role, entry, found, reach: reach2 } = grant;
+          const scope = role.kind === "Role" ? `namespace "${role.namespace}"` : "the namespaces it is granted in";
+          const which = found[0].resourceNames.length > 0 ? "those ServiceAccounts and act with their" : `any ServiceAccount of ${scope} and act with its`;
+          ctx.report({
+            object: role,
+            path: grant.path("resources"),
+            severity: reach2.severity(this.meta.severity),
+            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it can issue tokens for ${which} permissions${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/unrendered-template.ts
+var unrendered_template_default;
+var init_unrendered_template = __esm({
+  "rules/unrendered-template.ts"() {
+    "use strict";
+    init_rule();
+    unrendered_template_default = defineRule({
+      id: "unrendered-template",
+      meta: {
+        severity: "error",
+        description: "Helm chart templates must be rendered before they are linted.",
+        help: "Lint the rendered output instead: helm template <release> <chart> | rbaclint - (the unrendered file is not checked).",
+        rationale: "Go template actions ({{ … }}) are not YAML; until Helm renders them the RBAC they produce is unknown, so the file cannot be checked.",
+        tags: ["syntax"],
+        kinds: [],
+        recommended: true,
+        securitySeverity: 1,
+        references: ["https://helm.sh/docs/helm/helm_template/"],
+        source: "parser"
+      }
+    });
+  }
+});
+
+// rules/unused-suppression.ts
+var unused_suppression_default;
+var init_unused_suppression = __esm({
+  "rules/unused-suppression.ts"() {
+    "use strict";
+    init_rule();
+    unused_suppression_default = defineRule({
+      id: "unused-suppression",
+      meta: {
+        severity: "note",
+        description: "Suppression comments and annotations must name a rule, give a reason and match a finding.",
+        help: 'Remove the suppression if the finding is gone, fix the rule id, or add " -- <reason>" (annotations: a non-empty value).',
+        rationale: "A suppression without a reason cannot be reviewed, and one that matches nothing hides the next finding of that rule on that line or object without anyone deciding to accept it.",
+        tags: ["correctness"],
+        kinds: [],
+        recommended: true,
+        securitySeverity: 1,
+        references: ["https://eslint.org/docs/latest/use/command-line-interface#--report-unused-disable-directives"],
+        // Reported by the engine after the rules ran, like parser findings: there is no check.
+        source: "parser"
+      }
+    });
+  }
+});
+
+// rules/webhook-write-access.ts
+var WEBHOOKS, webhook_write_access_default;
+var init_webhook_write_access = __esm({
+  "rules/webhook-write-access.ts"() {
+    "use strict";
+    init_rule();
+    init_dangerous();
+    init_reach();
+    WEBHOOKS = ["mutatingwebhookconfigurations", "validatingwebhookconfigurations"].map((resource) => ({
+      verbs: ["create", "update", "patch", "delete"],
+      group: "admissionregistration.k8s.io",
+      resource
+    }));
+    webhook_write_access_default = defineRule({
+      id: "webhook-write-access",
+      meta: {
+        severity: "error",
+        description: "ClusterRoles should not allow writing admission webhook configurations.",
+        help: "Leave webhook configurations to the cluster's installation pipeline; if a controller only injects a CA bundle, limit its update and patch with resourceNames to its own configuration.",
+        rationale: "An admission webhook receives every object it matches, Secrets and pod specs included; a mutating one can rewrite them, e.g. add a privileged container or another ServiceAccount to every pod, and deleting a webhook disables the policy it enforces.",
+        tags: ["rbac", "escalation"],
+        kinds: ["ClusterRole"],
+        recommended: true,
+        securitySeverity: 8.5,
+        references: [
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#control-admission-webhooks",
+          "https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/"
+        ]
+      },
+      check(ctx) {
+        for (const grant of roleGrants(ctx, WEBHOOKS)) {
+          const { role, entry, found, reach: reach2 } = grant;
+          ctx.report({
+            object: role,
+            path: grant.path("resources"),
+            severity: reach2.severity(this.meta.severity),
+            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it can intercept or rewrite objects as they are admitted, or switch admission policies off${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/wildcard-rule.ts
+function joinWords(words) {
+  return words.length <= 1 ? words[0] ?? "" : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
+}
+var FIELDS, wildcard_rule_default;
+var init_wildcard_rule = __esm({
+  "rules/wildcard-rule.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    init_reach();
+    FIELDS = ["apiGroups", "resources", "verbs", "nonResourceURLs"];
+    wildcard_rule_default = defineRule({
+      id: "wildcard-rule",
+      meta: {
+        severity: "warning",
+        description: 'Role rules should list API groups, resources and verbs instead of using "*".',
+        help: 'Replace each "*" with the exact API groups, resources, verbs or URLs the subject needs.',
+        rationale: 'A "*" matches everything that exists now and everything added later: every subresource (pods/exec), every special verb (escalate, bind, impersonate) and every CRD installed in the future.',
+        tags: ["rbac", "least-privilege", "cis-5.1.3"],
+        kinds: ["Role", "ClusterRole"],
+        recommended: true,
+        securitySeverity: 6,
+        references: ["https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege"]
+      },
+      check(ctx) {
+        for (const role of ctx.index.roles()) {
+          for (const entry of ruleEntries(role)) {
+            const wild = entry.fieldOrder.filter(
+              (field) => FIELDS.includes(field) && entry[field].includes("*")
+            );
+            const first = wild[0];
+            if (!first) continue;
+            const reach2 = roleReach(ctx.rbac, role);
+            ctx.report({
+              object: role,
+              path: ["rules", entry.index, first, entry[first].indexOf("*")],
+              severity: reach2.severity(this.meta.severity),
+              message: `${role.display} rules[${entry.index}] uses "*" in ${joinWords(wild)}${reach2.note}`,
+              related: reach2.related
+            });
+          }
+        }
+      }
+    });
+  }
+});
+
+// rules/workload-create-access.ts
+var WORKLOADS, workload_create_access_default;
+var init_workload_create_access = __esm({
+  "rules/workload-create-access.ts"() {
+    "use strict";
+    init_rule();
+    init_dangerous();
+    init_reach();
+    WORKLOADS = [
+      { verbs: ["create"], group: "", resource: "pods" },
+      { verbs: ["create"], group: "", resource: "replicationcontrollers" },
+      ...["deployments", "replicasets", "statefulsets", "daemonsets"].map((resource) => ({ verbs: ["create"], group: "apps", resource })),
+      ...["jobs", "cronjobs"].map((resource) => ({ verbs: ["create"], group: "batch", resource }))
+    ];
+    workload_create_access_default = defineRule({
+      id: "workload-create-access",
+      meta: {
+        severity: "warning",
+        description: "Roles should not allow creating pods or pod controllers unless the subject deploys workloads.",
+        help: "Let the deployment pipeline create workloads; otherwise remove create on pods, deployments, replicasets, statefulsets, daemonsets, jobs, cronjobs and replicationcontrollers from the rule.",
+        rationale: "A pod may name any ServiceAccount of its namespace, and no RBAC check stops it: whoever can create pods, or a controller that creates them, can run code with the token of every ServiceAccount there, and mount its Secrets, ConfigMaps and volumes.",
+        tags: ["rbac", "escalation", "serviceaccount"],
+        kinds: ["Role", "ClusterRole"],
+        recommended: true,
+        securitySeverity: 7,
+        references: [
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#workload-creation",
+          "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+        ]
+      },
+      check(ctx) {
+        for (const grant of roleGrants(ctx, WORKLOADS)) {
+          const { role, entry, found, reach: reach2 } = grant;
+          const scope = role.kind === "Role" ? `namespace "${role.namespace}" and so hold its rights` : "the namespaces it is granted in and so hold their rights";
+          ctx.report({
+            object: role,
+            path: grant.path("resources"),
+            severity: reach2.severity(this.meta.severity),
+            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}: whoever holds it can run pods as any ServiceAccount of ${scope}${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/index.ts
+var rules;
+var init_rules = __esm({
+  "rules/index.ts"() {
+    "use strict";
+    init_automount_token_enabled();
+    init_broad_group_binding();
+    init_cluster_admin_binding();
+    init_csr_approve_access();
+    init_default_service_account();
+    init_default_service_account_bound();
+    init_deprecated_rbac_api();
+    init_deprecated_service_account_field();
+    init_escalate_bind_access();
+    init_impersonate_access();
+    init_invalid_manifest();
+    init_legacy_token_secret();
+    init_missing_role_ref();
+    init_missing_service_account();
+    init_missing_service_account_name();
+    init_node_proxy_access();
+    init_parse_error();
+    init_persistent_volume_create_access();
+    init_pod_exec_access();
+    init_projected_token_without_audience();
+    init_rbac_write_access();
+    init_secret_read_access();
+    init_token_create_access();
+    init_unrendered_template();
+    init_unused_suppression();
+    init_webhook_write_access();
+    init_wildcard_rule();
+    init_workload_create_access();
+    rules = [
+      automount_token_enabled_default,
+      broad_group_binding_default,
+      cluster_admin_binding_default,
+      csr_approve_access_default,
+      default_service_account_default,
+      default_service_account_bound_default,
+      deprecated_rbac_api_default,
+      deprecated_service_account_field_default,
+      escalate_bind_access_default,
+      impersonate_access_default,
+      invalid_manifest_default,
+      legacy_token_secret_default,
+      missing_role_ref_default,
+      missing_service_account_default,
+      missing_service_account_name_default,
+      node_proxy_access_default,
+      parse_error_default,
+      persistent_volume_create_access_default,
+      pod_exec_access_default,
+      projected_token_without_audience_default,
+      rbac_write_access_default,
+      secret_read_access_default,
+      token_create_access_default,
+      unrendered_template_default,
+      unused_suppression_default,
+      webhook_write_access_default,
+      wildcard_rule_default,
+      workload_create_access_default
+    ];
+  }
+});
+
+// src/parse/locate.ts
+function headKey(node) {
+  if (!(0, import_yaml2.isMap)(node) || node.items.length === 0) return void 0;
+  const kind = node.items.find((pair2) => (0, import_yaml2.isScalar)(pair2.key) && pair2.key.value === "kind");
+  const pair = kind ?? node.items[0];
+  return (0, import_yaml2.isScalar)(pair.key) ? pair.key : void 0;
+}
+function nodeRange(node, lineCounter) {
+  const [start, valueEnd] = node.range ?? [0, 0];
+  return toRange(start, valueEnd, lineCounter);
+}
+function toRange(start, end, lineCounter) {
+  const s = lineCounter.linePos(start);
+  let e = lineCounter.linePos(Math.max(end, start));
+  if (end > start && e.col === 1 && e.line > s.line) e = lineCounter.linePos(end - 1);
+  return { start: { line: s.line, column: s.col }, end: { line: e.line, column: e.col } };
+}
+function locate(doc, lineCounter, path14, target = "value") {
+  let node = doc.contents;
+  let key3 = null;
+  if (!node) {
+    const start = doc.range[0];
+    return { range: toRange(start, start, lineCounter), exact: false };
+  }
+  for (const segment of path14) {
+    const current = (0, import_yaml2.isAlias)(node) ? node.resolve(doc) ?? node : node;
+    let next = null;
+    let nextKey = null;
+    if ((0, import_yaml2.isMap)(current)) {
+      for (const pair of current.items) {
+        const k = pair.key;
+        const keyValue = (0, import_yaml2.isScalar)(k) ? k.value : k;
+        if (keyValue === segment || (0, import_yaml2.isScalar)(k) && String(k.value) === String(segment)) {
+          nextKey = (0, import_yaml2.isScalar)(k) ? k : null;
+          next = pair.value ?? nextKey;
+          break;
+        }
+      }
+    } else if ((0, import_yaml2.isSeq)(current) && typeof segment === "number") {
+      next = current.items[segment] ?? null;
+      nextKey = null;
+    }
+    if (!next) {
+      const anchor = key3 ?? headKey(current) ?? node;
+      return { range: nodeRange(anchor, lineCounter), exact: false };
+    }
+    node = next;
+    key3 = nextKey;
+  }
+  if (target === "key" && key3) return { range: nodeRange(key3, lineCounter), exact: true };
+  return { range: nodeRange(node, lineCounter), exact: true };
+}
+var import_yaml2;
+var init_locate = __esm({
+  "src/parse/locate.ts"() {
+    "use strict";
+    import_yaml2 = __toESM(require_dist(), 1);
+  }
+});
+
+// src/rbac/aggregation.ts
+function compileLabelSelector(selector) {
+  if (selector === void 0 || selector === null) return { ok: true, matches: () => false };
+  const matchLabels = Object.entries(selector.matchLabels ?? {});
+  const expressions = selector.matchExpressions ?? [];
+  if (matchLabels.length + expressions.length === 0) return { ok: true, matches: () => true };
+  const predicates = [];
+  for (const [key3, value] of matchLabels) {
+    const error = validateKey(key3) ?? validateValue(value);
+    if (error !== void 0) return { ok: false, error };
+    predicates.push((labels) => hasLabel(labels, key3) && labels[key3] === value);
+  }
+  for (const expression of expressions) {
+    const compiled = compileRequirement(expression);
+    if (!compiled.ok) return compiled;
+    predicates.push(compiled.matches);
+  }
+  return { ok: true, matches: (labels) => predicates.every((predicate) => predicate(labels)) };
+}
+function labelSelectorMatches(selector, labels) {
+  const compiled = compileLabelSelector(selector);
+  return compiled.ok && compiled.matches(labels);
+}
+function compileRequirement(requirement) {
+  const { key: key3, operator } = requirement;
+  const values = requirement.values ?? [];
+  const keyError = validateKey(key3);
+  if (keyError !== void 0) return { ok: false, error: keyError };
+  switch (operator) {
+    case "In":
+    case "NotIn": {
+      if (values.length === 0) return { ok: false, error: `operator ${operator} of key "${key3}" needs values` };
+      for (const value of values) {
+        const valueError = validateValue(value);
+        if (valueError !== void 0) return { ok: false, error: valueError };
+      }
+      const set = new Set(values);
+      return operator === "In" ? { ok: true, matches: (labels) => hasLabel(labels, key3) && set.has(labels[key3] ?? "") } : { ok: true, matches: (labels) => !hasLabel(labels, key3) || !set.has(labels[key3] ?? "") };
+    }
+    case "Exists":
+    case "DoesNotExist":
+      if (values.length !== 0) return { ok: false, error: `operator ${operator} of key "${key3}" takes no values` };
+      return operator === "Exists" ? { ok: true, matches: (labels) => hasLabel(labels, key3) } : { ok: true, matches: (labels) => !hasLabel(labels, key3) };
+    default:
+      return { ok: false, error: `"${operator}" is not a valid label selector operator` };
+  }
+}
+function hasLabel(labels, key3) {
+  return Object.hasOwn(labels, key3);
+}
+function validateKey(key3) {
+  const slash2 = key3.indexOf("/");
+  const prefix = slash2 === -1 ? void 0 : key3.slice(0, slash2);
+  const name = slash2 === -1 ? key3 : key3.slice(slash2 + 1);
+  const validPrefix = prefix === void 0 || prefix.length <= 253 && DNS1123_SUBDOMAIN2.test(prefix);
+  if (!validPrefix || name.length > 63 || !QUALIFIED_NAME.test(name)) return `invalid label key "${key3}"`;
+  return void 0;
+}
+function validateValue(value) {
+  if (value === "") return void 0;
+  if (value.length > 63 || !QUALIFIED_NAME.test(value)) return `invalid label value "${value}"`;
+  return void 0;
+}
+function ruleKey(rule) {
+  return JSON.stringify([
+    rule.verbs ?? [],
+    rule.apiGroups ?? [],
+    rule.resources ?? [],
+    rule.resourceNames ?? [],
+    rule.nonResourceURLs ?? []
+  ]);
+}
+function aggregateClusterRoles(roles, options = {}) {
+  const clusterRoles = roles.filter((role) => role.kind === "ClusterRole");
+  const aggregation = new ClusterRoleAggregation(clusterRoles);
+  const state = aggregation.initialState();
+  const invalid = [];
+  const plans = [];
+  for (const role of [...clusterRoles].sort(byName)) {
+    const plan = aggregation.planFor(role);
+    if (plan === void 0) continue;
+    if (plan.ok) plans.push({ role, sources: plan.sources });
+    else invalid.push({ role, error: plan.error });
+  }
+  const maxRounds = options.maxRounds ?? plans.length + 2;
+  let rounds = 0;
+  let converged = plans.length === 0;
+  while (!converged && rounds < maxRounds) {
+    rounds++;
+    let changed = false;
+    for (const { role, sources } of plans) {
+      const next = aggregation.sync(sources, state);
+      if (!sameRules(next, state.get(role) ?? [])) {
+        state.set(role, next);
+        changed = true;
+      }
+    }
+    converged = !changed;
+  }
+  const aggregated = /* @__PURE__ */ new Map();
+  for (const { role } of plans) aggregated.set(role, state.get(role) ?? []);
+  return { aggregated, invalid, rounds, converged };
+}
+function sameRules(a, b) {
+  if (a.length !== b.length) return false;
+  return a.every((entry, index2) => {
+    const other = b[index2];
+    return other !== void 0 && ruleKey(entry.rule) === ruleKey(other.rule);
+  });
+}
+function byName(a, b) {
+  if (a.name === b.name) return 0;
+  return a.name < b.name ? -1 : 1;
+}
+var QUALIFIED_NAME, DNS1123_SUBDOMAIN2, ClusterRoleAggregation;
+var init_aggregation = __esm({
+  "src/rbac/aggregation.ts"() {
+    "use strict";
+    QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+    DNS1123_SUBDOMAIN2 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+    ClusterRoleAggregation = class {
+      #clusterRoles;
+      constructor(clusterRoles) {
+        this.#clusterRoles = clusterRoles;
+      }
+      initialState() {
+        const state = /* @__PURE__ */ new Map();
+        for (const role of this.#clusterRoles) {
+          state.set(
+            role,
+            role.rules.map((rule, ruleIndex) => ({ rule, origin: { role, ruleIndex } }))
+          );
+        }
+        return state;
+      }
+      /** The roles whose rules `target` collects, in the controller's order (selector, then name). */
+      planFor(target) {
+        if (target.aggregationRule === void 0) return void 0;
+        const sources = [];
+        for (const selector of target.aggregationRule.clusterRoleSelectors ?? []) {
+          const compiled = compileLabelSelector(selector);
+          if (!compiled.ok) return compiled;
+          const matched = this.#clusterRoles.filter((role) => compiled.matches(role.labels)).sort(byName);
+          for (const role of matched) {
+            if (role.name !== target.name) sources.push(role);
+          }
+        }
+        return { ok: true, sources };
+      }
+      sync(sources, state) {
+        const seen = /* @__PURE__ */ new Set();
+        const rules2 = [];
+        for (const source of sources) {
+          for (const entry of state.get(source) ?? []) {
+            const key3 = ruleKey(entry.rule);
+            if (seen.has(key3)) continue;
+            seen.add(key3);
+            rules2.push(entry);
+          }
+        }
+        return rules2;
+      }
+    };
+  }
+});
+
+// src/rbac/policy.ts
+function isSystemMasters(user) {
+  return user.groups.includes(SYSTEM_MASTERS_GROUP);
+}
+function requestNamespace(attrs) {
+  return attrs.kind === "resource" ? attrs.namespace : "";
+}
+function roleKeyOf(role) {
+  return role.kind === "Role" ? `Role\0${role.namespace ?? ""}\0${role.name}` : `ClusterRole\0${role.name}`;
+}
+function bindingKeyOf(binding) {
+  return binding.kind === "RoleBinding" ? `RoleBinding\0${binding.namespace ?? ""}\0${binding.name}` : `ClusterRoleBinding\0${binding.name}`;
+}
+function lastWins(items, keyOf, shadowed) {
+  const last = /* @__PURE__ */ new Map();
+  items.forEach((item, index2) => last.set(keyOf(item), index2));
+  return items.filter((item, index2) => {
+    const keep = last.get(keyOf(item)) === index2;
+    if (!keep) shadowed.push(item);
+    return keep;
+  });
+}
+function normalizeSubject(subject, bindingNamespace) {
+  switch (subject.kind) {
+    case "User":
+    case "Group":
+      return subject;
+    case "ServiceAccount": {
+      const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
+      return namespace === void 0 ? void 0 : { ...subject, namespace };
+    }
+    default:
+      return void 0;
+  }
+}
+function subjectKey(subject) {
+  return subject.kind === "ServiceAccount" ? `${subject.kind}\0${subject.namespace ?? ""}\0${subject.name}` : `${subject.kind}\0${subject.name}`;
+}
+function push(map, key3, value) {
+  const list = map.get(key3);
+  if (list) list.push(value);
+  else map.set(key3, [value]);
+}
+function bucket(map, key3) {
+  let inner = map.get(key3);
+  if (!inner) {
+    inner = /* @__PURE__ */ new Map();
+    map.set(key3, inner);
+  }
+  return inner;
+}
+function byOrdinal(a, b) {
+  return a.ordinal - b.ordinal;
+}
+function byScopeThenOrdinal(a, b) {
+  const scope = Number(a.binding.kind === "RoleBinding") - Number(b.binding.kind === "RoleBinding");
+  return scope !== 0 ? scope : a.ordinal - b.ordinal;
+}
+var RBAC_API_GROUP, Policy;
+var init_policy = __esm({
+  "src/rbac/policy.ts"() {
+    "use strict";
+    init_aggregation();
+    init_match();
+    init_subjects();
+    RBAC_API_GROUP = "rbac.authorization.k8s.io";
+    Policy = class {
+      /** Definitions replaced by a later definition of the same kind/namespace/name. */
+      shadowed;
+      /** The aggregation outcome (invalid selectors, convergence) for diagnostics. */
+      aggregation;
+      #roles;
+      #bindings;
+      #rolesByKey = /* @__PURE__ */ new Map();
+      #resolved = /* @__PURE__ */ new Map();
+      #entryByBinding = /* @__PURE__ */ new Map();
+      #clusterBindings = [];
+      #bindingsByNamespace = /* @__PURE__ */ new Map();
+      /** ClusterRoleBindings by username (User subjects and ServiceAccount usernames) and by group. */
+      #clusterByUser = /* @__PURE__ */ new Map();
+      #clusterByGroup = /* @__PURE__ */ new Map();
+      /** RoleBindings by username / group, then by namespace. */
+      #namespacedByUser = /* @__PURE__ */ new Map();
+      #namespacedByGroup = /* @__PURE__ */ new Map();
+      /**
+       * @param roles Roles and ClusterRoles, built-in and input, in precedence order (later wins).
+       * @param bindings RoleBindings and ClusterRoleBindings, in precedence order (later wins).
+       */
+      constructor(roles, bindings) {
+        const shadowedRoles = [];
+        const shadowedBindings = [];
+        this.#roles = lastWins(roles, roleKeyOf, shadowedRoles);
+        const uniqueBindings = lastWins(bindings, bindingKeyOf, shadowedBindings);
+        this.shadowed = [...shadowedRoles, ...shadowedBindings];
+        this.aggregation = aggregateClusterRoles(this.#roles);
+        for (const role of this.#roles) {
+          const aggregated = this.aggregation.aggregated.get(role);
+          const resolved2 = aggregated ? { role, rules: aggregated.map((entry) => entry.rule), origins: aggregated.map((entry) => entry.origin) } : { role, rules: role.rules, origins: role.rules.map((_, ruleIndex) => ({ role, ruleIndex })) };
+          this.#resolved.set(role, resolved2);
+          this.#rolesByKey.set(roleKeyOf(role), resolved2);
+        }
+        this.#bindings = uniqueBindings.map((binding, ordinal) => {
+          const namespace = binding.kind === "RoleBinding" ? binding.namespace ?? "" : "";
+          const entry = { binding, ordinal, namespace, role: this.#resolveRoleRef(binding, namespace) };
+          this.#entryByBinding.set(binding, entry);
+          this.#index(entry);
+          return entry;
+        });
+      }
+      /** Every role after de-duplication, in input order. */
+      roles() {
+        return this.#roles;
+      }
+      /** Every binding after de-duplication, in input order. */
+      bindings() {
+        return this.#bindings.map((entry) => entry.binding);
+      }
+      /** The Role `namespace/name` or, without a namespace, the ClusterRole `name`. */
+      getRole(kind, name, namespace) {
+        return this.#rolesByKey.get(kind === "Role" ? `Role\0${namespace ?? ""}\0${name}` : `ClusterRole\0${name}`)?.role;
+      }
+      /**
+       * The rules the authorizer evaluates for a role: for a ClusterRole with an aggregationRule, the
+       * aggregated rules (its written rules are replaced); otherwise the rules as written. A role that is
+       * not part of this policy (e.g. a shadowed one) yields its written rules.
+       */
+      effectiveRules(role) {
+        return this.#resolved.get(role)?.rules ?? role.rules;
+      }
+      /**
+       * The role a binding's roleRef resolves to, or `undefined` when it dangles.
+       * `kind: Role` is looked up in the **binding's** namespace (a ClusterRoleBinding cannot reference
+       * a Role); `kind: ClusterRole` by name; any other kind resolves to nothing. `roleRef.apiGroup` is
+       * not consulted, as in the authorizer.
+       */
+      roleFor(binding) {
+        const entry = this.#entryByBinding.get(binding);
+        if (entry) return entry.role?.role;
+        const namespace = binding.kind === "RoleBinding" ? binding.namespace ?? "" : "";
+        return this.#resolveRoleRef(binding, namespace)?.role;
+      }
+      /**
+       * Bindings whose roleRef resolves to no role: they grant nothing now, and start granting as soon as
+       * a role of that name is created. In input order.
+       */
+      danglingBindings() {
+        return this.#bindings.filter((entry) => entry.role === void 0).map((entry) => entry.binding);
+      }
+      /**
+       * The authorizer's decision (can-i).
+       *
+       * 1. A user in `system:masters` is allowed before RBAC is consulted.
+       * 2. Every ClusterRoleBinding whose subjects apply contributes its ClusterRole's rules.
+       * 3. Only for a resource request with a non-empty namespace, every RoleBinding in exactly that
+       *    namespace whose subjects apply contributes its Role (from that namespace) or ClusterRole.
+       *
+       * Cluster-scoped, all-namespaces and non-resource requests have namespace `""`, so a RoleBinding —
+       * even to a ClusterRole — never grants cluster-scoped resources or nonResourceURLs. The one
+       * exception is the Namespace object itself: `get namespaces/X` carries namespace `X` (and name `X`)
+       * in its attributes, so a RoleBinding in `X` can grant it; callers build such attributes (see
+       * `requestinfo.go`). Bindings with a dangling roleRef contribute nothing.
+       */
+      allows(user, attrs) {
+        if (isSystemMasters(user)) return true;
+        const checked = /* @__PURE__ */ new Set();
+        for (const entry of this.#candidates(user, requestNamespace(attrs))) {
+          if (entry.role === void 0 || checked.has(entry.role)) continue;
+          checked.add(entry.role);
+          if (entry.role.rules.some((rule) => ruleAllows(rule, attrs))) return true;
+        }
+        return false;
+      }
+      /**
+       * Every (binding, role, rule) that allows the request, in the authorizer's visiting order
+       * (ClusterRoleBindings, then RoleBindings of the request namespace; input order within each), and
+       * whether `system:masters` allows it anyway.
+       */
+      explain(user, attrs) {
+        const viaSystemMasters = isSystemMasters(user);
+        const grants2 = this.#grants(user, requestNamespace(attrs), attrs);
+        return { allowed: viaSystemMasters || grants2.length > 0, viaSystemMasters, grants: grants2 };
+      }
+      /**
+       * The rules visible to the user in `namespace` (`""` = cluster scope only): the rules of every
+       * applying ClusterRoleBinding, then, when `namespace` is non-empty, of every applying RoleBinding
+       * in it. This is what `kubectl auth can-i --list` shows; `system:masters` is not expressed as rules
+       * (check {@link isSystemMasters}).
+       * Upstream: kubernetes/kubernetes pkg/registry/rbac/validation/rule.go DefaultRuleResolver.RulesFor.
+       */
+      rulesFor(user, namespace) {
+        return this.#grants(user, namespace);
+      }
+      /**
+       * Every binding, in any namespace, whose subjects apply to the user — with dangling ones (role
+       * `undefined`). Use it to list what a workload's ServiceAccount is granted where.
+       */
+      bindingsFor(user) {
+        const entries = /* @__PURE__ */ new Set();
+        const addAll = (list) => {
+          for (const entry of list ?? []) entries.add(entry);
+        };
+        addAll(this.#clusterByUser.get(user.name));
+        for (const byNamespace of this.#namespacedByUser.get(user.name)?.values() ?? []) addAll(byNamespace);
+        for (const group of user.groups) {
+          addAll(this.#clusterByGroup.get(group));
+          for (const byNamespace of this.#namespacedByGroup.get(group)?.values() ?? []) addAll(byNamespace);
+        }
+        return [...entries].sort(byOrdinal).flatMap((entry) => {
+          const subject = entry.binding.subjects[firstApplyingSubject(entry.binding.subjects, user, entry.namespace)];
+          return subject ? [{ binding: entry.binding, subject, role: entry.role?.role }] : [];
+        });
+      }
+      /**
+       * The subjects allowed to make the request: `Group system:masters` first, then the subjects of
+       * every ClusterRoleBinding whose role allows it, then (namespace non-empty) those of every
+       * RoleBinding in that namespace whose role allows it. Subjects are de-duplicated by kind, name and
+       * (for ServiceAccounts) namespace, keeping the first binding; a ServiceAccount subject without
+       * namespace gets the binding's. Unlike upstream, subjects that can never match anyone (unknown
+       * kinds, a ServiceAccount without any namespace) are left out. Query values are literal: verb `*`
+       * matches only rules listing `*`, namespace `*` is just a namespace name.
+       * Upstream: kubernetes/kubernetes plugin/pkg/auth/authorizer/rbac/subject_locator.go AllowedSubjects.
+       */
+      whoCan(attrs) {
+        const result = [
+          { via: "system:masters", subject: { kind: "Group", apiGroup: RBAC_API_GROUP, name: SYSTEM_MASTERS_GROUP } }
+        ];
+        const seen = /* @__PURE__ */ new Set([subjectKey({ kind: "Group", name: SYSTEM_MASTERS_GROUP })]);
+        const verdicts = /* @__PURE__ */ new Map();
+        const roleAllows = (role) => {
+          let verdict = verdicts.get(role);
+          if (verdict === void 0) {
+            verdict = role.rules.some((rule) => ruleAllows(rule, attrs));
+            verdicts.set(role, verdict);
+          }
+          return verdict;
+        };
+        const visit2 = (entries) => {
+          for (const entry of entries) {
+            if (entry.role === void 0 || !roleAllows(entry.role)) continue;
+            for (const raw of entry.binding.subjects) {
+              const subject = normalizeSubject(raw, entry.namespace);
+              if (subject === void 0) continue;
+              const key3 = subjectKey(subject);
+              if (seen.has(key3)) continue;
+              seen.add(key3);
+              result.push({
+                via: "binding",
+                subject,
+                binding: entry.binding,
+                role: entry.role.role,
+                ...entry.binding.kind === "RoleBinding" ? { bindingNamespace: entry.namespace } : {}
+              });
+            }
+          }
+        };
+        visit2(this.#clusterBindings);
+        const namespace = requestNamespace(attrs);
+        if (namespace !== "") visit2(this.#bindingsByNamespace.get(namespace) ?? []);
+        return result;
+      }
+      #resolveRoleRef(binding, namespace) {
+        switch (binding.roleRef.kind) {
+          case "Role":
+            return namespace === "" ? void 0 : this.#rolesByKey.get(`Role\0${namespace}\0${binding.roleRef.name}`);
+          case "ClusterRole":
+            return this.#rolesByKey.get(`ClusterRole\0${binding.roleRef.name}`);
+          default:
+            return void 0;
+        }
+      }
+      #index(entry) {
+        const { binding, namespace } = entry;
+        const cluster = binding.kind === "ClusterRoleBinding";
+        if (cluster) this.#clusterBindings.push(entry);
+        else push(this.#bindingsByNamespace, namespace, entry);
+        const users = /* @__PURE__ */ new Set();
+        const groups = /* @__PURE__ */ new Set();
+        for (const subject of binding.subjects) {
+          if (subject.kind === "Group") groups.add(subject.name);
+          const username = subjectUsername(subject, namespace);
+          if (username !== void 0) users.add(username);
+        }
+        for (const user of users) {
+          if (cluster) push(this.#clusterByUser, user, entry);
+          else push(bucket(this.#namespacedByUser, user), namespace, entry);
+        }
+        for (const group of groups) {
+          if (cluster) push(this.#clusterByGroup, group, entry);
+          else push(bucket(this.#namespacedByGroup, group), namespace, entry);
+        }
+      }
+      /**
+       * Bindings that may apply to the user for a request in `namespace`, ClusterRoleBindings first.
+       * May repeat a binding (user and group both match); callers that list must de-duplicate.
+       * Mirrors pkg/registry/rbac/validation/rule.go VisitRulesFor: RoleBindings only when namespace ≠ "".
+       */
+      *#candidates(user, namespace) {
+        yield* this.#clusterByUser.get(user.name) ?? [];
+        for (const group of user.groups) yield* this.#clusterByGroup.get(group) ?? [];
+        if (namespace === "") return;
+        yield* this.#namespacedByUser.get(user.name)?.get(namespace) ?? [];
+        for (const group of user.groups) yield* this.#namespacedByGroup.get(group)?.get(namespace) ?? [];
+      }
+      /** Grants of the bindings applying in `namespace`; only rules allowing `attrs` when it is given. */
+      #grants(user, namespace, attrs) {
+        const entries = [...new Set(this.#candidates(user, namespace))].sort(byScopeThenOrdinal);
+        const matching = /* @__PURE__ */ new Map();
+        const indicesOf = (resolved2) => {
+          let indices = matching.get(resolved2);
+          if (indices === void 0) {
+            indices = [];
+            for (const [index2, rule] of resolved2.rules.entries()) {
+              if (attrs === void 0 || ruleAllows(rule, attrs)) indices.push(index2);
+            }
+            matching.set(resolved2, indices);
+          }
+          return indices;
+        };
+        const grants2 = [];
+        for (const entry of entries) {
+          if (entry.role === void 0) continue;
+          const indices = indicesOf(entry.role);
+          if (indices.length === 0) continue;
+          const subject = entry.binding.subjects[firstApplyingSubject(entry.binding.subjects, user, entry.namespace)];
+          if (subject === void 0) continue;
+          const { role, rules: rules2, origins } = entry.role;
+          for (const ruleIndex of indices) {
+            const rule = rules2[ruleIndex];
+            if (rule === void 0) continue;
+            const origin = origins[ruleIndex] ?? { role, ruleIndex };
+            grants2.push({ binding: entry.binding, bindingNamespace: entry.namespace, subject, role, ruleIndex, rule, origin });
+          }
+        }
+        return grants2;
+      }
+    };
+  }
+});
+
+// src/rbac/cluster.ts
+function roleDefOf2(object) {
+  const aggregationRule = aggregationRuleOf(object.get(["aggregationRule"]));
+  return {
+    kind: object.kind === "Role" ? "Role" : "ClusterRole",
+    name: object.name,
+    ...object.namespace === void 0 ? {} : { namespace: object.namespace },
+    labels: object.labels,
+    rules: asArray(object.get(["rules"])).flatMap((raw) => {
+      const rule = asRecord(raw);
+      if (!rule) return [];
+      const out = { verbs: strings2(rule.verbs) };
+      for (const field of ["apiGroups", "resources", "resourceNames", "nonResourceURLs"]) {
+        if (rule[field] !== void 0) out[field] = strings2(rule[field]);
+      }
+      return [out];
+    }),
+    ...aggregationRule ? { aggregationRule } : {},
+    builtin: isClusterDefault(object),
+    source: object
+  };
+}
+function aggregationRuleOf(value) {
+  const rule = asRecord(value);
+  if (!rule) return void 0;
+  const selectors = asArray(rule.clusterRoleSelectors).flatMap((raw) => {
+    const selector = asRecord(raw);
+    if (!selector) return [];
+    const matchLabels = Object.fromEntries(
+      Object.entries(asRecord(selector.matchLabels) ?? {}).filter((e) => typeof e[1] === "string")
+    );
+    const matchExpressions = asArray(selector.matchExpressions).flatMap((rawExpression) => {
+      const e = asRecord(rawExpression);
+      if (typeof e?.key !== "string" || typeof e.operator !== "string") return [];
+      return [{ key: e.key, operator: e.operator, ...e.values === void 0 ? {} : { values: strings2(e.values) } }];
+    });
+    return [
+      {
+        ...selector.matchLabels === void 0 ? {} : { matchLabels },
+        ...selector.matchExpressions === void 0 ? {} : { matchExpressions }
+      }
+    ];
+  });
+  return { clusterRoleSelectors: selectors };
+}
+function bindingDefOf(object) {
+  const roleRef = asRecord(object.get(["roleRef"]));
+  if (typeof roleRef?.kind !== "string" || typeof roleRef.name !== "string") return void 0;
+  return {
+    kind: object.kind === "RoleBinding" ? "RoleBinding" : "ClusterRoleBinding",
+    name: object.name,
+    ...object.namespace === void 0 ? {} : { namespace: object.namespace },
+    roleRef: { apiGroup: typeof roleRef.apiGroup === "string" ? roleRef.apiGroup : "", kind: roleRef.kind, name: roleRef.name },
+    subjects: asArray(object.get(["subjects"])).flatMap((raw) => {
+      const s = asRecord(raw);
+      if (typeof s?.kind !== "string" || typeof s.name !== "string") return [];
+      return [
+        {
+          kind: s.kind,
+          name: s.name,
+          ...typeof s.namespace === "string" ? { namespace: s.namespace } : {},
+          ...typeof s.apiGroup === "string" ? { apiGroup: s.apiGroup } : {}
+        }
+      ];
+    }),
+    builtin: isClusterDefault(object),
+    source: object
+  };
+}
+function isClusterDefault(object) {
+  return object.manifest.file.contextOnly && object.labels[BOOTSTRAPPING_LABEL] === RBAC_DEFAULTS;
+}
+function strings2(value) {
+  return asArray(value).filter((v) => typeof v === "string");
+}
+var BOOTSTRAPPING_LABEL, RBAC_DEFAULTS, ClusterRbac;
+var init_cluster = __esm({
+  "src/rbac/cluster.ts"() {
+    "use strict";
+    init_model();
+    init_token();
+    init_aggregation();
+    init_builtin();
+    init_policy();
+    init_subjects();
+    BOOTSTRAPPING_LABEL = "kubernetes.io/bootstrapping";
+    RBAC_DEFAULTS = "rbac-defaults";
+    ClusterRbac = class {
+      constructor(index2, options = {}) {
+        this.index = index2;
+        this.builtinsFromContext = [...index2.roles(), ...index2.bindings()].some(isClusterDefault);
+        const addBuiltins = options.builtins !== false && !this.builtinsFromContext;
+        const roles = addBuiltins ? [...builtinRoles()] : [];
+        const bindings = addBuiltins ? [...builtinBindings()] : [];
+        for (const object of index2.roles()) {
+          const def = roleDefOf2(object);
+          roles.push(def);
+          this.defByObject.set(object, def);
+        }
+        for (const object of index2.bindings()) {
+          const def = bindingDefOf(object);
+          if (!def) continue;
+          bindings.push(def);
+          this.defByObject.set(object, def);
+        }
+        this.policy = new Policy(roles, bindings);
+        for (const binding of this.policy.bindings()) {
+          const role = this.policy.roleFor(binding);
+          if (!role) continue;
+          const list = this.bindingsByRole.get(role);
+          if (list) list.push(binding);
+          else this.bindingsByRole.set(role, [binding]);
+        }
+        const selectedBy = /* @__PURE__ */ new Map();
+        for (const aggregated of this.policy.aggregation.aggregated.keys()) {
+          const selectors = aggregated.aggregationRule?.clusterRoleSelectors ?? [];
+          for (const role of this.policy.roles()) {
+            if (role.kind !== "ClusterRole" || role.name === aggregated.name) continue;
+            if (!selectors.some((selector) => labelSelectorMatches(selector, role.labels))) continue;
+            const list = selectedBy.get(role);
+            if (list) list.push(aggregated);
+            else selectedBy.set(role, [aggregated]);
+          }
+        }
+        for (const [role, direct] of selectedBy) {
+          const into = /* @__PURE__ */ new Set();
+          const queue = [...direct];
+          for (let next = queue.pop(); next !== void 0; next = queue.pop()) {
+            if (next === role || into.has(next)) continue;
+            into.add(next);
+            queue.push(...selectedBy.get(next) ?? []);
+          }
+          this.aggregatedInto.set(role, into);
+        }
+      }
+      index;
+      policy;
+      defByObject = /* @__PURE__ */ new Map();
+      bindingsByRole = /* @__PURE__ */ new Map();
+      aggregatedInto = /* @__PURE__ */ new Map();
+      holdersByBinding;
+      /**
+       * True when context-only sources (a cluster dump) hold roles or bindings labelled
+       * `kubernetes.io/bootstrapping: rbac-defaults`: the cluster's own defaults are then authoritative
+       * and rbaclint's built-in data is not added.
+       */
+      builtinsFromContext;
+      /** The definition the policy holds for an input Role/ClusterRole, if it was not shadowed. */
+      roleOf(object) {
+        const def = this.defByObject.get(object);
+        return def && "rules" in def && this.policy.roles().includes(def) ? def : void 0;
+      }
+      /** The definition of an input binding. */
+      bindingOf(object) {
+        const def = this.defByObject.get(object);
+        return def && "roleRef" in def ? def : void 0;
+      }
+      /** The role an input binding's roleRef resolves to (input or built-in), if any. */
+      roleForBinding(object) {
+        const def = this.bindingOf(object);
+        return def ? this.policy.roleFor(def) : void 0;
+      }
+      /** The rules a role really has (aggregated ClusterRoles: the union of the selected roles). */
+      effectiveRules(role) {
+        return this.policy.effectiveRules(role);
+      }
+      /**
+       * Every binding whose role carries this role's rules: bindings of the role itself and of every
+       * aggregated ClusterRole that selects it (an `aggregate-to-edit` role is granted by each binding
+       * of `edit` and, through `edit`, of `admin`).
+       */
+      bindingsGranting(role) {
+        const out = [...this.bindingsByRole.get(role) ?? []];
+        for (const aggregated of this.aggregatedInto.get(role) ?? []) out.push(...this.bindingsByRole.get(aggregated) ?? []);
+        return out;
+      }
+      /** Workloads whose ServiceAccount (or a mounted token's) is a subject of the binding. */
+      holders(binding) {
+        if (!this.holdersByBinding) {
+          const map = /* @__PURE__ */ new Map();
+          for (const workload of this.index.workloads()) {
+            const tokens = apiTokensOf(workload, this.index);
+            const accounts = /* @__PURE__ */ new Map();
+            accounts.set(`${workload.namespace}/${workload.serviceAccountName}`, {
+              namespace: workload.namespace,
+              name: workload.serviceAccountName
+            });
+            for (const token of tokens) accounts.set(`${token.serviceAccount.namespace}/${token.serviceAccount.name}`, token.serviceAccount);
+            for (const account of accounts.values()) {
+              const own = tokens.filter((t) => t.serviceAccount.namespace === account.namespace && t.serviceAccount.name === account.name);
+              for (const match of this.policy.bindingsFor(serviceAccountUser(account.namespace, account.name))) {
+                const list = map.get(match.binding) ?? [];
+                if (list.at(-1)?.workload !== workload) list.push({ workload, tokens: own });
+                map.set(match.binding, list);
+              }
+            }
+          }
+          this.holdersByBinding = map;
+        }
+        return this.holdersByBinding.get(binding) ?? [];
+      }
+    };
+  }
+});
+
+// src/engine/baseline.ts
+import path5 from "node:path";
+function toBaselinePath(file, paths) {
+  if (file === "<stdin>" || file.startsWith("<") && file.endsWith(">")) return file;
+  return path5.relative(paths.dir, path5.resolve(paths.cwd, file)).split(path5.sep).join("/");
+}
+function renderBaseline(findings, paths) {
+  const entries = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    const file = toBaselinePath(f.file, paths);
+    const key3 = `${file}\0${f.fingerprint}`;
+    if (entries.has(key3)) continue;
+    entries.set(key3, {
+      fingerprint: f.fingerprint,
+      ruleId: f.ruleId,
+      file,
+      ...f.object ? { object: displayRef(f.object) } : {},
+      message: f.message
+    });
+  }
+  const sorted = [...entries.values()].sort(
+    (a, b) => compare2(a.file, b.file) || compare2(a.ruleId, b.ruleId) || compare2(a.object ?? "", b.object ?? "") || compare2(a.message, b.message) || compare2(a.fingerprint, b.fingerprint)
+  );
+  const baseline = { version: BASELINE_VERSION, findings: sorted };
+  return `${JSON.stringify(baseline, null, 2)}
+`;
+}
+function parseBaseline(text, name) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new BaselineError(`${name}: not a baseline: JSON syntax error: ${error.message}; write one with --write-baseline ${name}`);
+  }
+  const v = value;
+  if (typeof v !== "object" || v === null || !Array.isArray(v.findings)) {
+    throw new BaselineError(`${name}: not a baseline (expected {"version": 1, "findings": [...]}); write one with --write-baseline ${name}`);
+  }
+  if (v.version !== BASELINE_VERSION) {
+    throw new BaselineError(`${name}: baseline version ${JSON.stringify(v.version)} is not supported (expected ${BASELINE_VERSION}); write it again with --write-baseline ${name}`);
+  }
+  v.findings.forEach((entry, i) => {
+    const e = entry;
+    if (typeof e !== "object" || e === null || typeof e.fingerprint !== "string" || typeof e.file !== "string") {
+      throw new BaselineError(`${name}: findings[${i}]: needs a "fingerprint" and a "file" string; write the baseline again with --write-baseline ${name}`);
+    }
+  });
+  return { version: BASELINE_VERSION, findings: v.findings };
+}
+function displayRef(ref) {
+  return ref.namespace === void 0 ? `${ref.kind} "${ref.name}"` : `${ref.kind} ${ref.namespace}/${ref.name}`;
+}
+function compare2(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+var BASELINE_VERSION, BaselineError, BaselineMatcher;
+var init_baseline = __esm({
+  "src/engine/baseline.ts"() {
+    "use strict";
+    BASELINE_VERSION = 1;
+    BaselineError = class extends Error {
+      name = "BaselineError";
+    };
+    BaselineMatcher = class {
+      constructor(baseline, paths) {
+        this.paths = paths;
+        for (const entry of baseline.findings) this.entries.set(`${entry.file}\0${entry.fingerprint}`, { entry, used: false });
+      }
+      paths;
+      entries = /* @__PURE__ */ new Map();
+      /** Baseline path of each finding file (asked once per finding; files are few). */
+      fileKeys = /* @__PURE__ */ new Map();
+      /** Whether the baseline holds this finding (and marks its entry used). */
+      match(finding) {
+        let file = this.fileKeys.get(finding.file);
+        if (file === void 0) this.fileKeys.set(finding.file, file = toBaselinePath(finding.file, this.paths));
+        const hit = this.entries.get(`${file}\0${finding.fingerprint}`);
+        if (!hit) return false;
+        hit.used = true;
+        return true;
+      }
+      /** Entries that matched no finding (fixed since the baseline was written, or renamed). */
+      unused() {
+        return [...this.entries.values()].filter((e) => !e.used).map((e) => e.entry);
+      }
+    };
+  }
+});
+
+// src/engine/finding.ts
+function formatPath(path14) {
+  let out = "";
+  for (const segment of path14) {
     if (typeof segment === "number") out += `[${segment}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out === "" ? segment : `.${segment}`;
     else out += `[${JSON.stringify(segment)}]`;
@@ -19271,27 +23672,1077 @@ var init_finding = __esm({
   }
 });
 
-// src/version.ts
-import { readFileSync as readFileSync4 } from "node:fs";
-function ruleDocsUrl(ruleId) {
-  return `${pkg.homepage}/blob/v${pkg.version}/docs/rules/${ruleId}.md`;
+// src/engine/suppress.ts
+function describe(manifest) {
+  const kind = typeof manifest.object.kind === "string" ? manifest.object.kind : "Object";
+  const metadata = manifest.object.metadata;
+  const name = typeof metadata?.name === "string" ? metadata.name : "";
+  return typeof metadata?.namespace === "string" ? `${kind} ${metadata.namespace}/${name}` : `${kind} "${name}"`;
 }
-var pkg;
-var init_version = __esm({
-  "src/version.ts"() {
+function take(list, ruleId) {
+  if (!list) return void 0;
+  for (const s of list) {
+    const target = s.targets.find((t) => t.ruleId === ruleId);
+    if (target) {
+      target.used = true;
+      return s.reason;
+    }
+  }
+  return void 0;
+}
+function push2(map, key3, value) {
+  const list = map.get(key3);
+  if (list) list.push(value);
+  else map.set(key3, [value]);
+}
+function docAt(starts, offset) {
+  let lo = 0;
+  let hi = starts.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = lo + hi >> 1;
+    if (starts[mid] <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found;
+}
+function offsetOf(file, finding) {
+  const lineStart = file.lineCounter.lineStarts[finding.range.start.line - 1] ?? 0;
+  return lineStart + finding.range.start.column - 1;
+}
+function rangeOnLine(line, from, to) {
+  return { start: { line, column: from + 1 }, end: { line, column: to + 1 } };
+}
+function commentStart(line) {
+  let quote2;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quote2) {
+      if (ch === quote2) quote2 = void 0;
+    } else if (ch === '"' || ch === "'") {
+      quote2 = ch;
+    } else if (ch === "#" && (i === 0 || line[i - 1] === " " || line[i - 1] === "	")) {
+      return i;
+    }
+  }
+  return void 0;
+}
+var ANNOTATION_PREFIX, DIRECTIVE, REASON_SEPARATOR, Suppressions;
+var init_suppress = __esm({
+  "src/engine/suppress.ts"() {
     "use strict";
-    pkg = (() => {
-      for (const candidate of ["../package.json", "../../package.json"]) {
-        try {
-          const json = JSON.parse(readFileSync4(new URL(candidate, import.meta.url), "utf8"));
-          if (json.name === "rbaclint") {
-            return { name: "rbaclint", version: String(json.version), homepage: String(json.homepage ?? "") };
-          }
-        } catch {
+    ANNOTATION_PREFIX = "ignore.rbaclint.io/";
+    DIRECTIVE = /^#\s*rbaclint-(disable-next-line|disable-line|disable)(?=\s|$)(.*)$/;
+    REASON_SEPARATOR = /(?:^|\s)--(?:\s|$)/;
+    Suppressions = class {
+      /**
+       * @param files the parsed files (context-only and ignored ones are skipped)
+       * @param manifests every object of those files
+       * @param knownRuleIds ids a suppression may name
+       * @param skip files whose suppressions are not read (config `ignore`)
+       * @param strict rule ids that comments and annotations cannot suppress (strict mode): their
+       *   findings are kept and each suppression naming them is a problem ("ignored: strict")
+       */
+      constructor(files, manifests, knownRuleIds, skip = () => false, strict = /* @__PURE__ */ new Set()) {
+        this.knownRuleIds = knownRuleIds;
+        this.strict = strict;
+        for (const file of files) {
+          if (file.contextOnly || skip(file.path) || !file.text.includes("rbaclint-disable")) continue;
+          this.scanComments(file);
+        }
+        for (const manifest of manifests) {
+          if (manifest.file.contextOnly || skip(manifest.file.path)) continue;
+          this.scanAnnotations(manifest);
         }
       }
-      return { name: "rbaclint", version: "0.0.0", homepage: "" };
-    })();
+      knownRuleIds;
+      strict;
+      files = /* @__PURE__ */ new Map();
+      byManifest = /* @__PURE__ */ new Map();
+      all = [];
+      broken = [];
+      /**
+       * The first suppression that covers this finding (its kind and reason), marking it used;
+       * undefined when none does. `manifest` is the object the finding belongs to (none for parse
+       * problems).
+       */
+      match(finding, manifest) {
+        if (this.strict.has(finding.ruleId)) return void 0;
+        if (manifest) {
+          const reason = take(this.byManifest.get(manifest), finding.ruleId);
+          if (reason !== void 0) return { kind: "annotation", reason };
+        }
+        const file = this.files.get(finding.file);
+        if (!file) return void 0;
+        const onLine = take(file.byLine.get(finding.range.start.line), finding.ruleId);
+        if (onLine !== void 0) return { kind: "comment", reason: onLine };
+        if (file.byDoc.size === 0) return void 0;
+        const docIndex = manifest?.docIndex ?? docAt(file.docStarts, offsetOf(file.file, finding));
+        const inDoc = take(file.byDoc.get(docIndex), finding.ruleId);
+        return inDoc === void 0 ? void 0 : { kind: "comment", reason: inDoc };
+      }
+      /**
+       * Broken suppressions (no reason, unknown rule, misplaced), then, for each rule in `ran`, the
+       * ids that matched no finding.
+       */
+      problems(ran) {
+        const out = [...this.broken];
+        for (const s of this.all) {
+          for (const t of s.targets) {
+            if (this.strict.has(t.ruleId)) {
+              out.push({
+                file: s.file,
+                ...t.range ? { range: t.range } : {},
+                message: `${s.label} is ignored: ${t.ruleId} is strict (--strict or the configuration's "strict"), so only the configuration or a baseline can accept its findings`,
+                ...s.manifest ? { manifest: s.manifest, path: ["metadata", "annotations", `${ANNOTATION_PREFIX}${t.ruleId}`] } : {}
+              });
+              continue;
+            }
+            if (t.used || !ran.has(t.ruleId)) continue;
+            const where = s.kind === "annotation" ? `${s.manifest ? describe(s.manifest) : "the object"} has no ${t.ruleId} finding` : s.kind === "disable" ? `no ${t.ruleId} finding in this document` : s.kind === "disable-line" ? `no ${t.ruleId} finding starts on this line` : `no ${t.ruleId} finding starts on the next line`;
+            out.push({
+              file: s.file,
+              ...t.range ? { range: t.range } : {},
+              message: `${s.label} suppresses nothing: ${where}`,
+              ruleId: t.ruleId,
+              ...s.manifest ? { manifest: s.manifest, path: ["metadata", "annotations", `${ANNOTATION_PREFIX}${t.ruleId}`] } : {}
+            });
+          }
+        }
+        return out;
+      }
+      scanComments(file) {
+        const { text } = file;
+        const docStarts = [];
+        const contentStarts = [];
+        let previousEnd = 0;
+        for (const doc of file.documents) {
+          docStarts.push(previousEnd);
+          contentStarts.push(doc.contents?.range[0]);
+          previousEnd = doc.range[2];
+        }
+        const entry = { byLine: /* @__PURE__ */ new Map(), byDoc: /* @__PURE__ */ new Map(), docStarts, file };
+        for (let at = text.indexOf("rbaclint-disable"); at >= 0; ) {
+          const lineStart = text.lastIndexOf("\n", at) + 1;
+          const newline = text.indexOf("\n", at);
+          const lineEnd = newline < 0 ? text.length : newline;
+          this.scanLine(file, entry, contentStarts, lineStart, text.slice(lineStart, lineEnd).replace(/\r$/, ""));
+          at = newline < 0 ? -1 : text.indexOf("rbaclint-disable", newline);
+        }
+        if (entry.byLine.size > 0 || entry.byDoc.size > 0) this.files.set(file.path, entry);
+      }
+      /** Reads the directive of one line (if its comment holds one) into `entry`. */
+      scanLine(file, entry, contentStarts, lineStart, source) {
+        const hash = commentStart(source);
+        if (hash === void 0) return;
+        const m = DIRECTIVE.exec(source.slice(hash));
+        if (!m) return;
+        const kind = m[1];
+        const rest = m[2];
+        const line = file.lineCounter.linePos(lineStart).line;
+        const directive = this.parseDirective(file, line, source, hash, kind, rest, source.length - rest.length);
+        if (!directive) return;
+        if (kind !== "disable") {
+          push2(entry.byLine, kind === "disable-line" ? line : line + 1, directive);
+          this.all.push(directive);
+          return;
+        }
+        const offset = lineStart + hash;
+        const docIndex = docAt(entry.docStarts, offset);
+        const contentStart = contentStarts[docIndex];
+        if (docIndex < 0 || contentStart === void 0 || offset >= contentStart) {
+          this.broken.push({
+            file,
+            range: rangeOnLine(line, hash, source.length),
+            message: `${directive.label} is not in the leading comments of a document and suppresses nothing; put it before the document's first key, or use rbaclint-disable-next-line`
+          });
+          return;
+        }
+        push2(entry.byDoc, docIndex, directive);
+        this.all.push(directive);
+      }
+      /** Reads `ids -- reason`; records what is wrong with it and returns undefined when it cannot suppress. */
+      parseDirective(file, line, source, hash, kind, rest, restStart) {
+        const separator = REASON_SEPARATOR.exec(rest);
+        const idsPart = separator ? rest.slice(0, separator.index) : rest;
+        const reason = separator ? rest.slice(separator.index + separator[0].length).trim() : "";
+        const label = `rbaclint-${kind}`;
+        const whole = rangeOnLine(line, hash, source.length);
+        const targets = [];
+        for (const m of idsPart.matchAll(/[^\s,]+/g)) {
+          const column = restStart + m.index;
+          const range = rangeOnLine(line, column, column + m[0].length);
+          if (!this.knownRuleIds.has(m[0])) {
+            this.broken.push({ file, range, message: `${label} names an unknown rule "${m[0]}"; run "rbaclint rules" for the list` });
+            continue;
+          }
+          targets.push({ ruleId: m[0], range, used: false });
+        }
+        if (targets.length === 0 && !/[^\s,]/.test(idsPart)) {
+          this.broken.push({ file, range: whole, message: `${label} names no rule and suppresses nothing; write "# ${label} <rule-id> -- <reason>"` });
+          return void 0;
+        }
+        if (reason === "") {
+          const ids = targets.map((t) => t.ruleId).join(", ");
+          this.broken.push({
+            file,
+            range: whole,
+            message: `${label} ${ids} has no reason and suppresses nothing; add " -- <reason>" after the rule ids`
+          });
+          return void 0;
+        }
+        if (targets.length === 0) return void 0;
+        return { label, kind, reason, targets, file };
+      }
+      scanAnnotations(manifest) {
+        const metadata = manifest.object.metadata;
+        if (typeof metadata !== "object" || metadata === null) return;
+        const annotations = metadata.annotations;
+        if (typeof annotations !== "object" || annotations === null) return;
+        for (const [key3, value] of Object.entries(annotations)) {
+          if (!key3.startsWith(ANNOTATION_PREFIX)) continue;
+          const ruleId = key3.slice(ANNOTATION_PREFIX.length);
+          const path14 = ["metadata", "annotations", key3];
+          if (!this.knownRuleIds.has(ruleId)) {
+            this.broken.push({ file: manifest.file, manifest, path: path14, message: `Annotation "${key3}" names an unknown rule "${ruleId}"; run "rbaclint rules" for the list` });
+            continue;
+          }
+          const text = typeof value === "string" ? value.trim() : "";
+          if (text === "") {
+            this.broken.push({
+              file: manifest.file,
+              manifest,
+              path: path14,
+              message: `Annotation "${key3}" has no reason and suppresses nothing; set its value to why the finding is accepted`
+            });
+            continue;
+          }
+          const suppression = {
+            label: `Annotation "${key3}"`,
+            kind: "annotation",
+            reason: text,
+            targets: [{ ruleId, used: false }],
+            file: manifest.file,
+            manifest
+          };
+          push2(this.byManifest, manifest, suppression);
+          this.all.push(suppression);
+        }
+      }
+    };
+  }
+});
+
+// src/engine/run.ts
+import { createHash } from "node:crypto";
+function selectRules(all, options) {
+  const enable = new Set(options.enable ?? []);
+  const disable = new Set(options.disable ?? []);
+  return all.filter((rule) => (rule.meta.recommended || enable.has(rule.id)) && !disable.has(rule.id));
+}
+function runRules(sources, allRules2, options = {}) {
+  const rules2 = selectRules(allRules2, options);
+  const byId = new Map(rules2.map((rule) => [rule.id, rule]));
+  const manifests = [];
+  const problems = [];
+  const files = [];
+  const composeKinds = options.fastPath === false ? void 0 : kindsRead(rules2);
+  const skippedObjects = /* @__PURE__ */ new Map();
+  for (const source of sources) {
+    const parsed = parseSource(source, composeKinds ? { composeKinds } : {});
+    if (parsed.skippedObjects > 0) skippedObjects.set(parsed.file, parsed.skippedObjects);
+    files.push(parsed.file);
+    manifests.push(...parsed.manifests);
+    problems.push(...parsed.problems);
+  }
+  const isIgnored = memoize(options.isIgnored ?? (() => false));
+  const index2 = new Index(manifests, options.defaultNamespace === void 0 ? {} : { defaultNamespace: options.defaultNamespace });
+  const findings = [];
+  const objectOf = /* @__PURE__ */ new Map();
+  const severityOf = (rule, override) => options.severities?.[rule.id] ?? override ?? rule.meta.severity;
+  for (const problem of problems) {
+    const rule = byId.get(problem.ruleId);
+    if (!rule || problem.file.contextOnly) continue;
+    findings.push({
+      ruleId: rule.id,
+      severity: severityOf(rule),
+      message: problem.message,
+      help: rule.meta.help,
+      file: problem.file.path,
+      range: problem.range,
+      ...problem.helmSource === void 0 ? {} : { helmSource: problem.helmSource },
+      related: [],
+      fingerprint: fingerprint([rule.id, problem.file.path, problem.message])
+    });
+  }
+  let rbac;
+  for (const rule of rules2) {
+    if (!rule.check) continue;
+    const ctx = {
+      index: index2,
+      kubeVersion: options.kubeVersion ?? DEFAULT_KUBE_VERSION,
+      get rbac() {
+        return rbac ??= new ClusterRbac(index2);
+      },
+      report: (report) => {
+        const finding = toFinding(rule, report, severityOf(rule, report.severity));
+        if (finding) {
+          findings.push(finding);
+          objectOf.set(finding, report.object.manifest);
+        }
+      }
+    };
+    rule.check(ctx);
+  }
+  const suppressed = [];
+  const suppressions = new Suppressions(files, manifests, new Set(allRules2.map((r) => r.id)), isIgnored, new Set(options.strict ?? []));
+  let kept = [];
+  for (const finding of dedupe(findings)) {
+    if (isIgnored(finding.file)) {
+      suppressed.push({ finding, kind: "config", reason: "ignore in the configuration" });
+      continue;
+    }
+    const hit = suppressions.match(finding, objectOf.get(finding));
+    if (hit) suppressed.push({ finding, ...hit });
+    else kept.push(finding);
+  }
+  const unusedRule = byId.get(UNUSED_SUPPRESSION);
+  if (unusedRule) {
+    const ran = new Set(rules2.map((r) => r.id));
+    let objects;
+    const objectOfManifest = (manifest) => (objects ??= new Map(index2.objects.map((o) => [o.manifest, o]))).get(manifest);
+    for (const problem of suppressions.problems(ran)) kept.push(problemFinding(unusedRule, severityOf(unusedRule), problem, objectOfManifest));
+  }
+  let unusedBaseline = [];
+  if (options.baseline) {
+    const matcher = new BaselineMatcher(options.baseline.baseline, options.baseline.paths);
+    const name = options.baseline.name;
+    kept = kept.filter((finding) => {
+      if (!matcher.match(finding)) return true;
+      suppressed.push({ finding, kind: "baseline", reason: `in the baseline ${name}` });
+      return false;
+    });
+    unusedBaseline = matcher.unused();
+  }
+  const unique2 = kept.sort(compareFindings);
+  return {
+    findings: unique2,
+    rules: rules2,
+    summary: {
+      files: files.filter((f) => !f.contextOnly && !isIgnored(f.path)).length,
+      objects: index2.objects.filter((o) => !o.manifest.file.contextOnly && !isIgnored(o.manifest.file.path)).length + [...skippedObjects].reduce((n, [file, count]) => file.contextOnly || isIgnored(file.path) ? n : n + count, 0),
+      error: unique2.filter((f) => f.severity === "error").length,
+      warning: unique2.filter((f) => f.severity === "warning").length,
+      note: unique2.filter((f) => f.severity === "note").length,
+      suppressed: suppressed.length
+    },
+    suppressed: suppressed.sort((a, b) => compareFindings(a.finding, b.finding)),
+    unusedBaseline
+  };
+}
+function kindsRead(rules2) {
+  const builtin = new Set(rules);
+  if (!rules2.every((rule) => builtin.has(rule))) return void 0;
+  return /* @__PURE__ */ new Set([...MODEL_KINDS, ...rules2.flatMap((rule) => rule.meta.kinds)]);
+}
+function problemFinding(rule, severity, problem, objectOf) {
+  const { manifest, path: path14 } = problem;
+  const range = problem.range ?? (manifest && path14 ? rangeIn(manifest, path14, "key") : { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } });
+  const object = manifest ? objectOf(manifest)?.ref : void 0;
+  return {
+    ruleId: rule.id,
+    severity,
+    message: problem.message,
+    help: rule.meta.help,
+    file: problem.file.path,
+    range,
+    ...object ? { object } : {},
+    ...path14 ? { path: path14 } : {},
+    ...manifest?.helmSource === void 0 ? {} : { helmSource: manifest.helmSource },
+    related: [],
+    fingerprint: fingerprint([rule.id, problem.file.path, problem.message])
+  };
+}
+function toFinding(rule, report, severity) {
+  const { manifest } = report.object;
+  if (manifest.file.contextOnly) return void 0;
+  const range = rangeIn(manifest, report.path, report.at);
+  return {
+    ruleId: rule.id,
+    severity,
+    message: report.message,
+    help: rule.meta.help,
+    file: manifest.file.path,
+    range,
+    object: report.object.ref,
+    path: report.path,
+    ...manifest.helmSource === void 0 ? {} : { helmSource: manifest.helmSource },
+    related: (report.related ?? []).map(relatedLocation),
+    fingerprint: fingerprint([rule.id, report.object.kind, report.object.namespace ?? "", report.object.name, report.path.join(".")])
+  };
+}
+function relatedLocation(related) {
+  const { manifest } = related.object;
+  return {
+    file: manifest.file.path,
+    range: rangeIn(manifest, related.path ?? ["metadata", "name"]),
+    message: related.message
+  };
+}
+function rangeIn(manifest, path14, at) {
+  const doc = manifest.file.documents[manifest.docIndex];
+  return locate(doc, manifest.file.lineCounter, [...manifest.pathPrefix, ...path14], at).range;
+}
+function objectLocation(object) {
+  const range = rangeIn(object.manifest, ["kind"], "key");
+  return { file: object.manifest.file.path, line: range.start.line, column: range.start.column };
+}
+function memoize(predicate) {
+  const cache = /* @__PURE__ */ new Map();
+  return (file) => {
+    let value = cache.get(file);
+    if (value === void 0) cache.set(file, value = predicate(file));
+    return value;
+  };
+}
+function fingerprint(parts) {
+  return createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 32);
+}
+function dedupe(findings) {
+  const seen = /* @__PURE__ */ new Set();
+  return findings.filter((f) => {
+    const key3 = `${f.ruleId}\0${f.file}\0${f.range.start.line}:${f.range.start.column}\0${f.message}`;
+    if (seen.has(key3)) return false;
+    seen.add(key3);
+    return true;
+  });
+}
+var UNUSED_SUPPRESSION;
+var init_run = __esm({
+  "src/engine/run.ts"() {
+    "use strict";
+    init_rules();
+    init_model();
+    init_locate();
+    init_parse();
+    init_cluster();
+    init_version2();
+    init_baseline();
+    init_finding();
+    init_suppress();
+    UNUSED_SUPPRESSION = "unused-suppression";
+  }
+});
+
+// src/index.ts
+function lint(sources, options = {}) {
+  return runRules(sources, options.rules ?? allRules, options);
+}
+var allRules;
+var init_index = __esm({
+  "src/index.ts"() {
+    "use strict";
+    init_rules();
+    init_run();
+    init_load();
+    allRules = rules;
+  }
+});
+
+// src/cli/exit-code.ts
+function exitCode(findings, failOn) {
+  if (failOn === "none") return EXIT.ok;
+  return findings.some((f) => RANK[f.severity] >= RANK[failOn]) ? EXIT.findings : EXIT.ok;
+}
+var EXIT, RANK;
+var init_exit_code = __esm({
+  "src/cli/exit-code.ts"() {
+    "use strict";
+    EXIT = {
+      /** Nothing at or above --fail-on. */
+      ok: 0,
+      /** Findings at or above --fail-on (can-i: "no"). */
+      findings: 1,
+      /** Usage, configuration or fatal error. */
+      usage: 2
+    };
+    RANK = { error: 3, warning: 2, note: 1 };
+  }
+});
+
+// src/cli/rbac-args.ts
+import path6 from "node:path";
+function kubeVersionArg(value) {
+  const parsed = parseKubeVersion(value);
+  if (isKubeVersionError(parsed)) throw new InvalidArgumentError(parsed.error);
+  return parsed;
+}
+function addContextOptions(command2) {
+  return command2.option("--context <path>", CONTEXT_HELP, (value, previous = []) => [...previous, value]).option("--kube-version <version>", KUBE_VERSION_HELP, kubeVersionArg);
+}
+function contextWarning(source) {
+  if (source.byteLength !== void 0 && source.byteLength > MAX_SOURCE_BYTES) {
+    return `${source.path} is ${(source.byteLength / 2 ** 20).toFixed(1)} MiB, larger than the ${MAX_SOURCE_BYTES / 2 ** 20} MiB limit rbaclint parses, and is left out; split the dump (one file per namespace, see the README)`;
+  }
+  let separators = 0;
+  const text = source.text;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c === 10 || c === 44) && ++separators > MAX_SEPARATORS) {
+      return `${source.path} has more than ${MAX_SEPARATORS.toLocaleString("en-US")} line breaks and commas, the limit rbaclint parses, and is left out; split the dump (one file per namespace, see the README)`;
+    }
+  }
+  return void 0;
+}
+async function loadRbacInput(command2, options, io) {
+  const paths = options.filename ?? [];
+  const contextPaths = options.context ?? [];
+  if (paths.length === 0 && contextPaths.length === 0) {
+    io.stderr(
+      `rbaclint ${command2}: no manifests given; add -f <paths…> (files, directories, globs, or - for stdin): rbaclint answers from manifests, not from a cluster
+`
+    );
+    return EXIT.usage;
+  }
+  const loaded = paths.length === 0 ? { sources: [], errors: [] } : await loadPaths(paths, { cwd: io.cwd, readStdin: io.readStdin });
+  for (const error of loaded.errors) io.stderr(`rbaclint: warning: ${error.message}
+`);
+  const context = contextPaths.length === 0 ? { sources: [], errors: [] } : await loadPaths(contextPaths, { cwd: io.cwd });
+  for (const error of context.errors) io.stderr(`rbaclint: warning: context: ${error.message}
+`);
+  const inputFiles = new Set(loaded.sources.map((s) => path6.resolve(io.cwd, s.path)));
+  const contextSources2 = context.sources.filter((s) => !inputFiles.has(path6.resolve(io.cwd, s.path))).map((s) => ({ ...s, contextOnly: true }));
+  if (loaded.sources.length === 0 && contextSources2.length === 0) {
+    io.stderr(`rbaclint ${command2}: nothing could be read from ${[...paths, ...contextPaths].map((p) => JSON.stringify(p)).join(", ")}
+`);
+    return EXIT.usage;
+  }
+  const manifests = [];
+  for (const source of [...contextSources2, ...loaded.sources]) {
+    const parsed = parseSource(source);
+    manifests.push(...parsed.manifests);
+    for (const problem of parsed.problems) {
+      const { line, column } = problem.range.start;
+      io.stderr(`rbaclint: warning: ${problem.file.path}:${line}:${column}: ${problem.message} (the rest is still used)
+`);
+    }
+  }
+  const index2 = new Index(manifests, { defaultNamespace: options.defaultNamespace });
+  const crds = index2.ofKind("CustomResourceDefinition").map((object) => object.value);
+  const rbac = new ClusterRbac(index2);
+  const version = options.kubeVersion;
+  if (version !== void 0 && version.minor < BUILTIN_DATA_SINCE && !rbac.builtinsFromContext) {
+    io.stderr(
+      `rbaclint: warning: the built-in roles and bindings are the default policy of Kubernetes 1.${BUILTIN_DATA_SINCE}–${formatKubeVersion(DEFAULT_KUBE_VERSION)}; a ${formatKubeVersion(version)} cluster's may differ: give a dump of the cluster with --context for exact answers
+`
+    );
+  }
+  return { index: index2, rbac, resources: builtinResourceTable().withCustomResources(crds) };
+}
+function shortValue(value) {
+  return value?.startsWith("=") ? value.slice(1) : value;
+}
+function parseRequest(verb, target, options, resources, warnings, allNamespacesMeans) {
+  const subresource = options.subresource ?? "";
+  if (target.startsWith("/")) {
+    if (subresource !== "") return { error: "--subresource can not be used with NONRESOURCEURL" };
+    if (!NON_RESOURCE_VERBS.has(verb)) warnings.push(`verb '${verb}' is not a known verb`);
+    return { attrs: { kind: "nonResource", verb, path: target }, scope: "cluster", namespaced: false, display: `${verb} ${target}` };
+  }
+  const slash2 = target.indexOf("/");
+  const typeArg = slash2 < 0 ? target : target.slice(0, slash2);
+  const name = slash2 < 0 ? "" : target.slice(slash2 + 1);
+  if (typeArg === "") return { error: `"${target}" names no resource type; use TYPE, TYPE/NAME or a URL that starts with /` };
+  let group;
+  let resource;
+  let namespaced;
+  const resolved2 = resources.resolve(typeArg);
+  if (isResolveError(resolved2)) {
+    const parts = typeArg.toLowerCase().split(".");
+    const rest = parts.slice(1).join(".");
+    warnings.push(
+      rest === "" ? `the server doesn't have a resource type '${parts[0] ?? ""}'` : `the server doesn't have a resource type '${parts[0] ?? ""}' in group '${rest}'`
+    );
+    group = "";
+    resource = typeArg;
+    namespaced = true;
+  } else {
+    group = resolved2.group;
+    resource = resolved2.resource;
+    namespaced = resolved2.namespaced;
+    if (!resolved2.known && resource !== "*") {
+      warnings.push(
+        `resource type '${resource}' in group '${group}' is not defined by a CustomResourceDefinition of the input; assuming it is namespaced`
+      );
+    }
+  }
+  if (!RESOURCE_VERBS.has(verb)) warnings.push(`verb '${verb}' is not a known verb`);
+  if (subresource !== "" && !isResolveError(resolved2) && resolved2.known && !resources.hasSubresource(group, resource, subresource)) {
+    warnings.push(`resource '${resource}' has no subresource '${subresource}'`);
+  }
+  let scope;
+  let namespace = "";
+  if (resource === "namespaces" && group === "" && name !== "") {
+    scope = "namespace";
+    namespace = name;
+  } else if (!namespaced) {
+    if (options.warnClusterScoped !== false && !options.allNamespaces && resources.lookup(group, resource)?.virtual !== true) {
+      warnings.push(
+        group === "" ? `resource '${resource}' is not namespace scoped` : `resource '${resource}' is not namespace scoped in group '${group}'`
+      );
+    }
+    scope = "cluster";
+  } else if (options.allNamespaces) {
+    scope = allNamespacesMeans;
+  } else {
+    scope = "namespace";
+    namespace = options.namespace ?? KUBECTL_DEFAULT_NAMESPACE;
+  }
+  const attrs = { kind: "resource", verb, apiGroup: group, resource, subresource, name, namespace };
+  return { attrs, scope, namespaced: namespaced || scope === "namespace", display: `${verb} ${requestResource(attrs)}` };
+}
+function requestResource(attrs) {
+  const type = attrs.apiGroup === "" ? attrs.resource : `${attrs.resource}.${attrs.apiGroup}`;
+  const sub = attrs.subresource === "" ? "" : ` --subresource ${attrs.subresource}`;
+  return `${type}${attrs.name === "" ? "" : `/${attrs.name}`}${sub}`;
+}
+function inNamespace(attrs, namespace) {
+  return attrs.kind === "resource" ? { ...attrs, namespace } : attrs;
+}
+function locationOf(source) {
+  if (!source) return "built-in";
+  const { file, line } = objectLocation(source);
+  return `${file}:${line}`;
+}
+function ruleLocationOf(role, ruleIndex) {
+  if (!role.source) return "built-in";
+  const range = rangeIn(role.source.manifest, ["rules", ruleIndex]);
+  return `${role.source.manifest.file.path}:${range.start.line}`;
+}
+function objectLine(object) {
+  const { file, line } = objectLocation(object);
+  return `${file}:${line}`;
+}
+function roleLabel(role) {
+  return role.kind === "Role" ? `Role ${role.namespace ?? ""}/${role.name}` : `ClusterRole ${role.name}`;
+}
+function bindingLabel(binding) {
+  return binding.kind === "RoleBinding" ? `RoleBinding ${binding.namespace ?? ""}/${binding.name}` : `ClusterRoleBinding ${binding.name}`;
+}
+function roleWithLocation(role) {
+  return `${roleLabel(role)} (${locationOf(role.source)})`;
+}
+function bindingWithLocation(binding) {
+  return `${bindingLabel(binding)} (${locationOf(binding.source)})`;
+}
+function roleRefLabel(binding) {
+  return `${binding.roleRef.kind} "${binding.roleRef.name}"`;
+}
+function ruleResources(rule) {
+  const out = [];
+  for (const group of rule.apiGroups ?? []) {
+    for (const resource of rule.resources ?? []) out.push(combineResourceGroup(resource, group));
+  }
+  return out;
+}
+function combineResourceGroup(resource, group) {
+  const slash2 = resource.indexOf("/");
+  const base = slash2 < 0 ? resource : resource.slice(0, slash2);
+  const sub = slash2 < 0 ? "" : resource.slice(slash2);
+  return `${base}${group === "" ? "" : `.${group}`}${sub}`;
+}
+function describeRule(rule) {
+  const verbs = (rule.verbs ?? []).join(", ");
+  const urls = rule.nonResourceURLs ?? [];
+  const resources = ruleResources(rule);
+  const parts = [];
+  if (resources.length > 0) {
+    const names = rule.resourceNames ?? [];
+    parts.push(`${verbs} ${resources.join(", ")}${names.length > 0 ? ` named ${names.join(", ")}` : ""}`);
+  }
+  if (urls.length > 0) parts.push(`${verbs} ${urls.join(", ")}`);
+  return parts.length > 0 ? parts.join("; ") : `${verbs} (nothing: the rule names no resource or URL)`;
+}
+function workloadAccounts(index2) {
+  return index2.workloads().map((workload) => ({
+    workload,
+    runsAs: `${workload.namespace}/${workload.serviceAccountName}`,
+    tokens: new Set(apiTokensOf(workload, index2).map((t) => `${t.serviceAccount.namespace}/${t.serviceAccount.name}`))
+  }));
+}
+function workloadMatches(entry, subject, bindingNamespace) {
+  return [entry.runsAs, ...entry.tokens].some((account) => accountMatches(account, subject, bindingNamespace));
+}
+function accountMatches(account, subject, bindingNamespace) {
+  const slash2 = account.indexOf("/");
+  return appliesTo(subject, serviceAccountUser(account.slice(0, slash2), account.slice(slash2 + 1)), bindingNamespace);
+}
+function positionOf(object) {
+  const { file, line } = objectLocation(object);
+  return { file, line };
+}
+function workloadLabel(workload) {
+  return `${workload.object.kind} ${workload.namespace}/${workload.object.name}`;
+}
+function renderTable(rows, options = {}) {
+  const gap = options.gap ?? 2;
+  const widths = [];
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      if (i < row.length - 1) widths[i] = Math.max(widths[i] ?? options.minWidth ?? 0, width(cell) + gap);
+    });
+  }
+  return rows.map((row) => row.map((cell, i) => i < row.length - 1 ? cell + " ".repeat((widths[i] ?? 0) - width(cell)) : cell).join("").trimEnd() + "\n").join("");
+}
+function width(text) {
+  return [...text].length;
+}
+function goTabwriter(rows) {
+  return renderTable(rows, { gap: 3, minWidth: 10 });
+}
+var KUBECTL_DEFAULT_NAMESPACE, BUILTIN_DATA_SINCE, CONTEXT_HELP, KUBE_VERSION_HELP, FILENAME_HELP, DEFAULT_NAMESPACE_HELP, RESOURCE_VERBS, NON_RESOURCE_VERBS;
+var init_rbac_args = __esm({
+  "src/cli/rbac-args.ts"() {
+    "use strict";
+    init_run();
+    init_load();
+    init_model();
+    init_token();
+    init_esm();
+    init_parse();
+    init_cluster();
+    init_version2();
+    init_match();
+    init_resources();
+    init_subjects();
+    init_exit_code();
+    KUBECTL_DEFAULT_NAMESPACE = "default";
+    BUILTIN_DATA_SINCE = 34;
+    CONTEXT_HELP = "also read these manifests (file, directory, glob), e.g. a cluster dump from kubectl get serviceaccounts,roles,rolebindings,clusterroles,clusterrolebindings -A -o yaml; the -f input wins where both define an object; repeatable";
+    KUBE_VERSION_HELP = `Kubernetes version of the cluster, 1.<minor> (default ${formatKubeVersion(DEFAULT_KUBE_VERSION)}, the newest supported)`;
+    FILENAME_HELP = "manifests to answer from: files, directories (*.yaml, *.yml, *.json), globs, or - for stdin; takes every argument up to the next option and may repeat";
+    DEFAULT_NAMESPACE_HELP = "namespace of input objects that set none (as kubectl apply without -n)";
+    RESOURCE_VERBS = /* @__PURE__ */ new Set([
+      "get",
+      "list",
+      "watch",
+      "create",
+      "update",
+      "patch",
+      "delete",
+      "deletecollection",
+      "use",
+      "bind",
+      "impersonate",
+      "*",
+      "approve",
+      "sign",
+      "escalate",
+      "attest"
+    ]);
+    NON_RESOURCE_VERBS = /* @__PURE__ */ new Set(["get", "put", "post", "head", "options", "delete", "patch", "*"]);
+  }
+});
+
+// src/cli/can-i-command.ts
+async function runCanI(args, options, io) {
+  const fail = (message) => {
+    io.stderr(`rbaclint can-i: ${message}
+`);
+    return EXIT.usage;
+  };
+  const namespace = shortValue(options.namespace);
+  const noHeaders = options.headers === false;
+  if (options.list) {
+    if (args.length !== 0) return fail(`--list must be specified with no arguments
+${USAGE}`);
+    if (options.quiet || options.allNamespaces || options.subresource !== void 0) {
+      return fail(
+        "--list must not be specified with --quiet, --all-namespaces or --subresource (rbaclint permissions shows cluster-wide and per-namespace rules)"
+      );
+    }
+    if (options.explain) return fail("--explain cannot be used with --list (rbaclint permissions shows each rule with its binding and role)");
+  } else {
+    if (args.length !== 2) {
+      const eaten = (options.filename ?? []).length > 1 && args.length < 2 ? "\n-f takes every argument up to the next option: put it last, or end its list with --" : "";
+      return fail(`you must specify two arguments: verb resource or verb resource/resourceName
+${USAGE}${eaten}`);
+    }
+    if (noHeaders) return fail("--no-headers cannot be set without --list specified");
+    if (options.explain && options.quiet) return fail("--explain cannot be used with --quiet");
+  }
+  const as = options.as;
+  if (as === void 0 || as === "") {
+    return fail(
+      "--as <user> is required: rbaclint works offline, so there is no current user to check.\nUse --as system:serviceaccount:<namespace>:<name> for a ServiceAccount, or --as <user> [--as-group <group>]… for a user"
+    );
+  }
+  const asGroups = options.asGroup ?? [];
+  if (asGroups.some((g) => g === "")) return fail("--as-group must not be empty");
+  const input = await loadRbacInput("can-i", options, io);
+  if (typeof input === "number") return input;
+  const user = userInfo(as, asGroups);
+  if (options.list) {
+    io.stdout(renderList(input.rbac, user, namespace ?? KUBECTL_DEFAULT_NAMESPACE, !noHeaders));
+    return EXIT.ok;
+  }
+  const [verb = "", target = ""] = args;
+  const warnings = [];
+  const request = parseRequest(
+    verb,
+    target,
+    { ...options.subresource === void 0 ? {} : { subresource: options.subresource }, ...namespace === void 0 ? {} : { namespace }, allNamespaces: options.allNamespaces === true },
+    input.resources,
+    warnings,
+    "cluster"
+  );
+  if ("error" in request) return fail(request.error);
+  for (const warning of warnings) io.stderr(`Warning: ${warning}
+`);
+  const policy = input.rbac.policy;
+  const explanation = policy.explain(user, request.attrs);
+  if (!options.quiet) {
+    const reason = explanation.allowed ? "" : denialReason(input.rbac, user, request);
+    io.stdout(explanation.allowed ? "yes\n" : `no${reason === "" ? "" : ` - ${reason}`}
+`);
+    if (options.explain) {
+      io.stdout(explanation.allowed ? renderAllowed(explanation.viaSystemMasters, explanation.grants) : renderHints(input, user, request));
+    }
+  }
+  return explanation.allowed ? EXIT.ok : EXIT.findings;
+}
+function denialReason(rbac, user, request) {
+  const errors = danglingInScope(rbac, user, request).map(notFoundMessage);
+  const unique2 = [...new Set(errors)];
+  if (unique2.length === 0) return "";
+  return `RBAC: ${unique2.length === 1 ? unique2[0] : `[${unique2.join(", ")}]`}`;
+}
+function danglingInScope(rbac, user, request) {
+  const namespace = request.attrs.kind === "resource" ? request.attrs.namespace : "";
+  return rbac.policy.bindingsFor(user).filter((m) => m.role === void 0 && (m.binding.kind === "ClusterRoleBinding" || namespace !== "" && m.binding.namespace === namespace)).map((m) => m.binding);
+}
+function notFoundMessage(binding) {
+  const { kind, name } = binding.roleRef;
+  if (kind === "Role") return `role.rbac.authorization.k8s.io "${name}" not found`;
+  if (kind === "ClusterRole") return `clusterrole.rbac.authorization.k8s.io "${name}" not found`;
+  return `unsupported role reference kind: "${kind}"`;
+}
+function renderAllowed(viaSystemMasters, grants2) {
+  let out = "Allowed by:\n";
+  if (viaSystemMasters) out += `  Group ${SYSTEM_MASTERS_GROUP}: allowed everything before RBAC is consulted
+`;
+  let previous;
+  for (const grant of grants2) {
+    if (grant.binding !== previous) {
+      previous = grant.binding;
+      out += `  ${bindingWithLocation(grant.binding)}
+`;
+      out += `    subject  ${describeSubject2(grant.subject, grant.bindingNamespace)}
+`;
+      out += `    role     ${roleWithLocation(grant.role)}
+`;
+    }
+    const from = grant.origin.role === grant.role ? "" : `from ${roleLabel(grant.origin.role)}, `;
+    out += `    rule     ${describeRule(grant.rule)} (${from}${ruleLocationOf(grant.origin.role, grant.origin.ruleIndex)})
+`;
+  }
+  return out;
+}
+function renderHints(input, user, request) {
+  const { rbac, index: index2 } = input;
+  const policy = rbac.policy;
+  const attrs = request.attrs;
+  const who = identityLabel(user);
+  const hints = [];
+  const matches = policy.bindingsFor(user);
+  const sa = parseServiceAccountUsername(user.name);
+  if (sa && !index2.serviceAccount(sa.namespace, sa.name)) {
+    hints.push(`ServiceAccount ${sa.namespace}/${sa.name} is not defined in the input: check the name and namespace`);
+  }
+  for (const { binding, role } of matches) {
+    if (binding.kind !== "RoleBinding" || role === void 0) continue;
+    const bindingNamespace = binding.namespace ?? "";
+    const rules2 = policy.effectiveRules(role);
+    if (!request.namespaced) {
+      const what = attrs.kind === "resource" ? `${attrs.resource} is cluster-scoped` : "non-resource URLs have no namespace";
+      if (rulesAllow(rules2, inNamespace(attrs, bindingNamespace))) {
+        hints.push(
+          `${bindingWithLocation(binding)} refers to ${roleLabel(role)}, whose rules cover it, but ${what}: a RoleBinding never grants that; it takes a ClusterRoleBinding`
+        );
+      }
+      continue;
+    }
+    if (attrs.kind !== "resource" || bindingNamespace === attrs.namespace) continue;
+    if (rulesAllow(rules2, inNamespace(attrs, bindingNamespace))) {
+      const scope = attrs.namespace === "" ? "with -A only ClusterRoleBindings count; " : "";
+      hints.push(
+        `${scope}${bindingWithLocation(binding)} allows it in namespace ${bindingNamespace} (-n ${bindingNamespace}): a RoleBinding grants only in its own namespace`
+      );
+    }
+  }
+  const namespace = attrs.kind === "resource" ? attrs.namespace : "";
+  const seen = /* @__PURE__ */ new Set();
+  for (const grant of policy.rulesFor(user, namespace)) {
+    const hint = nearMiss(grant.rule, attrs);
+    if (hint === void 0) continue;
+    const text = `${bindingWithLocation(grant.binding)} -> ${roleWithLocation(grant.role)} ${hint}`;
+    if (!seen.has(text)) hints.push(text);
+    seen.add(text);
+  }
+  for (const binding of danglingInScope(rbac, user, request)) {
+    hints.push(`${bindingWithLocation(binding)} refers to ${roleRefLabel(binding)}, which is neither in the input nor built in: it grants nothing`);
+  }
+  if (hints.length === 0) {
+    const input2 = matches.filter((m) => !m.binding.builtin);
+    const only = input2.length === 1 && input2[0] ? ` (${bindingLabel(input2[0].binding)})` : "";
+    let hint = input2.length === 0 ? `no binding of the input applies to ${who}, only the built-in ones` : input2.length === 1 ? `the one input binding that applies to ${who}${only} does not grant it` : `none of the ${input2.length} input bindings that apply to ${who} grants it`;
+    if (attrs.kind === "nonResource") hint += "; non-resource URLs are granted only through ClusterRoleBindings";
+    hints.push(hint);
+  }
+  return `Why not:
+${hints.map((h) => `  - ${h}
+`).join("")}`;
+}
+function nearMiss(rule, attrs) {
+  if (attrs.kind !== "resource") {
+    const urls = rule.nonResourceURLs ?? [];
+    if (urls.length === 0) return void 0;
+    return rulesAllow([rule], { ...attrs, verb: (rule.verbs ?? [])[0] ?? "" }) && !rulesAllow([rule], attrs) ? `allows ${describeRule(rule)}, not ${attrs.verb}` : void 0;
+  }
+  const combined = combineResourceGroup(attrs.resource, attrs.apiGroup);
+  if (attrs.subresource !== "" && rulesAllow([rule], { ...attrs, subresource: "" })) {
+    return `allows ${attrs.verb} ${combined} but not ${combined}/${attrs.subresource}: a rule on "${attrs.resource}" does not cover its subresources; list "${attrs.resource}/${attrs.subresource}"`;
+  }
+  const names = rule.resourceNames ?? [];
+  if (names.length > 0 && names.some((name2) => rulesAllow([rule], { ...attrs, name: name2 }))) {
+    return attrs.name === "" ? `allows it only for the names ${names.join(", ")}: resourceNames never allow a request without a name (list, watch, create, deletecollection)` : `allows it only for the names ${names.join(", ")}, not "${attrs.name}"`;
+  }
+  const name = names.length > 0 && !names.includes(attrs.name) ? names[0] ?? "" : attrs.name;
+  if ((rule.verbs ?? []).some((verb) => rulesAllow([rule], { ...attrs, verb, name }))) {
+    return `allows ${describeRule(rule)}, not ${attrs.verb}`;
+  }
+  return void 0;
+}
+function identityLabel(user) {
+  const sa = parseServiceAccountUsername(user.name);
+  return sa ? `ServiceAccount ${sa.namespace}/${sa.name}` : `User ${user.name}`;
+}
+function renderList(rbac, user, namespace, headers) {
+  const reviewed = [];
+  const nonResource = [];
+  for (const { rule } of rbac.policy.rulesFor(user, namespace)) {
+    const flat = flatten(rule);
+    if (flat.resources.length > 0) reviewed.push({ ...flat, nonResourceURLs: [] });
+    if (flat.nonResourceURLs.length > 0) nonResource.push({ verbs: flat.verbs, apiGroups: [], resources: [], resourceNames: [], nonResourceURLs: flat.nonResourceURLs });
+  }
+  const broken = [...reviewed, ...nonResource].flatMap(breakdown);
+  const compact = compactRules(broken);
+  const sorted = compact.map((rule, i) => ({ rule, key: goString(rule), i })).sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : a.i - b.i).map((entry) => entry.rule);
+  const rows = [];
+  if (headers) rows.push(["Resources", "Non-Resource URLs", "Resource Names", "Verbs"]);
+  for (const rule of sorted) {
+    const first = rule.resources[0];
+    const resource = first === void 0 ? "" : combineResourceGroup(first, rule.apiGroups[0] ?? "");
+    rows.push([resource, goList(rule.nonResourceURLs), goList(rule.resourceNames), goList(rule.verbs)]);
+  }
+  return goTabwriter(rows);
+}
+function flatten(rule) {
+  return {
+    verbs: [...rule.verbs ?? []],
+    apiGroups: [...rule.apiGroups ?? []],
+    resources: [...rule.resources ?? []],
+    resourceNames: [...rule.resourceNames ?? []],
+    nonResourceURLs: [...rule.nonResourceURLs ?? []]
+  };
+}
+function breakdown(rule) {
+  const out = [];
+  for (const group of rule.apiGroups) {
+    for (const resource of rule.resources) {
+      for (const verb of rule.verbs) {
+        const base = { verbs: [verb], apiGroups: [group], resources: [resource], nonResourceURLs: [] };
+        if (rule.resourceNames.length > 0) {
+          for (const name of rule.resourceNames) out.push({ ...base, resourceNames: [name] });
+        } else {
+          out.push({ ...base, resourceNames: [] });
+        }
+      }
+    }
+  }
+  for (const url of rule.nonResourceURLs) {
+    for (const verb of rule.verbs) out.push({ verbs: [verb], apiGroups: [], resources: [], resourceNames: [], nonResourceURLs: [url] });
+  }
+  return out;
+}
+function compactRules(rules2) {
+  const compacted = [];
+  const simple = /* @__PURE__ */ new Map();
+  for (const rule of rules2) {
+    const isSimple = rule.resourceNames.length <= 1 && rule.nonResourceURLs.length === 0 && rule.apiGroups.length === 1 && rule.resources.length === 1;
+    if (!isSimple) {
+      compacted.push(rule);
+      continue;
+    }
+    const key3 = JSON.stringify([rule.apiGroups[0], rule.resources[0], rule.resourceNames.length > 0, rule.resourceNames[0] ?? ""]);
+    const existing = simple.get(key3);
+    if (existing) existing.verbs.push(...rule.verbs);
+    else simple.set(key3, { ...rule, verbs: [...rule.verbs] });
+  }
+  return [...compacted, ...simple.values()];
+}
+function goList(values) {
+  return `[${values.join(" ")}]`;
+}
+function goString(rule) {
+  return `&PolicyRule{Verbs:${goList(rule.verbs)},APIGroups:${goList(rule.apiGroups)},Resources:${goList(rule.resources)},ResourceNames:${goList(rule.resourceNames)},NonResourceURLs:${goList(rule.nonResourceURLs)},}`;
+}
+function addCanICommand(program2, io, done) {
+  return program2.command("can-i").description("check whether a user or ServiceAccount may do an action, like kubectl auth can-i, from manifests").usage("VERB [TYPE | TYPE/NAME | NONRESOURCEURL] --as <user> [options] -f <paths...>").argument("[VERB TYPE...]", "VERB and TYPE | TYPE/NAME | NONRESOURCEURL (none with --list)").option("--as <user>", "the user to check (required): a user name, or system:serviceaccount:<namespace>:<name>").option("--as-group <group>", "a group of the user; repeat for more", collect).option("-n, --namespace <ns>", `namespace of the request (default "${KUBECTL_DEFAULT_NAMESPACE}", as kubectl's current namespace)`).option("-A, --all-namespaces", "the request across all namespaces: only ClusterRoleBindings count").option("--subresource <subresource>", "subresource such as exec, log, scale, status").option("--list", "print every rule of the user in the namespace, as kubectl auth can-i --list").option("--no-headers", "with --list: leave out the header line").option("--explain", "after yes/no, print the bindings, roles and rules that allow it, or hints why not").option("-q, --quiet", "print nothing; answer with the exit code only").option("-f, --filename <paths...>", FILENAME_HELP).option("--default-namespace <ns>", DEFAULT_NAMESPACE_HELP, KUBECTL_DEFAULT_NAMESPACE).addHelpText("after", CAN_I_HELP).action(async (args, options) => {
+    done(await runCanI(args, options, io));
+  });
+}
+function collect(value, previous) {
+  return [...previous ?? [], value];
+}
+var USAGE, CAN_I_HELP;
+var init_can_i_command = __esm({
+  "src/cli/can-i-command.ts"() {
+    "use strict";
+    init_subjects();
+    init_exit_code();
+    init_rbac_args();
+    USAGE = "See 'rbaclint can-i --help' for help and examples.";
+    CAN_I_HELP = `
+Arguments are those of kubectl auth can-i: paste a kubectl command and add -f.
+  VERB            a Kubernetes API verb: get, list, watch, create, update, patch, delete, use, bind, … or '*'
+  TYPE            a resource type: plural, singular, short name or resource.group
+                  (jobs -> jobs.batch, deploy -> deployments.apps); CRDs of the input are known too
+  TYPE/NAME       one object: pods/web, secrets/app-config, namespaces/dev
+  NONRESOURCEURL  a URL path that starts with /: /healthz, /metrics, /apis/*
+
+The request is evaluated as kube-apiserver's RBAC authorizer would, over the input plus the
+default roles and bindings every cluster has (system:basic-user, system:discovery, …):
+ClusterRoleBindings always count; RoleBindings only for namespaced resources in their own
+namespace. Cluster-scoped resources (nodes, namespaces, …), non-resource URLs and -A have no
+namespace, so only ClusterRoleBindings count (namespaces/X itself is in namespace X).
+
+Examples:
+  $ rbaclint can-i list pods --as system:serviceaccount:dev:web -n dev -f deploy/
+  $ rbaclint can-i create pods --subresource exec --as=alice --as-group=oncall -n dev -f deploy/
+  $ rbaclint can-i get secrets/app-config --as alice -n dev --explain -f deploy/
+  $ rbaclint can-i create jobs.batch -A --as system:serviceaccount:ci:deployer -f deploy/
+  $ rbaclint can-i get /metrics --as bob --as-group monitoring -f deploy/
+  $ rbaclint can-i --list --as system:serviceaccount:dev:web -n dev -f deploy/
+  $ helm template ./chart | rbaclint can-i delete pods --as system:serviceaccount:dev:web -n dev -f -
+
+Prints "yes" or "no". Exit codes: 0 yes (and --list), 1 no, 2 usage error or nothing could be read.
+Warnings (unknown resource types, unreadable or broken input) go to stderr; the answer is still
+given from what parsed.`;
   }
 });
 
@@ -22524,8 +27975,8 @@ var require_utils5 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path11) {
-      let input = path11;
+    function removeDotSegments(path14) {
+      let input = path14;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -22599,11 +28050,11 @@ var require_utils5 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path11) {
-      if (path11 === "" || path11[0] === "/") {
-        return removeDotSegments(path11);
+    function removeDotSegmentsRelative(path14) {
+      if (path14 === "" || path14[0] === "/") {
+        return removeDotSegments(path14);
       }
-      const segments = path11.split("/");
+      const segments = path14.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -22966,8 +28417,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path11 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path11 && path11 !== "/" ? path11 : void 0;
+        const path14 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path14 && path14 !== "/" ? path14 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -23133,7 +28584,7 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse(serialize(uri, options), options);
+        parse2(serialize(uri, options), options);
       }
       return uri;
     }
@@ -23176,8 +28627,8 @@ var require_fast_uri = __commonJS({
     function resolveComponent(base, relative, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse(serialize(base, options), options);
-        relative = parse(serialize(relative, options), options);
+        base = parse2(serialize(base, options), options);
+        relative = parse2(serialize(relative, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative.scheme) {
@@ -23495,7 +28946,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse(uri, opts) {
+    function parse2(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -23532,7 +28983,7 @@ var require_fast_uri = __commonJS({
       resolveComponent,
       equal,
       serialize,
-      parse
+      parse: parse2
     };
     module.exports = fastUri;
     module.exports.default = fastUri;
@@ -26200,6 +31651,555 @@ var require_ajv = __commonJS({
   }
 });
 
+// src/engine/config.ts
+import { readFile } from "node:fs/promises";
+import path7 from "node:path";
+function configSchema(rules2) {
+  const ruleProperties = {};
+  for (const rule of [...rules2].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) {
+    ruleProperties[rule.id] = {
+      description: `${rule.meta.description} Default: ${rule.meta.recommended ? rule.meta.severity : "off"}.`,
+      enum: [...RULE_SETTINGS]
+    };
+  }
+  return {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    $id: "https://github.com/rbaclint/rbaclint/blob/main/schemas/rbaclint-config.schema.json",
+    title: "rbaclint configuration (.rbaclint.yaml, .rbaclint.yml or .rbaclint.json)",
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      $schema: { type: "string", description: "URL or path of this schema, for editors." },
+      rules: {
+        description: "Severity per rule id: off, note, warning or error. Naming a severity enables a rule that is off by default.",
+        type: "object",
+        additionalProperties: false,
+        properties: ruleProperties
+      },
+      failOn: {
+        description: "Lowest severity that makes the exit code 1 (as --fail-on).",
+        enum: [...FAIL_ON_VALUES]
+      },
+      namespace: {
+        description: "Namespace of namespaced objects that set none (as --namespace).",
+        type: "string",
+        minLength: 1
+      },
+      ignore: {
+        description: "Globs of files not to lint, relative to the directory of this file (*, **, ?, {a,b}, [abc]).",
+        type: "array",
+        items: { type: "string", minLength: 1 }
+      },
+      strict: {
+        description: "Strict mode (as --strict): comment and annotation suppressions in manifests are ignored for these rules (true: every rule); the findings are reported and the suppressions become unused-suppression notes. The configuration and baselines still apply.",
+        anyOf: [
+          { type: "boolean" },
+          { type: "array", items: { enum: Object.keys(ruleProperties) } }
+        ]
+      },
+      kubeVersion: {
+        description: `Kubernetes version of the target cluster, 1.<minor> (as --kube-version; default ${formatKubeVersion(DEFAULT_KUBE_VERSION)}, the newest supported).`,
+        type: "string",
+        pattern: "^v?1\\.[0-9]+(\\.[0-9]+)?$"
+      },
+      context: {
+        description: "Objects that exist outside the input (in the cluster, or managed elsewhere): they count for cross-references and RBAC and never get findings.",
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          files: {
+            description: "Files, directories and globs of manifests to read as context only, relative to this file (e.g. a dump made with kubectl get serviceaccounts,roles,rolebindings,clusterroles,clusterrolebindings -A -o yaml).",
+            type: "array",
+            items: { type: "string", minLength: 1 }
+          },
+          serviceAccounts: { description: "ServiceAccounts that exist, as namespace/name.", type: "array", items: { type: "string", pattern: "^[^/\\s]+/[^/\\s]+$" } },
+          namespaces: {
+            description: "Namespaces whose ServiceAccounts are managed elsewhere: a ServiceAccount of any name exists there.",
+            type: "array",
+            items: { type: "string", pattern: "^[^/\\s]+$" }
+          },
+          roles: { description: "Roles that exist (rules unknown: they grant nothing rbaclint can see), as namespace/name.", type: "array", items: { type: "string", pattern: "^[^/\\s]+/[^/\\s]+$" } },
+          clusterRoles: { description: "ClusterRoles that exist (rules unknown: they grant nothing rbaclint can see).", type: "array", items: { type: "string", pattern: "^[^/\\s]+$" } },
+          roleBindings: { description: "RoleBindings that exist, as namespace/name.", type: "array", items: { type: "string", pattern: "^[^/\\s]+/[^/\\s]+$" } },
+          clusterRoleBindings: { description: "ClusterRoleBindings that exist.", type: "array", items: { type: "string", pattern: "^[^/\\s]+$" } }
+        }
+      }
+    }
+  };
+}
+async function loadConfig(rules2, cwd, explicit) {
+  if (explicit !== void 0) {
+    const file = path7.resolve(cwd, explicit);
+    let text;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (error) {
+      throw new ConfigError(`cannot read the configuration file "${explicit}": ${describeReadError(error)}; check the --config path`);
+    }
+    return { file, config: parseConfig(text, displayPath(cwd, file), rules2) };
+  }
+  for (let dir2 = path7.resolve(cwd); ; dir2 = path7.dirname(dir2)) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const file = path7.join(dir2, name);
+      let text;
+      try {
+        text = await readFile(file, "utf8");
+      } catch (error) {
+        const code = error.code;
+        if (code === "ENOENT" || code === "ENOTDIR") continue;
+        throw new ConfigError(`cannot read the configuration file "${displayPath(cwd, file)}": ${describeReadError(error)}`);
+      }
+      return { file, config: parseConfig(text, displayPath(cwd, file), rules2) };
+    }
+    if (path7.dirname(dir2) === dir2) return void 0;
+  }
+}
+function parseConfig(text, name, rules2) {
+  let value;
+  if (name.endsWith(".json")) {
+    try {
+      value = text.trim() === "" ? {} : JSON.parse(text);
+    } catch (error) {
+      throw new ConfigError(`${name}: JSON syntax error: ${error.message}`);
+    }
+  } else {
+    const lineCounter = new import_yaml3.LineCounter();
+    const doc = (0, import_yaml3.parseDocument)(text, { lineCounter, prettyErrors: false, logLevel: "error" });
+    const error = doc.errors[0];
+    if (error) {
+      const { line, col: column } = lineCounter.linePos(error.pos[0]);
+      throw new ConfigError(`${name}:${line}:${column}: YAML syntax error: ${error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`);
+    }
+    value = doc.toJS() ?? {};
+  }
+  const validate = validatorFor(rules2);
+  if (!validate(value)) {
+    let errors = validate.errors ?? [];
+    if (errors.some((e) => e.instancePath.startsWith("/strict/"))) errors = errors.filter((e) => e.instancePath !== "/strict");
+    else if (errors.some((e) => e.instancePath === "/strict")) errors = errors.filter((e) => e.instancePath !== "/strict" || e.keyword === "anyOf");
+    const messages = [...new Set(errors.map(describeError))];
+    throw new ConfigError(messages.map((m) => `${name}: ${m}`).join("\nrbaclint: "));
+  }
+  const config = value;
+  if (config.kubeVersion !== void 0) {
+    const parsed = parseKubeVersion(config.kubeVersion);
+    if (isKubeVersionError(parsed)) throw new ConfigError(`${name}: kubeVersion: ${parsed.error}`);
+  }
+  return config;
+}
+function validatorFor(rules2) {
+  let validate = validators.get(rules2);
+  if (!validate) {
+    validate = new import_ajv.Ajv({ allErrors: true, strict: true }).compile(configSchema(rules2));
+    validators.set(rules2, validate);
+  }
+  return validate;
+}
+function describeError(error) {
+  const where = error.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).reduce((out, s) => /^\d+$/.test(s) ? `${out}[${s}]` : out === "" ? s : `${out}.${s}`, "");
+  const key3 = (extra) => where === "" ? extra : `${where}.${extra}`;
+  switch (error.keyword) {
+    case "additionalProperties": {
+      const extra = String(error.params.additionalProperty);
+      if (where === "rules") return `${key3(extra)}: unknown rule; run "rbaclint rules"`;
+      if (where === "context") return `${key3(extra)}: unknown key; allowed: ${CONTEXT_KEYS.join(", ")}`;
+      return `${key3(extra)}: unknown key; allowed: ${TOP_KEYS.join(", ")}`;
+    }
+    case "pattern":
+      if (where === "kubeVersion") return `${where}: must be a Kubernetes version such as ${formatKubeVersion(DEFAULT_KUBE_VERSION)}`;
+      return `${where}: must be ${/^context\.(serviceAccounts|roles|roleBindings)\[/.test(where) ? "namespace/name" : 'a name without "/"'}`;
+    case "anyOf":
+      return `${where}: must be true, false or a list of rule ids`;
+    case "enum":
+      if (where.startsWith("strict[")) return `${where}: unknown rule; run "rbaclint rules"`;
+      return `${where}: must be one of ${error.params.allowedValues.join(", ")}`;
+    case "type": {
+      const type = String(error.params.type);
+      const what = { object: "a mapping", array: "a list", string: "a string" }[type] ?? type;
+      if (where === "") return `must be a mapping of settings (${TOP_KEYS.join(", ")})`;
+      return `${where}: must be ${what}`;
+    }
+    case "minLength":
+      return `${where}: must not be empty`;
+    default:
+      return `${where === "" ? "(top level)" : where}: ${error.message ?? "is invalid"}`;
+  }
+}
+function mergeConfig(rules2, loaded, cli = {}) {
+  const config = loaded?.config ?? {};
+  const settings = {};
+  const severities = {};
+  for (const rule of rules2) {
+    const configured = config.rules?.[rule.id];
+    let setting = configured ?? (rule.meta.recommended ? rule.meta.severity : "off");
+    if (configured !== void 0 && configured !== "off") severities[rule.id] = configured;
+    if (cli.enable?.includes(rule.id) && setting === "off") setting = rule.meta.severity;
+    if (cli.disable?.includes(rule.id)) setting = "off";
+    settings[rule.id] = setting;
+  }
+  const strictIds = /* @__PURE__ */ new Set();
+  for (const strict of [config.strict, cli.strict]) {
+    if (strict === true) for (const rule of rules2) strictIds.add(rule.id);
+    else if (Array.isArray(strict)) for (const id of strict) strictIds.add(id);
+  }
+  let kubeVersion = cli.kubeVersion;
+  if (kubeVersion === void 0 && config.kubeVersion !== void 0) {
+    const parsed = parseKubeVersion(config.kubeVersion);
+    if (!isKubeVersionError(parsed)) kubeVersion = parsed;
+  }
+  return {
+    ...loaded ? { file: loaded.file } : {},
+    failOn: cli.failOn ?? config.failOn ?? "warning",
+    namespace: cli.namespace ?? config.namespace ?? "default",
+    ignore: config.ignore ?? [],
+    rules: settings,
+    severities,
+    strict: rules2.map((r) => r.id).filter((id) => strictIds.has(id)),
+    kubeVersion: kubeVersion ?? DEFAULT_KUBE_VERSION,
+    context: config.context ?? {}
+  };
+}
+function renderConfig(effective, cwd) {
+  const source = effective.file === void 0 ? "none found, defaults" : displayPath(cwd, effective.file);
+  const body = (0, import_yaml3.stringify)(
+    {
+      failOn: effective.failOn,
+      namespace: effective.namespace,
+      ignore: effective.ignore,
+      rules: effective.rules,
+      kubeVersion: formatKubeVersion(effective.kubeVersion),
+      strict: effective.strict,
+      ...Object.keys(effective.context).length > 0 ? { context: effective.context } : {}
+    },
+    { lineWidth: 0 }
+  );
+  return `# rbaclint configuration: ${source}, then the command line
+${body}`;
+}
+function ignoreMatcher(patterns, baseDir, cwd) {
+  if (patterns.length === 0) return () => false;
+  const regexes = patterns.map(globToRegExp);
+  return (file) => {
+    const rel = path7.relative(baseDir, path7.resolve(cwd, file)).split(path7.sep).join("/");
+    if (rel === "" || rel.startsWith("../") || path7.isAbsolute(rel)) return false;
+    return regexes.some((re) => re.test(rel));
+  };
+}
+function globToRegExp(glob) {
+  let pattern = glob.replace(/^\.\//, "").replace(/^\//, "");
+  const anyDepth = !pattern.replace(/\/$/, "").includes("/");
+  pattern = pattern.replace(/\/$/, "");
+  let out = "";
+  let braces = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === "*") {
+      if (pattern[i + 1] === "*") {
+        const slashAfter = pattern[i + 2] === "/";
+        out += slashAfter ? "(?:.*/)?" : ".*";
+        i += slashAfter ? 2 : 1;
+      } else {
+        out += "[^/]*";
+      }
+    } else if (ch === "?") {
+      out += "[^/]";
+    } else if (ch === "[") {
+      const close = pattern.indexOf("]", i + 1);
+      if (close < 0) {
+        out += "\\[";
+      } else {
+        out += `[${pattern.slice(i + 1, close).replace(/^!/, "^").replace(/\\/g, "\\\\")}]`;
+        i = close;
+      }
+    } else if (ch === "{") {
+      braces++;
+      out += "(?:";
+    } else if (ch === "}" && braces > 0) {
+      braces--;
+      out += ")";
+    } else if (ch === "," && braces > 0) {
+      out += "|";
+    } else {
+      out += ch.replace(/[.+^$()|\\]/g, "\\$&");
+    }
+  }
+  return new RegExp(`^${anyDepth ? "(?:.*/)?" : ""}${out}(?:/.*)?$`);
+}
+function displayPath(cwd, file) {
+  const rel = path7.relative(cwd, file);
+  return rel === "" ? "." : rel.split(path7.sep).join("/");
+}
+function describeReadError(error) {
+  switch (error.code) {
+    case "ENOENT":
+      return "no such file or directory";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EISDIR":
+      return "it is a directory";
+    default:
+      return error.message;
+  }
+}
+function declaredContextSource(context, name) {
+  const docs = [];
+  const split = (ref) => {
+    const slash2 = ref.indexOf("/");
+    return { namespace: ref.slice(0, slash2), name: ref.slice(slash2 + 1) };
+  };
+  for (const ref of context.serviceAccounts ?? []) docs.push({ apiVersion: "v1", kind: "ServiceAccount", metadata: split(ref) });
+  for (const ns of context.namespaces ?? []) {
+    docs.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns, annotations: { [EXTERNAL_SERVICE_ACCOUNTS_ANNOTATION]: "true" } } });
+  }
+  const rbac = "rbac.authorization.k8s.io/v1";
+  for (const ref of context.roles ?? []) docs.push({ apiVersion: rbac, kind: "Role", metadata: split(ref), rules: [] });
+  for (const role of context.clusterRoles ?? []) docs.push({ apiVersion: rbac, kind: "ClusterRole", metadata: { name: role }, rules: [] });
+  for (const ref of context.roleBindings ?? []) docs.push({ apiVersion: rbac, kind: "RoleBinding", metadata: split(ref) });
+  for (const binding of context.clusterRoleBindings ?? []) docs.push({ apiVersion: rbac, kind: "ClusterRoleBinding", metadata: { name: binding } });
+  if (docs.length === 0) return void 0;
+  return { path: name, text: docs.map((d) => `--- ${JSON.stringify(d)}`).join("\n") + "\n", contextOnly: true };
+}
+var import_ajv, import_yaml3, CONFIG_FILE_NAMES, RULE_SETTINGS, FAIL_ON_VALUES, TOP_KEYS, CONTEXT_KEYS, ConfigError, validators;
+var init_config = __esm({
+  "src/engine/config.ts"() {
+    "use strict";
+    import_ajv = __toESM(require_ajv(), 1);
+    import_yaml3 = __toESM(require_dist(), 1);
+    init_version2();
+    init_object();
+    CONFIG_FILE_NAMES = [".rbaclint.yaml", ".rbaclint.yml", ".rbaclint.json"];
+    RULE_SETTINGS = ["off", "note", "warning", "error"];
+    FAIL_ON_VALUES = ["error", "warning", "note", "none"];
+    TOP_KEYS = ["rules", "failOn", "namespace", "ignore", "strict", "kubeVersion", "context"];
+    CONTEXT_KEYS = ["files", "serviceAccounts", "namespaces", "roles", "clusterRoles", "roleBindings", "clusterRoleBindings"];
+    ConfigError = class extends Error {
+      name = "ConfigError";
+    };
+    validators = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/cli/output.ts
+import { randomBytes } from "node:crypto";
+import { open as open2, rename, rm } from "node:fs/promises";
+import path8 from "node:path";
+async function writeAtomically(file, content) {
+  const temp = path8.join(path8.dirname(file), `.${path8.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    const handle = await open2(temp, "wx", 438);
+    try {
+      await handle.writeFile(content, "utf8");
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw new Error(describeWriteError(file, error), { cause: error });
+  }
+}
+function describeWriteError(file, error) {
+  switch (error.code) {
+    case "ENOENT":
+    case "ENOTDIR":
+      return `directory "${path8.dirname(file)}" does not exist`;
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EISDIR":
+      return "it is a directory";
+    default:
+      return error.message;
+  }
+}
+var init_output = __esm({
+  "src/cli/output.ts"() {
+    "use strict";
+  }
+});
+
+// src/report/helm.ts
+var helm_exports = {};
+__export(helm_exports, {
+  HelmChartError: () => HelmChartError,
+  formatRendered: () => formatRendered,
+  loadHelmChart: () => loadHelmChart,
+  mapToHelmChart: () => mapToHelmChart,
+  otherCharts: () => otherCharts,
+  templateFile: () => templateFile,
+  templateLocation: () => templateLocation
+});
+import { existsSync as existsSync2, readFileSync as readFileSync5 } from "node:fs";
+import { readFile as readFile2 } from "node:fs/promises";
+import path9 from "node:path";
+async function loadHelmChart(dir2, cwd) {
+  const file = path9.join(dir2, "Chart.yaml");
+  let text;
+  try {
+    text = await readFile2(path9.resolve(cwd, file), "utf8");
+  } catch (error) {
+    const code = error.code;
+    const why = code === "ENOENT" ? "no such file" : code === "ENOTDIR" ? "not a directory" : error.message;
+    throw new HelmChartError(`--helm-chart ${dir2}: cannot read ${file}: ${why}`);
+  }
+  let name;
+  try {
+    name = (0, import_yaml4.parse)(text)?.name;
+  } catch (error) {
+    throw new HelmChartError(`--helm-chart ${dir2}: ${file} is not valid YAML: ${error.message.split("\n")[0]}`);
+  }
+  if (typeof name !== "string" || name === "") throw new HelmChartError(`--helm-chart ${dir2}: ${file} has no "name"`);
+  return { dir: dir2, name, cwd };
+}
+function templateFile(helmSource, chart) {
+  const [first, ...rest] = helmSource.trim().split("/");
+  if (first !== chart.name || rest.length === 0 || rest.some((s) => s === ".." || s === "")) return void 0;
+  return path9.join(chart.dir, ...rest);
+}
+function templateLocation(f, chart, renderedText, readTemplate = defaultReader(chart.cwd)) {
+  if (f.helmSource === void 0) return void 0;
+  const renderedLine = renderedText?.split(/\r\n|\r|\n/)[f.range.start.line - 1];
+  return locate2(chart, readTemplate, f.helmSource, lastKey(f.path), f.object?.kind, renderedLine);
+}
+function locate2(chart, readTemplate, helmSource, key3, kind, renderedLine) {
+  const file = templateFile(helmSource, chart);
+  if (file === void 0) return void 0;
+  const template = readTemplate(file);
+  if (template === void 0) return void 0;
+  const lines = template.split(/\r\n|\r|\n/);
+  if (key3 !== void 0 && renderedLine !== void 0) {
+    const wanted = normalise(renderedLine);
+    if (startsWithKey(wanted, key3)) {
+      const line = onlyLine(lines, (l) => normalise(l) === wanted);
+      if (line !== void 0) return { file, range: lineRange(lines, line), match: "key" };
+    }
+  }
+  if (kind !== void 0) {
+    const wanted = `kind: ${kind}`;
+    const bare = (l) => l.replace(/\s+#.*$/, "").trimEnd();
+    const line = onlyLine(lines, (l) => bare(l) === wanted) ?? onlyLine(lines, (l) => bare(l).trimStart() === wanted);
+    if (line !== void 0) return { file, range: lineRange(lines, line), match: "kind" };
+  }
+  return { file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: (lines[0]?.length ?? 0) + 1 } }, match: "file" };
+}
+function mapToHelmChart(findings, chart, texts, readTemplate = defaultReader(chart.cwd)) {
+  const rendered = /* @__PURE__ */ new Map();
+  const renderedText = (file) => {
+    if (!rendered.has(file)) {
+      const text = texts.get(file);
+      if (text !== void 0) rendered.set(file, new RenderedText(text));
+    }
+    return rendered.get(file);
+  };
+  return findings.map((f) => {
+    const related = f.related.map((r) => {
+      const text = renderedText(r.file);
+      const document = text?.documentAt(r.range.start.line);
+      if (text === void 0 || document?.helmSource === void 0) return r;
+      const line = text.lines[r.range.start.line - 1];
+      const key3 = /^\s*(?:-\s+)*["']?([^"':\s]+)["']?\s*:/.exec(line ?? "")?.[1];
+      const location2 = locate2(chart, readTemplate, document.helmSource, key3, document.kind, line);
+      if (location2 === void 0) return r;
+      return { ...r, file: location2.file, range: location2.range, message: `${r.message} (rendered at ${formatRendered(r)})` };
+    });
+    const location = templateLocation(f, chart, renderedText(f.file)?.text, readTemplate);
+    if (location === void 0) return { ...f, related };
+    return { ...f, file: location.file, range: location.range, related, rendered: { file: f.file, range: f.range } };
+  });
+}
+function otherCharts(findings, chart) {
+  const names = /* @__PURE__ */ new Set();
+  for (const f of findings) {
+    const name = f.helmSource?.trim().split("/")[0];
+    if (name !== void 0 && name !== chart.name) names.add(name);
+  }
+  return [...names].sort();
+}
+function formatRendered(rendered) {
+  return `${rendered.file}:${rendered.range.start.line}:${rendered.range.start.column}`;
+}
+function defaultReader(cwd) {
+  const cache = /* @__PURE__ */ new Map();
+  return (file) => {
+    if (!cache.has(file)) {
+      const full = path9.resolve(cwd, file);
+      let text;
+      try {
+        text = existsSync2(full) ? readFileSync5(full, "utf8") : void 0;
+      } catch {
+        text = void 0;
+      }
+      cache.set(file, text);
+    }
+    return cache.get(file);
+  };
+}
+function lastKey(jsonPath) {
+  if (jsonPath === void 0) return void 0;
+  for (let i = jsonPath.length - 1; i >= 0; i--) {
+    const segment = jsonPath[i];
+    if (typeof segment === "string") return segment;
+  }
+  return void 0;
+}
+function normalise(line) {
+  return line.trim().replace(/^(?:-\s+)+/, "");
+}
+function startsWithKey(line, key3) {
+  return line.startsWith(`${key3}:`) || line.startsWith(`"${key3}":`) || line.startsWith(`'${key3}':`);
+}
+function onlyLine(lines, matches) {
+  let found;
+  for (let i = 0; i < lines.length; i++) {
+    if (!matches(lines[i])) continue;
+    if (found !== void 0) return void 0;
+    found = i + 1;
+  }
+  return found;
+}
+function lineRange(lines, line) {
+  const text = lines[line - 1] ?? "";
+  const start = text.length - text.replace(/^\s*(?:-\s+)*/, "").length + 1;
+  return { start: { line, column: start }, end: { line, column: Math.max(text.trimEnd().length + 1, start + 1) } };
+}
+var import_yaml4, HelmChartError, RenderedText;
+var init_helm = __esm({
+  "src/report/helm.ts"() {
+    "use strict";
+    import_yaml4 = __toESM(require_dist(), 1);
+    HelmChartError = class extends Error {
+    };
+    RenderedText = class {
+      constructor(text) {
+        this.text = text;
+        this.lines = text.split(/\r\n|\r|\n/);
+      }
+      text;
+      lines;
+      /**
+       * The last `# Source:` at the start of a line at or above `line` (1-based), and the first
+       * top-level `kind:` below it, as `helm template` prints them.
+       */
+      documentAt(line) {
+        for (let i = Math.min(line, this.lines.length) - 1; i >= 0; i--) {
+          const source = /^#\s*Source:\s*(\S.*?)\s*$/.exec(this.lines[i]);
+          if (source === null) continue;
+          for (let j = i + 1; j < this.lines.length; j++) {
+            const text = this.lines[j];
+            if (/^#\s*Source:/.test(text)) break;
+            const kind = /^kind:\s*["']?([A-Za-z0-9]+)["']?\s*(?:#.*)?$/.exec(text);
+            if (kind !== null) return { helmSource: source[1], kind: kind[1] };
+          }
+          return { helmSource: source[1] };
+        }
+        return {};
+      }
+    };
+  }
+});
+
 // src/report/json.ts
 var json_exports = {};
 __export(json_exports, {
@@ -26250,7 +32250,7 @@ __export(sarif_exports, {
   MAX_SARIF_RESULTS: () => MAX_SARIF_RESULTS,
   renderSarif: () => renderSarif
 });
-import path8 from "node:path";
+import path10 from "node:path";
 import { pathToFileURL } from "node:url";
 function renderSarif(findings, rules2, options = {}) {
   const cwd = options.cwd ?? process.cwd();
@@ -26305,7 +32305,7 @@ ${rule.meta.rationale}
       }))
     } : {},
     partialFingerprints: { "rbaclint/v1": f.fingerprint },
-    ...f.helmSource === void 0 ? {} : { properties: { helmSource: f.helmSource } }
+    ...f.helmSource === void 0 ? {} : { properties: { helmSource: f.helmSource, ...f.rendered === void 0 ? {} : { rendered: formatRendered(f.rendered) } } }
   }));
   const log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
@@ -26322,7 +32322,7 @@ ${rule.meta.rationale}
           }
         },
         automationDetails: { id: "rbaclint/" },
-        originalUriBaseIds: { "%SRCROOT%": { uri: pathToFileURL(cwd.endsWith(path8.sep) ? cwd : `${cwd}${path8.sep}`).href } },
+        originalUriBaseIds: { "%SRCROOT%": { uri: pathToFileURL(cwd.endsWith(path10.sep) ? cwd : `${cwd}${path10.sep}`).href } },
         columnKind: "utf16CodeUnits",
         invocations: [
           {
@@ -26344,7 +32344,8 @@ ${rule.meta.rationale}
 `;
 }
 function messageText(f) {
-  const template = f.helmSource === void 0 ? "" : ` (from template ${f.helmSource})`;
+  const rendered = f.rendered === void 0 ? "" : `, rendered at ${formatRendered(f.rendered)}`;
+  const template = f.helmSource === void 0 ? "" : ` (from template ${f.helmSource}${rendered})`;
   const links = f.related.map((r, i) => `[${r.message.replace(/[[\]\\]/g, "\\$&")}](${i + 1})`);
   return `${f.message}${template}${links.length > 0 ? `; related: ${links.join(", ")}` : ""}`;
 }
@@ -26360,8 +32361,8 @@ function physical(file, range, cwd) {
   };
 }
 function toUri(file, cwd) {
-  const relative = path8.isAbsolute(file) ? path8.relative(cwd, file) : file;
-  return encodeURI(relative.split(path8.sep).join("/"));
+  const relative = path10.isAbsolute(file) ? path10.relative(cwd, file) : file;
+  return encodeURI(relative.split(path10.sep).join("/"));
 }
 function pascalCase(id) {
   return id.replace(/(^|-)([a-z0-9])/g, (_, _dash, ch) => ch.toUpperCase());
@@ -26370,6 +32371,7 @@ var MAX_SARIF_RESULTS;
 var init_sarif = __esm({
   "src/report/sarif.ts"() {
     "use strict";
+    init_helm();
     init_version();
     MAX_SARIF_RESULTS = 5e3;
   }
@@ -26379,9 +32381,9 @@ var init_sarif = __esm({
 var require_picocolors = __commonJS({
   "node_modules/picocolors/picocolors.js"(exports, module) {
     var p = process || {};
-    var argv = p.argv || [];
+    var argv2 = p.argv || [];
     var env = p.env || {};
-    var isColorSupported = !(!!env.NO_COLOR || argv.includes("--no-color")) && (!!env.FORCE_COLOR || argv.includes("--color") || p.platform === "win32" || (p.stdout || {}).isTTY && env.TERM !== "dumb" || !!env.CI);
+    var isColorSupported = !(!!env.NO_COLOR || argv2.includes("--no-color")) && (!!env.FORCE_COLOR || argv2.includes("--color") || p.platform === "win32" || (p.stdout || {}).isTTY && env.TERM !== "dumb" || !!env.CI);
     var formatter = (open3, close, replace = open3) => (input) => {
       let string = "" + input, index2 = string.indexOf(close, open3.length);
       return ~index2 ? open3 + replaceClose(string, close, replace, index2) + close : open3 + string + close;
@@ -26540,7 +32542,7 @@ __export(github_exports, {
   renderGithub: () => renderGithub,
   workflowPath: () => workflowPath
 });
-import path9 from "node:path";
+import path11 from "node:path";
 function renderGithub(findings, summary, options = {}) {
   const lines = findings.map((f) => annotation(f, options.cwd));
   if (options.summary !== false) lines.push(summaryLine(summary));
@@ -26574,8 +32576,8 @@ function clean(text) {
   return text.replace(/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 function workflowPath(file, cwd) {
-  const relative = cwd !== void 0 && path9.isAbsolute(file) ? path9.relative(cwd, file) : file;
-  return relative.split(path9.sep).join("/").replace(/^\.\//, "");
+  const relative = cwd !== void 0 && path11.isAbsolute(file) ? path11.relative(cwd, file) : file;
+  return relative.split(path11.sep).join("/").replace(/^\.\//, "");
 }
 var COMMAND;
 var init_github = __esm({
@@ -26586,4664 +32588,9 @@ var init_github = __esm({
   }
 });
 
-// src/load/load.ts
-import { open, stat } from "node:fs/promises";
-import path4 from "node:path";
-
-// src/parse/parse.ts
-var import_yaml = __toESM(require_dist(), 1);
-var HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/gm;
-var HELM_ACTION = /\{\{-?[^}\n]*?(?:\.Values\b|\.Release\b|\.Chart\b|\.Capabilities\b|\.Files\b|\.Template\b|\binclude\s+")/;
-var MAX_ALIAS_COUNT = 1e3;
-var MAX_DEPTH = 256;
-var MAX_SOURCE_BYTES = 16 * 1024 * 1024;
-var MAX_SEPARATORS = 5e5;
-function parseSource(source) {
-  const text = source.text.charCodeAt(0) === 65279 ? source.text.slice(1) : source.text;
-  const lineCounter = new import_yaml.LineCounter();
-  const rejected = source.problem ?? rejectedText(text, source.byteLength);
-  if (rejected) {
-    const shown = text.slice(0, Math.max(rejected.offset + 1, Math.min(text.length, 65536)));
-    const file2 = { path: source.path, text: shown, lineCounter, documents: [], contextOnly: source.contextOnly ?? false };
-    indexLines(lineCounter, shown);
-    const offset = Math.min(rejected.offset, shown.length);
-    return { file: file2, manifests: [], problems: [{ ruleId: "parse-error", file: file2, range: rangeOf(file2, offset, offset), message: rejected.message }] };
-  }
-  const tooDeep = /* @__PURE__ */ new Map();
-  const tokens = Array.from(new import_yaml.Parser(lineCounter.addNewLine).parse(text), (token) => {
-    if (token.type !== "document") return token;
-    const deep = deepOffset(token);
-    if (deep === void 0) return token;
-    tooDeep.set(token.offset, deep);
-    const empty = { type: "document", offset: token.offset, start: token.start, ...token.end ? { end: token.end } : {} };
-    return empty;
-  });
-  const docs = Array.from(
-    new import_yaml.Composer({
-      // kubectl decodes manifests with sigs.k8s.io/yaml, whose goyaml.v2 fork follows YAML 1.1:
-      // `automountServiceAccountToken: yes` is the boolean true there, so read it the same way.
-      version: "1.1",
-      uniqueKeys: true,
-      // No process warnings on stderr (e.g. "Keys with collection values will be stringified").
-      logLevel: "error"
-    }).compose(tokens)
-  );
-  const file = {
-    path: source.path,
-    text,
-    lineCounter,
-    documents: docs,
-    contextOnly: source.contextOnly ?? false
-  };
-  const manifests = [];
-  const problems = [];
-  const json = jsonProblem(file);
-  if (json) return { file, manifests, problems: [json] };
-  let helmSource;
-  let previousEnd = 0;
-  docs.forEach((doc, docIndex) => {
-    const contentStart = doc.contents?.range[0] ?? doc.range[1];
-    helmSource = lastHelmSource(text.slice(previousEnd, contentStart)) ?? helmSource;
-    previousEnd = doc.range[2];
-    const addProblem = (problem) => {
-      problems.push(helmSource === void 0 ? problem : { ...problem, helmSource });
-    };
-    const deep = tooDeep.get(doc.range[0]);
-    if (deep !== void 0) {
-      addProblem({
-        ruleId: "parse-error",
-        file,
-        range: rangeOf(file, deep, deep),
-        message: `Document nests collections more than ${MAX_DEPTH} levels deep, the limit rbaclint parses`
-      });
-      return;
-    }
-    if (doc.errors.length > 0) {
-      addProblem(problemFor(file, doc, text));
-      return;
-    }
-    if (doc.contents === null) return;
-    const template = templateProblem(file, doc, text);
-    if (template) {
-      addProblem(template);
-      return;
-    }
-    let value;
-    try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (error) {
-      addProblem({
-        ruleId: "parse-error",
-        file,
-        range: rangeOf(file, ...firstAlias(doc, contentStart)),
-        message: /alias/i.test(String(error.message)) ? `YAML aliases expand to more than ${MAX_ALIAS_COUNT} nodes (an alias bomb); rbaclint does not expand them` : `YAML document cannot be expanded: ${cleanMessage(String(error.message ?? error))}`
-      });
-      return;
-    }
-    if (value === null || value === void 0) return;
-    if (!isObject(value)) return;
-    const base = { file, docIndex, ...helmSource === void 0 ? {} : { helmSource } };
-    if (isList(value)) {
-      value.items.forEach((item, i) => {
-        if (isObject(item)) manifests.push({ ...base, object: item, pathPrefix: ["items", i] });
-      });
-      return;
-    }
-    manifests.push({ ...base, object: value, pathPrefix: [] });
-  });
-  return { file, manifests, problems };
-}
-function rejectedText(text, byteLength) {
-  if (text.length * 3 > MAX_SOURCE_BYTES || byteLength !== void 0) {
-    const bytes = byteLength ?? Buffer.byteLength(text, "utf8");
-    if (bytes > MAX_SOURCE_BYTES) {
-      return { offset: 0, message: `File is ${formatMiB(bytes)}, larger than the ${formatMiB(MAX_SOURCE_BYTES)} limit rbaclint parses; split it into smaller files` };
-    }
-  }
-  const nul = text.indexOf("\0");
-  if (nul >= 0) return { offset: nul, message: "Binary data (a NUL byte): this is not a YAML or JSON text" };
-  let separators = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if ((c === 10 || c === 44) && ++separators > MAX_SEPARATORS) {
-      return { offset: i, message: `File has more than ${MAX_SEPARATORS.toLocaleString("en-US")} line breaks and commas, the limit rbaclint parses; split it into smaller files` };
-    }
-  }
-  return void 0;
-}
-function formatMiB(bytes) {
-  return `${(bytes / 2 ** 20).toFixed(bytes % 2 ** 20 === 0 ? 0 : 1)} MiB`;
-}
-function deepOffset(document) {
-  const stack = [[document.value, 0]];
-  while (stack.length > 0) {
-    const [token, depth] = stack.pop();
-    if (!token) continue;
-    if (depth > MAX_DEPTH) return token.offset;
-    if ("items" in token && Array.isArray(token.items)) {
-      for (const item of token.items) {
-        if (item.key) stack.push([item.key, depth + 1]);
-        if (item.value) stack.push([item.value, depth + 1]);
-      }
-    }
-  }
-  return void 0;
-}
-function firstAlias(doc, fallback) {
-  let range = [fallback, fallback];
-  (0, import_yaml.visit)(doc, {
-    Alias(_, alias) {
-      if (alias.range) range = [alias.range[0], alias.range[1]];
-      return import_yaml.visit.BREAK;
-    }
-  });
-  return range;
-}
-function indexLines(lineCounter, text) {
-  lineCounter.addNewLine(0);
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
-}
-function jsonProblem(file) {
-  if (!/^\s*\{(?!\{)/.test(file.text)) return void 0;
-  try {
-    JSON.parse(file.text);
-    return void 0;
-  } catch (error) {
-    const raw = error.message;
-    if (/non-whitespace character after JSON/.test(raw)) return void 0;
-    const at = /at position (\d+)/.exec(raw);
-    const comma = at ? void 0 : trailingComma(file.text);
-    const offset = Math.min(at ? Number(at[1]) : comma ?? 0, Math.max(0, file.text.length - 1));
-    const reason = raw.replace(/ in JSON at position \d+[\s\S]*$/, "").replace(/, (?:\.\.\.)?"[\s\S]*$/, "");
-    return {
-      ruleId: "parse-error",
-      file,
-      range: rangeOf(file, offset, Math.min(offset + 1, file.text.length)),
-      message: `JSON syntax error: ${comma === void 0 ? reason : "trailing comma before a closing bracket or brace"}`
-    };
-  }
-}
-function trailingComma(text) {
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (inString) {
-      if (ch === "\\") i++;
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') {
-      inString = true;
-    } else if (ch === "," && /^\s*[\]}]/.test(text.slice(i + 1, i + 200))) {
-      return i;
-    }
-  }
-  return void 0;
-}
-function lastHelmSource(preamble) {
-  let found;
-  for (const m of preamble.matchAll(HELM_SOURCE)) found = m[1];
-  return found;
-}
-function problemFor(file, doc, text) {
-  const action = templateActionIn(text, doc.range[0], doc.range[2]);
-  if (action !== void 0) return unrenderedTemplate(file, text, action);
-  const error = doc.errors[0];
-  let [start, end] = error.pos;
-  if (error.code === "MISSING_CHAR" && /quote/.test(error.message)) {
-    const quote2 = openQuote(text, doc.range[0], start, error.message.includes('"') ? '"' : "'");
-    if (quote2 !== void 0) [start, end] = [quote2, quote2 + 1];
-  }
-  const last = Math.max(0, text.length - 1);
-  start = Math.min(start, last);
-  end = Math.min(Math.max(end, start), text.length);
-  return {
-    ruleId: "parse-error",
-    file,
-    range: rangeOf(file, start, end),
-    message: `YAML syntax error: ${cleanMessage(error.message)}`
-  };
-}
-function templateActionIn(text, from, to) {
-  let offset = from;
-  for (const line of text.slice(from, to).split("\n")) {
-    const code = withoutComment(line);
-    const helm = HELM_ACTION.exec(code);
-    if (helm) return offset + helm.index;
-    const bare = unquotedIndexOf(code, "{{");
-    if (bare !== void 0) return offset + bare;
-    offset += line.length + 1;
-  }
-  return void 0;
-}
-function withoutComment(line) {
-  let quote2;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quote2) {
-      if (ch === quote2) quote2 = void 0;
-    } else if (ch === '"' || ch === "'") {
-      quote2 = ch;
-    } else if (ch === "#" && (i === 0 || /\s/.test(line[i - 1]))) {
-      return line.slice(0, i);
-    }
-  }
-  return line;
-}
-function unquotedIndexOf(line, needle) {
-  let quote2;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quote2) {
-      if (ch === quote2) quote2 = void 0;
-    } else if (ch === '"' || ch === "'") {
-      quote2 = ch;
-    } else if (line.startsWith(needle, i)) {
-      return i;
-    }
-  }
-  return void 0;
-}
-function openQuote(text, from, to, quote2) {
-  let offset = from;
-  for (const line of text.slice(from, to).split("\n")) {
-    let open3;
-    for (let i = 0; i < line.length; i++) {
-      if (line[i] !== quote2) continue;
-      if (open3 === void 0) open3 = i;
-      else if (quote2 === "'" && line[i + 1] === "'") i++;
-      else if (quote2 === '"' && line[i - 1] === "\\") continue;
-      else open3 = void 0;
-    }
-    if (open3 !== void 0) return offset + open3;
-    offset += line.length + 1;
-  }
-  return void 0;
-}
-function templateProblem(file, doc, text) {
-  const helm = HELM_ACTION.exec(text.slice(doc.range[0], doc.range[2]));
-  if (helm) {
-    const action = templateActionIn(text, doc.range[0], doc.range[2]);
-    if (action !== void 0) return unrenderedTemplate(file, text, action);
-  }
-  let keyStart;
-  (0, import_yaml.visit)(doc, {
-    Pair(_, pair) {
-      if ((0, import_yaml.isCollection)(pair.key) && pair.key.range) {
-        keyStart = pair.key.range[0];
-        return import_yaml.visit.BREAK;
-      }
-      return void 0;
-    }
-  });
-  if (keyStart === void 0) return void 0;
-  const open3 = text.lastIndexOf("{{", keyStart);
-  return unrenderedTemplate(file, text, open3 >= doc.range[0] ? open3 : keyStart);
-}
-function unrenderedTemplate(file, text, offset) {
-  const close = text.indexOf("}}", offset);
-  const lineEnd = text.indexOf("\n", offset);
-  const end = close >= 0 && (lineEnd < 0 || close < lineEnd) ? close + 2 : offset + 2;
-  return {
-    ruleId: "unrendered-template",
-    file,
-    range: rangeOf(file, offset, end),
-    message: 'Unrendered Helm/Go template action: this file is a chart template, not a manifest; lint the output of "helm template" instead'
-  };
-}
-function cleanMessage(message) {
-  const first = message.split("\n")[0] ?? message;
-  return first.replace(/ at line \d+, column \d+:?$/, "").replace(/[.:]$/, "");
-}
-function rangeOf(file, start, end) {
-  const s = file.lineCounter.linePos(start);
-  const e = file.lineCounter.linePos(end);
-  return { start: { line: s.line, column: s.col }, end: { line: e.line, column: e.col } };
-}
-function isObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function isList(value) {
-  return typeof value.kind === "string" && value.kind.endsWith("List") && Array.isArray(value.items);
-}
-
-// src/load/load.ts
-var STDIN_NAME = "<stdin>";
-var MANIFEST_EXTENSIONS = ["yaml", "yml", "json"];
-var GLOB_CHARS = /[*?[\]{}()!]/;
-async function loadPaths(inputs, options = {}) {
-  const cwd = options.cwd ?? process.cwd();
-  const errors = [];
-  const sources = [];
-  const seen = /* @__PURE__ */ new Set();
-  const addFile = async (display) => {
-    const key3 = path4.resolve(cwd, display);
-    if (seen.has(key3)) return;
-    seen.add(key3);
-    try {
-      sources.push({ path: display, ...await readSource(key3) });
-    } catch (error) {
-      errors.push({ path: display, message: describeFsError(display, error) });
-    }
-  };
-  for (const input of inputs) {
-    if (input === "-") {
-      const read = options.readStdin ?? readStdin;
-      sources.push({ path: options.stdinName ?? STDIN_NAME, text: await read() });
-      continue;
-    }
-    let statError;
-    const info = await stat(path4.resolve(cwd, input)).catch((error) => {
-      statError = error;
-      return void 0;
-    });
-    if (info?.isDirectory()) {
-      const { globby: globby2 } = await Promise.resolve().then(() => (init_globby(), globby_exports));
-      const found = await globby2(`**/*.{${MANIFEST_EXTENSIONS.join(",")}}`, {
-        cwd: path4.resolve(cwd, input),
-        gitignore: true,
-        dot: false,
-        followSymbolicLinks: false
-      });
-      if (found.length === 0) {
-        errors.push({ path: input, message: `No *.yaml, *.yml or *.json files in directory "${input}"` });
-      }
-      for (const rel of found.sort()) await addFile(path4.join(input, rel));
-      continue;
-    }
-    if (info) {
-      await addFile(input);
-      continue;
-    }
-    if (GLOB_CHARS.test(input)) {
-      const { globby: globby2 } = await Promise.resolve().then(() => (init_globby(), globby_exports));
-      const found = await globby2(input, { cwd, gitignore: true, onlyFiles: true });
-      if (found.length === 0) {
-        errors.push({ path: input, message: `No files match the pattern "${input}"; check it for typing mistakes` });
-      }
-      for (const file of found.sort()) await addFile(file);
-      continue;
-    }
-    const code = statError?.code;
-    if (code !== void 0 && code !== "ENOENT") {
-      errors.push({ path: input, message: describeFsError(input, statError) });
-      continue;
-    }
-    errors.push({ path: input, message: `Cannot read "${input}": no such file or directory; check the path for typing mistakes` });
-  }
-  return { sources, errors };
-}
-function describeFsError(display, error) {
-  const code = error.code;
-  switch (code) {
-    case "EACCES":
-    case "EPERM":
-      return `Cannot read "${display}": permission denied`;
-    case "EISDIR":
-      return `Cannot read "${display}": it is a directory`;
-    case "ENOENT":
-      return `Cannot read "${display}": no such file or directory`;
-    case "ELOOP":
-      return `Cannot read "${display}": too many levels of symbolic links (a symbolic link loop?)`;
-    case "ENOTDIR":
-      return `Cannot read "${display}": a component of the path is not a directory`;
-    default:
-      return `Cannot read "${display}": ${error.message}`;
-  }
-}
-async function readSource(file) {
-  const handle = await open(file, "r");
-  try {
-    const { size } = await handle.stat();
-    if (size > MAX_SOURCE_BYTES) return { text: "", byteLength: size };
-    return decodeSource(await handle.readFile());
-  } finally {
-    await handle.close();
-  }
-}
-function decodeSource(bytes) {
-  if (bytes[0] === 255 && bytes[1] === 254) return { text: new TextDecoder("utf-16le").decode(bytes.subarray(2)) };
-  if (bytes[0] === 254 && bytes[1] === 255) return { text: new TextDecoder("utf-16be").decode(bytes.subarray(2)) };
-  try {
-    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
-  } catch {
-    const text = new TextDecoder("utf-8").decode(bytes);
-    const nul = text.indexOf("\0");
-    const bad = text.indexOf("�");
-    const offset = nul >= 0 && nul < bad ? nul : bad;
-    const message = nul >= 0 && nul < bad ? "Binary data (a NUL byte): this is not a YAML or JSON text" : "Invalid UTF-8: this is not a UTF-8 (or UTF-16 with a byte order mark) text";
-    return { text, problem: { message, offset: Math.max(0, offset) } };
-  }
-}
-async function readStdin() {
-  const chunks = [];
-  for await (const chunk of process.stdin) chunks.push(chunk);
-  return decodeSource(Buffer.concat(chunks)).text;
-}
-
-// src/cli/io.ts
-function processIo() {
-  process.stdout.on("error", (error) => {
-    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-  return {
-    cwd: process.cwd(),
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    readStdin,
-    color: (flag) => resolveColor(flag, process.env, process.stdout.isTTY === true),
-    env: process.env
-  };
-}
-function resolveColor(flag, env, isTty) {
-  if (flag !== void 0) return flag;
-  if (env.NO_COLOR) return false;
-  if (env.FORCE_COLOR !== void 0) return env.FORCE_COLOR !== "0";
-  return isTty;
-}
-
-// node_modules/commander/esm.mjs
-var import_index = __toESM(require_commander(), 1);
-var {
-  program,
-  createCommand,
-  createArgument,
-  createOption,
-  CommanderError,
-  InvalidArgumentError,
-  InvalidOptionArgumentError,
-  // deprecated old name
-  Command,
-  Argument,
-  Option,
-  Help
-} = import_index.default;
-
-// src/engine/rule.ts
-function defineRule(rule) {
-  return rule;
-}
-
-// src/model/object.ts
-var CLUSTER_SCOPED_KINDS = /* @__PURE__ */ new Set([
-  "APIService",
-  "CertificateSigningRequest",
-  "ClusterRole",
-  "ClusterRoleBinding",
-  "ComponentStatus",
-  "CSIDriver",
-  "CSINode",
-  "CustomResourceDefinition",
-  "FlowSchema",
-  "IngressClass",
-  "MutatingAdmissionPolicy",
-  "MutatingAdmissionPolicyBinding",
-  "MutatingWebhookConfiguration",
-  "Namespace",
-  "Node",
-  "PersistentVolume",
-  "PodSecurityPolicy",
-  "PriorityClass",
-  "PriorityLevelConfiguration",
-  "RuntimeClass",
-  "StorageClass",
-  "ValidatingAdmissionPolicy",
-  "ValidatingAdmissionPolicyBinding",
-  "ValidatingWebhookConfiguration",
-  "VolumeAttachment"
-]);
-function isNamespacedKind(kind, clusterScopedCustomKinds) {
-  return !CLUSTER_SCOPED_KINDS.has(kind) && !(clusterScopedCustomKinds?.has(kind) ?? false);
-}
-var K8sObject = class {
-  constructor(manifest, defaultNamespace, namespaced) {
-    this.manifest = manifest;
-    const obj = manifest.object;
-    const metadata = asRecord(obj.metadata);
-    this.apiVersion = typeof obj.apiVersion === "string" ? obj.apiVersion : "";
-    this.kind = typeof obj.kind === "string" ? obj.kind : "";
-    this.name = typeof metadata?.name === "string" ? metadata.name : typeof metadata?.generateName === "string" ? `${metadata.generateName}*` : "";
-    const ns = metadata?.namespace;
-    this.namespace = namespaced ? typeof ns === "string" && ns !== "" ? ns : defaultNamespace : void 0;
-  }
-  manifest;
-  apiVersion;
-  kind;
-  name;
-  /** `metadata.namespace`, else the default namespace; undefined for cluster-scoped kinds. */
-  namespace;
-  /** The object's plain value, typed as the caller expects it (validated by the caller). */
-  get value() {
-    return this.manifest.object;
-  }
-  /** The object's labels (non-string values are ignored). */
-  get labels() {
-    return stringMap(asRecord(this.manifest.object.metadata)?.labels);
-  }
-  /** The object's annotations (non-string values are ignored). */
-  get annotations() {
-    return stringMap(asRecord(this.manifest.object.metadata)?.annotations);
-  }
-  /** `Deployment dev/web` for namespaced objects, `ClusterRole "admin"` for cluster-scoped ones. */
-  get display() {
-    return this.namespace === void 0 ? `${this.kind} "${this.name}"` : `${this.kind} ${this.namespace}/${this.name}`;
-  }
-  /** The identity reports carry. */
-  get ref() {
-    return {
-      apiVersion: this.apiVersion,
-      kind: this.kind,
-      ...this.namespace === void 0 ? {} : { namespace: this.namespace },
-      name: this.name
-    };
-  }
-  /** The value at a JSON path inside the object, or undefined. */
-  get(path11) {
-    let current = this.manifest.object;
-    for (const segment of path11) {
-      if (typeof current !== "object" || current === null) return void 0;
-      current = current[segment];
-    }
-    return current;
-  }
-};
-function asRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
-}
-function asArray(value) {
-  return Array.isArray(value) ? value : [];
-}
-function stringMap(value) {
-  const out = {};
-  for (const [k, v] of Object.entries(asRecord(value) ?? {})) if (typeof v === "string") out[k] = v;
-  return out;
-}
-
-// src/model/workload.ts
-var POD_SPEC_PATHS = {
-  Pod: ["spec"],
-  Deployment: ["spec", "template", "spec"],
-  ReplicaSet: ["spec", "template", "spec"],
-  StatefulSet: ["spec", "template", "spec"],
-  DaemonSet: ["spec", "template", "spec"],
-  Job: ["spec", "template", "spec"],
-  ReplicationController: ["spec", "template", "spec"],
-  CronJob: ["spec", "jobTemplate", "spec", "template", "spec"]
-};
-function workloadOf(object) {
-  const specPath = POD_SPEC_PATHS[object.kind];
-  if (!specPath || object.namespace === void 0) return void 0;
-  const spec = asRecord(object.get(specPath));
-  if (!spec) return void 0;
-  const byName2 = nonEmptyString(spec.serviceAccountName);
-  const legacy = nonEmptyString(spec.serviceAccount);
-  const serviceAccountName = byName2 ?? legacy ?? "default";
-  const serviceAccountSource = byName2 ? "serviceAccountName" : legacy ? "serviceAccount" : "default";
-  return {
-    object,
-    specPath,
-    spec,
-    namespace: object.namespace,
-    serviceAccountName,
-    serviceAccountSource,
-    automount: typeof spec.automountServiceAccountToken === "boolean" ? spec.automountServiceAccountToken : void 0
-  };
-}
-function containersOf(workload) {
-  const out = [];
-  for (const field of ["initContainers", "containers", "ephemeralContainers"]) {
-    asArray(workload.spec[field]).forEach((c, i) => {
-      const container = asRecord(c);
-      if (container) out.push({ path: [...workload.specPath, field, i], container });
-    });
-  }
-  return out;
-}
-function nonEmptyString(value) {
-  return typeof value === "string" && value !== "" ? value : void 0;
-}
-
-// src/model/rbac.ts
-function ruleEntries(role) {
-  const out = [];
-  asArray(role.get(["rules"])).forEach((raw, index2) => {
-    const rule = asRecord(raw);
-    if (!rule) return;
-    out.push({
-      index: index2,
-      apiGroups: strings(rule.apiGroups),
-      resources: strings(rule.resources),
-      verbs: strings(rule.verbs),
-      resourceNames: strings(rule.resourceNames),
-      nonResourceURLs: strings(rule.nonResourceURLs),
-      fieldOrder: Object.keys(rule)
-    });
-  });
-  return out;
-}
-function subjectEntries(binding) {
-  const out = [];
-  asArray(binding.get(["subjects"])).forEach((raw, index2) => {
-    const subject = asRecord(raw);
-    if (!subject || typeof subject.kind !== "string" || typeof subject.name !== "string") return;
-    out.push({
-      index: index2,
-      kind: subject.kind,
-      name: subject.name,
-      ...typeof subject.namespace === "string" && subject.namespace !== "" ? { namespace: subject.namespace } : {},
-      ...typeof subject.apiGroup === "string" ? { apiGroup: subject.apiGroup } : {}
-    });
-  });
-  return out;
-}
-function roleRefOf(binding) {
-  const ref = asRecord(binding.get(["roleRef"]));
-  if (!ref || typeof ref.kind !== "string" || typeof ref.name !== "string") return void 0;
-  return { kind: ref.kind, name: ref.name, apiGroup: typeof ref.apiGroup === "string" ? ref.apiGroup : "" };
-}
-function describeSubject(subject, binding) {
-  if (subject.kind !== "ServiceAccount") return `${subject.kind} ${subject.name}`;
-  const ns = subject.namespace ?? (binding.kind === "RoleBinding" ? binding.namespace : void 0);
-  return ns === void 0 ? `ServiceAccount ${subject.name} (no namespace)` : `ServiceAccount ${ns}/${subject.name}`;
-}
-function describeSubjects(binding) {
-  const subjects = subjectEntries(binding).map((s) => describeSubject(s, binding));
-  if (subjects.length === 0) return "no subjects";
-  if (subjects.length <= 2) return subjects.join(" and ");
-  return `${subjects.length} subjects (${subjects.slice(0, 2).join(", ")}, …)`;
-}
-function strings(value) {
-  return asArray(value).filter((v) => typeof v === "string");
-}
-
-// src/model/index.ts
-var RBAC_GROUP = "rbac.authorization.k8s.io";
-var Index = class {
-  objects = [];
-  defaultNamespace;
-  byKind = /* @__PURE__ */ new Map();
-  byKey = /* @__PURE__ */ new Map();
-  namespacesWithServiceAccounts = /* @__PURE__ */ new Set();
-  workloadList;
-  constructor(manifests, options = {}) {
-    this.defaultNamespace = options.defaultNamespace ?? "default";
-    const clusterScopedCustom = customClusterScopedKinds(manifests);
-    for (const manifest of manifests) {
-      const kind = manifest.object.kind;
-      if (typeof kind !== "string" || kind === "") continue;
-      const object = new K8sObject(manifest, this.defaultNamespace, isNamespacedKind(kind, clusterScopedCustom));
-      this.objects.push(object);
-      let list = this.byKind.get(kind);
-      if (!list) this.byKind.set(kind, list = []);
-      list.push(object);
-      this.byKey.set(key(kind, object.namespace, object.name), object);
-      if (kind === "ServiceAccount" && object.namespace !== void 0) this.namespacesWithServiceAccounts.add(object.namespace);
-    }
-  }
-  /** Objects of one kind, in input order. */
-  ofKind(kind) {
-    return this.byKind.get(kind) ?? [];
-  }
-  /** The object of that kind, namespace (undefined for cluster-scoped) and name, if in the input. */
-  get(kind, namespace, name) {
-    return this.byKey.get(key(kind, namespace, name));
-  }
-  /** The ServiceAccount `namespace/name` if the input defines it. */
-  serviceAccount(namespace, name) {
-    return this.get("ServiceAccount", namespace, name);
-  }
-  /** Whether the input defines at least one ServiceAccount in the namespace. */
-  definesServiceAccountsIn(namespace) {
-    return this.namespacesWithServiceAccounts.has(namespace);
-  }
-  /** Roles and ClusterRoles. */
-  roles() {
-    return [...this.ofKind("Role"), ...this.ofKind("ClusterRole")];
-  }
-  /** RoleBindings and ClusterRoleBindings. */
-  bindings() {
-    return [...this.ofKind("RoleBinding"), ...this.ofKind("ClusterRoleBinding")];
-  }
-  /** Pod templates of every workload kind, computed once. */
-  workloads() {
-    if (!this.workloadList) {
-      this.workloadList = [];
-      for (const object of this.objects) {
-        const workload = workloadOf(object);
-        if (workload) this.workloadList.push(workload);
-      }
-    }
-    return this.workloadList;
-  }
-};
-function key(kind, namespace, name) {
-  return `${kind}\0${namespace ?? ""}\0${name}`;
-}
-function customClusterScopedKinds(manifests) {
-  const kinds = /* @__PURE__ */ new Set();
-  for (const { object } of manifests) {
-    if (object.kind !== "CustomResourceDefinition") continue;
-    const spec = asRecord(object.spec);
-    const kind = asRecord(spec?.names)?.kind;
-    if (spec?.scope === "Cluster" && typeof kind === "string") kinds.add(kind);
-  }
-  return kinds;
-}
-
-// src/rbac/subjects.ts
-var SERVICE_ACCOUNT_USERNAME_PREFIX = "system:serviceaccount:";
-var SERVICE_ACCOUNT_GROUP_PREFIX = "system:serviceaccounts:";
-var ALL_SERVICE_ACCOUNTS_GROUP = "system:serviceaccounts";
-var ALL_AUTHENTICATED_GROUP = "system:authenticated";
-var ALL_UNAUTHENTICATED_GROUP = "system:unauthenticated";
-var ANONYMOUS_USER = "system:anonymous";
-var SYSTEM_MASTERS_GROUP = "system:masters";
-function serviceAccountUsername(namespace, name) {
-  return `${SERVICE_ACCOUNT_USERNAME_PREFIX}${namespace}:${name}`;
-}
-function serviceAccountUser(namespace, name) {
-  return {
-    name: serviceAccountUsername(namespace, name),
-    groups: [ALL_SERVICE_ACCOUNTS_GROUP, `${SERVICE_ACCOUNT_GROUP_PREFIX}${namespace}`, ALL_AUTHENTICATED_GROUP]
-  };
-}
-function userInfo(name, groups = []) {
-  const result = [...groups];
-  if (result.length === 0) {
-    const sa = parseServiceAccountUsername(name);
-    if (sa) result.push(ALL_SERVICE_ACCOUNTS_GROUP, `${SERVICE_ACCOUNT_GROUP_PREFIX}${sa.namespace}`);
-  }
-  if (name === ANONYMOUS_USER) {
-    if (!result.includes(ALL_UNAUTHENTICATED_GROUP)) result.push(ALL_UNAUTHENTICATED_GROUP);
-  } else if (!result.includes(ALL_AUTHENTICATED_GROUP) && !result.includes(ALL_UNAUTHENTICATED_GROUP)) {
-    result.push(ALL_AUTHENTICATED_GROUP);
-  }
-  return { name, groups: result };
-}
-var DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-var DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-function parseServiceAccountUsername(username) {
-  if (!username.startsWith(SERVICE_ACCOUNT_USERNAME_PREFIX)) return void 0;
-  const parts = username.slice(SERVICE_ACCOUNT_USERNAME_PREFIX.length).split(":");
-  if (parts.length !== 2) return void 0;
-  const [namespace = "", name = ""] = parts;
-  if (namespace.length > 63 || !DNS1123_LABEL.test(namespace)) return void 0;
-  if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) return void 0;
-  return { namespace, name };
-}
-function serviceAccountSubjectNamespace(subject, bindingNamespace) {
-  const namespace = subject.namespace !== void 0 && subject.namespace !== "" ? subject.namespace : bindingNamespace;
-  return namespace === "" ? void 0 : namespace;
-}
-function subjectUsername(subject, bindingNamespace) {
-  if (subject.kind === "User") return subject.name;
-  if (subject.kind === "ServiceAccount") {
-    const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
-    return namespace === void 0 ? void 0 : serviceAccountUsername(namespace, subject.name);
-  }
-  return void 0;
-}
-function appliesTo(subject, user, bindingNamespace) {
-  switch (subject.kind) {
-    case "User":
-      return user.name === subject.name;
-    case "Group":
-      return user.groups.includes(subject.name);
-    case "ServiceAccount": {
-      const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
-      return namespace !== void 0 && user.name === serviceAccountUsername(namespace, subject.name);
-    }
-    default:
-      return false;
-  }
-}
-function firstApplyingSubject(subjects, user, bindingNamespace) {
-  return subjects.findIndex((subject) => appliesTo(subject, user, bindingNamespace));
-}
-function describeSubject2(subject, bindingNamespace) {
-  if (subject.kind === "ServiceAccount") {
-    const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
-    return namespace === void 0 ? `ServiceAccount ${subject.name} (no namespace)` : `ServiceAccount ${namespace}/${subject.name}`;
-  }
-  return `${subject.kind} ${subject.name}`;
-}
-
-// rules/automount-token-enabled.ts
-var automount_token_enabled_default = defineRule({
-  id: "automount-token-enabled",
-  meta: {
-    severity: "warning",
-    description: "Pods that do not call the Kubernetes API should not have an API token mounted.",
-    help: "Set automountServiceAccountToken: false on the ServiceAccount (or the pod template); set it to true explicitly where the workload does call the API.",
-    rationale: "Unless the pod template or its ServiceAccount says otherwise, Kubernetes mounts an API token at /var/run/secrets/kubernetes.io/serviceaccount in every container; anyone who compromises the container can then act with the ServiceAccount's permissions.",
-    tags: ["serviceaccount", "tokens", "least-privilege", "cis-5.1.6"],
-    kinds: Object.keys(POD_SPEC_PATHS),
-    recommended: true,
-    securitySeverity: 4,
-    references: [
-      "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting"
-    ]
-  },
-  check(ctx) {
-    for (const workload of ctx.index.workloads()) {
-      if (workload.automount !== void 0) continue;
-      const account = ctx.index.serviceAccount(workload.namespace, workload.serviceAccountName);
-      if (typeof account?.get(["automountServiceAccountToken"]) === "boolean") continue;
-      const spec = workload.object.kind === "Pod" ? "the pod spec" : "the pod template";
-      const where = account ? `neither ${spec} nor the ServiceAccount sets automountServiceAccountToken` : `${spec} does not set automountServiceAccountToken`;
-      const user = serviceAccountUser(workload.namespace, workload.serviceAccountName);
-      const grant = ctx.rbac.policy.bindingsFor(user).find((m) => m.binding.source && m.role)?.binding.source;
-      const hint = grant ? `; ${grant.display} grants it rights, so set it to true explicitly if the pods call the API` : "; the ServiceAccount has no RBAC bindings in the input beyond the defaults";
-      ctx.report({
-        object: workload.object,
-        path: workload.specPath,
-        at: "key",
-        message: `${workload.object.display} gets an API token for ServiceAccount ${workload.namespace}/${workload.serviceAccountName} mounted: ${where}${hint}`,
-        ...account ? { related: [{ object: account, message: `ServiceAccount ${workload.namespace}/${workload.serviceAccountName}` }] } : {}
-      });
-    }
-  }
-});
-
-// src/rbac/builtin.ts
-import { readFileSync } from "node:fs";
-function loadDataFile(name) {
-  const text = readFileSync(new URL(`./data/${name}`, import.meta.url), "utf8");
-  const parsed = JSON.parse(text);
-  if (typeof parsed !== "object" || parsed === null || !Array.isArray(parsed.items)) {
-    throw new Error(`rbaclint: ${name} is not a built-in data file (expected an "items" array); regenerate it with node scripts/gen-builtin-data.mjs`);
-  }
-  return parsed;
-}
-function deepFreeze(value) {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}
-var rolesFile;
-var bindingsFile;
-var rolesCache;
-var bindingsCache;
-function toRoleDef(r) {
-  const role = { kind: r.kind, name: r.name, labels: r.labels, rules: r.rules, builtin: true };
-  if (r.namespace !== void 0) role.namespace = r.namespace;
-  if (r.aggregationRule !== void 0) role.aggregationRule = r.aggregationRule;
-  return role;
-}
-function toBindingDef(b) {
-  const binding = { kind: b.kind, name: b.name, roleRef: b.roleRef, subjects: b.subjects, builtin: true };
-  if (b.namespace !== void 0) binding.namespace = b.namespace;
-  return binding;
-}
-function builtinRoles() {
-  if (!rolesCache) {
-    rolesFile ??= loadDataFile("builtin-roles.json");
-    rolesCache = deepFreeze(rolesFile.items.map(toRoleDef));
-  }
-  return [...rolesCache];
-}
-function builtinBindings() {
-  if (!bindingsCache) {
-    bindingsFile ??= loadDataFile("builtin-bindings.json");
-    bindingsCache = deepFreeze(bindingsFile.items.map(toBindingDef));
-  }
-  return [...bindingsCache];
-}
-
-// src/rbac/match.ts
-var WILDCARD = "*";
-function verbMatches(rule, verb) {
-  for (const ruleVerb of rule.verbs ?? []) {
-    if (ruleVerb === WILDCARD || ruleVerb === verb) return true;
-  }
-  return false;
-}
-function apiGroupMatches(rule, apiGroup) {
-  for (const ruleGroup of rule.apiGroups ?? []) {
-    if (ruleGroup === WILDCARD || ruleGroup === apiGroup) return true;
-  }
-  return false;
-}
-function resourceMatches(rule, combinedResource2, subresource) {
-  for (const ruleResource of rule.resources ?? []) {
-    if (ruleResource === WILDCARD || ruleResource === combinedResource2) return true;
-    if (subresource !== "" && ruleResource === `${WILDCARD}/${subresource}`) return true;
-  }
-  return false;
-}
-function resourceNameMatches(rule, name) {
-  const names = rule.resourceNames ?? [];
-  if (names.length === 0) return true;
-  return names.includes(name);
-}
-function nonResourceURLMatches(rule, path11) {
-  for (const ruleURL of rule.nonResourceURLs ?? []) {
-    if (ruleURL === WILDCARD || ruleURL === path11) return true;
-    if (ruleURL.endsWith(WILDCARD) && path11.startsWith(trimTrailingStars(ruleURL))) return true;
-  }
-  return false;
-}
-function combinedResource(attrs) {
-  return attrs.subresource === "" ? attrs.resource : `${attrs.resource}/${attrs.subresource}`;
-}
-function ruleAllows(rule, attrs) {
-  if (attrs.kind === "resource") {
-    return verbMatches(rule, attrs.verb) && apiGroupMatches(rule, attrs.apiGroup) && resourceMatches(rule, combinedResource(attrs), attrs.subresource) && resourceNameMatches(rule, attrs.name);
-  }
-  return verbMatches(rule, attrs.verb) && nonResourceURLMatches(rule, attrs.path);
-}
-function rulesAllow(rules2, attrs) {
-  return rules2.some((rule) => ruleAllows(rule, attrs));
-}
-function trimTrailingStars(value) {
-  let end = value.length;
-  while (end > 0 && value[end - 1] === WILDCARD) end--;
-  return value.slice(0, end);
-}
-
-// src/rbac/dangerous.ts
-var ANY_SUBRESOURCE = /* @__PURE__ */ Symbol("any subresource");
-var NAMELESS_VERBS = /* @__PURE__ */ new Set(["create", "deletecollection"]);
-function grants(rule, permission) {
-  const groupIndex = firstIndex(rule.apiGroups, (group) => apiGroupMatches({ verbs: [], apiGroups: [group] }, permission.group));
-  if (groupIndex < 0) return void 0;
-  const resource = matchResource(rule, permission);
-  if (!resource) return void 0;
-  const resourceNames = rule.resourceNames ?? [];
-  const namedSubresource = resource.subresource !== "";
-  const verbs = permission.verbs.filter(
-    (verb) => verbMatches(rule, verb) && (resourceNames.length === 0 || namedSubresource || !NAMELESS_VERBS.has(verb))
-  );
-  if (verbs.length === 0) return void 0;
-  const verbIndex = firstIndex(rule.verbs, (value) => verbs.some((verb) => verbMatches({ verbs: [value] }, verb)));
-  return { permission, verbs, verbIndex, groupIndex, resourceIndex: resource.index, resource: resource.name, resourceNames };
-}
-function grantsAny(rule, permissions) {
-  return permissions.flatMap((permission) => grants(rule, permission) ?? []);
-}
-function describeGrants(rule, found) {
-  const verbs = unique(found.flatMap((g) => g.verbs));
-  const resources = unique(found.map((g) => g.resource));
-  const wild = [];
-  if (found.some((g) => rule.verbs[g.verbIndex] === WILDCARD)) wild.push("verbs");
-  if (found.some((g) => rule.apiGroups?.[g.groupIndex] === WILDCARD)) wild.push("apiGroups");
-  if (found.some((g) => (rule.resources?.[g.resourceIndex] ?? "").startsWith(WILDCARD))) wild.push("resources");
-  const fields = wild.length <= 1 ? wild.join("") : `${wild.slice(0, -1).join(", ")} and ${wild.at(-1)}`;
-  const through = wild.length === 0 ? "" : ` (through "*" in ${fields})`;
-  return `${verbs.join(", ")} on ${resources.join(", ")}${through}`;
-}
-function describeNames(found) {
-  const names = found[0]?.resourceNames ?? [];
-  return names.length === 0 ? "" : `, limited to ${names.map((n) => `"${n}"`).join(", ")}`;
-}
-function matchResource(rule, permission) {
-  const entries = rule.resources ?? [];
-  for (const [index2, entry] of entries.entries()) {
-    const one = { verbs: [], resources: [entry] };
-    if (permission.subresource === ANY_SUBRESOURCE) {
-      const slash2 = entry.indexOf("/");
-      const key3 = slash2 < 0 ? "" : entry.slice(slash2 + 1);
-      if (entry === WILDCARD) return { index: index2, name: `${permission.resource}/<any key>`, subresource: WILDCARD };
-      if (key3 !== "" && resourceMatches(one, `${permission.resource}/${key3}`, key3)) {
-        return { index: index2, name: `${permission.resource}/${key3}`, subresource: key3 };
-      }
-      continue;
-    }
-    const subresource = permission.subresource ?? "";
-    const combined = subresource === "" ? permission.resource : `${permission.resource}/${subresource}`;
-    if (resourceMatches(one, combined, subresource)) return { index: index2, name: combined, subresource };
-  }
-  return void 0;
-}
-function firstIndex(values, test) {
-  return (values ?? []).findIndex(test);
-}
-function unique(values) {
-  return [...new Set(values)];
-}
-function isFullWildcard(rule) {
-  return rule.verbs.includes(WILDCARD) && (rule.apiGroups ?? []).includes(WILDCARD) && (rule.resources ?? []).includes(WILDCARD) && (rule.resourceNames ?? []).length === 0;
-}
-
-// src/rbac/resources.ts
-import { readFileSync as readFileSync2 } from "node:fs";
-function isResolveError(result) {
-  return "error" in result;
-}
-var KUBE_VERSION = /^v\d+(?:(?:alpha|beta)\d+)?$/;
-var FINALIZERS = "finalizers";
-var unknownType = (resource) => ({
-  // kubectl's wording: staging/src/k8s.io/cli-runtime/pkg/resource/builder.go `mappingFor`
-  // (`the server doesn't have a resource type %q`, with the resource part only).
-  error: `the server doesn't have a resource type ${JSON.stringify(resource)}`
-});
-var ResourceTable = class _ResourceTable {
-  /** Entries in kubectl priority order: by group (discovery order, then CRD groups by name), then by resource. */
-  resources;
-  /** The Kubernetes version the built-in data describes, e.g. "1.35". */
-  kubernetesVersion;
-  builtinGroups;
-  index;
-  /** `resources` without the RBAC-only entries, i.e. what discovery would list. */
-  served;
-  constructor(resources, builtinGroups, kubernetesVersion) {
-    this.resources = resources;
-    this.builtinGroups = builtinGroups;
-    this.kubernetesVersion = kubernetesVersion;
-    const index2 = /* @__PURE__ */ new Map();
-    for (const r of resources) if (!index2.has(key2(r.group, r.resource))) index2.set(key2(r.group, r.resource), r);
-    this.index = index2;
-    this.served = resources.filter((r) => !r.virtual);
-  }
-  /** @internal Builds the built-in table from resources.json; use {@link builtinResourceTable}. */
-  static fromData(data) {
-    const rank = new Map(data.groupOrder.map((g, i) => [g, i]));
-    const resources = data.resources.map((r) => ({
-      group: r.group,
-      version: r.version,
-      resource: r.resource,
-      singular: r.virtual ? "" : r.kind.toLowerCase(),
-      kind: r.kind,
-      namespaced: r.namespaced,
-      subresources: r.subresources,
-      pseudoSubresources: r.pseudoSubresources ?? [],
-      verbs: r.verbs,
-      shortNames: r.shortNames ?? [],
-      virtual: r.virtual === true,
-      source: r.source
-    })).sort((a, b) => (rank.get(a.group) ?? Infinity) - (rank.get(b.group) ?? Infinity) || compare(a.resource, b.resource));
-    return new _ResourceTable(Object.freeze(resources), new Set(data.groupOrder), data.kubernetesVersion);
-  }
-  /**
-   * A new table that also knows the given CRDs (`spec.group`, `spec.names.plural/singular/kind/
-   * shortNames`, `spec.scope`, served versions and their `subresources`). CRDs lacking group, plural
-   * or kind are skipped; a CRD for a group/resource already in the table is ignored (first wins).
-   * CRD groups sort after all built-in groups, by name: kube-aggregator gives every CRD group
-   * GroupPriorityMinimum 1000, below all built-ins (approximation for ties between CRD groups).
-   */
-  withCustomResources(crds) {
-    const added = [];
-    const seen = new Set(this.index.keys());
-    for (const crd of crds) {
-      const info = crdToResource(crd);
-      if (!info || seen.has(key2(info.group, info.resource))) continue;
-      seen.add(key2(info.group, info.resource));
-      added.push(info);
-    }
-    if (added.length === 0) return this;
-    added.sort((a, b) => compare(a.group, b.group) || compare(a.resource, b.resource));
-    const builtins = this.resources.filter((r) => r.source !== "crd");
-    const crdsSoFar = this.resources.filter((r) => r.source === "crd");
-    const allCrds = [...crdsSoFar, ...added].sort((a, b) => compare(a.group, b.group) || compare(a.resource, b.resource));
-    return new _ResourceTable(Object.freeze([...builtins, ...allCrds]), this.builtinGroups, this.kubernetesVersion);
-  }
-  /** The entry for an exact group and plural resource name, if known. */
-  lookup(group, resource) {
-    return this.index.get(key2(group, resource));
-  }
-  /** True when `group` is a built-in API group (its resources are all known to the table). */
-  isBuiltinGroup(group) {
-    return this.builtinGroups.has(group);
-  }
-  /**
-   * Whether `group`/`resource` is namespaced. Unknown resources are treated as namespaced (the
-   * common case for CRDs that are not in the input); check {@link lookup} to tell them apart.
-   */
-  isNamespaced(group, resource) {
-    return this.lookup(group, resource)?.namespaced ?? true;
-  }
-  /**
-   * Whether `group`/`resource` has `subresource`: a served one (pods/exec), an authorization-only
-   * one (nodes/metrics, endpoints/restricted, userextras/<any>), or `finalizers`, which every
-   * non-virtual resource has for the OwnerReferencesPermissionEnforcement check. False for unknown resources.
-   */
-  hasSubresource(group, resource, subresource) {
-    const info = this.lookup(group, resource);
-    if (!info) return false;
-    if (info.subresources.includes(subresource) || info.pseudoSubresources.includes(subresource)) return true;
-    if (info.pseudoSubresources.includes("*")) return true;
-    return !info.virtual && subresource === FINALIZERS;
-  }
-  /**
-   * Resolves a resource type argument the way `kubectl auth can-i` does (kubernetes/kubectl
-   * `pkg/cmd/auth/cani.go` `resourceFor`: `schema.ParseResourceArg(strings.ToLower(arg))`, then
-   * `ResourceFor` on client-go's shortcut expander over the discovery RESTMapper):
-   *
-   * - The argument is lower-cased (so `Deployment` matches the singular `deployment`, kinds are
-   *   case-insensitive).
-   * - `resource`, `resource.group` and `resource.version.group` (the version is ignored for
-   *   built-in groups: RBAC does not look at versions) are accepted; a group may be a prefix
-   *   (`deployments.app`, `storageclass.storage`), as in client-go's `DefaultRESTMapper.ResourcesFor`.
-   * - Plural and singular names win over short names; short names are expanded in group order
-   *   (`po` -> pods, `deploy` -> deployments.apps, `ev` -> core events); as a last resort the
-   *   lower-cased kind is matched (kubectl get's kind fallback), which matters only for CRDs whose
-   *   singular is not their lower-cased kind.
-   * - A bare name defined in several groups resolves to the first group in discovery order, as
-   *   kubectl's PriorityRESTMapper does: core first, then GroupPriorityMinimum (apps, events.k8s.io,
-   *   …; e.g. `events` -> core, not events.k8s.io), then CRD groups by name.
-   * - `*` resolves to `{group: "", resource: "*"}` with `known: false`, as can-i passes it through.
-   * - RBAC-only names (`users`, `groups`, `signers.certificates.k8s.io`, …) resolve only after every
-   *   served resource failed, and only in their own group (bare `users` is core; bare `signers` is
-   *   not found, since kubectl would send it in the core group).
-   * - `resource.group` whose group is not a built-in group (nor a prefix of one) is accepted as-is
-   *   with `known: false` and `namespaced: true`, because the CRD may simply not be in the input
-   *   (kubectl would warn and send the whole argument as the resource name).
-   * - Anything else: `{error: 'the server doesn't have a resource type "x"'}` (kubectl's message).
-   */
-  resolve(type) {
-    const arg = type.trim().toLowerCase();
-    if (arg === "*") return { group: "", resource: "*", namespaced: true, kind: "", version: "", known: false };
-    const parts = arg.split(".");
-    const resource = parts[0] ?? "";
-    if (resource === "") return unknownType(resource);
-    const groupPart = parts.slice(1).join(".");
-    const version = parts.length >= 3 ? parts[1] ?? "" : "";
-    const versionedGroup = KUBE_VERSION.test(version) ? parts.slice(2).join(".") : void 0;
-    if (versionedGroup !== void 0) {
-      const hit2 = this.find(resource, versionedGroup, false);
-      if (hit2) return resolved(hit2);
-    }
-    const hit = this.find(resource, groupPart, true);
-    if (hit) return resolved(hit);
-    if (groupPart !== "") {
-      const group = versionedGroup ?? groupPart;
-      const builtinLike = [...this.builtinGroups].some((g) => g !== "" && g.startsWith(group));
-      if (!builtinLike) return { group, resource, namespaced: true, kind: "", version: versionedGroup !== void 0 ? version : "", known: false };
-    }
-    return unknownType(resource);
-  }
-  /**
-   * client-go `shortcutExpander.expandResourceShortcut` (staging/src/k8s.io/client-go/restmapper/shortcut.go),
-   * then `DefaultRESTMapper.ResourcesFor` (staging/src/k8s.io/apimachinery/pkg/api/meta/restmapper.go)
-   * and `PriorityRESTMapper.ResourceFor` (…/meta/priority.go), on a table already in priority order.
-   */
-  find(name, group, allowGroupPrefix) {
-    const inGroup = (r) => group === "" || r.group === group;
-    const prefixed = (r) => r.group.startsWith(group);
-    const named = (r) => r.resource === name || r.singular !== "" && r.singular === name;
-    const short = (r) => r.shortNames.includes(name);
-    const served = this.served;
-    const usePrefix = group !== "" && allowGroupPrefix;
-    return (
-      // 1. Plural or singular in the group (any group when none is given): no short-name expansion.
-      served.find((r) => inGroup(r) && named(r)) ?? // 2. Short names, first in priority order (`ev` -> core events).
-      served.find((r) => inGroup(r) && short(r)) ?? // 3./4. Group prefix, short names first ("autoscal" matches autoscaling, "storage" storage.k8s.io).
-      (usePrefix ? served.find((r) => prefixed(r) && short(r)) : void 0) ?? (usePrefix ? served.find((r) => prefixed(r) && named(r)) : void 0) ?? // 5. Kind fallback (kubectl get's RESTMapping by kind), case-insensitive.
-      served.find((r) => inGroup(r) && r.kind.toLowerCase() === name) ?? // 6. RBAC-only resources (users, groups, signers, …), in their own group only.
-      this.resources.find((r) => r.virtual && r.group === group && r.resource === name)
-    );
-  }
-};
-function key2(group, resource) {
-  return `${group}/${resource}`;
-}
-function compare(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function resolved(r) {
-  return { group: r.group, resource: r.resource, namespaced: r.namespaced, kind: r.kind, version: r.version, known: true };
-}
-function crdToResource(crd) {
-  const spec = crd.spec;
-  const group = spec?.group;
-  const plural2 = spec?.names?.plural;
-  const kind = spec?.names?.kind;
-  if (!spec || typeof group !== "string" || !group || typeof plural2 !== "string" || !plural2 || typeof kind !== "string" || !kind) return void 0;
-  const versions = (spec.versions ?? []).filter((v) => v.served !== false);
-  const preferred = versions.find((v) => v.storage === true) ?? versions[0];
-  const subresources = /* @__PURE__ */ new Set();
-  for (const v of versions) {
-    if (v.subresources?.status !== void 0) subresources.add("status");
-    if (v.subresources?.scale !== void 0) subresources.add("scale");
-  }
-  const singular = spec.names?.singular;
-  return {
-    group,
-    version: preferred?.name ?? "",
-    resource: plural2.toLowerCase(),
-    singular: (typeof singular === "string" && singular ? singular : kind).toLowerCase(),
-    kind,
-    // apiextensions.k8s.io/v1: scope is "Cluster" or "Namespaced"; anything else is invalid, assume namespaced.
-    namespaced: spec.scope !== "Cluster",
-    subresources: [...subresources].sort(),
-    pseudoSubresources: [],
-    verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
-    shortNames: (spec.names?.shortNames ?? []).filter((s) => typeof s === "string").map((s) => s.toLowerCase()),
-    virtual: false,
-    source: "crd"
-  };
-}
-var builtinTable;
-function builtinResourceTable() {
-  if (!builtinTable) {
-    const text = readFileSync2(new URL("./data/resources.json", import.meta.url), "utf8");
-    const parsed = JSON.parse(text);
-    if (typeof parsed !== "object" || parsed === null || !Array.isArray(parsed.resources)) {
-      throw new Error("rbaclint: resources.json is not a resource table; regenerate it with node scripts/gen-builtin-data.mjs");
-    }
-    builtinTable = ResourceTable.fromData(parsed);
-  }
-  return builtinTable;
-}
-
-// src/rbac/reach.ts
-function lowerSeverity(severity) {
-  return severity === "error" ? "warning" : "note";
-}
-function roleReach(rbac, role, options = {}) {
-  const def = roleDefOf(rbac, role);
-  const granting = def ? rbac.bindingsGranting(def) : [];
-  const scoped = options.clusterScoped ? granting.filter((b) => b.kind === "ClusterRoleBinding") : granting;
-  const live = scoped.filter(hasLiveSubject);
-  const related = [];
-  for (const binding of live) {
-    if (!binding.source) continue;
-    const via = rbac.policy.roleFor(binding);
-    const through = via && via !== def ? ` through ${via.kind} "${via.name}"` : "";
-    related.push({ object: binding.source, path: ["roleRef", "name"], message: `${binding.source.display} grants it${through} to ${describeSubjects(binding.source)}` });
-  }
-  const holders = holdersOf(rbac, live);
-  let note = heldBy(holders);
-  if (live.length === 0) {
-    note = granting.some(hasLiveSubject) ? " (bound only by RoleBindings, which cannot grant cluster-scoped resources)" : " (not bound)";
-  }
-  return reach(live.length > 0, holders, note, [...related, ...holderRelated(holders)], options.limited ?? false);
-}
-function bindingReach(rbac, binding, account) {
-  const def = rbac.bindingOf(binding);
-  const all = def ? holdersOf(rbac, [def]) : [];
-  const holders = account ? all.filter((h) => h.tokens.some((t) => t.serviceAccount.namespace === account.namespace && t.serviceAccount.name === account.name)) : all;
-  return reach(true, holders, heldBy(holders), holderRelated(holders), false);
-}
-function describeRoleRef(binding) {
-  const ref = roleRefOf(binding);
-  if (!ref) return "no role";
-  return ref.kind === "Role" && binding.namespace !== void 0 ? `Role ${binding.namespace}/${ref.name}` : `${ref.kind} "${ref.name}"`;
-}
-function* roleGrants(ctx, permissions) {
-  const table = builtinResourceTable();
-  const clusterScoped = (g) => !table.isNamespaced(g.permission.group, g.permission.resource);
-  for (const role of ctx.index.roles()) {
-    const def = roleDefOf(ctx.rbac, role);
-    if (def && ctx.rbac.policy.aggregation.aggregated.has(def)) continue;
-    for (const entry of ruleEntries(role)) {
-      if (isFullWildcard(entry)) continue;
-      const all = grantsAny(entry, permissions);
-      const found = (role.kind === "Role" ? all.filter((g) => !clusterScoped(g)) : all).sort((a, b) => a.resourceIndex - b.resourceIndex);
-      const [first, ...rest] = found;
-      if (!first) continue;
-      const reach2 = roleReach(ctx.rbac, role, {
-        clusterScoped: found.every(clusterScoped),
-        limited: entry.resourceNames.length > 0
-      });
-      const path11 = (field) => [
-        "rules",
-        entry.index,
-        field,
-        Math.min(...found.map((g) => field === "verbs" ? g.verbIndex : g.resourceIndex))
-      ];
-      yield { role, entry, found: [first, ...rest], reach: reach2, path: path11 };
-    }
-  }
-}
-function reach(bound, holders, note, related, limited) {
-  return {
-    bound,
-    holders,
-    note,
-    related,
-    severity(base) {
-      let severity = bound ? base : lowerSeverity(base);
-      if (limited) severity = lowerSeverity(severity);
-      return severity;
-    }
-  };
-}
-function roleDefOf(rbac, role) {
-  const kind = role.kind === "Role" ? "Role" : "ClusterRole";
-  return rbac.roleOf(role) ?? rbac.policy.getRole(kind, role.name, role.namespace);
-}
-function hasLiveSubject(binding) {
-  const namespace = binding.kind === "RoleBinding" ? binding.namespace ?? "" : "";
-  return binding.subjects.some((s) => s.kind === "Group" || subjectUsername(s, namespace) !== void 0);
-}
-function holdersOf(rbac, bindings) {
-  const out = /* @__PURE__ */ new Map();
-  for (const binding of bindings) {
-    for (const holder of rbac.holders(binding)) {
-      if (holder.tokens.length > 0 && !out.has(holder.workload)) out.set(holder.workload, holder);
-    }
-  }
-  return [...out.values()];
-}
-function heldBy(holders) {
-  const names = holders.map((h) => h.workload.object.display);
-  if (names.length === 0) return "";
-  if (names.length <= 2) return `; held by ${names.join(" and ")}`;
-  return `; held by ${names.length} workloads (${names.slice(0, 2).join(", ")}, …)`;
-}
-function holderRelated(holders) {
-  return holders.map(({ workload, tokens }) => {
-    const token = tokens[0];
-    const account = `${token.serviceAccount.namespace}/${token.serviceAccount.name}`;
-    const how = token.via === "automount" ? "runs with an API token of" : "mounts an API token of";
-    return { object: workload.object, path: token.path, message: `${workload.object.display} ${how} ServiceAccount ${account}` };
-  });
-}
-
-// rules/broad-group-binding.ts
-var broad_group_binding_default = defineRule({
-  id: "broad-group-binding",
-  meta: {
-    severity: "warning",
-    description: "Bindings should not grant permissions to every authenticated user, anonymous callers or all ServiceAccounts.",
-    help: "Bind the role to the users, groups or ServiceAccounts that need it instead of a system group.",
-    rationale: "system:authenticated holds every user and every ServiceAccount token (on some managed clusters, any account of the cloud provider), system:unauthenticated and system:anonymous are anyone who can reach the API server, and system:serviceaccounts[:<namespace>] holds every pod with a token; Kubernetes binds these groups only to a few harmless discovery roles.",
-    tags: ["rbac", "least-privilege"],
-    kinds: ["RoleBinding", "ClusterRoleBinding"],
-    recommended: true,
-    securitySeverity: 7,
-    references: [
-      "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-subjects",
-      "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#hardening"
-    ]
-  },
-  check(ctx) {
-    for (const binding of ctx.index.bindings()) {
-      for (const subject of subjectEntries(binding)) {
-        const who = audienceOf(subject);
-        if (who === void 0 || isBuiltinDefault(binding, subject)) continue;
-        const reach2 = bindingReach(ctx.rbac, binding);
-        const scope = binding.kind === "RoleBinding" ? ` in namespace "${binding.namespace}"` : "";
-        ctx.report({
-          object: binding,
-          path: ["subjects", subject.index, "name"],
-          message: `${binding.display} grants ${describeRoleRef(binding)}${scope} to ${subject.kind} ${subject.name}, which is ${who}${reach2.note}`,
-          related: reach2.related
-        });
-      }
-    }
-  }
-});
-function audienceOf({ kind, name }) {
-  if (kind === "User") return name === ANONYMOUS_USER ? "every caller without credentials" : void 0;
-  if (kind !== "Group") return void 0;
-  const namespace = name.startsWith(SERVICE_ACCOUNT_GROUP_PREFIX) ? name.slice(SERVICE_ACCOUNT_GROUP_PREFIX.length) : "";
-  if (namespace !== "") return `every ServiceAccount of namespace "${namespace}"`;
-  return BROAD_GROUPS[name];
-}
-var BROAD_GROUPS = {
-  [ALL_AUTHENTICATED_GROUP]: "every authenticated user and ServiceAccount",
-  [ALL_UNAUTHENTICATED_GROUP]: "every caller without credentials",
-  [ALL_SERVICE_ACCOUNTS_GROUP]: "every ServiceAccount of every namespace"
-};
-function isBuiltinDefault(binding, subject) {
-  const namespace = binding.kind === "RoleBinding" ? binding.namespace : void 0;
-  const same = (b) => b.kind === binding.kind && b.name === binding.name && b.namespace === namespace && b.roleRef.name === roleRefOf(binding)?.name;
-  return builtinBindings().some((b) => same(b) && b.subjects.some((s) => s.kind === subject.kind && s.name === subject.name));
-}
-
-// rules/cluster-admin-binding.ts
-var cluster_admin_binding_default = defineRule({
-  id: "cluster-admin-binding",
-  meta: {
-    severity: "error",
-    description: "Bindings should not grant the built-in cluster-admin ClusterRole, or a role that allows as much.",
-    help: "Bind a dedicated Role or ClusterRole that lists only the resources and verbs the subjects need.",
-    rationale: 'cluster-admin allows every verb on every resource, including Secrets and RBAC itself; through a ClusterRoleBinding it owns the whole cluster, and through a RoleBinding it owns the namespace, its Secrets and every ServiceAccount in it. A role with "*" verbs on "*" resources in "*" API groups is the same under another name.',
-    tags: ["rbac", "least-privilege", "cis-5.1.1"],
-    kinds: ["ClusterRoleBinding", "RoleBinding"],
-    recommended: true,
-    securitySeverity: 9,
-    references: ["https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles"]
-  },
-  check(ctx) {
-    for (const binding of ctx.index.bindings()) {
-      const roleRef = roleRefOf(binding);
-      const scope = binding.kind === "RoleBinding" ? ` in namespace "${binding.namespace}"` : "";
-      if (roleRef?.kind === "ClusterRole" && roleRef.name === "cluster-admin") {
-        ctx.report({
-          object: binding,
-          path: ["roleRef", "name"],
-          message: `${binding.display} grants cluster-admin${scope} to ${describeSubjects(binding)}`
-        });
-        continue;
-      }
-      const role = ctx.rbac.roleForBinding(binding);
-      if (!role || !ctx.rbac.effectiveRules(role).some(isFullWildcard)) continue;
-      ctx.report({
-        object: binding,
-        path: ["roleRef", "name"],
-        message: `${binding.display} grants ${describeRoleRef(binding)}${scope} to ${describeSubjects(binding)}: it allows every verb on every resource in every API group, as cluster-admin does`
-      });
-    }
-  }
-});
-
-// rules/csr-approve-access.ts
-var GROUP = "certificates.k8s.io";
-var APPROVAL = [{ verbs: ["update", "patch"], group: GROUP, resource: "certificatesigningrequests", subresource: "approval" }];
-var SIGNERS = [{ verbs: ["approve"], group: GROUP, resource: "signers" }];
-var csr_approve_access_default = defineRule({
-  id: "csr-approve-access",
-  meta: {
-    severity: "error",
-    description: "ClusterRoles should not allow approving CertificateSigningRequests.",
-    help: "Leave approval to the built-in approvers or a dedicated approver with a policy; otherwise remove update on certificatesigningrequests/approval and approve on signers, or limit approve to a signer that cannot issue API client certificates.",
-    rationale: "Whoever can create and approve a CertificateSigningRequest for the kubernetes.io/kube-apiserver-client signer obtains a client certificate for any user name and groups, and logs in as that identity, e.g. a cluster administrator.",
-    tags: ["rbac", "escalation"],
-    kinds: ["ClusterRole"],
-    recommended: true,
-    securitySeverity: 9,
-    references: [
-      "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#csrs-and-certificate-issuing",
-      "https://kubernetes.io/docs/reference/access-authn-authz/certificate-signing-requests/#authorization"
-    ]
-  },
-  check(ctx) {
-    for (const grant of roleGrants(ctx, APPROVAL)) {
-      const { role, entry, found } = grant;
-      const signers = ruleEntries(role).flatMap((e) => grantsAny(e, SIGNERS).map((g) => ({ entry: e, grant: g })));
-      const first = signers.find((s) => s.grant.resourceNames.length === 0) ?? signers[0];
-      if (!first) continue;
-      const namedSigners = first.grant.resourceNames.length > 0;
-      const limited = namedSigners || entry.resourceNames.length > 0;
-      const reach2 = roleReach(ctx.rbac, role, { clusterScoped: true, limited });
-      ctx.report({
-        object: role,
-        path: grant.path("resources"),
-        severity: reach2.severity(this.meta.severity),
-        message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)} and rules[${first.entry.index}] ${describeGrants(first.entry, [first.grant])}${describeNames([first.grant])}: whoever holds it can approve ${namedSigners ? "certificates of those signers" : "client certificates for any user name and group"}${reach2.note}`,
-        related: reach2.related
-      });
-    }
-  }
-});
-
-// rules/default-service-account.ts
-var default_service_account_default = defineRule({
-  id: "default-service-account",
-  meta: {
-    severity: "warning",
-    description: `Pod templates should not run as the namespace's "default" ServiceAccount.`,
-    help: "Create a dedicated ServiceAccount for the workload and name it in spec.serviceAccountName.",
-    rationale: 'The "default" ServiceAccount is shared by every pod of the namespace that names no other one; permissions granted to it for one workload leak to all of them, and a compromised pod exposes them all.',
-    tags: ["serviceaccount", "least-privilege", "cis-5.1.5"],
-    kinds: Object.keys(POD_SPEC_PATHS),
-    recommended: true,
-    securitySeverity: 3,
-    references: ["https://kubernetes.io/docs/concepts/security/service-accounts/#default-service-accounts"]
-  },
-  check(ctx) {
-    for (const workload of ctx.index.workloads()) {
-      if (workload.serviceAccountSource === "default" || workload.serviceAccountName !== "default") continue;
-      ctx.report({
-        object: workload.object,
-        path: [...workload.specPath, workload.serviceAccountSource],
-        message: `${workload.object.display} runs as the "default" ServiceAccount of namespace "${workload.namespace}", which every pod without its own ServiceAccount shares`
-      });
-    }
-  }
-});
-
-// rules/default-service-account-bound.ts
-var default_service_account_bound_default = defineRule({
-  id: "default-service-account-bound",
-  meta: {
-    severity: "warning",
-    description: `Bindings should not grant permissions to a namespace's "default" ServiceAccount.`,
-    help: "Create a dedicated ServiceAccount for the workload that needs the permissions, bind the role to it and name it in the workload's serviceAccountName.",
-    rationale: 'Every pod that sets no serviceAccountName runs as the "default" ServiceAccount of its namespace, so a permission granted to it is silently held by all of them, including pods added later by anyone who can deploy there.',
-    tags: ["rbac", "serviceaccount", "least-privilege"],
-    kinds: ["RoleBinding", "ClusterRoleBinding"],
-    recommended: true,
-    securitySeverity: 5,
-    references: [
-      "https://kubernetes.io/docs/concepts/security/service-accounts/#default-service-accounts",
-      "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#service-account-permissions"
-    ]
-  },
-  check(ctx) {
-    for (const binding of ctx.index.bindings()) {
-      for (const subject of subjectEntries(binding)) {
-        const namespace = defaultAccountNamespace(subject, binding);
-        if (namespace === void 0) continue;
-        const reach2 = bindingReach(ctx.rbac, binding, { namespace, name: "default" });
-        ctx.report({
-          object: binding,
-          path: ["subjects", subject.index, "name"],
-          message: `${binding.display} grants ${describeRoleRef(binding)} to ServiceAccount ${namespace}/default: every pod of namespace "${namespace}" that sets no serviceAccountName holds it${reach2.note}`,
-          related: reach2.related
-        });
-      }
-    }
-  }
-});
-function defaultAccountNamespace(subject, binding) {
-  if (subject.kind === "User") {
-    const account = parseServiceAccountUsername(subject.name);
-    return account?.name === "default" ? account.namespace : void 0;
-  }
-  if (subject.kind !== "ServiceAccount" || subject.name !== "default") return void 0;
-  return subject.namespace ?? (binding.kind === "RoleBinding" ? binding.namespace : void 0);
-}
-
-// rules/deprecated-rbac-api.ts
-var RBAC_KINDS = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
-var REMOVED = /* @__PURE__ */ new Set([`${RBAC_GROUP}/v1beta1`, `${RBAC_GROUP}/v1alpha1`]);
-var deprecated_rbac_api_default = defineRule({
-  id: "deprecated-rbac-api",
-  meta: {
-    severity: "warning",
-    description: "RBAC objects should use rbac.authorization.k8s.io/v1.",
-    help: "Change apiVersion to rbac.authorization.k8s.io/v1; the fields are the same.",
-    rationale: "rbac.authorization.k8s.io/v1beta1 and v1alpha1 were removed in Kubernetes 1.22: a cluster of that version or newer rejects the object, so the RBAC it declares is silently missing.",
-    tags: ["rbac", "deprecated"],
-    kinds: RBAC_KINDS,
-    recommended: true,
-    securitySeverity: 2,
-    references: ["https://kubernetes.io/docs/reference/using-api/deprecation-guide/#rbac-resources-v122"]
-  },
-  check(ctx) {
-    for (const kind of RBAC_KINDS) {
-      for (const object of ctx.index.ofKind(kind)) {
-        if (!REMOVED.has(object.apiVersion)) continue;
-        ctx.report({
-          object,
-          path: ["apiVersion"],
-          message: `${object.display} uses "${object.apiVersion}", which was removed in Kubernetes 1.22; use "${RBAC_GROUP}/v1"`
-        });
-      }
-    }
-  }
-});
-
-// rules/deprecated-service-account-field.ts
-var deprecated_service_account_field_default = defineRule({
-  id: "deprecated-service-account-field",
-  meta: {
-    severity: "note",
-    description: "Pod templates should use serviceAccountName, not the deprecated serviceAccount field.",
-    help: "Rename the field serviceAccount to serviceAccountName (keep the value).",
-    rationale: "spec.serviceAccount is a deprecated alias that Kubernetes reads only when serviceAccountName is empty; when both are set and differ, the value a reader sees first is not the one that is used.",
-    tags: ["serviceaccount", "deprecated"],
-    kinds: Object.keys(POD_SPEC_PATHS),
-    recommended: true,
-    securitySeverity: 1,
-    references: ["https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#security-context"]
-  },
-  check(ctx) {
-    for (const workload of ctx.index.workloads()) {
-      const legacy = workload.spec.serviceAccount;
-      if (legacy === void 0) continue;
-      const current = workload.spec.serviceAccountName;
-      const conflict = typeof current === "string" && current !== "" && current !== legacy ? `; serviceAccountName "${current}" wins over serviceAccount "${String(legacy)}"` : "";
-      ctx.report({
-        object: workload.object,
-        path: [...workload.specPath, "serviceAccount"],
-        at: "key",
-        message: `${workload.object.display} uses the deprecated field serviceAccount instead of serviceAccountName${conflict}`
-      });
-    }
-  }
-});
-
-// rules/escalate-bind-access.ts
-var ESCALATE_BIND = ["roles", "clusterroles"].map((resource) => ({
-  verbs: ["escalate", "bind"],
-  group: RBAC_GROUP,
-  resource
-}));
-var escalate_bind_access_default = defineRule({
-  id: "escalate-bind-access",
-  meta: {
-    severity: "error",
-    description: "Roles should not grant the escalate or bind verbs on roles or clusterroles.",
-    help: 'Remove escalate and bind (and "*" verbs that cover them); if a controller must bind one role, limit bind to it with resourceNames.',
-    rationale: "Kubernetes only lets a user write a role, or bind one, with permissions the user already holds; escalate lifts that check for writing roles and bind lifts it for binding them, so either leads to any permission, cluster-admin included.",
-    tags: ["rbac", "escalation"],
-    kinds: ["Role", "ClusterRole"],
-    recommended: true,
-    securitySeverity: 9,
-    references: [
-      "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#privilege-escalation-prevention-and-bootstrapping",
-      "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#escalate-verb",
-      "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#bind-verb"
-    ]
-  },
-  check(ctx) {
-    for (const grant of roleGrants(ctx, ESCALATE_BIND)) {
-      const { role, entry, found, reach: reach2 } = grant;
-      const verbs = new Set(found.flatMap((g) => g.verbs));
-      const how = [verbs.has("escalate") ? "write" : "", verbs.has("bind") ? "bind" : ""].filter(Boolean).join(" or ");
-      ctx.report({
-        object: role,
-        path: grant.path("verbs"),
-        severity: reach2.severity(this.meta.severity),
-        message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it can ${how} roles with permissions it does not hold${reach2.note}`,
-        related: reach2.related
-      });
-    }
-  }
-});
-
-// rules/impersonate-access.ts
-var IMPERSONATE = [
-  { verbs: ["impersonate"], group: "", resource: "users" },
-  { verbs: ["impersonate"], group: "", resource: "groups" },
-  { verbs: ["impersonate"], group: "", resource: "serviceaccounts" },
-  { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "uids" },
-  { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "userextras", subresource: ANY_SUBRESOURCE }
-];
-var impersonate_access_default = defineRule({
-  id: "impersonate-access",
-  meta: {
-    severity: "error",
-    description: "Roles should not allow impersonating users, groups or ServiceAccounts.",
-    help: 'Remove the impersonate verb (and "*" verbs that cover it), or limit it with resourceNames to the identities a proxy really needs to act as.',
-    rationale: "A request with impersonation headers is authorized as the impersonated identity: impersonating users or groups reaches any permission in the cluster, including the group system:masters that RBAC cannot limit, and impersonating ServiceAccounts acquires their permissions.",
-    tags: ["rbac", "escalation"],
-    kinds: ["Role", "ClusterRole"],
-    recommended: true,
-    securitySeverity: 9,
-    references: [
-      "https://kubernetes.io/docs/reference/access-authn-authz/authentication/#user-impersonation",
-      "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#impersonate-verb"
-    ]
-  },
-  check(ctx) {
-    for (const grant of roleGrants(ctx, IMPERSONATE)) {
-      const { role, entry, found, reach: reach2 } = grant;
-      const masters = found.some((g) => g.permission.resource === "groups" && g.resourceNames.length === 0);
-      ctx.report({
-        object: role,
-        path: grant.path("verbs"),
-        severity: reach2.severity(this.meta.severity),
-        message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it acts with the permissions of those identities${masters ? ", including the group system:masters, which bypasses RBAC" : ""}${reach2.note}`,
-        related: reach2.related
-      });
-    }
-  }
-});
-
-// src/load/schemas.ts
-import { existsSync, readFileSync as readFileSync3 } from "node:fs";
-import { createRequire } from "node:module";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-var CANDIDATES = ["../../schemas/kubernetes/", "../../../schemas/kubernetes/"].map((rel) => fileURLToPath2(new URL(rel, new URL("./src/load/schemas.js", import.meta.url).href)));
-var dir;
-var index;
-var modules = /* @__PURE__ */ new Map();
-function schemaIndex() {
-  if (index) return index;
-  dir = CANDIDATES.find((candidate) => existsSync(`${candidate}index.json`));
-  if (dir === void 0) throw new Error(`the compiled Kubernetes schemas are missing (looked in ${CANDIDATES.join(", ")}); run node scripts/gen-schemas.mjs`);
-  index = JSON.parse(readFileSync3(`${dir}index.json`, "utf8"));
-  return index;
-}
-function schemaApiVersions() {
-  return Object.keys(schemaIndex().apiVersions);
-}
-function schemaKinds(apiVersion) {
-  return Object.keys(schemaIndex().apiVersions[apiVersion]?.kinds ?? {});
-}
-function schemaValidator(apiVersion, kind) {
-  const entry = Object.hasOwn(schemaIndex().apiVersions, apiVersion) ? schemaIndex().apiVersions[apiVersion] : void 0;
-  if (!entry || !Object.hasOwn(entry.kinds, kind)) return void 0;
-  let module = modules.get(entry.module);
-  if (!module) {
-    module = createRequire(new URL("./src/load/schemas.js", import.meta.url).href)(`${dir}${entry.module}`);
-    modules.set(entry.module, module);
-  }
-  return module[kind];
-}
-
-// src/parse/validate.ts
-var MAX_QUOTED = 40;
-function validateObject(object) {
-  const { apiVersion, kind } = object;
-  if (typeof kind !== "string" || kind === "") return [];
-  const known = knownApiVersionsOf(kind);
-  if (typeof apiVersion !== "string" || apiVersion === "") {
-    if (known.length === 0) return [];
-    return [{ path: ["kind"], at: "key", message: `has no apiVersion; ${kind} is served by "${known.join('", "')}"` }];
-  }
-  const validate = schemaValidator(apiVersion, kind);
-  if (!validate) {
-    const served = schemaKinds(apiVersion);
-    if (served.length === 0) return [];
-    if (known.length > 0) {
-      return [{ path: ["apiVersion"], at: "value", message: `uses apiVersion "${quote(apiVersion)}", which does not serve kind ${kind}; did you mean "${known[0]}"?` }];
-    }
-    const near = didYouMean(kind, served, 2);
-    if (near === void 0) return [];
-    return [{ path: ["kind"], at: "value", message: `has kind "${quote(kind)}", which apiVersion "${apiVersion}" does not serve; did you mean "${near}"?` }];
-  }
-  const value = withoutNulls(object);
-  const violations = [];
-  if (!validate(value)) violations.push(...violationsOf(validate.errors ?? [], value));
-  const metadata = value.metadata;
-  if (isRecord(metadata) && typeof metadata.name !== "string" && typeof metadata.generateName !== "string" && !violations.some((v) => v.path[0] === "metadata")) {
-    violations.push({ path: ["metadata", "name"], at: "key", message: "has no metadata.name; kubectl rejects an object without a name" });
-  } else if (metadata === void 0 && !violations.some((v) => v.path.length === 1 && v.at === "key")) {
-    violations.push({ path: ["metadata"], at: "key", message: "has no metadata; kubectl rejects an object without metadata.name" });
-  }
-  return violations;
-}
-function knownApiVersionsOf(kind) {
-  return schemaApiVersions().filter((apiVersion) => schemaKinds(apiVersion).includes(kind));
-}
-function violationsOf(errors, value) {
-  const out = [];
-  const typesAt = /* @__PURE__ */ new Map();
-  for (const error of errors) {
-    if (error.keyword === "type") {
-      const set = typesAt.get(error.instancePath) ?? /* @__PURE__ */ new Set();
-      for (const type of [error.params.type].flat()) set.add(String(type));
-      typesAt.set(error.instancePath, set);
-    }
-  }
-  const done = /* @__PURE__ */ new Set();
-  for (const error of errors) {
-    const path11 = pathOf(error.instancePath, value);
-    switch (error.keyword) {
-      case "additionalProperties": {
-        const key3 = String(error.params.additionalProperty);
-        const full = [...path11, key3];
-        const known = Object.keys(error.parentSchema?.properties ?? {});
-        const near = didYouMean(key3, known, Math.max(2, Math.floor(key3.length / 3)));
-        out.push({
-          path: full,
-          at: "key",
-          message: `has unknown field "${dotted([...path11, quote(key3)])}"${near === void 0 ? "" : `; did you mean "${near}"?`}`
-        });
-        break;
-      }
-      case "type":
-      case "oneOf":
-      case "anyOf": {
-        if (done.has(error.instancePath)) break;
-        done.add(error.instancePath);
-        const types = [...typesAt.get(error.instancePath) ?? []];
-        if (types.length === 0) break;
-        const actual = valueAt(value, path11);
-        out.push({ path: path11, at: "value", message: `has "${dotted(path11)}" set to ${describeValue(actual)}, but it must be ${typeList(types)}${quoteHint(actual, types)}` });
-        break;
-      }
-      case "required":
-        break;
-      case "enum": {
-        const allowed = (error.params.allowedValues ?? []).map((v) => `"${String(v)}"`).join(", ");
-        out.push({ path: path11, at: "value", message: `has "${dotted(path11)}" set to ${describeValue(valueAt(value, path11))}, but it must be one of ${allowed}` });
-        break;
-      }
-      default:
-        out.push({ path: path11, at: "value", message: `has "${dotted(path11)}" that ${error.message ?? "is invalid"}` });
-    }
-  }
-  return out;
-}
-function pathOf(pointer, value) {
-  if (pointer === "") return [];
-  const path11 = [];
-  let current = value;
-  for (const raw of pointer.slice(1).split("/")) {
-    const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    const step = Array.isArray(current) && /^\d+$/.test(segment) ? Number(segment) : segment;
-    path11.push(step);
-    current = isRecord(current) || Array.isArray(current) ? current[step] : void 0;
-  }
-  return path11;
-}
-function valueAt(value, path11) {
-  let current = value;
-  for (const segment of path11) current = isRecord(current) || Array.isArray(current) ? current[segment] : void 0;
-  return current;
-}
-function dotted(path11) {
-  let out = "";
-  for (const segment of path11) out += typeof segment === "number" ? `[${segment}]` : out === "" ? segment : `.${segment}`;
-  return out;
-}
-function quote(text) {
-  return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text;
-}
-function describeValue(value) {
-  if (typeof value === "string") return `the string "${quote(value)}"`;
-  if (Array.isArray(value)) return "a list";
-  if (isRecord(value)) return "a mapping";
-  if (typeof value === "boolean") return `the boolean ${value}`;
-  if (typeof value === "number") return `the number ${value}`;
-  return `a ${typeof value}`;
-}
-var TYPE_NAMES = {
-  array: "a list",
-  object: "a mapping",
-  string: "a string",
-  integer: "an integer",
-  number: "a number",
-  boolean: "a boolean"
-};
-function typeList(types) {
-  const names = [...new Set(types.filter((t) => !(t === "integer" && types.includes("number"))))].map((t) => TYPE_NAMES[t] ?? t);
-  return names.length <= 1 ? names[0] ?? "valid" : `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
-}
-function quoteHint(value, types) {
-  if (typeof value !== "string") return "";
-  if (types.includes("boolean") && /^(true|false)$/i.test(value)) return `; write ${value.toLowerCase()} without quotes`;
-  if ((types.includes("integer") || types.includes("number")) && /^-?\d+(\.\d+)?$/.test(value)) return `; write ${value} without quotes`;
-  return "";
-}
-function didYouMean(word, candidates, max) {
-  let best;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    if (candidate === word) continue;
-    const d = candidate.toLowerCase() === word.toLowerCase() ? 0.5 : editDistance(word, candidate);
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return bestDistance <= max ? best : void 0;
-}
-function editDistance(a, b) {
-  if (Math.abs(a.length - b.length) > 10) return Math.abs(a.length - b.length);
-  const rows = [];
-  for (let i = 0; i <= a.length; i++) rows.push([i, ...new Array(b.length).fill(0)]);
-  for (let j = 0; j <= b.length; j++) rows[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
-      rows[i][j] = d;
-    }
-  }
-  return rows[a.length][b.length];
-}
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function withoutNulls(value) {
-  const copy = (v) => {
-    if (v instanceof Date) return Number.isNaN(v.getTime()) ? String(v) : v.toISOString();
-    if (Array.isArray(v)) return v.map(copy);
-    if (isRecord(v)) {
-      const out = {};
-      for (const [k, x] of Object.entries(v)) {
-        if (x !== null && x !== void 0 && !k.startsWith("$")) out[k] = copy(x);
-      }
-      return out;
-    }
-    return v;
-  };
-  return copy(value);
-}
-
-// rules/invalid-manifest.ts
-var invalid_manifest_default = defineRule({
-  id: "invalid-manifest",
-  meta: {
-    severity: "error",
-    description: "Built-in objects must match the Kubernetes API schema: no unknown fields, no values of the wrong type.",
-    help: "Fix the field at the reported position (a typo in its name, or quotes around a boolean or number); kubectl apply --validate=strict would reject the object.",
-    rationale: 'The API server drops fields it does not know, so a typo such as serviceAccountname or a quoted "false" leaves the setting unset: the pod runs as the default ServiceAccount with a mounted token while the manifest looks right, and every other rule would read the field as unset too.',
-    tags: ["correctness", "syntax"],
-    // The kinds of the compiled schemas (core/v1, apps/v1, batch/v1, policy/v1, rbac.authorization.k8s.io/v1).
-    kinds: [
-      "Binding",
-      "ClusterRole",
-      "ClusterRoleBinding",
-      "ComponentStatus",
-      "ConfigMap",
-      "ControllerRevision",
-      "CronJob",
-      "DaemonSet",
-      "Deployment",
-      "Endpoints",
-      "Event",
-      "Job",
-      "LimitRange",
-      "Namespace",
-      "Node",
-      "PersistentVolume",
-      "PersistentVolumeClaim",
-      "Pod",
-      "PodDisruptionBudget",
-      "PodTemplate",
-      "ReplicaSet",
-      "ReplicationController",
-      "ResourceQuota",
-      "Role",
-      "RoleBinding",
-      "Secret",
-      "Service",
-      "ServiceAccount",
-      "StatefulSet"
-    ],
-    recommended: true,
-    securitySeverity: 5,
-    references: [
-      "https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation",
-      "https://kubernetes.io/docs/reference/kubectl/generated/kubectl_apply/"
-    ]
-  },
-  check(ctx) {
-    for (const object of ctx.index.objects) {
-      for (const violation of validateObject(object.manifest.object)) {
-        const name = object.name === "" ? object.kind : object.display;
-        ctx.report({ object, path: violation.path, at: violation.at, message: `${name} ${violation.message}` });
-      }
-    }
-  }
-});
-
-// rules/legacy-token-secret.ts
-var TOKEN_TYPE = "kubernetes.io/service-account-token";
-var legacy_token_secret_default = defineRule({
-  id: "legacy-token-secret",
-  meta: {
-    severity: "warning",
-    description: "Secrets should not hold long-lived ServiceAccount tokens.",
-    help: 'Delete the Secret and let pods use the projected, expiring token that Kubernetes mounts, or request a short-lived token with "kubectl create token".',
-    rationale: "A Secret of type kubernetes.io/service-account-token holds a token that never expires and is never cleaned up when created by hand; whoever can read the Secret acts as the ServiceAccount for as long as it exists.",
-    tags: ["serviceaccount", "secrets", "tokens"],
-    kinds: ["Secret"],
-    recommended: true,
-    securitySeverity: 5,
-    references: [
-      "https://kubernetes.io/docs/concepts/security/service-accounts/#get-a-token",
-      "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/#legacy-serviceaccount-token-cleaner"
-    ]
-  },
-  check(ctx) {
-    for (const secret of ctx.index.ofKind("Secret")) {
-      if (secret.get(["type"]) !== TOKEN_TYPE) continue;
-      const account = secret.annotations["kubernetes.io/service-account.name"];
-      const owner = account === void 0 ? "" : ` for ServiceAccount ${secret.namespace}/${account}`;
-      ctx.report({
-        object: secret,
-        path: ["type"],
-        message: `${secret.display} is a long-lived token Secret${owner}: type "${TOKEN_TYPE}" never expires`
-      });
-    }
-  }
-});
-
-// rules/missing-role-ref.ts
-var missing_role_ref_default = defineRule({
-  id: "missing-role-ref",
-  meta: {
-    severity: "warning",
-    description: "Bindings should refer to a Role or ClusterRole that exists.",
-    help: "Fix roleRef, add the role to the manifests, or delete the binding; a ClusterRoleBinding can only refer to a ClusterRole.",
-    rationale: "A binding to a role that does not exist grants nothing, but Kubernetes keeps it: the moment anyone creates a role of that name, its rules, whatever they are, go to the binding's subjects.",
-    tags: ["rbac", "correctness"],
-    kinds: ["RoleBinding", "ClusterRoleBinding"],
-    recommended: true,
-    securitySeverity: 4,
-    references: [
-      "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#rolebinding-and-clusterrolebinding",
-      "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#periodic-review"
-    ]
-  },
-  check(ctx) {
-    for (const binding of ctx.index.bindings()) {
-      const ref = roleRefOf(binding);
-      if (!ref || ctx.rbac.roleForBinding(binding)) continue;
-      const invalid = ref.kind !== "Role" && ref.kind !== "ClusterRole" ? `roleRef.kind "${ref.kind}", which is neither Role nor ClusterRole (kinds are case-sensitive)` : ref.kind === "Role" && binding.kind === "ClusterRoleBinding" ? 'roleRef.kind "Role", which a ClusterRoleBinding cannot refer to' : void 0;
-      ctx.report({
-        object: binding,
-        path: ["roleRef", invalid ? "kind" : "name"],
-        message: invalid ? `${binding.display} refers to "${ref.name}" with ${invalid}: it grants nothing` : `${binding.display} refers to ${describeRoleRef(binding)}, which is neither in the input nor a built-in role: it grants nothing until someone creates it, and then grants its rules to ${describeSubjects(binding)}`
-      });
-    }
-  }
-});
-
-// rules/missing-service-account.ts
-var missing_service_account_default = defineRule({
-  id: "missing-service-account",
-  meta: {
-    severity: "warning",
-    description: "Pod templates and bindings should name ServiceAccounts that exist.",
-    help: "Fix the name, or add the ServiceAccount to the manifests that define the namespace's other ServiceAccounts.",
-    rationale: "A pod naming a ServiceAccount that does not exist is refused by the ServiceAccount admission plugin, and a binding to one grants nothing until someone creates an account of that name, who then receives the permissions.",
-    tags: ["serviceaccount", "correctness"],
-    kinds: [...Object.keys(POD_SPEC_PATHS), "RoleBinding", "ClusterRoleBinding"],
-    recommended: true,
-    securitySeverity: 3,
-    references: ["https://kubernetes.io/docs/concepts/security/service-accounts/"]
-  },
-  check(ctx) {
-    const namespacesByName = /* @__PURE__ */ new Map();
-    for (const account of ctx.index.ofKind("ServiceAccount")) {
-      if (account.namespace === void 0 || !writesNamespace(account)) continue;
-      namespacesByName.set(account.name, (namespacesByName.get(account.name) ?? /* @__PURE__ */ new Set()).add(account.namespace));
-    }
-    const elsewhere = (namespace, name, written) => written ? [...namespacesByName.get(name) ?? []].filter((other2) => other2 !== namespace).map((other2) => `${other2}/${name}`) : [];
-    const missing = (namespace, name, written) => namespace !== void 0 && name !== "default" && !ctx.index.serviceAccount(namespace, name) && (ctx.index.definesServiceAccountsIn(namespace) || elsewhere(namespace, name, written).length > 0);
-    const other = (namespace, name, written) => {
-      const found = elsewhere(namespace, name, written);
-      return found.length === 0 ? "" : ` (it defines ServiceAccount ${found.join(", ")}, in another namespace)`;
-    };
-    for (const workload of ctx.index.workloads()) {
-      if (workload.serviceAccountSource === "default") continue;
-      const written = writesNamespace(workload.object);
-      if (!missing(workload.namespace, workload.serviceAccountName, written)) continue;
-      ctx.report({
-        object: workload.object,
-        path: [...workload.specPath, workload.serviceAccountSource],
-        message: `${workload.object.display} runs as ServiceAccount ${workload.namespace}/${workload.serviceAccountName}, which the input does not define${other(workload.namespace, workload.serviceAccountName, written)}`
-      });
-    }
-    for (const binding of ctx.index.bindings()) {
-      for (const subject of subjectEntries(binding)) {
-        if (subject.kind !== "ServiceAccount") continue;
-        const namespace = subject.namespace ?? (binding.kind === "RoleBinding" ? binding.namespace : void 0);
-        const written = subject.namespace !== void 0 || writesNamespace(binding);
-        if (!missing(namespace, subject.name, written)) continue;
-        ctx.report({
-          object: binding,
-          path: ["subjects", subject.index, "name"],
-          message: `${binding.display} binds ServiceAccount ${namespace}/${subject.name}, which the input does not define${other(namespace, subject.name, written)}`
-        });
-      }
-    }
-  }
-});
-function writesNamespace(object) {
-  const namespace = object.get(["metadata", "namespace"]);
-  return typeof namespace === "string" && namespace !== "";
-}
-
-// rules/missing-service-account-name.ts
-var missing_service_account_name_default = defineRule({
-  id: "missing-service-account-name",
-  meta: {
-    severity: "warning",
-    description: "Pod templates should name the ServiceAccount they run as.",
-    help: "Create a ServiceAccount for the workload and set spec.serviceAccountName in its pod template.",
-    rationale: 'A pod template that sets neither serviceAccountName nor serviceAccount runs as the "default" ServiceAccount of its namespace, so it silently shares that identity, and every permission anyone grants to it, with every other such pod.',
-    tags: ["serviceaccount", "least-privilege"],
-    kinds: Object.keys(POD_SPEC_PATHS),
-    recommended: true,
-    securitySeverity: 3,
-    references: ["https://kubernetes.io/docs/concepts/security/service-accounts/#default-service-accounts"]
-  },
-  check(ctx) {
-    for (const workload of ctx.index.workloads()) {
-      if (workload.serviceAccountSource !== "default") continue;
-      ctx.report({
-        object: workload.object,
-        path: workload.specPath,
-        at: "key",
-        message: `${workload.object.display} sets no serviceAccountName, so ${workload.object.kind === "Pod" ? "it runs" : "its pods run"} as the "default" ServiceAccount of namespace "${workload.namespace}"`
-      });
-    }
-  }
-});
-
-// rules/node-proxy-access.ts
-var NODE_PROXY = [
-  { verbs: ["get", "create", "update", "patch", "delete"], group: "", resource: "nodes", subresource: "proxy" }
-];
-var node_proxy_access_default = defineRule({
-  id: "node-proxy-access",
-  meta: {
-    severity: "error",
-    description: "ClusterRoles should not grant access to the nodes/proxy subresource.",
-    help: "Grant nodes/metrics, nodes/stats (or, since Kubernetes 1.33, nodes/pods, nodes/healthz, nodes/configz) to monitoring agents instead of nodes/proxy.",
-    rationale: "nodes/proxy reaches the kubelet API of every node, whose /exec, /run and /attach endpoints run commands in any pod; a WebSocket GET is enough, and these calls bypass admission control and the API server's audit log.",
-    tags: ["rbac", "escalation"],
-    kinds: ["ClusterRole"],
-    recommended: true,
-    securitySeverity: 9,
-    references: [
-      "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#access-to-proxy-subresource-of-nodes",
-      "https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/"
-    ]
-  },
-  check(ctx) {
-    for (const grant of roleGrants(ctx, NODE_PROXY)) {
-      const { role, entry, found, reach: reach2 } = grant;
-      ctx.report({
-        object: role,
-        path: grant.path("resources"),
-        severity: reach2.severity(this.meta.severity),
-        message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it can run commands in any pod on the nodes through the kubelet API${reach2.note}`,
-        related: reach2.related
-      });
-    }
-  }
-});
-
-// rules/parse-error.ts
-var parse_error_default = defineRule({
-  id: "parse-error",
-  meta: {
-    severity: "error",
-    description: "Manifests must be valid YAML or JSON.",
-    help: "Fix the syntax at the reported position; kubectl would reject the file as it is.",
-    rationale: "A document that does not parse is rejected by kubectl and cannot be checked; the other documents of the file and the other files are still linted.",
-    tags: ["syntax"],
-    kinds: [],
-    recommended: true,
-    securitySeverity: 1,
-    references: ["https://yaml.org/spec/1.2.2/"],
-    source: "parser"
-  }
-});
-
-// rules/persistent-volume-create-access.ts
-var PERSISTENT_VOLUMES = [{ verbs: ["create"], group: "", resource: "persistentvolumes" }];
-var persistent_volume_create_access_default = defineRule({
-  id: "persistent-volume-create-access",
-  meta: {
-    severity: "warning",
-    description: "ClusterRoles should not allow creating PersistentVolumes unless the subject provisions storage.",
-    help: "Let a storage provisioner create PersistentVolumes through StorageClasses; remove create on persistentvolumes from the rule.",
-    rationale: "A PersistentVolume can be a hostPath volume: claimed from a namespace where pods may only mount claims, it mounts the node's filesystem, and with it the kubelet's credentials and other pods' data.",
-    tags: ["rbac", "escalation"],
-    kinds: ["ClusterRole"],
-    recommended: true,
-    securitySeverity: 7,
-    references: [
-      "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#persistent-volume-creation",
-      "https://kubernetes.io/docs/concepts/storage/volumes/#hostpath"
-    ]
-  },
-  check(ctx) {
-    for (const grant of roleGrants(ctx, PERSISTENT_VOLUMES)) {
-      const { role, entry, found, reach: reach2 } = grant;
-      ctx.report({
-        object: role,
-        path: grant.path("resources"),
-        severity: reach2.severity(this.meta.severity),
-        message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}: whoever holds it can create a hostPath volume and mount the node's filesystem through a claim${reach2.note}`,
-        related: reach2.related
-      });
-    }
-  }
-});
-
-// rules/pod-exec-access.ts
-var STREAMS = ["exec", "attach", "portforward"].map((subresource) => ({
-  verbs: ["create", "get"],
-  group: "",
-  resource: "pods",
-  subresource
-}));
-var pod_exec_access_default = defineRule({
-  id: "pod-exec-access",
-  meta: {
-    severity: "warning",
-    description: "Roles should not allow exec, attach or port-forward into pods.",
-    help: 'Remove pods/exec, pods/attach and pods/portforward (and "*" that covers them) from the rule, or limit them to the named pods that need debugging with resourceNames.',
-    rationale: 'Whoever can exec or attach into a pod runs code inside it, with its ServiceAccount token, its mounted Secrets and its network position; port-forward reaches ports that NetworkPolicies would block. "get" is enough over WebSocket before Kubernetes 1.35.',
-    tags: ["rbac", "escalation", "least-privilege"],
-    kinds: ["Role", "ClusterRole"],
-    recommended: true,
-    securitySeverity: 7,
-    references: [
-      "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources",
-      "https://kubernetes.io/docs/tasks/debug/debug-application/get-shell-running-container/"
-    ]
-  },
-  check(ctx) {
-    for (const grant of roleGrants(ctx, STREAMS)) {
-      const { role, entry, found, reach: reach2 } = grant;
-      const runs = found.some((g) => g.permission.subresource !== "portforward");
-      const gain = runs ? "runs code in the pods, with their ServiceAccount tokens" : "reaches the pods' ports past NetworkPolicies";
-      ctx.report({
-        object: role,
-        path: grant.path("resources"),
-        severity: reach2.severity(this.meta.severity),
-        message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it ${gain}${reach2.note}`,
-        related: reach2.related
-      });
-    }
-  }
-});
-
-// src/model/token.ts
-var SERVICE_ACCOUNT_TOKEN_SECRET = "kubernetes.io/service-account-token";
-var API_AUDIENCES = /* @__PURE__ */ new Set(["", "https://kubernetes.default.svc", "https://kubernetes.default.svc.cluster.local", "kubernetes", "api"]);
-function automountOf(workload, index2) {
-  if (workload.automount !== void 0) return { mounted: workload.automount, decidedBy: "pod" };
-  const account = index2.serviceAccount(workload.namespace, workload.serviceAccountName);
-  const value = account?.get(["automountServiceAccountToken"]);
-  if (typeof value === "boolean") return { mounted: value, decidedBy: "serviceAccount" };
-  return { mounted: true, decidedBy: "default" };
-}
-function apiTokensOf(workload, index2) {
-  const own = { namespace: workload.namespace, name: workload.serviceAccountName };
-  const tokens = [];
-  if (automountOf(workload, index2).mounted) tokens.push({ via: "automount", path: workload.specPath, serviceAccount: own });
-  asArray(workload.spec.volumes).forEach((raw, v) => {
-    const volume = asRecord(raw);
-    asArray(asRecord(volume?.projected)?.sources).forEach((rawSource, s) => {
-      const projection = asRecord(asRecord(rawSource)?.serviceAccountToken);
-      if (!projection) return;
-      const audience = typeof projection.audience === "string" ? projection.audience : "";
-      if (!API_AUDIENCES.has(audience)) return;
-      const path11 = [...workload.specPath, "volumes", v, "projected", "sources", s, "serviceAccountToken"];
-      tokens.push({ via: "projected", path: path11, serviceAccount: own });
-    });
-    const secretName = asRecord(volume?.secret)?.secretName;
-    const owner = typeof secretName === "string" ? tokenSecretOwner(index2, workload.namespace, secretName) : void 0;
-    if (owner) tokens.push({ via: "secret-volume", path: [...workload.specPath, "volumes", v, "secret", "secretName"], serviceAccount: owner });
-  });
-  for (const { path: path11, container } of containersOf(workload)) {
-    asArray(container.env).forEach((raw, e) => {
-      const ref = asRecord(asRecord(asRecord(raw)?.valueFrom)?.secretKeyRef);
-      const owner = typeof ref?.name === "string" ? tokenSecretOwner(index2, workload.namespace, ref.name) : void 0;
-      if (owner && ref?.key === "token") {
-        tokens.push({ via: "secret-env", path: [...path11, "env", e, "valueFrom", "secretKeyRef", "name"], serviceAccount: owner });
-      }
-    });
-    asArray(container.envFrom).forEach((raw, e) => {
-      const name = asRecord(asRecord(raw)?.secretRef)?.name;
-      const owner = typeof name === "string" ? tokenSecretOwner(index2, workload.namespace, name) : void 0;
-      if (owner) tokens.push({ via: "secret-env", path: [...path11, "envFrom", e, "secretRef", "name"], serviceAccount: owner });
-    });
-  }
-  return tokens;
-}
-function tokenSecretOwner(index2, namespace, name) {
-  const secret = index2.get("Secret", namespace, name);
-  if (!secret || secret.get(["type"]) !== SERVICE_ACCOUNT_TOKEN_SECRET) return void 0;
-  const account = secret.annotations["kubernetes.io/service-account.name"];
-  return account ? { namespace, name: account } : void 0;
-}
-
-// rules/projected-token-without-audience.ts
-var projected_token_without_audience_default = defineRule({
-  id: "projected-token-without-audience",
-  meta: {
-    severity: "note",
-    description: "Projected ServiceAccount tokens should name their audience when the API token is not automounted.",
-    help: 'Set audience to the service that reads the token (e.g. "vault" or "sts.amazonaws.com"); if the workload does call the Kubernetes API, set automountServiceAccountToken: true instead of projecting a token by hand.',
-    rationale: "A projected serviceAccountToken without audience is issued for the Kubernetes API server, so a pod that turns automountServiceAccountToken off still holds an API token for its ServiceAccount, which its author probably did not intend.",
-    tags: ["serviceaccount", "tokens"],
-    kinds: Object.keys(POD_SPEC_PATHS),
-    recommended: true,
-    securitySeverity: 3,
-    references: [
-      "https://kubernetes.io/docs/concepts/storage/projected-volumes/#serviceaccounttoken",
-      "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#serviceaccount-token-volume-projection"
-    ]
-  },
-  check(ctx) {
-    for (const workload of ctx.index.workloads()) {
-      const automount = automountOf(workload, ctx.index);
-      if (automount.mounted) continue;
-      const account = `ServiceAccount ${workload.namespace}/${workload.serviceAccountName}`;
-      const [off, what] = automount.decidedBy === "pod" ? ["turns off automountServiceAccountToken", `a Kubernetes API token for ${account}`] : [`runs as ${account}, which turns off automountServiceAccountToken`, "a Kubernetes API token all the same"];
-      for (const token of apiTokensOf(workload, ctx.index)) {
-        if (token.via !== "projected" || workload.object.get([...token.path, "audience"]) !== void 0) continue;
-        ctx.report({
-          object: workload.object,
-          path: token.path,
-          at: "key",
-          message: `${workload.object.display} ${off}, but projects a serviceAccountToken without audience, which is ${what}`
-        });
-      }
-    }
-  }
-});
-
-// rules/rbac-write-access.ts
-var RBAC_WRITE = ["roles", "clusterroles", "rolebindings", "clusterrolebindings"].map((resource) => ({
-  verbs: ["create", "update", "patch"],
-  group: RBAC_GROUP,
-  resource
-}));
-var rbac_write_access_default = defineRule({
-  id: "rbac-write-access",
-  meta: {
-    severity: "warning",
-    description: "Roles should not allow creating or changing roles and role bindings.",
-    help: "Leave RBAC changes to the cluster's deployment pipeline; remove create, update and patch on roles, clusterroles, rolebindings and clusterrolebindings from the rule.",
-    rationale: "Whoever can write roles and bindings can pass every permission they hold on to other identities, including ones they control, and keep access after their own binding is removed; with bind or escalate, or a role already bound to them, they gain more.",
-    tags: ["rbac", "escalation", "least-privilege"],
-    kinds: ["Role", "ClusterRole"],
-    recommended: true,
-    securitySeverity: 6,
-    references: [
-      "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#restrictions-on-role-binding-creation-or-update",
-      "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#privilege-escalation-risks"
-    ]
-  },
-  check(ctx) {
-    for (const grant of roleGrants(ctx, RBAC_WRITE)) {
-      const { role, entry, found, reach: reach2 } = grant;
-      ctx.report({
-        object: role,
-        path: grant.path("resources"),
-        severity: reach2.severity(this.meta.severity),
-        message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it can grant its own permissions to any identity${reach2.note}`,
-        related: reach2.related
-      });
-    }
-  }
-});
-
-// rules/secret-read-access.ts
-var READ_VERBS = ["get", "list", "watch"];
-var SECRET_READ = { verbs: READ_VERBS, group: "", resource: "secrets" };
-var secret_read_access_default = defineRule({
-  id: "secret-read-access",
-  meta: {
-    severity: "warning",
-    description: "Roles should not grant read access to Secrets.",
-    help: "Drop get, list and watch on secrets, or limit get to the named Secrets the workload needs with resourceNames.",
-    rationale: "Reading Secrets reveals their contents, including ServiceAccount tokens of more powerful identities; list and watch return every Secret in scope, not only their names.",
-    tags: ["rbac", "secrets", "least-privilege", "cis-5.1.2"],
-    kinds: ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"],
-    recommended: true,
-    securitySeverity: 7,
-    references: ["https://kubernetes.io/docs/concepts/security/rbac-good-practices/#listing-secrets"]
-  },
-  check(ctx) {
-    for (const role of ctx.index.roles()) {
-      for (const entry of ruleEntries(role)) {
-        if (!entry.apiGroups.some((g) => g === "" || g === "*")) continue;
-        const at = entry.resources.findIndex((r) => r === "secrets" || r === "*");
-        if (at < 0) continue;
-        const verbs = entry.verbs.includes("*") ? ["*"] : entry.verbs.filter((v) => READ_VERBS.includes(v));
-        if (verbs.length === 0) continue;
-        const what = verbs[0] === "*" ? "every verb" : verbs.join(", ");
-        const via = entry.resources[at] === "*" ? ' (through resources "*")' : "";
-        const reach2 = roleReach(ctx.rbac, role);
-        if (entry.resourceNames.length > 0) {
-          ctx.report({
-            object: role,
-            path: ["rules", entry.index, "resources", at],
-            severity: "note",
-            message: `${role.display} rules[${entry.index}] allows ${what} on Secrets${via}, limited to ${entry.resourceNames.map((n) => `"${n}"`).join(", ")}${reach2.note}`,
-            related: reach2.related
-          });
-          continue;
-        }
-        ctx.report({
-          object: role,
-          path: ["rules", entry.index, "resources", at],
-          severity: reach2.severity(this.meta.severity),
-          message: `${role.display} rules[${entry.index}] allows ${what} on all Secrets${via}${role.kind === "Role" ? ` in namespace "${role.namespace}"` : ""}${reach2.note}`,
-          related: reach2.related
-        });
-      }
-    }
-    for (const binding of ctx.index.bindings()) {
-      const role = ctx.rbac.roleForBinding(binding);
-      if (!role?.builtin) continue;
-      const rules2 = ctx.rbac.effectiveRules(role);
-      if (rules2.some(isFullWildcard)) continue;
-      const verbs = new Set(rules2.flatMap((rule) => grants(rule, SECRET_READ) ?? []).flatMap((g) => g.resourceNames.length === 0 ? g.verbs : []));
-      if (verbs.size === 0) continue;
-      const reach2 = bindingReach(ctx.rbac, binding);
-      const scope = binding.kind === "RoleBinding" ? `in namespace "${binding.namespace}"` : "in every namespace";
-      ctx.report({
-        object: binding,
-        path: ["roleRef", "name"],
-        message: `${binding.display} grants built-in ${describeRoleRef(binding)}, which allows ${READ_VERBS.filter((v) => verbs.has(v)).join(", ")} on all Secrets ${scope}, to ${describeSubjects(binding)}${reach2.note}`,
-        related: reach2.related
-      });
-    }
-  }
-});
-
-// rules/token-create-access.ts
-var TOKEN_REQUEST = [{ verbs: ["create"], group: "", resource: "serviceaccounts", subresource: "token" }];
-var token_create_access_default = defineRule({
-  id: "token-create-access",
-  meta: {
-    severity: "error",
-    description: "Roles should not allow requesting tokens for ServiceAccounts.",
-    help: 'Remove create on serviceaccounts/token (and "*" that covers it), or limit it with resourceNames to the ServiceAccounts the subject must issue tokens for.',
-    rationale: "create on serviceaccounts/token issues a token for a ServiceAccount of the namespace through the TokenRequest API; whoever holds it acts as any of those ServiceAccounts with all their permissions, without running a pod.",
-    tags: ["rbac", "escalation", "tokens", "serviceaccount"],
-    kinds: ["Role", "ClusterRole"],
-    recommended: true,
-    securitySeverity: 8,
-    references: [
-      "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#token-request",
-      "https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/token-request-v1/"
-    ]
-  },
-  check(ctx) {
-    for (const grant of roleGrants(ctx, TOKEN_REQUEST)) {
-      const { role, entry, found, reach: reach2 } = grant;
-      const scope = role.kind === "Role" ? `namespace "${role.namespace}"` : "the namespaces it is granted in";
-      const which = found[0].resourceNames.length > 0 ? "those ServiceAccounts and act with their" : `any ServiceAccount of ${scope} and act with its`;
-      ctx.report({
-        object: role,
-        path: grant.path("resources"),
-        severity: reach2.severity(this.meta.severity),
-        message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it can issue tokens for ${which} permissions${reach2.note}`,
-        related: reach2.related
-      });
-    }
-  }
-});
-
-// rules/unrendered-template.ts
-var unrendered_template_default = defineRule({
-  id: "unrendered-template",
-  meta: {
-    severity: "error",
-    description: "Helm chart templates must be rendered before they are linted.",
-    help: "Lint the rendered output instead: helm template <release> <chart> | rbaclint - (the unrendered file is not checked).",
-    rationale: "Go template actions ({{ … }}) are not YAML; until Helm renders them the RBAC they produce is unknown, so the file cannot be checked.",
-    tags: ["syntax"],
-    kinds: [],
-    recommended: true,
-    securitySeverity: 1,
-    references: ["https://helm.sh/docs/helm/helm_template/"],
-    source: "parser"
-  }
-});
-
-// rules/unused-suppression.ts
-var unused_suppression_default = defineRule({
-  id: "unused-suppression",
-  meta: {
-    severity: "note",
-    description: "Suppression comments and annotations must name a rule, give a reason and match a finding.",
-    help: 'Remove the suppression if the finding is gone, fix the rule id, or add " -- <reason>" (annotations: a non-empty value).',
-    rationale: "A suppression without a reason cannot be reviewed, and one that matches nothing hides the next finding of that rule on that line or object without anyone deciding to accept it.",
-    tags: ["correctness"],
-    kinds: [],
-    recommended: true,
-    securitySeverity: 1,
-    references: ["https://eslint.org/docs/latest/use/command-line-interface#--report-unused-disable-directives"],
-    // Reported by the engine after the rules ran, like parser findings: there is no check.
-    source: "parser"
-  }
-});
-
-// rules/webhook-write-access.ts
-var WEBHOOKS = ["mutatingwebhookconfigurations", "validatingwebhookconfigurations"].map((resource) => ({
-  verbs: ["create", "update", "patch", "delete"],
-  group: "admissionregistration.k8s.io",
-  resource
-}));
-var webhook_write_access_default = defineRule({
-  id: "webhook-write-access",
-  meta: {
-    severity: "error",
-    description: "ClusterRoles should not allow writing admission webhook configurations.",
-    help: "Leave webhook configurations to the cluster's installation pipeline; if a controller only injects a CA bundle, limit its update and patch with resourceNames to its own configuration.",
-    rationale: "An admission webhook receives every object it matches, Secrets and pod specs included; a mutating one can rewrite them, e.g. add a privileged container or another ServiceAccount to every pod, and deleting a webhook disables the policy it enforces.",
-    tags: ["rbac", "escalation"],
-    kinds: ["ClusterRole"],
-    recommended: true,
-    securitySeverity: 8.5,
-    references: [
-      "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#control-admission-webhooks",
-      "https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/"
-    ]
-  },
-  check(ctx) {
-    for (const grant of roleGrants(ctx, WEBHOOKS)) {
-      const { role, entry, found, reach: reach2 } = grant;
-      ctx.report({
-        object: role,
-        path: grant.path("resources"),
-        severity: reach2.severity(this.meta.severity),
-        message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it can intercept or rewrite objects as they are admitted, or switch admission policies off${reach2.note}`,
-        related: reach2.related
-      });
-    }
-  }
-});
-
-// rules/wildcard-rule.ts
-var FIELDS = ["apiGroups", "resources", "verbs", "nonResourceURLs"];
-var wildcard_rule_default = defineRule({
-  id: "wildcard-rule",
-  meta: {
-    severity: "warning",
-    description: 'Role rules should list API groups, resources and verbs instead of using "*".',
-    help: 'Replace each "*" with the exact API groups, resources, verbs or URLs the subject needs.',
-    rationale: 'A "*" matches everything that exists now and everything added later: every subresource (pods/exec), every special verb (escalate, bind, impersonate) and every CRD installed in the future.',
-    tags: ["rbac", "least-privilege", "cis-5.1.3"],
-    kinds: ["Role", "ClusterRole"],
-    recommended: true,
-    securitySeverity: 6,
-    references: ["https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege"]
-  },
-  check(ctx) {
-    for (const role of ctx.index.roles()) {
-      for (const entry of ruleEntries(role)) {
-        const wild = entry.fieldOrder.filter(
-          (field) => FIELDS.includes(field) && entry[field].includes("*")
-        );
-        const first = wild[0];
-        if (!first) continue;
-        const reach2 = roleReach(ctx.rbac, role);
-        ctx.report({
-          object: role,
-          path: ["rules", entry.index, first, entry[first].indexOf("*")],
-          severity: reach2.severity(this.meta.severity),
-          message: `${role.display} rules[${entry.index}] uses "*" in ${joinWords(wild)}${reach2.note}`,
-          related: reach2.related
-        });
-      }
-    }
-  }
-});
-function joinWords(words) {
-  return words.length <= 1 ? words[0] ?? "" : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
-}
-
-// rules/workload-create-access.ts
-var WORKLOADS = [
-  { verbs: ["create"], group: "", resource: "pods" },
-  { verbs: ["create"], group: "", resource: "replicationcontrollers" },
-  ...["deployments", "replicasets", "statefulsets", "daemonsets"].map((resource) => ({ verbs: ["create"], group: "apps", resource })),
-  ...["jobs", "cronjobs"].map((resource) => ({ verbs: ["create"], group: "batch", resource }))
-];
-var workload_create_access_default = defineRule({
-  id: "workload-create-access",
-  meta: {
-    severity: "warning",
-    description: "Roles should not allow creating pods or pod controllers unless the subject deploys workloads.",
-    help: "Let the deployment pipeline create workloads; otherwise remove create on pods, deployments, replicasets, statefulsets, daemonsets, jobs, cronjobs and replicationcontrollers from the rule.",
-    rationale: "A pod may name any ServiceAccount of its namespace, and no RBAC check stops it: whoever can create pods, or a controller that creates them, can run code with the token of every ServiceAccount there, and mount its Secrets, ConfigMaps and volumes.",
-    tags: ["rbac", "escalation", "serviceaccount"],
-    kinds: ["Role", "ClusterRole"],
-    recommended: true,
-    securitySeverity: 7,
-    references: [
-      "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#workload-creation",
-      "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-    ]
-  },
-  check(ctx) {
-    for (const grant of roleGrants(ctx, WORKLOADS)) {
-      const { role, entry, found, reach: reach2 } = grant;
-      const scope = role.kind === "Role" ? `namespace "${role.namespace}" and so hold its rights` : "the namespaces it is granted in and so hold their rights";
-      ctx.report({
-        object: role,
-        path: grant.path("resources"),
-        severity: reach2.severity(this.meta.severity),
-        message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}: whoever holds it can run pods as any ServiceAccount of ${scope}${reach2.note}`,
-        related: reach2.related
-      });
-    }
-  }
-});
-
-// rules/index.ts
-var rules = [
-  automount_token_enabled_default,
-  broad_group_binding_default,
-  cluster_admin_binding_default,
-  csr_approve_access_default,
-  default_service_account_default,
-  default_service_account_bound_default,
-  deprecated_rbac_api_default,
-  deprecated_service_account_field_default,
-  escalate_bind_access_default,
-  impersonate_access_default,
-  invalid_manifest_default,
-  legacy_token_secret_default,
-  missing_role_ref_default,
-  missing_service_account_default,
-  missing_service_account_name_default,
-  node_proxy_access_default,
-  parse_error_default,
-  persistent_volume_create_access_default,
-  pod_exec_access_default,
-  projected_token_without_audience_default,
-  rbac_write_access_default,
-  secret_read_access_default,
-  token_create_access_default,
-  unrendered_template_default,
-  unused_suppression_default,
-  webhook_write_access_default,
-  wildcard_rule_default,
-  workload_create_access_default
-];
-
-// src/engine/run.ts
-import { createHash } from "node:crypto";
-
-// src/parse/locate.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-function headKey(node) {
-  if (!(0, import_yaml2.isMap)(node) || node.items.length === 0) return void 0;
-  const kind = node.items.find((pair2) => (0, import_yaml2.isScalar)(pair2.key) && pair2.key.value === "kind");
-  const pair = kind ?? node.items[0];
-  return (0, import_yaml2.isScalar)(pair.key) ? pair.key : void 0;
-}
-function nodeRange(node, lineCounter) {
-  const [start, valueEnd] = node.range ?? [0, 0];
-  return toRange(start, valueEnd, lineCounter);
-}
-function toRange(start, end, lineCounter) {
-  const s = lineCounter.linePos(start);
-  let e = lineCounter.linePos(Math.max(end, start));
-  if (end > start && e.col === 1 && e.line > s.line) e = lineCounter.linePos(end - 1);
-  return { start: { line: s.line, column: s.col }, end: { line: e.line, column: e.col } };
-}
-function locate(doc, lineCounter, path11, target = "value") {
-  let node = doc.contents;
-  let key3 = null;
-  if (!node) {
-    const start = doc.range[0];
-    return { range: toRange(start, start, lineCounter), exact: false };
-  }
-  for (const segment of path11) {
-    const current = (0, import_yaml2.isAlias)(node) ? node.resolve(doc) ?? node : node;
-    let next = null;
-    let nextKey = null;
-    if ((0, import_yaml2.isMap)(current)) {
-      for (const pair of current.items) {
-        const k = pair.key;
-        const keyValue = (0, import_yaml2.isScalar)(k) ? k.value : k;
-        if (keyValue === segment || (0, import_yaml2.isScalar)(k) && String(k.value) === String(segment)) {
-          nextKey = (0, import_yaml2.isScalar)(k) ? k : null;
-          next = pair.value ?? nextKey;
-          break;
-        }
-      }
-    } else if ((0, import_yaml2.isSeq)(current) && typeof segment === "number") {
-      next = current.items[segment] ?? null;
-      nextKey = null;
-    }
-    if (!next) {
-      const anchor = key3 ?? headKey(current) ?? node;
-      return { range: nodeRange(anchor, lineCounter), exact: false };
-    }
-    node = next;
-    key3 = nextKey;
-  }
-  if (target === "key" && key3) return { range: nodeRange(key3, lineCounter), exact: true };
-  return { range: nodeRange(node, lineCounter), exact: true };
-}
-
-// src/rbac/aggregation.ts
-var QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-var DNS1123_SUBDOMAIN2 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-function compileLabelSelector(selector) {
-  if (selector === void 0 || selector === null) return { ok: true, matches: () => false };
-  const matchLabels = Object.entries(selector.matchLabels ?? {});
-  const expressions = selector.matchExpressions ?? [];
-  if (matchLabels.length + expressions.length === 0) return { ok: true, matches: () => true };
-  const predicates = [];
-  for (const [key3, value] of matchLabels) {
-    const error = validateKey(key3) ?? validateValue(value);
-    if (error !== void 0) return { ok: false, error };
-    predicates.push((labels) => hasLabel(labels, key3) && labels[key3] === value);
-  }
-  for (const expression of expressions) {
-    const compiled = compileRequirement(expression);
-    if (!compiled.ok) return compiled;
-    predicates.push(compiled.matches);
-  }
-  return { ok: true, matches: (labels) => predicates.every((predicate) => predicate(labels)) };
-}
-function labelSelectorMatches(selector, labels) {
-  const compiled = compileLabelSelector(selector);
-  return compiled.ok && compiled.matches(labels);
-}
-function compileRequirement(requirement) {
-  const { key: key3, operator } = requirement;
-  const values = requirement.values ?? [];
-  const keyError = validateKey(key3);
-  if (keyError !== void 0) return { ok: false, error: keyError };
-  switch (operator) {
-    case "In":
-    case "NotIn": {
-      if (values.length === 0) return { ok: false, error: `operator ${operator} of key "${key3}" needs values` };
-      for (const value of values) {
-        const valueError = validateValue(value);
-        if (valueError !== void 0) return { ok: false, error: valueError };
-      }
-      const set = new Set(values);
-      return operator === "In" ? { ok: true, matches: (labels) => hasLabel(labels, key3) && set.has(labels[key3] ?? "") } : { ok: true, matches: (labels) => !hasLabel(labels, key3) || !set.has(labels[key3] ?? "") };
-    }
-    case "Exists":
-    case "DoesNotExist":
-      if (values.length !== 0) return { ok: false, error: `operator ${operator} of key "${key3}" takes no values` };
-      return operator === "Exists" ? { ok: true, matches: (labels) => hasLabel(labels, key3) } : { ok: true, matches: (labels) => !hasLabel(labels, key3) };
-    default:
-      return { ok: false, error: `"${operator}" is not a valid label selector operator` };
-  }
-}
-function hasLabel(labels, key3) {
-  return Object.hasOwn(labels, key3);
-}
-function validateKey(key3) {
-  const slash2 = key3.indexOf("/");
-  const prefix = slash2 === -1 ? void 0 : key3.slice(0, slash2);
-  const name = slash2 === -1 ? key3 : key3.slice(slash2 + 1);
-  const validPrefix = prefix === void 0 || prefix.length <= 253 && DNS1123_SUBDOMAIN2.test(prefix);
-  if (!validPrefix || name.length > 63 || !QUALIFIED_NAME.test(name)) return `invalid label key "${key3}"`;
-  return void 0;
-}
-function validateValue(value) {
-  if (value === "") return void 0;
-  if (value.length > 63 || !QUALIFIED_NAME.test(value)) return `invalid label value "${value}"`;
-  return void 0;
-}
-function ruleKey(rule) {
-  return JSON.stringify([
-    rule.verbs ?? [],
-    rule.apiGroups ?? [],
-    rule.resources ?? [],
-    rule.resourceNames ?? [],
-    rule.nonResourceURLs ?? []
-  ]);
-}
-function aggregateClusterRoles(roles, options = {}) {
-  const clusterRoles = roles.filter((role) => role.kind === "ClusterRole");
-  const aggregation = new ClusterRoleAggregation(clusterRoles);
-  const state = aggregation.initialState();
-  const invalid = [];
-  const plans = [];
-  for (const role of [...clusterRoles].sort(byName)) {
-    const plan = aggregation.planFor(role);
-    if (plan === void 0) continue;
-    if (plan.ok) plans.push({ role, sources: plan.sources });
-    else invalid.push({ role, error: plan.error });
-  }
-  const maxRounds = options.maxRounds ?? plans.length + 2;
-  let rounds = 0;
-  let converged = plans.length === 0;
-  while (!converged && rounds < maxRounds) {
-    rounds++;
-    let changed = false;
-    for (const { role, sources } of plans) {
-      const next = aggregation.sync(sources, state);
-      if (!sameRules(next, state.get(role) ?? [])) {
-        state.set(role, next);
-        changed = true;
-      }
-    }
-    converged = !changed;
-  }
-  const aggregated = /* @__PURE__ */ new Map();
-  for (const { role } of plans) aggregated.set(role, state.get(role) ?? []);
-  return { aggregated, invalid, rounds, converged };
-}
-var ClusterRoleAggregation = class {
-  #clusterRoles;
-  constructor(clusterRoles) {
-    this.#clusterRoles = clusterRoles;
-  }
-  initialState() {
-    const state = /* @__PURE__ */ new Map();
-    for (const role of this.#clusterRoles) {
-      state.set(
-        role,
-        role.rules.map((rule, ruleIndex) => ({ rule, origin: { role, ruleIndex } }))
-      );
-    }
-    return state;
-  }
-  /** The roles whose rules `target` collects, in the controller's order (selector, then name). */
-  planFor(target) {
-    if (target.aggregationRule === void 0) return void 0;
-    const sources = [];
-    for (const selector of target.aggregationRule.clusterRoleSelectors ?? []) {
-      const compiled = compileLabelSelector(selector);
-      if (!compiled.ok) return compiled;
-      const matched = this.#clusterRoles.filter((role) => compiled.matches(role.labels)).sort(byName);
-      for (const role of matched) {
-        if (role.name !== target.name) sources.push(role);
-      }
-    }
-    return { ok: true, sources };
-  }
-  sync(sources, state) {
-    const seen = /* @__PURE__ */ new Set();
-    const rules2 = [];
-    for (const source of sources) {
-      for (const entry of state.get(source) ?? []) {
-        const key3 = ruleKey(entry.rule);
-        if (seen.has(key3)) continue;
-        seen.add(key3);
-        rules2.push(entry);
-      }
-    }
-    return rules2;
-  }
-};
-function sameRules(a, b) {
-  if (a.length !== b.length) return false;
-  return a.every((entry, index2) => {
-    const other = b[index2];
-    return other !== void 0 && ruleKey(entry.rule) === ruleKey(other.rule);
-  });
-}
-function byName(a, b) {
-  if (a.name === b.name) return 0;
-  return a.name < b.name ? -1 : 1;
-}
-
-// src/rbac/policy.ts
-var RBAC_API_GROUP = "rbac.authorization.k8s.io";
-var Policy = class {
-  /** Definitions replaced by a later definition of the same kind/namespace/name. */
-  shadowed;
-  /** The aggregation outcome (invalid selectors, convergence) for diagnostics. */
-  aggregation;
-  #roles;
-  #bindings;
-  #rolesByKey = /* @__PURE__ */ new Map();
-  #resolved = /* @__PURE__ */ new Map();
-  #entryByBinding = /* @__PURE__ */ new Map();
-  #clusterBindings = [];
-  #bindingsByNamespace = /* @__PURE__ */ new Map();
-  /** ClusterRoleBindings by username (User subjects and ServiceAccount usernames) and by group. */
-  #clusterByUser = /* @__PURE__ */ new Map();
-  #clusterByGroup = /* @__PURE__ */ new Map();
-  /** RoleBindings by username / group, then by namespace. */
-  #namespacedByUser = /* @__PURE__ */ new Map();
-  #namespacedByGroup = /* @__PURE__ */ new Map();
-  /**
-   * @param roles Roles and ClusterRoles, built-in and input, in precedence order (later wins).
-   * @param bindings RoleBindings and ClusterRoleBindings, in precedence order (later wins).
-   */
-  constructor(roles, bindings) {
-    const shadowedRoles = [];
-    const shadowedBindings = [];
-    this.#roles = lastWins(roles, roleKeyOf, shadowedRoles);
-    const uniqueBindings = lastWins(bindings, bindingKeyOf, shadowedBindings);
-    this.shadowed = [...shadowedRoles, ...shadowedBindings];
-    this.aggregation = aggregateClusterRoles(this.#roles);
-    for (const role of this.#roles) {
-      const aggregated = this.aggregation.aggregated.get(role);
-      const resolved2 = aggregated ? { role, rules: aggregated.map((entry) => entry.rule), origins: aggregated.map((entry) => entry.origin) } : { role, rules: role.rules, origins: role.rules.map((_, ruleIndex) => ({ role, ruleIndex })) };
-      this.#resolved.set(role, resolved2);
-      this.#rolesByKey.set(roleKeyOf(role), resolved2);
-    }
-    this.#bindings = uniqueBindings.map((binding, ordinal) => {
-      const namespace = binding.kind === "RoleBinding" ? binding.namespace ?? "" : "";
-      const entry = { binding, ordinal, namespace, role: this.#resolveRoleRef(binding, namespace) };
-      this.#entryByBinding.set(binding, entry);
-      this.#index(entry);
-      return entry;
-    });
-  }
-  /** Every role after de-duplication, in input order. */
-  roles() {
-    return this.#roles;
-  }
-  /** Every binding after de-duplication, in input order. */
-  bindings() {
-    return this.#bindings.map((entry) => entry.binding);
-  }
-  /** The Role `namespace/name` or, without a namespace, the ClusterRole `name`. */
-  getRole(kind, name, namespace) {
-    return this.#rolesByKey.get(kind === "Role" ? `Role\0${namespace ?? ""}\0${name}` : `ClusterRole\0${name}`)?.role;
-  }
-  /**
-   * The rules the authorizer evaluates for a role: for a ClusterRole with an aggregationRule, the
-   * aggregated rules (its written rules are replaced); otherwise the rules as written. A role that is
-   * not part of this policy (e.g. a shadowed one) yields its written rules.
-   */
-  effectiveRules(role) {
-    return this.#resolved.get(role)?.rules ?? role.rules;
-  }
-  /**
-   * The role a binding's roleRef resolves to, or `undefined` when it dangles.
-   * `kind: Role` is looked up in the **binding's** namespace (a ClusterRoleBinding cannot reference
-   * a Role); `kind: ClusterRole` by name; any other kind resolves to nothing. `roleRef.apiGroup` is
-   * not consulted, as in the authorizer.
-   */
-  roleFor(binding) {
-    const entry = this.#entryByBinding.get(binding);
-    if (entry) return entry.role?.role;
-    const namespace = binding.kind === "RoleBinding" ? binding.namespace ?? "" : "";
-    return this.#resolveRoleRef(binding, namespace)?.role;
-  }
-  /**
-   * Bindings whose roleRef resolves to no role: they grant nothing now, and start granting as soon as
-   * a role of that name is created. In input order.
-   */
-  danglingBindings() {
-    return this.#bindings.filter((entry) => entry.role === void 0).map((entry) => entry.binding);
-  }
-  /**
-   * The authorizer's decision (can-i).
-   *
-   * 1. A user in `system:masters` is allowed before RBAC is consulted.
-   * 2. Every ClusterRoleBinding whose subjects apply contributes its ClusterRole's rules.
-   * 3. Only for a resource request with a non-empty namespace, every RoleBinding in exactly that
-   *    namespace whose subjects apply contributes its Role (from that namespace) or ClusterRole.
-   *
-   * Cluster-scoped, all-namespaces and non-resource requests have namespace `""`, so a RoleBinding —
-   * even to a ClusterRole — never grants cluster-scoped resources or nonResourceURLs. The one
-   * exception is the Namespace object itself: `get namespaces/X` carries namespace `X` (and name `X`)
-   * in its attributes, so a RoleBinding in `X` can grant it; callers build such attributes (see
-   * `requestinfo.go`). Bindings with a dangling roleRef contribute nothing.
-   */
-  allows(user, attrs) {
-    if (isSystemMasters(user)) return true;
-    const checked = /* @__PURE__ */ new Set();
-    for (const entry of this.#candidates(user, requestNamespace(attrs))) {
-      if (entry.role === void 0 || checked.has(entry.role)) continue;
-      checked.add(entry.role);
-      if (entry.role.rules.some((rule) => ruleAllows(rule, attrs))) return true;
-    }
-    return false;
-  }
-  /**
-   * Every (binding, role, rule) that allows the request, in the authorizer's visiting order
-   * (ClusterRoleBindings, then RoleBindings of the request namespace; input order within each), and
-   * whether `system:masters` allows it anyway.
-   */
-  explain(user, attrs) {
-    const viaSystemMasters = isSystemMasters(user);
-    const grants2 = this.#grants(user, requestNamespace(attrs), attrs);
-    return { allowed: viaSystemMasters || grants2.length > 0, viaSystemMasters, grants: grants2 };
-  }
-  /**
-   * The rules visible to the user in `namespace` (`""` = cluster scope only): the rules of every
-   * applying ClusterRoleBinding, then, when `namespace` is non-empty, of every applying RoleBinding
-   * in it. This is what `kubectl auth can-i --list` shows; `system:masters` is not expressed as rules
-   * (check {@link isSystemMasters}).
-   * Upstream: kubernetes/kubernetes pkg/registry/rbac/validation/rule.go DefaultRuleResolver.RulesFor.
-   */
-  rulesFor(user, namespace) {
-    return this.#grants(user, namespace);
-  }
-  /**
-   * Every binding, in any namespace, whose subjects apply to the user — with dangling ones (role
-   * `undefined`). Use it to list what a workload's ServiceAccount is granted where.
-   */
-  bindingsFor(user) {
-    const entries = /* @__PURE__ */ new Set();
-    const addAll = (list) => {
-      for (const entry of list ?? []) entries.add(entry);
-    };
-    addAll(this.#clusterByUser.get(user.name));
-    for (const byNamespace of this.#namespacedByUser.get(user.name)?.values() ?? []) addAll(byNamespace);
-    for (const group of user.groups) {
-      addAll(this.#clusterByGroup.get(group));
-      for (const byNamespace of this.#namespacedByGroup.get(group)?.values() ?? []) addAll(byNamespace);
-    }
-    return [...entries].sort(byOrdinal).flatMap((entry) => {
-      const subject = entry.binding.subjects[firstApplyingSubject(entry.binding.subjects, user, entry.namespace)];
-      return subject ? [{ binding: entry.binding, subject, role: entry.role?.role }] : [];
-    });
-  }
-  /**
-   * The subjects allowed to make the request: `Group system:masters` first, then the subjects of
-   * every ClusterRoleBinding whose role allows it, then (namespace non-empty) those of every
-   * RoleBinding in that namespace whose role allows it. Subjects are de-duplicated by kind, name and
-   * (for ServiceAccounts) namespace, keeping the first binding; a ServiceAccount subject without
-   * namespace gets the binding's. Unlike upstream, subjects that can never match anyone (unknown
-   * kinds, a ServiceAccount without any namespace) are left out. Query values are literal: verb `*`
-   * matches only rules listing `*`, namespace `*` is just a namespace name.
-   * Upstream: kubernetes/kubernetes plugin/pkg/auth/authorizer/rbac/subject_locator.go AllowedSubjects.
-   */
-  whoCan(attrs) {
-    const result = [
-      { via: "system:masters", subject: { kind: "Group", apiGroup: RBAC_API_GROUP, name: SYSTEM_MASTERS_GROUP } }
-    ];
-    const seen = /* @__PURE__ */ new Set([subjectKey({ kind: "Group", name: SYSTEM_MASTERS_GROUP })]);
-    const verdicts = /* @__PURE__ */ new Map();
-    const roleAllows = (role) => {
-      let verdict = verdicts.get(role);
-      if (verdict === void 0) {
-        verdict = role.rules.some((rule) => ruleAllows(rule, attrs));
-        verdicts.set(role, verdict);
-      }
-      return verdict;
-    };
-    const visit2 = (entries) => {
-      for (const entry of entries) {
-        if (entry.role === void 0 || !roleAllows(entry.role)) continue;
-        for (const raw of entry.binding.subjects) {
-          const subject = normalizeSubject(raw, entry.namespace);
-          if (subject === void 0) continue;
-          const key3 = subjectKey(subject);
-          if (seen.has(key3)) continue;
-          seen.add(key3);
-          result.push({
-            via: "binding",
-            subject,
-            binding: entry.binding,
-            role: entry.role.role,
-            ...entry.binding.kind === "RoleBinding" ? { bindingNamespace: entry.namespace } : {}
-          });
-        }
-      }
-    };
-    visit2(this.#clusterBindings);
-    const namespace = requestNamespace(attrs);
-    if (namespace !== "") visit2(this.#bindingsByNamespace.get(namespace) ?? []);
-    return result;
-  }
-  #resolveRoleRef(binding, namespace) {
-    switch (binding.roleRef.kind) {
-      case "Role":
-        return namespace === "" ? void 0 : this.#rolesByKey.get(`Role\0${namespace}\0${binding.roleRef.name}`);
-      case "ClusterRole":
-        return this.#rolesByKey.get(`ClusterRole\0${binding.roleRef.name}`);
-      default:
-        return void 0;
-    }
-  }
-  #index(entry) {
-    const { binding, namespace } = entry;
-    const cluster = binding.kind === "ClusterRoleBinding";
-    if (cluster) this.#clusterBindings.push(entry);
-    else push(this.#bindingsByNamespace, namespace, entry);
-    const users = /* @__PURE__ */ new Set();
-    const groups = /* @__PURE__ */ new Set();
-    for (const subject of binding.subjects) {
-      if (subject.kind === "Group") groups.add(subject.name);
-      const username = subjectUsername(subject, namespace);
-      if (username !== void 0) users.add(username);
-    }
-    for (const user of users) {
-      if (cluster) push(this.#clusterByUser, user, entry);
-      else push(bucket(this.#namespacedByUser, user), namespace, entry);
-    }
-    for (const group of groups) {
-      if (cluster) push(this.#clusterByGroup, group, entry);
-      else push(bucket(this.#namespacedByGroup, group), namespace, entry);
-    }
-  }
-  /**
-   * Bindings that may apply to the user for a request in `namespace`, ClusterRoleBindings first.
-   * May repeat a binding (user and group both match); callers that list must de-duplicate.
-   * Mirrors pkg/registry/rbac/validation/rule.go VisitRulesFor: RoleBindings only when namespace ≠ "".
-   */
-  *#candidates(user, namespace) {
-    yield* this.#clusterByUser.get(user.name) ?? [];
-    for (const group of user.groups) yield* this.#clusterByGroup.get(group) ?? [];
-    if (namespace === "") return;
-    yield* this.#namespacedByUser.get(user.name)?.get(namespace) ?? [];
-    for (const group of user.groups) yield* this.#namespacedByGroup.get(group)?.get(namespace) ?? [];
-  }
-  /** Grants of the bindings applying in `namespace`; only rules allowing `attrs` when it is given. */
-  #grants(user, namespace, attrs) {
-    const entries = [...new Set(this.#candidates(user, namespace))].sort(byScopeThenOrdinal);
-    const matching = /* @__PURE__ */ new Map();
-    const indicesOf = (resolved2) => {
-      let indices = matching.get(resolved2);
-      if (indices === void 0) {
-        indices = [];
-        for (const [index2, rule] of resolved2.rules.entries()) {
-          if (attrs === void 0 || ruleAllows(rule, attrs)) indices.push(index2);
-        }
-        matching.set(resolved2, indices);
-      }
-      return indices;
-    };
-    const grants2 = [];
-    for (const entry of entries) {
-      if (entry.role === void 0) continue;
-      const indices = indicesOf(entry.role);
-      if (indices.length === 0) continue;
-      const subject = entry.binding.subjects[firstApplyingSubject(entry.binding.subjects, user, entry.namespace)];
-      if (subject === void 0) continue;
-      const { role, rules: rules2, origins } = entry.role;
-      for (const ruleIndex of indices) {
-        const rule = rules2[ruleIndex];
-        if (rule === void 0) continue;
-        const origin = origins[ruleIndex] ?? { role, ruleIndex };
-        grants2.push({ binding: entry.binding, bindingNamespace: entry.namespace, subject, role, ruleIndex, rule, origin });
-      }
-    }
-    return grants2;
-  }
-};
-function isSystemMasters(user) {
-  return user.groups.includes(SYSTEM_MASTERS_GROUP);
-}
-function requestNamespace(attrs) {
-  return attrs.kind === "resource" ? attrs.namespace : "";
-}
-function roleKeyOf(role) {
-  return role.kind === "Role" ? `Role\0${role.namespace ?? ""}\0${role.name}` : `ClusterRole\0${role.name}`;
-}
-function bindingKeyOf(binding) {
-  return binding.kind === "RoleBinding" ? `RoleBinding\0${binding.namespace ?? ""}\0${binding.name}` : `ClusterRoleBinding\0${binding.name}`;
-}
-function lastWins(items, keyOf, shadowed) {
-  const last = /* @__PURE__ */ new Map();
-  items.forEach((item, index2) => last.set(keyOf(item), index2));
-  return items.filter((item, index2) => {
-    const keep = last.get(keyOf(item)) === index2;
-    if (!keep) shadowed.push(item);
-    return keep;
-  });
-}
-function normalizeSubject(subject, bindingNamespace) {
-  switch (subject.kind) {
-    case "User":
-    case "Group":
-      return subject;
-    case "ServiceAccount": {
-      const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
-      return namespace === void 0 ? void 0 : { ...subject, namespace };
-    }
-    default:
-      return void 0;
-  }
-}
-function subjectKey(subject) {
-  return subject.kind === "ServiceAccount" ? `${subject.kind}\0${subject.namespace ?? ""}\0${subject.name}` : `${subject.kind}\0${subject.name}`;
-}
-function push(map, key3, value) {
-  const list = map.get(key3);
-  if (list) list.push(value);
-  else map.set(key3, [value]);
-}
-function bucket(map, key3) {
-  let inner = map.get(key3);
-  if (!inner) {
-    inner = /* @__PURE__ */ new Map();
-    map.set(key3, inner);
-  }
-  return inner;
-}
-function byOrdinal(a, b) {
-  return a.ordinal - b.ordinal;
-}
-function byScopeThenOrdinal(a, b) {
-  const scope = Number(a.binding.kind === "RoleBinding") - Number(b.binding.kind === "RoleBinding");
-  return scope !== 0 ? scope : a.ordinal - b.ordinal;
-}
-
-// src/rbac/cluster.ts
-var ClusterRbac = class {
-  constructor(index2, options = {}) {
-    this.index = index2;
-    const roles = options.builtins === false ? [] : [...builtinRoles()];
-    const bindings = options.builtins === false ? [] : [...builtinBindings()];
-    for (const object of index2.roles()) {
-      const def = roleDefOf2(object);
-      roles.push(def);
-      this.defByObject.set(object, def);
-    }
-    for (const object of index2.bindings()) {
-      const def = bindingDefOf(object);
-      if (!def) continue;
-      bindings.push(def);
-      this.defByObject.set(object, def);
-    }
-    this.policy = new Policy(roles, bindings);
-    for (const binding of this.policy.bindings()) {
-      const role = this.policy.roleFor(binding);
-      if (!role) continue;
-      const list = this.bindingsByRole.get(role);
-      if (list) list.push(binding);
-      else this.bindingsByRole.set(role, [binding]);
-    }
-    const selectedBy = /* @__PURE__ */ new Map();
-    for (const aggregated of this.policy.aggregation.aggregated.keys()) {
-      const selectors = aggregated.aggregationRule?.clusterRoleSelectors ?? [];
-      for (const role of this.policy.roles()) {
-        if (role.kind !== "ClusterRole" || role.name === aggregated.name) continue;
-        if (!selectors.some((selector) => labelSelectorMatches(selector, role.labels))) continue;
-        const list = selectedBy.get(role);
-        if (list) list.push(aggregated);
-        else selectedBy.set(role, [aggregated]);
-      }
-    }
-    for (const [role, direct] of selectedBy) {
-      const into = /* @__PURE__ */ new Set();
-      const queue = [...direct];
-      for (let next = queue.pop(); next !== void 0; next = queue.pop()) {
-        if (next === role || into.has(next)) continue;
-        into.add(next);
-        queue.push(...selectedBy.get(next) ?? []);
-      }
-      this.aggregatedInto.set(role, into);
-    }
-  }
-  index;
-  policy;
-  defByObject = /* @__PURE__ */ new Map();
-  bindingsByRole = /* @__PURE__ */ new Map();
-  aggregatedInto = /* @__PURE__ */ new Map();
-  holdersByBinding;
-  /** The definition the policy holds for an input Role/ClusterRole, if it was not shadowed. */
-  roleOf(object) {
-    const def = this.defByObject.get(object);
-    return def && "rules" in def && this.policy.roles().includes(def) ? def : void 0;
-  }
-  /** The definition of an input binding. */
-  bindingOf(object) {
-    const def = this.defByObject.get(object);
-    return def && "roleRef" in def ? def : void 0;
-  }
-  /** The role an input binding's roleRef resolves to (input or built-in), if any. */
-  roleForBinding(object) {
-    const def = this.bindingOf(object);
-    return def ? this.policy.roleFor(def) : void 0;
-  }
-  /** The rules a role really has (aggregated ClusterRoles: the union of the selected roles). */
-  effectiveRules(role) {
-    return this.policy.effectiveRules(role);
-  }
-  /**
-   * Every binding whose role carries this role's rules: bindings of the role itself and of every
-   * aggregated ClusterRole that selects it (an `aggregate-to-edit` role is granted by each binding
-   * of `edit` and, through `edit`, of `admin`).
-   */
-  bindingsGranting(role) {
-    const out = [...this.bindingsByRole.get(role) ?? []];
-    for (const aggregated of this.aggregatedInto.get(role) ?? []) out.push(...this.bindingsByRole.get(aggregated) ?? []);
-    return out;
-  }
-  /** Workloads whose ServiceAccount (or a mounted token's) is a subject of the binding. */
-  holders(binding) {
-    if (!this.holdersByBinding) {
-      const map = /* @__PURE__ */ new Map();
-      for (const workload of this.index.workloads()) {
-        const tokens = apiTokensOf(workload, this.index);
-        const accounts = /* @__PURE__ */ new Map();
-        accounts.set(`${workload.namespace}/${workload.serviceAccountName}`, {
-          namespace: workload.namespace,
-          name: workload.serviceAccountName
-        });
-        for (const token of tokens) accounts.set(`${token.serviceAccount.namespace}/${token.serviceAccount.name}`, token.serviceAccount);
-        for (const account of accounts.values()) {
-          const own = tokens.filter((t) => t.serviceAccount.namespace === account.namespace && t.serviceAccount.name === account.name);
-          for (const match of this.policy.bindingsFor(serviceAccountUser(account.namespace, account.name))) {
-            const list = map.get(match.binding) ?? [];
-            if (!list.some((h) => h.workload === workload)) list.push({ workload, tokens: own });
-            map.set(match.binding, list);
-          }
-        }
-      }
-      this.holdersByBinding = map;
-    }
-    return this.holdersByBinding.get(binding) ?? [];
-  }
-};
-function roleDefOf2(object) {
-  const aggregationRule = aggregationRuleOf(object.get(["aggregationRule"]));
-  return {
-    kind: object.kind === "Role" ? "Role" : "ClusterRole",
-    name: object.name,
-    ...object.namespace === void 0 ? {} : { namespace: object.namespace },
-    labels: object.labels,
-    rules: asArray(object.get(["rules"])).flatMap((raw) => {
-      const rule = asRecord(raw);
-      if (!rule) return [];
-      const out = { verbs: strings2(rule.verbs) };
-      for (const field of ["apiGroups", "resources", "resourceNames", "nonResourceURLs"]) {
-        if (rule[field] !== void 0) out[field] = strings2(rule[field]);
-      }
-      return [out];
-    }),
-    ...aggregationRule ? { aggregationRule } : {},
-    builtin: false,
-    source: object
-  };
-}
-function aggregationRuleOf(value) {
-  const rule = asRecord(value);
-  if (!rule) return void 0;
-  const selectors = asArray(rule.clusterRoleSelectors).flatMap((raw) => {
-    const selector = asRecord(raw);
-    if (!selector) return [];
-    const matchLabels = Object.fromEntries(
-      Object.entries(asRecord(selector.matchLabels) ?? {}).filter((e) => typeof e[1] === "string")
-    );
-    const matchExpressions = asArray(selector.matchExpressions).flatMap((rawExpression) => {
-      const e = asRecord(rawExpression);
-      if (typeof e?.key !== "string" || typeof e.operator !== "string") return [];
-      return [{ key: e.key, operator: e.operator, ...e.values === void 0 ? {} : { values: strings2(e.values) } }];
-    });
-    return [
-      {
-        ...selector.matchLabels === void 0 ? {} : { matchLabels },
-        ...selector.matchExpressions === void 0 ? {} : { matchExpressions }
-      }
-    ];
-  });
-  return { clusterRoleSelectors: selectors };
-}
-function bindingDefOf(object) {
-  const roleRef = asRecord(object.get(["roleRef"]));
-  if (typeof roleRef?.kind !== "string" || typeof roleRef.name !== "string") return void 0;
-  return {
-    kind: object.kind === "RoleBinding" ? "RoleBinding" : "ClusterRoleBinding",
-    name: object.name,
-    ...object.namespace === void 0 ? {} : { namespace: object.namespace },
-    roleRef: { apiGroup: typeof roleRef.apiGroup === "string" ? roleRef.apiGroup : "", kind: roleRef.kind, name: roleRef.name },
-    subjects: asArray(object.get(["subjects"])).flatMap((raw) => {
-      const s = asRecord(raw);
-      if (typeof s?.kind !== "string" || typeof s.name !== "string") return [];
-      return [
-        {
-          kind: s.kind,
-          name: s.name,
-          ...typeof s.namespace === "string" ? { namespace: s.namespace } : {},
-          ...typeof s.apiGroup === "string" ? { apiGroup: s.apiGroup } : {}
-        }
-      ];
-    }),
-    builtin: false,
-    source: object
-  };
-}
-function strings2(value) {
-  return asArray(value).filter((v) => typeof v === "string");
-}
-
-// src/engine/baseline.ts
-import path5 from "node:path";
-var BASELINE_VERSION = 1;
-var BaselineError = class extends Error {
-  name = "BaselineError";
-};
-function toBaselinePath(file, paths) {
-  if (file === "<stdin>" || file.startsWith("<") && file.endsWith(">")) return file;
-  return path5.relative(paths.dir, path5.resolve(paths.cwd, file)).split(path5.sep).join("/");
-}
-function renderBaseline(findings, paths) {
-  const entries = /* @__PURE__ */ new Map();
-  for (const f of findings) {
-    const file = toBaselinePath(f.file, paths);
-    const key3 = `${file}\0${f.fingerprint}`;
-    if (entries.has(key3)) continue;
-    entries.set(key3, {
-      fingerprint: f.fingerprint,
-      ruleId: f.ruleId,
-      file,
-      ...f.object ? { object: displayRef(f.object) } : {},
-      message: f.message
-    });
-  }
-  const sorted = [...entries.values()].sort(
-    (a, b) => compare2(a.file, b.file) || compare2(a.ruleId, b.ruleId) || compare2(a.object ?? "", b.object ?? "") || compare2(a.message, b.message) || compare2(a.fingerprint, b.fingerprint)
-  );
-  const baseline = { version: BASELINE_VERSION, findings: sorted };
-  return `${JSON.stringify(baseline, null, 2)}
-`;
-}
-function parseBaseline(text, name) {
-  let value;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new BaselineError(`${name}: not a baseline: JSON syntax error: ${error.message}; write one with --write-baseline ${name}`);
-  }
-  const v = value;
-  if (typeof v !== "object" || v === null || !Array.isArray(v.findings)) {
-    throw new BaselineError(`${name}: not a baseline (expected {"version": 1, "findings": [...]}); write one with --write-baseline ${name}`);
-  }
-  if (v.version !== BASELINE_VERSION) {
-    throw new BaselineError(`${name}: baseline version ${JSON.stringify(v.version)} is not supported (expected ${BASELINE_VERSION}); write it again with --write-baseline ${name}`);
-  }
-  v.findings.forEach((entry, i) => {
-    const e = entry;
-    if (typeof e !== "object" || e === null || typeof e.fingerprint !== "string" || typeof e.file !== "string") {
-      throw new BaselineError(`${name}: findings[${i}]: needs a "fingerprint" and a "file" string; write the baseline again with --write-baseline ${name}`);
-    }
-  });
-  return { version: BASELINE_VERSION, findings: v.findings };
-}
-var BaselineMatcher = class {
-  constructor(baseline, paths) {
-    this.paths = paths;
-    for (const entry of baseline.findings) this.entries.set(`${entry.file}\0${entry.fingerprint}`, { entry, used: false });
-  }
-  paths;
-  entries = /* @__PURE__ */ new Map();
-  /** Baseline path of each finding file (asked once per finding; files are few). */
-  fileKeys = /* @__PURE__ */ new Map();
-  /** Whether the baseline holds this finding (and marks its entry used). */
-  match(finding) {
-    let file = this.fileKeys.get(finding.file);
-    if (file === void 0) this.fileKeys.set(finding.file, file = toBaselinePath(finding.file, this.paths));
-    const hit = this.entries.get(`${file}\0${finding.fingerprint}`);
-    if (!hit) return false;
-    hit.used = true;
-    return true;
-  }
-  /** Entries that matched no finding (fixed since the baseline was written, or renamed). */
-  unused() {
-    return [...this.entries.values()].filter((e) => !e.used).map((e) => e.entry);
-  }
-};
-function displayRef(ref) {
-  return ref.namespace === void 0 ? `${ref.kind} "${ref.name}"` : `${ref.kind} ${ref.namespace}/${ref.name}`;
-}
-function compare2(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-// src/engine/run.ts
-init_finding();
-
-// src/engine/suppress.ts
-var ANNOTATION_PREFIX = "ignore.rbaclint.io/";
-var DIRECTIVE = /^#\s*rbaclint-(disable-next-line|disable-line|disable)(?=\s|$)(.*)$/;
-var REASON_SEPARATOR = /(?:^|\s)--(?:\s|$)/;
-var Suppressions = class {
-  /**
-   * @param files the parsed files (context-only and ignored ones are skipped)
-   * @param manifests every object of those files
-   * @param knownRuleIds ids a suppression may name
-   * @param skip files whose suppressions are not read (config `ignore`)
-   */
-  constructor(files, manifests, knownRuleIds, skip = () => false) {
-    this.knownRuleIds = knownRuleIds;
-    for (const file of files) {
-      if (file.contextOnly || skip(file.path) || !file.text.includes("rbaclint-disable")) continue;
-      this.scanComments(file);
-    }
-    for (const manifest of manifests) {
-      if (manifest.file.contextOnly || skip(manifest.file.path)) continue;
-      this.scanAnnotations(manifest);
-    }
-  }
-  knownRuleIds;
-  files = /* @__PURE__ */ new Map();
-  byManifest = /* @__PURE__ */ new Map();
-  all = [];
-  broken = [];
-  /**
-   * The first suppression that covers this finding (its kind and reason), marking it used;
-   * undefined when none does. `manifest` is the object the finding belongs to (none for parse
-   * problems).
-   */
-  match(finding, manifest) {
-    if (manifest) {
-      const reason = take(this.byManifest.get(manifest), finding.ruleId);
-      if (reason !== void 0) return { kind: "annotation", reason };
-    }
-    const file = this.files.get(finding.file);
-    if (!file) return void 0;
-    const onLine = take(file.byLine.get(finding.range.start.line), finding.ruleId);
-    if (onLine !== void 0) return { kind: "comment", reason: onLine };
-    if (file.byDoc.size === 0) return void 0;
-    const docIndex = manifest?.docIndex ?? docAt(file.docStarts, offsetOf(file.file, finding));
-    const inDoc = take(file.byDoc.get(docIndex), finding.ruleId);
-    return inDoc === void 0 ? void 0 : { kind: "comment", reason: inDoc };
-  }
-  /**
-   * Broken suppressions (no reason, unknown rule, misplaced), then, for each rule in `ran`, the
-   * ids that matched no finding.
-   */
-  problems(ran) {
-    const out = [...this.broken];
-    for (const s of this.all) {
-      for (const t of s.targets) {
-        if (t.used || !ran.has(t.ruleId)) continue;
-        const where = s.kind === "annotation" ? `${s.manifest ? describe(s.manifest) : "the object"} has no ${t.ruleId} finding` : s.kind === "disable" ? `no ${t.ruleId} finding in this document` : s.kind === "disable-line" ? `no ${t.ruleId} finding starts on this line` : `no ${t.ruleId} finding starts on the next line`;
-        out.push({
-          file: s.file,
-          ...t.range ? { range: t.range } : {},
-          message: `${s.label} suppresses nothing: ${where}`,
-          ruleId: t.ruleId,
-          ...s.manifest ? { manifest: s.manifest, path: ["metadata", "annotations", `${ANNOTATION_PREFIX}${t.ruleId}`] } : {}
-        });
-      }
-    }
-    return out;
-  }
-  scanComments(file) {
-    const { text } = file;
-    const docStarts = [];
-    const contentStarts = [];
-    let previousEnd = 0;
-    for (const doc of file.documents) {
-      docStarts.push(previousEnd);
-      contentStarts.push(doc.contents?.range[0]);
-      previousEnd = doc.range[2];
-    }
-    const entry = { byLine: /* @__PURE__ */ new Map(), byDoc: /* @__PURE__ */ new Map(), docStarts, file };
-    for (let at = text.indexOf("rbaclint-disable"); at >= 0; ) {
-      const lineStart = text.lastIndexOf("\n", at) + 1;
-      const newline = text.indexOf("\n", at);
-      const lineEnd = newline < 0 ? text.length : newline;
-      this.scanLine(file, entry, contentStarts, lineStart, text.slice(lineStart, lineEnd).replace(/\r$/, ""));
-      at = newline < 0 ? -1 : text.indexOf("rbaclint-disable", newline);
-    }
-    if (entry.byLine.size > 0 || entry.byDoc.size > 0) this.files.set(file.path, entry);
-  }
-  /** Reads the directive of one line (if its comment holds one) into `entry`. */
-  scanLine(file, entry, contentStarts, lineStart, source) {
-    const hash = commentStart(source);
-    if (hash === void 0) return;
-    const m = DIRECTIVE.exec(source.slice(hash));
-    if (!m) return;
-    const kind = m[1];
-    const rest = m[2];
-    const line = file.lineCounter.linePos(lineStart).line;
-    const directive = this.parseDirective(file, line, source, hash, kind, rest, source.length - rest.length);
-    if (!directive) return;
-    if (kind !== "disable") {
-      push2(entry.byLine, kind === "disable-line" ? line : line + 1, directive);
-      this.all.push(directive);
-      return;
-    }
-    const offset = lineStart + hash;
-    const docIndex = docAt(entry.docStarts, offset);
-    const contentStart = contentStarts[docIndex];
-    if (docIndex < 0 || contentStart === void 0 || offset >= contentStart) {
-      this.broken.push({
-        file,
-        range: rangeOnLine(line, hash, source.length),
-        message: `${directive.label} is not in the leading comments of a document and suppresses nothing; put it before the document's first key, or use rbaclint-disable-next-line`
-      });
-      return;
-    }
-    push2(entry.byDoc, docIndex, directive);
-    this.all.push(directive);
-  }
-  /** Reads `ids -- reason`; records what is wrong with it and returns undefined when it cannot suppress. */
-  parseDirective(file, line, source, hash, kind, rest, restStart) {
-    const separator = REASON_SEPARATOR.exec(rest);
-    const idsPart = separator ? rest.slice(0, separator.index) : rest;
-    const reason = separator ? rest.slice(separator.index + separator[0].length).trim() : "";
-    const label = `rbaclint-${kind}`;
-    const whole = rangeOnLine(line, hash, source.length);
-    const targets = [];
-    for (const m of idsPart.matchAll(/[^\s,]+/g)) {
-      const column = restStart + m.index;
-      const range = rangeOnLine(line, column, column + m[0].length);
-      if (!this.knownRuleIds.has(m[0])) {
-        this.broken.push({ file, range, message: `${label} names an unknown rule "${m[0]}"; run "rbaclint rules" for the list` });
-        continue;
-      }
-      targets.push({ ruleId: m[0], range, used: false });
-    }
-    if (targets.length === 0 && !/[^\s,]/.test(idsPart)) {
-      this.broken.push({ file, range: whole, message: `${label} names no rule and suppresses nothing; write "# ${label} <rule-id> -- <reason>"` });
-      return void 0;
-    }
-    if (reason === "") {
-      const ids = targets.map((t) => t.ruleId).join(", ");
-      this.broken.push({
-        file,
-        range: whole,
-        message: `${label} ${ids} has no reason and suppresses nothing; add " -- <reason>" after the rule ids`
-      });
-      return void 0;
-    }
-    if (targets.length === 0) return void 0;
-    return { label, kind, reason, targets, file };
-  }
-  scanAnnotations(manifest) {
-    const metadata = manifest.object.metadata;
-    if (typeof metadata !== "object" || metadata === null) return;
-    const annotations = metadata.annotations;
-    if (typeof annotations !== "object" || annotations === null) return;
-    for (const [key3, value] of Object.entries(annotations)) {
-      if (!key3.startsWith(ANNOTATION_PREFIX)) continue;
-      const ruleId = key3.slice(ANNOTATION_PREFIX.length);
-      const path11 = ["metadata", "annotations", key3];
-      if (!this.knownRuleIds.has(ruleId)) {
-        this.broken.push({ file: manifest.file, manifest, path: path11, message: `Annotation "${key3}" names an unknown rule "${ruleId}"; run "rbaclint rules" for the list` });
-        continue;
-      }
-      const text = typeof value === "string" ? value.trim() : "";
-      if (text === "") {
-        this.broken.push({
-          file: manifest.file,
-          manifest,
-          path: path11,
-          message: `Annotation "${key3}" has no reason and suppresses nothing; set its value to why the finding is accepted`
-        });
-        continue;
-      }
-      const suppression = {
-        label: `Annotation "${key3}"`,
-        kind: "annotation",
-        reason: text,
-        targets: [{ ruleId, used: false }],
-        file: manifest.file,
-        manifest
-      };
-      push2(this.byManifest, manifest, suppression);
-      this.all.push(suppression);
-    }
-  }
-};
-function describe(manifest) {
-  const kind = typeof manifest.object.kind === "string" ? manifest.object.kind : "Object";
-  const metadata = manifest.object.metadata;
-  const name = typeof metadata?.name === "string" ? metadata.name : "";
-  return typeof metadata?.namespace === "string" ? `${kind} ${metadata.namespace}/${name}` : `${kind} "${name}"`;
-}
-function take(list, ruleId) {
-  if (!list) return void 0;
-  for (const s of list) {
-    const target = s.targets.find((t) => t.ruleId === ruleId);
-    if (target) {
-      target.used = true;
-      return s.reason;
-    }
-  }
-  return void 0;
-}
-function push2(map, key3, value) {
-  const list = map.get(key3);
-  if (list) list.push(value);
-  else map.set(key3, [value]);
-}
-function docAt(starts, offset) {
-  let lo = 0;
-  let hi = starts.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = lo + hi >> 1;
-    if (starts[mid] <= offset) {
-      found = mid;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  return found;
-}
-function offsetOf(file, finding) {
-  const lineStart = file.lineCounter.lineStarts[finding.range.start.line - 1] ?? 0;
-  return lineStart + finding.range.start.column - 1;
-}
-function rangeOnLine(line, from, to) {
-  return { start: { line, column: from + 1 }, end: { line, column: to + 1 } };
-}
-function commentStart(line) {
-  let quote2;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quote2) {
-      if (ch === quote2) quote2 = void 0;
-    } else if (ch === '"' || ch === "'") {
-      quote2 = ch;
-    } else if (ch === "#" && (i === 0 || line[i - 1] === " " || line[i - 1] === "	")) {
-      return i;
-    }
-  }
-  return void 0;
-}
-
-// src/engine/run.ts
-var UNUSED_SUPPRESSION = "unused-suppression";
-function selectRules(all, options) {
-  const enable = new Set(options.enable ?? []);
-  const disable = new Set(options.disable ?? []);
-  return all.filter((rule) => (rule.meta.recommended || enable.has(rule.id)) && !disable.has(rule.id));
-}
-function runRules(sources, allRules2, options = {}) {
-  const rules2 = selectRules(allRules2, options);
-  const byId = new Map(rules2.map((rule) => [rule.id, rule]));
-  const manifests = [];
-  const problems = [];
-  const files = [];
-  for (const source of sources) {
-    const parsed = parseSource(source);
-    files.push(parsed.file);
-    manifests.push(...parsed.manifests);
-    problems.push(...parsed.problems);
-  }
-  const isIgnored = memoize(options.isIgnored ?? (() => false));
-  const index2 = new Index(manifests, options.defaultNamespace === void 0 ? {} : { defaultNamespace: options.defaultNamespace });
-  const findings = [];
-  const objectOf = /* @__PURE__ */ new Map();
-  const severityOf = (rule, override) => options.severities?.[rule.id] ?? override ?? rule.meta.severity;
-  for (const problem of problems) {
-    const rule = byId.get(problem.ruleId);
-    if (!rule || problem.file.contextOnly) continue;
-    findings.push({
-      ruleId: rule.id,
-      severity: severityOf(rule),
-      message: problem.message,
-      help: rule.meta.help,
-      file: problem.file.path,
-      range: problem.range,
-      ...problem.helmSource === void 0 ? {} : { helmSource: problem.helmSource },
-      related: [],
-      fingerprint: fingerprint([rule.id, problem.file.path, problem.message])
-    });
-  }
-  let rbac;
-  for (const rule of rules2) {
-    if (!rule.check) continue;
-    const ctx = {
-      index: index2,
-      get rbac() {
-        return rbac ??= new ClusterRbac(index2);
-      },
-      report: (report) => {
-        const finding = toFinding(rule, report, severityOf(rule, report.severity));
-        if (finding) {
-          findings.push(finding);
-          objectOf.set(finding, report.object.manifest);
-        }
-      }
-    };
-    rule.check(ctx);
-  }
-  const suppressed = [];
-  const suppressions = new Suppressions(files, manifests, new Set(allRules2.map((r) => r.id)), isIgnored);
-  let kept = [];
-  for (const finding of dedupe(findings)) {
-    if (isIgnored(finding.file)) {
-      suppressed.push({ finding, kind: "config", reason: "ignore in the configuration" });
-      continue;
-    }
-    const hit = suppressions.match(finding, objectOf.get(finding));
-    if (hit) suppressed.push({ finding, ...hit });
-    else kept.push(finding);
-  }
-  const unusedRule = byId.get(UNUSED_SUPPRESSION);
-  if (unusedRule) {
-    const ran = new Set(rules2.map((r) => r.id));
-    let objects;
-    const objectOfManifest = (manifest) => (objects ??= new Map(index2.objects.map((o) => [o.manifest, o]))).get(manifest);
-    for (const problem of suppressions.problems(ran)) kept.push(problemFinding(unusedRule, severityOf(unusedRule), problem, objectOfManifest));
-  }
-  let unusedBaseline = [];
-  if (options.baseline) {
-    const matcher = new BaselineMatcher(options.baseline.baseline, options.baseline.paths);
-    const name = options.baseline.name;
-    kept = kept.filter((finding) => {
-      if (!matcher.match(finding)) return true;
-      suppressed.push({ finding, kind: "baseline", reason: `in the baseline ${name}` });
-      return false;
-    });
-    unusedBaseline = matcher.unused();
-  }
-  const unique2 = kept.sort(compareFindings);
-  return {
-    findings: unique2,
-    rules: rules2,
-    summary: {
-      files: files.filter((f) => !f.contextOnly && !isIgnored(f.path)).length,
-      objects: index2.objects.filter((o) => !o.manifest.file.contextOnly && !isIgnored(o.manifest.file.path)).length,
-      error: unique2.filter((f) => f.severity === "error").length,
-      warning: unique2.filter((f) => f.severity === "warning").length,
-      note: unique2.filter((f) => f.severity === "note").length,
-      suppressed: suppressed.length
-    },
-    suppressed: suppressed.sort((a, b) => compareFindings(a.finding, b.finding)),
-    unusedBaseline
-  };
-}
-function problemFinding(rule, severity, problem, objectOf) {
-  const { manifest, path: path11 } = problem;
-  const range = problem.range ?? (manifest && path11 ? rangeIn(manifest, path11, "key") : { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } });
-  const object = manifest ? objectOf(manifest)?.ref : void 0;
-  return {
-    ruleId: rule.id,
-    severity,
-    message: problem.message,
-    help: rule.meta.help,
-    file: problem.file.path,
-    range,
-    ...object ? { object } : {},
-    ...path11 ? { path: path11 } : {},
-    ...manifest?.helmSource === void 0 ? {} : { helmSource: manifest.helmSource },
-    related: [],
-    fingerprint: fingerprint([rule.id, problem.file.path, problem.message])
-  };
-}
-function toFinding(rule, report, severity) {
-  const { manifest } = report.object;
-  if (manifest.file.contextOnly) return void 0;
-  const range = rangeIn(manifest, report.path, report.at);
-  return {
-    ruleId: rule.id,
-    severity,
-    message: report.message,
-    help: rule.meta.help,
-    file: manifest.file.path,
-    range,
-    object: report.object.ref,
-    path: report.path,
-    ...manifest.helmSource === void 0 ? {} : { helmSource: manifest.helmSource },
-    related: (report.related ?? []).map(relatedLocation),
-    fingerprint: fingerprint([rule.id, report.object.kind, report.object.namespace ?? "", report.object.name, report.path.join(".")])
-  };
-}
-function relatedLocation(related) {
-  const { manifest } = related.object;
-  return {
-    file: manifest.file.path,
-    range: rangeIn(manifest, related.path ?? ["metadata", "name"]),
-    message: related.message
-  };
-}
-function rangeIn(manifest, path11, at) {
-  const doc = manifest.file.documents[manifest.docIndex];
-  return locate(doc, manifest.file.lineCounter, [...manifest.pathPrefix, ...path11], at).range;
-}
-function objectLocation(object) {
-  const range = rangeIn(object.manifest, ["kind"], "key");
-  return { file: object.manifest.file.path, line: range.start.line, column: range.start.column };
-}
-function memoize(predicate) {
-  const cache = /* @__PURE__ */ new Map();
-  return (file) => {
-    let value = cache.get(file);
-    if (value === void 0) cache.set(file, value = predicate(file));
-    return value;
-  };
-}
-function fingerprint(parts) {
-  return createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 32);
-}
-function dedupe(findings) {
-  const seen = /* @__PURE__ */ new Set();
-  return findings.filter((f) => {
-    const key3 = `${f.ruleId}\0${f.file}\0${f.range.start.line}:${f.range.start.column}\0${f.message}`;
-    if (seen.has(key3)) return false;
-    seen.add(key3);
-    return true;
-  });
-}
-
-// src/index.ts
-var allRules = rules;
-function lint(sources, options = {}) {
-  return runRules(sources, options.rules ?? allRules, options);
-}
-
-// src/cli/program.ts
-init_version();
-
-// src/cli/exit-code.ts
-var EXIT = {
-  /** Nothing at or above --fail-on. */
-  ok: 0,
-  /** Findings at or above --fail-on (can-i: "no"). */
-  findings: 1,
-  /** Usage, configuration or fatal error. */
-  usage: 2
-};
-var RANK = { error: 3, warning: 2, note: 1 };
-function exitCode(findings, failOn) {
-  if (failOn === "none") return EXIT.ok;
-  return findings.some((f) => RANK[f.severity] >= RANK[failOn]) ? EXIT.findings : EXIT.ok;
-}
-
-// src/cli/rbac-args.ts
-var KUBECTL_DEFAULT_NAMESPACE = "default";
-var FILENAME_HELP = "manifests to answer from: files, directories (*.yaml, *.yml, *.json), globs, or - for stdin; takes every argument up to the next option and may repeat";
-var DEFAULT_NAMESPACE_HELP = "namespace of input objects that set none (as kubectl apply without -n)";
-async function loadRbacInput(command2, options, io) {
-  const paths = options.filename ?? [];
-  if (paths.length === 0) {
-    io.stderr(
-      `rbaclint ${command2}: no manifests given; add -f <paths…> (files, directories, globs, or - for stdin): rbaclint answers from manifests, not from a cluster
-`
-    );
-    return EXIT.usage;
-  }
-  const loaded = await loadPaths(paths, { cwd: io.cwd, readStdin: io.readStdin });
-  for (const error of loaded.errors) io.stderr(`rbaclint: warning: ${error.message}
-`);
-  if (loaded.sources.length === 0) {
-    io.stderr(`rbaclint ${command2}: nothing could be read from ${paths.map((p) => JSON.stringify(p)).join(", ")}
-`);
-    return EXIT.usage;
-  }
-  const manifests = [];
-  for (const source of loaded.sources) {
-    const parsed = parseSource(source);
-    manifests.push(...parsed.manifests);
-    for (const problem of parsed.problems) {
-      const { line, column } = problem.range.start;
-      io.stderr(`rbaclint: warning: ${problem.file.path}:${line}:${column}: ${problem.message} (the rest is still used)
-`);
-    }
-  }
-  const index2 = new Index(manifests, { defaultNamespace: options.defaultNamespace });
-  const crds = index2.ofKind("CustomResourceDefinition").map((object) => object.value);
-  return { index: index2, rbac: new ClusterRbac(index2), resources: builtinResourceTable().withCustomResources(crds) };
-}
-function shortValue(value) {
-  return value?.startsWith("=") ? value.slice(1) : value;
-}
-var RESOURCE_VERBS = /* @__PURE__ */ new Set([
-  "get",
-  "list",
-  "watch",
-  "create",
-  "update",
-  "patch",
-  "delete",
-  "deletecollection",
-  "use",
-  "bind",
-  "impersonate",
-  "*",
-  "approve",
-  "sign",
-  "escalate",
-  "attest"
-]);
-var NON_RESOURCE_VERBS = /* @__PURE__ */ new Set(["get", "put", "post", "head", "options", "delete", "patch", "*"]);
-function parseRequest(verb, target, options, resources, warnings, allNamespacesMeans) {
-  const subresource = options.subresource ?? "";
-  if (target.startsWith("/")) {
-    if (subresource !== "") return { error: "--subresource can not be used with NONRESOURCEURL" };
-    if (!NON_RESOURCE_VERBS.has(verb)) warnings.push(`verb '${verb}' is not a known verb`);
-    return { attrs: { kind: "nonResource", verb, path: target }, scope: "cluster", namespaced: false, display: `${verb} ${target}` };
-  }
-  const slash2 = target.indexOf("/");
-  const typeArg = slash2 < 0 ? target : target.slice(0, slash2);
-  const name = slash2 < 0 ? "" : target.slice(slash2 + 1);
-  if (typeArg === "") return { error: `"${target}" names no resource type; use TYPE, TYPE/NAME or a URL that starts with /` };
-  let group;
-  let resource;
-  let namespaced;
-  const resolved2 = resources.resolve(typeArg);
-  if (isResolveError(resolved2)) {
-    const parts = typeArg.toLowerCase().split(".");
-    const rest = parts.slice(1).join(".");
-    warnings.push(
-      rest === "" ? `the server doesn't have a resource type '${parts[0] ?? ""}'` : `the server doesn't have a resource type '${parts[0] ?? ""}' in group '${rest}'`
-    );
-    group = "";
-    resource = typeArg;
-    namespaced = true;
-  } else {
-    group = resolved2.group;
-    resource = resolved2.resource;
-    namespaced = resolved2.namespaced;
-    if (!resolved2.known && resource !== "*") {
-      warnings.push(
-        `resource type '${resource}' in group '${group}' is not defined by a CustomResourceDefinition of the input; assuming it is namespaced`
-      );
-    }
-  }
-  if (!RESOURCE_VERBS.has(verb)) warnings.push(`verb '${verb}' is not a known verb`);
-  if (subresource !== "" && !isResolveError(resolved2) && resolved2.known && !resources.hasSubresource(group, resource, subresource)) {
-    warnings.push(`resource '${resource}' has no subresource '${subresource}'`);
-  }
-  let scope;
-  let namespace = "";
-  if (resource === "namespaces" && group === "" && name !== "") {
-    scope = "namespace";
-    namespace = name;
-  } else if (!namespaced) {
-    if (options.warnClusterScoped !== false && !options.allNamespaces && resources.lookup(group, resource)?.virtual !== true) {
-      warnings.push(
-        group === "" ? `resource '${resource}' is not namespace scoped` : `resource '${resource}' is not namespace scoped in group '${group}'`
-      );
-    }
-    scope = "cluster";
-  } else if (options.allNamespaces) {
-    scope = allNamespacesMeans;
-  } else {
-    scope = "namespace";
-    namespace = options.namespace ?? KUBECTL_DEFAULT_NAMESPACE;
-  }
-  const attrs = { kind: "resource", verb, apiGroup: group, resource, subresource, name, namespace };
-  return { attrs, scope, namespaced: namespaced || scope === "namespace", display: `${verb} ${requestResource(attrs)}` };
-}
-function requestResource(attrs) {
-  const type = attrs.apiGroup === "" ? attrs.resource : `${attrs.resource}.${attrs.apiGroup}`;
-  const sub = attrs.subresource === "" ? "" : ` --subresource ${attrs.subresource}`;
-  return `${type}${attrs.name === "" ? "" : `/${attrs.name}`}${sub}`;
-}
-function inNamespace(attrs, namespace) {
-  return attrs.kind === "resource" ? { ...attrs, namespace } : attrs;
-}
-function locationOf(source) {
-  if (!source) return "built-in";
-  const { file, line } = objectLocation(source);
-  return `${file}:${line}`;
-}
-function ruleLocationOf(role, ruleIndex) {
-  if (!role.source) return "built-in";
-  const range = rangeIn(role.source.manifest, ["rules", ruleIndex]);
-  return `${role.source.manifest.file.path}:${range.start.line}`;
-}
-function objectLine(object) {
-  const { file, line } = objectLocation(object);
-  return `${file}:${line}`;
-}
-function roleLabel(role) {
-  return role.kind === "Role" ? `Role ${role.namespace ?? ""}/${role.name}` : `ClusterRole ${role.name}`;
-}
-function bindingLabel(binding) {
-  return binding.kind === "RoleBinding" ? `RoleBinding ${binding.namespace ?? ""}/${binding.name}` : `ClusterRoleBinding ${binding.name}`;
-}
-function roleWithLocation(role) {
-  return `${roleLabel(role)} (${locationOf(role.source)})`;
-}
-function bindingWithLocation(binding) {
-  return `${bindingLabel(binding)} (${locationOf(binding.source)})`;
-}
-function roleRefLabel(binding) {
-  return `${binding.roleRef.kind} "${binding.roleRef.name}"`;
-}
-function ruleResources(rule) {
-  const out = [];
-  for (const group of rule.apiGroups ?? []) {
-    for (const resource of rule.resources ?? []) out.push(combineResourceGroup(resource, group));
-  }
-  return out;
-}
-function combineResourceGroup(resource, group) {
-  const slash2 = resource.indexOf("/");
-  const base = slash2 < 0 ? resource : resource.slice(0, slash2);
-  const sub = slash2 < 0 ? "" : resource.slice(slash2);
-  return `${base}${group === "" ? "" : `.${group}`}${sub}`;
-}
-function describeRule(rule) {
-  const verbs = (rule.verbs ?? []).join(", ");
-  const urls = rule.nonResourceURLs ?? [];
-  const resources = ruleResources(rule);
-  const parts = [];
-  if (resources.length > 0) {
-    const names = rule.resourceNames ?? [];
-    parts.push(`${verbs} ${resources.join(", ")}${names.length > 0 ? ` named ${names.join(", ")}` : ""}`);
-  }
-  if (urls.length > 0) parts.push(`${verbs} ${urls.join(", ")}`);
-  return parts.length > 0 ? parts.join("; ") : `${verbs} (nothing: the rule names no resource or URL)`;
-}
-function workloadAccounts(index2) {
-  return index2.workloads().map((workload) => ({
-    workload,
-    runsAs: `${workload.namespace}/${workload.serviceAccountName}`,
-    tokens: new Set(apiTokensOf(workload, index2).map((t) => `${t.serviceAccount.namespace}/${t.serviceAccount.name}`))
-  }));
-}
-function workloadMatches(entry, subject, bindingNamespace) {
-  return [entry.runsAs, ...entry.tokens].some((account) => accountMatches(account, subject, bindingNamespace));
-}
-function accountMatches(account, subject, bindingNamespace) {
-  const slash2 = account.indexOf("/");
-  return appliesTo(subject, serviceAccountUser(account.slice(0, slash2), account.slice(slash2 + 1)), bindingNamespace);
-}
-function positionOf(object) {
-  const { file, line } = objectLocation(object);
-  return { file, line };
-}
-function workloadLabel(workload) {
-  return `${workload.object.kind} ${workload.namespace}/${workload.object.name}`;
-}
-function renderTable(rows, options = {}) {
-  const gap = options.gap ?? 2;
-  const widths = [];
-  for (const row of rows) {
-    row.forEach((cell, i) => {
-      if (i < row.length - 1) widths[i] = Math.max(widths[i] ?? options.minWidth ?? 0, width(cell) + gap);
-    });
-  }
-  return rows.map((row) => row.map((cell, i) => i < row.length - 1 ? cell + " ".repeat((widths[i] ?? 0) - width(cell)) : cell).join("").trimEnd() + "\n").join("");
-}
-function width(text) {
-  return [...text].length;
-}
-function goTabwriter(rows) {
-  return renderTable(rows, { gap: 3, minWidth: 10 });
-}
-
-// src/cli/can-i-command.ts
-var USAGE = "See 'rbaclint can-i --help' for help and examples.";
-async function runCanI(args, options, io) {
-  const fail = (message) => {
-    io.stderr(`rbaclint can-i: ${message}
-`);
-    return EXIT.usage;
-  };
-  const namespace = shortValue(options.namespace);
-  const noHeaders = options.headers === false;
-  if (options.list) {
-    if (args.length !== 0) return fail(`--list must be specified with no arguments
-${USAGE}`);
-    if (options.quiet || options.allNamespaces || options.subresource !== void 0) {
-      return fail(
-        "--list must not be specified with --quiet, --all-namespaces or --subresource (rbaclint permissions shows cluster-wide and per-namespace rules)"
-      );
-    }
-    if (options.explain) return fail("--explain cannot be used with --list (rbaclint permissions shows each rule with its binding and role)");
-  } else {
-    if (args.length !== 2) {
-      const eaten = (options.filename ?? []).length > 1 && args.length < 2 ? "\n-f takes every argument up to the next option: put it last, or end its list with --" : "";
-      return fail(`you must specify two arguments: verb resource or verb resource/resourceName
-${USAGE}${eaten}`);
-    }
-    if (noHeaders) return fail("--no-headers cannot be set without --list specified");
-    if (options.explain && options.quiet) return fail("--explain cannot be used with --quiet");
-  }
-  const as = options.as;
-  if (as === void 0 || as === "") {
-    return fail(
-      "--as <user> is required: rbaclint works offline, so there is no current user to check.\nUse --as system:serviceaccount:<namespace>:<name> for a ServiceAccount, or --as <user> [--as-group <group>]… for a user"
-    );
-  }
-  const asGroups = options.asGroup ?? [];
-  if (asGroups.some((g) => g === "")) return fail("--as-group must not be empty");
-  const input = await loadRbacInput("can-i", options, io);
-  if (typeof input === "number") return input;
-  const user = userInfo(as, asGroups);
-  if (options.list) {
-    io.stdout(renderList(input.rbac, user, namespace ?? KUBECTL_DEFAULT_NAMESPACE, !noHeaders));
-    return EXIT.ok;
-  }
-  const [verb = "", target = ""] = args;
-  const warnings = [];
-  const request = parseRequest(
-    verb,
-    target,
-    { ...options.subresource === void 0 ? {} : { subresource: options.subresource }, ...namespace === void 0 ? {} : { namespace }, allNamespaces: options.allNamespaces === true },
-    input.resources,
-    warnings,
-    "cluster"
-  );
-  if ("error" in request) return fail(request.error);
-  for (const warning of warnings) io.stderr(`Warning: ${warning}
-`);
-  const policy = input.rbac.policy;
-  const explanation = policy.explain(user, request.attrs);
-  if (!options.quiet) {
-    const reason = explanation.allowed ? "" : denialReason(input.rbac, user, request);
-    io.stdout(explanation.allowed ? "yes\n" : `no${reason === "" ? "" : ` - ${reason}`}
-`);
-    if (options.explain) {
-      io.stdout(explanation.allowed ? renderAllowed(explanation.viaSystemMasters, explanation.grants) : renderHints(input, user, request));
-    }
-  }
-  return explanation.allowed ? EXIT.ok : EXIT.findings;
-}
-function denialReason(rbac, user, request) {
-  const errors = danglingInScope(rbac, user, request).map(notFoundMessage);
-  const unique2 = [...new Set(errors)];
-  if (unique2.length === 0) return "";
-  return `RBAC: ${unique2.length === 1 ? unique2[0] : `[${unique2.join(", ")}]`}`;
-}
-function danglingInScope(rbac, user, request) {
-  const namespace = request.attrs.kind === "resource" ? request.attrs.namespace : "";
-  return rbac.policy.bindingsFor(user).filter((m) => m.role === void 0 && (m.binding.kind === "ClusterRoleBinding" || namespace !== "" && m.binding.namespace === namespace)).map((m) => m.binding);
-}
-function notFoundMessage(binding) {
-  const { kind, name } = binding.roleRef;
-  if (kind === "Role") return `role.rbac.authorization.k8s.io "${name}" not found`;
-  if (kind === "ClusterRole") return `clusterrole.rbac.authorization.k8s.io "${name}" not found`;
-  return `unsupported role reference kind: "${kind}"`;
-}
-function renderAllowed(viaSystemMasters, grants2) {
-  let out = "Allowed by:\n";
-  if (viaSystemMasters) out += `  Group ${SYSTEM_MASTERS_GROUP}: allowed everything before RBAC is consulted
-`;
-  let previous;
-  for (const grant of grants2) {
-    if (grant.binding !== previous) {
-      previous = grant.binding;
-      out += `  ${bindingWithLocation(grant.binding)}
-`;
-      out += `    subject  ${describeSubject2(grant.subject, grant.bindingNamespace)}
-`;
-      out += `    role     ${roleWithLocation(grant.role)}
-`;
-    }
-    const from = grant.origin.role === grant.role ? "" : `from ${roleLabel(grant.origin.role)}, `;
-    out += `    rule     ${describeRule(grant.rule)} (${from}${ruleLocationOf(grant.origin.role, grant.origin.ruleIndex)})
-`;
-  }
-  return out;
-}
-function renderHints(input, user, request) {
-  const { rbac, index: index2 } = input;
-  const policy = rbac.policy;
-  const attrs = request.attrs;
-  const who = identityLabel(user);
-  const hints = [];
-  const matches = policy.bindingsFor(user);
-  const sa = parseServiceAccountUsername(user.name);
-  if (sa && !index2.serviceAccount(sa.namespace, sa.name)) {
-    hints.push(`ServiceAccount ${sa.namespace}/${sa.name} is not defined in the input: check the name and namespace`);
-  }
-  for (const { binding, role } of matches) {
-    if (binding.kind !== "RoleBinding" || role === void 0) continue;
-    const bindingNamespace = binding.namespace ?? "";
-    const rules2 = policy.effectiveRules(role);
-    if (!request.namespaced) {
-      const what = attrs.kind === "resource" ? `${attrs.resource} is cluster-scoped` : "non-resource URLs have no namespace";
-      if (rulesAllow(rules2, inNamespace(attrs, bindingNamespace))) {
-        hints.push(
-          `${bindingWithLocation(binding)} refers to ${roleLabel(role)}, whose rules cover it, but ${what}: a RoleBinding never grants that; it takes a ClusterRoleBinding`
-        );
-      }
-      continue;
-    }
-    if (attrs.kind !== "resource" || bindingNamespace === attrs.namespace) continue;
-    if (rulesAllow(rules2, inNamespace(attrs, bindingNamespace))) {
-      const scope = attrs.namespace === "" ? "with -A only ClusterRoleBindings count; " : "";
-      hints.push(
-        `${scope}${bindingWithLocation(binding)} allows it in namespace ${bindingNamespace} (-n ${bindingNamespace}): a RoleBinding grants only in its own namespace`
-      );
-    }
-  }
-  const namespace = attrs.kind === "resource" ? attrs.namespace : "";
-  const seen = /* @__PURE__ */ new Set();
-  for (const grant of policy.rulesFor(user, namespace)) {
-    const hint = nearMiss(grant.rule, attrs);
-    if (hint === void 0) continue;
-    const text = `${bindingWithLocation(grant.binding)} -> ${roleWithLocation(grant.role)} ${hint}`;
-    if (!seen.has(text)) hints.push(text);
-    seen.add(text);
-  }
-  for (const binding of danglingInScope(rbac, user, request)) {
-    hints.push(`${bindingWithLocation(binding)} refers to ${roleRefLabel(binding)}, which is neither in the input nor built in: it grants nothing`);
-  }
-  if (hints.length === 0) {
-    const input2 = matches.filter((m) => !m.binding.builtin);
-    const only = input2.length === 1 && input2[0] ? ` (${bindingLabel(input2[0].binding)})` : "";
-    let hint = input2.length === 0 ? `no binding of the input applies to ${who}, only the built-in ones` : input2.length === 1 ? `the one input binding that applies to ${who}${only} does not grant it` : `none of the ${input2.length} input bindings that apply to ${who} grants it`;
-    if (attrs.kind === "nonResource") hint += "; non-resource URLs are granted only through ClusterRoleBindings";
-    hints.push(hint);
-  }
-  return `Why not:
-${hints.map((h) => `  - ${h}
-`).join("")}`;
-}
-function nearMiss(rule, attrs) {
-  if (attrs.kind !== "resource") {
-    const urls = rule.nonResourceURLs ?? [];
-    if (urls.length === 0) return void 0;
-    return rulesAllow([rule], { ...attrs, verb: (rule.verbs ?? [])[0] ?? "" }) && !rulesAllow([rule], attrs) ? `allows ${describeRule(rule)}, not ${attrs.verb}` : void 0;
-  }
-  const combined = combineResourceGroup(attrs.resource, attrs.apiGroup);
-  if (attrs.subresource !== "" && rulesAllow([rule], { ...attrs, subresource: "" })) {
-    return `allows ${attrs.verb} ${combined} but not ${combined}/${attrs.subresource}: a rule on "${attrs.resource}" does not cover its subresources; list "${attrs.resource}/${attrs.subresource}"`;
-  }
-  const names = rule.resourceNames ?? [];
-  if (names.length > 0 && names.some((name2) => rulesAllow([rule], { ...attrs, name: name2 }))) {
-    return attrs.name === "" ? `allows it only for the names ${names.join(", ")}: resourceNames never allow a request without a name (list, watch, create, deletecollection)` : `allows it only for the names ${names.join(", ")}, not "${attrs.name}"`;
-  }
-  const name = names.length > 0 && !names.includes(attrs.name) ? names[0] ?? "" : attrs.name;
-  if ((rule.verbs ?? []).some((verb) => rulesAllow([rule], { ...attrs, verb, name }))) {
-    return `allows ${describeRule(rule)}, not ${attrs.verb}`;
-  }
-  return void 0;
-}
-function identityLabel(user) {
-  const sa = parseServiceAccountUsername(user.name);
-  return sa ? `ServiceAccount ${sa.namespace}/${sa.name}` : `User ${user.name}`;
-}
-function renderList(rbac, user, namespace, headers) {
-  const reviewed = [];
-  const nonResource = [];
-  for (const { rule } of rbac.policy.rulesFor(user, namespace)) {
-    const flat = flatten(rule);
-    if (flat.resources.length > 0) reviewed.push({ ...flat, nonResourceURLs: [] });
-    if (flat.nonResourceURLs.length > 0) nonResource.push({ verbs: flat.verbs, apiGroups: [], resources: [], resourceNames: [], nonResourceURLs: flat.nonResourceURLs });
-  }
-  const broken = [...reviewed, ...nonResource].flatMap(breakdown);
-  const compact = compactRules(broken);
-  const sorted = compact.map((rule, i) => ({ rule, key: goString(rule), i })).sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : a.i - b.i).map((entry) => entry.rule);
-  const rows = [];
-  if (headers) rows.push(["Resources", "Non-Resource URLs", "Resource Names", "Verbs"]);
-  for (const rule of sorted) {
-    const first = rule.resources[0];
-    const resource = first === void 0 ? "" : combineResourceGroup(first, rule.apiGroups[0] ?? "");
-    rows.push([resource, goList(rule.nonResourceURLs), goList(rule.resourceNames), goList(rule.verbs)]);
-  }
-  return goTabwriter(rows);
-}
-function flatten(rule) {
-  return {
-    verbs: [...rule.verbs ?? []],
-    apiGroups: [...rule.apiGroups ?? []],
-    resources: [...rule.resources ?? []],
-    resourceNames: [...rule.resourceNames ?? []],
-    nonResourceURLs: [...rule.nonResourceURLs ?? []]
-  };
-}
-function breakdown(rule) {
-  const out = [];
-  for (const group of rule.apiGroups) {
-    for (const resource of rule.resources) {
-      for (const verb of rule.verbs) {
-        const base = { verbs: [verb], apiGroups: [group], resources: [resource], nonResourceURLs: [] };
-        if (rule.resourceNames.length > 0) {
-          for (const name of rule.resourceNames) out.push({ ...base, resourceNames: [name] });
-        } else {
-          out.push({ ...base, resourceNames: [] });
-        }
-      }
-    }
-  }
-  for (const url of rule.nonResourceURLs) {
-    for (const verb of rule.verbs) out.push({ verbs: [verb], apiGroups: [], resources: [], resourceNames: [], nonResourceURLs: [url] });
-  }
-  return out;
-}
-function compactRules(rules2) {
-  const compacted = [];
-  const simple = /* @__PURE__ */ new Map();
-  for (const rule of rules2) {
-    const isSimple = rule.resourceNames.length <= 1 && rule.nonResourceURLs.length === 0 && rule.apiGroups.length === 1 && rule.resources.length === 1;
-    if (!isSimple) {
-      compacted.push(rule);
-      continue;
-    }
-    const key3 = JSON.stringify([rule.apiGroups[0], rule.resources[0], rule.resourceNames.length > 0, rule.resourceNames[0] ?? ""]);
-    const existing = simple.get(key3);
-    if (existing) existing.verbs.push(...rule.verbs);
-    else simple.set(key3, { ...rule, verbs: [...rule.verbs] });
-  }
-  return [...compacted, ...simple.values()];
-}
-function goList(values) {
-  return `[${values.join(" ")}]`;
-}
-function goString(rule) {
-  return `&PolicyRule{Verbs:${goList(rule.verbs)},APIGroups:${goList(rule.apiGroups)},Resources:${goList(rule.resources)},ResourceNames:${goList(rule.resourceNames)},NonResourceURLs:${goList(rule.nonResourceURLs)},}`;
-}
-var CAN_I_HELP = `
-Arguments are those of kubectl auth can-i: paste a kubectl command and add -f.
-  VERB            a Kubernetes API verb: get, list, watch, create, update, patch, delete, use, bind, … or '*'
-  TYPE            a resource type: plural, singular, short name or resource.group
-                  (jobs -> jobs.batch, deploy -> deployments.apps); CRDs of the input are known too
-  TYPE/NAME       one object: pods/web, secrets/app-config, namespaces/dev
-  NONRESOURCEURL  a URL path that starts with /: /healthz, /metrics, /apis/*
-
-The request is evaluated as kube-apiserver's RBAC authorizer would, over the input plus the
-default roles and bindings every cluster has (system:basic-user, system:discovery, …):
-ClusterRoleBindings always count; RoleBindings only for namespaced resources in their own
-namespace. Cluster-scoped resources (nodes, namespaces, …), non-resource URLs and -A have no
-namespace, so only ClusterRoleBindings count (namespaces/X itself is in namespace X).
-
-Examples:
-  $ rbaclint can-i list pods --as system:serviceaccount:dev:web -n dev -f deploy/
-  $ rbaclint can-i create pods --subresource exec --as=alice --as-group=oncall -n dev -f deploy/
-  $ rbaclint can-i get secrets/app-config --as alice -n dev --explain -f deploy/
-  $ rbaclint can-i create jobs.batch -A --as system:serviceaccount:ci:deployer -f deploy/
-  $ rbaclint can-i get /metrics --as bob --as-group monitoring -f deploy/
-  $ rbaclint can-i --list --as system:serviceaccount:dev:web -n dev -f deploy/
-  $ helm template ./chart | rbaclint can-i delete pods --as system:serviceaccount:dev:web -n dev -f -
-
-Prints "yes" or "no". Exit codes: 0 yes (and --list), 1 no, 2 usage error or nothing could be read.
-Warnings (unknown resource types, unreadable or broken input) go to stderr; the answer is still
-given from what parsed.`;
-function addCanICommand(program2, io, done) {
-  return program2.command("can-i").description("check whether a user or ServiceAccount may do an action, like kubectl auth can-i, from manifests").usage("VERB [TYPE | TYPE/NAME | NONRESOURCEURL] --as <user> [options] -f <paths...>").argument("[VERB TYPE...]", "VERB and TYPE | TYPE/NAME | NONRESOURCEURL (none with --list)").option("--as <user>", "the user to check (required): a user name, or system:serviceaccount:<namespace>:<name>").option("--as-group <group>", "a group of the user; repeat for more", collect).option("-n, --namespace <ns>", `namespace of the request (default "${KUBECTL_DEFAULT_NAMESPACE}", as kubectl's current namespace)`).option("-A, --all-namespaces", "the request across all namespaces: only ClusterRoleBindings count").option("--subresource <subresource>", "subresource such as exec, log, scale, status").option("--list", "print every rule of the user in the namespace, as kubectl auth can-i --list").option("--no-headers", "with --list: leave out the header line").option("--explain", "after yes/no, print the bindings, roles and rules that allow it, or hints why not").option("-q, --quiet", "print nothing; answer with the exit code only").option("-f, --filename <paths...>", FILENAME_HELP).option("--default-namespace <ns>", DEFAULT_NAMESPACE_HELP, KUBECTL_DEFAULT_NAMESPACE).addHelpText("after", CAN_I_HELP).action(async (args, options) => {
-    done(await runCanI(args, options, io));
-  });
-}
-function collect(value, previous) {
-  return [...previous ?? [], value];
-}
-
 // src/cli/lint-command.ts
-import { readFile as readFile2 } from "node:fs/promises";
-import path10 from "node:path";
-
-// src/engine/config.ts
-var import_ajv = __toESM(require_ajv(), 1);
-var import_yaml3 = __toESM(require_dist(), 1);
-import { readFile } from "node:fs/promises";
-import path6 from "node:path";
-var CONFIG_FILE_NAMES = [".rbaclint.yaml", ".rbaclint.yml", ".rbaclint.json"];
-var RULE_SETTINGS = ["off", "note", "warning", "error"];
-var FAIL_ON_VALUES = ["error", "warning", "note", "none"];
-var TOP_KEYS = ["rules", "failOn", "namespace", "ignore"];
-var ConfigError = class extends Error {
-  name = "ConfigError";
-};
-function configSchema(rules2) {
-  const ruleProperties = {};
-  for (const rule of [...rules2].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) {
-    ruleProperties[rule.id] = {
-      description: `${rule.meta.description} Default: ${rule.meta.recommended ? rule.meta.severity : "off"}.`,
-      enum: [...RULE_SETTINGS]
-    };
-  }
-  return {
-    $schema: "http://json-schema.org/draft-07/schema#",
-    $id: "https://github.com/rbaclint/rbaclint/blob/main/schemas/rbaclint-config.schema.json",
-    title: "rbaclint configuration (.rbaclint.yaml, .rbaclint.yml or .rbaclint.json)",
-    type: "object",
-    additionalProperties: false,
-    properties: {
-      $schema: { type: "string", description: "URL or path of this schema, for editors." },
-      rules: {
-        description: "Severity per rule id: off, note, warning or error. Naming a severity enables a rule that is off by default.",
-        type: "object",
-        additionalProperties: false,
-        properties: ruleProperties
-      },
-      failOn: {
-        description: "Lowest severity that makes the exit code 1 (as --fail-on).",
-        enum: [...FAIL_ON_VALUES]
-      },
-      namespace: {
-        description: "Namespace of namespaced objects that set none (as --namespace).",
-        type: "string",
-        minLength: 1
-      },
-      ignore: {
-        description: "Globs of files not to lint, relative to the directory of this file (*, **, ?, {a,b}, [abc]).",
-        type: "array",
-        items: { type: "string", minLength: 1 }
-      }
-    }
-  };
-}
-async function loadConfig(rules2, cwd, explicit) {
-  if (explicit !== void 0) {
-    const file = path6.resolve(cwd, explicit);
-    let text;
-    try {
-      text = await readFile(file, "utf8");
-    } catch (error) {
-      throw new ConfigError(`cannot read the configuration file "${explicit}": ${describeReadError(error)}; check the --config path`);
-    }
-    return { file, config: parseConfig(text, displayPath(cwd, file), rules2) };
-  }
-  for (let dir2 = path6.resolve(cwd); ; dir2 = path6.dirname(dir2)) {
-    for (const name of CONFIG_FILE_NAMES) {
-      const file = path6.join(dir2, name);
-      let text;
-      try {
-        text = await readFile(file, "utf8");
-      } catch (error) {
-        const code = error.code;
-        if (code === "ENOENT" || code === "ENOTDIR") continue;
-        throw new ConfigError(`cannot read the configuration file "${displayPath(cwd, file)}": ${describeReadError(error)}`);
-      }
-      return { file, config: parseConfig(text, displayPath(cwd, file), rules2) };
-    }
-    if (path6.dirname(dir2) === dir2) return void 0;
-  }
-}
-function parseConfig(text, name, rules2) {
-  let value;
-  if (name.endsWith(".json")) {
-    try {
-      value = text.trim() === "" ? {} : JSON.parse(text);
-    } catch (error) {
-      throw new ConfigError(`${name}: JSON syntax error: ${error.message}`);
-    }
-  } else {
-    const lineCounter = new import_yaml3.LineCounter();
-    const doc = (0, import_yaml3.parseDocument)(text, { lineCounter, prettyErrors: false, logLevel: "error" });
-    const error = doc.errors[0];
-    if (error) {
-      const { line, col: column } = lineCounter.linePos(error.pos[0]);
-      throw new ConfigError(`${name}:${line}:${column}: YAML syntax error: ${error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`);
-    }
-    value = doc.toJS() ?? {};
-  }
-  const validate = validatorFor(rules2);
-  if (!validate(value)) {
-    const messages = [...new Set((validate.errors ?? []).map(describeError))];
-    throw new ConfigError(messages.map((m) => `${name}: ${m}`).join("\nrbaclint: "));
-  }
-  return value;
-}
-var validators = /* @__PURE__ */ new WeakMap();
-function validatorFor(rules2) {
-  let validate = validators.get(rules2);
-  if (!validate) {
-    validate = new import_ajv.Ajv({ allErrors: true, strict: true }).compile(configSchema(rules2));
-    validators.set(rules2, validate);
-  }
-  return validate;
-}
-function describeError(error) {
-  const where = error.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).reduce((out, s) => /^\d+$/.test(s) ? `${out}[${s}]` : out === "" ? s : `${out}.${s}`, "");
-  const key3 = (extra) => where === "" ? extra : `${where}.${extra}`;
-  switch (error.keyword) {
-    case "additionalProperties": {
-      const extra = String(error.params.additionalProperty);
-      if (where === "rules") return `${key3(extra)}: unknown rule; run "rbaclint rules"`;
-      return `${key3(extra)}: unknown key; allowed: ${TOP_KEYS.join(", ")}`;
-    }
-    case "enum":
-      return `${where}: must be one of ${error.params.allowedValues.join(", ")}`;
-    case "type": {
-      const type = String(error.params.type);
-      const what = { object: "a mapping", array: "a list", string: "a string" }[type] ?? type;
-      if (where === "") return `must be a mapping of settings (${TOP_KEYS.join(", ")})`;
-      return `${where}: must be ${what}`;
-    }
-    case "minLength":
-      return `${where}: must not be empty`;
-    default:
-      return `${where === "" ? "(top level)" : where}: ${error.message ?? "is invalid"}`;
-  }
-}
-function mergeConfig(rules2, loaded, cli = {}) {
-  const config = loaded?.config ?? {};
-  const settings = {};
-  const severities = {};
-  for (const rule of rules2) {
-    const configured = config.rules?.[rule.id];
-    let setting = configured ?? (rule.meta.recommended ? rule.meta.severity : "off");
-    if (configured !== void 0 && configured !== "off") severities[rule.id] = configured;
-    if (cli.enable?.includes(rule.id) && setting === "off") setting = rule.meta.severity;
-    if (cli.disable?.includes(rule.id)) setting = "off";
-    settings[rule.id] = setting;
-  }
-  return {
-    ...loaded ? { file: loaded.file } : {},
-    failOn: cli.failOn ?? config.failOn ?? "warning",
-    namespace: cli.namespace ?? config.namespace ?? "default",
-    ignore: config.ignore ?? [],
-    rules: settings,
-    severities
-  };
-}
-function renderConfig(effective, cwd) {
-  const source = effective.file === void 0 ? "none found, defaults" : displayPath(cwd, effective.file);
-  const body = (0, import_yaml3.stringify)(
-    { failOn: effective.failOn, namespace: effective.namespace, ignore: effective.ignore, rules: effective.rules },
-    { lineWidth: 0 }
-  );
-  return `# rbaclint configuration: ${source}, then the command line
-${body}`;
-}
-function ignoreMatcher(patterns, baseDir, cwd) {
-  if (patterns.length === 0) return () => false;
-  const regexes = patterns.map(globToRegExp);
-  return (file) => {
-    const rel = path6.relative(baseDir, path6.resolve(cwd, file)).split(path6.sep).join("/");
-    if (rel === "" || rel.startsWith("../") || path6.isAbsolute(rel)) return false;
-    return regexes.some((re) => re.test(rel));
-  };
-}
-function globToRegExp(glob) {
-  let pattern = glob.replace(/^\.\//, "").replace(/^\//, "");
-  const anyDepth = !pattern.replace(/\/$/, "").includes("/");
-  pattern = pattern.replace(/\/$/, "");
-  let out = "";
-  let braces = 0;
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === "*") {
-      if (pattern[i + 1] === "*") {
-        const slashAfter = pattern[i + 2] === "/";
-        out += slashAfter ? "(?:.*/)?" : ".*";
-        i += slashAfter ? 2 : 1;
-      } else {
-        out += "[^/]*";
-      }
-    } else if (ch === "?") {
-      out += "[^/]";
-    } else if (ch === "[") {
-      const close = pattern.indexOf("]", i + 1);
-      if (close < 0) {
-        out += "\\[";
-      } else {
-        out += `[${pattern.slice(i + 1, close).replace(/^!/, "^").replace(/\\/g, "\\\\")}]`;
-        i = close;
-      }
-    } else if (ch === "{") {
-      braces++;
-      out += "(?:";
-    } else if (ch === "}" && braces > 0) {
-      braces--;
-      out += ")";
-    } else if (ch === "," && braces > 0) {
-      out += "|";
-    } else {
-      out += ch.replace(/[.+^$()|\\]/g, "\\$&");
-    }
-  }
-  return new RegExp(`^${anyDepth ? "(?:.*/)?" : ""}${out}(?:/.*)?$`);
-}
-function displayPath(cwd, file) {
-  const rel = path6.relative(cwd, file);
-  return rel === "" ? "." : rel.split(path6.sep).join("/");
-}
-function describeReadError(error) {
-  switch (error.code) {
-    case "ENOENT":
-      return "no such file or directory";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "EISDIR":
-      return "it is a directory";
-    default:
-      return error.message;
-  }
-}
-
-// src/cli/output.ts
-import { randomBytes } from "node:crypto";
-import { open as open2, rename, rm } from "node:fs/promises";
-import path7 from "node:path";
-async function writeAtomically(file, content) {
-  const temp = path7.join(path7.dirname(file), `.${path7.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
-  try {
-    const handle = await open2(temp, "wx", 438);
-    try {
-      await handle.writeFile(content, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw new Error(describeWriteError(file, error), { cause: error });
-  }
-}
-function describeWriteError(file, error) {
-  switch (error.code) {
-    case "ENOENT":
-    case "ENOTDIR":
-      return `directory "${path7.dirname(file)}" does not exist`;
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "EISDIR":
-      return "it is a directory";
-    default:
-      return error.message;
-  }
-}
-
-// src/cli/lint-command.ts
-var FORMATS = ["text", "json", "sarif", "github"];
-var FAIL_ON = ["error", "warning", "note", "none"];
+import { readFile as readFile3 } from "node:fs/promises";
+import path12 from "node:path";
 async function runLint(paths, options, io) {
   let effective;
   try {
@@ -31252,7 +32599,9 @@ async function runLint(paths, options, io) {
       ...options.failOnFromCli ? { failOn: options.failOn } : {},
       ...options.namespaceFromCli ? { namespace: options.namespace } : {},
       ...options.enable ? { enable: options.enable } : {},
-      ...options.disable ? { disable: options.disable } : {}
+      ...options.disable ? { disable: options.disable } : {},
+      ...options.strict === void 0 ? {} : { strict: options.strict },
+      ...options.kubeVersion === void 0 ? {} : { kubeVersion: options.kubeVersion }
     });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
@@ -31263,6 +32612,18 @@ async function runLint(paths, options, io) {
   if (options.printConfig) {
     io.stdout(renderConfig(effective, io.cwd));
     return EXIT.ok;
+  }
+  let helmChart;
+  if (options.helmChart !== void 0) {
+    const { HelmChartError: HelmChartError2, loadHelmChart: loadHelmChart2 } = await Promise.resolve().then(() => (init_helm(), helm_exports));
+    try {
+      helmChart = await loadHelmChart2(options.helmChart, io.cwd);
+    } catch (error) {
+      if (!(error instanceof HelmChartError2)) throw error;
+      io.stderr(`rbaclint: ${error.message}
+`);
+      return EXIT.usage;
+    }
   }
   let baseline;
   if (options.baseline !== void 0 && options.writeBaseline === void 0) {
@@ -31286,8 +32647,14 @@ async function runLint(paths, options, io) {
     io.stderr("rbaclint: nothing to lint; give files, directories, globs or - for stdin (see rbaclint --help)\n");
     return EXIT.usage;
   }
-  const sources = [...await contextSources(options.context ?? [], loaded.sources, io), ...loaded.sources];
-  const configDir = effective.file === void 0 ? io.cwd : path10.dirname(effective.file);
+  const configDir = effective.file === void 0 ? io.cwd : path12.dirname(effective.file);
+  const declared = declaredContextSource(effective.context, `${effective.file === void 0 ? "configuration" : displayPath(io.cwd, effective.file)}#context`);
+  const configContext = (effective.context.files ?? []).map((file) => displayPath(io.cwd, path12.resolve(configDir, file)));
+  const sources = [
+    ...declared ? [declared] : [],
+    ...await contextSources([...configContext, ...options.context ?? []], loaded.sources, io),
+    ...loaded.sources
+  ];
   const matchesIgnore = ignoreMatcher(effective.ignore, configDir, io.cwd);
   const stdinName = options.stdinFilename ?? "<stdin>";
   const result = lint(sources, {
@@ -31295,13 +32662,15 @@ async function runLint(paths, options, io) {
     enable: Object.keys(effective.rules).filter((id) => effective.rules[id] !== "off"),
     disable: Object.keys(effective.rules).filter((id) => effective.rules[id] === "off"),
     severities: effective.severities,
+    kubeVersion: effective.kubeVersion,
+    ...effective.strict.length > 0 ? { strict: effective.strict } : {},
     ...effective.ignore.length > 0 ? { isIgnored: (file) => file !== stdinName && matchesIgnore(file) } : {},
     ...baseline && options.baseline !== void 0 ? { baseline: { baseline, paths: baselinePaths(options.baseline, io.cwd), name: options.baseline } } : {}
   });
   if (options.writeBaseline !== void 0) {
     const count = result.findings.length;
     try {
-      await writeAtomically(path10.resolve(io.cwd, options.writeBaseline), renderBaseline(result.findings, baselinePaths(options.writeBaseline, io.cwd)));
+      await writeAtomically(path12.resolve(io.cwd, options.writeBaseline), renderBaseline(result.findings, baselinePaths(options.writeBaseline, io.cwd)));
     } catch (error) {
       io.stderr(`rbaclint: cannot write the baseline to "${options.writeBaseline}": ${error.message}
 `);
@@ -31320,12 +32689,18 @@ async function runLint(paths, options, io) {
     }
     case "sarif": {
       const { renderSarif: renderSarif2 } = await Promise.resolve().then(() => (init_sarif(), sarif_exports));
-      report = renderSarif2(result.findings, result.rules, { cwd: io.cwd, notifications: loaded.errors });
+      report = renderSarif2(await helmFindings(result.findings, helmChart, loaded.sources, io), result.rules, {
+        cwd: io.cwd,
+        notifications: loaded.errors
+      });
       break;
     }
     case "github": {
       const { renderGithub: renderGithub2 } = await Promise.resolve().then(() => (init_github(), github_exports));
-      report = renderGithub2(result.findings, result.summary, { cwd: io.cwd, summary: options.quiet !== true });
+      report = renderGithub2(await helmFindings(result.findings, helmChart, loaded.sources, io), result.summary, {
+        cwd: io.cwd,
+        summary: options.quiet !== true
+      });
       break;
     }
     case "text": {
@@ -31353,16 +32728,16 @@ async function runLint(paths, options, io) {
 async function readBaseline(file, cwd) {
   let text;
   try {
-    text = await readFile2(path10.resolve(cwd, file), "utf8");
+    text = await readFile3(path12.resolve(cwd, file), "utf8");
   } catch (error) {
     const code = error.code;
     const why = code === "ENOENT" ? "no such file or directory" : code === "EISDIR" ? "it is a directory" : error.message;
     throw new BaselineError(`cannot read the baseline "${file}": ${why}; write one with --write-baseline ${file}`);
   }
-  return parseBaseline(text, displayPath(cwd, path10.resolve(cwd, file)));
+  return parseBaseline(text, displayPath(cwd, path12.resolve(cwd, file)));
 }
 function baselinePaths(file, cwd) {
-  return { cwd, dir: path10.dirname(path10.resolve(cwd, file)) };
+  return { cwd, dir: path12.dirname(path12.resolve(cwd, file)) };
 }
 function withUnusedBaseline(report, unused) {
   if (unused.length === 0) return report;
@@ -31375,12 +32750,43 @@ async function contextSources(paths, linted, io) {
   const context = await loadPaths(paths, { cwd: io.cwd });
   for (const error of context.errors) io.stderr(`rbaclint: context: ${error.message}
 `);
-  const lintedFiles = new Set(linted.map((s) => path10.resolve(io.cwd, s.path)));
-  return context.sources.filter((s) => !lintedFiles.has(path10.resolve(io.cwd, s.path))).map((s) => ({ ...s, contextOnly: true }));
+  for (const source of context.sources) {
+    const warning = contextWarning(source);
+    if (warning !== void 0) io.stderr(`rbaclint: context: ${warning}
+`);
+  }
+  const lintedFiles = new Set(linted.map((s) => path12.resolve(io.cwd, s.path)));
+  return context.sources.filter((s) => !lintedFiles.has(path12.resolve(io.cwd, s.path))).map((s) => ({ ...s, contextOnly: true }));
 }
+async function helmFindings(findings, chart, sources, io) {
+  if (chart === void 0) return findings;
+  const { mapToHelmChart: mapToHelmChart2, otherCharts: otherCharts2 } = await Promise.resolve().then(() => (init_helm(), helm_exports));
+  const others = otherCharts2(findings, chart);
+  if (others.length > 0) {
+    io.stderr(
+      `rbaclint: --helm-chart ${chart.dir}: its Chart.yaml name is "${chart.name}", but findings come from chart ${others.map((n) => `"${n}"`).join(", ")}; those keep their rendered locations
+`
+    );
+  }
+  return mapToHelmChart2(findings, chart, new Map(sources.map((s) => [s.path, s.text])));
+}
+var FORMATS, FAIL_ON;
+var init_lint_command = __esm({
+  "src/cli/lint-command.ts"() {
+    "use strict";
+    init_load();
+    init_index();
+    init_baseline();
+    init_config();
+    init_rbac_args();
+    init_exit_code();
+    init_output();
+    FORMATS = ["text", "json", "sarif", "github"];
+    FAIL_ON = ["error", "warning", "note", "none"];
+  }
+});
 
 // src/cli/who-can-command.ts
-var QUERY_FORMATS = ["text", "json"];
 async function runWhoCan(args, options, io) {
   const fail = (message) => {
     io.stderr(`rbaclint who-can: ${message}
@@ -31540,7 +32946,22 @@ function renderJson2(request, rows, workloads) {
   return `${JSON.stringify(report, null, 2)}
 `;
 }
-var WHO_CAN_HELP = `
+function addWhoCanCommand(program2, io, done) {
+  return program2.command("who-can").description("list the subjects (and workloads) allowed to do an action, like kubectl who-can, from manifests").usage("VERB [TYPE | TYPE/NAME | NONRESOURCEURL] [options] -f <paths...>").argument("[VERB TYPE...]", "VERB and TYPE | TYPE/NAME | NONRESOURCEURL").option("-n, --namespace <ns>", `namespace of the request (default "${KUBECTL_DEFAULT_NAMESPACE}")`).option("-A, --all-namespaces", "in any namespace: also the RoleBindings of every namespace, each in its own").option("--subresource <subresource>", "subresource such as exec, log, scale, status").addOption(new Option("--format <format>", "output format").choices(QUERY_FORMATS).default("text")).addOption(new Option("-o, --output <format>", "kubectl who-can's spelling of --format (wide = text)").choices(["json", "wide"]).hideHelp()).option("--no-builtins", "leave out what only the default policy grants (system:masters, controllers, …)").option("-f, --filename <paths...>", FILENAME_HELP).option("--default-namespace <ns>", DEFAULT_NAMESPACE_HELP, KUBECTL_DEFAULT_NAMESPACE).addHelpText("after", WHO_CAN_HELP).action(async (args, options) => {
+    done(await runWhoCan(args, options, io));
+  });
+}
+var QUERY_FORMATS, WHO_CAN_HELP;
+var init_who_can_command = __esm({
+  "src/cli/who-can-command.ts"() {
+    "use strict";
+    init_esm();
+    init_policy();
+    init_subjects();
+    init_exit_code();
+    init_rbac_args();
+    QUERY_FORMATS = ["text", "json"];
+    WHO_CAN_HELP = `
 Arguments are those of kubectl who-can (and kubectl auth can-i):
   VERB            get, list, watch, create, update, patch, delete, use, bind, … or '*' (matches only rules with '*')
   TYPE            a resource type: plural, singular, short name or resource.group (CRDs of the input too)
@@ -31564,14 +32985,10 @@ Examples:
   $ rbaclint who-can get secrets/app-config -n dev --format json -f deploy/
 
 Exit codes: 0 answered, 2 usage error or nothing could be read.`;
-function addWhoCanCommand(program2, io, done) {
-  return program2.command("who-can").description("list the subjects (and workloads) allowed to do an action, like kubectl who-can, from manifests").usage("VERB [TYPE | TYPE/NAME | NONRESOURCEURL] [options] -f <paths...>").argument("[VERB TYPE...]", "VERB and TYPE | TYPE/NAME | NONRESOURCEURL").option("-n, --namespace <ns>", `namespace of the request (default "${KUBECTL_DEFAULT_NAMESPACE}")`).option("-A, --all-namespaces", "in any namespace: also the RoleBindings of every namespace, each in its own").option("--subresource <subresource>", "subresource such as exec, log, scale, status").addOption(new Option("--format <format>", "output format").choices(QUERY_FORMATS).default("text")).addOption(new Option("-o, --output <format>", "kubectl who-can's spelling of --format (wide = text)").choices(["json", "wide"]).hideHelp()).option("--no-builtins", "leave out what only the default policy grants (system:masters, controllers, …)").option("-f, --filename <paths...>", FILENAME_HELP).option("--default-namespace <ns>", DEFAULT_NAMESPACE_HELP, KUBECTL_DEFAULT_NAMESPACE).addHelpText("after", WHO_CAN_HELP).action(async (args, options) => {
-    done(await runWhoCan(args, options, io));
-  });
-}
+  }
+});
 
 // src/cli/permissions-command.ts
-var NO_USER = "\0";
 async function runPermissions(args, options, io) {
   const fail = (message) => {
     io.stderr(`rbaclint permissions: ${message}
@@ -31789,7 +33206,25 @@ function renderJson3(input, identity, masters, cluster, namespaces) {
   return `${JSON.stringify(report, null, 2)}
 `;
 }
-var PERMISSIONS_HELP = `
+function addPermissionsCommand(program2, io, done) {
+  return program2.command("permissions").description("print everything an identity or a workload can do, with the granting bindings and roles").usage("<identity|workload> [options] -f <paths...>").argument("[IDENTITY...]", "system:serviceaccount:<ns>:<name>, User:<name>, Group:<name>, or a workload such as Deployment/<ns>/<name>").option("-n, --namespace <ns>", `namespace of a workload given as <kind>/<name> (default "${KUBECTL_DEFAULT_NAMESPACE}")`).addOption(new Option("--format <format>", "output format").choices(QUERY_FORMATS).default("text")).option("-f, --filename <paths...>", FILENAME_HELP).option("--default-namespace <ns>", DEFAULT_NAMESPACE_HELP, KUBECTL_DEFAULT_NAMESPACE).addHelpText("after", PERMISSIONS_HELP).action(async (args, options) => {
+    done(await runPermissions(args, options, io));
+  });
+}
+var NO_USER, PERMISSIONS_HELP;
+var init_permissions_command = __esm({
+  "src/cli/permissions-command.ts"() {
+    "use strict";
+    init_esm();
+    init_model();
+    init_token();
+    init_resources();
+    init_subjects();
+    init_exit_code();
+    init_rbac_args();
+    init_who_can_command();
+    NO_USER = "\0";
+    PERMISSIONS_HELP = `
 IDENTITY is one of:
   system:serviceaccount:<ns>:<name>   a ServiceAccount (also ServiceAccount/<ns>/<name>, sa/<name> -n <ns>)
   User:<name>                         a user; it is in system:authenticated like every authenticated user
@@ -31809,15 +33244,14 @@ Examples:
   $ rbaclint permissions Group:oncall -f deploy/
 
 Exit codes: 0 answered, 2 usage error, unknown workload, or nothing could be read.`;
-function addPermissionsCommand(program2, io, done) {
-  return program2.command("permissions").description("print everything an identity or a workload can do, with the granting bindings and roles").usage("<identity|workload> [options] -f <paths...>").argument("[IDENTITY...]", "system:serviceaccount:<ns>:<name>, User:<name>, Group:<name>, or a workload such as Deployment/<ns>/<name>").option("-n, --namespace <ns>", `namespace of a workload given as <kind>/<name> (default "${KUBECTL_DEFAULT_NAMESPACE}")`).addOption(new Option("--format <format>", "output format").choices(QUERY_FORMATS).default("text")).option("-f, --filename <paths...>", FILENAME_HELP).option("--default-namespace <ns>", DEFAULT_NAMESPACE_HELP, KUBECTL_DEFAULT_NAMESPACE).addHelpText("after", PERMISSIONS_HELP).action(async (args, options) => {
-    done(await runPermissions(args, options, io));
-  });
-}
+  }
+});
 
 // src/cli/rules-command.ts
-init_version();
-var RULES_FORMATS = ["text", "json", "markdown"];
+import { existsSync as existsSync3, readdirSync, readFileSync as readFileSync6 } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path13 from "node:path";
+import { fileURLToPath as fileURLToPath3 } from "node:url";
 function renderRules(rules2, format) {
   switch (format) {
     case "json":
@@ -31855,21 +33289,123 @@ ${lines.join("\n")}
     }
   }
 }
+async function runRules2(rules2, options, io) {
+  if (options.out === void 0) {
+    io.stdout(renderRules(rules2, options.format));
+    return EXIT.ok;
+  }
+  if (options.format !== "markdown") {
+    io.stderr("rbaclint: rules --out writes markdown pages; add --format markdown\n");
+    return EXIT.usage;
+  }
+  const dir2 = path13.resolve(io.cwd, options.out);
+  try {
+    await mkdir(dir2, { recursive: true });
+    for (const [name, content] of rulePages(rules2)) await writeAtomically(path13.join(dir2, name), content);
+  } catch (error) {
+    io.stderr(`rbaclint: cannot write the rule pages to "${options.out}": ${error.message}
+`);
+    return EXIT.usage;
+  }
+  io.stderr(`rbaclint: wrote ${rules2.length} rule page${rules2.length === 1 ? "" : "s"} to ${options.out}
+`);
+  return EXIT.ok;
+}
+function defaultFixturesDir() {
+  for (const up of ["../..", "../../..", ".."]) {
+    const root = path13.resolve(path13.dirname(fileURLToPath3(import.meta.url)), up);
+    try {
+      const json = JSON.parse(readFileSync6(path13.join(root, "package.json"), "utf8"));
+      if (json.name !== "rbaclint") continue;
+    } catch {
+      continue;
+    }
+    const dir2 = path13.join(root, "fixtures/rules");
+    return existsSync3(dir2) ? dir2 : void 0;
+  }
+  return void 0;
+}
+function rulePages(rules2, fixturesDir = defaultFixturesDir()) {
+  return new Map(rules2.map((rule) => [`${rule.id}.md`, rulePage(rule, fixturesDir)]));
+}
+function fixture(fixturesDir, id, prefix) {
+  const dir2 = path13.join(fixturesDir, id);
+  if (!existsSync3(dir2)) return void 0;
+  const names = readdirSync(dir2).filter((f) => f.startsWith(prefix) && f.endsWith(".yaml")).sort();
+  const name = names.includes(`${prefix}.yaml`) ? `${prefix}.yaml` : names[0];
+  if (name === void 0) return void 0;
+  const text = readFileSync6(path13.join(dir2, name), "utf8");
+  const outFile = path13.join(dir2, name.replace(/\.yaml$/, ".out"));
+  return { name, text, ...existsSync3(outFile) ? { out: readFileSync6(outFile, "utf8") } : {} };
+}
+function rulePage(rule, fixturesDir) {
+  const m = rule.meta;
+  const lines = [
+    `# ${rule.id}`,
+    "",
+    `> ${m.description}`,
+    "",
+    `Severity: **${m.severity}** · Default: ${m.recommended ? "on" : "off"} · Tags: ${m.tags.map((t) => `\`${t}\``).join(", ")}` + (m.kinds.length > 0 ? ` · Checks: ${m.kinds.join(", ")}` : ""),
+    "",
+    "<!-- Generated by scripts/gen-docs.mjs from the rule's metadata and fixtures; do not edit. -->",
+    "",
+    "## Why",
+    "",
+    m.rationale,
+    "",
+    "## How to fix",
+    "",
+    m.help,
+    ""
+  ];
+  if (fixturesDir === void 0) {
+    lines.push(
+      "## Example",
+      "",
+      `The examples come from the rule's test fixtures, which this installation does not include: see <${ruleDocsUrl(rule.id)}>.`,
+      ""
+    );
+  } else {
+    const reported = fixture(fixturesDir, rule.id, "reported");
+    if (reported) {
+      lines.push("## Example", "", `Reported (\`fixtures/rules/${rule.id}/${reported.name}\`; \`# expect:\` marks each finding):`, "");
+      lines.push("```yaml", reported.text.trimEnd(), "```", "");
+      if (reported.out !== void 0) lines.push("Output:", "", "```text", reported.out.trimEnd(), "```", "");
+    }
+    const clean2 = fixture(fixturesDir, rule.id, "clean");
+    if (clean2) lines.push("## Passes", "", "```yaml", clean2.text.trimEnd(), "```", "");
+  }
+  lines.push(
+    "## Options",
+    "",
+    `None. The rule is ${m.recommended ? "on" : "off"} by default; the configuration file sets its severity or turns it ${m.recommended ? "off" : "on"} ([Configuration](../../README.md#configuration)):`,
+    "",
+    "```yaml",
+    "rules:",
+    `  ${rule.id}: ${m.recommended ? "off" : m.severity} # off, note, warning or error`,
+    "```",
+    ""
+  );
+  if (m.references.length > 0) lines.push("## References", "", ...m.references.map((r) => `- <${r}>`), "");
+  return lines.join("\n");
+}
+var RULES_FORMATS;
+var init_rules_command = __esm({
+  "src/cli/rules-command.ts"() {
+    "use strict";
+    init_version();
+    init_exit_code();
+    init_output();
+    RULES_FORMATS = ["text", "json", "markdown"];
+  }
+});
 
 // src/cli/program.ts
-var EXAMPLES = `
-Examples:
-  $ rbaclint deploy/                          lint every *.yaml, *.yml, *.json below deploy/
-  $ helm template my-release ./chart | rbaclint -
-  $ rbaclint 'k8s/**/*.yaml' --format sarif --output rbaclint.sarif
-  $ rbaclint deploy/ --fail-on error --disable automount-token-enabled
-  $ rbaclint deploy/ --write-baseline rbaclint-baseline.json
-  $ rbaclint deploy/ --baseline rbaclint-baseline.json   only new findings fail
-  $ rbaclint --print-config                   the configuration in effect, as YAML
-  $ rbaclint rules                            list every rule
-
-Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
-2 usage error, invalid configuration or baseline, or nothing could be read. Documentation: ${pkg.homepage}`;
+var program_exports = {};
+__export(program_exports, {
+  buildProgram: () => buildProgram,
+  runCli: () => runCli
+});
 function buildProgram(io, done) {
   const ruleIds = allRules.map((r) => r.id);
   const program2 = new Command("rbaclint").description("Lint Kubernetes ServiceAccounts and RBAC in manifests, offline.").version(pkg.version, "-V, --version", "print the version").helpOption("-h, --help", "show help").showHelpAfterError("(run rbaclint --help for usage)").configureOutput({
@@ -31884,6 +33420,14 @@ function buildProgram(io, done) {
     "--context <path>",
     "also read these manifests (file, directory, glob) for cross-references only: their objects count, they get no findings; repeatable",
     (value, previous = []) => [...previous, value]
+  ).option(
+    "--helm-chart <dir>",
+    "chart directory of Helm-rendered input: SARIF and github findings point at its templates (# Source: <chart>/templates/x.yaml)"
+  ).option("--kube-version <version>", KUBE_VERSION_HELP, kubeVersionArg).addOption(
+    new Option(
+      "--strict [rules]",
+      "ignore suppressions written in manifests (comments, annotations) for these rules (comma-separated; none given: every rule); the configuration and baselines still apply"
+    ).argParser(strictList(ruleIds))
   ).option("-q, --quiet", "print findings only: no summary line, nothing when clean").option("--color", "force colour in text output").option("--no-color", "no colour in text output (NO_COLOR is honoured too)").addHelpText("after", EXAMPLES).action(async (paths, options, command2) => {
     if (paths.length === 0 && options.printConfig !== true) {
       command2.error("error: missing required argument 'paths'", { code: "commander.missingArgument" });
@@ -31891,13 +33435,16 @@ function buildProgram(io, done) {
     const fromCli = (key3) => command2.getOptionValueSource(key3) === "cli";
     done(await runLint(paths, { ...options, failOnFromCli: fromCli("failOn"), namespaceFromCli: fromCli("namespace") }, io));
   });
-  program2.command("rules").description("list the rules with their default severity").addOption(new Option("-f, --format <format>", "output format").choices(RULES_FORMATS).default("text")).action((options) => {
-    io.stdout(renderRules(allRules, options.format));
-    done(EXIT.ok);
+  program2.command("rules").description("list the rules with their default severity").addOption(new Option("-f, --format <format>", "output format").choices(RULES_FORMATS).default("text")).option("--out <dir>", "with --format markdown: write a documentation page per rule (<dir>/<id>.md) instead of the table").action(async (options) => {
+    done(await runRules2(allRules, options, io));
   });
   addCanICommand(program2, io, done);
   addWhoCanCommand(program2, io, done);
   addPermissionsCommand(program2, io, done);
+  for (const name of ["can-i", "who-can", "permissions"]) {
+    const command2 = program2.commands.find((c) => c.name() === name);
+    if (command2) addContextOptions(command2);
+  }
   program2.addHelpText("after", () => `${lintOptionsHelp(lint2)}${EXAMPLES}`);
   return program2;
 }
@@ -31921,11 +33468,23 @@ function ruleList(ruleIds) {
     return [...previous, ...ids];
   };
 }
-async function runCli(argv, io) {
+function strictList(ruleIds) {
+  const parse2 = ruleList(ruleIds);
+  return (value, previous) => {
+    let ids;
+    try {
+      ids = parse2(value, []);
+    } catch (error) {
+      throw new InvalidArgumentError(`${error.message} (to make every rule strict, put --strict after the paths or write --strict=<rules>)`);
+    }
+    return previous === true ? true : [...Array.isArray(previous) ? previous : [], ...ids];
+  };
+}
+async function runCli(argv2, io) {
   let code = EXIT.ok;
   const program2 = buildProgram(io, (c) => code = c);
   try {
-    await program2.parseAsync([...argv], { from: "user" });
+    await program2.parseAsync([...argv2], { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") {
@@ -31940,9 +33499,47 @@ Please report it with the input that caused it.
   }
   return code;
 }
+var EXAMPLES;
+var init_program = __esm({
+  "src/cli/program.ts"() {
+    "use strict";
+    init_esm();
+    init_index();
+    init_version();
+    init_can_i_command();
+    init_rbac_args();
+    init_exit_code();
+    init_lint_command();
+    init_permissions_command();
+    init_rules_command();
+    init_who_can_command();
+    EXAMPLES = `
+Examples:
+  $ rbaclint deploy/                          lint every *.yaml, *.yml, *.json below deploy/
+  $ helm template my-release ./chart | rbaclint -
+  $ helm template my-release ./chart | rbaclint - --helm-chart ./chart --format sarif
+  $ rbaclint 'k8s/**/*.yaml' --format sarif --output rbaclint.sarif
+  $ rbaclint deploy/ --fail-on error --disable automount-token-enabled
+  $ rbaclint deploy/ --write-baseline rbaclint-baseline.json
+  $ rbaclint deploy/ --baseline rbaclint-baseline.json   only new findings fail
+  $ rbaclint --print-config                   the configuration in effect, as YAML
+  $ rbaclint rules                            list every rule
+
+Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
+2 usage error, invalid configuration or baseline, or nothing could be read. Documentation: ${pkg.homepage}`;
+  }
+});
 
 // src/cli/main.ts
-process.exitCode = await runCli(process.argv.slice(2), processIo());
+var argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+  const { pkg: pkg2 } = await Promise.resolve().then(() => (init_version(), version_exports));
+  process.stdout.write(`${pkg2.version}
+`);
+} else {
+  const [{ processIo: processIo2 }, { runCli: runCli2 }] = await Promise.all([Promise.resolve().then(() => (init_io(), io_exports)), Promise.resolve().then(() => (init_program(), program_exports))]);
+  process.exitCode = await runCli2(argv, processIo2());
+}
 /*! Bundled license information:
 
 is-extglob/index.js:
