@@ -9286,7 +9286,7 @@ var require_scan = __commonJS({
         token.depth = token.isGlobstar ? Infinity : 1;
       }
     };
-    var scan = (input, options) => {
+    var scan2 = (input, options) => {
       const opts = options || {};
       const length = input.length - 1;
       const scanToEnd = opts.parts === true || opts.scanToEnd === true;
@@ -9567,7 +9567,7 @@ var require_scan = __commonJS({
       }
       return state;
     };
-    module.exports = scan;
+    module.exports = scan2;
   }
 });
 
@@ -10578,7 +10578,7 @@ var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var path11 = __require("path");
-    var scan = require_scan();
+    var scan2 = require_scan();
     var parse2 = require_parse2();
     var utils = require_utils2();
     var constants = require_constants2();
@@ -10669,7 +10669,7 @@ var require_picomatch = __commonJS({
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch.parse(p, options));
       return parse2(pattern, { ...options, fastpaths: false });
     };
-    picomatch.scan = (input, options) => scan(input, options);
+    picomatch.scan = (input, options) => scan2(input, options);
     picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
@@ -25398,6 +25398,28 @@ function mapEntry(text) {
   return { key: key3, valueAt: after + 1 };
 }
 
+// src/parse/line-scan.ts
+function commentStart(line) {
+  return scan(line, (i) => line[i] === "#" && (i === 0 || line[i - 1] === " " || line[i - 1] === "	"));
+}
+function unquotedIndexOf(line, needle) {
+  return scan(line, (i) => line.startsWith(needle, i));
+}
+function scan(line, found) {
+  let quote2;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quote2) {
+      if (ch === quote2) quote2 = void 0;
+    } else if (ch === '"' || ch === "'") {
+      quote2 = ch;
+    } else if (found(i)) {
+      return i;
+    }
+  }
+  return void 0;
+}
+
 // src/parse/parse.ts
 var HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/gm;
 var HELM_ACTION = /\{\{-?[^}\n]*?(?:\.Values\b|\.Release\b|\.Chart\b|\.Capabilities\b|\.Files\b|\.Template\b|\binclude\s+")/;
@@ -25693,32 +25715,8 @@ function templateActionIn(text, from, to) {
   return void 0;
 }
 function withoutComment(line) {
-  let quote2;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quote2) {
-      if (ch === quote2) quote2 = void 0;
-    } else if (ch === '"' || ch === "'") {
-      quote2 = ch;
-    } else if (ch === "#" && (i === 0 || /\s/.test(line[i - 1]))) {
-      return line.slice(0, i);
-    }
-  }
-  return line;
-}
-function unquotedIndexOf(line, needle) {
-  let quote2;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quote2) {
-      if (ch === quote2) quote2 = void 0;
-    } else if (ch === '"' || ch === "'") {
-      quote2 = ch;
-    } else if (line.startsWith(needle, i)) {
-      return i;
-    }
-  }
-  return void 0;
+  const hash = commentStart(line);
+  return hash === void 0 ? line : line.slice(0, hash);
 }
 function openQuote(text, from, to, quote2) {
   let offset = from;
@@ -26744,20 +26742,6 @@ function offsetOf(file, finding) {
 }
 function rangeOnLine(line, from, to) {
   return { start: { line, column: from + 1 }, end: { line, column: to + 1 } };
-}
-function commentStart(line) {
-  let quote2;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quote2) {
-      if (ch === quote2) quote2 = void 0;
-    } else if (ch === '"' || ch === "'") {
-      quote2 = ch;
-    } else if (ch === "#" && (i === 0 || line[i - 1] === " " || line[i - 1] === "	")) {
-      return i;
-    }
-  }
-  return void 0;
 }
 
 // src/engine/run.ts

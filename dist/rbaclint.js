@@ -7735,6 +7735,33 @@ var init_skip = __esm({
   }
 });
 
+// src/parse/line-scan.ts
+function commentStart(line) {
+  return scan(line, (i) => line[i] === "#" && (i === 0 || line[i - 1] === " " || line[i - 1] === "	"));
+}
+function unquotedIndexOf(line, needle) {
+  return scan(line, (i) => line.startsWith(needle, i));
+}
+function scan(line, found) {
+  let quote2;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quote2) {
+      if (ch === quote2) quote2 = void 0;
+    } else if (ch === '"' || ch === "'") {
+      quote2 = ch;
+    } else if (found(i)) {
+      return i;
+    }
+  }
+  return void 0;
+}
+var init_line_scan = __esm({
+  "src/parse/line-scan.ts"() {
+    "use strict";
+  }
+});
+
 // src/parse/parse.ts
 function parseSource(source, options = {}) {
   const original = source.text.charCodeAt(0) === 65279 ? source.text.slice(1) : source.text;
@@ -8024,32 +8051,8 @@ function templateActionIn(text, from, to) {
   return void 0;
 }
 function withoutComment(line) {
-  let quote2;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quote2) {
-      if (ch === quote2) quote2 = void 0;
-    } else if (ch === '"' || ch === "'") {
-      quote2 = ch;
-    } else if (ch === "#" && (i === 0 || /\s/.test(line[i - 1]))) {
-      return line.slice(0, i);
-    }
-  }
-  return line;
-}
-function unquotedIndexOf(line, needle) {
-  let quote2;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quote2) {
-      if (ch === quote2) quote2 = void 0;
-    } else if (ch === '"' || ch === "'") {
-      quote2 = ch;
-    } else if (line.startsWith(needle, i)) {
-      return i;
-    }
-  }
-  return void 0;
+  const hash = commentStart(line);
+  return hash === void 0 ? line : line.slice(0, hash);
 }
 function openQuote(text, from, to, quote2) {
   let offset = from;
@@ -8119,6 +8122,7 @@ var init_parse = __esm({
     "use strict";
     import_yaml = __toESM(require_dist(), 1);
     init_skip();
+    init_line_scan();
     HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/gm;
     HELM_ACTION = /\{\{-?[^}\n]*?(?:\.Values\b|\.Release\b|\.Chart\b|\.Capabilities\b|\.Files\b|\.Template\b|\binclude\s+")/;
     MAX_ALIAS_COUNT = 1e3;
@@ -10034,7 +10038,7 @@ var require_scan = __commonJS({
         token.depth = token.isGlobstar ? Infinity : 1;
       }
     };
-    var scan = (input, options) => {
+    var scan2 = (input, options) => {
       const opts = options || {};
       const length = input.length - 1;
       const scanToEnd = opts.parts === true || opts.scanToEnd === true;
@@ -10315,7 +10319,7 @@ var require_scan = __commonJS({
       }
       return state;
     };
-    module.exports = scan;
+    module.exports = scan2;
   }
 });
 
@@ -11326,7 +11330,7 @@ var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var path14 = __require("path");
-    var scan = require_scan();
+    var scan2 = require_scan();
     var parse2 = require_parse2();
     var utils = require_utils2();
     var constants = require_constants2();
@@ -11417,7 +11421,7 @@ var require_picomatch = __commonJS({
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch.parse(p, options));
       return parse2(pattern, { ...options, fastpaths: false });
     };
-    picomatch.scan = (input, options) => scan(input, options);
+    picomatch.scan = (input, options) => scan2(input, options);
     picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
@@ -23717,24 +23721,11 @@ function offsetOf(file, finding) {
 function rangeOnLine(line, from, to) {
   return { start: { line, column: from + 1 }, end: { line, column: to + 1 } };
 }
-function commentStart(line) {
-  let quote2;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quote2) {
-      if (ch === quote2) quote2 = void 0;
-    } else if (ch === '"' || ch === "'") {
-      quote2 = ch;
-    } else if (ch === "#" && (i === 0 || line[i - 1] === " " || line[i - 1] === "	")) {
-      return i;
-    }
-  }
-  return void 0;
-}
 var ANNOTATION_PREFIX, DIRECTIVE, REASON_SEPARATOR, Suppressions;
 var init_suppress = __esm({
   "src/engine/suppress.ts"() {
     "use strict";
+    init_line_scan();
     ANNOTATION_PREFIX = "ignore.rbaclint.io/";
     DIRECTIVE = /^#\s*rbaclint-(disable-next-line|disable-line|disable)(?=\s|$)(.*)$/;
     REASON_SEPARATOR = /(?:^|\s)--(?:\s|$)/;

@@ -1,5 +1,6 @@
 import type { Manifest, Range, SourceFile } from '../parse/types.js';
 import type { Finding } from './finding.js';
+import { commentStart } from '../parse/line-scan.js';
 
 /** Prefix of the annotations that suppress a rule on their object: `ignore.rbaclint.io/<rule-id>`. */
 export const ANNOTATION_PREFIX = 'ignore.rbaclint.io/';
@@ -351,21 +352,3 @@ function rangeOnLine(line: number, from: number, to: number): Range {
   return { start: { line, column: from + 1 }, end: { line, column: to + 1 } };
 }
 
-/**
- * 0-based index of the `#` that starts the line's comment: at the start of the line or after a
- * blank, outside quotes; undefined when the line has none.
- */
-function commentStart(line: string): number | undefined {
-  let quote: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quote) {
-      if (ch === quote) quote = undefined;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-    } else if (ch === '#' && (i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t')) {
-      return i;
-    }
-  }
-  return undefined;
-}

@@ -1,5 +1,6 @@
 import { Composer, LineCounter, Parser, isCollection, visit, type CST, type Document } from 'yaml';
 import { planSkips, toOriginal, type SkipPlan } from './skip.js';
+import { commentStart, unquotedIndexOf } from './line-scan.js';
 import type { Manifest, ParseProblem, Range, SourceFile, SourceText } from './types.js';
 
 /** The result of parsing one source text. */
@@ -408,36 +409,10 @@ function templateActionIn(text: string, from: number, to: number): number | unde
   return undefined;
 }
 
-/** The line without a trailing `# comment` (a `#` at the start or after a blank, outside quotes). */
+/** The line without a trailing `# comment`. */
 function withoutComment(line: string): string {
-  let quote: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quote) {
-      if (ch === quote) quote = undefined;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-    } else if (ch === '#' && (i === 0 || /\s/.test(line[i - 1]!))) {
-      return line.slice(0, i);
-    }
-  }
-  return line;
-}
-
-/** Index of `needle` in the line outside single- or double-quoted strings. */
-function unquotedIndexOf(line: string, needle: string): number | undefined {
-  let quote: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quote) {
-      if (ch === quote) quote = undefined;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-    } else if (line.startsWith(needle, i)) {
-      return i;
-    }
-  }
-  return undefined;
+  const hash = commentStart(line);
+  return hash === undefined ? line : line.slice(0, hash);
 }
 
 /**
