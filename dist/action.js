@@ -23169,6 +23169,19 @@ function appliesTo(subject, user, bindingNamespace) {
 function firstApplyingSubject(subjects, user, bindingNamespace) {
   return subjects.findIndex((subject) => appliesTo(subject, user, bindingNamespace));
 }
+function normalizeSubject(subject, bindingNamespace) {
+  switch (subject.kind) {
+    case "User":
+    case "Group":
+      return subject;
+    case "ServiceAccount": {
+      const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
+      return namespace === void 0 ? void 0 : { ...subject, namespace };
+    }
+    default:
+      return void 0;
+  }
+}
 
 // rules/automount-token-enabled.ts
 var automount_token_enabled_default = defineRule({
@@ -26234,19 +26247,6 @@ function lastWins(items, keyOf, shadowed) {
     return keep;
   });
 }
-function normalizeSubject(subject, bindingNamespace) {
-  switch (subject.kind) {
-    case "User":
-    case "Group":
-      return subject;
-    case "ServiceAccount": {
-      const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
-      return namespace === void 0 ? void 0 : { ...subject, namespace };
-    }
-    default:
-      return void 0;
-  }
-}
 function subjectKey(subject) {
   return subject.kind === "ServiceAccount" ? `${subject.kind}\0${subject.namespace ?? ""}\0${subject.name}` : `${subject.kind}\0${subject.name}`;
 }
@@ -26928,6 +26928,27 @@ function dedupe(findings) {
 // src/load/load.ts
 import { open, stat } from "node:fs/promises";
 import path5 from "node:path";
+
+// src/load/fs-errors.ts
+function fsReason(error) {
+  switch (error.code) {
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EISDIR":
+      return "it is a directory";
+    case "ENOENT":
+      return "no such file or directory";
+    case "ELOOP":
+      return "too many levels of symbolic links (a symbolic link loop?)";
+    case "ENOTDIR":
+      return "a component of the path is not a directory";
+    default:
+      return error.message;
+  }
+}
+
+// src/load/load.ts
 var STDIN_NAME = "<stdin>";
 var MANIFEST_EXTENSIONS = ["yaml", "yml", "json"];
 var GLOB_CHARS = /[*?[\]{}()!]/;
@@ -26994,22 +27015,7 @@ async function loadPaths(inputs, options = {}) {
   return { sources, errors };
 }
 function describeFsError(display2, error) {
-  const code2 = error.code;
-  switch (code2) {
-    case "EACCES":
-    case "EPERM":
-      return `Cannot read "${display2}": permission denied`;
-    case "EISDIR":
-      return `Cannot read "${display2}": it is a directory`;
-    case "ENOENT":
-      return `Cannot read "${display2}": no such file or directory`;
-    case "ELOOP":
-      return `Cannot read "${display2}": too many levels of symbolic links (a symbolic link loop?)`;
-    case "ENOTDIR":
-      return `Cannot read "${display2}": a component of the path is not a directory`;
-    default:
-      return `Cannot read "${display2}": ${error.message}`;
-  }
+  return `Cannot read "${display2}": ${fsReason(error)}`;
 }
 async function readSource(file) {
   const handle = await open(file, "r");
@@ -27140,7 +27146,7 @@ async function loadConfig(rules2, cwd, explicit) {
     try {
       text = await readFile(file, "utf8");
     } catch (error) {
-      throw new ConfigError(`cannot read the configuration file "${explicit}": ${describeReadError(error)}; check the --config path`);
+      throw new ConfigError(`cannot read the configuration file "${explicit}": ${fsReason(error)}; check the --config path`);
     }
     return { file, config: parseConfig(text, displayPath(cwd, file), rules2) };
   }
@@ -27153,7 +27159,7 @@ async function loadConfig(rules2, cwd, explicit) {
       } catch (error) {
         const code2 = error.code;
         if (code2 === "ENOENT" || code2 === "ENOTDIR") continue;
-        throw new ConfigError(`cannot read the configuration file "${displayPath(cwd, file)}": ${describeReadError(error)}`);
+        throw new ConfigError(`cannot read the configuration file "${displayPath(cwd, file)}": ${fsReason(error)}`);
       }
       return { file, config: parseConfig(text, displayPath(cwd, file), rules2) };
     }
@@ -27318,19 +27324,6 @@ function globToRegExp(glob) {
 function displayPath(cwd, file) {
   const rel = path6.relative(cwd, file);
   return rel === "" ? "." : rel.split(path6.sep).join("/");
-}
-function describeReadError(error) {
-  switch (error.code) {
-    case "ENOENT":
-      return "no such file or directory";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "EISDIR":
-      return "it is a directory";
-    default:
-      return error.message;
-  }
 }
 function declaredContextSource(context, name) {
   const docs = [];

@@ -79,6 +79,30 @@ var init_version = __esm({
   }
 });
 
+// src/load/fs-errors.ts
+function fsReason(error) {
+  switch (error.code) {
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EISDIR":
+      return "it is a directory";
+    case "ENOENT":
+      return "no such file or directory";
+    case "ELOOP":
+      return "too many levels of symbolic links (a symbolic link loop?)";
+    case "ENOTDIR":
+      return "a component of the path is not a directory";
+    default:
+      return error.message;
+  }
+}
+var init_fs_errors = __esm({
+  "src/load/fs-errors.ts"() {
+    "use strict";
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
@@ -16644,22 +16668,7 @@ async function loadPaths(inputs, options = {}) {
   return { sources, errors };
 }
 function describeFsError(display, error) {
-  const code = error.code;
-  switch (code) {
-    case "EACCES":
-    case "EPERM":
-      return `Cannot read "${display}": permission denied`;
-    case "EISDIR":
-      return `Cannot read "${display}": it is a directory`;
-    case "ENOENT":
-      return `Cannot read "${display}": no such file or directory`;
-    case "ELOOP":
-      return `Cannot read "${display}": too many levels of symbolic links (a symbolic link loop?)`;
-    case "ENOTDIR":
-      return `Cannot read "${display}": a component of the path is not a directory`;
-    default:
-      return `Cannot read "${display}": ${error.message}`;
-  }
+  return `Cannot read "${display}": ${fsReason(error)}`;
 }
 async function readSource(file) {
   const handle = await open(file, "r");
@@ -16694,6 +16703,7 @@ var STDIN_NAME, MANIFEST_EXTENSIONS, GLOB_CHARS;
 var init_load = __esm({
   "src/load/load.ts"() {
     "use strict";
+    init_fs_errors();
     init_parse();
     STDIN_NAME = "<stdin>";
     MANIFEST_EXTENSIONS = ["yaml", "yml", "json"];
@@ -20590,6 +20600,19 @@ function describeSubject2(subject, bindingNamespace) {
   }
   return `${subject.kind} ${subject.name}`;
 }
+function normalizeSubject(subject, bindingNamespace) {
+  switch (subject.kind) {
+    case "User":
+    case "Group":
+      return subject;
+    case "ServiceAccount": {
+      const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
+      return namespace === void 0 ? void 0 : { ...subject, namespace };
+    }
+    default:
+      return void 0;
+  }
+}
 var SERVICE_ACCOUNT_USERNAME_PREFIX, SERVICE_ACCOUNT_GROUP_PREFIX, ALL_SERVICE_ACCOUNTS_GROUP, ALL_AUTHENTICATED_GROUP, ALL_UNAUTHENTICATED_GROUP, ANONYMOUS_USER, SYSTEM_MASTERS_GROUP, DNS1123_LABEL, DNS1123_SUBDOMAIN;
 var init_subjects = __esm({
   "src/rbac/subjects.ts"() {
@@ -23045,19 +23068,6 @@ function lastWins(items, keyOf, shadowed) {
     if (!keep) shadowed.push(item);
     return keep;
   });
-}
-function normalizeSubject(subject, bindingNamespace) {
-  switch (subject.kind) {
-    case "User":
-    case "Group":
-      return subject;
-    case "ServiceAccount": {
-      const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
-      return namespace === void 0 ? void 0 : { ...subject, namespace };
-    }
-    default:
-      return void 0;
-  }
 }
 function subjectKey(subject) {
   return subject.kind === "ServiceAccount" ? `${subject.kind}\0${subject.namespace ?? ""}\0${subject.name}` : `${subject.kind}\0${subject.name}`;
@@ -31725,7 +31735,7 @@ async function loadConfig(rules2, cwd, explicit) {
     try {
       text = await readFile(file, "utf8");
     } catch (error) {
-      throw new ConfigError(`cannot read the configuration file "${explicit}": ${describeReadError(error)}; check the --config path`);
+      throw new ConfigError(`cannot read the configuration file "${explicit}": ${fsReason(error)}; check the --config path`);
     }
     return { file, config: parseConfig(text, displayPath(cwd, file), rules2) };
   }
@@ -31738,7 +31748,7 @@ async function loadConfig(rules2, cwd, explicit) {
       } catch (error) {
         const code = error.code;
         if (code === "ENOENT" || code === "ENOTDIR") continue;
-        throw new ConfigError(`cannot read the configuration file "${displayPath(cwd, file)}": ${describeReadError(error)}`);
+        throw new ConfigError(`cannot read the configuration file "${displayPath(cwd, file)}": ${fsReason(error)}`);
       }
       return { file, config: parseConfig(text, displayPath(cwd, file), rules2) };
     }
@@ -31920,19 +31930,6 @@ function displayPath(cwd, file) {
   const rel = path7.relative(cwd, file);
   return rel === "" ? "." : rel.split(path7.sep).join("/");
 }
-function describeReadError(error) {
-  switch (error.code) {
-    case "ENOENT":
-      return "no such file or directory";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "EISDIR":
-      return "it is a directory";
-    default:
-      return error.message;
-  }
-}
 function declaredContextSource(context, name) {
   const docs = [];
   const split = (ref) => {
@@ -31959,6 +31956,7 @@ var init_config = __esm({
     import_yaml3 = __toESM(require_dist(), 1);
     init_version2();
     init_object();
+    init_fs_errors();
     CONFIG_FILE_NAMES = [".rbaclint.yaml", ".rbaclint.yml", ".rbaclint.json"];
     RULE_SETTINGS = ["off", "note", "warning", "error"];
     FAIL_ON_VALUES = ["error", "warning", "note", "none"];
@@ -31992,22 +31990,14 @@ async function writeAtomically(file, content) {
   }
 }
 function describeWriteError(file, error) {
-  switch (error.code) {
-    case "ENOENT":
-    case "ENOTDIR":
-      return `directory "${path8.dirname(file)}" does not exist`;
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "EISDIR":
-      return "it is a directory";
-    default:
-      return error.message;
-  }
+  const code = error.code;
+  if (code === "ENOENT" || code === "ENOTDIR") return `directory "${path8.dirname(file)}" does not exist`;
+  return fsReason(error);
 }
 var init_output = __esm({
   "src/cli/output.ts"() {
     "use strict";
+    init_fs_errors();
   }
 });
 
@@ -32829,7 +32819,7 @@ See 'rbaclint who-can --help' for help and examples.${eaten}`);
     if (!rulesAllow(policy.effectiveRules(role), attrs)) continue;
     const seen = /* @__PURE__ */ new Set();
     for (const raw of binding.subjects) {
-      const subject = normalizeSubject2(raw, bindingNamespace);
+      const subject = normalizeSubject(raw, bindingNamespace);
       if (subject === void 0) continue;
       const key3 = describeSubject2(subject, "");
       if (seen.has(key3)) continue;
@@ -32840,12 +32830,6 @@ See 'rbaclint who-can --help' for help and examples.${eaten}`);
   const workloads = workloadsOf(input.index, rows);
   io.stdout(format === "json" ? renderJson2(request, rows, workloads) : renderText2(request, rows, workloads));
   return EXIT.ok;
-}
-function normalizeSubject2(subject, bindingNamespace) {
-  if (subject.kind === "User" || subject.kind === "Group") return subject;
-  if (subject.kind !== "ServiceAccount") return void 0;
-  const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
-  return namespace === void 0 ? void 0 : { ...subject, namespace };
 }
 function workloadsOf(index2, rows) {
   const out = [];

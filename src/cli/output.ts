@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { fsReason } from '../load/fs-errors.js';
 
 /**
  * Writes a report atomically: to a temporary file beside the target (same file system), flushed,
@@ -28,16 +29,8 @@ export async function writeAtomically(file: string, content: string): Promise<vo
 
 /** Says what went wrong in terms of the target, never of the temporary file. */
 function describeWriteError(file: string, error: unknown): string {
-  switch ((error as NodeJS.ErrnoException).code) {
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return `directory "${path.dirname(file)}" does not exist`;
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a directory';
-    default:
-      return (error as Error).message;
-  }
+  const code = (error as NodeJS.ErrnoException).code;
+  // For a write, a missing path component means the target's directory is missing.
+  if (code === 'ENOENT' || code === 'ENOTDIR') return `directory "${path.dirname(file)}" does not exist`;
+  return fsReason(error);
 }

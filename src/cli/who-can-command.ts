@@ -11,7 +11,7 @@ import { Option, type Command } from 'commander';
 import type { Index, Workload } from '../model/index.js';
 import type { RbacSource } from '../rbac/cluster.js';
 import { RBAC_API_GROUP } from '../rbac/policy.js';
-import { SYSTEM_MASTERS_GROUP, describeSubject, serviceAccountSubjectNamespace } from '../rbac/subjects.js';
+import { SYSTEM_MASTERS_GROUP, describeSubject, normalizeSubject } from '../rbac/subjects.js';
 import type { BindingDef, RoleDef, Subject } from '../rbac/types.js';
 import { EXIT } from './exit-code.js';
 import type { Io } from './io.js';
@@ -134,18 +134,6 @@ export async function runWhoCan(args: readonly string[], options: WhoCanOptions,
   const workloads = workloadsOf(input.index, rows);
   io.stdout(format === 'json' ? renderJson(request, rows, workloads) : renderText(request, rows, workloads));
   return EXIT.ok;
-}
-
-/**
- * The subject as the authorizer matches it: User, Group, or a ServiceAccount with its namespace
- * defaulted to the RoleBinding's; undefined for subjects that can never match (other kinds, a
- * ServiceAccount without namespace in a ClusterRoleBinding).
- */
-function normalizeSubject(subject: Subject, bindingNamespace: string): Subject | undefined {
-  if (subject.kind === 'User' || subject.kind === 'Group') return subject;
-  if (subject.kind !== 'ServiceAccount') return undefined;
-  const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
-  return namespace === undefined ? undefined : { ...subject, namespace };
 }
 
 /** The workloads that run as one of the rows' subjects (or hold a token of one), in input order. */

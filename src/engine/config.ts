@@ -6,6 +6,7 @@ import type { Rule, Severity } from './rule.js';
 import type { SourceText } from '../parse/types.js';
 import { DEFAULT_KUBE_VERSION, formatKubeVersion, isKubeVersionError, parseKubeVersion, type KubeVersion } from '../rbac/version.js';
 import { EXTERNAL_SERVICE_ACCOUNTS_ANNOTATION } from '../model/object.js';
+import { fsReason } from '../load/fs-errors.js';
 
 /** File names of the configuration, in the order they are looked for in each directory. */
 export const CONFIG_FILE_NAMES = ['.rbaclint.yaml', '.rbaclint.yml', '.rbaclint.json'] as const;
@@ -164,7 +165,7 @@ export async function loadConfig(rules: readonly Rule[], cwd: string, explicit?:
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      throw new ConfigError(`cannot read the configuration file "${explicit}": ${describeReadError(error)}; check the --config path`);
+      throw new ConfigError(`cannot read the configuration file "${explicit}": ${fsReason(error)}; check the --config path`);
     }
     return { file, config: parseConfig(text, displayPath(cwd, file), rules) };
   }
@@ -177,7 +178,7 @@ export async function loadConfig(rules: readonly Rule[], cwd: string, explicit?:
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') continue;
-        throw new ConfigError(`cannot read the configuration file "${displayPath(cwd, file)}": ${describeReadError(error)}`);
+        throw new ConfigError(`cannot read the configuration file "${displayPath(cwd, file)}": ${fsReason(error)}`);
       }
       return { file, config: parseConfig(text, displayPath(cwd, file), rules) };
     }
@@ -419,19 +420,6 @@ export function displayPath(cwd: string, file: string): string {
   return rel === '' ? '.' : rel.split(path.sep).join('/');
 }
 
-function describeReadError(error: unknown): string {
-  switch ((error as NodeJS.ErrnoException).code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a directory';
-    default:
-      return (error as Error).message;
-  }
-}
 
 /**
  * The objects the configuration's `context:` declares (ServiceAccounts, namespaces of unknown

@@ -1,5 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { fsReason } from './fs-errors.js';
 import { MAX_SOURCE_BYTES } from '../parse/parse.js';
 import type { SourceText } from '../parse/types.js';
 
@@ -109,22 +110,7 @@ export async function loadPaths(inputs: readonly string[], options: LoadOptions 
 
 /** The message for a file that could not be read, naming it and the reason. */
 export function describeFsError(display: string, error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'EACCES':
-    case 'EPERM':
-      return `Cannot read "${display}": permission denied`;
-    case 'EISDIR':
-      return `Cannot read "${display}": it is a directory`;
-    case 'ENOENT':
-      return `Cannot read "${display}": no such file or directory`;
-    case 'ELOOP':
-      return `Cannot read "${display}": too many levels of symbolic links (a symbolic link loop?)`;
-    case 'ENOTDIR':
-      return `Cannot read "${display}": a component of the path is not a directory`;
-    default:
-      return `Cannot read "${display}": ${(error as Error).message}`;
-  }
+  return `Cannot read "${display}": ${fsReason(error)}`;
 }
 
 /**

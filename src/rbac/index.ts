@@ -37,6 +37,7 @@ export {
   describeSubject,
   firstApplyingSubject,
   parseServiceAccountUsername,
+  normalizeSubject,
   serviceAccountSubjectNamespace,
   serviceAccountUser,
   serviceAccountUsername,

@@ -14,7 +14,7 @@ import { ruleAllows } from './match.js';
 import {
   SYSTEM_MASTERS_GROUP,
   firstApplyingSubject,
-  serviceAccountSubjectNamespace,
+  normalizeSubject,
   subjectUsername,
 } from './subjects.js';
 import type { BindingDef, PolicyRule, RequestAttributes, RoleDef, Subject, UserInfo } from './types.js';
@@ -440,24 +440,6 @@ function lastWins<T>(items: readonly T[], keyOf: (item: T) => string, shadowed: 
     if (!keep) shadowed.push(item);
     return keep;
   });
-}
-
-/**
- * The subject as the authorizer resolves it, or `undefined` if it can never apply to anyone
- * (pkg/registry/rbac/validation/rule.go appliesToUser: unknown kinds and namespace-less SAs fail).
- */
-function normalizeSubject(subject: Subject, bindingNamespace: string): Subject | undefined {
-  switch (subject.kind) {
-    case 'User':
-    case 'Group':
-      return subject;
-    case 'ServiceAccount': {
-      const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
-      return namespace === undefined ? undefined : { ...subject, namespace };
-    }
-    default:
-      return undefined;
-  }
 }
 
 /** De-duplication key (subject_locator.go AllowedSubjects compares subjects; apiGroup is ignored here). */

@@ -184,3 +184,23 @@ export function describeSubject(subject: Subject, bindingNamespace: string): str
   }
   return `${subject.kind} ${subject.name}`;
 }
+
+/**
+ * The subject as the authorizer matches it: a User or Group as written, a ServiceAccount with its
+ * namespace defaulted to the RoleBinding's; undefined for subjects that can never apply to anyone
+ * (kubernetes/kubernetes pkg/registry/rbac/validation/rule.go appliesToUser: unknown kinds, and
+ * ServiceAccounts without a namespace in a ClusterRoleBinding).
+ */
+export function normalizeSubject(subject: Subject, bindingNamespace: string): Subject | undefined {
+  switch (subject.kind) {
+    case 'User':
+    case 'Group':
+      return subject;
+    case 'ServiceAccount': {
+      const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
+      return namespace === undefined ? undefined : { ...subject, namespace };
+    }
+    default:
+      return undefined;
+  }
+}
