@@ -5,6 +5,14 @@ import { RBAC_V1BETA1_REMOVED, atLeast, formatKubeVersion } from '../src/rbac/ve
 const RBAC_KINDS = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'];
 const REMOVED = new Set([`${RBAC_GROUP}/v1beta1`, `${RBAC_GROUP}/v1alpha1`]);
 
+/**
+ * Whether the object means the same in v1. v1beta1 has v1's fields; v1alpha1 differs only in
+ * Subject, whose `apiVersion` became `apiGroup`, so a v1alpha1 subject that sets it needs a person.
+ */
+function sameInV1(subjects: unknown): boolean {
+  return !Array.isArray(subjects) || subjects.every((s) => typeof s !== 'object' || s === null || !('apiVersion' in s));
+}
+
 export default defineRule({
   id: 'deprecated-rbac-api',
   meta: {
@@ -16,6 +24,8 @@ export default defineRule({
     tags: ['rbac', 'deprecated'],
     kinds: RBAC_KINDS,
     recommended: true,
+    fixable:
+      'Sets apiVersion to rbac.authorization.k8s.io/v1 (quoting kept), except for a v1alpha1 object whose subjects set apiVersion, which v1 replaced by apiGroup.',
     securitySeverity: 2.0,
     references: ['https://kubernetes.io/docs/reference/using-api/deprecation-guide/#rbac-resources-v122'],
   },
@@ -34,6 +44,9 @@ export default defineRule({
           path: ['apiVersion'],
           severity: removed ? 'error' : 'warning',
           message: `${object.display} uses "${object.apiVersion}", ${why}; use "${RBAC_GROUP}/v1"`,
+          ...(sameInV1(object.get(['subjects']))
+            ? { fix: { description: `set apiVersion to ${RBAC_GROUP}/v1`, edits: [{ op: 'set' as const, object, path: ['apiVersion'], value: `${RBAC_GROUP}/v1` }] } }
+            : {}),
         });
       }
     }

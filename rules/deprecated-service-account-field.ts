@@ -12,6 +12,8 @@ export default defineRule({
     tags: ['serviceaccount', 'deprecated'],
     kinds: Object.keys(POD_SPEC_PATHS),
     recommended: true,
+    fixable:
+      'Renames serviceAccount to serviceAccountName when serviceAccountName is not set, and removes serviceAccount when both say the same; differing values are left to you.',
     securitySeverity: 1.0,
     references: ['https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#security-context'],
   },
@@ -24,11 +26,21 @@ export default defineRule({
         typeof current === 'string' && current !== '' && current !== legacy
           ? `; serviceAccountName "${current}" wins over serviceAccount "${String(legacy)}"`
           : '';
+      const path = [...workload.specPath, 'serviceAccount'];
+      // Only when the meaning is certain: rename it when serviceAccountName is absent, drop it when
+      // both say the same. Differing values need a person to decide which one was meant.
+      const fix =
+        current === undefined
+          ? { description: 'rename serviceAccount to serviceAccountName', edits: [{ op: 'rename' as const, object: workload.object, path, to: 'serviceAccountName' }] }
+          : current === legacy
+            ? { description: 'remove serviceAccount, which repeats serviceAccountName', edits: [{ op: 'remove' as const, object: workload.object, path }] }
+            : undefined;
       ctx.report({
         object: workload.object,
-        path: [...workload.specPath, 'serviceAccount'],
+        path,
         at: 'key',
         message: `${workload.object.display} uses the deprecated field serviceAccount instead of serviceAccountName${conflict}`,
+        ...(fix ? { fix } : {}),
       });
     }
   },

@@ -1,4 +1,3 @@
-import { EXTERNAL_SERVICE_ACCOUNTS_ANNOTATION } from '../src/model/object.js';
 import { defineRule } from '../src/engine/rule.js';
 import { POD_SPEC_PATHS, subjectEntries, type K8sObject } from '../src/model/index.js';
 
@@ -29,17 +28,10 @@ export default defineRule({
     }
     const elsewhere = (namespace: string, name: string, written: boolean): string[] =>
       written ? [...(namespacesByName.get(name) ?? [])].filter((other) => other !== namespace).map((other) => `${other}/${name}`) : [];
-    // Namespaces the configuration's `context.namespaces` declares external: any ServiceAccount exists there.
-    const external = new Set(
-      ctx.index
-        .ofKind('Namespace')
-        .filter((ns) => ns.manifest.file.contextOnly && ns.annotations[EXTERNAL_SERVICE_ACCOUNTS_ANNOTATION] === 'true')
-        .map((ns) => ns.name),
-    );
     const missing = (namespace: string | undefined, name: string, written: boolean): namespace is string =>
       namespace !== undefined &&
       name !== 'default' &&
-      !external.has(namespace) &&
+      !ctx.index.isExternalServiceAccountNamespace(namespace) &&
       !ctx.index.serviceAccount(namespace, name) &&
       (ctx.index.definesServiceAccountsIn(namespace) || elsewhere(namespace, name, written).length > 0);
     const other = (namespace: string, name: string, written: boolean): string => {

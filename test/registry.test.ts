@@ -3,7 +3,7 @@
  * cannot drift apart, and every rule's metadata follows the conventions the reporters rely on.
  * Counts are derived from the registry, never written by hand.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -96,5 +96,20 @@ describe.for(REGISTRY)('$id', (rule) => {
 
   it('has a check, or is produced by the parser, not both', () => {
     expect(typeof rule.check === 'function').toBe(rule.meta.source !== 'parser');
+  });
+
+  it('offers fixes exactly when its metadata says what --fix does (a sentence), on its reported fixtures', async () => {
+    const { lint } = await import('../src/index.js');
+    const { globbySync } = await import('globby');
+    const sources = globbySync(`fixtures/rules/${rule.id}/reported*.yaml`, { cwd: ROOT }).map((file) => ({
+      path: file,
+      text: readFileSync(join(ROOT, file), 'utf8'),
+    }));
+    const fixes = lint(sources, { enable: [rule.id] }).findings.filter((f) => f.ruleId === rule.id && f.fix !== undefined);
+    if (rule.meta.fixable === undefined) expect(fixes).toEqual([]);
+    else {
+      expect(rule.meta.fixable).toMatch(/\S.*\.$/s);
+      expect(fixes.length).toBeGreaterThan(0);
+    }
   });
 });

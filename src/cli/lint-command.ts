@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadPaths } from '../load/load.js';
-import { allRules, lint } from '../index.js';
+import { allRules, lint, type LintOptions, type LintResult, type SourceText } from '../index.js';
 import { BaselineError, parseBaseline, renderBaseline, type Baseline, type BaselineEntry } from '../engine/baseline.js';
 import { ConfigError, declaredContextSource, displayPath, ignoreMatcher, loadConfig, mergeConfig, renderConfig, type EffectiveConfig } from '../engine/config.js';
 import type { KubeVersion } from '../rbac/version.js';
@@ -48,10 +48,21 @@ export interface LintCommandOptions {
   strict?: boolean | string[];
   /** `--helm-chart <dir>`: SARIF and GitHub annotations point at this chart's templates. */
   helmChart?: string;
+  /** `--fix`: apply the fixes to the files, then report what is left. */
+  fix?: boolean;
+  /** `--fix-dry-run`: print the fixes as a unified diff; change nothing. */
+  fixDryRun?: boolean;
+  /** Whether `format` was given on the command line. */
+  formatFromCli?: boolean;
 }
 
 /** Runs `rbaclint lint <paths…>` and returns the exit code. */
 export async function runLint(paths: readonly string[], options: LintCommandOptions, io: Io): Promise<number> {
+  const conflict = fixConflict(options);
+  if (conflict !== undefined) {
+    io.stderr(`rbaclint: ${conflict}\n`);
+    return EXIT.usage;
+  }
   let effective: EffectiveConfig;
   try {
     const loaded = await loadConfig(allRules, io.cwd, options.config);
@@ -118,7 +129,7 @@ export async function runLint(paths: readonly string[], options: LintCommandOpti
   ];
   const matchesIgnore = ignoreMatcher(effective.ignore, configDir, io.cwd);
   const stdinName = options.stdinFilename ?? '<stdin>';
-  const result = lint(sources, {
+  const runOptions: LintOptions = {
     defaultNamespace: effective.namespace,
     enable: Object.keys(effective.rules).filter((id) => effective.rules[id] !== 'off'),
     disable: Object.keys(effective.rules).filter((id) => effective.rules[id] === 'off'),
@@ -129,7 +140,20 @@ export async function runLint(paths: readonly string[], options: LintCommandOpti
     ...(baseline && options.baseline !== undefined
       ? { baseline: { baseline, paths: baselinePaths(options.baseline, io.cwd), name: options.baseline } }
       : {}),
-  });
+  };
+  let result: LintResult;
+  /** The texts the report shows (after --fix, the fixed ones). */
+  let shown: readonly SourceText[] = loaded.sources;
+  if (options.fix === true || options.fixDryRun === true) {
+    const { applyFixes } = await import('./fix-output.js');
+    const isStdin = (file: string) => paths.includes('-') && file === stdinName;
+    const fixed = await applyFixes(sources, (s) => lint(s, runOptions), { isStdin, dryRun: options.fixDryRun === true, output: options.output }, io);
+    if (typeof fixed === 'number') return fixed;
+    result = fixed.result;
+    shown = fixed.sources.filter((s) => !s.contextOnly);
+  } else {
+    result = lint(sources, runOptions);
+  }
 
   if (options.writeBaseline !== undefined) {
     const count = result.findings.length;
@@ -152,7 +176,7 @@ export async function runLint(paths: readonly string[], options: LintCommandOpti
     }
     case 'sarif': {
       const { renderSarif } = await import('../report/sarif.js');
-      report = renderSarif(await helmFindings(result.findings, helmChart, loaded.sources, io), result.rules, {
+      report = renderSarif(await helmFindings(result.findings, helmChart, shown, io), result.rules, {
         cwd: io.cwd,
         notifications: loaded.errors,
       });
@@ -160,7 +184,7 @@ export async function runLint(paths: readonly string[], options: LintCommandOpti
     }
     case 'github': {
       const { renderGithub } = await import('../report/github.js');
-      report = renderGithub(await helmFindings(result.findings, helmChart, loaded.sources, io), result.summary, {
+      report = renderGithub(await helmFindings(result.findings, helmChart, shown, io), result.summary, {
         cwd: io.cwd,
         summary: options.quiet !== true,
       });
@@ -169,7 +193,7 @@ export async function runLint(paths: readonly string[], options: LintCommandOpti
     case 'text': {
       const { renderText } = await import('../report/text.js');
       const color = options.output === undefined && io.color(options.color);
-      const texts = new Map(loaded.sources.map((s) => [s.path, s.text]));
+      const texts = new Map(shown.map((s) => [s.path, s.text]));
       report = renderText(result.findings, result.summary, { color, texts, summary: options.quiet !== true });
       if (options.quiet !== true) report = withUnusedBaseline(report, result.unusedBaseline);
       break;
@@ -186,6 +210,19 @@ export async function runLint(paths: readonly string[], options: LintCommandOpti
     io.stdout(report);
   }
   return exitCode(result.findings, effective.failOn);
+}
+
+/** Why the fix options cannot be combined with the others given, or undefined. */
+function fixConflict(options: LintCommandOptions): string | undefined {
+  if (options.fix === true && options.fixDryRun === true) return '--fix and --fix-dry-run exclude each other: --fix-dry-run shows what --fix would write';
+  const flag = options.fix === true ? '--fix' : options.fixDryRun === true ? '--fix-dry-run' : undefined;
+  if (flag === undefined) return undefined;
+  if (options.writeBaseline !== undefined) return `${flag} cannot be combined with --write-baseline: fix first, then record what is left`;
+  if (options.printConfig === true) return `${flag} cannot be combined with --print-config`;
+  if (options.fixDryRun === true && options.formatFromCli === true) {
+    return '--fix-dry-run prints a unified diff, not a report: leave out --format (--output writes the diff to a file)';
+  }
+  return undefined;
 }
 
 /** Reads and checks a baseline file (`file` relative to `cwd`). */

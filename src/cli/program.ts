@@ -19,6 +19,7 @@ Examples:
   $ rbaclint deploy/ --fail-on error --disable automount-token-enabled
   $ rbaclint deploy/ --write-baseline rbaclint-baseline.json
   $ rbaclint deploy/ --baseline rbaclint-baseline.json   only new findings fail
+  $ rbaclint deploy/ --fix-dry-run > fixes.patch    review, then: git apply fixes.patch (or --fix)
   $ rbaclint --print-config                   the configuration in effect, as YAML
   $ rbaclint rules                            list every rule
 
@@ -74,6 +75,11 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
         'ignore suppressions written in manifests (comments, annotations) for these rules (comma-separated; none given: every rule); the configuration and baselines still apply',
       ).argParser(strictList(ruleIds)),
     )
+    .option(
+      '--fix',
+      'fix what can be fixed safely, in place (automount off for ServiceAccounts without bindings, serviceAccount → serviceAccountName, RBAC v1beta1 → v1), then report what is left; never stdin or Helm-rendered files',
+    )
+    .option('--fix-dry-run', 'print what --fix would change as a unified diff (git apply can apply it) and change nothing; exit 1 when there is something to fix')
     .option('-q, --quiet', 'print findings only: no summary line, nothing when clean')
     .option('--color', 'force colour in text output')
     .option('--no-color', 'no colour in text output (NO_COLOR is honoured too)')
@@ -85,8 +91,10 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
         command.error("error: missing required argument 'paths'", { code: 'commander.missingArgument' });
       }
       // Flags beat the configuration file, so it matters whether a value came from the command line.
-      const fromCli = (key: 'failOn' | 'namespace') => command.getOptionValueSource(key) === 'cli';
-      done(await runLint(paths, { ...options, failOnFromCli: fromCli('failOn'), namespaceFromCli: fromCli('namespace') }, io));
+      const fromCli = (key: 'failOn' | 'namespace' | 'format') => command.getOptionValueSource(key) === 'cli';
+      done(
+        await runLint(paths, { ...options, failOnFromCli: fromCli('failOn'), namespaceFromCli: fromCli('namespace'), formatFromCli: fromCli('format') }, io),
+      );
     });
 
   program

@@ -28,6 +28,7 @@ export function renderRules(rules: readonly Rule[], format: RulesFormat): string
           id: r.id,
           severity: r.meta.severity,
           recommended: r.meta.recommended,
+          fixable: r.meta.fixable !== undefined,
           tags: r.meta.tags,
           description: r.meta.description,
           help: r.meta.help,
@@ -38,16 +39,18 @@ export function renderRules(rules: readonly Rule[], format: RulesFormat): string
       )}\n`;
     case 'markdown': {
       const rows = rules.map(
-        (r) => `| [\`${r.id}\`](docs/rules/${r.id}.md) | ${r.meta.severity} | ${r.meta.recommended ? 'yes' : 'no'} | ${r.meta.description} |`,
+        (r) =>
+          `| [\`${r.id}\`](docs/rules/${r.id}.md) | ${r.meta.severity} | ${r.meta.recommended ? 'yes' : 'no'} | ${r.meta.fixable === undefined ? '' : 'yes'} | ${r.meta.description} |`,
       );
-      return `| rule | severity | default | what it reports |\n|---|---|---|---|\n${rows.join('\n')}\n`;
+      return `| rule | severity | default | --fix | what it reports |\n|---|---|---|---|---|\n${rows.join('\n')}\n`;
     }
     case 'text': {
       const width = Math.max(...rules.map((r) => r.id.length));
       const lines = rules.map(
-        (r) => `${r.id.padEnd(width)}  ${r.meta.severity.padEnd(8)}  ${(r.meta.recommended ? 'on' : 'off').padEnd(7)}  ${r.meta.description}`,
+        (r) =>
+          `${r.id.padEnd(width)}  ${r.meta.severity.padEnd(8)}  ${(r.meta.recommended ? 'on' : 'off').padEnd(7)}  ${(r.meta.fixable === undefined ? '' : 'yes').padEnd(3)}  ${r.meta.description}`,
       );
-      return `${'RULE'.padEnd(width)}  SEVERITY  DEFAULT  DESCRIPTION\n${lines.join('\n')}\n`;
+      return `${'RULE'.padEnd(width)}  SEVERITY  DEFAULT  FIX  DESCRIPTION\n${lines.join('\n')}\n`;
     }
   }
 }
@@ -152,6 +155,7 @@ export function rulePage(rule: Rule, fixturesDir: string | undefined): string {
     '',
     m.help,
     '',
+    ...(m.fixable === undefined ? [] : [`\`rbaclint --fix\` does it for you where it is certain (\`--fix-dry-run\` shows the diff first): ${m.fixable}`, '']),
   ];
   if (fixturesDir === undefined) {
     lines.push(

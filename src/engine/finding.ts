@@ -1,5 +1,5 @@
 import type { ObjectRef } from '../model/index.js';
-import type { Range } from '../parse/types.js';
+import type { JsonPath, Manifest, Range } from '../parse/types.js';
 import type { Severity } from './rule.js';
 
 /** An object that explains a finding, positioned in its file. */
@@ -29,7 +29,21 @@ export interface Finding {
   related: RelatedLocation[];
   /** Stable across line shifts: rule, object identity and path (or file and message). */
   fingerprint: string;
+  /** What `--fix` would change (not part of the reports). */
+  fix?: FindingFix;
 }
+
+/** A rule's fix with each edit tied to the parsed object it changes. */
+export interface FindingFix {
+  description: string;
+  edits: readonly FixEdit[];
+}
+
+/** An {@link import('./rule.js').Edit} on a parsed object. */
+export type FixEdit =
+  | { op: 'set'; manifest: Manifest; path: JsonPath; value: string | boolean; after?: readonly string[] }
+  | { op: 'rename'; manifest: Manifest; path: JsonPath; to: string }
+  | { op: 'remove'; manifest: Manifest; path: JsonPath };
 
 /** Prints a JSON path the way people read it: `spec.template.spec.containers[0]`. */
 export function formatPath(path: readonly (string | number)[]): string {

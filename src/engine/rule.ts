@@ -64,6 +64,11 @@ export interface RuleMeta {
   securitySeverity: number;
   references: readonly string[];
   /**
+   * For rules whose findings can carry a {@link Fix}: what `--fix` changes and when, ending with a
+   * period (the rule's page and `rbaclint rules` show it).
+   */
+  fixable?: string;
+  /**
    * `parser` for findings the parser itself produces (`parse-error`, `unrendered-template`): such a
    * rule has no `check`, since no object exists to check.
    */
@@ -78,6 +83,28 @@ export interface RelatedReport {
   message: string;
 }
 
+/**
+ * One change of a fix, at a JSON path inside an object; `src/fix` turns it into the smallest text
+ * edit of the file, so every other byte stays as the user wrote it.
+ */
+export type Edit =
+  /**
+   * Set the scalar at `path`. When its last key is missing, add the pair to the map at the parent
+   * path: after the first of `after` that exists, else before the map's first key.
+   */
+  | { op: 'set'; object: K8sObject; path: JsonPath; value: string | boolean; after?: readonly string[] }
+  /** Rename the key of the pair at `path`, keeping its value. */
+  | { op: 'rename'; object: K8sObject; path: JsonPath; to: string }
+  /** Remove the pair at `path`. */
+  | { op: 'remove'; object: K8sObject; path: JsonPath };
+
+/** How `--fix` resolves a finding. */
+export interface Fix {
+  /** What it does, for people: `set automountServiceAccountToken: false on the pod template`. */
+  description: string;
+  edits: readonly Edit[];
+}
+
 /** What a rule hands to {@link RuleContext.report}. */
 export interface Report {
   object: K8sObject;
@@ -89,6 +116,8 @@ export interface Report {
   /** Overrides the rule's default severity for this finding. */
   severity?: Severity;
   related?: readonly RelatedReport[];
+  /** Edits that resolve the finding, only when they are certainly right (rules with `meta.fixable`). */
+  fix?: Fix;
 }
 
 /** What a rule's `check` receives. */

@@ -7,8 +7,8 @@ import { ClusterRbac } from '../rbac/cluster.js';
 import { DEFAULT_KUBE_VERSION, type KubeVersion } from '../rbac/version.js';
 import type { JsonPath, Manifest, ParseProblem, SourceFile, SourceText } from '../parse/types.js';
 import { BaselineMatcher, type Baseline, type BaselineEntry, type BaselinePaths } from './baseline.js';
-import { compareFindings, type Finding, type RelatedLocation } from './finding.js';
-import type { RelatedReport, Report, Rule, RuleContext, Severity } from './rule.js';
+import { compareFindings, type Finding, type FindingFix, type FixEdit, type RelatedLocation } from './finding.js';
+import type { Fix, RelatedReport, Report, Rule, RuleContext, Severity } from './rule.js';
 import { Suppressions, type SuppressedFinding, type SuppressionProblem } from './suppress.js';
 
 /** Rule id of the findings about suppressions that are broken or match nothing. */
@@ -243,7 +243,17 @@ function toFinding(rule: Rule, report: Report, severity: Severity): Finding | un
     ...(manifest.helmSource === undefined ? {} : { helmSource: manifest.helmSource }),
     related: (report.related ?? []).map(relatedLocation),
     fingerprint: fingerprint([rule.id, report.object.kind, report.object.namespace ?? '', report.object.name, report.path.join('.')]),
+    ...(report.fix ? { fix: findingFix(report.fix) } : {}),
   };
+}
+
+/** The fix with its edits on parsed objects; edits of context-only objects are dropped (never written). */
+function findingFix(fix: Fix): FindingFix {
+  const edits: FixEdit[] = [];
+  for (const { object, ...edit } of fix.edits) {
+    if (!object.manifest.file.contextOnly) edits.push({ ...edit, manifest: object.manifest });
+  }
+  return { description: fix.description, edits };
 }
 
 function relatedLocation(related: RelatedReport): RelatedLocation {

@@ -1,5 +1,5 @@
 import type { Manifest } from '../parse/types.js';
-import { asRecord, isNamespacedKind, K8sObject } from './object.js';
+import { EXTERNAL_SERVICE_ACCOUNTS_ANNOTATION, asRecord, isNamespacedKind, K8sObject } from './object.js';
 import { workloadOf, type Workload } from './workload.js';
 
 export { K8sObject, asArray, asRecord, isNamespacedKind, type ObjectRef } from './object.js';
@@ -38,6 +38,7 @@ export class Index {
   private readonly byKey = new Map<string, K8sObject>();
   private readonly namespacesWithServiceAccounts = new Set<string>();
   private workloadList: Workload[] | undefined;
+  private externalNamespaces: Set<string> | undefined;
 
   constructor(manifests: readonly Manifest[], options: IndexOptions = {}) {
     this.defaultNamespace = options.defaultNamespace ?? 'default';
@@ -73,6 +74,21 @@ export class Index {
   /** Whether the input defines at least one ServiceAccount in the namespace. */
   definesServiceAccountsIn(namespace: string): boolean {
     return this.namespacesWithServiceAccounts.has(namespace);
+  }
+
+  /**
+   * Whether the configuration's `context.namespaces` declares the namespace external: any
+   * ServiceAccount may exist there, created and bound outside the input.
+   */
+  isExternalServiceAccountNamespace(namespace: string): boolean {
+    if (!this.externalNamespaces) {
+      this.externalNamespaces = new Set(
+        this.ofKind('Namespace')
+          .filter((ns) => ns.manifest.file.contextOnly && ns.annotations[EXTERNAL_SERVICE_ACCOUNTS_ANNOTATION] === 'true')
+          .map((ns) => ns.name),
+      );
+    }
+    return this.externalNamespaces.has(namespace);
   }
 
   /** Roles and ClusterRoles. */
