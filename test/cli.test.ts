@@ -570,13 +570,18 @@ describe('rbaclint (the built binary)', () => {
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^RULE +SEVERITY {2}DEFAULT {2}DESCRIPTION$/);
+    expect(lines[0]).toMatch(/^RULE +SEVERITY {2}DEFAULT {2}FIX {2}DESCRIPTION$/);
     expect(lines.slice(1).map((l) => l.split(/ +/)[0])).toEqual(ruleIds);
     for (const [i, rule] of allRules.entries()) {
       expect(lines[i + 1]).toBe(
-        `${rule.id.padEnd(lines[0]!.indexOf('SEVERITY') - 2)}  ${rule.meta.severity.padEnd(8)}  ${(rule.meta.recommended ? 'on' : 'off').padEnd(7)}  ${rule.meta.description}`,
+        `${rule.id.padEnd(lines[0]!.indexOf('SEVERITY') - 2)}  ${rule.meta.severity.padEnd(8)}  ${(rule.meta.recommended ? 'on' : 'off').padEnd(7)}  ${(rule.meta.fixable === undefined ? '' : 'yes').padEnd(3)}  ${rule.meta.description}`,
       );
     }
+    expect(lines.filter((l) => / on {6}yes  /.test(l)).map((l) => l.split(' ')[0])).toEqual([
+      'automount-token-enabled',
+      'deprecated-rbac-api',
+      'deprecated-service-account-field',
+    ]);
   });
 
   it('rules --format json parses and lists every rule', () => {

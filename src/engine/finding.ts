@@ -1,5 +1,5 @@
 import type { ObjectRef } from '../model/index.js';
-import type { JsonPath, Manifest, Range } from '../parse/types.js';
+import type { JsonPath, Range } from '../parse/types.js';
 import type { Severity } from './rule.js';
 
 /** An object that explains a finding, positioned in its file. */
@@ -39,11 +39,25 @@ export interface FindingFix {
   edits: readonly FixEdit[];
 }
 
-/** An {@link import('./rule.js').Edit} on a parsed object. */
-export type FixEdit =
-  | { op: 'set'; manifest: Manifest; path: JsonPath; value: string | boolean; after?: readonly string[] }
-  | { op: 'rename'; manifest: Manifest; path: JsonPath; to: string }
-  | { op: 'remove'; manifest: Manifest; path: JsonPath };
+/**
+ * An {@link import('./rule.js').Edit} as plain data: the object is named by its file, the index of
+ * its YAML document and its path in that document (`['items', 3]` inside a List).
+ */
+export type FixEdit = FixTarget &
+  (
+    | { op: 'set'; value: string | boolean; after?: readonly string[] }
+    | { op: 'rename'; to: string }
+    | { op: 'remove' }
+  );
+
+/** Where a {@link FixEdit} applies. */
+export interface FixTarget {
+  file: string;
+  docIndex: number;
+  pathPrefix: JsonPath;
+  /** Path inside the object. */
+  path: JsonPath;
+}
 
 /** Prints a JSON path the way people read it: `spec.template.spec.containers[0]`. */
 export function formatPath(path: readonly (string | number)[]): string {

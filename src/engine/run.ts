@@ -251,7 +251,8 @@ function toFinding(rule: Rule, report: Report, severity: Severity): Finding | un
 function findingFix(fix: Fix): FindingFix {
   const edits: FixEdit[] = [];
   for (const { object, ...edit } of fix.edits) {
-    if (!object.manifest.file.contextOnly) edits.push({ ...edit, manifest: object.manifest });
+    const { file, docIndex, pathPrefix } = object.manifest;
+    if (!file.contextOnly) edits.push({ ...edit, file: file.path, docIndex, pathPrefix });
   }
   return { description: fix.description, edits };
 }

@@ -6,7 +6,7 @@
 import type { Finding, FixEdit } from '../engine/finding.js';
 import type { LintResult } from '../engine/run.js';
 import { parseSource } from '../parse/parse.js';
-import type { JsonPath, Manifest, SourceText } from '../parse/types.js';
+import type { JsonPath, SourceText } from '../parse/types.js';
 import { spliceFor, type Splice } from './splice.js';
 
 /** More passes than any chain of fixes needs (one fix never enables more than one other). */
@@ -63,8 +63,25 @@ export function fixSources(
     };
     /** Accepted splices per file, with the edits they make (for reading back). */
     const accepted = new Map<string, { splices: Splice[]; edits: FixEdit[]; findings: Finding[] }>();
+    // Each file with fixes is parsed again in full: the lint may have skipped documents it does not read.
+    const cache = new Map<string, Parsed | undefined>();
+    const parsed = (file: string): Parsed | undefined => {
+      if (!cache.has(file)) {
+        const source = current.find((s) => s.path === file);
+        const result = source && parseSource({ path: source.path, text: withoutBom(source.text) });
+        cache.set(
+          file,
+          result && {
+            text: result.file.text,
+            documents: result.file.documents,
+            helmSource: new Map(result.manifests.flatMap((m) => (m.helmSource === undefined ? [] : [[m.docIndex, m.helmSource] as const]))),
+          },
+        );
+      }
+      return cache.get(file);
+    };
     for (const finding of result.findings) {
-      const planned = planFinding(finding, options, skip);
+      const planned = planFinding(finding, options, parsed, skip);
       if (!planned) continue;
       // All of a finding's edits or none: one that overlaps another finding's waits for the next pass.
       if (planned.some(({ file, splice }) => conflicts(accepted.get(file)?.splices ?? [], splice))) continue;
@@ -106,36 +123,46 @@ export function fixSources(
   return { changed, fixed, notFixed: [...notFixed.values()], result, sources: current };
 }
 
+/** A file as parsed for fixing: its text, documents and the Helm template of each document. */
+interface Parsed {
+  text: string;
+  documents: ReturnType<typeof parseSource>['file']['documents'];
+  helmSource: Map<number, string>;
+}
+
 /** The splices of one finding's fix, or undefined when it has none that can be applied. */
 function planFinding(
   finding: Finding,
   options: FixOptions,
+  parsed: (file: string) => Parsed | undefined,
   skip: (file: string, reason: string) => void,
 ): { file: string; splice: Splice; edit: FixEdit }[] | undefined {
   if (!finding.fix || finding.fix.edits.length === 0) return undefined;
   const planned: { file: string; splice: Splice; edit: FixEdit }[] = [];
   for (const edit of finding.fix.edits) {
-    const file = edit.manifest.file.path;
-    const why = unwritable(edit.manifest, options);
+    const source = parsed(edit.file);
+    if (!source) return undefined;
+    const why = unwritable(edit, source, options);
     if (why !== undefined) {
-      skip(file, why);
+      skip(edit.file, why);
       return undefined;
     }
-    const result = spliceFor(edit, edit.manifest.file.text);
+    const result = spliceFor(edit, source.documents[edit.docIndex], source.text);
     if ('unsupported' in result) {
-      skip(file, `${finding.fix.description}: ${result.unsupported}`);
+      skip(edit.file, `${finding.fix.description}: ${result.unsupported}`);
       return undefined;
     }
-    planned.push({ file, splice: result.splice, edit });
+    planned.push({ file: edit.file, splice: result.splice, edit });
   }
   return planned;
 }
 
 /** Why a file cannot be fixed, or undefined. */
-function unwritable(manifest: Manifest, options: FixOptions): string | undefined {
-  if (options.isStdin(manifest.file.path)) return 'standard input cannot be written back; lint the files themselves with --fix';
-  if (manifest.helmSource !== undefined) {
-    return `it is Helm-rendered output (# Source: ${manifest.helmSource}): the next helm template would undo the fix; fix the chart's template`;
+function unwritable(edit: FixEdit, source: Parsed, options: FixOptions): string | undefined {
+  if (options.isStdin(edit.file)) return 'standard input cannot be written back; lint the files themselves with --fix';
+  const helmSource = source.helmSource.get(edit.docIndex);
+  if (helmSource !== undefined) {
+    return `it is Helm-rendered output (# Source: ${helmSource}): the next helm template would undo the fix; fix the chart's template`;
   }
   return undefined;
 }
@@ -169,7 +196,7 @@ function readBack(source: SourceText, before: string, after: string, edits: read
     return 'the fixed text did not parse as the same objects (not written; please report this)';
   }
   for (const edit of edits) {
-    const manifest = fresh.manifests.find((m) => m.docIndex === edit.manifest.docIndex && samePath(m.pathPrefix, edit.manifest.pathPrefix));
+    const manifest = fresh.manifests.find((m) => m.docIndex === edit.docIndex && samePath(m.pathPrefix, edit.pathPrefix));
     const value = manifest && valueAt(manifest.object, edit.path);
     const parent = manifest && valueAt(manifest.object, edit.path.slice(0, -1));
     const key = edit.path.at(-1);

@@ -7,7 +7,7 @@
  * user wrote them, which re-stringifying a Document would not guarantee (it re-indents sequences,
  * re-folds long strings and normalises spacing).
  */
-import { isAlias, isMap, isScalar, isSeq, Scalar, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, Scalar, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { FixEdit } from '../engine/finding.js';
 import type { JsonPath } from '../parse/types.js';
 
@@ -21,12 +21,10 @@ export interface Splice {
 /** The splice of one edit, or why there is none (the file keeps its text). */
 export type SpliceResult = { splice: Splice } | { unsupported: string };
 
-/** Computes the text edit for one fix edit in the file text its manifest was parsed from. */
-export function spliceFor(edit: FixEdit, text: string): SpliceResult {
-  const { manifest } = edit;
-  const doc = manifest.file.documents[manifest.docIndex];
+/** Computes the text edit for one fix edit, given the parsed document it names and the file's text. */
+export function spliceFor(edit: FixEdit, doc: Document.Parsed | undefined, text: string): SpliceResult {
   if (!doc) return { unsupported: 'the document is gone' };
-  const full = [...manifest.pathPrefix, ...edit.path];
+  const full = [...edit.pathPrefix, ...edit.path];
   const parent = nodeAt(doc.contents, full.slice(0, -1));
   const key = full.at(-1);
   if (parent === undefined || typeof key !== 'string') return { unsupported: `${describe(full)} is not in a mapping` };
