@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { getInput, parseDiff, runAction, splitPaths } from '../src/action/run.js';
-import { renderSummary } from '../src/action/summary.js';
+import { renderDiffSummary, renderSummary } from '../src/action/summary.js';
 import type { Finding } from '../src/index.js';
 import { SARIF_SCHEMA_PATH, sarifValidator } from './helpers/sarif-schema.js';
 
@@ -198,6 +198,25 @@ describe('the action', () => {
     expect(ws.summary()).toContain('✅ 16 problems');
   });
 
+  it('draws the escalation paths of the objects with findings in the job summary (Mermaid)', async () => {
+    const ws = workspace({ paths: 'basic.yaml' }, []);
+    cpSync(path.join(FIXTURES, '../../graph/basic.yaml'), path.join(ws.dir, 'basic.yaml'));
+    expect((await run(ws)).code).toBe(1);
+    const summary = ws.summary();
+    const graph = summary.slice(summary.indexOf('### Who can do what\n'), summary.indexOf('### Findings per file'));
+    expect(graph.split('\n').slice(0, 5)).toEqual([
+      '### Who can do what',
+      '',
+      'Workload → ServiceAccount → binding → role → dangerous permission; red: escalation paths.',
+      '',
+      '```mermaid',
+    ]);
+    expect(graph).toContain('  wl_Job_ci_deploy -->|runs as| sa_ci_deployer\n');
+    expect(graph).toContain('  bind_ClusterRoleBinding_ci_admin --> role_ClusterRole_cluster_admin\n');
+    expect(graph).toContain('  role_ClusterRole_cluster_admin --> perm_everything\n');
+    expect(graph.trimEnd().endsWith('```')).toBe(true);
+  });
+
   it('passes on clean manifests, with paths separated by newlines', async () => {
     const ws = workspace({ paths: 'clean/\n  clean/serviceaccount.yaml\n', 'sarif-file': 'out/scan.sarif' }, ['clean']);
     const { code, commands } = await run(ws);
@@ -255,6 +274,94 @@ describe('the action', () => {
     expect(again.summary()).toBe(ws.summary());
     expect(again.output()).toBe(ws.output());
   });
+});
+
+describe('diff-base-ref', () => {
+  /** A workspace whose commit holds fixtures/diff/bindings/base and whose working tree holds its head. */
+  function gitWorkspace(inputs: Record<string, string>): Workspace {
+    const ws = workspace({ paths: 'deploy', 'fail-on': 'none', 'sarif-file': '', ...inputs }, []);
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], {
+        cwd: ws.dir,
+        encoding: 'utf8',
+        env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' },
+      }).trim();
+    git('init', '-q', '-b', 'main');
+    cpSync(path.join(root, 'fixtures/diff/bindings/base'), path.join(ws.dir, 'deploy'), { recursive: true });
+    git('add', '-A');
+    git('commit', '-q', '-m', 'base');
+    cpSync(path.join(root, 'fixtures/diff/bindings/head'), path.join(ws.dir, 'deploy'), { recursive: true });
+    return ws;
+  }
+
+  /** Workflow commands other than the lint's warning and the diff's stop-commands pair. */
+  const diffCommands = (commands: string[]): string[] =>
+    commands.filter((c) => !c.startsWith('::warning ') && !/^::stop-commands::[0-9a-f]{32}$|^::[0-9a-f]{32}::$/.test(c));
+
+  it('appends the RBAC diff to the job summary, logs it and sets dangerous-gains', async () => {
+    const ws = gitWorkspace({ 'diff-base-ref': 'main' });
+    const { code, stdout, commands } = await run(ws);
+    expect(code).toBe(0);
+    expect(diffCommands(commands)).toEqual([]);
+    const summary = ws.summary();
+    const diff = summary.slice(summary.indexOf('## RBAC changes'));
+    expect(diff.split('\n').slice(0, 3)).toEqual([
+      '## RBAC changes since `main`',
+      '',
+      '**⚠️ 1 identity gains permissions (1 dangerous), 1 identity loses permissions.**',
+    ]);
+    expect(diff).toContain(
+      '| ServiceAccount dev/web | read Secrets ([secret-read-access](https://github.com/rbaclint/rbaclint/blob/v0.1.0/docs/rules/secret-read-access.md)) | namespace `dev` | `get secrets` | RoleBinding dev/web-reads-secrets (`deploy/rbac.yaml:26`) → Role dev/secret-reader (`deploy/rbac.yaml:21`) |',
+    );
+    expect(summary.startsWith('## rbaclint\n')).toBe(true);
+    // The diff is in the log too, with workflow commands off around it.
+    expect(stdout).toMatch(
+      /^::stop-commands::([0-9a-f]{32})\n\nRBAC changes since main:\n1 identity gains permissions \(1 dangerous\), 1 identity loses permissions\.\n[^]*\n::\1::$/m,
+    );
+    expect(ws.output()).toBe('findings=1\nerrors=0\nwarnings=1\nnotes=0\nsarif-file=\ndangerous-gains=1\n');
+  });
+
+  it('fails the step per diff-fail-on', async () => {
+    const dangerous = await run(gitWorkspace({ 'diff-base-ref': 'main', 'diff-fail-on': 'dangerous' }));
+    expect([dangerous.code, diffCommands(dangerous.commands)]).toEqual([
+      1,
+      ['::error::rbaclint: 1 identity or workload gains dangerous permissions since main (diff-fail-on "dangerous"): see the job summary'],
+    ]);
+    const bad = await run(gitWorkspace({ 'diff-base-ref': 'main', 'diff-fail-on': 'sometimes' }));
+    expect(bad).toMatchObject({ code: 2, commands: ['::error::rbaclint: invalid input diff-fail-on "sometimes" (expected one of none, gain, dangerous)'] });
+  });
+
+  it('an unknown ref fails the step and says how to fetch it', async () => {
+    const ws = gitWorkspace({ 'diff-base-ref': 'origin/main' });
+    const { code, commands } = await run(ws);
+    expect(code).toBe(1);
+    expect(diffCommands(commands)).toEqual([
+      '::error::rbaclint: diff-base-ref "origin/main": unknown git ref "origin/main": no such branch, tag or commit (in a shallow clone, fetch it first, e.g. actions/checkout with fetch-depth: 0)',
+    ]);
+    expect(ws.summary()).not.toContain('RBAC changes');
+    expect(ws.output()).not.toContain('dangerous-gains');
+  });
+
+  it('cuts a diff that does not fit the summary at a line, closing <details>', () => {
+    const row = `| ${'x'.repeat(100)} |`;
+    const markdown = ['## RBAC changes', '', '<details><summary>3 gained</summary>', '', row, row, row, '', '</details>', ''].join('\n');
+    expect(renderDiffSummary(markdown, 10_000)).toBe(`\n${markdown}`);
+    expect(renderDiffSummary(markdown, 350)).toBe(
+      [
+        '',
+        '## RBAC changes',
+        '',
+        '<details><summary>3 gained</summary>',
+        '',
+        row,
+        '</details>',
+        '',
+        '…the RBAC diff is cut here to fit the job summary; run `rbaclint diff --base-ref <ref>` to see all of it.',
+        '',
+      ].join('\n'),
+    );
+  });
+
 });
 
 describe('summary', () => {
@@ -316,7 +423,9 @@ describe('action.yml', () => {
       config: '',
       'fail-on': 'warning',
       'sarif-file': 'rbaclint.sarif',
+      'diff-base-ref': '',
+      'diff-fail-on': 'none',
     });
-    expect(Object.keys(meta.outputs).sort()).toEqual(['errors', 'findings', 'notes', 'sarif-file', 'warnings']);
+    expect(Object.keys(meta.outputs).sort()).toEqual(['dangerous-gains', 'errors', 'findings', 'notes', 'sarif-file', 'warnings']);
   });
 });

@@ -7,10 +7,12 @@ import type { Severity } from '../engine/rule.js';
 import { allRules, lint, loadPaths } from '../index.js';
 import { ConfigError, declaredContextSource, ignoreMatcher, loadConfig, mergeConfig, type EffectiveConfig } from '../engine/config.js';
 import { exitCode, type FailOn } from '../cli/exit-code.js';
+import { DIFF_FAIL_ON, diffCounts, diffExitCode, loadDiff, renderDiffMarkdown, renderDiffText, type DiffFailOn } from '../cli/diff-command.js';
 import { annotation, command, workflowPath } from '../report/github.js';
+import { mermaidForFindings } from '../report/graph.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderText } from '../report/text.js';
-import { renderSummary } from './summary.js';
+import { SUMMARY_LIMIT, renderDiffSummary, renderSummary } from './summary.js';
 
 /**
  * The GitHub Action (action.yml): lints the workspace, writes annotations as workflow commands,
@@ -51,9 +53,15 @@ export async function runAction(io: ActionIo): Promise<number> {
   const sarifInput = getInput(env, 'sarif-file');
   const sarifFile = env['INPUT_SARIF-FILE'] === undefined ? 'rbaclint.sarif' : sarifInput;
   const config = getInput(env, 'config');
+  const diffBaseRef = getInput(env, 'diff-base-ref');
+  const diffFailOn = getInput(env, 'diff-fail-on') || 'none';
 
   if (!FAIL_ON_VALUES.includes(failOnInput)) {
     out(command('error', [], `rbaclint: invalid input fail-on "${failOnInput}" (expected one of ${FAIL_ON_VALUES.join(', ')})`));
+    return 2;
+  }
+  if (!(DIFF_FAIL_ON as readonly string[]).includes(diffFailOn)) {
+    out(command('error', [], `rbaclint: invalid input diff-fail-on "${diffFailOn}" (expected one of ${DIFF_FAIL_ON.join(', ')})`));
     return 2;
   }
   let effective: EffectiveConfig;
@@ -77,13 +85,14 @@ export async function runAction(io: ActionIo): Promise<number> {
   const contextFiles = effective.context.files ?? [];
   const linted = new Set(loaded.sources.map((s) => path.resolve(workspace, s.path)));
   const context = contextFiles.length === 0 ? [] : (await loadPaths(contextFiles, { cwd: configDir })).sources;
-  const result = lint([
+  const sources = [
     ...(declared ? [declared] : []),
     ...context
       .filter((s) => !linted.has(path.resolve(configDir, s.path)))
       .map((s) => ({ ...s, path: path.relative(workspace, path.resolve(configDir, s.path)), contextOnly: true })),
     ...loaded.sources,
-  ], {
+  ];
+  const result = lint(sources, {
     defaultNamespace: effective.namespace,
     enable: Object.keys(effective.rules).filter((id) => effective.rules[id] !== 'off'),
     disable: Object.keys(effective.rules).filter((id) => effective.rules[id] === 'off'),
@@ -135,8 +144,48 @@ export async function runAction(io: ActionIo): Promise<number> {
   }
 
   const summaryFile = env.GITHUB_STEP_SUMMARY;
-  if (summaryFile) {
-    appendFileSync(summaryFile, renderSummary(findings, summary, { workspace, loadErrors: loaded.errors, failOn, failed }));
+  // The escalation paths of the objects with findings, drawn (GitHub renders Mermaid).
+  const graph = summaryFile && findings.length > 0 ? mermaidForFindings(findings, sources, { defaultNamespace: effective.namespace }) : '';
+  const summaryText = renderSummary(findings, summary, { workspace, loadErrors: loaded.errors, failOn, failed, graph });
+  if (summaryFile) appendFileSync(summaryFile, summaryText);
+
+  // The RBAC diff against diff-base-ref: its verdict in the log, its Markdown in the job summary.
+  let diffError: string | undefined;
+  let diffFailure: string | undefined;
+  let dangerousGains: number | undefined;
+  if (diffBaseRef !== '') {
+    let diffLog = '';
+    const loadedDiff = await loadDiff(
+      paths,
+      {
+        baseRef: diffBaseRef,
+        defaultNamespace: effective.namespace,
+        kubeVersion: effective.kubeVersion,
+        ...(contextFiles.length > 0 ? { context: contextFiles.map((file) => path.resolve(configDir, file)) } : {}),
+      },
+      { cwd: workspace, env, stdout: () => undefined, stderr: (text) => void (diffLog += text), readStdin: () => Promise.resolve(''), color: () => false },
+    );
+    if (typeof loadedDiff === 'number') {
+      const lines = diffLog.trim().split('\n');
+      const reason = (lines.find((line) => line.startsWith('rbaclint diff: ')) ?? lines.at(-1) ?? '').replace(/^rbaclint( diff)?: /, '');
+      diffError = `rbaclint: diff-base-ref "${diffBaseRef}": ${reason}`;
+    } else {
+      const { diff, sources } = loadedDiff;
+      const counts = diffCounts(diff);
+      dangerousGains = counts.identitiesWithDangerousGains + counts.workloadsWithDangerousGains;
+      // Like the report above, the diff quotes names the pull request controls: no workflow commands in it.
+      const resumeDiff = randomBytes(16).toString('hex');
+      out(`::stop-commands::${resumeDiff}`);
+      io.stdout(`\nRBAC changes since ${diffBaseRef}:\n${diffLog}${renderDiffText(diff)}`);
+      out(`::${resumeDiff}::`);
+      if (summaryFile) appendFileSync(summaryFile, renderDiffSummary(renderDiffMarkdown(diff, sources), SUMMARY_LIMIT - Buffer.byteLength(summaryText)));
+      if (diffExitCode(diff, diffFailOn as DiffFailOn) === 1) {
+        diffFailure =
+          diffFailOn === 'gain'
+            ? `rbaclint: identities or workloads gain permissions since ${diffBaseRef} (diff-fail-on "gain"): see the job summary`
+            : `rbaclint: ${dangerousGains === 1 ? '1 identity or workload gains' : `${dangerousGains} identities or workloads gain`} dangerous permissions since ${diffBaseRef} (diff-fail-on "dangerous"): see the job summary`;
+      }
+    }
   }
   const outputFile = env.GITHUB_OUTPUT;
   if (outputFile) {
@@ -145,13 +194,12 @@ export async function runAction(io: ActionIo): Promise<number> {
     setOutput(outputFile, 'warnings', String(summary.warning));
     setOutput(outputFile, 'notes', String(summary.note));
     setOutput(outputFile, 'sarif-file', sarifFile);
+    if (dangerousGains !== undefined) setOutput(outputFile, 'dangerous-gains', String(dangerousGains));
   }
 
-  if (failed) {
-    out(command('error', [], failure));
-    return 1;
-  }
-  return 0;
+  if (failed) out(command('error', [], failure));
+  for (const message of [diffError, diffFailure]) if (message !== undefined) out(command('error', [], message));
+  return failed || diffError !== undefined || diffFailure !== undefined ? 1 : 0;
 }
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, note: 1 };

@@ -20,6 +20,8 @@ export interface SummaryOptions {
   loadErrors?: readonly LoadError[];
   failOn: FailOn;
   failed: boolean;
+  /** Markdown of the graph of the objects with findings (a mermaid block), shown after the rules. */
+  graph?: string;
   /** Size limit in bytes (default {@link SUMMARY_LIMIT}). */
   limit?: number;
 }
@@ -60,6 +62,11 @@ export function renderSummary(findings: readonly Finding[], summary: Summary, op
     byFile.set(file, counts);
   }
   let out = `${head.join('\n')}\n`;
+  // The graph only when it leaves room for the tables below; it is the first thing to go.
+  if (options.graph) {
+    const graph = `### Who can do what\n\nWorkload → ServiceAccount → binding → role → dangerous permission; red: escalation paths.\n\n${options.graph}\n`;
+    if (bytes(out) + bytes(graph) < limit / 2) out += graph;
+  }
   const files = [...byFile].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   out += appendRows(
     limit - bytes(out),
@@ -77,6 +84,26 @@ export function renderSummary(findings: readonly Finding[], summary: Summary, op
     'findings',
   );
   return out;
+}
+
+/**
+ * The Markdown of `rbaclint diff` for the job summary, cut at a line (and any open `<details>`
+ * closed) before it would pass `budget` bytes, with a line saying how to see all of it.
+ */
+export function renderDiffSummary(markdown: string, budget: number): string {
+  const text = `\n${markdown}`;
+  if (bytes(text) <= budget) return text;
+  const note = '\n…the RBAC diff is cut here to fit the job summary; run `rbaclint diff --base-ref <ref>` to see all of it.\n';
+  let out = '';
+  let open = 0;
+  for (const line of text.split('\n')) {
+    const next = `${line}\n`;
+    if (bytes(out) + bytes(next) + bytes(note) + open * 12 > budget) break;
+    out += next;
+    if (line.startsWith('<details>')) open++;
+    if (line === '</details>') open--;
+  }
+  return `${out}${'</details>\n'.repeat(Math.max(0, open))}${note}`;
 }
 
 /** A table that stops, with a "…and N more" line, before the output would pass `budget` bytes. */

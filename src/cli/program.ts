@@ -2,10 +2,12 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { allRules } from '../index.js';
 import { pkg } from '../version.js';
 import { addCanICommand } from './can-i-command.js';
+import { addDiffCommand } from './diff-command.js';
 import { addContextOptions, KUBE_VERSION_HELP, kubeVersionArg } from './rbac-args.js';
 import { EXIT } from './exit-code.js';
 import type { Io } from './io.js';
 import { FAIL_ON, FORMATS, runLint, type LintCommandOptions } from './lint-command.js';
+import { addGraphCommand } from './graph-command.js';
 import { addPermissionsCommand } from './permissions-command.js';
 import { RULES_FORMATS, runRules, type RulesCommandOptions } from './rules-command.js';
 import { addWhoCanCommand } from './who-can-command.js';
@@ -22,6 +24,8 @@ Examples:
   $ rbaclint deploy/ --fix-dry-run > fixes.patch    review, then: git apply fixes.patch (or --fix)
   $ rbaclint --print-config                   the configuration in effect, as YAML
   $ rbaclint rules                            list every rule
+  $ rbaclint diff --base-ref origin/main deploy/   what the change lets each identity do
+  $ rbaclint graph deploy/ > rbac.mmd         workload → ServiceAccount → binding → role → permission
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 2 usage error, invalid configuration or baseline, or nothing could be read. Documentation: ${pkg.homepage}`;
@@ -110,7 +114,9 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
   addCanICommand(program, io, done);
   addWhoCanCommand(program, io, done);
   addPermissionsCommand(program, io, done);
-  for (const name of ['can-i', 'who-can', 'permissions']) {
+  addDiffCommand(program, io, done);
+  addGraphCommand(program, io, done);
+  for (const name of ['can-i', 'who-can', 'permissions', 'graph', 'diff']) {
     const command = program.commands.find((c) => c.name() === name);
     if (command) addContextOptions(command);
   }
