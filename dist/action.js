@@ -127,17 +127,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key3, node, visitor, path11) {
-      const ctrl = callVisitor(key3, node, visitor, path11);
+    function visit_(key3, node, visitor, path13) {
+      const ctrl = callVisitor(key3, node, visitor, path13);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key3, path11, ctrl);
-        return visit_(key3, ctrl, visitor, path11);
+        replaceNode(key3, path13, ctrl);
+        return visit_(key3, ctrl, visitor, path13);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path11 = Object.freeze(path11.concat(node));
+          path13 = Object.freeze(path13.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path11);
+            const ci = visit_(i, node.items[i], visitor, path13);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -148,13 +148,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path11 = Object.freeze(path11.concat(node));
-          const ck = visit_("key", node.key, visitor, path11);
+          path13 = Object.freeze(path13.concat(node));
+          const ck = visit_("key", node.key, visitor, path13);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path11);
+          const cv = visit_("value", node.value, visitor, path13);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -175,17 +175,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key3, node, visitor, path11) {
-      const ctrl = await callVisitor(key3, node, visitor, path11);
+    async function visitAsync_(key3, node, visitor, path13) {
+      const ctrl = await callVisitor(key3, node, visitor, path13);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key3, path11, ctrl);
-        return visitAsync_(key3, ctrl, visitor, path11);
+        replaceNode(key3, path13, ctrl);
+        return visitAsync_(key3, ctrl, visitor, path13);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path11 = Object.freeze(path11.concat(node));
+          path13 = Object.freeze(path13.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path11);
+            const ci = await visitAsync_(i, node.items[i], visitor, path13);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -196,13 +196,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path11 = Object.freeze(path11.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path11);
+          path13 = Object.freeze(path13.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path13);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path11);
+          const cv = await visitAsync_("value", node.value, visitor, path13);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -229,23 +229,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key3, node, visitor, path11) {
+    function callVisitor(key3, node, visitor, path13) {
       if (typeof visitor === "function")
-        return visitor(key3, node, path11);
+        return visitor(key3, node, path13);
       if (identity.isMap(node))
-        return visitor.Map?.(key3, node, path11);
+        return visitor.Map?.(key3, node, path13);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key3, node, path11);
+        return visitor.Seq?.(key3, node, path13);
       if (identity.isPair(node))
-        return visitor.Pair?.(key3, node, path11);
+        return visitor.Pair?.(key3, node, path13);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key3, node, path11);
+        return visitor.Scalar?.(key3, node, path13);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key3, node, path11);
+        return visitor.Alias?.(key3, node, path13);
       return void 0;
     }
-    function replaceNode(key3, path11, node) {
-      const parent = path11[path11.length - 1];
+    function replaceNode(key3, path13, node) {
+      const parent = path13[path13.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key3] = node;
       } else if (identity.isPair(parent)) {
@@ -857,10 +857,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path11, value) {
+    function collectionFromPath(schema, path13, value) {
       let v = value;
-      for (let i = path11.length - 1; i >= 0; --i) {
-        const k = path11[i];
+      for (let i = path13.length - 1; i >= 0; --i) {
+        const k = path13[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -879,7 +879,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path11) => path11 == null || typeof path11 === "object" && !!path11[Symbol.iterator]().next().done;
+    var isEmptyPath = (path13) => path13 == null || typeof path13 === "object" && !!path13[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -909,11 +909,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path11, value) {
-        if (isEmptyPath(path11))
+      addIn(path13, value) {
+        if (isEmptyPath(path13))
           this.add(value);
         else {
-          const [key3, ...rest] = path11;
+          const [key3, ...rest] = path13;
           const node = this.get(key3, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -927,8 +927,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path11) {
-        const [key3, ...rest] = path11;
+      deleteIn(path13) {
+        const [key3, ...rest] = path13;
         if (rest.length === 0)
           return this.delete(key3);
         const node = this.get(key3, true);
@@ -942,8 +942,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path11, keepScalar) {
-        const [key3, ...rest] = path11;
+      getIn(path13, keepScalar) {
+        const [key3, ...rest] = path13;
         const node = this.get(key3, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -961,8 +961,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path11) {
-        const [key3, ...rest] = path11;
+      hasIn(path13) {
+        const [key3, ...rest] = path13;
         if (rest.length === 0)
           return this.has(key3);
         const node = this.get(key3, true);
@@ -972,8 +972,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path11, value) {
-        const [key3, ...rest] = path11;
+      setIn(path13, value) {
+        const [key3, ...rest] = path13;
         if (rest.length === 0) {
           this.set(key3, value);
         } else {
@@ -3488,9 +3488,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path11, value) {
+      addIn(path13, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path11, value);
+          this.contents.addIn(path13, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3565,14 +3565,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path11) {
-        if (Collection.isEmptyPath(path11)) {
+      deleteIn(path13) {
+        if (Collection.isEmptyPath(path13)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path11) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path13) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3587,10 +3587,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path11, keepScalar) {
-        if (Collection.isEmptyPath(path11))
+      getIn(path13, keepScalar) {
+        if (Collection.isEmptyPath(path13))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path11, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path13, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3601,10 +3601,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path11) {
-        if (Collection.isEmptyPath(path11))
+      hasIn(path13) {
+        if (Collection.isEmptyPath(path13))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path11) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path13) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3621,13 +3621,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path11, value) {
-        if (Collection.isEmptyPath(path11)) {
+      setIn(path13, value) {
+        if (Collection.isEmptyPath(path13)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path11), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path13), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path11, value);
+          this.contents.setIn(path13, value);
         }
       }
       /**
@@ -5588,9 +5588,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path11) => {
+    visit2.itemAtPath = (cst, path13) => {
       let item = cst;
-      for (const [field, index2] of path11) {
+      for (const [field, index2] of path13) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -5599,23 +5599,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path11) => {
-      const parent = visit2.itemAtPath(cst, path11.slice(0, -1));
-      const field = path11[path11.length - 1][0];
+    visit2.parentCollection = (cst, path13) => {
+      const parent = visit2.itemAtPath(cst, path13.slice(0, -1));
+      const field = path13[path13.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path11, item, visitor) {
-      let ctrl = visitor(item, path11);
+    function _visit(path13, item, visitor) {
+      let ctrl = visitor(item, path13);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path11.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path13.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5626,10 +5626,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path11);
+            ctrl = ctrl(item, path13);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path11) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path13) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -7674,7 +7674,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
     var os2 = __require("os");
-    var path11 = __require("path");
+    var path13 = __require("path");
     var IS_WINDOWS_PLATFORM = os2.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -7686,7 +7686,7 @@ var require_path = __commonJS({
     }
     exports.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path11.resolve(cwd, filepath);
+      return path13.resolve(cwd, filepath);
     }
     exports.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -8116,7 +8116,7 @@ var require_to_regex_range = __commonJS({
         stop = countZeros(max + 1, zeros) - 1;
       }
       stops = [...stops];
-      stops.sort(compare2);
+      stops.sort(compare5);
       return stops;
     }
     function rangeToPattern(start, stop, options) {
@@ -8188,7 +8188,7 @@ var require_to_regex_range = __commonJS({
       for (let i = 0; i < a.length; i++) arr.push([a[i], b[i]]);
       return arr;
     }
-    function compare2(a, b) {
+    function compare5(a, b) {
       return a > b ? 1 : b > a ? -1 : 0;
     }
     function contains(arr, key3, val) {
@@ -8512,7 +8512,7 @@ var require_expand = __commonJS({
       }
       return utils.flatten(result);
     };
-    var expand = (ast, options = {}) => {
+    var expand2 = (ast, options = {}) => {
       const rangeLimit = options.rangeLimit === void 0 ? 1e3 : options.rangeLimit;
       const walk = (node, parent = {}) => {
         node.queue = [];
@@ -8573,7 +8573,7 @@ var require_expand = __commonJS({
       };
       return utils.flatten(walk(ast));
     };
-    module.exports = expand;
+    module.exports = expand2;
   }
 });
 
@@ -8922,7 +8922,7 @@ var require_braces = __commonJS({
     "use strict";
     var stringify2 = require_stringify2();
     var compile = require_compile();
-    var expand = require_expand();
+    var expand2 = require_expand();
     var parse2 = require_parse();
     var braces = (input, options = {}) => {
       let output = [];
@@ -8960,7 +8960,7 @@ var require_braces = __commonJS({
       if (typeof input === "string") {
         input = braces.parse(input, options);
       }
-      let result = expand(input, options);
+      let result = expand2(input, options);
       if (options.noempty === true) {
         result = result.filter(Boolean);
       }
@@ -8983,7 +8983,7 @@ var require_braces = __commonJS({
 var require_constants2 = __commonJS({
   "../main/node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
-    var path11 = __require("path");
+    var path13 = __require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -9157,7 +9157,7 @@ var require_constants2 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path11.sep,
+      SEP: path13.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -9184,7 +9184,7 @@ var require_constants2 = __commonJS({
 var require_utils2 = __commonJS({
   "../main/node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
-    var path11 = __require("path");
+    var path13 = __require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -9213,7 +9213,7 @@ var require_utils2 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path11.sep === "\\";
+      return win32 === true || path13.sep === "\\";
     };
     exports.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -10577,7 +10577,7 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "../main/node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var path11 = __require("path");
+    var path13 = __require("path");
     var scan2 = require_scan();
     var parse2 = require_parse2();
     var utils = require_utils2();
@@ -10662,7 +10662,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path11.basename(input));
+      return regex.test(path13.basename(input));
     };
     picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
     picomatch.parse = (pattern, options) => {
@@ -10889,7 +10889,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
-    var path11 = __require("path");
+    var path13 = __require("path");
     var globParent = require_glob_parent();
     var micromatch2 = require_micromatch();
     var GLOBSTAR = "**";
@@ -10984,7 +10984,7 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename = path11.basename(pattern);
+      const basename = path13.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -11042,7 +11042,7 @@ var require_pattern = __commonJS({
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path11.isAbsolute(pattern);
+      return path13.isAbsolute(pattern);
     }
     exports.isAbsolute = isAbsolute;
   }
@@ -11219,8 +11219,8 @@ var require_utils3 = __commonJS({
     exports.errno = errno;
     var fs4 = require_fs();
     exports.fs = fs4;
-    var path11 = require_path();
-    exports.path = path11;
+    var path13 = require_path();
+    exports.path = path13;
     var pattern = require_pattern();
     exports.pattern = pattern;
     var stream = require_stream();
@@ -11332,8 +11332,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path11, settings, callback) {
-      settings.fs.lstat(path11, (lstatError, lstat) => {
+    function read(path13, settings, callback) {
+      settings.fs.lstat(path13, (lstatError, lstat) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -11342,7 +11342,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat);
           return;
         }
-        settings.fs.stat(path11, (statError, stat2) => {
+        settings.fs.stat(path13, (statError, stat2) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -11374,13 +11374,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path11, settings) {
-      const lstat = settings.fs.lstatSync(path11);
+    function read(path13, settings) {
+      const lstat = settings.fs.lstatSync(path13);
       if (!lstat.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat;
       }
       try {
-        const stat2 = settings.fs.statSync(path11);
+        const stat2 = settings.fs.statSync(path13);
         if (settings.markSymbolicLink) {
           stat2.isSymbolicLink = () => true;
         }
@@ -11451,17 +11451,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat2(path11, optionsOrSettingsOrCallback, callback) {
+    function stat2(path13, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path11, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path13, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path11, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path13, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat2;
-    function statSync(path11, optionsOrSettings) {
+    function statSync(path13, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path11, settings);
+      return sync.read(path13, settings);
     }
     exports.statSync = statSync;
     function getSettings(settingsOrOptions = {}) {
@@ -11677,16 +11677,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name) => {
-          const path11 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path13 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path11, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path13, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name,
-                path: path11,
+                path: path13,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -11804,7 +11804,7 @@ var require_settings2 = __commonJS({
   "../main/node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path11 = __require("path");
+    var path13 = __require("path");
     var fsStat = require_out();
     var fs4 = require_fs4();
     var Settings = class {
@@ -11812,7 +11812,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs4.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path11.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path13.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -11839,17 +11839,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports.Settings = settings_1.default;
-    function scandir(path11, optionsOrSettingsOrCallback, callback) {
+    function scandir(path13, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path11, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path13, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path11, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path13, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.scandir = scandir;
-    function scandirSync(path11, optionsOrSettings) {
+    function scandirSync(path13, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path11, settings);
+      return sync.read(path13, settings);
     }
     exports.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -12497,7 +12497,7 @@ var require_settings3 = __commonJS({
   "../main/node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path11 = __require("path");
+    var path13 = __require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -12507,7 +12507,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path11.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path13.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -12569,7 +12569,7 @@ var require_reader2 = __commonJS({
   "../main/node_modules/fast-glob/out/readers/reader.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path11 = __require("path");
+    var path13 = __require("path");
     var fsStat = require_out();
     var utils = require_utils3();
     var Reader = class {
@@ -12582,7 +12582,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path11.resolve(this._settings.cwd, filepath);
+        return path13.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -12998,7 +12998,7 @@ var require_provider = __commonJS({
   "../main/node_modules/fast-glob/out/providers/provider.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path11 = __require("path");
+    var path13 = __require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -13012,7 +13012,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path11.resolve(this._settings.cwd, task.base);
+        return path13.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -13872,26 +13872,26 @@ var require_ignore = __commonJS({
       const index2 = body.indexOf(SLASH);
       return index2 < 0 || index2 === body.length - 1;
     };
-    var basenameOf = (path11) => {
-      const end = path11.length - 1;
-      const index2 = path11.lastIndexOf(
+    var basenameOf = (path13) => {
+      const end = path13.length - 1;
+      const index2 = path13.lastIndexOf(
         SLASH,
-        path11[end] === SLASH ? end - 1 : end
+        path13[end] === SLASH ? end - 1 : end
       );
-      return index2 < 0 ? path11 : path11.slice(index2 + 1);
+      return index2 < 0 ? path13 : path13.slice(index2 + 1);
     };
-    var parentOf = (path11) => {
-      if (path11.charCodeAt(0) === SLASH_CODE || path11.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path11.split(SLASH).filter(Boolean);
+    var parentOf = (path13) => {
+      if (path13.charCodeAt(0) === SLASH_CODE || path13.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path13.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path11.length - 1;
-      const cut = path11.lastIndexOf(
+      const end = path13.length - 1;
+      const cut = path13.lastIndexOf(
         SLASH,
-        path11.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path13.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path11.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path13.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -14041,7 +14041,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path11) {
+      testLiteral(path13) {
         const rules2 = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -14050,7 +14050,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index2 = rules2.length - 1; index2 >= 0; index2--) {
           const rule = rules2[index2];
-          if (rule.checkRegex.test(path11)) {
+          if (rule.checkRegex.test(path13)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -14070,15 +14070,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path11, mode) {
+      test(path13, mode) {
         const rules2 = this._rules;
         const { length } = rules2;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename = shortcut ? basenameOf(path11) : path11;
+        const basename = shortcut ? basenameOf(path13) : path13;
         for (let index2 = length - 1; index2 >= 0; index2--) {
           const rule = rules2[index2];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename : path11
+            shortcut && rule._basenameOnly ? basename : path13
           )) {
             const { negative } = rule;
             const ret = {
@@ -14100,17 +14100,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path11, originalPath, doThrow) => {
-      if (!isString(path11)) {
+    var checkPath = (path13, originalPath, doThrow) => {
+      if (!isString(path13)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path11) {
+      if (!path13) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path11)) {
+      if (checkPath.isNotRelative(path13)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -14119,25 +14119,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path11) => {
-      const first = path11.charCodeAt(0);
+    var isNotRelative = (path13) => {
+      const first = path13.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path11.length === 1) {
+      if (path13.length === 1) {
         return true;
       }
-      const second = path11.charCodeAt(1);
+      const second = path13.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path11.length === 2 || path11.charCodeAt(2) === SLASH_CODE;
+      return path13.length === 2 || path13.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -14168,59 +14168,59 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path11) {
+      _test(originalPath, cache, path13) {
         checkPath(
-          path11,
+          path13,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path11 ? this._t(path11, cache) : {
+        return path13 ? this._t(path13, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path11 = convertPath(target);
-        if (!path11 || path11.charCodeAt(path11.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path11);
+        const path13 = convertPath(target);
+        if (!path13 || path13.charCodeAt(path13.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path13);
         }
-        const dir2 = this._t(path11, this._testCache);
+        const dir2 = this._t(path13, this._testCache);
         if (dir2.ignored) {
           return dir2;
         }
-        const literal = this._rules.testLiteral(path11);
+        const literal = this._rules.testLiteral(path13);
         return literal.ignored || literal.unignored ? literal : dir2;
       }
-      _t(path11, cache) {
-        const cached = cache[path11];
+      _t(path13, cache) {
+        const cached = cache[path13];
         if (cached) {
           return cached;
         }
-        const parentPath = parentOf(path11);
+        const parentPath = parentOf(path13);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path11] = parent && parent.ignored ? parent : this._rules.test(path11, MODE_IGNORE);
+        return cache[path13] = parent && parent.ignored ? parent : this._rules.test(path13, MODE_IGNORE);
       }
-      ignores(path11) {
-        return this._test(path11, this._ignoreCache, convertPath(path11)).ignored;
+      ignores(path13) {
+        return this._test(path13, this._ignoreCache, convertPath(path13)).ignored;
       }
       createFilter() {
-        return (path11) => !this.ignores(path11);
+        return (path13) => !this.ignores(path13);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path11) {
-        return this._test(path11, this._testCache, convertPath(path11));
+      test(path13) {
+        return this._test(path13, this._testCache, convertPath(path13));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid2 = (path11) => checkPath(convertPath(path11), path11, RETURN_FALSE);
+    var isPathValid2 = (path13) => checkPath(convertPath(path13), path13, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path11) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path11) || isNotRelative(path11);
+      checkPath.isNotRelative = (path13) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path13) || isNotRelative(path13);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -14249,12 +14249,12 @@ var init_is_path_inside = __esm({
 });
 
 // ../main/node_modules/slash/index.js
-function slash(path11) {
-  const isExtendedLengthPath = path11.startsWith("\\\\?\\");
+function slash(path13) {
+  const isExtendedLengthPath = path13.startsWith("\\\\?\\");
   if (isExtendedLengthPath) {
-    return path11;
+    return path13;
   }
-  return path11.replace(/\\/g, "/");
+  return path13.replace(/\\/g, "/");
 }
 var init_slash = __esm({
   "../main/node_modules/slash/index.js"() {
@@ -15356,25 +15356,25 @@ var init_globby = __esm({
       return bindFsMethod(fs3.promises, "stat");
     };
     getStatSyncMethod2 = (fsImplementation) => bindFsMethod(fsImplementation, "statSync") ?? bindFsMethod(fs3, "statSync");
-    isDirectory = async (path11, fsImplementation) => {
+    isDirectory = async (path13, fsImplementation) => {
       try {
-        const stats = await getStatMethod(fsImplementation)(path11);
+        const stats = await getStatMethod(fsImplementation)(path13);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
-    isDirectorySync = (path11, fsImplementation) => {
+    isDirectorySync = (path13, fsImplementation) => {
       try {
-        const stats = getStatSyncMethod2(fsImplementation)(path11);
+        const stats = getStatSyncMethod2(fsImplementation)(path13);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
     normalizePathForDirectoryGlob = (filePath, cwd) => {
-      const path11 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
-      return nodePath.isAbsolute(path11) ? path11 : nodePath.join(cwd, path11);
+      const path13 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
+      return nodePath.isAbsolute(path13) ? path13 : nodePath.join(cwd, path13);
     };
     shouldExpandGlobstarDirectory = (pattern) => {
       const match = pattern?.match(/\*\*\/([^/]+)$/);
@@ -15459,9 +15459,9 @@ var init_globby = __esm({
       }
       return patterns;
     };
-    isPathIgnored = (matcher, globalMatcher, path11) => {
-      const globalResult = globalMatcher ? globalMatcher(path11) : void 0;
-      const result = matcher ? matcher(path11) : void 0;
+    isPathIgnored = (matcher, globalMatcher, path13) => {
+      const globalResult = globalMatcher ? globalMatcher(path13) : void 0;
+      const result = matcher ? matcher(path13) : void 0;
       if (result?.unignored) {
         return false;
       }
@@ -19055,8 +19055,8 @@ var require_utils5 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path11) {
-      let input = path11;
+    function removeDotSegments(path13) {
+      let input = path13;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -19130,11 +19130,11 @@ var require_utils5 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path11) {
-      if (path11 === "" || path11[0] === "/") {
-        return removeDotSegments(path11);
+    function removeDotSegmentsRelative(path13) {
+      if (path13 === "" || path13[0] === "/") {
+        return removeDotSegments(path13);
       }
-      const segments = path11.split("/");
+      const segments = path13.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -19497,8 +19497,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path11 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path11 && path11 !== "/" ? path11 : void 0;
+        const path13 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path13 && path13 !== "/" ? path13 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -22731,6 +22731,3432 @@ var require_ajv = __commonJS({
   }
 });
 
+// ../main/node_modules/commander/lib/error.js
+var require_error2 = __commonJS({
+  "../main/node_modules/commander/lib/error.js"(exports) {
+    var CommanderError2 = class extends Error {
+      /**
+       * Constructs the CommanderError class
+       * @param {number} exitCode suggested exit code which could be used with process.exit
+       * @param {string} code an id string representing the error
+       * @param {string} message human-readable description of the error
+       */
+      constructor(exitCode2, code2, message) {
+        super(message);
+        Error.captureStackTrace(this, this.constructor);
+        this.name = this.constructor.name;
+        this.code = code2;
+        this.exitCode = exitCode2;
+        this.nestedError = void 0;
+      }
+    };
+    var InvalidArgumentError2 = class extends CommanderError2 {
+      /**
+       * Constructs the InvalidArgumentError class
+       * @param {string} [message] explanation of why argument is invalid
+       */
+      constructor(message) {
+        super(1, "commander.invalidArgument", message);
+        Error.captureStackTrace(this, this.constructor);
+        this.name = this.constructor.name;
+      }
+    };
+    exports.CommanderError = CommanderError2;
+    exports.InvalidArgumentError = InvalidArgumentError2;
+  }
+});
+
+// ../main/node_modules/commander/lib/argument.js
+var require_argument = __commonJS({
+  "../main/node_modules/commander/lib/argument.js"(exports) {
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_error2();
+    var Argument2 = class {
+      /**
+       * Initialize a new command argument with the given name and description.
+       * The default is that the argument is required, and you can explicitly
+       * indicate this with <> around the name. Put [] around the name for an optional argument.
+       *
+       * @param {string} name
+       * @param {string} [description]
+       */
+      constructor(name, description) {
+        this.description = description || "";
+        this.variadic = false;
+        this.parseArg = void 0;
+        this.defaultValue = void 0;
+        this.defaultValueDescription = void 0;
+        this.argChoices = void 0;
+        switch (name[0]) {
+          case "<":
+            this.required = true;
+            this._name = name.slice(1, -1);
+            break;
+          case "[":
+            this.required = false;
+            this._name = name.slice(1, -1);
+            break;
+          default:
+            this.required = true;
+            this._name = name;
+            break;
+        }
+        if (this._name.endsWith("...")) {
+          this.variadic = true;
+          this._name = this._name.slice(0, -3);
+        }
+      }
+      /**
+       * Return argument name.
+       *
+       * @return {string}
+       */
+      name() {
+        return this._name;
+      }
+      /**
+       * @package
+       */
+      _collectValue(value, previous) {
+        if (previous === this.defaultValue || !Array.isArray(previous)) {
+          return [value];
+        }
+        previous.push(value);
+        return previous;
+      }
+      /**
+       * Set the default value, and optionally supply the description to be displayed in the help.
+       *
+       * @param {*} value
+       * @param {string} [description]
+       * @return {Argument}
+       */
+      default(value, description) {
+        this.defaultValue = value;
+        this.defaultValueDescription = description;
+        return this;
+      }
+      /**
+       * Set the custom handler for processing CLI command arguments into argument values.
+       *
+       * @param {Function} [fn]
+       * @return {Argument}
+       */
+      argParser(fn) {
+        this.parseArg = fn;
+        return this;
+      }
+      /**
+       * Only allow argument value to be one of choices.
+       *
+       * @param {string[]} values
+       * @return {Argument}
+       */
+      choices(values) {
+        this.argChoices = values.slice();
+        this.parseArg = (arg, previous) => {
+          if (!this.argChoices.includes(arg)) {
+            throw new InvalidArgumentError2(
+              `Allowed choices are ${this.argChoices.join(", ")}.`
+            );
+          }
+          if (this.variadic) {
+            return this._collectValue(arg, previous);
+          }
+          return arg;
+        };
+        return this;
+      }
+      /**
+       * Make argument required.
+       *
+       * @returns {Argument}
+       */
+      argRequired() {
+        this.required = true;
+        return this;
+      }
+      /**
+       * Make argument optional.
+       *
+       * @returns {Argument}
+       */
+      argOptional() {
+        this.required = false;
+        return this;
+      }
+    };
+    function humanReadableArgName(arg) {
+      const nameOutput = arg.name() + (arg.variadic === true ? "..." : "");
+      return arg.required ? "<" + nameOutput + ">" : "[" + nameOutput + "]";
+    }
+    exports.Argument = Argument2;
+    exports.humanReadableArgName = humanReadableArgName;
+  }
+});
+
+// ../main/node_modules/commander/lib/help.js
+var require_help = __commonJS({
+  "../main/node_modules/commander/lib/help.js"(exports) {
+    var { humanReadableArgName } = require_argument();
+    var Help2 = class {
+      constructor() {
+        this.helpWidth = void 0;
+        this.minWidthToWrap = 40;
+        this.sortSubcommands = false;
+        this.sortOptions = false;
+        this.showGlobalOptions = false;
+      }
+      /**
+       * prepareContext is called by Commander after applying overrides from `Command.configureHelp()`
+       * and just before calling `formatHelp()`.
+       *
+       * Commander just uses the helpWidth and the rest is provided for optional use by more complex subclasses.
+       *
+       * @param {{ error?: boolean, helpWidth?: number, outputHasColors?: boolean }} contextOptions
+       */
+      prepareContext(contextOptions) {
+        this.helpWidth = this.helpWidth ?? contextOptions.helpWidth ?? 80;
+      }
+      /**
+       * Get an array of the visible subcommands. Includes a placeholder for the implicit help command, if there is one.
+       *
+       * @param {Command} cmd
+       * @returns {Command[]}
+       */
+      visibleCommands(cmd) {
+        const visibleCommands = cmd.commands.filter((cmd2) => !cmd2._hidden);
+        const helpCommand = cmd._getHelpCommand();
+        if (helpCommand && !helpCommand._hidden) {
+          visibleCommands.push(helpCommand);
+        }
+        if (this.sortSubcommands) {
+          visibleCommands.sort((a, b) => {
+            return a.name().localeCompare(b.name());
+          });
+        }
+        return visibleCommands;
+      }
+      /**
+       * Compare options for sort.
+       *
+       * @param {Option} a
+       * @param {Option} b
+       * @returns {number}
+       */
+      compareOptions(a, b) {
+        const getSortKey = (option) => {
+          return option.short ? option.short.replace(/^-/, "") : option.long.replace(/^--/, "");
+        };
+        return getSortKey(a).localeCompare(getSortKey(b));
+      }
+      /**
+       * Get an array of the visible options. Includes a placeholder for the implicit help option, if there is one.
+       *
+       * @param {Command} cmd
+       * @returns {Option[]}
+       */
+      visibleOptions(cmd) {
+        const visibleOptions = cmd.options.filter((option) => !option.hidden);
+        const helpOption = cmd._getHelpOption();
+        if (helpOption && !helpOption.hidden) {
+          const removeShort = helpOption.short && cmd._findOption(helpOption.short);
+          const removeLong = helpOption.long && cmd._findOption(helpOption.long);
+          if (!removeShort && !removeLong) {
+            visibleOptions.push(helpOption);
+          } else if (helpOption.long && !removeLong) {
+            visibleOptions.push(
+              cmd.createOption(helpOption.long, helpOption.description)
+            );
+          } else if (helpOption.short && !removeShort) {
+            visibleOptions.push(
+              cmd.createOption(helpOption.short, helpOption.description)
+            );
+          }
+        }
+        if (this.sortOptions) {
+          visibleOptions.sort(this.compareOptions);
+        }
+        return visibleOptions;
+      }
+      /**
+       * Get an array of the visible global options. (Not including help.)
+       *
+       * @param {Command} cmd
+       * @returns {Option[]}
+       */
+      visibleGlobalOptions(cmd) {
+        if (!this.showGlobalOptions) return [];
+        const globalOptions = [];
+        for (let ancestorCmd = cmd.parent; ancestorCmd; ancestorCmd = ancestorCmd.parent) {
+          const visibleOptions = ancestorCmd.options.filter(
+            (option) => !option.hidden
+          );
+          globalOptions.push(...visibleOptions);
+        }
+        if (this.sortOptions) {
+          globalOptions.sort(this.compareOptions);
+        }
+        return globalOptions;
+      }
+      /**
+       * Get an array of the arguments if any have a description.
+       *
+       * @param {Command} cmd
+       * @returns {Argument[]}
+       */
+      visibleArguments(cmd) {
+        if (cmd._argsDescription) {
+          cmd.registeredArguments.forEach((argument) => {
+            argument.description = argument.description || cmd._argsDescription[argument.name()] || "";
+          });
+        }
+        if (cmd.registeredArguments.find((argument) => argument.description)) {
+          return cmd.registeredArguments;
+        }
+        return [];
+      }
+      /**
+       * Get the command term to show in the list of subcommands.
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      subcommandTerm(cmd) {
+        const args = cmd.registeredArguments.map((arg) => humanReadableArgName(arg)).join(" ");
+        return cmd._name + (cmd._aliases[0] ? "|" + cmd._aliases[0] : "") + (cmd.options.length ? " [options]" : "") + // simplistic check for non-help option
+        (args ? " " + args : "");
+      }
+      /**
+       * Get the option term to show in the list of options.
+       *
+       * @param {Option} option
+       * @returns {string}
+       */
+      optionTerm(option) {
+        return option.flags;
+      }
+      /**
+       * Get the argument term to show in the list of arguments.
+       *
+       * @param {Argument} argument
+       * @returns {string}
+       */
+      argumentTerm(argument) {
+        return argument.name();
+      }
+      /**
+       * Get the longest command term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestSubcommandTermLength(cmd, helper) {
+        return helper.visibleCommands(cmd).reduce((max, command2) => {
+          return Math.max(
+            max,
+            this.displayWidth(
+              helper.styleSubcommandTerm(helper.subcommandTerm(command2))
+            )
+          );
+        }, 0);
+      }
+      /**
+       * Get the longest option term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestOptionTermLength(cmd, helper) {
+        return helper.visibleOptions(cmd).reduce((max, option) => {
+          return Math.max(
+            max,
+            this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option)))
+          );
+        }, 0);
+      }
+      /**
+       * Get the longest global option term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestGlobalOptionTermLength(cmd, helper) {
+        return helper.visibleGlobalOptions(cmd).reduce((max, option) => {
+          return Math.max(
+            max,
+            this.displayWidth(helper.styleOptionTerm(helper.optionTerm(option)))
+          );
+        }, 0);
+      }
+      /**
+       * Get the longest argument term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      longestArgumentTermLength(cmd, helper) {
+        return helper.visibleArguments(cmd).reduce((max, argument) => {
+          return Math.max(
+            max,
+            this.displayWidth(
+              helper.styleArgumentTerm(helper.argumentTerm(argument))
+            )
+          );
+        }, 0);
+      }
+      /**
+       * Get the command usage to be displayed at the top of the built-in help.
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      commandUsage(cmd) {
+        let cmdName = cmd._name;
+        if (cmd._aliases[0]) {
+          cmdName = cmdName + "|" + cmd._aliases[0];
+        }
+        let ancestorCmdNames = "";
+        for (let ancestorCmd = cmd.parent; ancestorCmd; ancestorCmd = ancestorCmd.parent) {
+          ancestorCmdNames = ancestorCmd.name() + " " + ancestorCmdNames;
+        }
+        return ancestorCmdNames + cmdName + " " + cmd.usage();
+      }
+      /**
+       * Get the description for the command.
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      commandDescription(cmd) {
+        return cmd.description();
+      }
+      /**
+       * Get the subcommand summary to show in the list of subcommands.
+       * (Fallback to description for backwards compatibility.)
+       *
+       * @param {Command} cmd
+       * @returns {string}
+       */
+      subcommandDescription(cmd) {
+        return cmd.summary() || cmd.description();
+      }
+      /**
+       * Get the option description to show in the list of options.
+       *
+       * @param {Option} option
+       * @return {string}
+       */
+      optionDescription(option) {
+        const extraInfo = [];
+        if (option.argChoices) {
+          extraInfo.push(
+            // use stringify to match the display of the default value
+            `choices: ${option.argChoices.map((choice) => JSON.stringify(choice)).join(", ")}`
+          );
+        }
+        if (option.defaultValue !== void 0) {
+          const showDefault = option.required || option.optional || option.isBoolean() && typeof option.defaultValue === "boolean";
+          if (showDefault) {
+            extraInfo.push(
+              `default: ${option.defaultValueDescription || JSON.stringify(option.defaultValue)}`
+            );
+          }
+        }
+        if (option.presetArg !== void 0 && option.optional) {
+          extraInfo.push(`preset: ${JSON.stringify(option.presetArg)}`);
+        }
+        if (option.envVar !== void 0) {
+          extraInfo.push(`env: ${option.envVar}`);
+        }
+        if (extraInfo.length > 0) {
+          const extraDescription = `(${extraInfo.join(", ")})`;
+          if (option.description) {
+            return `${option.description} ${extraDescription}`;
+          }
+          return extraDescription;
+        }
+        return option.description;
+      }
+      /**
+       * Get the argument description to show in the list of arguments.
+       *
+       * @param {Argument} argument
+       * @return {string}
+       */
+      argumentDescription(argument) {
+        const extraInfo = [];
+        if (argument.argChoices) {
+          extraInfo.push(
+            // use stringify to match the display of the default value
+            `choices: ${argument.argChoices.map((choice) => JSON.stringify(choice)).join(", ")}`
+          );
+        }
+        if (argument.defaultValue !== void 0) {
+          extraInfo.push(
+            `default: ${argument.defaultValueDescription || JSON.stringify(argument.defaultValue)}`
+          );
+        }
+        if (extraInfo.length > 0) {
+          const extraDescription = `(${extraInfo.join(", ")})`;
+          if (argument.description) {
+            return `${argument.description} ${extraDescription}`;
+          }
+          return extraDescription;
+        }
+        return argument.description;
+      }
+      /**
+       * Format a list of items, given a heading and an array of formatted items.
+       *
+       * @param {string} heading
+       * @param {string[]} items
+       * @param {Help} helper
+       * @returns string[]
+       */
+      formatItemList(heading, items, helper) {
+        if (items.length === 0) return [];
+        return [helper.styleTitle(heading), ...items, ""];
+      }
+      /**
+       * Group items by their help group heading.
+       *
+       * @param {Command[] | Option[]} unsortedItems
+       * @param {Command[] | Option[]} visibleItems
+       * @param {Function} getGroup
+       * @returns {Map<string, Command[] | Option[]>}
+       */
+      groupItems(unsortedItems, visibleItems, getGroup) {
+        const result = /* @__PURE__ */ new Map();
+        unsortedItems.forEach((item) => {
+          const group = getGroup(item);
+          if (!result.has(group)) result.set(group, []);
+        });
+        visibleItems.forEach((item) => {
+          const group = getGroup(item);
+          if (!result.has(group)) {
+            result.set(group, []);
+          }
+          result.get(group).push(item);
+        });
+        return result;
+      }
+      /**
+       * Generate the built-in help text.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {string}
+       */
+      formatHelp(cmd, helper) {
+        const termWidth = helper.padWidth(cmd, helper);
+        const helpWidth = helper.helpWidth ?? 80;
+        function callFormatItem(term, description) {
+          return helper.formatItem(term, termWidth, description, helper);
+        }
+        let output = [
+          `${helper.styleTitle("Usage:")} ${helper.styleUsage(helper.commandUsage(cmd))}`,
+          ""
+        ];
+        const commandDescription = helper.commandDescription(cmd);
+        if (commandDescription.length > 0) {
+          output = output.concat([
+            helper.boxWrap(
+              helper.styleCommandDescription(commandDescription),
+              helpWidth
+            ),
+            ""
+          ]);
+        }
+        const argumentList = helper.visibleArguments(cmd).map((argument) => {
+          return callFormatItem(
+            helper.styleArgumentTerm(helper.argumentTerm(argument)),
+            helper.styleArgumentDescription(helper.argumentDescription(argument))
+          );
+        });
+        output = output.concat(
+          this.formatItemList("Arguments:", argumentList, helper)
+        );
+        const optionGroups = this.groupItems(
+          cmd.options,
+          helper.visibleOptions(cmd),
+          (option) => option.helpGroupHeading ?? "Options:"
+        );
+        optionGroups.forEach((options, group) => {
+          const optionList = options.map((option) => {
+            return callFormatItem(
+              helper.styleOptionTerm(helper.optionTerm(option)),
+              helper.styleOptionDescription(helper.optionDescription(option))
+            );
+          });
+          output = output.concat(this.formatItemList(group, optionList, helper));
+        });
+        if (helper.showGlobalOptions) {
+          const globalOptionList = helper.visibleGlobalOptions(cmd).map((option) => {
+            return callFormatItem(
+              helper.styleOptionTerm(helper.optionTerm(option)),
+              helper.styleOptionDescription(helper.optionDescription(option))
+            );
+          });
+          output = output.concat(
+            this.formatItemList("Global Options:", globalOptionList, helper)
+          );
+        }
+        const commandGroups = this.groupItems(
+          cmd.commands,
+          helper.visibleCommands(cmd),
+          (sub) => sub.helpGroup() || "Commands:"
+        );
+        commandGroups.forEach((commands, group) => {
+          const commandList = commands.map((sub) => {
+            return callFormatItem(
+              helper.styleSubcommandTerm(helper.subcommandTerm(sub)),
+              helper.styleSubcommandDescription(helper.subcommandDescription(sub))
+            );
+          });
+          output = output.concat(this.formatItemList(group, commandList, helper));
+        });
+        return output.join("\n");
+      }
+      /**
+       * Return display width of string, ignoring ANSI escape sequences. Used in padding and wrapping calculations.
+       *
+       * @param {string} str
+       * @returns {number}
+       */
+      displayWidth(str) {
+        return stripColor(str).length;
+      }
+      /**
+       * Style the title for displaying in the help. Called with 'Usage:', 'Options:', etc.
+       *
+       * @param {string} str
+       * @returns {string}
+       */
+      styleTitle(str) {
+        return str;
+      }
+      styleUsage(str) {
+        return str.split(" ").map((word) => {
+          if (word === "[options]") return this.styleOptionText(word);
+          if (word === "[command]") return this.styleSubcommandText(word);
+          if (word[0] === "[" || word[0] === "<")
+            return this.styleArgumentText(word);
+          return this.styleCommandText(word);
+        }).join(" ");
+      }
+      styleCommandDescription(str) {
+        return this.styleDescriptionText(str);
+      }
+      styleOptionDescription(str) {
+        return this.styleDescriptionText(str);
+      }
+      styleSubcommandDescription(str) {
+        return this.styleDescriptionText(str);
+      }
+      styleArgumentDescription(str) {
+        return this.styleDescriptionText(str);
+      }
+      styleDescriptionText(str) {
+        return str;
+      }
+      styleOptionTerm(str) {
+        return this.styleOptionText(str);
+      }
+      styleSubcommandTerm(str) {
+        return str.split(" ").map((word) => {
+          if (word === "[options]") return this.styleOptionText(word);
+          if (word[0] === "[" || word[0] === "<")
+            return this.styleArgumentText(word);
+          return this.styleSubcommandText(word);
+        }).join(" ");
+      }
+      styleArgumentTerm(str) {
+        return this.styleArgumentText(str);
+      }
+      styleOptionText(str) {
+        return str;
+      }
+      styleArgumentText(str) {
+        return str;
+      }
+      styleSubcommandText(str) {
+        return str;
+      }
+      styleCommandText(str) {
+        return str;
+      }
+      /**
+       * Calculate the pad width from the maximum term length.
+       *
+       * @param {Command} cmd
+       * @param {Help} helper
+       * @returns {number}
+       */
+      padWidth(cmd, helper) {
+        return Math.max(
+          helper.longestOptionTermLength(cmd, helper),
+          helper.longestGlobalOptionTermLength(cmd, helper),
+          helper.longestSubcommandTermLength(cmd, helper),
+          helper.longestArgumentTermLength(cmd, helper)
+        );
+      }
+      /**
+       * Detect manually wrapped and indented strings by checking for line break followed by whitespace.
+       *
+       * @param {string} str
+       * @returns {boolean}
+       */
+      preformatted(str) {
+        return /\n[^\S\r\n]/.test(str);
+      }
+      /**
+       * Format the "item", which consists of a term and description. Pad the term and wrap the description, indenting the following lines.
+       *
+       * So "TTT", 5, "DDD DDDD DD DDD" might be formatted for this.helpWidth=17 like so:
+       *   TTT  DDD DDDD
+       *        DD DDD
+       *
+       * @param {string} term
+       * @param {number} termWidth
+       * @param {string} description
+       * @param {Help} helper
+       * @returns {string}
+       */
+      formatItem(term, termWidth, description, helper) {
+        const itemIndent = 2;
+        const itemIndentStr = " ".repeat(itemIndent);
+        if (!description) return itemIndentStr + term;
+        const paddedTerm = term.padEnd(
+          termWidth + term.length - helper.displayWidth(term)
+        );
+        const spacerWidth = 2;
+        const helpWidth = this.helpWidth ?? 80;
+        const remainingWidth = helpWidth - termWidth - spacerWidth - itemIndent;
+        let formattedDescription;
+        if (remainingWidth < this.minWidthToWrap || helper.preformatted(description)) {
+          formattedDescription = description;
+        } else {
+          const wrappedDescription = helper.boxWrap(description, remainingWidth);
+          formattedDescription = wrappedDescription.replace(
+            /\n/g,
+            "\n" + " ".repeat(termWidth + spacerWidth)
+          );
+        }
+        return itemIndentStr + paddedTerm + " ".repeat(spacerWidth) + formattedDescription.replace(/\n/g, `
+${itemIndentStr}`);
+      }
+      /**
+       * Wrap a string at whitespace, preserving existing line breaks.
+       * Wrapping is skipped if the width is less than `minWidthToWrap`.
+       *
+       * @param {string} str
+       * @param {number} width
+       * @returns {string}
+       */
+      boxWrap(str, width) {
+        if (width < this.minWidthToWrap) return str;
+        const rawLines = str.split(/\r\n|\n/);
+        const chunkPattern = /[\s]*[^\s]+/g;
+        const wrappedLines = [];
+        rawLines.forEach((line) => {
+          const chunks = line.match(chunkPattern);
+          if (chunks === null) {
+            wrappedLines.push("");
+            return;
+          }
+          let sumChunks = [chunks.shift()];
+          let sumWidth = this.displayWidth(sumChunks[0]);
+          chunks.forEach((chunk) => {
+            const visibleWidth = this.displayWidth(chunk);
+            if (sumWidth + visibleWidth <= width) {
+              sumChunks.push(chunk);
+              sumWidth += visibleWidth;
+              return;
+            }
+            wrappedLines.push(sumChunks.join(""));
+            const nextChunk = chunk.trimStart();
+            sumChunks = [nextChunk];
+            sumWidth = this.displayWidth(nextChunk);
+          });
+          wrappedLines.push(sumChunks.join(""));
+        });
+        return wrappedLines.join("\n");
+      }
+    };
+    function stripColor(str) {
+      const sgrPattern = /\x1b\[\d*(;\d*)*m/g;
+      return str.replace(sgrPattern, "");
+    }
+    exports.Help = Help2;
+    exports.stripColor = stripColor;
+  }
+});
+
+// ../main/node_modules/commander/lib/option.js
+var require_option = __commonJS({
+  "../main/node_modules/commander/lib/option.js"(exports) {
+    var { InvalidArgumentError: InvalidArgumentError2 } = require_error2();
+    var Option2 = class {
+      /**
+       * Initialize a new `Option` with the given `flags` and `description`.
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       */
+      constructor(flags, description) {
+        this.flags = flags;
+        this.description = description || "";
+        this.required = flags.includes("<");
+        this.optional = flags.includes("[");
+        this.variadic = /\w\.\.\.[>\]]$/.test(flags);
+        this.mandatory = false;
+        const optionFlags = splitOptionFlags(flags);
+        this.short = optionFlags.shortFlag;
+        this.long = optionFlags.longFlag;
+        this.negate = false;
+        if (this.long) {
+          this.negate = this.long.startsWith("--no-");
+        }
+        this.defaultValue = void 0;
+        this.defaultValueDescription = void 0;
+        this.presetArg = void 0;
+        this.envVar = void 0;
+        this.parseArg = void 0;
+        this.hidden = false;
+        this.argChoices = void 0;
+        this.conflictsWith = [];
+        this.implied = void 0;
+        this.helpGroupHeading = void 0;
+      }
+      /**
+       * Set the default value, and optionally supply the description to be displayed in the help.
+       *
+       * @param {*} value
+       * @param {string} [description]
+       * @return {Option}
+       */
+      default(value, description) {
+        this.defaultValue = value;
+        this.defaultValueDescription = description;
+        return this;
+      }
+      /**
+       * Preset to use when option used without option-argument, especially optional but also boolean and negated.
+       * The custom processing (parseArg) is called.
+       *
+       * @example
+       * new Option('--color').default('GREYSCALE').preset('RGB');
+       * new Option('--donate [amount]').preset('20').argParser(parseFloat);
+       *
+       * @param {*} arg
+       * @return {Option}
+       */
+      preset(arg) {
+        this.presetArg = arg;
+        return this;
+      }
+      /**
+       * Add option name(s) that conflict with this option.
+       * An error will be displayed if conflicting options are found during parsing.
+       *
+       * @example
+       * new Option('--rgb').conflicts('cmyk');
+       * new Option('--js').conflicts(['ts', 'jsx']);
+       *
+       * @param {(string | string[])} names
+       * @return {Option}
+       */
+      conflicts(names) {
+        this.conflictsWith = this.conflictsWith.concat(names);
+        return this;
+      }
+      /**
+       * Specify implied option values for when this option is set and the implied options are not.
+       *
+       * The custom processing (parseArg) is not called on the implied values.
+       *
+       * @example
+       * program
+       *   .addOption(new Option('--log', 'write logging information to file'))
+       *   .addOption(new Option('--trace', 'log extra details').implies({ log: 'trace.txt' }));
+       *
+       * @param {object} impliedOptionValues
+       * @return {Option}
+       */
+      implies(impliedOptionValues) {
+        let newImplied = impliedOptionValues;
+        if (typeof impliedOptionValues === "string") {
+          newImplied = { [impliedOptionValues]: true };
+        }
+        this.implied = Object.assign(this.implied || {}, newImplied);
+        return this;
+      }
+      /**
+       * Set environment variable to check for option value.
+       *
+       * An environment variable is only used if when processed the current option value is
+       * undefined, or the source of the current value is 'default' or 'config' or 'env'.
+       *
+       * @param {string} name
+       * @return {Option}
+       */
+      env(name) {
+        this.envVar = name;
+        return this;
+      }
+      /**
+       * Set the custom handler for processing CLI option arguments into option values.
+       *
+       * @param {Function} [fn]
+       * @return {Option}
+       */
+      argParser(fn) {
+        this.parseArg = fn;
+        return this;
+      }
+      /**
+       * Whether the option is mandatory and must have a value after parsing.
+       *
+       * @param {boolean} [mandatory=true]
+       * @return {Option}
+       */
+      makeOptionMandatory(mandatory = true) {
+        this.mandatory = !!mandatory;
+        return this;
+      }
+      /**
+       * Hide option in help.
+       *
+       * @param {boolean} [hide=true]
+       * @return {Option}
+       */
+      hideHelp(hide = true) {
+        this.hidden = !!hide;
+        return this;
+      }
+      /**
+       * @package
+       */
+      _collectValue(value, previous) {
+        if (previous === this.defaultValue || !Array.isArray(previous)) {
+          return [value];
+        }
+        previous.push(value);
+        return previous;
+      }
+      /**
+       * Only allow option value to be one of choices.
+       *
+       * @param {string[]} values
+       * @return {Option}
+       */
+      choices(values) {
+        this.argChoices = values.slice();
+        this.parseArg = (arg, previous) => {
+          if (!this.argChoices.includes(arg)) {
+            throw new InvalidArgumentError2(
+              `Allowed choices are ${this.argChoices.join(", ")}.`
+            );
+          }
+          if (this.variadic) {
+            return this._collectValue(arg, previous);
+          }
+          return arg;
+        };
+        return this;
+      }
+      /**
+       * Return option name.
+       *
+       * @return {string}
+       */
+      name() {
+        if (this.long) {
+          return this.long.replace(/^--/, "");
+        }
+        return this.short.replace(/^-/, "");
+      }
+      /**
+       * Return option name, in a camelcase format that can be used
+       * as an object attribute key.
+       *
+       * @return {string}
+       */
+      attributeName() {
+        if (this.negate) {
+          return camelcase(this.name().replace(/^no-/, ""));
+        }
+        return camelcase(this.name());
+      }
+      /**
+       * Set the help group heading.
+       *
+       * @param {string} heading
+       * @return {Option}
+       */
+      helpGroup(heading) {
+        this.helpGroupHeading = heading;
+        return this;
+      }
+      /**
+       * Check if `arg` matches the short or long flag.
+       *
+       * @param {string} arg
+       * @return {boolean}
+       * @package
+       */
+      is(arg) {
+        return this.short === arg || this.long === arg;
+      }
+      /**
+       * Return whether a boolean option.
+       *
+       * Options are one of boolean, negated, required argument, or optional argument.
+       *
+       * @return {boolean}
+       * @package
+       */
+      isBoolean() {
+        return !this.required && !this.optional && !this.negate;
+      }
+    };
+    var DualOptions = class {
+      /**
+       * @param {Option[]} options
+       */
+      constructor(options) {
+        this.positiveOptions = /* @__PURE__ */ new Map();
+        this.negativeOptions = /* @__PURE__ */ new Map();
+        this.dualOptions = /* @__PURE__ */ new Set();
+        options.forEach((option) => {
+          if (option.negate) {
+            this.negativeOptions.set(option.attributeName(), option);
+          } else {
+            this.positiveOptions.set(option.attributeName(), option);
+          }
+        });
+        this.negativeOptions.forEach((value, key3) => {
+          if (this.positiveOptions.has(key3)) {
+            this.dualOptions.add(key3);
+          }
+        });
+      }
+      /**
+       * Did the value come from the option, and not from possible matching dual option?
+       *
+       * @param {*} value
+       * @param {Option} option
+       * @returns {boolean}
+       */
+      valueFromOption(value, option) {
+        const optionKey = option.attributeName();
+        if (!this.dualOptions.has(optionKey)) return true;
+        const preset = this.negativeOptions.get(optionKey).presetArg;
+        const negativeValue = preset !== void 0 ? preset : false;
+        return option.negate === (negativeValue === value);
+      }
+    };
+    function camelcase(str) {
+      return str.split("-").reduce((str2, word) => {
+        return str2 + word[0].toUpperCase() + word.slice(1);
+      });
+    }
+    function splitOptionFlags(flags) {
+      let shortFlag;
+      let longFlag;
+      const shortFlagExp = /^-[^-]$/;
+      const longFlagExp = /^--[^-]/;
+      const flagParts = flags.split(/[ |,]+/).concat("guard");
+      if (shortFlagExp.test(flagParts[0])) shortFlag = flagParts.shift();
+      if (longFlagExp.test(flagParts[0])) longFlag = flagParts.shift();
+      if (!shortFlag && shortFlagExp.test(flagParts[0]))
+        shortFlag = flagParts.shift();
+      if (!shortFlag && longFlagExp.test(flagParts[0])) {
+        shortFlag = longFlag;
+        longFlag = flagParts.shift();
+      }
+      if (flagParts[0].startsWith("-")) {
+        const unsupportedFlag = flagParts[0];
+        const baseError = `option creation failed due to '${unsupportedFlag}' in option flags '${flags}'`;
+        if (/^-[^-][^-]/.test(unsupportedFlag))
+          throw new Error(
+            `${baseError}
+- a short flag is a single dash and a single character
+  - either use a single dash and a single character (for a short flag)
+  - or use a double dash for a long option (and can have two, like '--ws, --workspace')`
+          );
+        if (shortFlagExp.test(unsupportedFlag))
+          throw new Error(`${baseError}
+- too many short flags`);
+        if (longFlagExp.test(unsupportedFlag))
+          throw new Error(`${baseError}
+- too many long flags`);
+        throw new Error(`${baseError}
+- unrecognised flag format`);
+      }
+      if (shortFlag === void 0 && longFlag === void 0)
+        throw new Error(
+          `option creation failed due to no flags found in '${flags}'.`
+        );
+      return { shortFlag, longFlag };
+    }
+    exports.Option = Option2;
+    exports.DualOptions = DualOptions;
+  }
+});
+
+// ../main/node_modules/commander/lib/suggestSimilar.js
+var require_suggestSimilar = __commonJS({
+  "../main/node_modules/commander/lib/suggestSimilar.js"(exports) {
+    var maxDistance = 3;
+    function editDistance2(a, b) {
+      if (Math.abs(a.length - b.length) > maxDistance)
+        return Math.max(a.length, b.length);
+      const d = [];
+      for (let i = 0; i <= a.length; i++) {
+        d[i] = [i];
+      }
+      for (let j = 0; j <= b.length; j++) {
+        d[0][j] = j;
+      }
+      for (let j = 1; j <= b.length; j++) {
+        for (let i = 1; i <= a.length; i++) {
+          let cost = 1;
+          if (a[i - 1] === b[j - 1]) {
+            cost = 0;
+          } else {
+            cost = 1;
+          }
+          d[i][j] = Math.min(
+            d[i - 1][j] + 1,
+            // deletion
+            d[i][j - 1] + 1,
+            // insertion
+            d[i - 1][j - 1] + cost
+            // substitution
+          );
+          if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+            d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+          }
+        }
+      }
+      return d[a.length][b.length];
+    }
+    function suggestSimilar(word, candidates) {
+      if (!candidates || candidates.length === 0) return "";
+      candidates = Array.from(new Set(candidates));
+      const searchingOptions = word.startsWith("--");
+      if (searchingOptions) {
+        word = word.slice(2);
+        candidates = candidates.map((candidate) => candidate.slice(2));
+      }
+      let similar = [];
+      let bestDistance = maxDistance;
+      const minSimilarity = 0.4;
+      candidates.forEach((candidate) => {
+        if (candidate.length <= 1) return;
+        const distance = editDistance2(word, candidate);
+        const length = Math.max(word.length, candidate.length);
+        const similarity = (length - distance) / length;
+        if (similarity > minSimilarity) {
+          if (distance < bestDistance) {
+            bestDistance = distance;
+            similar = [candidate];
+          } else if (distance === bestDistance) {
+            similar.push(candidate);
+          }
+        }
+      });
+      similar.sort((a, b) => a.localeCompare(b));
+      if (searchingOptions) {
+        similar = similar.map((candidate) => `--${candidate}`);
+      }
+      if (similar.length > 1) {
+        return `
+(Did you mean one of ${similar.join(", ")}?)`;
+      }
+      if (similar.length === 1) {
+        return `
+(Did you mean ${similar[0]}?)`;
+      }
+      return "";
+    }
+    exports.suggestSimilar = suggestSimilar;
+  }
+});
+
+// ../main/node_modules/commander/lib/command.js
+var require_command = __commonJS({
+  "../main/node_modules/commander/lib/command.js"(exports) {
+    var EventEmitter = __require("node:events").EventEmitter;
+    var childProcess = __require("node:child_process");
+    var path13 = __require("node:path");
+    var fs4 = __require("node:fs");
+    var process4 = __require("node:process");
+    var { Argument: Argument2, humanReadableArgName } = require_argument();
+    var { CommanderError: CommanderError2 } = require_error2();
+    var { Help: Help2, stripColor } = require_help();
+    var { Option: Option2, DualOptions } = require_option();
+    var { suggestSimilar } = require_suggestSimilar();
+    var Command2 = class _Command extends EventEmitter {
+      /**
+       * Initialize a new `Command`.
+       *
+       * @param {string} [name]
+       */
+      constructor(name) {
+        super();
+        this.commands = [];
+        this.options = [];
+        this.parent = null;
+        this._allowUnknownOption = false;
+        this._allowExcessArguments = false;
+        this.registeredArguments = [];
+        this._args = this.registeredArguments;
+        this.args = [];
+        this.rawArgs = [];
+        this.processedArgs = [];
+        this._scriptPath = null;
+        this._name = name || "";
+        this._optionValues = {};
+        this._optionValueSources = {};
+        this._storeOptionsAsProperties = false;
+        this._actionHandler = null;
+        this._executableHandler = false;
+        this._executableFile = null;
+        this._executableDir = null;
+        this._defaultCommandName = null;
+        this._exitCallback = null;
+        this._aliases = [];
+        this._combineFlagAndOptionalValue = true;
+        this._description = "";
+        this._summary = "";
+        this._argsDescription = void 0;
+        this._enablePositionalOptions = false;
+        this._passThroughOptions = false;
+        this._lifeCycleHooks = {};
+        this._showHelpAfterError = false;
+        this._showSuggestionAfterError = true;
+        this._savedState = null;
+        this._outputConfiguration = {
+          writeOut: (str) => process4.stdout.write(str),
+          writeErr: (str) => process4.stderr.write(str),
+          outputError: (str, write) => write(str),
+          getOutHelpWidth: () => process4.stdout.isTTY ? process4.stdout.columns : void 0,
+          getErrHelpWidth: () => process4.stderr.isTTY ? process4.stderr.columns : void 0,
+          getOutHasColors: () => useColor() ?? (process4.stdout.isTTY && process4.stdout.hasColors?.()),
+          getErrHasColors: () => useColor() ?? (process4.stderr.isTTY && process4.stderr.hasColors?.()),
+          stripColor: (str) => stripColor(str)
+        };
+        this._hidden = false;
+        this._helpOption = void 0;
+        this._addImplicitHelpCommand = void 0;
+        this._helpCommand = void 0;
+        this._helpConfiguration = {};
+        this._helpGroupHeading = void 0;
+        this._defaultCommandGroup = void 0;
+        this._defaultOptionGroup = void 0;
+      }
+      /**
+       * Copy settings that are useful to have in common across root command and subcommands.
+       *
+       * (Used internally when adding a command using `.command()` so subcommands inherit parent settings.)
+       *
+       * @param {Command} sourceCommand
+       * @return {Command} `this` command for chaining
+       */
+      copyInheritedSettings(sourceCommand) {
+        this._outputConfiguration = sourceCommand._outputConfiguration;
+        this._helpOption = sourceCommand._helpOption;
+        this._helpCommand = sourceCommand._helpCommand;
+        this._helpConfiguration = sourceCommand._helpConfiguration;
+        this._exitCallback = sourceCommand._exitCallback;
+        this._storeOptionsAsProperties = sourceCommand._storeOptionsAsProperties;
+        this._combineFlagAndOptionalValue = sourceCommand._combineFlagAndOptionalValue;
+        this._allowExcessArguments = sourceCommand._allowExcessArguments;
+        this._enablePositionalOptions = sourceCommand._enablePositionalOptions;
+        this._showHelpAfterError = sourceCommand._showHelpAfterError;
+        this._showSuggestionAfterError = sourceCommand._showSuggestionAfterError;
+        return this;
+      }
+      /**
+       * @returns {Command[]}
+       * @private
+       */
+      _getCommandAndAncestors() {
+        const result = [];
+        for (let command2 = this; command2; command2 = command2.parent) {
+          result.push(command2);
+        }
+        return result;
+      }
+      /**
+       * Define a command.
+       *
+       * There are two styles of command: pay attention to where to put the description.
+       *
+       * @example
+       * // Command implemented using action handler (description is supplied separately to `.command`)
+       * program
+       *   .command('clone <source> [destination]')
+       *   .description('clone a repository into a newly created directory')
+       *   .action((source, destination) => {
+       *     console.log('clone command called');
+       *   });
+       *
+       * // Command implemented using separate executable file (description is second parameter to `.command`)
+       * program
+       *   .command('start <service>', 'start named service')
+       *   .command('stop [service]', 'stop named service, or all if no name supplied');
+       *
+       * @param {string} nameAndArgs - command name and arguments, args are `<required>` or `[optional]` and last may also be `variadic...`
+       * @param {(object | string)} [actionOptsOrExecDesc] - configuration options (for action), or description (for executable)
+       * @param {object} [execOpts] - configuration options (for executable)
+       * @return {Command} returns new command for action handler, or `this` for executable command
+       */
+      command(nameAndArgs, actionOptsOrExecDesc, execOpts) {
+        let desc = actionOptsOrExecDesc;
+        let opts = execOpts;
+        if (typeof desc === "object" && desc !== null) {
+          opts = desc;
+          desc = null;
+        }
+        opts = opts || {};
+        const [, name, args] = nameAndArgs.match(/([^ ]+) *(.*)/);
+        const cmd = this.createCommand(name);
+        if (desc) {
+          cmd.description(desc);
+          cmd._executableHandler = true;
+        }
+        if (opts.isDefault) this._defaultCommandName = cmd._name;
+        cmd._hidden = !!(opts.noHelp || opts.hidden);
+        cmd._executableFile = opts.executableFile || null;
+        if (args) cmd.arguments(args);
+        this._registerCommand(cmd);
+        cmd.parent = this;
+        cmd.copyInheritedSettings(this);
+        if (desc) return this;
+        return cmd;
+      }
+      /**
+       * Factory routine to create a new unattached command.
+       *
+       * See .command() for creating an attached subcommand, which uses this routine to
+       * create the command. You can override createCommand to customise subcommands.
+       *
+       * @param {string} [name]
+       * @return {Command} new command
+       */
+      createCommand(name) {
+        return new _Command(name);
+      }
+      /**
+       * You can customise the help with a subclass of Help by overriding createHelp,
+       * or by overriding Help properties using configureHelp().
+       *
+       * @return {Help}
+       */
+      createHelp() {
+        return Object.assign(new Help2(), this.configureHelp());
+      }
+      /**
+       * You can customise the help by overriding Help properties using configureHelp(),
+       * or with a subclass of Help by overriding createHelp().
+       *
+       * @param {object} [configuration] - configuration options
+       * @return {(Command | object)} `this` command for chaining, or stored configuration
+       */
+      configureHelp(configuration) {
+        if (configuration === void 0) return this._helpConfiguration;
+        this._helpConfiguration = configuration;
+        return this;
+      }
+      /**
+       * The default output goes to stdout and stderr. You can customise this for special
+       * applications. You can also customise the display of errors by overriding outputError.
+       *
+       * The configuration properties are all functions:
+       *
+       *     // change how output being written, defaults to stdout and stderr
+       *     writeOut(str)
+       *     writeErr(str)
+       *     // change how output being written for errors, defaults to writeErr
+       *     outputError(str, write) // used for displaying errors and not used for displaying help
+       *     // specify width for wrapping help
+       *     getOutHelpWidth()
+       *     getErrHelpWidth()
+       *     // color support, currently only used with Help
+       *     getOutHasColors()
+       *     getErrHasColors()
+       *     stripColor() // used to remove ANSI escape codes if output does not have colors
+       *
+       * @param {object} [configuration] - configuration options
+       * @return {(Command | object)} `this` command for chaining, or stored configuration
+       */
+      configureOutput(configuration) {
+        if (configuration === void 0) return this._outputConfiguration;
+        this._outputConfiguration = {
+          ...this._outputConfiguration,
+          ...configuration
+        };
+        return this;
+      }
+      /**
+       * Display the help or a custom message after an error occurs.
+       *
+       * @param {(boolean|string)} [displayHelp]
+       * @return {Command} `this` command for chaining
+       */
+      showHelpAfterError(displayHelp = true) {
+        if (typeof displayHelp !== "string") displayHelp = !!displayHelp;
+        this._showHelpAfterError = displayHelp;
+        return this;
+      }
+      /**
+       * Display suggestion of similar commands for unknown commands, or options for unknown options.
+       *
+       * @param {boolean} [displaySuggestion]
+       * @return {Command} `this` command for chaining
+       */
+      showSuggestionAfterError(displaySuggestion = true) {
+        this._showSuggestionAfterError = !!displaySuggestion;
+        return this;
+      }
+      /**
+       * Add a prepared subcommand.
+       *
+       * See .command() for creating an attached subcommand which inherits settings from its parent.
+       *
+       * @param {Command} cmd - new subcommand
+       * @param {object} [opts] - configuration options
+       * @return {Command} `this` command for chaining
+       */
+      addCommand(cmd, opts) {
+        if (!cmd._name) {
+          throw new Error(`Command passed to .addCommand() must have a name
+- specify the name in Command constructor or using .name()`);
+        }
+        opts = opts || {};
+        if (opts.isDefault) this._defaultCommandName = cmd._name;
+        if (opts.noHelp || opts.hidden) cmd._hidden = true;
+        this._registerCommand(cmd);
+        cmd.parent = this;
+        cmd._checkForBrokenPassThrough();
+        return this;
+      }
+      /**
+       * Factory routine to create a new unattached argument.
+       *
+       * See .argument() for creating an attached argument, which uses this routine to
+       * create the argument. You can override createArgument to return a custom argument.
+       *
+       * @param {string} name
+       * @param {string} [description]
+       * @return {Argument} new argument
+       */
+      createArgument(name, description) {
+        return new Argument2(name, description);
+      }
+      /**
+       * Define argument syntax for command.
+       *
+       * The default is that the argument is required, and you can explicitly
+       * indicate this with <> around the name. Put [] around the name for an optional argument.
+       *
+       * @example
+       * program.argument('<input-file>');
+       * program.argument('[output-file]');
+       *
+       * @param {string} name
+       * @param {string} [description]
+       * @param {(Function|*)} [parseArg] - custom argument processing function or default value
+       * @param {*} [defaultValue]
+       * @return {Command} `this` command for chaining
+       */
+      argument(name, description, parseArg, defaultValue) {
+        const argument = this.createArgument(name, description);
+        if (typeof parseArg === "function") {
+          argument.default(defaultValue).argParser(parseArg);
+        } else {
+          argument.default(parseArg);
+        }
+        this.addArgument(argument);
+        return this;
+      }
+      /**
+       * Define argument syntax for command, adding multiple at once (without descriptions).
+       *
+       * See also .argument().
+       *
+       * @example
+       * program.arguments('<cmd> [env]');
+       *
+       * @param {string} names
+       * @return {Command} `this` command for chaining
+       */
+      arguments(names) {
+        names.trim().split(/ +/).forEach((detail) => {
+          this.argument(detail);
+        });
+        return this;
+      }
+      /**
+       * Define argument syntax for command, adding a prepared argument.
+       *
+       * @param {Argument} argument
+       * @return {Command} `this` command for chaining
+       */
+      addArgument(argument) {
+        const previousArgument = this.registeredArguments.slice(-1)[0];
+        if (previousArgument?.variadic) {
+          throw new Error(
+            `only the last argument can be variadic '${previousArgument.name()}'`
+          );
+        }
+        if (argument.required && argument.defaultValue !== void 0 && argument.parseArg === void 0) {
+          throw new Error(
+            `a default value for a required argument is never used: '${argument.name()}'`
+          );
+        }
+        this.registeredArguments.push(argument);
+        return this;
+      }
+      /**
+       * Customise or override default help command. By default a help command is automatically added if your command has subcommands.
+       *
+       * @example
+       *    program.helpCommand('help [cmd]');
+       *    program.helpCommand('help [cmd]', 'show help');
+       *    program.helpCommand(false); // suppress default help command
+       *    program.helpCommand(true); // add help command even if no subcommands
+       *
+       * @param {string|boolean} enableOrNameAndArgs - enable with custom name and/or arguments, or boolean to override whether added
+       * @param {string} [description] - custom description
+       * @return {Command} `this` command for chaining
+       */
+      helpCommand(enableOrNameAndArgs, description) {
+        if (typeof enableOrNameAndArgs === "boolean") {
+          this._addImplicitHelpCommand = enableOrNameAndArgs;
+          if (enableOrNameAndArgs && this._defaultCommandGroup) {
+            this._initCommandGroup(this._getHelpCommand());
+          }
+          return this;
+        }
+        const nameAndArgs = enableOrNameAndArgs ?? "help [command]";
+        const [, helpName, helpArgs] = nameAndArgs.match(/([^ ]+) *(.*)/);
+        const helpDescription = description ?? "display help for command";
+        const helpCommand = this.createCommand(helpName);
+        helpCommand.helpOption(false);
+        if (helpArgs) helpCommand.arguments(helpArgs);
+        if (helpDescription) helpCommand.description(helpDescription);
+        this._addImplicitHelpCommand = true;
+        this._helpCommand = helpCommand;
+        if (enableOrNameAndArgs || description) this._initCommandGroup(helpCommand);
+        return this;
+      }
+      /**
+       * Add prepared custom help command.
+       *
+       * @param {(Command|string|boolean)} helpCommand - custom help command, or deprecated enableOrNameAndArgs as for `.helpCommand()`
+       * @param {string} [deprecatedDescription] - deprecated custom description used with custom name only
+       * @return {Command} `this` command for chaining
+       */
+      addHelpCommand(helpCommand, deprecatedDescription) {
+        if (typeof helpCommand !== "object") {
+          this.helpCommand(helpCommand, deprecatedDescription);
+          return this;
+        }
+        this._addImplicitHelpCommand = true;
+        this._helpCommand = helpCommand;
+        this._initCommandGroup(helpCommand);
+        return this;
+      }
+      /**
+       * Lazy create help command.
+       *
+       * @return {(Command|null)}
+       * @package
+       */
+      _getHelpCommand() {
+        const hasImplicitHelpCommand = this._addImplicitHelpCommand ?? (this.commands.length && !this._actionHandler && !this._findCommand("help"));
+        if (hasImplicitHelpCommand) {
+          if (this._helpCommand === void 0) {
+            this.helpCommand(void 0, void 0);
+          }
+          return this._helpCommand;
+        }
+        return null;
+      }
+      /**
+       * Add hook for life cycle event.
+       *
+       * @param {string} event
+       * @param {Function} listener
+       * @return {Command} `this` command for chaining
+       */
+      hook(event, listener) {
+        const allowedValues = ["preSubcommand", "preAction", "postAction"];
+        if (!allowedValues.includes(event)) {
+          throw new Error(`Unexpected value for event passed to hook : '${event}'.
+Expecting one of '${allowedValues.join("', '")}'`);
+        }
+        if (this._lifeCycleHooks[event]) {
+          this._lifeCycleHooks[event].push(listener);
+        } else {
+          this._lifeCycleHooks[event] = [listener];
+        }
+        return this;
+      }
+      /**
+       * Register callback to use as replacement for calling process.exit.
+       *
+       * @param {Function} [fn] optional callback which will be passed a CommanderError, defaults to throwing
+       * @return {Command} `this` command for chaining
+       */
+      exitOverride(fn) {
+        if (fn) {
+          this._exitCallback = fn;
+        } else {
+          this._exitCallback = (err) => {
+            if (err.code !== "commander.executeSubCommandAsync") {
+              throw err;
+            } else {
+            }
+          };
+        }
+        return this;
+      }
+      /**
+       * Call process.exit, and _exitCallback if defined.
+       *
+       * @param {number} exitCode exit code for using with process.exit
+       * @param {string} code an id string representing the error
+       * @param {string} message human-readable description of the error
+       * @return never
+       * @private
+       */
+      _exit(exitCode2, code2, message) {
+        if (this._exitCallback) {
+          this._exitCallback(new CommanderError2(exitCode2, code2, message));
+        }
+        process4.exit(exitCode2);
+      }
+      /**
+       * Register callback `fn` for the command.
+       *
+       * @example
+       * program
+       *   .command('serve')
+       *   .description('start service')
+       *   .action(function() {
+       *      // do work here
+       *   });
+       *
+       * @param {Function} fn
+       * @return {Command} `this` command for chaining
+       */
+      action(fn) {
+        const listener = (args) => {
+          const expectedArgsCount = this.registeredArguments.length;
+          const actionArgs = args.slice(0, expectedArgsCount);
+          if (this._storeOptionsAsProperties) {
+            actionArgs[expectedArgsCount] = this;
+          } else {
+            actionArgs[expectedArgsCount] = this.opts();
+          }
+          actionArgs.push(this);
+          return fn.apply(this, actionArgs);
+        };
+        this._actionHandler = listener;
+        return this;
+      }
+      /**
+       * Factory routine to create a new unattached option.
+       *
+       * See .option() for creating an attached option, which uses this routine to
+       * create the option. You can override createOption to return a custom option.
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       * @return {Option} new option
+       */
+      createOption(flags, description) {
+        return new Option2(flags, description);
+      }
+      /**
+       * Wrap parseArgs to catch 'commander.invalidArgument'.
+       *
+       * @param {(Option | Argument)} target
+       * @param {string} value
+       * @param {*} previous
+       * @param {string} invalidArgumentMessage
+       * @private
+       */
+      _callParseArg(target, value, previous, invalidArgumentMessage) {
+        try {
+          return target.parseArg(value, previous);
+        } catch (err) {
+          if (err.code === "commander.invalidArgument") {
+            const message = `${invalidArgumentMessage} ${err.message}`;
+            this.error(message, { exitCode: err.exitCode, code: err.code });
+          }
+          throw err;
+        }
+      }
+      /**
+       * Check for option flag conflicts.
+       * Register option if no conflicts found, or throw on conflict.
+       *
+       * @param {Option} option
+       * @private
+       */
+      _registerOption(option) {
+        const matchingOption = option.short && this._findOption(option.short) || option.long && this._findOption(option.long);
+        if (matchingOption) {
+          const matchingFlag = option.long && this._findOption(option.long) ? option.long : option.short;
+          throw new Error(`Cannot add option '${option.flags}'${this._name && ` to command '${this._name}'`} due to conflicting flag '${matchingFlag}'
+-  already used by option '${matchingOption.flags}'`);
+        }
+        this._initOptionGroup(option);
+        this.options.push(option);
+      }
+      /**
+       * Check for command name and alias conflicts with existing commands.
+       * Register command if no conflicts found, or throw on conflict.
+       *
+       * @param {Command} command
+       * @private
+       */
+      _registerCommand(command2) {
+        const knownBy = (cmd) => {
+          return [cmd.name()].concat(cmd.aliases());
+        };
+        const alreadyUsed = knownBy(command2).find(
+          (name) => this._findCommand(name)
+        );
+        if (alreadyUsed) {
+          const existingCmd = knownBy(this._findCommand(alreadyUsed)).join("|");
+          const newCmd = knownBy(command2).join("|");
+          throw new Error(
+            `cannot add command '${newCmd}' as already have command '${existingCmd}'`
+          );
+        }
+        this._initCommandGroup(command2);
+        this.commands.push(command2);
+      }
+      /**
+       * Add an option.
+       *
+       * @param {Option} option
+       * @return {Command} `this` command for chaining
+       */
+      addOption(option) {
+        this._registerOption(option);
+        const oname = option.name();
+        const name = option.attributeName();
+        if (option.negate) {
+          const positiveLongFlag = option.long.replace(/^--no-/, "--");
+          if (!this._findOption(positiveLongFlag)) {
+            this.setOptionValueWithSource(
+              name,
+              option.defaultValue === void 0 ? true : option.defaultValue,
+              "default"
+            );
+          }
+        } else if (option.defaultValue !== void 0) {
+          this.setOptionValueWithSource(name, option.defaultValue, "default");
+        }
+        const handleOptionValue = (val, invalidValueMessage, valueSource) => {
+          if (val == null && option.presetArg !== void 0) {
+            val = option.presetArg;
+          }
+          const oldValue = this.getOptionValue(name);
+          if (val !== null && option.parseArg) {
+            val = this._callParseArg(option, val, oldValue, invalidValueMessage);
+          } else if (val !== null && option.variadic) {
+            val = option._collectValue(val, oldValue);
+          }
+          if (val == null) {
+            if (option.negate) {
+              val = false;
+            } else if (option.isBoolean() || option.optional) {
+              val = true;
+            } else {
+              val = "";
+            }
+          }
+          this.setOptionValueWithSource(name, val, valueSource);
+        };
+        this.on("option:" + oname, (val) => {
+          const invalidValueMessage = `error: option '${option.flags}' argument '${val}' is invalid.`;
+          handleOptionValue(val, invalidValueMessage, "cli");
+        });
+        if (option.envVar) {
+          this.on("optionEnv:" + oname, (val) => {
+            const invalidValueMessage = `error: option '${option.flags}' value '${val}' from env '${option.envVar}' is invalid.`;
+            handleOptionValue(val, invalidValueMessage, "env");
+          });
+        }
+        return this;
+      }
+      /**
+       * Internal implementation shared by .option() and .requiredOption()
+       *
+       * @return {Command} `this` command for chaining
+       * @private
+       */
+      _optionEx(config, flags, description, fn, defaultValue) {
+        if (typeof flags === "object" && flags instanceof Option2) {
+          throw new Error(
+            "To add an Option object use addOption() instead of option() or requiredOption()"
+          );
+        }
+        const option = this.createOption(flags, description);
+        option.makeOptionMandatory(!!config.mandatory);
+        if (typeof fn === "function") {
+          option.default(defaultValue).argParser(fn);
+        } else if (fn instanceof RegExp) {
+          const regex = fn;
+          fn = (val, def) => {
+            const m = regex.exec(val);
+            return m ? m[0] : def;
+          };
+          option.default(defaultValue).argParser(fn);
+        } else {
+          option.default(fn);
+        }
+        return this.addOption(option);
+      }
+      /**
+       * Define option with `flags`, `description`, and optional argument parsing function or `defaultValue` or both.
+       *
+       * The `flags` string contains the short and/or long flags, separated by comma, a pipe or space. A required
+       * option-argument is indicated by `<>` and an optional option-argument by `[]`.
+       *
+       * See the README for more details, and see also addOption() and requiredOption().
+       *
+       * @example
+       * program
+       *     .option('-p, --pepper', 'add pepper')
+       *     .option('--pt, --pizza-type <TYPE>', 'type of pizza') // required option-argument
+       *     .option('-c, --cheese [CHEESE]', 'add extra cheese', 'mozzarella') // optional option-argument with default
+       *     .option('-t, --tip <VALUE>', 'add tip to purchase cost', parseFloat) // custom parse function
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       * @param {(Function|*)} [parseArg] - custom option processing function or default value
+       * @param {*} [defaultValue]
+       * @return {Command} `this` command for chaining
+       */
+      option(flags, description, parseArg, defaultValue) {
+        return this._optionEx({}, flags, description, parseArg, defaultValue);
+      }
+      /**
+       * Add a required option which must have a value after parsing. This usually means
+       * the option must be specified on the command line. (Otherwise the same as .option().)
+       *
+       * The `flags` string contains the short and/or long flags, separated by comma, a pipe or space.
+       *
+       * @param {string} flags
+       * @param {string} [description]
+       * @param {(Function|*)} [parseArg] - custom option processing function or default value
+       * @param {*} [defaultValue]
+       * @return {Command} `this` command for chaining
+       */
+      requiredOption(flags, description, parseArg, defaultValue) {
+        return this._optionEx(
+          { mandatory: true },
+          flags,
+          description,
+          parseArg,
+          defaultValue
+        );
+      }
+      /**
+       * Alter parsing of short flags with optional values.
+       *
+       * @example
+       * // for `.option('-f,--flag [value]'):
+       * program.combineFlagAndOptionalValue(true);  // `-f80` is treated like `--flag=80`, this is the default behaviour
+       * program.combineFlagAndOptionalValue(false) // `-fb` is treated like `-f -b`
+       *
+       * @param {boolean} [combine] - if `true` or omitted, an optional value can be specified directly after the flag.
+       * @return {Command} `this` command for chaining
+       */
+      combineFlagAndOptionalValue(combine = true) {
+        this._combineFlagAndOptionalValue = !!combine;
+        return this;
+      }
+      /**
+       * Allow unknown options on the command line.
+       *
+       * @param {boolean} [allowUnknown] - if `true` or omitted, no error will be thrown for unknown options.
+       * @return {Command} `this` command for chaining
+       */
+      allowUnknownOption(allowUnknown = true) {
+        this._allowUnknownOption = !!allowUnknown;
+        return this;
+      }
+      /**
+       * Allow excess command-arguments on the command line. Pass false to make excess arguments an error.
+       *
+       * @param {boolean} [allowExcess] - if `true` or omitted, no error will be thrown for excess arguments.
+       * @return {Command} `this` command for chaining
+       */
+      allowExcessArguments(allowExcess = true) {
+        this._allowExcessArguments = !!allowExcess;
+        return this;
+      }
+      /**
+       * Enable positional options. Positional means global options are specified before subcommands which lets
+       * subcommands reuse the same option names, and also enables subcommands to turn on passThroughOptions.
+       * The default behaviour is non-positional and global options may appear anywhere on the command line.
+       *
+       * @param {boolean} [positional]
+       * @return {Command} `this` command for chaining
+       */
+      enablePositionalOptions(positional = true) {
+        this._enablePositionalOptions = !!positional;
+        return this;
+      }
+      /**
+       * Pass through options that come after command-arguments rather than treat them as command-options,
+       * so actual command-options come before command-arguments. Turning this on for a subcommand requires
+       * positional options to have been enabled on the program (parent commands).
+       * The default behaviour is non-positional and options may appear before or after command-arguments.
+       *
+       * @param {boolean} [passThrough] for unknown options.
+       * @return {Command} `this` command for chaining
+       */
+      passThroughOptions(passThrough = true) {
+        this._passThroughOptions = !!passThrough;
+        this._checkForBrokenPassThrough();
+        return this;
+      }
+      /**
+       * @private
+       */
+      _checkForBrokenPassThrough() {
+        if (this.parent && this._passThroughOptions && !this.parent._enablePositionalOptions) {
+          throw new Error(
+            `passThroughOptions cannot be used for '${this._name}' without turning on enablePositionalOptions for parent command(s)`
+          );
+        }
+      }
+      /**
+       * Whether to store option values as properties on command object,
+       * or store separately (specify false). In both cases the option values can be accessed using .opts().
+       *
+       * @param {boolean} [storeAsProperties=true]
+       * @return {Command} `this` command for chaining
+       */
+      storeOptionsAsProperties(storeAsProperties = true) {
+        if (this.options.length) {
+          throw new Error("call .storeOptionsAsProperties() before adding options");
+        }
+        if (Object.keys(this._optionValues).length) {
+          throw new Error(
+            "call .storeOptionsAsProperties() before setting option values"
+          );
+        }
+        this._storeOptionsAsProperties = !!storeAsProperties;
+        return this;
+      }
+      /**
+       * Retrieve option value.
+       *
+       * @param {string} key
+       * @return {object} value
+       */
+      getOptionValue(key3) {
+        if (this._storeOptionsAsProperties) {
+          return this[key3];
+        }
+        return this._optionValues[key3];
+      }
+      /**
+       * Store option value.
+       *
+       * @param {string} key
+       * @param {object} value
+       * @return {Command} `this` command for chaining
+       */
+      setOptionValue(key3, value) {
+        return this.setOptionValueWithSource(key3, value, void 0);
+      }
+      /**
+       * Store option value and where the value came from.
+       *
+       * @param {string} key
+       * @param {object} value
+       * @param {string} source - expected values are default/config/env/cli/implied
+       * @return {Command} `this` command for chaining
+       */
+      setOptionValueWithSource(key3, value, source) {
+        if (this._storeOptionsAsProperties) {
+          this[key3] = value;
+        } else {
+          this._optionValues[key3] = value;
+        }
+        this._optionValueSources[key3] = source;
+        return this;
+      }
+      /**
+       * Get source of option value.
+       * Expected values are default | config | env | cli | implied
+       *
+       * @param {string} key
+       * @return {string}
+       */
+      getOptionValueSource(key3) {
+        return this._optionValueSources[key3];
+      }
+      /**
+       * Get source of option value. See also .optsWithGlobals().
+       * Expected values are default | config | env | cli | implied
+       *
+       * @param {string} key
+       * @return {string}
+       */
+      getOptionValueSourceWithGlobals(key3) {
+        let source;
+        this._getCommandAndAncestors().forEach((cmd) => {
+          if (cmd.getOptionValueSource(key3) !== void 0) {
+            source = cmd.getOptionValueSource(key3);
+          }
+        });
+        return source;
+      }
+      /**
+       * Get user arguments from implied or explicit arguments.
+       * Side-effects: set _scriptPath if args included script. Used for default program name, and subcommand searches.
+       *
+       * @private
+       */
+      _prepareUserArgs(argv, parseOptions) {
+        if (argv !== void 0 && !Array.isArray(argv)) {
+          throw new Error("first parameter to parse must be array or undefined");
+        }
+        parseOptions = parseOptions || {};
+        if (argv === void 0 && parseOptions.from === void 0) {
+          if (process4.versions?.electron) {
+            parseOptions.from = "electron";
+          }
+          const execArgv = process4.execArgv ?? [];
+          if (execArgv.includes("-e") || execArgv.includes("--eval") || execArgv.includes("-p") || execArgv.includes("--print")) {
+            parseOptions.from = "eval";
+          }
+        }
+        if (argv === void 0) {
+          argv = process4.argv;
+        }
+        this.rawArgs = argv.slice();
+        let userArgs;
+        switch (parseOptions.from) {
+          case void 0:
+          case "node":
+            this._scriptPath = argv[1];
+            userArgs = argv.slice(2);
+            break;
+          case "electron":
+            if (process4.defaultApp) {
+              this._scriptPath = argv[1];
+              userArgs = argv.slice(2);
+            } else {
+              userArgs = argv.slice(1);
+            }
+            break;
+          case "user":
+            userArgs = argv.slice(0);
+            break;
+          case "eval":
+            userArgs = argv.slice(1);
+            break;
+          default:
+            throw new Error(
+              `unexpected parse option { from: '${parseOptions.from}' }`
+            );
+        }
+        if (!this._name && this._scriptPath)
+          this.nameFromFilename(this._scriptPath);
+        this._name = this._name || "program";
+        return userArgs;
+      }
+      /**
+       * Parse `argv`, setting options and invoking commands when defined.
+       *
+       * Use parseAsync instead of parse if any of your action handlers are async.
+       *
+       * Call with no parameters to parse `process.argv`. Detects Electron and special node options like `node --eval`. Easy mode!
+       *
+       * Or call with an array of strings to parse, and optionally where the user arguments start by specifying where the arguments are `from`:
+       * - `'node'`: default, `argv[0]` is the application and `argv[1]` is the script being run, with user arguments after that
+       * - `'electron'`: `argv[0]` is the application and `argv[1]` varies depending on whether the electron application is packaged
+       * - `'user'`: just user arguments
+       *
+       * @example
+       * program.parse(); // parse process.argv and auto-detect electron and special node flags
+       * program.parse(process.argv); // assume argv[0] is app and argv[1] is script
+       * program.parse(my-args, { from: 'user' }); // just user supplied arguments, nothing special about argv[0]
+       *
+       * @param {string[]} [argv] - optional, defaults to process.argv
+       * @param {object} [parseOptions] - optionally specify style of options with from: node/user/electron
+       * @param {string} [parseOptions.from] - where the args are from: 'node', 'user', 'electron'
+       * @return {Command} `this` command for chaining
+       */
+      parse(argv, parseOptions) {
+        this._prepareForParse();
+        const userArgs = this._prepareUserArgs(argv, parseOptions);
+        this._parseCommand([], userArgs);
+        return this;
+      }
+      /**
+       * Parse `argv`, setting options and invoking commands when defined.
+       *
+       * Call with no parameters to parse `process.argv`. Detects Electron and special node options like `node --eval`. Easy mode!
+       *
+       * Or call with an array of strings to parse, and optionally where the user arguments start by specifying where the arguments are `from`:
+       * - `'node'`: default, `argv[0]` is the application and `argv[1]` is the script being run, with user arguments after that
+       * - `'electron'`: `argv[0]` is the application and `argv[1]` varies depending on whether the electron application is packaged
+       * - `'user'`: just user arguments
+       *
+       * @example
+       * await program.parseAsync(); // parse process.argv and auto-detect electron and special node flags
+       * await program.parseAsync(process.argv); // assume argv[0] is app and argv[1] is script
+       * await program.parseAsync(my-args, { from: 'user' }); // just user supplied arguments, nothing special about argv[0]
+       *
+       * @param {string[]} [argv]
+       * @param {object} [parseOptions]
+       * @param {string} parseOptions.from - where the args are from: 'node', 'user', 'electron'
+       * @return {Promise}
+       */
+      async parseAsync(argv, parseOptions) {
+        this._prepareForParse();
+        const userArgs = this._prepareUserArgs(argv, parseOptions);
+        await this._parseCommand([], userArgs);
+        return this;
+      }
+      _prepareForParse() {
+        if (this._savedState === null) {
+          this.saveStateBeforeParse();
+        } else {
+          this.restoreStateBeforeParse();
+        }
+      }
+      /**
+       * Called the first time parse is called to save state and allow a restore before subsequent calls to parse.
+       * Not usually called directly, but available for subclasses to save their custom state.
+       *
+       * This is called in a lazy way. Only commands used in parsing chain will have state saved.
+       */
+      saveStateBeforeParse() {
+        this._savedState = {
+          // name is stable if supplied by author, but may be unspecified for root command and deduced during parsing
+          _name: this._name,
+          // option values before parse have default values (including false for negated options)
+          // shallow clones
+          _optionValues: { ...this._optionValues },
+          _optionValueSources: { ...this._optionValueSources }
+        };
+      }
+      /**
+       * Restore state before parse for calls after the first.
+       * Not usually called directly, but available for subclasses to save their custom state.
+       *
+       * This is called in a lazy way. Only commands used in parsing chain will have state restored.
+       */
+      restoreStateBeforeParse() {
+        if (this._storeOptionsAsProperties)
+          throw new Error(`Can not call parse again when storeOptionsAsProperties is true.
+- either make a new Command for each call to parse, or stop storing options as properties`);
+        this._name = this._savedState._name;
+        this._scriptPath = null;
+        this.rawArgs = [];
+        this._optionValues = { ...this._savedState._optionValues };
+        this._optionValueSources = { ...this._savedState._optionValueSources };
+        this.args = [];
+        this.processedArgs = [];
+      }
+      /**
+       * Throw if expected executable is missing. Add lots of help for author.
+       *
+       * @param {string} executableFile
+       * @param {string} executableDir
+       * @param {string} subcommandName
+       */
+      _checkForMissingExecutable(executableFile, executableDir, subcommandName) {
+        if (fs4.existsSync(executableFile)) return;
+        const executableDirMessage = executableDir ? `searched for local subcommand relative to directory '${executableDir}'` : "no directory for search for local subcommand, use .executableDir() to supply a custom directory";
+        const executableMissing = `'${executableFile}' does not exist
+ - if '${subcommandName}' is not meant to be an executable command, remove description parameter from '.command()' and use '.description()' instead
+ - if the default executable name is not suitable, use the executableFile option to supply a custom name or path
+ - ${executableDirMessage}`;
+        throw new Error(executableMissing);
+      }
+      /**
+       * Execute a sub-command executable.
+       *
+       * @private
+       */
+      _executeSubCommand(subcommand, args) {
+        args = args.slice();
+        let launchWithNode = false;
+        const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
+        function findFile(baseDir, baseName) {
+          const localBin = path13.resolve(baseDir, baseName);
+          if (fs4.existsSync(localBin)) return localBin;
+          if (sourceExt.includes(path13.extname(baseName))) return void 0;
+          const foundExt = sourceExt.find(
+            (ext) => fs4.existsSync(`${localBin}${ext}`)
+          );
+          if (foundExt) return `${localBin}${foundExt}`;
+          return void 0;
+        }
+        this._checkForMissingMandatoryOptions();
+        this._checkForConflictingOptions();
+        let executableFile = subcommand._executableFile || `${this._name}-${subcommand._name}`;
+        let executableDir = this._executableDir || "";
+        if (this._scriptPath) {
+          let resolvedScriptPath;
+          try {
+            resolvedScriptPath = fs4.realpathSync(this._scriptPath);
+          } catch {
+            resolvedScriptPath = this._scriptPath;
+          }
+          executableDir = path13.resolve(
+            path13.dirname(resolvedScriptPath),
+            executableDir
+          );
+        }
+        if (executableDir) {
+          let localFile = findFile(executableDir, executableFile);
+          if (!localFile && !subcommand._executableFile && this._scriptPath) {
+            const legacyName = path13.basename(
+              this._scriptPath,
+              path13.extname(this._scriptPath)
+            );
+            if (legacyName !== this._name) {
+              localFile = findFile(
+                executableDir,
+                `${legacyName}-${subcommand._name}`
+              );
+            }
+          }
+          executableFile = localFile || executableFile;
+        }
+        launchWithNode = sourceExt.includes(path13.extname(executableFile));
+        let proc;
+        if (process4.platform !== "win32") {
+          if (launchWithNode) {
+            args.unshift(executableFile);
+            args = incrementNodeInspectorPort(process4.execArgv).concat(args);
+            proc = childProcess.spawn(process4.argv[0], args, { stdio: "inherit" });
+          } else {
+            proc = childProcess.spawn(executableFile, args, { stdio: "inherit" });
+          }
+        } else {
+          this._checkForMissingExecutable(
+            executableFile,
+            executableDir,
+            subcommand._name
+          );
+          args.unshift(executableFile);
+          args = incrementNodeInspectorPort(process4.execArgv).concat(args);
+          proc = childProcess.spawn(process4.execPath, args, { stdio: "inherit" });
+        }
+        if (!proc.killed) {
+          const signals = ["SIGUSR1", "SIGUSR2", "SIGTERM", "SIGINT", "SIGHUP"];
+          signals.forEach((signal) => {
+            process4.on(signal, () => {
+              if (proc.killed === false && proc.exitCode === null) {
+                proc.kill(signal);
+              }
+            });
+          });
+        }
+        const exitCallback = this._exitCallback;
+        proc.on("close", (code2) => {
+          code2 = code2 ?? 1;
+          if (!exitCallback) {
+            process4.exit(code2);
+          } else {
+            exitCallback(
+              new CommanderError2(
+                code2,
+                "commander.executeSubCommandAsync",
+                "(close)"
+              )
+            );
+          }
+        });
+        proc.on("error", (err) => {
+          if (err.code === "ENOENT") {
+            this._checkForMissingExecutable(
+              executableFile,
+              executableDir,
+              subcommand._name
+            );
+          } else if (err.code === "EACCES") {
+            throw new Error(`'${executableFile}' not executable`);
+          }
+          if (!exitCallback) {
+            process4.exit(1);
+          } else {
+            const wrappedError = new CommanderError2(
+              1,
+              "commander.executeSubCommandAsync",
+              "(error)"
+            );
+            wrappedError.nestedError = err;
+            exitCallback(wrappedError);
+          }
+        });
+        this.runningCommand = proc;
+      }
+      /**
+       * @private
+       */
+      _dispatchSubcommand(commandName, operands, unknown) {
+        const subCommand = this._findCommand(commandName);
+        if (!subCommand) this.help({ error: true });
+        subCommand._prepareForParse();
+        let promiseChain;
+        promiseChain = this._chainOrCallSubCommandHook(
+          promiseChain,
+          subCommand,
+          "preSubcommand"
+        );
+        promiseChain = this._chainOrCall(promiseChain, () => {
+          if (subCommand._executableHandler) {
+            this._executeSubCommand(subCommand, operands.concat(unknown));
+          } else {
+            return subCommand._parseCommand(operands, unknown);
+          }
+        });
+        return promiseChain;
+      }
+      /**
+       * Invoke help directly if possible, or dispatch if necessary.
+       * e.g. help foo
+       *
+       * @private
+       */
+      _dispatchHelpCommand(subcommandName) {
+        if (!subcommandName) {
+          this.help();
+        }
+        const subCommand = this._findCommand(subcommandName);
+        if (subCommand && !subCommand._executableHandler) {
+          subCommand.help();
+        }
+        return this._dispatchSubcommand(
+          subcommandName,
+          [],
+          [this._getHelpOption()?.long ?? this._getHelpOption()?.short ?? "--help"]
+        );
+      }
+      /**
+       * Check this.args against expected this.registeredArguments.
+       *
+       * @private
+       */
+      _checkNumberOfArguments() {
+        this.registeredArguments.forEach((arg, i) => {
+          if (arg.required && this.args[i] == null) {
+            this.missingArgument(arg.name());
+          }
+        });
+        if (this.registeredArguments.length > 0 && this.registeredArguments[this.registeredArguments.length - 1].variadic) {
+          return;
+        }
+        if (this.args.length > this.registeredArguments.length) {
+          this._excessArguments(this.args);
+        }
+      }
+      /**
+       * Process this.args using this.registeredArguments and save as this.processedArgs!
+       *
+       * @private
+       */
+      _processArguments() {
+        const myParseArg = (argument, value, previous) => {
+          let parsedValue = value;
+          if (value !== null && argument.parseArg) {
+            const invalidValueMessage = `error: command-argument value '${value}' is invalid for argument '${argument.name()}'.`;
+            parsedValue = this._callParseArg(
+              argument,
+              value,
+              previous,
+              invalidValueMessage
+            );
+          }
+          return parsedValue;
+        };
+        this._checkNumberOfArguments();
+        const processedArgs = [];
+        this.registeredArguments.forEach((declaredArg, index2) => {
+          let value = declaredArg.defaultValue;
+          if (declaredArg.variadic) {
+            if (index2 < this.args.length) {
+              value = this.args.slice(index2);
+              if (declaredArg.parseArg) {
+                value = value.reduce((processed, v) => {
+                  return myParseArg(declaredArg, v, processed);
+                }, declaredArg.defaultValue);
+              }
+            } else if (value === void 0) {
+              value = [];
+            }
+          } else if (index2 < this.args.length) {
+            value = this.args[index2];
+            if (declaredArg.parseArg) {
+              value = myParseArg(declaredArg, value, declaredArg.defaultValue);
+            }
+          }
+          processedArgs[index2] = value;
+        });
+        this.processedArgs = processedArgs;
+      }
+      /**
+       * Once we have a promise we chain, but call synchronously until then.
+       *
+       * @param {(Promise|undefined)} promise
+       * @param {Function} fn
+       * @return {(Promise|undefined)}
+       * @private
+       */
+      _chainOrCall(promise, fn) {
+        if (promise?.then && typeof promise.then === "function") {
+          return promise.then(() => fn());
+        }
+        return fn();
+      }
+      /**
+       *
+       * @param {(Promise|undefined)} promise
+       * @param {string} event
+       * @return {(Promise|undefined)}
+       * @private
+       */
+      _chainOrCallHooks(promise, event) {
+        let result = promise;
+        const hooks = [];
+        this._getCommandAndAncestors().reverse().filter((cmd) => cmd._lifeCycleHooks[event] !== void 0).forEach((hookedCommand) => {
+          hookedCommand._lifeCycleHooks[event].forEach((callback) => {
+            hooks.push({ hookedCommand, callback });
+          });
+        });
+        if (event === "postAction") {
+          hooks.reverse();
+        }
+        hooks.forEach((hookDetail) => {
+          result = this._chainOrCall(result, () => {
+            return hookDetail.callback(hookDetail.hookedCommand, this);
+          });
+        });
+        return result;
+      }
+      /**
+       *
+       * @param {(Promise|undefined)} promise
+       * @param {Command} subCommand
+       * @param {string} event
+       * @return {(Promise|undefined)}
+       * @private
+       */
+      _chainOrCallSubCommandHook(promise, subCommand, event) {
+        let result = promise;
+        if (this._lifeCycleHooks[event] !== void 0) {
+          this._lifeCycleHooks[event].forEach((hook) => {
+            result = this._chainOrCall(result, () => {
+              return hook(this, subCommand);
+            });
+          });
+        }
+        return result;
+      }
+      /**
+       * Process arguments in context of this command.
+       * Returns action result, in case it is a promise.
+       *
+       * @private
+       */
+      _parseCommand(operands, unknown) {
+        const parsed = this.parseOptions(unknown);
+        this._parseOptionsEnv();
+        this._parseOptionsImplied();
+        operands = operands.concat(parsed.operands);
+        unknown = parsed.unknown;
+        this.args = operands.concat(unknown);
+        if (operands && this._findCommand(operands[0])) {
+          return this._dispatchSubcommand(operands[0], operands.slice(1), unknown);
+        }
+        if (this._getHelpCommand() && operands[0] === this._getHelpCommand().name()) {
+          return this._dispatchHelpCommand(operands[1]);
+        }
+        if (this._defaultCommandName) {
+          this._outputHelpIfRequested(unknown);
+          return this._dispatchSubcommand(
+            this._defaultCommandName,
+            operands,
+            unknown
+          );
+        }
+        if (this.commands.length && this.args.length === 0 && !this._actionHandler && !this._defaultCommandName) {
+          this.help({ error: true });
+        }
+        this._outputHelpIfRequested(parsed.unknown);
+        this._checkForMissingMandatoryOptions();
+        this._checkForConflictingOptions();
+        const checkForUnknownOptions = () => {
+          if (parsed.unknown.length > 0) {
+            this.unknownOption(parsed.unknown[0]);
+          }
+        };
+        const commandEvent = `command:${this.name()}`;
+        if (this._actionHandler) {
+          checkForUnknownOptions();
+          this._processArguments();
+          let promiseChain;
+          promiseChain = this._chainOrCallHooks(promiseChain, "preAction");
+          promiseChain = this._chainOrCall(
+            promiseChain,
+            () => this._actionHandler(this.processedArgs)
+          );
+          if (this.parent) {
+            promiseChain = this._chainOrCall(promiseChain, () => {
+              this.parent.emit(commandEvent, operands, unknown);
+            });
+          }
+          promiseChain = this._chainOrCallHooks(promiseChain, "postAction");
+          return promiseChain;
+        }
+        if (this.parent?.listenerCount(commandEvent)) {
+          checkForUnknownOptions();
+          this._processArguments();
+          this.parent.emit(commandEvent, operands, unknown);
+        } else if (operands.length) {
+          if (this._findCommand("*")) {
+            return this._dispatchSubcommand("*", operands, unknown);
+          }
+          if (this.listenerCount("command:*")) {
+            this.emit("command:*", operands, unknown);
+          } else if (this.commands.length) {
+            this.unknownCommand();
+          } else {
+            checkForUnknownOptions();
+            this._processArguments();
+          }
+        } else if (this.commands.length) {
+          checkForUnknownOptions();
+          this.help({ error: true });
+        } else {
+          checkForUnknownOptions();
+          this._processArguments();
+        }
+      }
+      /**
+       * Find matching command.
+       *
+       * @private
+       * @return {Command | undefined}
+       */
+      _findCommand(name) {
+        if (!name) return void 0;
+        return this.commands.find(
+          (cmd) => cmd._name === name || cmd._aliases.includes(name)
+        );
+      }
+      /**
+       * Return an option matching `arg` if any.
+       *
+       * @param {string} arg
+       * @return {Option}
+       * @package
+       */
+      _findOption(arg) {
+        return this.options.find((option) => option.is(arg));
+      }
+      /**
+       * Display an error message if a mandatory option does not have a value.
+       * Called after checking for help flags in leaf subcommand.
+       *
+       * @private
+       */
+      _checkForMissingMandatoryOptions() {
+        this._getCommandAndAncestors().forEach((cmd) => {
+          cmd.options.forEach((anOption) => {
+            if (anOption.mandatory && cmd.getOptionValue(anOption.attributeName()) === void 0) {
+              cmd.missingMandatoryOptionValue(anOption);
+            }
+          });
+        });
+      }
+      /**
+       * Display an error message if conflicting options are used together in this.
+       *
+       * @private
+       */
+      _checkForConflictingLocalOptions() {
+        const definedNonDefaultOptions = this.options.filter((option) => {
+          const optionKey = option.attributeName();
+          if (this.getOptionValue(optionKey) === void 0) {
+            return false;
+          }
+          return this.getOptionValueSource(optionKey) !== "default";
+        });
+        const optionsWithConflicting = definedNonDefaultOptions.filter(
+          (option) => option.conflictsWith.length > 0
+        );
+        optionsWithConflicting.forEach((option) => {
+          const conflictingAndDefined = definedNonDefaultOptions.find(
+            (defined) => option.conflictsWith.includes(defined.attributeName())
+          );
+          if (conflictingAndDefined) {
+            this._conflictingOption(option, conflictingAndDefined);
+          }
+        });
+      }
+      /**
+       * Display an error message if conflicting options are used together.
+       * Called after checking for help flags in leaf subcommand.
+       *
+       * @private
+       */
+      _checkForConflictingOptions() {
+        this._getCommandAndAncestors().forEach((cmd) => {
+          cmd._checkForConflictingLocalOptions();
+        });
+      }
+      /**
+       * Parse options from `argv` removing known options,
+       * and return argv split into operands and unknown arguments.
+       *
+       * Side effects: modifies command by storing options. Does not reset state if called again.
+       *
+       * Examples:
+       *
+       *     argv => operands, unknown
+       *     --known kkk op => [op], []
+       *     op --known kkk => [op], []
+       *     sub --unknown uuu op => [sub], [--unknown uuu op]
+       *     sub -- --unknown uuu op => [sub --unknown uuu op], []
+       *
+       * @param {string[]} args
+       * @return {{operands: string[], unknown: string[]}}
+       */
+      parseOptions(args) {
+        const operands = [];
+        const unknown = [];
+        let dest = operands;
+        function maybeOption(arg) {
+          return arg.length > 1 && arg[0] === "-";
+        }
+        const negativeNumberArg = (arg) => {
+          if (!/^-(\d+|\d*\.\d+)(e[+-]?\d+)?$/.test(arg)) return false;
+          return !this._getCommandAndAncestors().some(
+            (cmd) => cmd.options.map((opt) => opt.short).some((short) => /^-\d$/.test(short))
+          );
+        };
+        let activeVariadicOption = null;
+        let activeGroup = null;
+        let i = 0;
+        while (i < args.length || activeGroup) {
+          const arg = activeGroup ?? args[i++];
+          activeGroup = null;
+          if (arg === "--") {
+            if (dest === unknown) dest.push(arg);
+            dest.push(...args.slice(i));
+            break;
+          }
+          if (activeVariadicOption && (!maybeOption(arg) || negativeNumberArg(arg))) {
+            this.emit(`option:${activeVariadicOption.name()}`, arg);
+            continue;
+          }
+          activeVariadicOption = null;
+          if (maybeOption(arg)) {
+            const option = this._findOption(arg);
+            if (option) {
+              if (option.required) {
+                const value = args[i++];
+                if (value === void 0) this.optionMissingArgument(option);
+                this.emit(`option:${option.name()}`, value);
+              } else if (option.optional) {
+                let value = null;
+                if (i < args.length && (!maybeOption(args[i]) || negativeNumberArg(args[i]))) {
+                  value = args[i++];
+                }
+                this.emit(`option:${option.name()}`, value);
+              } else {
+                this.emit(`option:${option.name()}`);
+              }
+              activeVariadicOption = option.variadic ? option : null;
+              continue;
+            }
+          }
+          if (arg.length > 2 && arg[0] === "-" && arg[1] !== "-") {
+            const option = this._findOption(`-${arg[1]}`);
+            if (option) {
+              if (option.required || option.optional && this._combineFlagAndOptionalValue) {
+                this.emit(`option:${option.name()}`, arg.slice(2));
+              } else {
+                this.emit(`option:${option.name()}`);
+                activeGroup = `-${arg.slice(2)}`;
+              }
+              continue;
+            }
+          }
+          if (/^--[^=]+=/.test(arg)) {
+            const index2 = arg.indexOf("=");
+            const option = this._findOption(arg.slice(0, index2));
+            if (option && (option.required || option.optional)) {
+              this.emit(`option:${option.name()}`, arg.slice(index2 + 1));
+              continue;
+            }
+          }
+          if (dest === operands && maybeOption(arg) && !(this.commands.length === 0 && negativeNumberArg(arg))) {
+            dest = unknown;
+          }
+          if ((this._enablePositionalOptions || this._passThroughOptions) && operands.length === 0 && unknown.length === 0) {
+            if (this._findCommand(arg)) {
+              operands.push(arg);
+              unknown.push(...args.slice(i));
+              break;
+            } else if (this._getHelpCommand() && arg === this._getHelpCommand().name()) {
+              operands.push(arg, ...args.slice(i));
+              break;
+            } else if (this._defaultCommandName) {
+              unknown.push(arg, ...args.slice(i));
+              break;
+            }
+          }
+          if (this._passThroughOptions) {
+            dest.push(arg, ...args.slice(i));
+            break;
+          }
+          dest.push(arg);
+        }
+        return { operands, unknown };
+      }
+      /**
+       * Return an object containing local option values as key-value pairs.
+       *
+       * @return {object}
+       */
+      opts() {
+        if (this._storeOptionsAsProperties) {
+          const result = {};
+          const len = this.options.length;
+          for (let i = 0; i < len; i++) {
+            const key3 = this.options[i].attributeName();
+            result[key3] = key3 === this._versionOptionName ? this._version : this[key3];
+          }
+          return result;
+        }
+        return this._optionValues;
+      }
+      /**
+       * Return an object containing merged local and global option values as key-value pairs.
+       *
+       * @return {object}
+       */
+      optsWithGlobals() {
+        return this._getCommandAndAncestors().reduce(
+          (combinedOptions, cmd) => Object.assign(combinedOptions, cmd.opts()),
+          {}
+        );
+      }
+      /**
+       * Display error message and exit (or call exitOverride).
+       *
+       * @param {string} message
+       * @param {object} [errorOptions]
+       * @param {string} [errorOptions.code] - an id string representing the error
+       * @param {number} [errorOptions.exitCode] - used with process.exit
+       */
+      error(message, errorOptions) {
+        this._outputConfiguration.outputError(
+          `${message}
+`,
+          this._outputConfiguration.writeErr
+        );
+        if (typeof this._showHelpAfterError === "string") {
+          this._outputConfiguration.writeErr(`${this._showHelpAfterError}
+`);
+        } else if (this._showHelpAfterError) {
+          this._outputConfiguration.writeErr("\n");
+          this.outputHelp({ error: true });
+        }
+        const config = errorOptions || {};
+        const exitCode2 = config.exitCode || 1;
+        const code2 = config.code || "commander.error";
+        this._exit(exitCode2, code2, message);
+      }
+      /**
+       * Apply any option related environment variables, if option does
+       * not have a value from cli or client code.
+       *
+       * @private
+       */
+      _parseOptionsEnv() {
+        this.options.forEach((option) => {
+          if (option.envVar && option.envVar in process4.env) {
+            const optionKey = option.attributeName();
+            if (this.getOptionValue(optionKey) === void 0 || ["default", "config", "env"].includes(
+              this.getOptionValueSource(optionKey)
+            )) {
+              if (option.required || option.optional) {
+                this.emit(`optionEnv:${option.name()}`, process4.env[option.envVar]);
+              } else {
+                this.emit(`optionEnv:${option.name()}`);
+              }
+            }
+          }
+        });
+      }
+      /**
+       * Apply any implied option values, if option is undefined or default value.
+       *
+       * @private
+       */
+      _parseOptionsImplied() {
+        const dualHelper = new DualOptions(this.options);
+        const hasCustomOptionValue = (optionKey) => {
+          return this.getOptionValue(optionKey) !== void 0 && !["default", "implied"].includes(this.getOptionValueSource(optionKey));
+        };
+        this.options.filter(
+          (option) => option.implied !== void 0 && hasCustomOptionValue(option.attributeName()) && dualHelper.valueFromOption(
+            this.getOptionValue(option.attributeName()),
+            option
+          )
+        ).forEach((option) => {
+          Object.keys(option.implied).filter((impliedKey) => !hasCustomOptionValue(impliedKey)).forEach((impliedKey) => {
+            this.setOptionValueWithSource(
+              impliedKey,
+              option.implied[impliedKey],
+              "implied"
+            );
+          });
+        });
+      }
+      /**
+       * Argument `name` is missing.
+       *
+       * @param {string} name
+       * @private
+       */
+      missingArgument(name) {
+        const message = `error: missing required argument '${name}'`;
+        this.error(message, { code: "commander.missingArgument" });
+      }
+      /**
+       * `Option` is missing an argument.
+       *
+       * @param {Option} option
+       * @private
+       */
+      optionMissingArgument(option) {
+        const message = `error: option '${option.flags}' argument missing`;
+        this.error(message, { code: "commander.optionMissingArgument" });
+      }
+      /**
+       * `Option` does not have a value, and is a mandatory option.
+       *
+       * @param {Option} option
+       * @private
+       */
+      missingMandatoryOptionValue(option) {
+        const message = `error: required option '${option.flags}' not specified`;
+        this.error(message, { code: "commander.missingMandatoryOptionValue" });
+      }
+      /**
+       * `Option` conflicts with another option.
+       *
+       * @param {Option} option
+       * @param {Option} conflictingOption
+       * @private
+       */
+      _conflictingOption(option, conflictingOption) {
+        const findBestOptionFromValue = (option2) => {
+          const optionKey = option2.attributeName();
+          const optionValue = this.getOptionValue(optionKey);
+          const negativeOption = this.options.find(
+            (target) => target.negate && optionKey === target.attributeName()
+          );
+          const positiveOption = this.options.find(
+            (target) => !target.negate && optionKey === target.attributeName()
+          );
+          if (negativeOption && (negativeOption.presetArg === void 0 && optionValue === false || negativeOption.presetArg !== void 0 && optionValue === negativeOption.presetArg)) {
+            return negativeOption;
+          }
+          return positiveOption || option2;
+        };
+        const getErrorMessage = (option2) => {
+          const bestOption = findBestOptionFromValue(option2);
+          const optionKey = bestOption.attributeName();
+          const source = this.getOptionValueSource(optionKey);
+          if (source === "env") {
+            return `environment variable '${bestOption.envVar}'`;
+          }
+          return `option '${bestOption.flags}'`;
+        };
+        const message = `error: ${getErrorMessage(option)} cannot be used with ${getErrorMessage(conflictingOption)}`;
+        this.error(message, { code: "commander.conflictingOption" });
+      }
+      /**
+       * Unknown option `flag`.
+       *
+       * @param {string} flag
+       * @private
+       */
+      unknownOption(flag) {
+        if (this._allowUnknownOption) return;
+        let suggestion = "";
+        if (flag.startsWith("--") && this._showSuggestionAfterError) {
+          let candidateFlags = [];
+          let command2 = this;
+          do {
+            const moreFlags = command2.createHelp().visibleOptions(command2).filter((option) => option.long).map((option) => option.long);
+            candidateFlags = candidateFlags.concat(moreFlags);
+            command2 = command2.parent;
+          } while (command2 && !command2._enablePositionalOptions);
+          suggestion = suggestSimilar(flag, candidateFlags);
+        }
+        const message = `error: unknown option '${flag}'${suggestion}`;
+        this.error(message, { code: "commander.unknownOption" });
+      }
+      /**
+       * Excess arguments, more than expected.
+       *
+       * @param {string[]} receivedArgs
+       * @private
+       */
+      _excessArguments(receivedArgs) {
+        if (this._allowExcessArguments) return;
+        const expected = this.registeredArguments.length;
+        const s = expected === 1 ? "" : "s";
+        const forSubcommand = this.parent ? ` for '${this.name()}'` : "";
+        const message = `error: too many arguments${forSubcommand}. Expected ${expected} argument${s} but got ${receivedArgs.length}.`;
+        this.error(message, { code: "commander.excessArguments" });
+      }
+      /**
+       * Unknown command.
+       *
+       * @private
+       */
+      unknownCommand() {
+        const unknownName = this.args[0];
+        let suggestion = "";
+        if (this._showSuggestionAfterError) {
+          const candidateNames = [];
+          this.createHelp().visibleCommands(this).forEach((command2) => {
+            candidateNames.push(command2.name());
+            if (command2.alias()) candidateNames.push(command2.alias());
+          });
+          suggestion = suggestSimilar(unknownName, candidateNames);
+        }
+        const message = `error: unknown command '${unknownName}'${suggestion}`;
+        this.error(message, { code: "commander.unknownCommand" });
+      }
+      /**
+       * Get or set the program version.
+       *
+       * This method auto-registers the "-V, --version" option which will print the version number.
+       *
+       * You can optionally supply the flags and description to override the defaults.
+       *
+       * @param {string} [str]
+       * @param {string} [flags]
+       * @param {string} [description]
+       * @return {(this | string | undefined)} `this` command for chaining, or version string if no arguments
+       */
+      version(str, flags, description) {
+        if (str === void 0) return this._version;
+        this._version = str;
+        flags = flags || "-V, --version";
+        description = description || "output the version number";
+        const versionOption = this.createOption(flags, description);
+        this._versionOptionName = versionOption.attributeName();
+        this._registerOption(versionOption);
+        this.on("option:" + versionOption.name(), () => {
+          this._outputConfiguration.writeOut(`${str}
+`);
+          this._exit(0, "commander.version", str);
+        });
+        return this;
+      }
+      /**
+       * Set the description.
+       *
+       * @param {string} [str]
+       * @param {object} [argsDescription]
+       * @return {(string|Command)}
+       */
+      description(str, argsDescription) {
+        if (str === void 0 && argsDescription === void 0)
+          return this._description;
+        this._description = str;
+        if (argsDescription) {
+          this._argsDescription = argsDescription;
+        }
+        return this;
+      }
+      /**
+       * Set the summary. Used when listed as subcommand of parent.
+       *
+       * @param {string} [str]
+       * @return {(string|Command)}
+       */
+      summary(str) {
+        if (str === void 0) return this._summary;
+        this._summary = str;
+        return this;
+      }
+      /**
+       * Set an alias for the command.
+       *
+       * You may call more than once to add multiple aliases. Only the first alias is shown in the auto-generated help.
+       *
+       * @param {string} [alias]
+       * @return {(string|Command)}
+       */
+      alias(alias) {
+        if (alias === void 0) return this._aliases[0];
+        let command2 = this;
+        if (this.commands.length !== 0 && this.commands[this.commands.length - 1]._executableHandler) {
+          command2 = this.commands[this.commands.length - 1];
+        }
+        if (alias === command2._name)
+          throw new Error("Command alias can't be the same as its name");
+        const matchingCommand = this.parent?._findCommand(alias);
+        if (matchingCommand) {
+          const existingCmd = [matchingCommand.name()].concat(matchingCommand.aliases()).join("|");
+          throw new Error(
+            `cannot add alias '${alias}' to command '${this.name()}' as already have command '${existingCmd}'`
+          );
+        }
+        command2._aliases.push(alias);
+        return this;
+      }
+      /**
+       * Set aliases for the command.
+       *
+       * Only the first alias is shown in the auto-generated help.
+       *
+       * @param {string[]} [aliases]
+       * @return {(string[]|Command)}
+       */
+      aliases(aliases) {
+        if (aliases === void 0) return this._aliases;
+        aliases.forEach((alias) => this.alias(alias));
+        return this;
+      }
+      /**
+       * Set / get the command usage `str`.
+       *
+       * @param {string} [str]
+       * @return {(string|Command)}
+       */
+      usage(str) {
+        if (str === void 0) {
+          if (this._usage) return this._usage;
+          const args = this.registeredArguments.map((arg) => {
+            return humanReadableArgName(arg);
+          });
+          return [].concat(
+            this.options.length || this._helpOption !== null ? "[options]" : [],
+            this.commands.length ? "[command]" : [],
+            this.registeredArguments.length ? args : []
+          ).join(" ");
+        }
+        this._usage = str;
+        return this;
+      }
+      /**
+       * Get or set the name of the command.
+       *
+       * @param {string} [str]
+       * @return {(string|Command)}
+       */
+      name(str) {
+        if (str === void 0) return this._name;
+        this._name = str;
+        return this;
+      }
+      /**
+       * Set/get the help group heading for this subcommand in parent command's help.
+       *
+       * @param {string} [heading]
+       * @return {Command | string}
+       */
+      helpGroup(heading) {
+        if (heading === void 0) return this._helpGroupHeading ?? "";
+        this._helpGroupHeading = heading;
+        return this;
+      }
+      /**
+       * Set/get the default help group heading for subcommands added to this command.
+       * (This does not override a group set directly on the subcommand using .helpGroup().)
+       *
+       * @example
+       * program.commandsGroup('Development Commands:);
+       * program.command('watch')...
+       * program.command('lint')...
+       * ...
+       *
+       * @param {string} [heading]
+       * @returns {Command | string}
+       */
+      commandsGroup(heading) {
+        if (heading === void 0) return this._defaultCommandGroup ?? "";
+        this._defaultCommandGroup = heading;
+        return this;
+      }
+      /**
+       * Set/get the default help group heading for options added to this command.
+       * (This does not override a group set directly on the option using .helpGroup().)
+       *
+       * @example
+       * program
+       *   .optionsGroup('Development Options:')
+       *   .option('-d, --debug', 'output extra debugging')
+       *   .option('-p, --profile', 'output profiling information')
+       *
+       * @param {string} [heading]
+       * @returns {Command | string}
+       */
+      optionsGroup(heading) {
+        if (heading === void 0) return this._defaultOptionGroup ?? "";
+        this._defaultOptionGroup = heading;
+        return this;
+      }
+      /**
+       * @param {Option} option
+       * @private
+       */
+      _initOptionGroup(option) {
+        if (this._defaultOptionGroup && !option.helpGroupHeading)
+          option.helpGroup(this._defaultOptionGroup);
+      }
+      /**
+       * @param {Command} cmd
+       * @private
+       */
+      _initCommandGroup(cmd) {
+        if (this._defaultCommandGroup && !cmd.helpGroup())
+          cmd.helpGroup(this._defaultCommandGroup);
+      }
+      /**
+       * Set the name of the command from script filename, such as process.argv[1],
+       * or require.main.filename, or __filename.
+       *
+       * (Used internally and public although not documented in README.)
+       *
+       * @example
+       * program.nameFromFilename(require.main.filename);
+       *
+       * @param {string} filename
+       * @return {Command}
+       */
+      nameFromFilename(filename) {
+        this._name = path13.basename(filename, path13.extname(filename));
+        return this;
+      }
+      /**
+       * Get or set the directory for searching for executable subcommands of this command.
+       *
+       * @example
+       * program.executableDir(__dirname);
+       * // or
+       * program.executableDir('subcommands');
+       *
+       * @param {string} [path]
+       * @return {(string|null|Command)}
+       */
+      executableDir(path14) {
+        if (path14 === void 0) return this._executableDir;
+        this._executableDir = path14;
+        return this;
+      }
+      /**
+       * Return program help documentation.
+       *
+       * @param {{ error: boolean }} [contextOptions] - pass {error:true} to wrap for stderr instead of stdout
+       * @return {string}
+       */
+      helpInformation(contextOptions) {
+        const helper = this.createHelp();
+        const context = this._getOutputContext(contextOptions);
+        helper.prepareContext({
+          error: context.error,
+          helpWidth: context.helpWidth,
+          outputHasColors: context.hasColors
+        });
+        const text = helper.formatHelp(this, helper);
+        if (context.hasColors) return text;
+        return this._outputConfiguration.stripColor(text);
+      }
+      /**
+       * @typedef HelpContext
+       * @type {object}
+       * @property {boolean} error
+       * @property {number} helpWidth
+       * @property {boolean} hasColors
+       * @property {function} write - includes stripColor if needed
+       *
+       * @returns {HelpContext}
+       * @private
+       */
+      _getOutputContext(contextOptions) {
+        contextOptions = contextOptions || {};
+        const error = !!contextOptions.error;
+        let baseWrite;
+        let hasColors;
+        let helpWidth;
+        if (error) {
+          baseWrite = (str) => this._outputConfiguration.writeErr(str);
+          hasColors = this._outputConfiguration.getErrHasColors();
+          helpWidth = this._outputConfiguration.getErrHelpWidth();
+        } else {
+          baseWrite = (str) => this._outputConfiguration.writeOut(str);
+          hasColors = this._outputConfiguration.getOutHasColors();
+          helpWidth = this._outputConfiguration.getOutHelpWidth();
+        }
+        const write = (str) => {
+          if (!hasColors) str = this._outputConfiguration.stripColor(str);
+          return baseWrite(str);
+        };
+        return { error, write, hasColors, helpWidth };
+      }
+      /**
+       * Output help information for this command.
+       *
+       * Outputs built-in help, and custom text added using `.addHelpText()`.
+       *
+       * @param {{ error: boolean } | Function} [contextOptions] - pass {error:true} to write to stderr instead of stdout
+       */
+      outputHelp(contextOptions) {
+        let deprecatedCallback;
+        if (typeof contextOptions === "function") {
+          deprecatedCallback = contextOptions;
+          contextOptions = void 0;
+        }
+        const outputContext = this._getOutputContext(contextOptions);
+        const eventContext = {
+          error: outputContext.error,
+          write: outputContext.write,
+          command: this
+        };
+        this._getCommandAndAncestors().reverse().forEach((command2) => command2.emit("beforeAllHelp", eventContext));
+        this.emit("beforeHelp", eventContext);
+        let helpInformation = this.helpInformation({ error: outputContext.error });
+        if (deprecatedCallback) {
+          helpInformation = deprecatedCallback(helpInformation);
+          if (typeof helpInformation !== "string" && !Buffer.isBuffer(helpInformation)) {
+            throw new Error("outputHelp callback must return a string or a Buffer");
+          }
+        }
+        outputContext.write(helpInformation);
+        if (this._getHelpOption()?.long) {
+          this.emit(this._getHelpOption().long);
+        }
+        this.emit("afterHelp", eventContext);
+        this._getCommandAndAncestors().forEach(
+          (command2) => command2.emit("afterAllHelp", eventContext)
+        );
+      }
+      /**
+       * You can pass in flags and a description to customise the built-in help option.
+       * Pass in false to disable the built-in help option.
+       *
+       * @example
+       * program.helpOption('-?, --help' 'show help'); // customise
+       * program.helpOption(false); // disable
+       *
+       * @param {(string | boolean)} flags
+       * @param {string} [description]
+       * @return {Command} `this` command for chaining
+       */
+      helpOption(flags, description) {
+        if (typeof flags === "boolean") {
+          if (flags) {
+            if (this._helpOption === null) this._helpOption = void 0;
+            if (this._defaultOptionGroup) {
+              this._initOptionGroup(this._getHelpOption());
+            }
+          } else {
+            this._helpOption = null;
+          }
+          return this;
+        }
+        this._helpOption = this.createOption(
+          flags ?? "-h, --help",
+          description ?? "display help for command"
+        );
+        if (flags || description) this._initOptionGroup(this._helpOption);
+        return this;
+      }
+      /**
+       * Lazy create help option.
+       * Returns null if has been disabled with .helpOption(false).
+       *
+       * @returns {(Option | null)} the help option
+       * @package
+       */
+      _getHelpOption() {
+        if (this._helpOption === void 0) {
+          this.helpOption(void 0, void 0);
+        }
+        return this._helpOption;
+      }
+      /**
+       * Supply your own option to use for the built-in help option.
+       * This is an alternative to using helpOption() to customise the flags and description etc.
+       *
+       * @param {Option} option
+       * @return {Command} `this` command for chaining
+       */
+      addHelpOption(option) {
+        this._helpOption = option;
+        this._initOptionGroup(option);
+        return this;
+      }
+      /**
+       * Output help information and exit.
+       *
+       * Outputs built-in help, and custom text added using `.addHelpText()`.
+       *
+       * @param {{ error: boolean }} [contextOptions] - pass {error:true} to write to stderr instead of stdout
+       */
+      help(contextOptions) {
+        this.outputHelp(contextOptions);
+        let exitCode2 = Number(process4.exitCode ?? 0);
+        if (exitCode2 === 0 && contextOptions && typeof contextOptions !== "function" && contextOptions.error) {
+          exitCode2 = 1;
+        }
+        this._exit(exitCode2, "commander.help", "(outputHelp)");
+      }
+      /**
+       * // Do a little typing to coordinate emit and listener for the help text events.
+       * @typedef HelpTextEventContext
+       * @type {object}
+       * @property {boolean} error
+       * @property {Command} command
+       * @property {function} write
+       */
+      /**
+       * Add additional text to be displayed with the built-in help.
+       *
+       * Position is 'before' or 'after' to affect just this command,
+       * and 'beforeAll' or 'afterAll' to affect this command and all its subcommands.
+       *
+       * @param {string} position - before or after built-in help
+       * @param {(string | Function)} text - string to add, or a function returning a string
+       * @return {Command} `this` command for chaining
+       */
+      addHelpText(position, text) {
+        const allowedValues = ["beforeAll", "before", "after", "afterAll"];
+        if (!allowedValues.includes(position)) {
+          throw new Error(`Unexpected value for position to addHelpText.
+Expecting one of '${allowedValues.join("', '")}'`);
+        }
+        const helpEvent = `${position}Help`;
+        this.on(helpEvent, (context) => {
+          let helpStr;
+          if (typeof text === "function") {
+            helpStr = text({ error: context.error, command: context.command });
+          } else {
+            helpStr = text;
+          }
+          if (helpStr) {
+            context.write(`${helpStr}
+`);
+          }
+        });
+        return this;
+      }
+      /**
+       * Output help information if help flags specified
+       *
+       * @param {Array} args - array of options to search for help flags
+       * @private
+       */
+      _outputHelpIfRequested(args) {
+        const helpOption = this._getHelpOption();
+        const helpRequested = helpOption && args.find((arg) => helpOption.is(arg));
+        if (helpRequested) {
+          this.outputHelp();
+          this._exit(0, "commander.helpDisplayed", "(outputHelp)");
+        }
+      }
+    };
+    function incrementNodeInspectorPort(args) {
+      return args.map((arg) => {
+        if (!arg.startsWith("--inspect")) {
+          return arg;
+        }
+        let debugOption;
+        let debugHost = "127.0.0.1";
+        let debugPort = "9229";
+        let match;
+        if ((match = arg.match(/^(--inspect(-brk)?)$/)) !== null) {
+          debugOption = match[1];
+        } else if ((match = arg.match(/^(--inspect(-brk|-port)?)=([^:]+)$/)) !== null) {
+          debugOption = match[1];
+          if (/^\d+$/.test(match[3])) {
+            debugPort = match[3];
+          } else {
+            debugHost = match[3];
+          }
+        } else if ((match = arg.match(/^(--inspect(-brk|-port)?)=([^:]+):(\d+)$/)) !== null) {
+          debugOption = match[1];
+          debugHost = match[3];
+          debugPort = match[4];
+        }
+        if (debugOption && debugPort !== "0") {
+          return `${debugOption}=${debugHost}:${parseInt(debugPort) + 1}`;
+        }
+        return arg;
+      });
+    }
+    function useColor() {
+      if (process4.env.NO_COLOR || process4.env.FORCE_COLOR === "0" || process4.env.FORCE_COLOR === "false")
+        return false;
+      if (process4.env.FORCE_COLOR || process4.env.CLICOLOR_FORCE !== void 0)
+        return true;
+      return void 0;
+    }
+    exports.Command = Command2;
+    exports.useColor = useColor;
+  }
+});
+
+// ../main/node_modules/commander/index.js
+var require_commander = __commonJS({
+  "../main/node_modules/commander/index.js"(exports) {
+    var { Argument: Argument2 } = require_argument();
+    var { Command: Command2 } = require_command();
+    var { CommanderError: CommanderError2, InvalidArgumentError: InvalidArgumentError2 } = require_error2();
+    var { Help: Help2 } = require_help();
+    var { Option: Option2 } = require_option();
+    exports.program = new Command2();
+    exports.createCommand = (name) => new Command2(name);
+    exports.createOption = (flags, description) => new Option2(flags, description);
+    exports.createArgument = (name, description) => new Argument2(name, description);
+    exports.Command = Command2;
+    exports.Option = Option2;
+    exports.Argument = Argument2;
+    exports.Help = Help2;
+    exports.CommanderError = CommanderError2;
+    exports.InvalidArgumentError = InvalidArgumentError2;
+    exports.InvalidOptionArgumentError = InvalidArgumentError2;
+  }
+});
+
 // ../main/node_modules/picocolors/picocolors.js
 var require_picocolors = __commonJS({
   "../main/node_modules/picocolors/picocolors.js"(exports, module) {
@@ -22807,7 +26233,7 @@ var require_picocolors = __commonJS({
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, mkdirSync, readFileSync as readFileSync5, writeFileSync } from "node:fs";
-import path10 from "node:path";
+import path12 from "node:path";
 
 // src/engine/rule.ts
 function defineRule(rule) {
@@ -22889,9 +26315,9 @@ var K8sObject = class {
     };
   }
   /** The value at a JSON path inside the object, or undefined. */
-  get(path11) {
+  get(path13) {
     let current = this.manifest.object;
-    for (const segment of path11) {
+    for (const segment of path13) {
       if (typeof current !== "object" || current === null) return void 0;
       current = current[segment];
     }
@@ -23142,6 +26568,19 @@ function serviceAccountUser(namespace, name) {
     groups: [ALL_SERVICE_ACCOUNTS_GROUP, `${SERVICE_ACCOUNT_GROUP_PREFIX}${namespace}`, ALL_AUTHENTICATED_GROUP]
   };
 }
+function userInfo(name, groups = []) {
+  const result = [...groups];
+  if (result.length === 0) {
+    const sa = parseServiceAccountUsername(name);
+    if (sa) result.push(ALL_SERVICE_ACCOUNTS_GROUP, `${SERVICE_ACCOUNT_GROUP_PREFIX}${sa.namespace}`);
+  }
+  if (name === ANONYMOUS_USER) {
+    if (!result.includes(ALL_UNAUTHENTICATED_GROUP)) result.push(ALL_UNAUTHENTICATED_GROUP);
+  } else if (!result.includes(ALL_AUTHENTICATED_GROUP) && !result.includes(ALL_UNAUTHENTICATED_GROUP)) {
+    result.push(ALL_AUTHENTICATED_GROUP);
+  }
+  return { name, groups: result };
+}
 var DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 var DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 function parseServiceAccountUsername(username) {
@@ -23318,10 +26757,10 @@ function resourceNameMatches(rule, name) {
   if (names.length === 0) return true;
   return names.includes(name);
 }
-function nonResourceURLMatches(rule, path11) {
+function nonResourceURLMatches(rule, path13) {
   for (const ruleURL of rule.nonResourceURLs ?? []) {
-    if (ruleURL === WILDCARD || ruleURL === path11) return true;
-    if (ruleURL.endsWith(WILDCARD) && path11.startsWith(trimTrailingStars(ruleURL))) return true;
+    if (ruleURL === WILDCARD || ruleURL === path13) return true;
+    if (ruleURL.endsWith(WILDCARD) && path13.startsWith(trimTrailingStars(ruleURL))) return true;
   }
   return false;
 }
@@ -23582,9 +27021,9 @@ function resolved(r) {
 function crdToResource(crd) {
   const spec = crd.spec;
   const group = spec?.group;
-  const plural2 = spec?.names?.plural;
+  const plural3 = spec?.names?.plural;
   const kind = spec?.names?.kind;
-  if (!spec || typeof group !== "string" || !group || typeof plural2 !== "string" || !plural2 || typeof kind !== "string" || !kind) return void 0;
+  if (!spec || typeof group !== "string" || !group || typeof plural3 !== "string" || !plural3 || typeof kind !== "string" || !kind) return void 0;
   const versions = (spec.versions ?? []).filter((v) => v.served !== false);
   const preferred = versions.find((v) => v.storage === true) ?? versions[0];
   const subresources = /* @__PURE__ */ new Set();
@@ -23596,7 +27035,7 @@ function crdToResource(crd) {
   return {
     group,
     version: preferred?.name ?? "",
-    resource: plural2.toLowerCase(),
+    resource: plural3.toLowerCase(),
     singular: (typeof singular === "string" && singular ? singular : kind).toLowerCase(),
     kind,
     // apiextensions.k8s.io/v1: scope is "Cluster" or "Namespaced"; anything else is invalid, assume namespaced.
@@ -23673,13 +27112,13 @@ function* roleGrants(ctx, permissions) {
         clusterScoped: found.every(clusterScoped),
         limited: entry.resourceNames.length > 0
       });
-      const path11 = (field) => [
+      const path13 = (field) => [
         "rules",
         entry.index,
         field,
         Math.min(...found.map((g) => field === "verbs" ? g.verbIndex : g.resourceIndex))
       ];
-      yield { role, entry, found: [first, ...rest], reach: reach2, path: path11 };
+      yield { role, entry, found: [first, ...rest], reach: reach2, path: path13 };
     }
   }
 }
@@ -24023,11 +27462,11 @@ var deprecated_service_account_field_default = defineRule({
       if (legacy === void 0) continue;
       const current = workload.spec.serviceAccountName;
       const conflict = typeof current === "string" && current !== "" && current !== legacy ? `; serviceAccountName "${current}" wins over serviceAccount "${String(legacy)}"` : "";
-      const path11 = [...workload.specPath, "serviceAccount"];
-      const fix = current === void 0 ? { description: "rename serviceAccount to serviceAccountName", edits: [{ op: "rename", object: workload.object, path: path11, to: "serviceAccountName" }] } : current === legacy ? { description: "remove serviceAccount, which repeats serviceAccountName", edits: [{ op: "remove", object: workload.object, path: path11 }] } : void 0;
+      const path13 = [...workload.specPath, "serviceAccount"];
+      const fix = current === void 0 ? { description: "rename serviceAccount to serviceAccountName", edits: [{ op: "rename", object: workload.object, path: path13, to: "serviceAccountName" }] } : current === legacy ? { description: "remove serviceAccount, which repeats serviceAccountName", edits: [{ op: "remove", object: workload.object, path: path13 }] } : void 0;
       ctx.report({
         object: workload.object,
-        path: path11,
+        path: path13,
         at: "key",
         message: `${workload.object.display} uses the deprecated field serviceAccount instead of serviceAccountName${conflict}`,
         ...fix ? { fix } : {}
@@ -24193,17 +27632,17 @@ function violationsOf(errors, value) {
   }
   const done = /* @__PURE__ */ new Set();
   for (const error of errors) {
-    const path11 = pathOf(error.instancePath, value);
+    const path13 = pathOf(error.instancePath, value);
     switch (error.keyword) {
       case "additionalProperties": {
         const key3 = String(error.params.additionalProperty);
-        const full = [...path11, key3];
+        const full = [...path13, key3];
         const known = Object.keys(error.parentSchema?.properties ?? {});
         const near = didYouMean(key3, known, Math.max(2, Math.floor(key3.length / 3)));
         out.push({
           path: full,
           at: "key",
-          message: `has unknown field "${dotted([...path11, quote(key3)])}"${near === void 0 ? "" : `; did you mean "${near}"?`}`
+          message: `has unknown field "${dotted([...path13, quote(key3)])}"${near === void 0 ? "" : `; did you mean "${near}"?`}`
         });
         break;
       }
@@ -24214,43 +27653,43 @@ function violationsOf(errors, value) {
         done.add(error.instancePath);
         const types = [...typesAt.get(error.instancePath) ?? []];
         if (types.length === 0) break;
-        const actual = valueAt(value, path11);
-        out.push({ path: path11, at: "value", message: `has "${dotted(path11)}" set to ${describeValue(actual)}, but it must be ${typeList(types)}${quoteHint(actual, types)}` });
+        const actual = valueAt(value, path13);
+        out.push({ path: path13, at: "value", message: `has "${dotted(path13)}" set to ${describeValue(actual)}, but it must be ${typeList(types)}${quoteHint(actual, types)}` });
         break;
       }
       case "required":
         break;
       case "enum": {
         const allowed = (error.params.allowedValues ?? []).map((v) => `"${String(v)}"`).join(", ");
-        out.push({ path: path11, at: "value", message: `has "${dotted(path11)}" set to ${describeValue(valueAt(value, path11))}, but it must be one of ${allowed}` });
+        out.push({ path: path13, at: "value", message: `has "${dotted(path13)}" set to ${describeValue(valueAt(value, path13))}, but it must be one of ${allowed}` });
         break;
       }
       default:
-        out.push({ path: path11, at: "value", message: `has "${dotted(path11)}" that ${error.message ?? "is invalid"}` });
+        out.push({ path: path13, at: "value", message: `has "${dotted(path13)}" that ${error.message ?? "is invalid"}` });
     }
   }
   return out;
 }
 function pathOf(pointer, value) {
   if (pointer === "") return [];
-  const path11 = [];
+  const path13 = [];
   let current = value;
   for (const raw of pointer.slice(1).split("/")) {
     const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
     const step = Array.isArray(current) && /^\d+$/.test(segment) ? Number(segment) : segment;
-    path11.push(step);
+    path13.push(step);
     current = isRecord(current) || Array.isArray(current) ? current[step] : void 0;
   }
-  return path11;
+  return path13;
 }
-function valueAt(value, path11) {
+function valueAt(value, path13) {
   let current = value;
-  for (const segment of path11) current = isRecord(current) || Array.isArray(current) ? current[segment] : void 0;
+  for (const segment of path13) current = isRecord(current) || Array.isArray(current) ? current[segment] : void 0;
   return current;
 }
-function dotted(path11) {
+function dotted(path13) {
   let out = "";
-  for (const segment of path11) out += typeof segment === "number" ? `[${segment}]` : out === "" ? segment : `.${segment}`;
+  for (const segment of path13) out += typeof segment === "number" ? `[${segment}]` : out === "" ? segment : `.${segment}`;
   return out;
 }
 function quote(text) {
@@ -24681,25 +28120,25 @@ function apiTokensOf(workload, index2) {
       if (!projection) return;
       const audience = typeof projection.audience === "string" ? projection.audience : "";
       if (!API_AUDIENCES.has(audience)) return;
-      const path11 = [...workload.specPath, "volumes", v, "projected", "sources", s, "serviceAccountToken"];
-      tokens.push({ via: "projected", path: path11, serviceAccount: own });
+      const path13 = [...workload.specPath, "volumes", v, "projected", "sources", s, "serviceAccountToken"];
+      tokens.push({ via: "projected", path: path13, serviceAccount: own });
     });
     const secretName = asRecord(volume?.secret)?.secretName;
     const owner = typeof secretName === "string" ? tokenSecretOwner(index2, workload.namespace, secretName) : void 0;
     if (owner) tokens.push({ via: "secret-volume", path: [...workload.specPath, "volumes", v, "secret", "secretName"], serviceAccount: owner });
   });
-  for (const { path: path11, container } of containersOf(workload)) {
+  for (const { path: path13, container } of containersOf(workload)) {
     asArray(container.env).forEach((raw, e) => {
       const ref = asRecord(asRecord(asRecord(raw)?.valueFrom)?.secretKeyRef);
       const owner = typeof ref?.name === "string" ? tokenSecretOwner(index2, workload.namespace, ref.name) : void 0;
       if (owner && ref?.key === "token") {
-        tokens.push({ via: "secret-env", path: [...path11, "env", e, "valueFrom", "secretKeyRef", "name"], serviceAccount: owner });
+        tokens.push({ via: "secret-env", path: [...path13, "env", e, "valueFrom", "secretKeyRef", "name"], serviceAccount: owner });
       }
     });
     asArray(container.envFrom).forEach((raw, e) => {
       const name = asRecord(asRecord(raw)?.secretRef)?.name;
       const owner = typeof name === "string" ? tokenSecretOwner(index2, workload.namespace, name) : void 0;
-      if (owner) tokens.push({ via: "secret-env", path: [...path11, "envFrom", e, "secretRef", "name"], serviceAccount: owner });
+      if (owner) tokens.push({ via: "secret-env", path: [...path13, "envFrom", e, "secretRef", "name"], serviceAccount: owner });
     });
   }
   return tokens;
@@ -25083,14 +28522,14 @@ function toRange(start, end, lineCounter) {
   if (end > start && e.col === 1 && e.line > s.line) e = lineCounter.linePos(end - 1);
   return { start: { line: s.line, column: s.col }, end: { line: e.line, column: e.col } };
 }
-function locate(doc, lineCounter, path11, target = "value") {
+function locate(doc, lineCounter, path13, target = "value") {
   let node = doc.contents;
   let key3 = null;
   if (!node) {
     const start = doc.range[0];
     return { range: toRange(start, start, lineCounter), exact: false };
   }
-  for (const segment of path11) {
+  for (const segment of path13) {
     const current = (0, import_yaml.isAlias)(node) ? node.resolve(doc) ?? node : node;
     let next = null;
     let nextKey = null;
@@ -26150,12 +29589,12 @@ var Policy = class {
     const seen = /* @__PURE__ */ new Set([subjectKey({ kind: "Group", name: SYSTEM_MASTERS_GROUP })]);
     const verdicts = /* @__PURE__ */ new Map();
     const roleAllows = (role) => {
-      let verdict = verdicts.get(role);
-      if (verdict === void 0) {
-        verdict = role.rules.some((rule) => ruleAllows(rule, attrs));
-        verdicts.set(role, verdict);
+      let verdict2 = verdicts.get(role);
+      if (verdict2 === void 0) {
+        verdict2 = role.rules.some((rule) => ruleAllows(rule, attrs));
+        verdicts.set(role, verdict2);
       }
-      return verdict;
+      return verdict2;
     };
     const visit2 = (entries) => {
       for (const entry of entries) {
@@ -26702,9 +30141,9 @@ var Suppressions = class {
     for (const [key3, value] of Object.entries(annotations)) {
       if (!key3.startsWith(ANNOTATION_PREFIX)) continue;
       const ruleId = key3.slice(ANNOTATION_PREFIX.length);
-      const path11 = ["metadata", "annotations", key3];
+      const path13 = ["metadata", "annotations", key3];
       if (!this.knownRuleIds.has(ruleId)) {
-        this.broken.push({ file: manifest.file, manifest, path: path11, message: `Annotation "${key3}" names an unknown rule "${ruleId}"; run "rbaclint rules" for the list` });
+        this.broken.push({ file: manifest.file, manifest, path: path13, message: `Annotation "${key3}" names an unknown rule "${ruleId}"; run "rbaclint rules" for the list` });
         continue;
       }
       const text = typeof value === "string" ? value.trim() : "";
@@ -26712,7 +30151,7 @@ var Suppressions = class {
         this.broken.push({
           file: manifest.file,
           manifest,
-          path: path11,
+          path: path13,
           message: `Annotation "${key3}" has no reason and suppresses nothing; set its value to why the finding is accepted`
         });
         continue;
@@ -26888,8 +30327,8 @@ function kindsRead(rules2) {
   return /* @__PURE__ */ new Set([...MODEL_KINDS, ...rules2.flatMap((rule) => rule.meta.kinds)]);
 }
 function problemFinding(rule, severity, problem, objectOf) {
-  const { manifest, path: path11 } = problem;
-  const range = problem.range ?? (manifest && path11 ? rangeIn(manifest, path11, "key") : { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } });
+  const { manifest, path: path13 } = problem;
+  const range = problem.range ?? (manifest && path13 ? rangeIn(manifest, path13, "key") : { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } });
   const object = manifest ? objectOf(manifest)?.ref : void 0;
   return {
     ruleId: rule.id,
@@ -26899,7 +30338,7 @@ function problemFinding(rule, severity, problem, objectOf) {
     file: problem.file.path,
     range,
     ...object ? { object } : {},
-    ...path11 ? { path: path11 } : {},
+    ...path13 ? { path: path13 } : {},
     ...manifest?.helmSource === void 0 ? {} : { helmSource: manifest.helmSource },
     related: [],
     fingerprint: fingerprint([rule.id, problem.file.path, problem.message])
@@ -26927,7 +30366,8 @@ function toFinding(rule, report, severity) {
 function findingFix(fix) {
   const edits = [];
   for (const { object, ...edit } of fix.edits) {
-    if (!object.manifest.file.contextOnly) edits.push({ ...edit, manifest: object.manifest });
+    const { file, docIndex, pathPrefix } = object.manifest;
+    if (!file.contextOnly) edits.push({ ...edit, file: file.path, docIndex, pathPrefix });
   }
   return { description: fix.description, edits };
 }
@@ -26939,9 +30379,13 @@ function relatedLocation(related) {
     message: related.message
   };
 }
-function rangeIn(manifest, path11, at) {
+function rangeIn(manifest, path13, at) {
   const doc = manifest.file.documents[manifest.docIndex];
-  return locate(doc, manifest.file.lineCounter, [...manifest.pathPrefix, ...path11], at).range;
+  return locate(doc, manifest.file.lineCounter, [...manifest.pathPrefix, ...path13], at).range;
+}
+function objectLocation(object) {
+  const range = rangeIn(object.manifest, ["kind"], "key");
+  return { file: object.manifest.file.path, line: range.start.line, column: range.start.column };
 }
 function memoize(predicate) {
   const cache = /* @__PURE__ */ new Map();
@@ -27398,11 +30842,372 @@ function exitCode(findings, failOn) {
   return findings.some((f) => RANK[f.severity] >= RANK[failOn]) ? EXIT.findings : EXIT.ok;
 }
 
-// src/report/github.ts
-import path7 from "node:path";
+// src/cli/diff-command.ts
+import { execFile, spawn } from "node:child_process";
+import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path8 from "node:path";
 
-// src/report/text.ts
-var import_picocolors = __toESM(require_picocolors(), 1);
+// ../main/node_modules/commander/esm.mjs
+var import_index = __toESM(require_commander(), 1);
+var {
+  program,
+  createCommand,
+  createArgument,
+  createOption,
+  CommanderError,
+  InvalidArgumentError,
+  InvalidOptionArgumentError,
+  // deprecated old name
+  Command,
+  Argument,
+  Option,
+  Help
+} = import_index.default;
+
+// src/rbac/diff.ts
+var DANGERS = [
+  {
+    kind: { id: "secret-read-access", label: "read Secrets" },
+    permissions: [{ verbs: ["get", "list", "watch"], group: "", resource: "secrets" }]
+  },
+  {
+    kind: { id: "pod-exec-access", label: "exec, attach or port-forward into pods" },
+    permissions: ["exec", "attach", "portforward"].map((subresource) => ({ verbs: ["create"], group: "", resource: "pods", subresource })),
+    before135: ["exec", "attach", "portforward"].map((subresource) => ({ verbs: ["get"], group: "", resource: "pods", subresource }))
+  },
+  {
+    kind: { id: "impersonate-access", label: "impersonate other identities" },
+    permissions: [
+      { verbs: ["impersonate"], group: "", resource: "users" },
+      { verbs: ["impersonate"], group: "", resource: "groups" },
+      { verbs: ["impersonate"], group: "", resource: "serviceaccounts" },
+      { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "uids" },
+      { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "userextras", subresource: ANY_SUBRESOURCE }
+    ]
+  },
+  {
+    kind: { id: "escalate-bind-access", label: "grant permissions it does not hold (escalate, bind)" },
+    permissions: ["roles", "clusterroles"].map((resource) => ({ verbs: ["escalate", "bind"], group: "rbac.authorization.k8s.io", resource }))
+  },
+  {
+    kind: { id: "rbac-write-access", label: "write roles or bindings" },
+    permissions: ["roles", "clusterroles", "rolebindings", "clusterrolebindings"].map((resource) => ({
+      verbs: ["create", "update", "patch"],
+      group: "rbac.authorization.k8s.io",
+      resource
+    }))
+  },
+  {
+    kind: { id: "token-create-access", label: "request ServiceAccount tokens" },
+    permissions: [{ verbs: ["create"], group: "", resource: "serviceaccounts", subresource: "token" }]
+  },
+  {
+    kind: { id: "node-proxy-access", label: "reach the kubelet API (nodes/proxy)" },
+    permissions: [{ verbs: ["get", "create", "update", "patch", "delete"], group: "", resource: "nodes", subresource: "proxy" }]
+  },
+  {
+    kind: { id: "workload-create-access", label: "create pods (and run as any ServiceAccount of the namespace)" },
+    permissions: [
+      { verbs: ["create"], group: "", resource: "pods" },
+      { verbs: ["create"], group: "", resource: "replicationcontrollers" },
+      ...["deployments", "replicasets", "statefulsets", "daemonsets"].map((resource) => ({ verbs: ["create"], group: "apps", resource })),
+      ...["jobs", "cronjobs"].map((resource) => ({ verbs: ["create"], group: "batch", resource }))
+    ]
+  },
+  {
+    kind: { id: "webhook-write-access", label: "write admission webhooks" },
+    permissions: ["mutatingwebhookconfigurations", "validatingwebhookconfigurations"].map((resource) => ({
+      verbs: ["create", "update", "patch", "delete"],
+      group: "admissionregistration.k8s.io",
+      resource
+    }))
+  },
+  {
+    kind: { id: "csr-approve-access", label: "approve certificate requests" },
+    permissions: [
+      { verbs: ["update", "patch"], group: "certificates.k8s.io", resource: "certificatesigningrequests", subresource: "approval" },
+      { verbs: ["approve"], group: "certificates.k8s.io", resource: "signers" }
+    ]
+  },
+  {
+    kind: { id: "persistent-volume-create-access", label: "create PersistentVolumes (hostPath)" },
+    permissions: [{ verbs: ["create"], group: "", resource: "persistentvolumes" }]
+  }
+];
+var EVERYTHING = { id: "cluster-admin-binding", label: "do everything (as cluster-admin)" };
+var VERB_ORDER = ["*", "get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
+var NO_USER = "\0";
+function diffRbac(base, head, options = {}) {
+  const version = options.kubeVersion ?? DEFAULT_KUBE_VERSION;
+  const danger = dangerOf(version);
+  const identities = [];
+  for (const identity of candidateIdentities(base, head)) {
+    const user = principalOf(identity);
+    const onlyGroup = identity.kind === "Group";
+    const gained = changes(expand(head, user, onlyGroup), (attrs) => base.rbac.policy.allows(user, attrs), danger);
+    const lost = changes(expand(base, user, onlyGroup), (attrs) => head.rbac.policy.allows(user, attrs), danger);
+    if (gained.length > 0 || lost.length > 0) identities.push({ identity, gained, lost });
+  }
+  identities.sort(
+    (a, b) => Number(b.gained.some(isDangerous)) - Number(a.gained.some(isDangerous)) || KIND_ORDER[a.identity.kind] - KIND_ORDER[b.identity.kind] || compare2(identityKey(a.identity), identityKey(b.identity))
+  );
+  return { identities, workloads: diffWorkloads(base, head, danger) };
+}
+function isDangerous(change) {
+  return change.dangerous.length > 0;
+}
+function identityLabel(identity) {
+  return identity.kind === "ServiceAccount" ? `ServiceAccount ${identity.namespace}/${identity.name}` : `${identity.kind} ${identity.name}`;
+}
+var KIND_ORDER = { ServiceAccount: 0, User: 1, Group: 2 };
+function identityKey(identity) {
+  return identity.kind === "ServiceAccount" ? `${identity.kind}\0${identity.namespace}\0${identity.name}` : `${identity.kind}\0${identity.name}`;
+}
+function principalOf(identity) {
+  switch (identity.kind) {
+    case "ServiceAccount":
+      return serviceAccountUser(identity.namespace, identity.name);
+    case "User":
+      return userInfo(identity.name);
+    case "Group":
+      return { name: NO_USER, groups: [identity.name] };
+  }
+}
+function candidateIdentities(base, head) {
+  const fingerprints = (side) => {
+    const map = /* @__PURE__ */ new Map();
+    for (const binding of side.rbac.policy.bindings()) {
+      const role = side.rbac.policy.roleFor(binding);
+      const print = JSON.stringify([binding.subjects, role ? side.rbac.policy.effectiveRules(role) : null]);
+      map.set(`${binding.kind}\0${binding.namespace ?? ""}\0${binding.name}`, { binding, print });
+    }
+    return map;
+  };
+  const before = fingerprints(base);
+  const after = fingerprints(head);
+  const changed = [];
+  for (const [key3, entry] of after) if (before.get(key3)?.print !== entry.print) changed.push(entry.binding);
+  for (const [key3, entry] of before) if (after.get(key3)?.print !== entry.print) changed.push(entry.binding);
+  const out = /* @__PURE__ */ new Map();
+  const add = (identity) => void out.set(identityKey(identity), identity);
+  const groups = /* @__PURE__ */ new Set();
+  for (const binding of changed) {
+    const namespace = binding.kind === "RoleBinding" ? binding.namespace ?? "" : "";
+    for (const raw of binding.subjects) {
+      const subject = normalizeSubject(raw, namespace);
+      if (!subject) continue;
+      const identity = identityOfSubject(subject);
+      add(identity);
+      if (identity.kind === "Group") groups.add(identity.name);
+    }
+  }
+  if (groups.size > 0) {
+    for (const member of knownPrincipals(base, head)) {
+      if (principalOf(member).groups.some((group) => groups.has(group))) add(member);
+    }
+  }
+  return [...out.values()];
+}
+function identityOfSubject(subject) {
+  if (subject.kind === "ServiceAccount") return { kind: "ServiceAccount", namespace: subject.namespace ?? "", name: subject.name };
+  if (subject.kind === "User") {
+    const sa = parseServiceAccountUsername(subject.name);
+    return sa ? { kind: "ServiceAccount", ...sa } : { kind: "User", name: subject.name };
+  }
+  return { kind: "Group", name: subject.name };
+}
+function knownPrincipals(base, head) {
+  const out = [];
+  for (const side of [base, head]) {
+    for (const binding of side.rbac.policy.bindings()) {
+      if (!binding.source) continue;
+      const namespace = binding.kind === "RoleBinding" ? binding.namespace ?? "" : "";
+      for (const raw of binding.subjects) {
+        const subject = normalizeSubject(raw, namespace);
+        if (subject && subject.kind !== "Group") out.push(identityOfSubject(subject));
+      }
+    }
+    for (const workload of side.rbac.index.workloads()) {
+      out.push({ kind: "ServiceAccount", namespace: workload.namespace, name: workload.serviceAccountName });
+      for (const token of apiTokensOf(workload, side.rbac.index)) out.push({ kind: "ServiceAccount", ...token.serviceAccount });
+    }
+  }
+  return out;
+}
+function expand(side, user, onlyGroupSubjects) {
+  const held = /* @__PURE__ */ new Map();
+  const { policy } = side.rbac;
+  for (const match of policy.bindingsFor(user)) {
+    if (!match.role) continue;
+    if (onlyGroupSubjects && match.subject.kind !== "Group") continue;
+    const { binding, role } = match;
+    const namespace = binding.kind === "RoleBinding" ? binding.namespace ?? "" : "";
+    const subject = normalizeSubject(match.subject, namespace) ?? match.subject;
+    for (const { rule, origin } of rulesWithOrigins(policy, role)) {
+      const source = { binding, subject, role, origin };
+      for (const tuple of tuplesOf(rule, namespace, side.resources)) {
+        const key3 = `${tuple.group}\0${tuple.attrs.verb}`;
+        const entry = held.get(key3);
+        if (!entry) held.set(key3, { tuple, grants: [source] });
+        else if (!entry.grants.some((g) => sameSource(g, source))) entry.grants.push(source);
+      }
+    }
+  }
+  return held;
+}
+function rulesWithOrigins(policy, role) {
+  const aggregated = policy.aggregation.aggregated.get(role);
+  return aggregated ? [...aggregated] : role.rules.map((rule, ruleIndex) => ({ rule, origin: { role, ruleIndex } }));
+}
+function sameSource(a, b) {
+  return a.binding === b.binding && a.origin.role === b.origin.role && a.origin.ruleIndex === b.origin.ruleIndex;
+}
+var NAMESPACE_OBJECT_VERBS = /* @__PURE__ */ new Set(["*", "get", "update", "patch", "delete"]);
+function* tuplesOf(rule, namespace, resources) {
+  const names = (rule.resourceNames ?? []).length > 0 ? rule.resourceNames ?? [] : [""];
+  for (const apiGroup of rule.apiGroups ?? []) {
+    for (const entry of rule.resources ?? []) {
+      const slash2 = entry.indexOf("/");
+      const resource = slash2 < 0 ? entry : entry.slice(0, slash2);
+      const subresource = slash2 < 0 ? "" : entry.slice(slash2 + 1);
+      let only;
+      if (namespace !== "" && apiGroup !== WILDCARD && resource !== WILDCARD && !resources.isNamespaced(apiGroup, resource)) {
+        if (apiGroup !== "" || resource !== "namespaces") continue;
+        only = namespace;
+      }
+      for (const name of only === void 0 ? names : names.filter((n) => n === "" || n === only).map(() => only ?? "")) {
+        for (const verb of rule.verbs) {
+          if (only !== void 0 && !NAMESPACE_OBJECT_VERBS.has(verb)) continue;
+          yield {
+            group: `${namespace}\0r\0${apiGroup}\0${resource}\0${subresource}\0${name}`,
+            attrs: { kind: "resource", verb, apiGroup, resource, subresource, name, namespace },
+            namespace
+          };
+        }
+      }
+    }
+  }
+  if (namespace !== "") return;
+  for (const path13 of rule.nonResourceURLs ?? []) {
+    for (const verb of rule.verbs) yield { group: `\0u\0${path13}`, attrs: { kind: "nonResource", verb, path: path13 }, namespace };
+  }
+}
+function changes(held, allowedBefore, danger) {
+  const merged = /* @__PURE__ */ new Map();
+  for (const { tuple, grants: sources } of held.values()) {
+    if (allowedBefore(tuple.attrs)) continue;
+    const dangers = danger(tuple.attrs);
+    const key3 = `${tuple.group}\0${dangers.map((d) => d.id).join()}`;
+    let change = merged.get(key3);
+    if (!change) {
+      const { attrs } = tuple;
+      change = {
+        ...tuple.namespace === "" ? {} : { namespace: tuple.namespace },
+        verbs: [],
+        ...attrs.kind === "resource" ? { apiGroup: attrs.apiGroup, resource: attrs.resource, subresource: attrs.subresource, resourceName: attrs.name } : { nonResourceURL: attrs.path },
+        dangerous: dangers,
+        grantedBy: []
+      };
+      merged.set(key3, change);
+    }
+    change.verbs.push(tuple.attrs.verb);
+    for (const source of sources) if (!change.grantedBy.some((g) => sameSource(g, source))) change.grantedBy.push(source);
+  }
+  const out = [...merged.values()];
+  for (const change of out) change.verbs.sort(byVerb);
+  return out.sort(byChange);
+}
+function byVerb(a, b) {
+  const ia = VERB_ORDER.indexOf(a);
+  const ib = VERB_ORDER.indexOf(b);
+  if (ia >= 0 || ib >= 0) return (ia < 0 ? VERB_ORDER.length : ia) - (ib < 0 ? VERB_ORDER.length : ib);
+  return compare2(a, b);
+}
+function byChange(a, b) {
+  return Number(isDangerous(b)) - Number(isDangerous(a)) || Number(a.namespace !== void 0) - Number(b.namespace !== void 0) || compare2(a.namespace ?? "", b.namespace ?? "") || Number(a.nonResourceURL !== void 0) - Number(b.nonResourceURL !== void 0) || compare2(a.apiGroup ?? "", b.apiGroup ?? "") || compare2(a.resource ?? a.nonResourceURL ?? "", b.resource ?? b.nonResourceURL ?? "") || compare2(a.subresource ?? "", b.subresource ?? "") || compare2(a.resourceName ?? "", b.resourceName ?? "");
+}
+function compare2(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function dangerOf(version) {
+  const streamsNeedCreate = atLeast(version, WEBSOCKET_NEEDS_CREATE);
+  return (attrs) => {
+    if (attrs.kind !== "resource") return [];
+    const rule = {
+      verbs: [attrs.verb],
+      apiGroups: [attrs.apiGroup],
+      resources: [attrs.subresource === "" ? attrs.resource : `${attrs.resource}/${attrs.subresource}`],
+      ...attrs.name === "" ? {} : { resourceNames: [attrs.name] }
+    };
+    if (isFullWildcard(rule)) return [EVERYTHING];
+    const out = [];
+    for (const { kind, permissions, before135 } of DANGERS) {
+      const all = streamsNeedCreate || !before135 ? permissions : [...permissions, ...before135];
+      if (all.some((permission) => grants(rule, permission) !== void 0)) out.push(kind);
+    }
+    return out;
+  };
+}
+function sideOf(workload, side) {
+  const { index: index2 } = side.rbac;
+  const tokens = [...new Set(apiTokensOf(workload, index2).map((t) => `${t.serviceAccount.namespace}/${t.serviceAccount.name}`))].sort();
+  return {
+    workload,
+    serviceAccount: `${workload.namespace}/${workload.serviceAccountName}`,
+    automount: automountOf(workload, index2).mounted,
+    tokens
+  };
+}
+function accountUser(account) {
+  const slash2 = account.indexOf("/");
+  return serviceAccountUser(account.slice(0, slash2), account.slice(slash2 + 1));
+}
+function heldByTokens(side, tokens) {
+  const held = /* @__PURE__ */ new Map();
+  for (const account of tokens) {
+    for (const [key3, entry] of expand(side, accountUser(account), false)) {
+      const existing = held.get(key3);
+      if (!existing) held.set(key3, { tuple: entry.tuple, grants: [...entry.grants] });
+      else for (const source of entry.grants) if (!existing.grants.some((g) => sameSource(g, source))) existing.grants.push(source);
+    }
+  }
+  return held;
+}
+function allowedTo(side, namespace, tokens) {
+  const anyAccount = { name: NO_USER, groups: serviceAccountUser(namespace, NO_USER).groups };
+  const users = [...tokens.map(accountUser), anyAccount];
+  return (attrs) => users.some((user) => side.rbac.policy.allows(user, attrs));
+}
+function diffWorkloads(base, head, danger) {
+  const keyOf = (w) => `${w.object.kind}\0${w.namespace}\0${w.object.name}`;
+  const pairs = /* @__PURE__ */ new Map();
+  for (const w of base.rbac.index.workloads()) pairs.set(keyOf(w), { ...pairs.get(keyOf(w)), base: w });
+  for (const w of head.rbac.index.workloads()) pairs.set(keyOf(w), { ...pairs.get(keyOf(w)), head: w });
+  const out = [];
+  for (const pair of pairs.values()) {
+    const before = pair.base ? sideOf(pair.base, base) : void 0;
+    const after = pair.head ? sideOf(pair.head, head) : void 0;
+    const any = (after ?? before)?.workload;
+    if (!any) continue;
+    const gained = changes(heldByTokens(head, after?.tokens ?? []), allowedTo(base, any.namespace, before?.tokens ?? []), danger);
+    const lost = changes(heldByTokens(base, before?.tokens ?? []), allowedTo(head, any.namespace, after?.tokens ?? []), danger);
+    const sameIdentity = before !== void 0 && after !== void 0 && before.serviceAccount === after.serviceAccount && before.automount === after.automount && before.tokens.join() === after.tokens.join();
+    if (sameIdentity && gained.length === 0 && lost.length === 0) continue;
+    out.push({
+      kind: any.object.kind,
+      namespace: any.namespace,
+      name: any.object.name,
+      ...before ? { base: before } : {},
+      ...after ? { head: after } : {},
+      gained,
+      lost
+    });
+  }
+  return out.sort(
+    (a, b) => Number(b.gained.some(isDangerous)) - Number(a.gained.some(isDangerous)) || compare2(a.namespace, b.namespace) || compare2(a.kind, b.kind) || compare2(a.name, b.name)
+  );
+}
 
 // src/report/escape.ts
 function escapeControl(text, keepWhitespace = false) {
@@ -27412,7 +31217,509 @@ function escapeControl(text, keepWhitespace = false) {
   });
 }
 
+// src/version.ts
+import { readFileSync as readFileSync4 } from "node:fs";
+var pkg = (() => {
+  for (const candidate of ["../package.json", "../../package.json"]) {
+    try {
+      const json = JSON.parse(readFileSync4(new URL(candidate, import.meta.url), "utf8"));
+      if (json.name === "rbaclint") {
+        return { name: "rbaclint", version: String(json.version), homepage: String(json.homepage ?? "") };
+      }
+    } catch {
+    }
+  }
+  return { name: "rbaclint", version: "0.0.0", homepage: "" };
+})();
+function ruleDocsUrl(ruleId) {
+  return `${pkg.homepage}/blob/v${pkg.version}/docs/rules/${ruleId}.md`;
+}
+
+// src/cli/rbac-args.ts
+import path7 from "node:path";
+var BUILTIN_DATA_SINCE = 34;
+var KUBE_VERSION_HELP = `Kubernetes version of the cluster, 1.<minor> (default ${formatKubeVersion(DEFAULT_KUBE_VERSION)}, the newest supported)`;
+async function loadRbacInput(command2, options, io) {
+  const paths = options.filename ?? [];
+  const contextPaths = options.context ?? [];
+  if (paths.length === 0 && contextPaths.length === 0) {
+    io.stderr(
+      `rbaclint ${command2}: no manifests given; add -f <paths…> (files, directories, globs, or - for stdin): rbaclint answers from manifests, not from a cluster
+`
+    );
+    return EXIT.usage;
+  }
+  const loaded = paths.length === 0 ? { sources: [], errors: [] } : await loadPaths(paths, { cwd: io.cwd, readStdin: io.readStdin });
+  for (const error of loaded.errors) io.stderr(`rbaclint: warning: ${error.message}
+`);
+  const context = contextPaths.length === 0 ? { sources: [], errors: [] } : await loadPaths(contextPaths, { cwd: io.cwd });
+  for (const error of context.errors) io.stderr(`rbaclint: warning: context: ${error.message}
+`);
+  const inputFiles = new Set(loaded.sources.map((s) => path7.resolve(io.cwd, s.path)));
+  const contextSources = context.sources.filter((s) => !inputFiles.has(path7.resolve(io.cwd, s.path))).map((s) => ({ ...s, contextOnly: true }));
+  if (loaded.sources.length === 0 && contextSources.length === 0) {
+    io.stderr(`rbaclint ${command2}: nothing could be read from ${[...paths, ...contextPaths].map((p) => JSON.stringify(p)).join(", ")}
+`);
+    return EXIT.usage;
+  }
+  const manifests = [];
+  for (const source of [...contextSources, ...loaded.sources]) {
+    const parsed = parseSource(source);
+    manifests.push(...parsed.manifests);
+    for (const problem of parsed.problems) {
+      const { line, column } = problem.range.start;
+      io.stderr(`rbaclint: warning: ${problem.file.path}:${line}:${column}: ${problem.message} (the rest is still used)
+`);
+    }
+  }
+  const index2 = new Index(manifests, { defaultNamespace: options.defaultNamespace });
+  const crds = index2.ofKind("CustomResourceDefinition").map((object) => object.value);
+  const rbac = new ClusterRbac(index2);
+  const version = options.kubeVersion;
+  if (version !== void 0 && version.minor < BUILTIN_DATA_SINCE && !rbac.builtinsFromContext) {
+    io.stderr(
+      `rbaclint: warning: the built-in roles and bindings are the default policy of Kubernetes 1.${BUILTIN_DATA_SINCE}–${formatKubeVersion(DEFAULT_KUBE_VERSION)}; a ${formatKubeVersion(version)} cluster's may differ: give a dump of the cluster with --context for exact answers
+`
+    );
+  }
+  return { index: index2, rbac, resources: builtinResourceTable().withCustomResources(crds) };
+}
+function locationOf(source) {
+  if (!source) return "built-in";
+  const { file, line } = objectLocation(source);
+  return `${file}:${line}`;
+}
+function roleLabel(role) {
+  return role.kind === "Role" ? `Role ${role.namespace ?? ""}/${role.name}` : `ClusterRole ${role.name}`;
+}
+function bindingLabel(binding) {
+  return binding.kind === "RoleBinding" ? `RoleBinding ${binding.namespace ?? ""}/${binding.name}` : `ClusterRoleBinding ${binding.name}`;
+}
+function combineResourceGroup(resource, group) {
+  const slash2 = resource.indexOf("/");
+  const base = slash2 < 0 ? resource : resource.slice(0, slash2);
+  const sub = slash2 < 0 ? "" : resource.slice(slash2);
+  return `${base}${group === "" ? "" : `.${group}`}${sub}`;
+}
+function positionOf(object) {
+  const { file, line } = objectLocation(object);
+  return { file, line };
+}
+
+// src/cli/diff-command.ts
+var DIFF_FAIL_ON = ["none", "gain", "dangerous"];
+var FOLD_ROWS = 10;
+var USAGE = "give the base and the head: rbaclint diff <base> <head>, rbaclint diff --base <paths…> --head <paths…>, or rbaclint diff --base-ref <git-ref> [paths…]\nSee 'rbaclint diff --help' for help and examples.";
+async function loadDiff(args, options, io) {
+  const fail = (message) => {
+    io.stderr(`rbaclint diff: ${message}
+`);
+    return EXIT.usage;
+  };
+  let basePaths;
+  let headPaths;
+  const explicit = options.base !== void 0 || options.head !== void 0;
+  if (options.baseRef !== void 0) {
+    if (options.base !== void 0) return fail("--base and --base-ref both name the base; give one of them");
+    headPaths = [...options.head ?? [], ...args];
+    if (headPaths.length === 0) headPaths = ["."];
+    basePaths = headPaths;
+    if (headPaths.includes("-")) return fail("--base-ref reads the base from git and cannot pair it with stdin (-); give the paths of the manifests");
+  } else if (explicit) {
+    if (args.length > 0) return fail(`unexpected argument ${JSON.stringify(args[0])} next to --base/--head; put every path after --base or --head`);
+    if (!options.base || options.base.length === 0) return fail(`--head needs --base (or --base-ref); ${USAGE}`);
+    if (!options.head || options.head.length === 0) return fail(`--base needs --head; ${USAGE}`);
+    basePaths = options.base;
+    headPaths = options.head;
+  } else {
+    if (args.length !== 2) return fail(args.length === 0 ? USAGE : `expected two paths (base and head), got ${args.length}; ${USAGE}`);
+    basePaths = [args[0] ?? ""];
+    headPaths = [args[1] ?? ""];
+  }
+  if (basePaths.includes("-") && headPaths.includes("-") && options.baseRef === void 0) {
+    return fail("the base and the head cannot both be read from stdin (-)");
+  }
+  const input = (filename, cwd, label) => loadRbacInput(
+    "diff",
+    {
+      filename,
+      defaultNamespace: options.defaultNamespace,
+      // Context paths are the user's, relative to the real working directory (not to a git checkout).
+      ...options.context ? { context: options.context.map((p) => cwd === io.cwd ? p : path8.resolve(io.cwd, p)) } : {},
+      ...options.kubeVersion ? { kubeVersion: options.kubeVersion } : {}
+    },
+    { ...io, cwd, stderr: (text) => io.stderr(text.replace(/^rbaclint: warning: /, `rbaclint: warning: ${label}: `)) }
+  );
+  const head = await input(headPaths, io.cwd, "head");
+  if (typeof head === "number") return head;
+  let base;
+  if (options.baseRef !== void 0) {
+    const tree = await checkoutRef(options.baseRef, headPaths, io.cwd);
+    if ("error" in tree) return fail(tree.error);
+    try {
+      base = tree.paths.length === 0 ? emptyInput(options.defaultNamespace) : await input(tree.paths, tree.cwd, `base (${options.baseRef})`);
+    } finally {
+      await rm(tree.dir, { recursive: true, force: true });
+    }
+  } else {
+    base = await input(basePaths, io.cwd, "base");
+  }
+  if (typeof base === "number") return base;
+  const diff = diffRbac(base, head, options.kubeVersion ? { kubeVersion: options.kubeVersion } : {});
+  return { diff, sources: { ...options.baseRef === void 0 ? {} : { baseRef: options.baseRef }, basePaths, headPaths } };
+}
+function diffExitCode(diff, failOn) {
+  if (failOn === "none") return EXIT.ok;
+  const gains = [...diff.identities.flatMap((i) => i.gained), ...diff.workloads.flatMap((w) => w.gained)];
+  const met = failOn === "gain" ? gains.length > 0 : gains.some(isDangerous);
+  return met ? EXIT.findings : EXIT.ok;
+}
+function emptyInput(defaultNamespace) {
+  const index2 = new Index([], { defaultNamespace });
+  return { index: index2, rbac: new ClusterRbac(index2), resources: builtinResourceTable() };
+}
+var GLOB_CHARS2 = /[*?[\]{}()!]/;
+function git(args, cwd) {
+  return new Promise((resolve) => {
+    execFile("git", [...args], { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (!error) resolve({ stdout });
+      else if (error.code === "ENOENT") resolve({ error: "git is not installed (not found on PATH)" });
+      else resolve({ error: stderr.trim().split("\n")[0] || error.message });
+    });
+  });
+}
+async function checkoutRef(ref, paths, cwd) {
+  if (ref === "" || ref.startsWith("-")) return { error: `invalid git ref ${JSON.stringify(ref)}` };
+  const top = await git(["rev-parse", "--show-toplevel"], cwd);
+  if ("error" in top) return { error: `--base-ref needs a git repository: ${top.error}` };
+  const root = top.stdout.trim();
+  const commit = await git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], root);
+  if ("error" in commit || commit.stdout.trim() === "") {
+    return { error: `unknown git ref ${JSON.stringify(ref)}: no such branch, tag or commit (in a shallow clone, fetch it first, e.g. actions/checkout with fetch-depth: 0)` };
+  }
+  const sha = commit.stdout.trim();
+  const realCwd = await realpath(cwd).catch(() => path8.resolve(cwd));
+  const prefix = path8.relative(root, realCwd);
+  const specs = [];
+  const exact = /* @__PURE__ */ new Set();
+  for (const arg of paths) {
+    const segments = arg.split(/[\\/]/);
+    const staticPart = GLOB_CHARS2.test(arg) ? segments.slice(0, segments.findIndex((s) => GLOB_CHARS2.test(s))).join("/") : arg;
+    const rel = path8.relative(root, path8.resolve(realCwd, staticPart || "."));
+    if (rel.startsWith("..") || path8.isAbsolute(rel)) return { error: `${arg} is outside the git repository ${root}` };
+    const spec = rel === "" ? "." : rel.split(path8.sep).join("/");
+    specs.push(spec);
+    if (!GLOB_CHARS2.test(arg)) exact.add(spec);
+  }
+  const listing = await git(["ls-tree", "-r", "-z", "--full-tree", sha, "--", ...specs], root);
+  if ("error" in listing) return { error: `cannot list ${ref}: ${listing.error}` };
+  const files = [];
+  for (const line of listing.stdout.split("\0")) {
+    const match = /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(line);
+    if (!match) continue;
+    const file = match[2] ?? "";
+    const manifest = MANIFEST_EXTENSIONS.some((ext) => file.endsWith(`.${ext}`));
+    if (manifest || exact.has(file)) files.push({ object: match[1] ?? "", file });
+  }
+  const dir2 = await mkdtemp(path8.join(tmpdir(), "rbaclint-base-"));
+  try {
+    const contents = await catFiles(root, files.map((f) => f.object));
+    for (const [i, { file }] of files.entries()) {
+      const target = path8.join(dir2, ...file.split("/"));
+      await mkdir(path8.dirname(target), { recursive: true });
+      await writeFile(target, contents[i] ?? Buffer.alloc(0));
+    }
+  } catch (error) {
+    await rm(dir2, { recursive: true, force: true });
+    return { error: `cannot read ${ref}: ${error.message}` };
+  }
+  const present2 = paths.filter((arg, i) => {
+    const spec = specs[i] ?? "";
+    return files.some((f) => spec === "." || f.file === spec || f.file.startsWith(`${spec}/`));
+  });
+  return { dir: dir2, cwd: path8.join(dir2, prefix), paths: present2 };
+}
+function catFiles(cwd, objects) {
+  if (objects.length === 0) return Promise.resolve([]);
+  return new Promise((resolve, reject) => {
+    const child = spawn("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+    const chunks = [];
+    let stderr = "";
+    child.stdout.on("data", (chunk) => chunks.push(chunk));
+    child.stderr.on("data", (chunk) => stderr += chunk.toString());
+    child.on("error", reject);
+    child.on("close", (code2) => {
+      if (code2 !== 0) return reject(new Error(stderr.trim() || `git cat-file exited with ${code2}`));
+      const out = Buffer.concat(chunks);
+      const blobs = [];
+      let at = 0;
+      for (let i = 0; i < objects.length; i++) {
+        const eol = out.indexOf(10, at);
+        const header = out.subarray(at, eol).toString();
+        const size = Number(/^[0-9a-f]+ \w+ (\d+)$/.exec(header)?.[1]);
+        if (eol < 0 || !Number.isFinite(size)) return reject(new Error(`unexpected git cat-file output: ${header}`));
+        blobs.push(out.subarray(eol + 1, eol + 1 + size));
+        at = eol + 1 + size + 1;
+      }
+      resolve(blobs);
+    });
+    child.stdin.end(objects.map((o) => `${o}
+`).join(""));
+  });
+}
+function diffCounts(diff) {
+  return {
+    identitiesGaining: diff.identities.filter((i) => i.gained.length > 0).length,
+    identitiesLosing: diff.identities.filter((i) => i.lost.length > 0).length,
+    identitiesWithDangerousGains: diff.identities.filter((i) => i.gained.some(isDangerous)).length,
+    dangerousGains: diff.identities.reduce((n, i) => n + i.gained.filter(isDangerous).length, 0),
+    workloadsChanged: diff.workloads.length,
+    workloadsWithDangerousGains: diff.workloads.filter((w) => w.gained.some(isDangerous)).length
+  };
+}
+function plural(n, one, many) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+function verdict(diff) {
+  const c = diffCounts(diff);
+  const parts = [];
+  if (c.identitiesGaining > 0) {
+    const dangerous = c.identitiesWithDangerousGains === 0 ? "" : ` (${c.identitiesWithDangerousGains} dangerous)`;
+    parts.push(`${plural(c.identitiesGaining, "identity gains", "identities gain")} permissions${dangerous}`);
+  }
+  if (c.identitiesLosing > 0) parts.push(`${plural(c.identitiesLosing, "identity loses", "identities lose")} permissions`);
+  if (c.workloadsChanged > 0) {
+    const dangerous = c.workloadsWithDangerousGains === 0 ? "" : ` (${c.workloadsWithDangerousGains} gain${c.workloadsWithDangerousGains === 1 ? "s" : ""} dangerous permissions)`;
+    parts.push(`${plural(c.workloadsChanged, "workload changes", "workloads change")}${dangerous}`);
+  }
+  return parts.length === 0 ? "No RBAC change." : `${parts.join(", ")}.`;
+}
+function describePermission(change) {
+  return `${change.verbs.join(", ")} ${permissionTarget(change)}`;
+}
+function permissionTarget(change) {
+  if (change.nonResourceURL !== void 0) return change.nonResourceURL;
+  const resource = change.subresource ? `${change.resource ?? ""}/${change.subresource}` : change.resource ?? "";
+  const name = change.resourceName ? ` named "${change.resourceName}"` : "";
+  return `${combineResourceGroup(resource, change.apiGroup ?? "")}${name}`;
+}
+function describeScope(change) {
+  return change.namespace === void 0 ? "cluster-wide" : `in namespace ${change.namespace}`;
+}
+function ruleLocation(source) {
+  const role = source.origin.role;
+  if (!role.source) return "built-in";
+  const range = rangeIn(role.source.manifest, ["rules", source.origin.ruleIndex]);
+  return `${role.source.manifest.file.path}:${range.start.line}`;
+}
+function describeGrant(source, identity, arrow) {
+  const role = source.origin.role === source.role ? `${roleLabel(source.role)} rules[${source.origin.ruleIndex}] (${ruleLocation(source)})` : `${roleLabel(source.role)}, aggregated from ${roleLabel(source.origin.role)} rules[${source.origin.ruleIndex}] (${ruleLocation(source)})`;
+  const subject = subjectLabel(source.subject);
+  const via = identity !== void 0 && subject === identityLabel(identity) ? "" : ` as ${subject}`;
+  return `${bindingLabel(source.binding)} (${locationOf(source.binding.source)})${via} ${arrow} ${role}`;
+}
+function subjectLabel(subject) {
+  return subject.kind === "ServiceAccount" ? `ServiceAccount ${subject.namespace ?? ""}/${subject.name}` : `${subject.kind} ${subject.name}`;
+}
+function workloadLabel2(w) {
+  return `${w.kind} ${w.namespace}/${w.name}`;
+}
+function workloadLocation(w) {
+  const side = w.head ?? w.base;
+  if (!side) return "";
+  const { file, line } = positionOf(side.workload.object);
+  return `${file}:${line}`;
+}
+function tokenWords(side) {
+  if (!side) return "—";
+  if (side.tokens.length === 0) return "none";
+  const own = side.tokens.includes(side.serviceAccount);
+  const others = side.tokens.filter((t) => t !== side.serviceAccount);
+  const parts = [own ? side.automount ? "mounted" : "projected" : "not mounted"];
+  if (others.length > 0) parts.push(`also of ${others.join(", ")}`);
+  return parts.join("; ");
+}
+function accountChange(w) {
+  if (!w.base) return `${w.head?.serviceAccount ?? ""} (new workload)`;
+  if (!w.head) return `${w.base.serviceAccount} (workload removed)`;
+  return w.base.serviceAccount === w.head.serviceAccount ? w.head.serviceAccount : `${w.base.serviceAccount} → ${w.head.serviceAccount}`;
+}
+function tokenChange(w) {
+  const before = tokenWords(w.base);
+  const after = tokenWords(w.head);
+  if (!w.base) return after;
+  if (!w.head) return before;
+  return before === after ? after : `${before} → ${after}`;
+}
+function sameAsIdentity(w) {
+  return w.base !== void 0 && w.head !== void 0 && w.base.serviceAccount === w.head.serviceAccount && w.base.tokens.join() === w.head.tokens.join() && w.head.tokens.length === 1 && w.head.tokens[0] === w.head.serviceAccount;
+}
+function dangerWords(change) {
+  return change.dangerous.map((d) => d.label).join("; ");
+}
+function renderDiffText(diff) {
+  const say = (text) => escapeControl(text);
+  let out = `${verdict(diff)}
+`;
+  const lines = (changes2, sign, identity, indent) => {
+    let text = "";
+    for (const change of changes2) {
+      const danger = sign === "+" && isDangerous(change) ? `  [dangerous: ${dangerWords(change)}]` : "";
+      text += `${indent}${sign} ${say(describePermission(change))} ${say(describeScope(change))}${danger}
+`;
+      for (const source of change.grantedBy) text += `${indent}    ${sign === "+" ? "by" : "was"} ${say(describeGrant(source, identity, "->"))}
+`;
+    }
+    return text;
+  };
+  for (const entry of diff.identities) {
+    out += `
+${say(identityLabel(entry.identity))}
+`;
+    out += lines(entry.gained, "+", entry.identity, "  ");
+    out += lines(entry.lost, "-", entry.identity, "  ");
+  }
+  if (diff.workloads.length > 0) out += "\nWorkloads:\n";
+  for (const w of diff.workloads) {
+    out += `
+  ${say(workloadLabel2(w))} (${say(workloadLocation(w))})
+`;
+    out += `    ServiceAccount ${say(accountChange(w).replace(" → ", " -> "))}; API token: ${say(tokenChange(w).replace(" → ", " -> "))}
+`;
+    if (sameAsIdentity(w)) {
+      out += `    through ServiceAccount ${say(w.head?.serviceAccount ?? "")}: ${w.gained.length} gained, ${w.lost.length} lost (listed above)
+`;
+      continue;
+    }
+    out += lines(w.gained, "+", void 0, "    ");
+    out += lines(w.lost, "-", void 0, "    ");
+  }
+  return out;
+}
+function md(text) {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/([*_`[\]#])/g, "\\$1");
+}
+function mdCode(text) {
+  return `\`${text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/`/g, "'").replace(/\|/g, "\\|")}\``;
+}
+function mdScope(change) {
+  return change.namespace === void 0 ? "cluster-wide" : `namespace ${mdCode(change.namespace)}`;
+}
+function mdGrant(source, identity) {
+  const where = (text) => text === "built-in" ? "built-in" : mdCode(text);
+  const subject = subjectLabel(source.subject);
+  const via = identity !== void 0 && subject === identityLabel(identity) ? "" : ` as ${md(subject)}`;
+  const rule = `${md(roleLabel(source.origin.role))} (${where(ruleLocation(source))})`;
+  const role = source.origin.role === source.role ? rule : `${md(roleLabel(source.role))}, aggregated from ${rule}`;
+  return `${md(bindingLabel(source.binding))} (${where(locationOf(source.binding.source))})${via} → ${role}`;
+}
+function mdGrants(change, identity, prefix = "") {
+  return [...new Set(change.grantedBy.map((source) => `${prefix}${mdGrant(source, identity)}`))].join("<br>");
+}
+function mdDangerRows(diff) {
+  const rows = /* @__PURE__ */ new Map();
+  const add = (who, change, identity) => {
+    for (const danger of change.dangerous) {
+      const key3 = `${who}\0${danger.id}\0${change.namespace ?? ""}`;
+      const row = rows.get(key3) ?? { who, danger, where: mdScope(change), permissions: [], grants: [] };
+      row.permissions.push(mdCode(describePermission(change)));
+      for (const grant of change.grantedBy.map((source) => mdGrant(source, identity))) if (!row.grants.includes(grant)) row.grants.push(grant);
+      rows.set(key3, row);
+    }
+  };
+  for (const entry of diff.identities) for (const change of entry.gained.filter(isDangerous)) add(md(identityLabel(entry.identity)), change, entry.identity);
+  for (const w of diff.workloads) {
+    if (sameAsIdentity(w)) continue;
+    for (const change of w.gained.filter(isDangerous)) add(`${md(workloadLabel2(w))} (as ServiceAccount ${md(w.head?.serviceAccount ?? "")})`, change, void 0);
+  }
+  return [...rows.values()].map(
+    (r) => `| ${r.who} | ${md(r.danger.label)} ([${r.danger.id}](${ruleDocsUrl(r.danger.id)})) | ${r.where} | ${r.permissions.join("<br>")} | ${r.grants.join("<br>")} |`
+  );
+}
+function mdChanges(gained, lost, identity) {
+  const rows = [
+    ...gained.map((c) => `| ${isDangerous(c) ? "⚠️ gained" : "gained"} | ${mdCode(describePermission(c))} | ${mdScope(c)} | ${mdGrants(c, identity)} |`),
+    ...lost.map((c) => `| lost | ${mdCode(describePermission(c))} | ${mdScope(c)} | ${mdGrants(c, identity, "was ")} |`)
+  ];
+  const table = ["| Change | Permission | Where | Granted by |", "| --- | --- | --- | --- |", ...rows].join("\n");
+  if (rows.length <= FOLD_ROWS) return `${table}
+
+`;
+  const counts = [gained.length > 0 ? `${gained.length} gained` : "", lost.length > 0 ? `${lost.length} lost` : ""].filter(Boolean).join(", ");
+  return `<details><summary>${counts}</summary>
+
+${table}
+
+</details>
+
+`;
+}
+function renderDiffMarkdown(diff, sources) {
+  const against = sources.baseRef === void 0 ? "" : ` since ${mdCode(sources.baseRef)}`;
+  let out = `## RBAC changes${against}
+
+`;
+  if (diff.identities.length === 0 && diff.workloads.length === 0) return `${out}No RBAC change.
+`;
+  const counts = diffCounts(diff);
+  const alarm = counts.identitiesWithDangerousGains + counts.workloadsWithDangerousGains > 0 ? "⚠️ " : "";
+  out += `**${alarm}${md(verdict(diff))}**
+
+`;
+  const dangerous = mdDangerRows(diff);
+  if (dangerous.length > 0) {
+    out += "### ⚠️ Dangerous gains\n\n";
+    out += "| Who | Can now | Where | Permissions | Granted by |\n| --- | --- | --- | --- | --- |\n";
+    out += `${dangerous.join("\n")}
+
+`;
+  }
+  if (diff.identities.length > 0) {
+    out += "### Identities\n\n| Identity | Gained | Lost |\n| --- | ---: | ---: |\n";
+    for (const entry of diff.identities) {
+      const d = entry.gained.filter(isDangerous).length;
+      out += `| ${md(identityLabel(entry.identity))} | ${entry.gained.length}${d > 0 ? ` (⚠️ ${d} dangerous)` : ""} | ${entry.lost.length} |
+`;
+    }
+    out += "\n";
+    for (const entry of diff.identities) {
+      out += `#### ${entry.gained.some(isDangerous) ? "⚠️ " : ""}${md(identityLabel(entry.identity))}
+
+`;
+      out += mdChanges(entry.gained, entry.lost, entry.identity);
+    }
+  }
+  if (diff.workloads.length > 0) {
+    out += "### Workloads\n\n| Workload | ServiceAccount | API token | Gained | Lost |\n| --- | --- | --- | ---: | ---: |\n";
+    for (const w of diff.workloads) {
+      const d = w.gained.filter(isDangerous).length;
+      out += `| ${md(workloadLabel2(w))} (${mdCode(workloadLocation(w))}) | ${md(accountChange(w))} | ${md(tokenChange(w))} | ${w.gained.length}${d > 0 ? ` (⚠️ ${d} dangerous)` : ""} | ${w.lost.length} |
+`;
+    }
+    out += "\n";
+    for (const w of diff.workloads) {
+      if (w.gained.length === 0 && w.lost.length === 0) continue;
+      out += `#### ${w.gained.some(isDangerous) ? "⚠️ " : ""}${md(workloadLabel2(w))}
+
+`;
+      if (sameAsIdentity(w)) {
+        out += `What ServiceAccount ${md(w.head?.serviceAccount ?? "")} gains and loses, above.
+
+`;
+        continue;
+      }
+      out += mdChanges(w.gained, w.lost, void 0);
+    }
+  }
+  return `${out.trimEnd()}
+`;
+}
+
+// src/report/github.ts
+import path9 from "node:path";
+
 // src/report/text.ts
+var import_picocolors = __toESM(require_picocolors(), 1);
 function renderText(findings, summary, options = {}) {
   const c = (0, import_picocolors.createColors)(options.color ?? false);
   const paint = { error: c.red, warning: c.yellow, note: c.blue };
@@ -27458,13 +31765,13 @@ function snippet(source, f, paint, dim) {
 }
 function summaryLine(summary, bold = (s) => s) {
   const total = summary.error + summary.warning + summary.note;
-  const scope = `${plural(summary.files, "file")}, ${plural(summary.objects, "object")}`;
+  const scope = `${plural2(summary.files, "file")}, ${plural2(summary.objects, "object")}`;
   const suppressed = summary.suppressed > 0 ? `, ${summary.suppressed} suppressed` : "";
   if (total === 0) return `No problems in ${scope}${suppressed}`;
-  const counts = `${plural(summary.error, "error")}, ${plural(summary.warning, "warning")}, ${plural(summary.note, "note")}`;
-  return bold(`${plural(total, "problem")} (${counts}) in ${scope}${suppressed}`);
+  const counts = `${plural2(summary.error, "error")}, ${plural2(summary.warning, "warning")}, ${plural2(summary.note, "note")}`;
+  return bold(`${plural2(total, "problem")} (${counts}) in ${scope}${suppressed}`);
 }
-function plural(n, word) {
+function plural2(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
@@ -27497,36 +31804,610 @@ function clean(text) {
   return text.replace(/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 function workflowPath(file, cwd) {
-  const relative = cwd !== void 0 && path7.isAbsolute(file) ? path7.relative(cwd, file) : file;
-  return relative.split(path7.sep).join("/").replace(/^\.\//, "");
+  const relative = cwd !== void 0 && path9.isAbsolute(file) ? path9.relative(cwd, file) : file;
+  return relative.split(path9.sep).join("/").replace(/^\.\//, "");
+}
+
+// src/rbac/graph.ts
+var RBAC = "rbac.authorization.k8s.io";
+var DANGER_KINDS = [
+  {
+    key: "impersonate",
+    label: "impersonate",
+    ruleId: "impersonate-access",
+    permissions: [
+      ...["users", "groups", "serviceaccounts"].map((resource) => ({ verbs: ["impersonate"], group: "", resource })),
+      { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "uids" },
+      { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "userextras", subresource: ANY_SUBRESOURCE }
+    ]
+  },
+  {
+    key: "escalate-bind",
+    label: "escalate/bind roles",
+    ruleId: "escalate-bind-access",
+    permissions: ["roles", "clusterroles"].map((resource) => ({ verbs: ["escalate", "bind"], group: RBAC, resource }))
+  },
+  {
+    key: "rbac-write",
+    label: "write RBAC",
+    ruleId: "rbac-write-access",
+    permissions: ["roles", "clusterroles", "rolebindings", "clusterrolebindings"].map((resource) => ({
+      verbs: ["create", "update", "patch"],
+      group: RBAC,
+      resource
+    }))
+  },
+  {
+    key: "tokens",
+    label: "create tokens",
+    ruleId: "token-create-access",
+    permissions: [{ verbs: ["create"], group: "", resource: "serviceaccounts", subresource: "token" }]
+  },
+  {
+    key: "secrets",
+    label: "read secrets",
+    ruleId: "secret-read-access",
+    permissions: [{ verbs: ["get", "list", "watch"], group: "", resource: "secrets" }]
+  },
+  {
+    key: "exec",
+    label: "exec into pods",
+    ruleId: "pod-exec-access",
+    permissions: ["exec", "attach", "portforward"].map((subresource) => ({ verbs: ["create", "get"], group: "", resource: "pods", subresource }))
+  },
+  {
+    key: "workloads",
+    label: "create pods",
+    ruleId: "workload-create-access",
+    permissions: [
+      { verbs: ["create"], group: "", resource: "pods" },
+      { verbs: ["create"], group: "", resource: "replicationcontrollers" },
+      ...["deployments", "replicasets", "statefulsets", "daemonsets"].map((resource) => ({ verbs: ["create"], group: "apps", resource })),
+      ...["jobs", "cronjobs"].map((resource) => ({ verbs: ["create"], group: "batch", resource }))
+    ]
+  },
+  {
+    key: "node-proxy",
+    label: "nodes/proxy",
+    ruleId: "node-proxy-access",
+    permissions: [{ verbs: ["get", "create", "update", "patch", "delete"], group: "", resource: "nodes", subresource: "proxy" }]
+  },
+  {
+    key: "webhooks",
+    label: "write admission webhooks",
+    ruleId: "webhook-write-access",
+    permissions: ["mutatingwebhookconfigurations", "validatingwebhookconfigurations"].map((resource) => ({
+      verbs: ["create", "update", "patch", "delete"],
+      group: "admissionregistration.k8s.io",
+      resource
+    }))
+  },
+  {
+    key: "csr-approve",
+    label: "approve CSRs",
+    ruleId: "csr-approve-access",
+    permissions: [{ verbs: ["update", "patch"], group: "certificates.k8s.io", resource: "certificatesigningrequests", subresource: "approval" }]
+  },
+  {
+    key: "persistent-volumes",
+    label: "create PersistentVolumes",
+    ruleId: "persistent-volume-create-access",
+    permissions: [{ verbs: ["create"], group: "", resource: "persistentvolumes" }]
+  }
+];
+var CSR_SIGNERS = { verbs: ["approve"], group: "certificates.k8s.io", resource: "signers" };
+var EVERYTHING2 = { key: "everything", label: "every permission", ruleId: "cluster-admin-binding" };
+var MASTERS = { key: "system-masters", label: "every permission, bypassing RBAC (system:masters)", ruleId: "cluster-admin-binding" };
+var NO_USER2 = "\0";
+function buildGraph(input, options = {}) {
+  return new GraphBuilder(input, options).build();
+}
+var GraphBuilder = class {
+  constructor(input, options) {
+    this.input = input;
+    this.options = options;
+    this.getOpensStreams = !atLeast(options.kubeVersion ?? DEFAULT_KUBE_VERSION, WEBSOCKET_NEEDS_CREATE);
+  }
+  input;
+  options;
+  nodes = /* @__PURE__ */ new Map();
+  edges = /* @__PURE__ */ new Map();
+  permissionsOfRole = /* @__PURE__ */ new Map();
+  bindingsDone = /* @__PURE__ */ new Set();
+  table = builtinResourceTable();
+  getOpensStreams;
+  build() {
+    const { index: index2, rbac } = this.input;
+    const identities = /* @__PURE__ */ new Map();
+    const addIdentity = (identity) => {
+      identities.set(identityId(identity), identity);
+    };
+    for (const workload of index2.workloads()) {
+      if (workload.object.manifest.file.contextOnly) continue;
+      for (const account of this.addWorkload(workload)) addIdentity({ kind: "ServiceAccount", ...account });
+    }
+    for (const account of index2.ofKind("ServiceAccount")) {
+      if (isPrimary(account) && account.namespace !== void 0) addIdentity({ kind: "ServiceAccount", namespace: account.namespace, name: account.name });
+    }
+    for (const binding of rbac.policy.bindings()) {
+      if (!isPrimary(binding.source)) continue;
+      this.addBinding(binding);
+      const namespace = binding.kind === "RoleBinding" ? binding.namespace ?? "" : "";
+      for (const written of binding.subjects) {
+        const identity = identityOfSubject2(normalizeSubject(written, namespace));
+        if (!identity) continue;
+        addIdentity(identity);
+        this.addIdentityNode(identity);
+        this.addEdge(identityId(identity), bindingId(binding), "subject");
+      }
+    }
+    for (const identity of this.options.identities ?? []) addIdentity(identity);
+    for (const identity of [...identities.values()].sort((a, b) => compare3(identityId(a), identityId(b)))) this.addIdentityBindings(identity);
+    const linked = /* @__PURE__ */ new Set();
+    for (const edge of this.edges.values()) linked.add(edge.from).add(edge.to);
+    const named = new Set((this.options.identities ?? []).map(identityId));
+    for (const [id, node] of this.nodes) {
+      if (node.kind === "serviceaccount" && !linked.has(id) && !named.has(id)) this.nodes.delete(id);
+    }
+    return markDanger({ nodes: [...this.nodes.values()], edges: [...this.edges.values()] });
+  }
+  /** The workload, `runs as` its ServiceAccount, and `mounts token of` other ServiceAccounts. */
+  addWorkload(workload) {
+    const { index: index2 } = this.input;
+    const id = workloadId(workload.object);
+    this.addNode({ id, kind: "workload", label: workload.object.display, namespace: workload.namespace, danger: false });
+    const own = { namespace: workload.namespace, name: workload.serviceAccountName };
+    const tokens = apiTokensOf(workload, index2);
+    const ownToken = tokens.some((t) => t.serviceAccount.namespace === own.namespace && t.serviceAccount.name === own.name);
+    this.addIdentityNode({ kind: "ServiceAccount", ...own });
+    this.addEdge(id, serviceAccountId(own.namespace, own.name), "runs-as", ownToken ? "runs as" : "runs as, no token", !ownToken);
+    const accounts = [own];
+    for (const token of tokens) {
+      const account = token.serviceAccount;
+      if (account.namespace === own.namespace && account.name === own.name) continue;
+      this.addIdentityNode({ kind: "ServiceAccount", ...account });
+      this.addEdge(id, serviceAccountId(account.namespace, account.name), "mounts-token", "mounts token of");
+      accounts.push(account);
+    }
+    return accounts;
+  }
+  /** Every binding that applies to the identity, directly or through a group it is in. */
+  addIdentityBindings(identity) {
+    const { policy } = this.input.rbac;
+    const id = identityId(identity);
+    this.addIdentityNode(identity);
+    if (identity.kind === "Group" && identity.name === SYSTEM_MASTERS_GROUP) {
+      this.addPermission(id, MASTERS, {}, false);
+    }
+    for (const match of policy.bindingsFor(userOf(identity))) {
+      if (!isPrimary(match.binding.source) && !this.bindingIsDangerous(match.binding)) continue;
+      this.addBinding(match.binding);
+      const subject = match.subject;
+      if (subject.kind === "Group" && identity.kind !== "Group") {
+        const group = { kind: "Group", name: subject.name };
+        this.addIdentityNode(group);
+        this.addEdge(id, identityId(group), "member-of", "member of");
+        this.addEdge(identityId(group), bindingId(match.binding), "subject");
+      } else {
+        this.addEdge(id, bindingId(match.binding), "subject");
+      }
+    }
+  }
+  addIdentityNode(identity) {
+    const id = identityId(identity);
+    if (this.nodes.has(id)) return;
+    if (identity.kind === "ServiceAccount") {
+      this.addNode({ id, kind: "serviceaccount", label: `ServiceAccount ${identity.namespace}/${identity.name}`, namespace: identity.namespace, danger: false });
+    } else {
+      this.addNode({ id, kind: identity.kind === "User" ? "user" : "group", label: `${identity.kind} ${identity.name}`, danger: false });
+    }
+  }
+  /** Whether the binding's role grants a dangerous permission where the binding grants. */
+  bindingIsDangerous(binding) {
+    const role = this.input.rbac.policy.roleFor(binding);
+    if (!role) return false;
+    const scope = scopeOf(binding);
+    const key3 = roleId(role, scope);
+    let dangerous = this.permissionsOfRole.get(key3);
+    if (dangerous === void 0) {
+      dangerous = this.permissionGrants(role, scope).length > 0;
+      this.permissionsOfRole.set(key3, dangerous);
+    }
+    return dangerous;
+  }
+  /** The binding, `role` edge to its role where it grants, and the role's dangerous permissions. */
+  addBinding(binding) {
+    if (this.bindingsDone.has(binding)) return;
+    this.bindingsDone.add(binding);
+    const id = bindingId(binding);
+    const scope = scopeOf(binding);
+    const builtin = binding.builtin || binding.source === void 0;
+    this.addNode({
+      id,
+      kind: "binding",
+      label: `${bindingTitle(binding)}${builtin ? " (built-in)" : ""}`,
+      ...placement(scope),
+      ...builtin ? { builtin: true } : {},
+      danger: false
+    });
+    const role = this.input.rbac.policy.roleFor(binding);
+    if (!role) {
+      const { kind, name } = binding.roleRef;
+      const missingId = `role:${kind}/${binding.kind === "RoleBinding" && kind === "Role" ? `${binding.namespace ?? ""}/` : ""}${name}@${scopeKey(scope)}`;
+      this.addNode({ id: missingId, kind: "role", label: `${kind} ${kind === "Role" ? `${binding.namespace ?? ""}/` : ""}${name} (not found)`, ...placement(scope), missing: true, danger: false });
+      this.addEdge(id, missingId, "role");
+      return;
+    }
+    this.addRole(role, scope);
+    this.addEdge(id, roleId(role, scope), "role");
+  }
+  addRole(role, scope) {
+    const id = roleId(role, scope);
+    if (this.nodes.has(id)) return;
+    const builtin = isBuiltin(role);
+    this.addNode({ id, kind: "role", label: `${roleTitle(role)}${builtin ? " (built-in)" : ""}`, ...placement(scope), ...builtin ? { builtin: true } : {}, danger: false });
+    for (const grant of this.permissionGrants(role, scope)) {
+      let from = id;
+      if (grant.origin !== role) {
+        this.addRole(grant.origin, scope);
+        from = roleId(grant.origin, scope);
+        this.addEdge(id, from, "aggregates", "aggregates");
+      }
+      this.addPermission(from, grant.kind, scope, grant.limited);
+    }
+  }
+  /** `from` → the permission node of `kind` in `scope` (labelled `named only` when every grant is limited by resourceNames). */
+  addPermission(from, kind, scope, limited) {
+    const id = `permission:${kind.key}@${scopeKey(scope)}`;
+    const where = scope.namespace === void 0 ? " (cluster-wide)" : ` in ns ${scope.namespace}`;
+    this.addNode({ id, kind: "permission", label: `${kind.label}${where}`, ...placement(scope), ruleId: kind.ruleId, danger: false });
+    const key3 = edgeKey(from, id, "grants");
+    const existing = this.edges.get(key3);
+    if (existing) {
+      if (!limited) delete existing.label;
+      return;
+    }
+    this.addEdge(from, id, "grants", limited ? "named only" : void 0);
+  }
+  /**
+   * The dangerous permissions the role grants in the scope, each with the role its rule is written
+   * in: the role itself, or, for an aggregated ClusterRole, the input ClusterRole it aggregates the
+   * rule from (built-in and context roles are not drawn: the rule is put on the aggregated role).
+   */
+  permissionGrants(role, scope) {
+    const aggregated = this.input.rbac.policy.aggregation.aggregated.get(role);
+    const rules2 = aggregated ? aggregated.map(({ rule, origin }) => ({ rule, origin: isPrimary(origin.role.source) ? origin.role : role })) : role.rules.map((rule) => ({ rule, origin: role }));
+    const namespaced = scope.namespace !== void 0;
+    const out = [];
+    const signers = rules2.some(({ rule }) => grants(rule, CSR_SIGNERS) !== void 0);
+    for (const { rule, origin } of rules2) {
+      if (isFullWildcard(rule)) {
+        out.push({ kind: EVERYTHING2, origin, limited: false });
+        continue;
+      }
+      for (const kind of DANGER_KINDS) {
+        if (kind.key === "csr-approve" && !signers) continue;
+        const found = kind.permissions.map((permission) => grants(rule, permission)).filter((g) => g !== void 0).filter((g) => !namespaced || this.table.isNamespaced(g.permission.group, g.permission.resource)).filter((g) => kind.key !== "exec" || this.getOpensStreams || g.verbs.includes("create"));
+        if (found.length === 0) continue;
+        out.push({ kind, origin, limited: found.every((g) => g.resourceNames.length > 0) });
+      }
+    }
+    return out;
+  }
+  addNode(node) {
+    if (!this.nodes.has(node.id)) this.nodes.set(node.id, node);
+  }
+  addEdge(from, to, kind, label, dashed = false) {
+    const key3 = edgeKey(from, to, kind);
+    if (this.edges.has(key3)) return;
+    this.edges.set(key3, { from, to, kind, ...label === void 0 ? {} : { label }, dashed, danger: false });
+  }
+};
+function markDanger(graph) {
+  const nodes = graph.nodes.map((n) => ({ ...n, danger: false })).sort((a, b) => compare3(a.id, b.id));
+  const edges = graph.edges.map((e) => ({ ...e, danger: false })).sort(compareEdges);
+  const ids = new Set(nodes.map((n) => n.id));
+  const live = edges.filter((e) => !e.dashed && ids.has(e.from) && ids.has(e.to));
+  const starts = new Set(live.filter((e) => e.kind === "runs-as" || e.kind === "mounts-token").map((e) => e.from));
+  const forward = closure(starts, live, "forward");
+  const backward = closure(new Set(nodes.filter((n) => n.kind === "permission").map((n) => n.id)), live, "backward");
+  for (const node of nodes) node.danger = forward.has(node.id) && backward.has(node.id);
+  for (const edge of edges) edge.danger = !edge.dashed && forward.has(edge.from) && backward.has(edge.to);
+  return { nodes, edges };
+}
+function focusGraph(graph, seeds) {
+  const down = closure(seeds, graph.edges, "forward");
+  const up = closure(seeds, graph.edges, "backward");
+  const keep = /* @__PURE__ */ new Set([...down, ...up]);
+  const edges = graph.edges.filter((e) => down.has(e.from) && down.has(e.to) || up.has(e.from) && up.has(e.to));
+  return markDanger({ nodes: graph.nodes.filter((n) => keep.has(n.id)), edges });
+}
+function workloadId(object) {
+  return `workload:${object.kind}/${object.namespace ?? ""}/${object.name}`;
+}
+function serviceAccountId(namespace, name) {
+  return `sa:${namespace}/${name}`;
+}
+function identityId(identity) {
+  switch (identity.kind) {
+    case "ServiceAccount":
+      return serviceAccountId(identity.namespace, identity.name);
+    case "User":
+      return `user:${identity.name}`;
+    case "Group":
+      return `group:${identity.name}`;
+  }
+}
+function bindingId(binding) {
+  return binding.kind === "RoleBinding" ? `binding:RoleBinding/${binding.namespace ?? ""}/${binding.name}` : `binding:ClusterRoleBinding/${binding.name}`;
+}
+function nodesOfObject(graph, object) {
+  switch (object.kind) {
+    case "ServiceAccount":
+      return present(graph, [serviceAccountId(object.namespace ?? "", object.name)]);
+    case "RoleBinding":
+    case "ClusterRoleBinding":
+      return present(graph, [bindingId({ kind: object.kind, name: object.name, ...object.namespace === void 0 ? {} : { namespace: object.namespace } })]);
+    case "Role":
+    case "ClusterRole": {
+      const prefix = `role:${object.kind}/${object.kind === "Role" ? `${object.namespace ?? ""}/` : ""}${object.name}@`;
+      return graph.nodes.filter((n) => n.id.startsWith(prefix) && !n.missing).map((n) => n.id);
+    }
+    default:
+      return present(graph, [`workload:${object.kind}/${object.namespace ?? ""}/${object.name}`]);
+  }
+}
+function identityOfUsername(name) {
+  const sa = parseServiceAccountUsername(name);
+  return sa ? { kind: "ServiceAccount", namespace: sa.namespace, name: sa.name } : { kind: "User", name };
+}
+function present(graph, ids) {
+  return ids.filter((id) => graph.nodes.some((n) => n.id === id));
+}
+function identityOfSubject2(subject) {
+  if (!subject) return void 0;
+  if (subject.kind === "ServiceAccount") return { kind: "ServiceAccount", namespace: subject.namespace ?? "", name: subject.name };
+  if (subject.kind === "Group") return { kind: "Group", name: subject.name };
+  return identityOfUsername(subject.name);
+}
+function userOf(identity) {
+  switch (identity.kind) {
+    case "ServiceAccount":
+      return serviceAccountUser(identity.namespace, identity.name);
+    case "User":
+      return userInfo(identity.name);
+    case "Group":
+      return { name: NO_USER2, groups: [identity.name] };
+  }
+}
+function isPrimary(source) {
+  return source !== void 0 && !source.manifest.file.contextOnly;
+}
+function isBuiltin(role) {
+  return role.builtin || role.source === void 0;
+}
+function scopeOf(binding) {
+  return binding.kind === "RoleBinding" ? { namespace: binding.namespace ?? "" } : {};
+}
+function scopeKey(scope) {
+  return scope.namespace === void 0 ? "*" : scope.namespace;
+}
+function placement(scope) {
+  return scope.namespace === void 0 ? { clusterWide: true } : { namespace: scope.namespace };
+}
+function roleId(role, scope) {
+  const name = role.kind === "Role" ? `Role/${role.namespace ?? ""}/${role.name}` : `ClusterRole/${role.name}`;
+  return `role:${name}@${scopeKey(scope)}`;
+}
+function roleTitle(role) {
+  return role.kind === "Role" ? `Role ${role.namespace ?? ""}/${role.name}` : `ClusterRole ${role.name}`;
+}
+function bindingTitle(binding) {
+  return binding.kind === "RoleBinding" ? `RoleBinding ${binding.namespace ?? ""}/${binding.name}` : `ClusterRoleBinding ${binding.name}`;
+}
+function edgeKey(from, to, kind) {
+  return `${from}\0${to}\0${kind}`;
+}
+function closure(start, edges, direction) {
+  const next = /* @__PURE__ */ new Map();
+  for (const e of edges) {
+    const [a, b] = direction === "forward" ? [e.from, e.to] : [e.to, e.from];
+    const list = next.get(a);
+    if (list) list.push(b);
+    else next.set(a, [b]);
+  }
+  const seen = new Set(start);
+  const queue = [...start];
+  for (let id = queue.pop(); id !== void 0; id = queue.pop()) {
+    for (const n of next.get(id) ?? []) {
+      if (!seen.has(n)) {
+        seen.add(n);
+        queue.push(n);
+      }
+    }
+  }
+  return seen;
+}
+function compare3(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function compareEdges(a, b) {
+  return compare3(a.from, b.from) || compare3(a.to, b.to) || compare3(a.kind, b.kind);
+}
+
+// src/report/graph.ts
+var KIND_RANK = { workload: 0, serviceaccount: 1, user: 2, group: 3, binding: 4, role: 5, permission: 6 };
+var ID_PREFIX = { workload: "wl", serviceaccount: "sa", user: "user", group: "group", binding: "bind", role: "role", permission: "perm" };
+function renderMermaid(graph) {
+  const ids = allocateIds(graph.nodes);
+  const lines = ["flowchart LR", `  %% rbaclint graph: ${graph.nodes.length} nodes, ${graph.edges.length} edges; red: escalation paths`];
+  if (graph.nodes.length === 0) lines.push('  empty["nothing to draw"]');
+  const boxIds = new Set(ids.values());
+  for (const box of boxes(graph.nodes)) {
+    const indent = box.key === "" ? "  " : "    ";
+    if (box.key !== "") lines.push(`  subgraph ${uniqueId(box.id, boxIds)}["${mermaidText(box.title)}"]`);
+    for (const node of box.nodes) lines.push(`${indent}${mermaidNode(ids.get(node.id) ?? "", node)}`);
+    if (box.key !== "") lines.push("  end");
+  }
+  const danger = [];
+  drawingOrder(graph).forEach((edge, i) => {
+    const arrow = edge.dashed ? "-.->" : "-->";
+    const label = edge.label === void 0 ? "" : `|${mermaidText(edge.label)}|`;
+    lines.push(`  ${ids.get(edge.from) ?? ""} ${arrow}${label} ${ids.get(edge.to) ?? ""}`);
+    if (edge.danger) danger.push(i);
+  });
+  lines.push(
+    "  classDef permission fill:#fff4e5,stroke:#e8590c,color:#7a2e00",
+    "  classDef builtin stroke-dasharray:4 3",
+    "  classDef missing fill:#f1f3f5,stroke:#868e96,stroke-dasharray:2 2,color:#495057",
+    "  classDef danger fill:#ffe3e3,stroke:#c92a2a,stroke-width:2px,color:#801010"
+  );
+  for (const [name, test] of [
+    ["permission", (n) => n.kind === "permission"],
+    ["builtin", (n) => n.builtin === true],
+    ["missing", (n) => n.missing === true],
+    ["danger", (n) => n.danger]
+  ]) {
+    const members = graph.nodes.filter(test).map((n) => ids.get(n.id) ?? "");
+    if (members.length > 0) lines.push(`  class ${members.join(",")} ${name}`);
+  }
+  if (danger.length > 0) lines.push(`  linkStyle ${danger.join(",")} stroke:#c92a2a,stroke-width:3px`);
+  return `${lines.join("\n")}
+`;
+}
+function graphInputOf(sources, options = {}) {
+  const index2 = new Index(
+    sources.flatMap((source) => parseSource(source).manifests),
+    options.defaultNamespace === void 0 ? {} : { defaultNamespace: options.defaultNamespace }
+  );
+  return { index: index2, rbac: new ClusterRbac(index2) };
+}
+var SEVERITY_RANK = { error: 0, warning: 1, note: 2 };
+function graphForFindings(findings, input, options = {}) {
+  const maxNodes = options.maxNodes ?? 50;
+  const full = buildGraph(isGraphInput(input) ? input : graphInputOf(input, options), options);
+  const objects = /* @__PURE__ */ new Map();
+  findings.forEach((finding, order) => {
+    if (!finding.object) return;
+    const { kind, name, namespace } = finding.object;
+    const key3 = `${kind}/${namespace ?? ""}/${name}`;
+    const existing = objects.get(key3);
+    const severity = SEVERITY_RANK[finding.severity];
+    if (existing) {
+      existing.severity = Math.min(existing.severity, severity);
+      return;
+    }
+    const ids = nodesOfObject(full, { kind, name, ...namespace === void 0 ? {} : { namespace } });
+    if (ids.length > 0) objects.set(key3, { severity, order, ids });
+  });
+  const ordered = [...objects.values()].sort((a, b) => a.severity - b.severity || a.order - b.order);
+  let seeds = /* @__PURE__ */ new Set();
+  let graph = { nodes: [], edges: [] };
+  let shown = 0;
+  let omitted = 0;
+  for (const object of ordered) {
+    const candidate = /* @__PURE__ */ new Set([...seeds, ...object.ids]);
+    const focused = focusGraph(full, candidate);
+    if (focused.nodes.length > maxNodes) {
+      omitted++;
+      continue;
+    }
+    seeds = candidate;
+    graph = focused;
+    shown++;
+  }
+  return { graph, shown, omitted };
+}
+function mermaidForFindings(findings, input, options = {}) {
+  const { graph, shown, omitted } = graphForFindings(findings, input, options);
+  if (shown === 0 && omitted === 0) return "";
+  let out = shown === 0 ? "" : `\`\`\`mermaid
+${renderMermaid(graph)}\`\`\`
+`;
+  if (omitted > 0) {
+    const max = options.maxNodes ?? 50;
+    out += `${out === "" ? "" : "\n"}_${omitted} more ${omitted === 1 ? "object" : "objects"} with findings not drawn, to keep the graph within ${max} nodes; \`rbaclint graph\` draws everything._
+`;
+  }
+  return out;
+}
+function isGraphInput(input) {
+  return !Array.isArray(input);
+}
+function boxes(nodes) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const node of nodes) {
+    const key3 = node.namespace !== void 0 ? `ns:${node.namespace}` : node.clusterWide ? "cluster" : "";
+    let box = byKey.get(key3);
+    if (!box) {
+      const [id, title] = node.namespace !== void 0 ? [`ns_${sanitize(node.namespace)}`, `namespace ${node.namespace}`] : node.clusterWide ? ["cluster_wide", "cluster-wide"] : ["", ""];
+      byKey.set(key3, box = { key: key3, id, title, nodes: [] });
+    }
+    box.nodes.push(node);
+  }
+  const rank2 = (key3) => key3 === "" ? 0 : key3 === "cluster" ? 2 : 1;
+  const out = [...byKey.values()].sort((a, b) => rank2(a.key) - rank2(b.key) || compare4(a.key, b.key));
+  for (const box of out) box.nodes.sort((a, b) => KIND_RANK[a.kind] - KIND_RANK[b.kind] || compare4(a.id, b.id));
+  return out;
+}
+function drawingOrder(graph) {
+  const kinds = new Map(graph.nodes.map((n) => [n.id, KIND_RANK[n.kind]]));
+  const rank2 = (id) => kinds.get(id) ?? 0;
+  return [...graph.edges].sort((a, b) => rank2(a.from) - rank2(b.from) || compare4(a.from, b.from) || compare4(a.to, b.to) || compare4(a.kind, b.kind));
+}
+function allocateIds(nodes) {
+  const out = /* @__PURE__ */ new Map();
+  const taken = /* @__PURE__ */ new Set();
+  for (const node of [...nodes].sort((a, b) => compare4(a.id, b.id))) {
+    const key3 = node.id.slice(node.id.indexOf(":") + 1);
+    out.set(node.id, uniqueId(`${ID_PREFIX[node.kind]}_${sanitize(key3)}`, taken));
+  }
+  return out;
+}
+function uniqueId(base, taken) {
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}_${n}`;
+  taken.add(id);
+  return id;
+}
+function sanitize(text) {
+  return text.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "") || "x";
+}
+function mermaidText(text) {
+  let out = "";
+  for (const char of text.replace(/\s+/g, " ")) out += /^[A-Za-z0-9 .,:/_*()@=+-]$/.test(char) ? char : `#${char.codePointAt(0)};`;
+  return out;
+}
+function mermaidNode(id, node) {
+  const label = `"${mermaidText(node.label)}"`;
+  switch (node.kind) {
+    case "workload":
+      return `${id}[${label}]`;
+    case "serviceaccount":
+      return `${id}(${label})`;
+    case "user":
+    case "group":
+      return `${id}([${label}])`;
+    case "binding":
+      return `${id}{{${label}}}`;
+    case "role":
+      return `${id}[[${label}]]`;
+    case "permission":
+      return `${id}>${label}]`;
+  }
+}
+function compare4(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 // src/report/sarif.ts
-import path8 from "node:path";
+import path10 from "node:path";
 import { pathToFileURL } from "node:url";
 
 // src/report/helm.ts
 var import_yaml4 = __toESM(require_dist(), 1);
 function formatRendered(rendered) {
   return `${rendered.file}:${rendered.range.start.line}:${rendered.range.start.column}`;
-}
-
-// src/version.ts
-import { readFileSync as readFileSync4 } from "node:fs";
-var pkg = (() => {
-  for (const candidate of ["../package.json", "../../package.json"]) {
-    try {
-      const json = JSON.parse(readFileSync4(new URL(candidate, import.meta.url), "utf8"));
-      if (json.name === "rbaclint") {
-        return { name: "rbaclint", version: String(json.version), homepage: String(json.homepage ?? "") };
-      }
-    } catch {
-    }
-  }
-  return { name: "rbaclint", version: "0.0.0", homepage: "" };
-})();
-function ruleDocsUrl(ruleId) {
-  return `${pkg.homepage}/blob/v${pkg.version}/docs/rules/${ruleId}.md`;
 }
 
 // src/report/sarif.ts
@@ -27601,7 +32482,7 @@ ${rule.meta.rationale}
           }
         },
         automationDetails: { id: "rbaclint/" },
-        originalUriBaseIds: { "%SRCROOT%": { uri: pathToFileURL(cwd.endsWith(path8.sep) ? cwd : `${cwd}${path8.sep}`).href } },
+        originalUriBaseIds: { "%SRCROOT%": { uri: pathToFileURL(cwd.endsWith(path10.sep) ? cwd : `${cwd}${path10.sep}`).href } },
         columnKind: "utf16CodeUnits",
         invocations: [
           {
@@ -27640,15 +32521,15 @@ function physical(file, range, cwd) {
   };
 }
 function toUri(file, cwd) {
-  const relative = path8.isAbsolute(file) ? path8.relative(cwd, file) : file;
-  return encodeURI(relative.split(path8.sep).join("/"));
+  const relative = path10.isAbsolute(file) ? path10.relative(cwd, file) : file;
+  return encodeURI(relative.split(path10.sep).join("/"));
 }
 function pascalCase(id) {
   return id.replace(/(^|-)([a-z0-9])/g, (_, _dash, ch) => ch.toUpperCase());
 }
 
 // src/action/summary.ts
-import path9 from "node:path";
+import path11 from "node:path";
 var SUMMARY_LIMIT = 1024 * 1024 - 16 * 1024;
 var SEVERITIES = ["error", "warning", "note"];
 var ICON = { error: "🔴", warning: "🟠", note: "🔵" };
@@ -27684,6 +32565,15 @@ function renderSummary(findings, summary, options) {
   }
   let out = `${head.join("\n")}
 `;
+  if (options.graph) {
+    const graph = `### Who can do what
+
+Workload → ServiceAccount → binding → role → dangerous permission; red: escalation paths.
+
+${options.graph}
+`;
+    if (bytes(out) + bytes(graph) < limit / 2) out += graph;
+  }
   const files = [...byFile].sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
   out += appendRows(
     limit - bytes(out),
@@ -27701,6 +32591,23 @@ function renderSummary(findings, summary, options) {
     "findings"
   );
   return out;
+}
+function renderDiffSummary(markdown, budget) {
+  const text = `
+${markdown}`;
+  if (bytes(text) <= budget) return text;
+  const note = "\n…the RBAC diff is cut here to fit the job summary; run `rbaclint diff --base-ref <ref>` to see all of it.\n";
+  let out = "";
+  let open2 = 0;
+  for (const line of text.split("\n")) {
+    const next = `${line}
+`;
+    if (bytes(out) + bytes(next) + bytes(note) + open2 * 12 > budget) break;
+    out += next;
+    if (line.startsWith("<details>")) open2++;
+    if (line === "</details>") open2--;
+  }
+  return `${out}${"</details>\n".repeat(Math.max(0, open2))}${note}`;
 }
 function appendRows(budget, header, rows, what) {
   let out = `${header.join("\n")}
@@ -27722,7 +32629,7 @@ function appendRows(budget, header, rows, what) {
 `;
 }
 function display(file, workspace) {
-  return workflowPath(path9.isAbsolute(file) ? path9.relative(workspace, file) : file);
+  return workflowPath(path11.isAbsolute(file) ? path11.relative(workspace, file) : file);
 }
 function cell(text) {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/([*_`[\]])/g, "\\$1");
@@ -27757,8 +32664,14 @@ async function runAction(io) {
   const sarifInput = getInput(env, "sarif-file");
   const sarifFile = env["INPUT_SARIF-FILE"] === void 0 ? "rbaclint.sarif" : sarifInput;
   const config = getInput(env, "config");
+  const diffBaseRef = getInput(env, "diff-base-ref");
+  const diffFailOn = getInput(env, "diff-fail-on") || "none";
   if (!FAIL_ON_VALUES2.includes(failOnInput)) {
     out(command("error", [], `rbaclint: invalid input fail-on "${failOnInput}" (expected one of ${FAIL_ON_VALUES2.join(", ")})`));
+    return 2;
+  }
+  if (!DIFF_FAIL_ON.includes(diffFailOn)) {
+    out(command("error", [], `rbaclint: invalid input diff-fail-on "${diffFailOn}" (expected one of ${DIFF_FAIL_ON.join(", ")})`));
     return 2;
   }
   let effective;
@@ -27773,17 +32686,18 @@ async function runAction(io) {
   }
   const failOn = effective.failOn;
   const loaded = await loadPaths(paths, { cwd: workspace });
-  const configDir = effective.file === void 0 ? workspace : path10.dirname(effective.file);
+  const configDir = effective.file === void 0 ? workspace : path12.dirname(effective.file);
   const matchesIgnore = ignoreMatcher(effective.ignore, configDir, workspace);
-  const declared = declaredContextSource(effective.context, `${path10.relative(workspace, effective.file ?? workspace) || "configuration"}#context`);
+  const declared = declaredContextSource(effective.context, `${path12.relative(workspace, effective.file ?? workspace) || "configuration"}#context`);
   const contextFiles = effective.context.files ?? [];
-  const linted = new Set(loaded.sources.map((s) => path10.resolve(workspace, s.path)));
+  const linted = new Set(loaded.sources.map((s) => path12.resolve(workspace, s.path)));
   const context = contextFiles.length === 0 ? [] : (await loadPaths(contextFiles, { cwd: configDir })).sources;
-  const result = lint([
+  const sources = [
     ...declared ? [declared] : [],
-    ...context.filter((s) => !linted.has(path10.resolve(configDir, s.path))).map((s) => ({ ...s, path: path10.relative(workspace, path10.resolve(configDir, s.path)), contextOnly: true })),
+    ...context.filter((s) => !linted.has(path12.resolve(configDir, s.path))).map((s) => ({ ...s, path: path12.relative(workspace, path12.resolve(configDir, s.path)), contextOnly: true })),
     ...loaded.sources
-  ], {
+  ];
+  const result = lint(sources, {
     defaultNamespace: effective.namespace,
     enable: Object.keys(effective.rules).filter((id) => effective.rules[id] !== "off"),
     disable: Object.keys(effective.rules).filter((id) => effective.rules[id] === "off"),
@@ -27800,8 +32714,8 @@ async function runAction(io) {
   io.stdout(renderText(findings, summary, { color: false, texts }));
   out(`::${resume}::`);
   if (sarifFile !== "") {
-    const target = path10.resolve(workspace, sarifFile);
-    mkdirSync(path10.dirname(target), { recursive: true });
+    const target = path12.resolve(workspace, sarifFile);
+    mkdirSync(path12.dirname(target), { recursive: true });
     writeFileSync(target, renderSarif(findings, result.rules, { cwd: workspace, notifications: loaded.errors }));
   }
   const nothing = loaded.sources.length === 0;
@@ -27824,8 +32738,43 @@ async function runAction(io) {
     );
   }
   const summaryFile = env.GITHUB_STEP_SUMMARY;
-  if (summaryFile) {
-    appendFileSync(summaryFile, renderSummary(findings, summary, { workspace, loadErrors: loaded.errors, failOn, failed }));
+  const graph = summaryFile && findings.length > 0 ? mermaidForFindings(findings, sources, { defaultNamespace: effective.namespace }) : "";
+  const summaryText = renderSummary(findings, summary, { workspace, loadErrors: loaded.errors, failOn, failed, graph });
+  if (summaryFile) appendFileSync(summaryFile, summaryText);
+  let diffError;
+  let diffFailure;
+  let dangerousGains;
+  if (diffBaseRef !== "") {
+    let diffLog = "";
+    const loadedDiff = await loadDiff(
+      paths,
+      {
+        baseRef: diffBaseRef,
+        defaultNamespace: effective.namespace,
+        kubeVersion: effective.kubeVersion,
+        ...contextFiles.length > 0 ? { context: contextFiles.map((file) => path12.resolve(configDir, file)) } : {}
+      },
+      { cwd: workspace, env, stdout: () => void 0, stderr: (text) => void (diffLog += text), readStdin: () => Promise.resolve(""), color: () => false }
+    );
+    if (typeof loadedDiff === "number") {
+      const lines = diffLog.trim().split("\n");
+      const reason = (lines.find((line) => line.startsWith("rbaclint diff: ")) ?? lines.at(-1) ?? "").replace(/^rbaclint( diff)?: /, "");
+      diffError = `rbaclint: diff-base-ref "${diffBaseRef}": ${reason}`;
+    } else {
+      const { diff, sources: sources2 } = loadedDiff;
+      const counts = diffCounts(diff);
+      dangerousGains = counts.identitiesWithDangerousGains + counts.workloadsWithDangerousGains;
+      const resumeDiff = randomBytes(16).toString("hex");
+      out(`::stop-commands::${resumeDiff}`);
+      io.stdout(`
+RBAC changes since ${diffBaseRef}:
+${diffLog}${renderDiffText(diff)}`);
+      out(`::${resumeDiff}::`);
+      if (summaryFile) appendFileSync(summaryFile, renderDiffSummary(renderDiffMarkdown(diff, sources2), SUMMARY_LIMIT - Buffer.byteLength(summaryText)));
+      if (diffExitCode(diff, diffFailOn) === 1) {
+        diffFailure = diffFailOn === "gain" ? `rbaclint: identities or workloads gain permissions since ${diffBaseRef} (diff-fail-on "gain"): see the job summary` : `rbaclint: ${dangerousGains === 1 ? "1 identity or workload gains" : `${dangerousGains} identities or workloads gain`} dangerous permissions since ${diffBaseRef} (diff-fail-on "dangerous"): see the job summary`;
+      }
+    }
   }
   const outputFile = env.GITHUB_OUTPUT;
   if (outputFile) {
@@ -27834,12 +32783,11 @@ async function runAction(io) {
     setOutput(outputFile, "warnings", String(summary.warning));
     setOutput(outputFile, "notes", String(summary.note));
     setOutput(outputFile, "sarif-file", sarifFile);
+    if (dangerousGains !== void 0) setOutput(outputFile, "dangerous-gains", String(dangerousGains));
   }
-  if (failed) {
-    out(command("error", [], failure));
-    return 1;
-  }
-  return 0;
+  if (failed) out(command("error", [], failure));
+  for (const message of [diffError, diffFailure]) if (message !== void 0) out(command("error", [], message));
+  return failed || diffError !== void 0 || diffFailure !== void 0 ? 1 : 0;
 }
 var RANK2 = { error: 3, warning: 2, note: 1 };
 function countAtOrAbove(findings, failOn) {
@@ -27862,7 +32810,7 @@ ${delimiter}
 function selectAnnotations(findings, limits, changed, workspace) {
   const priority = (f) => {
     if (!changed) return 0;
-    const lines = changed.get(workflowPath(path10.relative(workspace, path10.resolve(workspace, f.file))));
+    const lines = changed.get(workflowPath(path12.relative(workspace, path12.resolve(workspace, f.file))));
     if (!lines) return 2;
     for (let line = f.range.start.line; line <= f.range.end.line; line++) if (lines.has(line)) return 0;
     return 1;

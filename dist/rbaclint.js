@@ -180,17 +180,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key3, node, visitor, path15) {
-      const ctrl = callVisitor(key3, node, visitor, path15);
+    function visit_(key3, node, visitor, path17) {
+      const ctrl = callVisitor(key3, node, visitor, path17);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key3, path15, ctrl);
-        return visit_(key3, ctrl, visitor, path15);
+        replaceNode(key3, path17, ctrl);
+        return visit_(key3, ctrl, visitor, path17);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path15 = Object.freeze(path15.concat(node));
+          path17 = Object.freeze(path17.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path15);
+            const ci = visit_(i, node.items[i], visitor, path17);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -201,13 +201,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path15 = Object.freeze(path15.concat(node));
-          const ck = visit_("key", node.key, visitor, path15);
+          path17 = Object.freeze(path17.concat(node));
+          const ck = visit_("key", node.key, visitor, path17);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path15);
+          const cv = visit_("value", node.value, visitor, path17);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -228,17 +228,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key3, node, visitor, path15) {
-      const ctrl = await callVisitor(key3, node, visitor, path15);
+    async function visitAsync_(key3, node, visitor, path17) {
+      const ctrl = await callVisitor(key3, node, visitor, path17);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key3, path15, ctrl);
-        return visitAsync_(key3, ctrl, visitor, path15);
+        replaceNode(key3, path17, ctrl);
+        return visitAsync_(key3, ctrl, visitor, path17);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path15 = Object.freeze(path15.concat(node));
+          path17 = Object.freeze(path17.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path15);
+            const ci = await visitAsync_(i, node.items[i], visitor, path17);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -249,13 +249,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path15 = Object.freeze(path15.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path15);
+          path17 = Object.freeze(path17.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path17);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path15);
+          const cv = await visitAsync_("value", node.value, visitor, path17);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -282,23 +282,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key3, node, visitor, path15) {
+    function callVisitor(key3, node, visitor, path17) {
       if (typeof visitor === "function")
-        return visitor(key3, node, path15);
+        return visitor(key3, node, path17);
       if (identity.isMap(node))
-        return visitor.Map?.(key3, node, path15);
+        return visitor.Map?.(key3, node, path17);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key3, node, path15);
+        return visitor.Seq?.(key3, node, path17);
       if (identity.isPair(node))
-        return visitor.Pair?.(key3, node, path15);
+        return visitor.Pair?.(key3, node, path17);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key3, node, path15);
+        return visitor.Scalar?.(key3, node, path17);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key3, node, path15);
+        return visitor.Alias?.(key3, node, path17);
       return void 0;
     }
-    function replaceNode(key3, path15, node) {
-      const parent = path15[path15.length - 1];
+    function replaceNode(key3, path17, node) {
+      const parent = path17[path17.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key3] = node;
       } else if (identity.isPair(parent)) {
@@ -910,10 +910,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path15, value) {
+    function collectionFromPath(schema, path17, value) {
       let v = value;
-      for (let i = path15.length - 1; i >= 0; --i) {
-        const k = path15[i];
+      for (let i = path17.length - 1; i >= 0; --i) {
+        const k = path17[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -932,7 +932,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path15) => path15 == null || typeof path15 === "object" && !!path15[Symbol.iterator]().next().done;
+    var isEmptyPath = (path17) => path17 == null || typeof path17 === "object" && !!path17[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -962,11 +962,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path15, value) {
-        if (isEmptyPath(path15))
+      addIn(path17, value) {
+        if (isEmptyPath(path17))
           this.add(value);
         else {
-          const [key3, ...rest] = path15;
+          const [key3, ...rest] = path17;
           const node = this.get(key3, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -980,8 +980,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path15) {
-        const [key3, ...rest] = path15;
+      deleteIn(path17) {
+        const [key3, ...rest] = path17;
         if (rest.length === 0)
           return this.delete(key3);
         const node = this.get(key3, true);
@@ -995,8 +995,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path15, keepScalar) {
-        const [key3, ...rest] = path15;
+      getIn(path17, keepScalar) {
+        const [key3, ...rest] = path17;
         const node = this.get(key3, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -1014,8 +1014,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path15) {
-        const [key3, ...rest] = path15;
+      hasIn(path17) {
+        const [key3, ...rest] = path17;
         if (rest.length === 0)
           return this.has(key3);
         const node = this.get(key3, true);
@@ -1025,8 +1025,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path15, value) {
-        const [key3, ...rest] = path15;
+      setIn(path17, value) {
+        const [key3, ...rest] = path17;
         if (rest.length === 0) {
           this.set(key3, value);
         } else {
@@ -3541,9 +3541,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path15, value) {
+      addIn(path17, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path15, value);
+          this.contents.addIn(path17, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3618,14 +3618,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path15) {
-        if (Collection.isEmptyPath(path15)) {
+      deleteIn(path17) {
+        if (Collection.isEmptyPath(path17)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path15) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path17) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3640,10 +3640,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path15, keepScalar) {
-        if (Collection.isEmptyPath(path15))
+      getIn(path17, keepScalar) {
+        if (Collection.isEmptyPath(path17))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path15, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path17, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3654,10 +3654,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path15) {
-        if (Collection.isEmptyPath(path15))
+      hasIn(path17) {
+        if (Collection.isEmptyPath(path17))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path15) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path17) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3674,13 +3674,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path15, value) {
-        if (Collection.isEmptyPath(path15)) {
+      setIn(path17, value) {
+        if (Collection.isEmptyPath(path17)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path15), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path17), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path15, value);
+          this.contents.setIn(path17, value);
         }
       }
       /**
@@ -5641,9 +5641,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path15) => {
+    visit2.itemAtPath = (cst, path17) => {
       let item = cst;
-      for (const [field, index2] of path15) {
+      for (const [field, index2] of path17) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index2];
@@ -5652,23 +5652,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path15) => {
-      const parent = visit2.itemAtPath(cst, path15.slice(0, -1));
-      const field = path15[path15.length - 1][0];
+    visit2.parentCollection = (cst, path17) => {
+      const parent = visit2.itemAtPath(cst, path17.slice(0, -1));
+      const field = path17[path17.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path15, item, visitor) {
-      let ctrl = visitor(item, path15);
+    function _visit(path17, item, visitor) {
+      let ctrl = visitor(item, path17);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path15.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path17.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5679,10 +5679,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path15);
+            ctrl = ctrl(item, path17);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path15) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path17) : ctrl;
     }
     exports.visit = visit2;
   }
@@ -8450,7 +8450,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
     var os2 = __require("os");
-    var path15 = __require("path");
+    var path17 = __require("path");
     var IS_WINDOWS_PLATFORM = os2.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -8462,7 +8462,7 @@ var require_path = __commonJS({
     }
     exports.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path15.resolve(cwd, filepath);
+      return path17.resolve(cwd, filepath);
     }
     exports.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -8892,7 +8892,7 @@ var require_to_regex_range = __commonJS({
         stop = countZeros(max + 1, zeros) - 1;
       }
       stops = [...stops];
-      stops.sort(compare3);
+      stops.sort(compare6);
       return stops;
     }
     function rangeToPattern(start, stop, options) {
@@ -8964,7 +8964,7 @@ var require_to_regex_range = __commonJS({
       for (let i = 0; i < a.length; i++) arr.push([a[i], b[i]]);
       return arr;
     }
-    function compare3(a, b) {
+    function compare6(a, b) {
       return a > b ? 1 : b > a ? -1 : 0;
     }
     function contains(arr, key3, val) {
@@ -9288,7 +9288,7 @@ var require_expand = __commonJS({
       }
       return utils.flatten(result);
     };
-    var expand = (ast, options = {}) => {
+    var expand2 = (ast, options = {}) => {
       const rangeLimit = options.rangeLimit === void 0 ? 1e3 : options.rangeLimit;
       const walk = (node, parent = {}) => {
         node.queue = [];
@@ -9349,7 +9349,7 @@ var require_expand = __commonJS({
       };
       return utils.flatten(walk(ast));
     };
-    module.exports = expand;
+    module.exports = expand2;
   }
 });
 
@@ -9698,7 +9698,7 @@ var require_braces = __commonJS({
     "use strict";
     var stringify2 = require_stringify2();
     var compile = require_compile();
-    var expand = require_expand();
+    var expand2 = require_expand();
     var parse2 = require_parse();
     var braces = (input, options = {}) => {
       let output = [];
@@ -9736,7 +9736,7 @@ var require_braces = __commonJS({
       if (typeof input === "string") {
         input = braces.parse(input, options);
       }
-      let result = expand(input, options);
+      let result = expand2(input, options);
       if (options.noempty === true) {
         result = result.filter(Boolean);
       }
@@ -9759,7 +9759,7 @@ var require_braces = __commonJS({
 var require_constants2 = __commonJS({
   "../main/node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
-    var path15 = __require("path");
+    var path17 = __require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -9933,7 +9933,7 @@ var require_constants2 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path15.sep,
+      SEP: path17.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -9960,7 +9960,7 @@ var require_constants2 = __commonJS({
 var require_utils2 = __commonJS({
   "../main/node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
-    var path15 = __require("path");
+    var path17 = __require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -9989,7 +9989,7 @@ var require_utils2 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path15.sep === "\\";
+      return win32 === true || path17.sep === "\\";
     };
     exports.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -11353,7 +11353,7 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "../main/node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var path15 = __require("path");
+    var path17 = __require("path");
     var scan2 = require_scan();
     var parse2 = require_parse2();
     var utils = require_utils2();
@@ -11438,7 +11438,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path15.basename(input));
+      return regex.test(path17.basename(input));
     };
     picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
     picomatch.parse = (pattern, options) => {
@@ -11665,7 +11665,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
-    var path15 = __require("path");
+    var path17 = __require("path");
     var globParent = require_glob_parent();
     var micromatch2 = require_micromatch();
     var GLOBSTAR = "**";
@@ -11760,7 +11760,7 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename = path15.basename(pattern);
+      const basename = path17.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -11818,7 +11818,7 @@ var require_pattern = __commonJS({
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path15.isAbsolute(pattern);
+      return path17.isAbsolute(pattern);
     }
     exports.isAbsolute = isAbsolute;
   }
@@ -11995,8 +11995,8 @@ var require_utils3 = __commonJS({
     exports.errno = errno;
     var fs4 = require_fs();
     exports.fs = fs4;
-    var path15 = require_path();
-    exports.path = path15;
+    var path17 = require_path();
+    exports.path = path17;
     var pattern = require_pattern();
     exports.pattern = pattern;
     var stream = require_stream();
@@ -12108,8 +12108,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path15, settings, callback) {
-      settings.fs.lstat(path15, (lstatError, lstat) => {
+    function read(path17, settings, callback) {
+      settings.fs.lstat(path17, (lstatError, lstat) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -12118,7 +12118,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat);
           return;
         }
-        settings.fs.stat(path15, (statError, stat3) => {
+        settings.fs.stat(path17, (statError, stat3) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -12150,13 +12150,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path15, settings) {
-      const lstat = settings.fs.lstatSync(path15);
+    function read(path17, settings) {
+      const lstat = settings.fs.lstatSync(path17);
       if (!lstat.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat;
       }
       try {
-        const stat3 = settings.fs.statSync(path15);
+        const stat3 = settings.fs.statSync(path17);
         if (settings.markSymbolicLink) {
           stat3.isSymbolicLink = () => true;
         }
@@ -12227,17 +12227,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat3(path15, optionsOrSettingsOrCallback, callback) {
+    function stat3(path17, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path15, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path17, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path15, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path17, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat3;
-    function statSync(path15, optionsOrSettings) {
+    function statSync(path17, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path15, settings);
+      return sync.read(path17, settings);
     }
     exports.statSync = statSync;
     function getSettings(settingsOrOptions = {}) {
@@ -12453,16 +12453,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name) => {
-          const path15 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path17 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path15, settings.fsStatSettings, (error, stats) => {
+            fsStat.stat(path17, settings.fsStatSettings, (error, stats) => {
               if (error !== null) {
                 done(error);
                 return;
               }
               const entry = {
                 name,
-                path: path15,
+                path: path17,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -12580,7 +12580,7 @@ var require_settings2 = __commonJS({
   "../main/node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path15 = __require("path");
+    var path17 = __require("path");
     var fsStat = require_out();
     var fs4 = require_fs4();
     var Settings = class {
@@ -12588,7 +12588,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs4.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path15.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path17.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -12615,17 +12615,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports.Settings = settings_1.default;
-    function scandir(path15, optionsOrSettingsOrCallback, callback) {
+    function scandir(path17, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path15, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path17, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path15, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path17, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.scandir = scandir;
-    function scandirSync(path15, optionsOrSettings) {
+    function scandirSync(path17, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path15, settings);
+      return sync.read(path17, settings);
     }
     exports.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -13273,7 +13273,7 @@ var require_settings3 = __commonJS({
   "../main/node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path15 = __require("path");
+    var path17 = __require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -13283,7 +13283,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path15.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path17.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -13345,7 +13345,7 @@ var require_reader2 = __commonJS({
   "../main/node_modules/fast-glob/out/readers/reader.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path15 = __require("path");
+    var path17 = __require("path");
     var fsStat = require_out();
     var utils = require_utils3();
     var Reader = class {
@@ -13358,7 +13358,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path15.resolve(this._settings.cwd, filepath);
+        return path17.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -13774,7 +13774,7 @@ var require_provider = __commonJS({
   "../main/node_modules/fast-glob/out/providers/provider.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path15 = __require("path");
+    var path17 = __require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -13788,7 +13788,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path15.resolve(this._settings.cwd, task.base);
+        return path17.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -14648,26 +14648,26 @@ var require_ignore = __commonJS({
       const index2 = body.indexOf(SLASH);
       return index2 < 0 || index2 === body.length - 1;
     };
-    var basenameOf = (path15) => {
-      const end = path15.length - 1;
-      const index2 = path15.lastIndexOf(
+    var basenameOf = (path17) => {
+      const end = path17.length - 1;
+      const index2 = path17.lastIndexOf(
         SLASH,
-        path15[end] === SLASH ? end - 1 : end
+        path17[end] === SLASH ? end - 1 : end
       );
-      return index2 < 0 ? path15 : path15.slice(index2 + 1);
+      return index2 < 0 ? path17 : path17.slice(index2 + 1);
     };
-    var parentOf = (path15) => {
-      if (path15.charCodeAt(0) === SLASH_CODE || path15.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path15.split(SLASH).filter(Boolean);
+    var parentOf = (path17) => {
+      if (path17.charCodeAt(0) === SLASH_CODE || path17.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path17.split(SLASH).filter(Boolean);
         slices.pop();
         return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
-      const end = path15.length - 1;
-      const cut = path15.lastIndexOf(
+      const end = path17.length - 1;
+      const cut = path17.lastIndexOf(
         SLASH,
-        path15.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+        path17.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path15.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path17.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -14817,7 +14817,7 @@ var require_ignore = __commonJS({
       // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
       //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
       //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path15) {
+      testLiteral(path17) {
         const rules2 = this._literalRules || (this._literalRules = this._rules.filter(
           ({ body }) => body[body.length - (body[body.length - 1] === SLASH ? 2 : 1)] === "*"
         ));
@@ -14826,7 +14826,7 @@ var require_ignore = __commonJS({
         let matchedRule;
         for (let index2 = rules2.length - 1; index2 >= 0; index2--) {
           const rule = rules2[index2];
-          if (rule.checkRegex.test(path15)) {
+          if (rule.checkRegex.test(path17)) {
             ignored = !rule.negative;
             unignored = rule.negative;
             matchedRule = rule.negative ? UNDEFINED : rule;
@@ -14846,15 +14846,15 @@ var require_ignore = __commonJS({
       //
       // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
       // @returns {TestResult}
-      test(path15, mode) {
+      test(path17, mode) {
         const rules2 = this._rules;
         const { length } = rules2;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename = shortcut ? basenameOf(path15) : path15;
+        const basename = shortcut ? basenameOf(path17) : path17;
         for (let index2 = length - 1; index2 >= 0; index2--) {
           const rule = rules2[index2];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename : path15
+            shortcut && rule._basenameOnly ? basename : path17
           )) {
             const { negative } = rule;
             const ret = {
@@ -14876,17 +14876,17 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path15, originalPath, doThrow) => {
-      if (!isString(path15)) {
+    var checkPath = (path17, originalPath, doThrow) => {
+      if (!isString(path17)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
           TypeError
         );
       }
-      if (!path15) {
+      if (!path17) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path15)) {
+      if (checkPath.isNotRelative(path17)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -14895,25 +14895,25 @@ var require_ignore = __commonJS({
       }
       return true;
     };
-    var isNotRelative = (path15) => {
-      const first = path15.charCodeAt(0);
+    var isNotRelative = (path17) => {
+      const first = path17.charCodeAt(0);
       if (first === SLASH_CODE) {
         return true;
       }
       if (first !== DOT_CODE) {
         return false;
       }
-      if (path15.length === 1) {
+      if (path17.length === 1) {
         return true;
       }
-      const second = path15.charCodeAt(1);
+      const second = path17.charCodeAt(1);
       if (second === SLASH_CODE) {
         return true;
       }
       if (second !== DOT_CODE) {
         return false;
       }
-      return path15.length === 2 || path15.charCodeAt(2) === SLASH_CODE;
+      return path17.length === 2 || path17.charCodeAt(2) === SLASH_CODE;
     };
     checkPath.isNotRelative = isNotRelative;
     checkPath.convert = (p) => p;
@@ -14944,59 +14944,59 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path15) {
+      _test(originalPath, cache, path17) {
         checkPath(
-          path15,
+          path17,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path15 ? this._t(path15, cache) : {
+        return path17 ? this._t(path17, cache) : {
           ignored: false,
           unignored: false
         };
       }
       checkIgnore(target) {
-        const path15 = convertPath(target);
-        if (!path15 || path15.charCodeAt(path15.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path15);
+        const path17 = convertPath(target);
+        if (!path17 || path17.charCodeAt(path17.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path17);
         }
-        const dir2 = this._t(path15, this._testCache);
+        const dir2 = this._t(path17, this._testCache);
         if (dir2.ignored) {
           return dir2;
         }
-        const literal = this._rules.testLiteral(path15);
+        const literal = this._rules.testLiteral(path17);
         return literal.ignored || literal.unignored ? literal : dir2;
       }
-      _t(path15, cache) {
-        const cached = cache[path15];
+      _t(path17, cache) {
+        const cached = cache[path17];
         if (cached) {
           return cached;
         }
-        const parentPath = parentOf(path15);
+        const parentPath = parentOf(path17);
         const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path15] = parent && parent.ignored ? parent : this._rules.test(path15, MODE_IGNORE);
+        return cache[path17] = parent && parent.ignored ? parent : this._rules.test(path17, MODE_IGNORE);
       }
-      ignores(path15) {
-        return this._test(path15, this._ignoreCache, convertPath(path15)).ignored;
+      ignores(path17) {
+        return this._test(path17, this._ignoreCache, convertPath(path17)).ignored;
       }
       createFilter() {
-        return (path15) => !this.ignores(path15);
+        return (path17) => !this.ignores(path17);
       }
       filter(paths) {
         return makeArray(paths).filter(this.createFilter());
       }
       // @returns {TestResult}
-      test(path15) {
-        return this._test(path15, this._testCache, convertPath(path15));
+      test(path17) {
+        return this._test(path17, this._testCache, convertPath(path17));
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid2 = (path15) => checkPath(convertPath(path15), path15, RETURN_FALSE);
+    var isPathValid2 = (path17) => checkPath(convertPath(path17), path17, RETURN_FALSE);
     var setupWindows = () => {
       const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path15) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path15) || isNotRelative(path15);
+      checkPath.isNotRelative = (path17) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path17) || isNotRelative(path17);
     };
     if (
       // Detect `process` so that it can run in browsers.
@@ -15025,12 +15025,12 @@ var init_is_path_inside = __esm({
 });
 
 // ../main/node_modules/slash/index.js
-function slash(path15) {
-  const isExtendedLengthPath = path15.startsWith("\\\\?\\");
+function slash(path17) {
+  const isExtendedLengthPath = path17.startsWith("\\\\?\\");
   if (isExtendedLengthPath) {
-    return path15;
+    return path17;
   }
-  return path15.replace(/\\/g, "/");
+  return path17.replace(/\\/g, "/");
 }
 var init_slash = __esm({
   "../main/node_modules/slash/index.js"() {
@@ -16132,25 +16132,25 @@ var init_globby = __esm({
       return bindFsMethod(fs3.promises, "stat");
     };
     getStatSyncMethod2 = (fsImplementation) => bindFsMethod(fsImplementation, "statSync") ?? bindFsMethod(fs3, "statSync");
-    isDirectory = async (path15, fsImplementation) => {
+    isDirectory = async (path17, fsImplementation) => {
       try {
-        const stats = await getStatMethod(fsImplementation)(path15);
+        const stats = await getStatMethod(fsImplementation)(path17);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
-    isDirectorySync = (path15, fsImplementation) => {
+    isDirectorySync = (path17, fsImplementation) => {
       try {
-        const stats = getStatSyncMethod2(fsImplementation)(path15);
+        const stats = getStatSyncMethod2(fsImplementation)(path17);
         return stats.isDirectory();
       } catch {
         return false;
       }
     };
     normalizePathForDirectoryGlob = (filePath, cwd) => {
-      const path15 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
-      return nodePath.isAbsolute(path15) ? path15 : nodePath.join(cwd, path15);
+      const path17 = isNegativePattern(filePath) ? filePath.slice(1) : filePath;
+      return nodePath.isAbsolute(path17) ? path17 : nodePath.join(cwd, path17);
     };
     shouldExpandGlobstarDirectory = (pattern) => {
       const match = pattern?.match(/\*\*\/([^/]+)$/);
@@ -16235,9 +16235,9 @@ var init_globby = __esm({
       }
       return patterns;
     };
-    isPathIgnored = (matcher, globalMatcher, path15) => {
-      const globalResult = globalMatcher ? globalMatcher(path15) : void 0;
-      const result = matcher ? matcher(path15) : void 0;
+    isPathIgnored = (matcher, globalMatcher, path17) => {
+      const globalResult = globalMatcher ? globalMatcher(path17) : void 0;
+      const result = matcher ? matcher(path17) : void 0;
       if (result?.unignored) {
         return false;
       }
@@ -17907,7 +17907,7 @@ var require_command = __commonJS({
   "../main/node_modules/commander/lib/command.js"(exports) {
     var EventEmitter = __require("node:events").EventEmitter;
     var childProcess = __require("node:child_process");
-    var path15 = __require("node:path");
+    var path17 = __require("node:path");
     var fs4 = __require("node:fs");
     var process4 = __require("node:process");
     var { Argument: Argument2, humanReadableArgName } = require_argument();
@@ -18920,9 +18920,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
         let launchWithNode = false;
         const sourceExt = [".js", ".ts", ".tsx", ".mjs", ".cjs"];
         function findFile(baseDir, baseName) {
-          const localBin = path15.resolve(baseDir, baseName);
+          const localBin = path17.resolve(baseDir, baseName);
           if (fs4.existsSync(localBin)) return localBin;
-          if (sourceExt.includes(path15.extname(baseName))) return void 0;
+          if (sourceExt.includes(path17.extname(baseName))) return void 0;
           const foundExt = sourceExt.find(
             (ext) => fs4.existsSync(`${localBin}${ext}`)
           );
@@ -18940,17 +18940,17 @@ Expecting one of '${allowedValues.join("', '")}'`);
           } catch {
             resolvedScriptPath = this._scriptPath;
           }
-          executableDir = path15.resolve(
-            path15.dirname(resolvedScriptPath),
+          executableDir = path17.resolve(
+            path17.dirname(resolvedScriptPath),
             executableDir
           );
         }
         if (executableDir) {
           let localFile = findFile(executableDir, executableFile);
           if (!localFile && !subcommand._executableFile && this._scriptPath) {
-            const legacyName = path15.basename(
+            const legacyName = path17.basename(
               this._scriptPath,
-              path15.extname(this._scriptPath)
+              path17.extname(this._scriptPath)
             );
             if (legacyName !== this._name) {
               localFile = findFile(
@@ -18961,7 +18961,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
           }
           executableFile = localFile || executableFile;
         }
-        launchWithNode = sourceExt.includes(path15.extname(executableFile));
+        launchWithNode = sourceExt.includes(path17.extname(executableFile));
         let proc;
         if (process4.platform !== "win32") {
           if (launchWithNode) {
@@ -19876,7 +19876,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command}
        */
       nameFromFilename(filename) {
-        this._name = path15.basename(filename, path15.extname(filename));
+        this._name = path17.basename(filename, path17.extname(filename));
         return this;
       }
       /**
@@ -19890,9 +19890,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [path]
        * @return {(string|null|Command)}
        */
-      executableDir(path16) {
-        if (path16 === void 0) return this._executableDir;
-        this._executableDir = path16;
+      executableDir(path18) {
+        if (path18 === void 0) return this._executableDir;
+        this._executableDir = path18;
         return this;
       }
       /**
@@ -20294,9 +20294,9 @@ var init_object = __esm({
         };
       }
       /** The value at a JSON path inside the object, or undefined. */
-      get(path15) {
+      get(path17) {
         let current = this.manifest.object;
-        for (const segment of path15) {
+        for (const segment of path17) {
           if (typeof current !== "object" || current === null) return void 0;
           current = current[segment];
         }
@@ -20774,10 +20774,10 @@ function resourceNameMatches(rule, name) {
   if (names.length === 0) return true;
   return names.includes(name);
 }
-function nonResourceURLMatches(rule, path15) {
+function nonResourceURLMatches(rule, path17) {
   for (const ruleURL of rule.nonResourceURLs ?? []) {
-    if (ruleURL === WILDCARD || ruleURL === path15) return true;
-    if (ruleURL.endsWith(WILDCARD) && path15.startsWith(trimTrailingStars(ruleURL))) return true;
+    if (ruleURL === WILDCARD || ruleURL === path17) return true;
+    if (ruleURL.endsWith(WILDCARD) && path17.startsWith(trimTrailingStars(ruleURL))) return true;
   }
   return false;
 }
@@ -20894,9 +20894,9 @@ function resolved(r) {
 function crdToResource(crd) {
   const spec = crd.spec;
   const group = spec?.group;
-  const plural2 = spec?.names?.plural;
+  const plural3 = spec?.names?.plural;
   const kind = spec?.names?.kind;
-  if (!spec || typeof group !== "string" || !group || typeof plural2 !== "string" || !plural2 || typeof kind !== "string" || !kind) return void 0;
+  if (!spec || typeof group !== "string" || !group || typeof plural3 !== "string" || !plural3 || typeof kind !== "string" || !kind) return void 0;
   const versions = (spec.versions ?? []).filter((v) => v.served !== false);
   const preferred = versions.find((v) => v.storage === true) ?? versions[0];
   const subresources = /* @__PURE__ */ new Set();
@@ -20908,7 +20908,7 @@ function crdToResource(crd) {
   return {
     group,
     version: preferred?.name ?? "",
-    resource: plural2.toLowerCase(),
+    resource: plural3.toLowerCase(),
     singular: (typeof singular === "string" && singular ? singular : kind).toLowerCase(),
     kind,
     // apiextensions.k8s.io/v1: scope is "Cluster" or "Namespaced"; anything else is invalid, assume namespaced.
@@ -21154,13 +21154,13 @@ function* roleGrants(ctx, permissions) {
         clusterScoped: found.every(clusterScoped),
         limited: entry.resourceNames.length > 0
       });
-      const path15 = (field) => [
+      const path17 = (field) => [
         "rules",
         entry.index,
         field,
         Math.min(...found.map((g) => field === "verbs" ? g.verbIndex : g.resourceIndex))
       ];
-      yield { role, entry, found: [first, ...rest], reach: reach2, path: path15 };
+      yield { role, entry, found: [first, ...rest], reach: reach2, path: path17 };
     }
   }
 }
@@ -21583,11 +21583,11 @@ var init_deprecated_service_account_field = __esm({
           if (legacy === void 0) continue;
           const current = workload.spec.serviceAccountName;
           const conflict = typeof current === "string" && current !== "" && current !== legacy ? `; serviceAccountName "${current}" wins over serviceAccount "${String(legacy)}"` : "";
-          const path15 = [...workload.specPath, "serviceAccount"];
-          const fix = current === void 0 ? { description: "rename serviceAccount to serviceAccountName", edits: [{ op: "rename", object: workload.object, path: path15, to: "serviceAccountName" }] } : current === legacy ? { description: "remove serviceAccount, which repeats serviceAccountName", edits: [{ op: "remove", object: workload.object, path: path15 }] } : void 0;
+          const path17 = [...workload.specPath, "serviceAccount"];
+          const fix = current === void 0 ? { description: "rename serviceAccount to serviceAccountName", edits: [{ op: "rename", object: workload.object, path: path17, to: "serviceAccountName" }] } : current === legacy ? { description: "remove serviceAccount, which repeats serviceAccountName", edits: [{ op: "remove", object: workload.object, path: path17 }] } : void 0;
           ctx.report({
             object: workload.object,
-            path: path15,
+            path: path17,
             at: "key",
             message: `${workload.object.display} uses the deprecated field serviceAccount instead of serviceAccountName${conflict}`,
             ...fix ? { fix } : {}
@@ -21777,17 +21777,17 @@ function violationsOf(errors, value) {
   }
   const done = /* @__PURE__ */ new Set();
   for (const error of errors) {
-    const path15 = pathOf(error.instancePath, value);
+    const path17 = pathOf(error.instancePath, value);
     switch (error.keyword) {
       case "additionalProperties": {
         const key3 = String(error.params.additionalProperty);
-        const full = [...path15, key3];
+        const full = [...path17, key3];
         const known = Object.keys(error.parentSchema?.properties ?? {});
         const near = didYouMean(key3, known, Math.max(2, Math.floor(key3.length / 3)));
         out.push({
           path: full,
           at: "key",
-          message: `has unknown field "${dotted([...path15, quote(key3)])}"${near === void 0 ? "" : `; did you mean "${near}"?`}`
+          message: `has unknown field "${dotted([...path17, quote(key3)])}"${near === void 0 ? "" : `; did you mean "${near}"?`}`
         });
         break;
       }
@@ -21798,43 +21798,43 @@ function violationsOf(errors, value) {
         done.add(error.instancePath);
         const types = [...typesAt.get(error.instancePath) ?? []];
         if (types.length === 0) break;
-        const actual = valueAt(value, path15);
-        out.push({ path: path15, at: "value", message: `has "${dotted(path15)}" set to ${describeValue(actual)}, but it must be ${typeList(types)}${quoteHint(actual, types)}` });
+        const actual = valueAt(value, path17);
+        out.push({ path: path17, at: "value", message: `has "${dotted(path17)}" set to ${describeValue(actual)}, but it must be ${typeList(types)}${quoteHint(actual, types)}` });
         break;
       }
       case "required":
         break;
       case "enum": {
         const allowed = (error.params.allowedValues ?? []).map((v) => `"${String(v)}"`).join(", ");
-        out.push({ path: path15, at: "value", message: `has "${dotted(path15)}" set to ${describeValue(valueAt(value, path15))}, but it must be one of ${allowed}` });
+        out.push({ path: path17, at: "value", message: `has "${dotted(path17)}" set to ${describeValue(valueAt(value, path17))}, but it must be one of ${allowed}` });
         break;
       }
       default:
-        out.push({ path: path15, at: "value", message: `has "${dotted(path15)}" that ${error.message ?? "is invalid"}` });
+        out.push({ path: path17, at: "value", message: `has "${dotted(path17)}" that ${error.message ?? "is invalid"}` });
     }
   }
   return out;
 }
 function pathOf(pointer, value) {
   if (pointer === "") return [];
-  const path15 = [];
+  const path17 = [];
   let current = value;
   for (const raw of pointer.slice(1).split("/")) {
     const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
     const step = Array.isArray(current) && /^\d+$/.test(segment) ? Number(segment) : segment;
-    path15.push(step);
+    path17.push(step);
     current = isRecord(current) || Array.isArray(current) ? current[step] : void 0;
   }
-  return path15;
+  return path17;
 }
-function valueAt(value, path15) {
+function valueAt(value, path17) {
   let current = value;
-  for (const segment of path15) current = isRecord(current) || Array.isArray(current) ? current[segment] : void 0;
+  for (const segment of path17) current = isRecord(current) || Array.isArray(current) ? current[segment] : void 0;
   return current;
 }
-function dotted(path15) {
+function dotted(path17) {
   let out = "";
-  for (const segment of path15) out += typeof segment === "number" ? `[${segment}]` : out === "" ? segment : `.${segment}`;
+  for (const segment of path17) out += typeof segment === "number" ? `[${segment}]` : out === "" ? segment : `.${segment}`;
   return out;
 }
 function quote(text) {
@@ -22347,25 +22347,25 @@ function apiTokensOf(workload, index2) {
       if (!projection) return;
       const audience = typeof projection.audience === "string" ? projection.audience : "";
       if (!API_AUDIENCES.has(audience)) return;
-      const path15 = [...workload.specPath, "volumes", v, "projected", "sources", s, "serviceAccountToken"];
-      tokens.push({ via: "projected", path: path15, serviceAccount: own });
+      const path17 = [...workload.specPath, "volumes", v, "projected", "sources", s, "serviceAccountToken"];
+      tokens.push({ via: "projected", path: path17, serviceAccount: own });
     });
     const secretName = asRecord(volume?.secret)?.secretName;
     const owner = typeof secretName === "string" ? tokenSecretOwner(index2, workload.namespace, secretName) : void 0;
     if (owner) tokens.push({ via: "secret-volume", path: [...workload.specPath, "volumes", v, "secret", "secretName"], serviceAccount: owner });
   });
-  for (const { path: path15, container } of containersOf(workload)) {
+  for (const { path: path17, container } of containersOf(workload)) {
     asArray(container.env).forEach((raw, e) => {
       const ref = asRecord(asRecord(asRecord(raw)?.valueFrom)?.secretKeyRef);
       const owner = typeof ref?.name === "string" ? tokenSecretOwner(index2, workload.namespace, ref.name) : void 0;
       if (owner && ref?.key === "token") {
-        tokens.push({ via: "secret-env", path: [...path15, "env", e, "valueFrom", "secretKeyRef", "name"], serviceAccount: owner });
+        tokens.push({ via: "secret-env", path: [...path17, "env", e, "valueFrom", "secretKeyRef", "name"], serviceAccount: owner });
       }
     });
     asArray(container.envFrom).forEach((raw, e) => {
       const name = asRecord(asRecord(raw)?.secretRef)?.name;
       const owner = typeof name === "string" ? tokenSecretOwner(index2, workload.namespace, name) : void 0;
-      if (owner) tokens.push({ via: "secret-env", path: [...path15, "envFrom", e, "secretRef", "name"], serviceAccount: owner });
+      if (owner) tokens.push({ via: "secret-env", path: [...path17, "envFrom", e, "secretRef", "name"], serviceAccount: owner });
     });
   }
   return tokens;
@@ -22868,14 +22868,14 @@ function toRange(start, end, lineCounter) {
   if (end > start && e.col === 1 && e.line > s.line) e = lineCounter.linePos(end - 1);
   return { start: { line: s.line, column: s.col }, end: { line: e.line, column: e.col } };
 }
-function locate(doc, lineCounter, path15, target = "value") {
+function locate(doc, lineCounter, path17, target = "value") {
   let node = doc.contents;
   let key3 = null;
   if (!node) {
     const start = doc.range[0];
     return { range: toRange(start, start, lineCounter), exact: false };
   }
-  for (const segment of path15) {
+  for (const segment of path17) {
     const current = (0, import_yaml2.isAlias)(node) ? node.resolve(doc) ?? node : node;
     let next = null;
     let nextKey = null;
@@ -23293,12 +23293,12 @@ var init_policy = __esm({
         const seen = /* @__PURE__ */ new Set([subjectKey({ kind: "Group", name: SYSTEM_MASTERS_GROUP })]);
         const verdicts = /* @__PURE__ */ new Map();
         const roleAllows = (role) => {
-          let verdict = verdicts.get(role);
-          if (verdict === void 0) {
-            verdict = role.rules.some((rule) => ruleAllows(rule, attrs));
-            verdicts.set(role, verdict);
+          let verdict2 = verdicts.get(role);
+          if (verdict2 === void 0) {
+            verdict2 = role.rules.some((rule) => ruleAllows(rule, attrs));
+            verdicts.set(role, verdict2);
           }
-          return verdict;
+          return verdict2;
         };
         const visit2 = (entries) => {
           for (const entry of entries) {
@@ -23698,9 +23698,9 @@ var init_baseline = __esm({
 });
 
 // src/engine/finding.ts
-function formatPath(path15) {
+function formatPath(path17) {
   let out = "";
-  for (const segment of path15) {
+  for (const segment of path17) {
     if (typeof segment === "number") out += `[${segment}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out === "" ? segment : `.${segment}`;
     else out += `[${JSON.stringify(segment)}]`;
@@ -23937,9 +23937,9 @@ var init_suppress = __esm({
         for (const [key3, value] of Object.entries(annotations)) {
           if (!key3.startsWith(ANNOTATION_PREFIX)) continue;
           const ruleId = key3.slice(ANNOTATION_PREFIX.length);
-          const path15 = ["metadata", "annotations", key3];
+          const path17 = ["metadata", "annotations", key3];
           if (!this.knownRuleIds.has(ruleId)) {
-            this.broken.push({ file: manifest.file, manifest, path: path15, message: `Annotation "${key3}" names an unknown rule "${ruleId}"; run "rbaclint rules" for the list` });
+            this.broken.push({ file: manifest.file, manifest, path: path17, message: `Annotation "${key3}" names an unknown rule "${ruleId}"; run "rbaclint rules" for the list` });
             continue;
           }
           const text = typeof value === "string" ? value.trim() : "";
@@ -23947,7 +23947,7 @@ var init_suppress = __esm({
             this.broken.push({
               file: manifest.file,
               manifest,
-              path: path15,
+              path: path17,
               message: `Annotation "${key3}" has no reason and suppresses nothing; set its value to why the finding is accepted`
             });
             continue;
@@ -24081,8 +24081,8 @@ function kindsRead(rules2) {
   return /* @__PURE__ */ new Set([...MODEL_KINDS, ...rules2.flatMap((rule) => rule.meta.kinds)]);
 }
 function problemFinding(rule, severity, problem, objectOf) {
-  const { manifest, path: path15 } = problem;
-  const range = problem.range ?? (manifest && path15 ? rangeIn(manifest, path15, "key") : { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } });
+  const { manifest, path: path17 } = problem;
+  const range = problem.range ?? (manifest && path17 ? rangeIn(manifest, path17, "key") : { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } });
   const object = manifest ? objectOf(manifest)?.ref : void 0;
   return {
     ruleId: rule.id,
@@ -24092,7 +24092,7 @@ function problemFinding(rule, severity, problem, objectOf) {
     file: problem.file.path,
     range,
     ...object ? { object } : {},
-    ...path15 ? { path: path15 } : {},
+    ...path17 ? { path: path17 } : {},
     ...manifest?.helmSource === void 0 ? {} : { helmSource: manifest.helmSource },
     related: [],
     fingerprint: fingerprint([rule.id, problem.file.path, problem.message])
@@ -24120,7 +24120,8 @@ function toFinding(rule, report, severity) {
 function findingFix(fix) {
   const edits = [];
   for (const { object, ...edit } of fix.edits) {
-    if (!object.manifest.file.contextOnly) edits.push({ ...edit, manifest: object.manifest });
+    const { file, docIndex, pathPrefix } = object.manifest;
+    if (!file.contextOnly) edits.push({ ...edit, file: file.path, docIndex, pathPrefix });
   }
   return { description: fix.description, edits };
 }
@@ -24132,9 +24133,9 @@ function relatedLocation(related) {
     message: related.message
   };
 }
-function rangeIn(manifest, path15, at) {
+function rangeIn(manifest, path17, at) {
   const doc = manifest.file.documents[manifest.docIndex];
-  return locate(doc, manifest.file.lineCounter, [...manifest.pathPrefix, ...path15], at).range;
+  return locate(doc, manifest.file.lineCounter, [...manifest.pathPrefix, ...path17], at).range;
 }
 function objectLocation(object) {
   const range = rangeIn(object.manifest, ["kind"], "key");
@@ -24782,6 +24783,1087 @@ Examples:
 Prints "yes" or "no". Exit codes: 0 yes (and --list), 1 no, 2 usage error or nothing could be read.
 Warnings (unknown resource types, unreadable or broken input) go to stderr; the answer is still
 given from what parsed.`;
+  }
+});
+
+// src/rbac/diff.ts
+function diffRbac(base, head, options = {}) {
+  const version = options.kubeVersion ?? DEFAULT_KUBE_VERSION;
+  const danger = dangerOf(version);
+  const identities = [];
+  for (const identity of candidateIdentities(base, head)) {
+    const user = principalOf(identity);
+    const onlyGroup = identity.kind === "Group";
+    const gained = changes(expand(head, user, onlyGroup), (attrs) => base.rbac.policy.allows(user, attrs), danger);
+    const lost = changes(expand(base, user, onlyGroup), (attrs) => head.rbac.policy.allows(user, attrs), danger);
+    if (gained.length > 0 || lost.length > 0) identities.push({ identity, gained, lost });
+  }
+  identities.sort(
+    (a, b) => Number(b.gained.some(isDangerous)) - Number(a.gained.some(isDangerous)) || KIND_ORDER[a.identity.kind] - KIND_ORDER[b.identity.kind] || compare3(identityKey(a.identity), identityKey(b.identity))
+  );
+  return { identities, workloads: diffWorkloads(base, head, danger) };
+}
+function isDangerous(change) {
+  return change.dangerous.length > 0;
+}
+function identityLabel2(identity) {
+  return identity.kind === "ServiceAccount" ? `ServiceAccount ${identity.namespace}/${identity.name}` : `${identity.kind} ${identity.name}`;
+}
+function identityKey(identity) {
+  return identity.kind === "ServiceAccount" ? `${identity.kind}\0${identity.namespace}\0${identity.name}` : `${identity.kind}\0${identity.name}`;
+}
+function principalOf(identity) {
+  switch (identity.kind) {
+    case "ServiceAccount":
+      return serviceAccountUser(identity.namespace, identity.name);
+    case "User":
+      return userInfo(identity.name);
+    case "Group":
+      return { name: NO_USER, groups: [identity.name] };
+  }
+}
+function candidateIdentities(base, head) {
+  const fingerprints = (side) => {
+    const map = /* @__PURE__ */ new Map();
+    for (const binding of side.rbac.policy.bindings()) {
+      const role = side.rbac.policy.roleFor(binding);
+      const print = JSON.stringify([binding.subjects, role ? side.rbac.policy.effectiveRules(role) : null]);
+      map.set(`${binding.kind}\0${binding.namespace ?? ""}\0${binding.name}`, { binding, print });
+    }
+    return map;
+  };
+  const before = fingerprints(base);
+  const after = fingerprints(head);
+  const changed = [];
+  for (const [key3, entry] of after) if (before.get(key3)?.print !== entry.print) changed.push(entry.binding);
+  for (const [key3, entry] of before) if (after.get(key3)?.print !== entry.print) changed.push(entry.binding);
+  const out = /* @__PURE__ */ new Map();
+  const add = (identity) => void out.set(identityKey(identity), identity);
+  const groups = /* @__PURE__ */ new Set();
+  for (const binding of changed) {
+    const namespace = binding.kind === "RoleBinding" ? binding.namespace ?? "" : "";
+    for (const raw of binding.subjects) {
+      const subject = normalizeSubject(raw, namespace);
+      if (!subject) continue;
+      const identity = identityOfSubject(subject);
+      add(identity);
+      if (identity.kind === "Group") groups.add(identity.name);
+    }
+  }
+  if (groups.size > 0) {
+    for (const member of knownPrincipals(base, head)) {
+      if (principalOf(member).groups.some((group) => groups.has(group))) add(member);
+    }
+  }
+  return [...out.values()];
+}
+function identityOfSubject(subject) {
+  if (subject.kind === "ServiceAccount") return { kind: "ServiceAccount", namespace: subject.namespace ?? "", name: subject.name };
+  if (subject.kind === "User") {
+    const sa = parseServiceAccountUsername(subject.name);
+    return sa ? { kind: "ServiceAccount", ...sa } : { kind: "User", name: subject.name };
+  }
+  return { kind: "Group", name: subject.name };
+}
+function knownPrincipals(base, head) {
+  const out = [];
+  for (const side of [base, head]) {
+    for (const binding of side.rbac.policy.bindings()) {
+      if (!binding.source) continue;
+      const namespace = binding.kind === "RoleBinding" ? binding.namespace ?? "" : "";
+      for (const raw of binding.subjects) {
+        const subject = normalizeSubject(raw, namespace);
+        if (subject && subject.kind !== "Group") out.push(identityOfSubject(subject));
+      }
+    }
+    for (const workload of side.rbac.index.workloads()) {
+      out.push({ kind: "ServiceAccount", namespace: workload.namespace, name: workload.serviceAccountName });
+      for (const token of apiTokensOf(workload, side.rbac.index)) out.push({ kind: "ServiceAccount", ...token.serviceAccount });
+    }
+  }
+  return out;
+}
+function expand(side, user, onlyGroupSubjects) {
+  const held = /* @__PURE__ */ new Map();
+  const { policy } = side.rbac;
+  for (const match of policy.bindingsFor(user)) {
+    if (!match.role) continue;
+    if (onlyGroupSubjects && match.subject.kind !== "Group") continue;
+    const { binding, role } = match;
+    const namespace = binding.kind === "RoleBinding" ? binding.namespace ?? "" : "";
+    const subject = normalizeSubject(match.subject, namespace) ?? match.subject;
+    for (const { rule, origin } of rulesWithOrigins(policy, role)) {
+      const source = { binding, subject, role, origin };
+      for (const tuple of tuplesOf(rule, namespace, side.resources)) {
+        const key3 = `${tuple.group}\0${tuple.attrs.verb}`;
+        const entry = held.get(key3);
+        if (!entry) held.set(key3, { tuple, grants: [source] });
+        else if (!entry.grants.some((g) => sameSource(g, source))) entry.grants.push(source);
+      }
+    }
+  }
+  return held;
+}
+function rulesWithOrigins(policy, role) {
+  const aggregated = policy.aggregation.aggregated.get(role);
+  return aggregated ? [...aggregated] : role.rules.map((rule, ruleIndex) => ({ rule, origin: { role, ruleIndex } }));
+}
+function sameSource(a, b) {
+  return a.binding === b.binding && a.origin.role === b.origin.role && a.origin.ruleIndex === b.origin.ruleIndex;
+}
+function* tuplesOf(rule, namespace, resources) {
+  const names = (rule.resourceNames ?? []).length > 0 ? rule.resourceNames ?? [] : [""];
+  for (const apiGroup of rule.apiGroups ?? []) {
+    for (const entry of rule.resources ?? []) {
+      const slash2 = entry.indexOf("/");
+      const resource = slash2 < 0 ? entry : entry.slice(0, slash2);
+      const subresource = slash2 < 0 ? "" : entry.slice(slash2 + 1);
+      let only;
+      if (namespace !== "" && apiGroup !== WILDCARD && resource !== WILDCARD && !resources.isNamespaced(apiGroup, resource)) {
+        if (apiGroup !== "" || resource !== "namespaces") continue;
+        only = namespace;
+      }
+      for (const name of only === void 0 ? names : names.filter((n) => n === "" || n === only).map(() => only ?? "")) {
+        for (const verb of rule.verbs) {
+          if (only !== void 0 && !NAMESPACE_OBJECT_VERBS.has(verb)) continue;
+          yield {
+            group: `${namespace}\0r\0${apiGroup}\0${resource}\0${subresource}\0${name}`,
+            attrs: { kind: "resource", verb, apiGroup, resource, subresource, name, namespace },
+            namespace
+          };
+        }
+      }
+    }
+  }
+  if (namespace !== "") return;
+  for (const path17 of rule.nonResourceURLs ?? []) {
+    for (const verb of rule.verbs) yield { group: `\0u\0${path17}`, attrs: { kind: "nonResource", verb, path: path17 }, namespace };
+  }
+}
+function changes(held, allowedBefore, danger) {
+  const merged = /* @__PURE__ */ new Map();
+  for (const { tuple, grants: sources } of held.values()) {
+    if (allowedBefore(tuple.attrs)) continue;
+    const dangers = danger(tuple.attrs);
+    const key3 = `${tuple.group}\0${dangers.map((d) => d.id).join()}`;
+    let change = merged.get(key3);
+    if (!change) {
+      const { attrs } = tuple;
+      change = {
+        ...tuple.namespace === "" ? {} : { namespace: tuple.namespace },
+        verbs: [],
+        ...attrs.kind === "resource" ? { apiGroup: attrs.apiGroup, resource: attrs.resource, subresource: attrs.subresource, resourceName: attrs.name } : { nonResourceURL: attrs.path },
+        dangerous: dangers,
+        grantedBy: []
+      };
+      merged.set(key3, change);
+    }
+    change.verbs.push(tuple.attrs.verb);
+    for (const source of sources) if (!change.grantedBy.some((g) => sameSource(g, source))) change.grantedBy.push(source);
+  }
+  const out = [...merged.values()];
+  for (const change of out) change.verbs.sort(byVerb);
+  return out.sort(byChange);
+}
+function byVerb(a, b) {
+  const ia = VERB_ORDER.indexOf(a);
+  const ib = VERB_ORDER.indexOf(b);
+  if (ia >= 0 || ib >= 0) return (ia < 0 ? VERB_ORDER.length : ia) - (ib < 0 ? VERB_ORDER.length : ib);
+  return compare3(a, b);
+}
+function byChange(a, b) {
+  return Number(isDangerous(b)) - Number(isDangerous(a)) || Number(a.namespace !== void 0) - Number(b.namespace !== void 0) || compare3(a.namespace ?? "", b.namespace ?? "") || Number(a.nonResourceURL !== void 0) - Number(b.nonResourceURL !== void 0) || compare3(a.apiGroup ?? "", b.apiGroup ?? "") || compare3(a.resource ?? a.nonResourceURL ?? "", b.resource ?? b.nonResourceURL ?? "") || compare3(a.subresource ?? "", b.subresource ?? "") || compare3(a.resourceName ?? "", b.resourceName ?? "");
+}
+function compare3(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function dangerOf(version) {
+  const streamsNeedCreate = atLeast(version, WEBSOCKET_NEEDS_CREATE);
+  return (attrs) => {
+    if (attrs.kind !== "resource") return [];
+    const rule = {
+      verbs: [attrs.verb],
+      apiGroups: [attrs.apiGroup],
+      resources: [attrs.subresource === "" ? attrs.resource : `${attrs.resource}/${attrs.subresource}`],
+      ...attrs.name === "" ? {} : { resourceNames: [attrs.name] }
+    };
+    if (isFullWildcard(rule)) return [EVERYTHING];
+    const out = [];
+    for (const { kind, permissions, before135 } of DANGERS) {
+      const all = streamsNeedCreate || !before135 ? permissions : [...permissions, ...before135];
+      if (all.some((permission) => grants(rule, permission) !== void 0)) out.push(kind);
+    }
+    return out;
+  };
+}
+function sideOf(workload, side) {
+  const { index: index2 } = side.rbac;
+  const tokens = [...new Set(apiTokensOf(workload, index2).map((t) => `${t.serviceAccount.namespace}/${t.serviceAccount.name}`))].sort();
+  return {
+    workload,
+    serviceAccount: `${workload.namespace}/${workload.serviceAccountName}`,
+    automount: automountOf(workload, index2).mounted,
+    tokens
+  };
+}
+function accountUser(account) {
+  const slash2 = account.indexOf("/");
+  return serviceAccountUser(account.slice(0, slash2), account.slice(slash2 + 1));
+}
+function heldByTokens(side, tokens) {
+  const held = /* @__PURE__ */ new Map();
+  for (const account of tokens) {
+    for (const [key3, entry] of expand(side, accountUser(account), false)) {
+      const existing = held.get(key3);
+      if (!existing) held.set(key3, { tuple: entry.tuple, grants: [...entry.grants] });
+      else for (const source of entry.grants) if (!existing.grants.some((g) => sameSource(g, source))) existing.grants.push(source);
+    }
+  }
+  return held;
+}
+function allowedTo(side, namespace, tokens) {
+  const anyAccount = { name: NO_USER, groups: serviceAccountUser(namespace, NO_USER).groups };
+  const users = [...tokens.map(accountUser), anyAccount];
+  return (attrs) => users.some((user) => side.rbac.policy.allows(user, attrs));
+}
+function diffWorkloads(base, head, danger) {
+  const keyOf = (w) => `${w.object.kind}\0${w.namespace}\0${w.object.name}`;
+  const pairs = /* @__PURE__ */ new Map();
+  for (const w of base.rbac.index.workloads()) pairs.set(keyOf(w), { ...pairs.get(keyOf(w)), base: w });
+  for (const w of head.rbac.index.workloads()) pairs.set(keyOf(w), { ...pairs.get(keyOf(w)), head: w });
+  const out = [];
+  for (const pair of pairs.values()) {
+    const before = pair.base ? sideOf(pair.base, base) : void 0;
+    const after = pair.head ? sideOf(pair.head, head) : void 0;
+    const any = (after ?? before)?.workload;
+    if (!any) continue;
+    const gained = changes(heldByTokens(head, after?.tokens ?? []), allowedTo(base, any.namespace, before?.tokens ?? []), danger);
+    const lost = changes(heldByTokens(base, before?.tokens ?? []), allowedTo(head, any.namespace, after?.tokens ?? []), danger);
+    const sameIdentity = before !== void 0 && after !== void 0 && before.serviceAccount === after.serviceAccount && before.automount === after.automount && before.tokens.join() === after.tokens.join();
+    if (sameIdentity && gained.length === 0 && lost.length === 0) continue;
+    out.push({
+      kind: any.object.kind,
+      namespace: any.namespace,
+      name: any.object.name,
+      ...before ? { base: before } : {},
+      ...after ? { head: after } : {},
+      gained,
+      lost
+    });
+  }
+  return out.sort(
+    (a, b) => Number(b.gained.some(isDangerous)) - Number(a.gained.some(isDangerous)) || compare3(a.namespace, b.namespace) || compare3(a.kind, b.kind) || compare3(a.name, b.name)
+  );
+}
+var DANGERS, EVERYTHING, VERB_ORDER, NO_USER, KIND_ORDER, NAMESPACE_OBJECT_VERBS;
+var init_diff = __esm({
+  "src/rbac/diff.ts"() {
+    "use strict";
+    init_token();
+    init_dangerous();
+    init_match();
+    init_subjects();
+    init_version2();
+    DANGERS = [
+      {
+        kind: { id: "secret-read-access", label: "read Secrets" },
+        permissions: [{ verbs: ["get", "list", "watch"], group: "", resource: "secrets" }]
+      },
+      {
+        kind: { id: "pod-exec-access", label: "exec, attach or port-forward into pods" },
+        permissions: ["exec", "attach", "portforward"].map((subresource) => ({ verbs: ["create"], group: "", resource: "pods", subresource })),
+        before135: ["exec", "attach", "portforward"].map((subresource) => ({ verbs: ["get"], group: "", resource: "pods", subresource }))
+      },
+      {
+        kind: { id: "impersonate-access", label: "impersonate other identities" },
+        permissions: [
+          { verbs: ["impersonate"], group: "", resource: "users" },
+          { verbs: ["impersonate"], group: "", resource: "groups" },
+          { verbs: ["impersonate"], group: "", resource: "serviceaccounts" },
+          { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "uids" },
+          { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "userextras", subresource: ANY_SUBRESOURCE }
+        ]
+      },
+      {
+        kind: { id: "escalate-bind-access", label: "grant permissions it does not hold (escalate, bind)" },
+        permissions: ["roles", "clusterroles"].map((resource) => ({ verbs: ["escalate", "bind"], group: "rbac.authorization.k8s.io", resource }))
+      },
+      {
+        kind: { id: "rbac-write-access", label: "write roles or bindings" },
+        permissions: ["roles", "clusterroles", "rolebindings", "clusterrolebindings"].map((resource) => ({
+          verbs: ["create", "update", "patch"],
+          group: "rbac.authorization.k8s.io",
+          resource
+        }))
+      },
+      {
+        kind: { id: "token-create-access", label: "request ServiceAccount tokens" },
+        permissions: [{ verbs: ["create"], group: "", resource: "serviceaccounts", subresource: "token" }]
+      },
+      {
+        kind: { id: "node-proxy-access", label: "reach the kubelet API (nodes/proxy)" },
+        permissions: [{ verbs: ["get", "create", "update", "patch", "delete"], group: "", resource: "nodes", subresource: "proxy" }]
+      },
+      {
+        kind: { id: "workload-create-access", label: "create pods (and run as any ServiceAccount of the namespace)" },
+        permissions: [
+          { verbs: ["create"], group: "", resource: "pods" },
+          { verbs: ["create"], group: "", resource: "replicationcontrollers" },
+          ...["deployments", "replicasets", "statefulsets", "daemonsets"].map((resource) => ({ verbs: ["create"], group: "apps", resource })),
+          ...["jobs", "cronjobs"].map((resource) => ({ verbs: ["create"], group: "batch", resource }))
+        ]
+      },
+      {
+        kind: { id: "webhook-write-access", label: "write admission webhooks" },
+        permissions: ["mutatingwebhookconfigurations", "validatingwebhookconfigurations"].map((resource) => ({
+          verbs: ["create", "update", "patch", "delete"],
+          group: "admissionregistration.k8s.io",
+          resource
+        }))
+      },
+      {
+        kind: { id: "csr-approve-access", label: "approve certificate requests" },
+        permissions: [
+          { verbs: ["update", "patch"], group: "certificates.k8s.io", resource: "certificatesigningrequests", subresource: "approval" },
+          { verbs: ["approve"], group: "certificates.k8s.io", resource: "signers" }
+        ]
+      },
+      {
+        kind: { id: "persistent-volume-create-access", label: "create PersistentVolumes (hostPath)" },
+        permissions: [{ verbs: ["create"], group: "", resource: "persistentvolumes" }]
+      }
+    ];
+    EVERYTHING = { id: "cluster-admin-binding", label: "do everything (as cluster-admin)" };
+    VERB_ORDER = ["*", "get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
+    NO_USER = "\0";
+    KIND_ORDER = { ServiceAccount: 0, User: 1, Group: 2 };
+    NAMESPACE_OBJECT_VERBS = /* @__PURE__ */ new Set(["*", "get", "update", "patch", "delete"]);
+  }
+});
+
+// src/report/escape.ts
+function escapeControl(text, keepWhitespace = false) {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => {
+    if (keepWhitespace && (ch === "	" || ch === "\n")) return ch;
+    return `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`;
+  });
+}
+var init_escape = __esm({
+  "src/report/escape.ts"() {
+    "use strict";
+  }
+});
+
+// src/cli/who-can-command.ts
+async function runWhoCan(args, options, io) {
+  const fail = (message) => {
+    io.stderr(`rbaclint who-can: ${message}
+`);
+    return EXIT.usage;
+  };
+  if (args.length !== 2) {
+    const eaten = (options.filename ?? []).length > 1 && args.length < 2 ? "\n-f takes every argument up to the next option: put it last, or end its list with --" : "";
+    return fail(`you must specify two arguments: verb resource or verb resource/resourceName
+See 'rbaclint who-can --help' for help and examples.${eaten}`);
+  }
+  const format = options.output === "json" ? "json" : options.output === "wide" ? "text" : options.format;
+  const input = await loadRbacInput("who-can", options, io);
+  if (typeof input === "number") return input;
+  const [verb = "", target = ""] = args;
+  const namespace = shortValue(options.namespace);
+  const warnings = [];
+  const request = parseRequest(
+    verb,
+    target,
+    { ...options.subresource === void 0 ? {} : { subresource: options.subresource }, ...namespace === void 0 ? {} : { namespace }, allNamespaces: options.allNamespaces === true, warnClusterScoped: namespace !== void 0 },
+    input.resources,
+    warnings,
+    "any"
+  );
+  if ("error" in request) return fail(request.error);
+  for (const warning of warnings) io.stderr(`Warning: ${warning}
+`);
+  const includeBuiltins = options.builtins !== false;
+  const rows = includeBuiltins ? [{ subject: { kind: "Group", apiGroup: RBAC_API_GROUP, name: SYSTEM_MASTERS_GROUP } }] : [];
+  const policy = input.rbac.policy;
+  const bindings = [...policy.bindings()].sort((a, b) => Number(a.kind === "RoleBinding") - Number(b.kind === "RoleBinding"));
+  for (const binding of bindings) {
+    if (binding.builtin && !includeBuiltins) continue;
+    const bindingNamespace = binding.kind === "RoleBinding" ? binding.namespace ?? "" : "";
+    if (binding.kind === "RoleBinding") {
+      if (request.scope === "cluster") continue;
+      if (request.scope === "namespace" && request.attrs.kind === "resource" && bindingNamespace !== request.attrs.namespace) continue;
+    }
+    const role = policy.roleFor(binding);
+    if (role === void 0) {
+      if (!binding.builtin) {
+        io.stderr(`rbaclint: warning: ${bindingWithLocation(binding)} refers to ${roleRefLabel(binding)}, which is neither in the input nor built in: it grants nothing until that role exists
+`);
+      }
+      continue;
+    }
+    const attrs = binding.kind === "RoleBinding" ? inNamespace(request.attrs, bindingNamespace) : request.attrs;
+    if (!rulesAllow(policy.effectiveRules(role), attrs)) continue;
+    const seen = /* @__PURE__ */ new Set();
+    for (const raw of binding.subjects) {
+      const subject = normalizeSubject(raw, bindingNamespace);
+      if (subject === void 0) continue;
+      const key3 = describeSubject2(subject, "");
+      if (seen.has(key3)) continue;
+      seen.add(key3);
+      rows.push({ subject, binding, role });
+    }
+  }
+  const workloads = workloadsOf(input.index, rows);
+  io.stdout(format === "json" ? renderJson(request, rows, workloads) : renderText(request, rows, workloads));
+  return EXIT.ok;
+}
+function workloadsOf(index2, rows) {
+  const out = [];
+  const subjects = /* @__PURE__ */ new Map();
+  for (const row of rows) subjects.set(describeSubject2(row.subject, ""), row.subject);
+  for (const entry of workloadAccounts(index2)) {
+    const allowedAs = [...subjects.values()].filter((subject) => workloadMatches(entry, subject, ""));
+    if (allowedAs.length === 0) continue;
+    const token = [...entry.tokens].some((account) => allowedAs.some((subject) => accountMatches(account, subject, "")));
+    out.push({ workload: entry.workload, allowedAs, token });
+  }
+  return out;
+}
+function renderText(request, rows, workloads) {
+  if (rows.length === 0) {
+    const where = request.attrs.kind === "resource" && request.scope === "namespace" ? ` in namespace ${request.attrs.namespace}` : "";
+    return `No subject may ${request.display}${where}.
+`;
+  }
+  const table = [["SUBJECT", "BINDING", "ROLE"]];
+  for (const row of rows) {
+    table.push(
+      row.binding && row.role ? [describeSubject2(row.subject, ""), bindingWithLocation(row.binding), roleWithLocation(row.role)] : [describeSubject2(row.subject, ""), "(privileged group, allowed before RBAC is consulted)", "-"]
+    );
+  }
+  let out = renderTable(table);
+  if (workloads.length === 0) return `${out}
+No workload of the input runs as one of these subjects.
+`;
+  const list = [["WORKLOAD", "LOCATION", "SERVICE ACCOUNT", "TOKEN", "ALLOWED AS"]];
+  for (const { workload, allowedAs, token } of workloads) {
+    list.push([
+      workloadLabel(workload),
+      objectLine(workload.object),
+      `${workload.namespace}/${workload.serviceAccountName}`,
+      token ? "yes" : "no",
+      allowedAs.map((s) => describeSubject2(s, "")).join(", ")
+    ]);
+  }
+  out += `
+${renderTable(list)}`;
+  return out;
+}
+function definitionJson(def) {
+  const at = def.source ? positionOf(def.source) : {};
+  return {
+    kind: def.kind,
+    ...def.namespace === void 0 || def.kind === "ClusterRole" || def.kind === "ClusterRoleBinding" ? {} : { namespace: def.namespace },
+    name: def.name,
+    builtin: def.source === void 0,
+    ...at
+  };
+}
+function subjectJson(subject) {
+  return { kind: subject.kind, ...subject.kind === "ServiceAccount" ? { namespace: subject.namespace ?? "" } : {}, name: subject.name };
+}
+function requestJson(request) {
+  const { attrs } = request;
+  if (attrs.kind === "nonResource") return { verb: attrs.verb, nonResourceURL: attrs.path, scope: request.scope };
+  return {
+    verb: attrs.verb,
+    apiGroup: attrs.apiGroup,
+    resource: attrs.resource,
+    subresource: attrs.subresource,
+    name: attrs.name,
+    ...request.scope === "namespace" ? { namespace: attrs.namespace } : {},
+    scope: request.scope
+  };
+}
+function renderJson(request, rows, workloads) {
+  const report = {
+    version: 1,
+    request: requestJson(request),
+    subjects: rows.map(
+      (row) => row.binding && row.role ? { ...subjectJson(row.subject), via: "binding", binding: definitionJson(row.binding), role: definitionJson(row.role) } : { ...subjectJson(row.subject), via: "system:masters" }
+    ),
+    workloads: workloads.map(({ workload, allowedAs, token }) => {
+      return {
+        kind: workload.object.kind,
+        namespace: workload.namespace,
+        name: workload.object.name,
+        ...positionOf(workload.object),
+        serviceAccount: workload.serviceAccountName,
+        token,
+        allowedAs: allowedAs.map(subjectJson)
+      };
+    })
+  };
+  return `${JSON.stringify(report, null, 2)}
+`;
+}
+function addWhoCanCommand(program2, io, done) {
+  return program2.command("who-can").description("list the subjects (and workloads) allowed to do an action, like kubectl who-can, from manifests").usage("VERB [TYPE | TYPE/NAME | NONRESOURCEURL] [options] -f <paths...>").argument("[VERB TYPE...]", "VERB and TYPE | TYPE/NAME | NONRESOURCEURL").option("-n, --namespace <ns>", `namespace of the request (default "${KUBECTL_DEFAULT_NAMESPACE}")`).option("-A, --all-namespaces", "in any namespace: also the RoleBindings of every namespace, each in its own").option("--subresource <subresource>", "subresource such as exec, log, scale, status").addOption(new Option("--format <format>", "output format").choices(QUERY_FORMATS).default("text")).addOption(new Option("-o, --output <format>", "kubectl who-can's spelling of --format (wide = text)").choices(["json", "wide"]).hideHelp()).option("--no-builtins", "leave out what only the default policy grants (system:masters, controllers, …)").option("-f, --filename <paths...>", FILENAME_HELP).option("--default-namespace <ns>", DEFAULT_NAMESPACE_HELP, KUBECTL_DEFAULT_NAMESPACE).addHelpText("after", WHO_CAN_HELP).action(async (args, options) => {
+    done(await runWhoCan(args, options, io));
+  });
+}
+var QUERY_FORMATS, WHO_CAN_HELP;
+var init_who_can_command = __esm({
+  "src/cli/who-can-command.ts"() {
+    "use strict";
+    init_esm();
+    init_policy();
+    init_subjects();
+    init_exit_code();
+    init_rbac_args();
+    QUERY_FORMATS = ["text", "json"];
+    WHO_CAN_HELP = `
+Arguments are those of kubectl who-can (and kubectl auth can-i):
+  VERB            get, list, watch, create, update, patch, delete, use, bind, … or '*' (matches only rules with '*')
+  TYPE            a resource type: plural, singular, short name or resource.group (CRDs of the input too)
+  TYPE/NAME       one object: secrets/app-config (rules limited by resourceNames count for it)
+  NONRESOURCEURL  a URL path that starts with /
+
+Lists Group system:masters (allowed before RBAC), then the subjects of every ClusterRoleBinding and
+RoleBinding that allows the request, with the binding and the role (file:line, or built-in for the
+default policy every cluster has), then every workload of the input that runs as one of those
+subjects or holds an API token of one. ServiceAccounts count through groups too: all of them are in
+system:serviceaccounts and system:authenticated, those of namespace ns in system:serviceaccounts:ns.
+
+Scope: -n ns (default "default"): ClusterRoleBindings and the RoleBindings of ns. -A: any namespace,
+i.e. also the RoleBindings of every namespace, each granting in its own (as kubectl who-can -A).
+Cluster-scoped resources and non-resource URLs: ClusterRoleBindings only, whatever -n or -A say.
+
+Examples:
+  $ rbaclint who-can get secrets -n prod -f deploy/
+  $ rbaclint who-can create pods --subresource exec -A -f deploy/
+  $ rbaclint who-can list nodes -f deploy/ --no-builtins
+  $ rbaclint who-can get secrets/app-config -n dev --format json -f deploy/
+
+Exit codes: 0 answered, 2 usage error or nothing could be read.`;
+  }
+});
+
+// src/cli/diff-command.ts
+import { execFile, spawn } from "node:child_process";
+import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path7 from "node:path";
+async function runDiff(args, options, io) {
+  const loaded = await loadDiff(args, options, io);
+  if (typeof loaded === "number") return loaded;
+  const { diff, sources } = loaded;
+  io.stdout(
+    options.format === "json" ? renderDiffJson(diff, sources) : options.format === "markdown" ? renderDiffMarkdown(diff, sources) : renderDiffText(diff)
+  );
+  return diffExitCode(diff, options.failOn);
+}
+async function loadDiff(args, options, io) {
+  const fail = (message) => {
+    io.stderr(`rbaclint diff: ${message}
+`);
+    return EXIT.usage;
+  };
+  let basePaths;
+  let headPaths;
+  const explicit = options.base !== void 0 || options.head !== void 0;
+  if (options.baseRef !== void 0) {
+    if (options.base !== void 0) return fail("--base and --base-ref both name the base; give one of them");
+    headPaths = [...options.head ?? [], ...args];
+    if (headPaths.length === 0) headPaths = ["."];
+    basePaths = headPaths;
+    if (headPaths.includes("-")) return fail("--base-ref reads the base from git and cannot pair it with stdin (-); give the paths of the manifests");
+  } else if (explicit) {
+    if (args.length > 0) return fail(`unexpected argument ${JSON.stringify(args[0])} next to --base/--head; put every path after --base or --head`);
+    if (!options.base || options.base.length === 0) return fail(`--head needs --base (or --base-ref); ${USAGE2}`);
+    if (!options.head || options.head.length === 0) return fail(`--base needs --head; ${USAGE2}`);
+    basePaths = options.base;
+    headPaths = options.head;
+  } else {
+    if (args.length !== 2) return fail(args.length === 0 ? USAGE2 : `expected two paths (base and head), got ${args.length}; ${USAGE2}`);
+    basePaths = [args[0] ?? ""];
+    headPaths = [args[1] ?? ""];
+  }
+  if (basePaths.includes("-") && headPaths.includes("-") && options.baseRef === void 0) {
+    return fail("the base and the head cannot both be read from stdin (-)");
+  }
+  const input = (filename, cwd, label) => loadRbacInput(
+    "diff",
+    {
+      filename,
+      defaultNamespace: options.defaultNamespace,
+      // Context paths are the user's, relative to the real working directory (not to a git checkout).
+      ...options.context ? { context: options.context.map((p) => cwd === io.cwd ? p : path7.resolve(io.cwd, p)) } : {},
+      ...options.kubeVersion ? { kubeVersion: options.kubeVersion } : {}
+    },
+    { ...io, cwd, stderr: (text) => io.stderr(text.replace(/^rbaclint: warning: /, `rbaclint: warning: ${label}: `)) }
+  );
+  const head = await input(headPaths, io.cwd, "head");
+  if (typeof head === "number") return head;
+  let base;
+  if (options.baseRef !== void 0) {
+    const tree = await checkoutRef(options.baseRef, headPaths, io.cwd);
+    if ("error" in tree) return fail(tree.error);
+    try {
+      base = tree.paths.length === 0 ? emptyInput(options.defaultNamespace) : await input(tree.paths, tree.cwd, `base (${options.baseRef})`);
+    } finally {
+      await rm(tree.dir, { recursive: true, force: true });
+    }
+  } else {
+    base = await input(basePaths, io.cwd, "base");
+  }
+  if (typeof base === "number") return base;
+  const diff = diffRbac(base, head, options.kubeVersion ? { kubeVersion: options.kubeVersion } : {});
+  return { diff, sources: { ...options.baseRef === void 0 ? {} : { baseRef: options.baseRef }, basePaths, headPaths } };
+}
+function diffExitCode(diff, failOn) {
+  if (failOn === "none") return EXIT.ok;
+  const gains = [...diff.identities.flatMap((i) => i.gained), ...diff.workloads.flatMap((w) => w.gained)];
+  const met = failOn === "gain" ? gains.length > 0 : gains.some(isDangerous);
+  return met ? EXIT.findings : EXIT.ok;
+}
+function emptyInput(defaultNamespace) {
+  const index2 = new Index([], { defaultNamespace });
+  return { index: index2, rbac: new ClusterRbac(index2), resources: builtinResourceTable() };
+}
+function git(args, cwd) {
+  return new Promise((resolve) => {
+    execFile("git", [...args], { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (!error) resolve({ stdout });
+      else if (error.code === "ENOENT") resolve({ error: "git is not installed (not found on PATH)" });
+      else resolve({ error: stderr.trim().split("\n")[0] || error.message });
+    });
+  });
+}
+async function checkoutRef(ref, paths, cwd) {
+  if (ref === "" || ref.startsWith("-")) return { error: `invalid git ref ${JSON.stringify(ref)}` };
+  const top = await git(["rev-parse", "--show-toplevel"], cwd);
+  if ("error" in top) return { error: `--base-ref needs a git repository: ${top.error}` };
+  const root = top.stdout.trim();
+  const commit = await git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], root);
+  if ("error" in commit || commit.stdout.trim() === "") {
+    return { error: `unknown git ref ${JSON.stringify(ref)}: no such branch, tag or commit (in a shallow clone, fetch it first, e.g. actions/checkout with fetch-depth: 0)` };
+  }
+  const sha = commit.stdout.trim();
+  const realCwd = await realpath(cwd).catch(() => path7.resolve(cwd));
+  const prefix = path7.relative(root, realCwd);
+  const specs = [];
+  const exact = /* @__PURE__ */ new Set();
+  for (const arg of paths) {
+    const segments = arg.split(/[\\/]/);
+    const staticPart = GLOB_CHARS2.test(arg) ? segments.slice(0, segments.findIndex((s) => GLOB_CHARS2.test(s))).join("/") : arg;
+    const rel = path7.relative(root, path7.resolve(realCwd, staticPart || "."));
+    if (rel.startsWith("..") || path7.isAbsolute(rel)) return { error: `${arg} is outside the git repository ${root}` };
+    const spec = rel === "" ? "." : rel.split(path7.sep).join("/");
+    specs.push(spec);
+    if (!GLOB_CHARS2.test(arg)) exact.add(spec);
+  }
+  const listing = await git(["ls-tree", "-r", "-z", "--full-tree", sha, "--", ...specs], root);
+  if ("error" in listing) return { error: `cannot list ${ref}: ${listing.error}` };
+  const files = [];
+  for (const line of listing.stdout.split("\0")) {
+    const match = /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(line);
+    if (!match) continue;
+    const file = match[2] ?? "";
+    const manifest = MANIFEST_EXTENSIONS.some((ext) => file.endsWith(`.${ext}`));
+    if (manifest || exact.has(file)) files.push({ object: match[1] ?? "", file });
+  }
+  const dir2 = await mkdtemp(path7.join(tmpdir(), "rbaclint-base-"));
+  try {
+    const contents = await catFiles(root, files.map((f) => f.object));
+    for (const [i, { file }] of files.entries()) {
+      const target = path7.join(dir2, ...file.split("/"));
+      await mkdir(path7.dirname(target), { recursive: true });
+      await writeFile(target, contents[i] ?? Buffer.alloc(0));
+    }
+  } catch (error) {
+    await rm(dir2, { recursive: true, force: true });
+    return { error: `cannot read ${ref}: ${error.message}` };
+  }
+  const present = paths.filter((arg, i) => {
+    const spec = specs[i] ?? "";
+    return files.some((f) => spec === "." || f.file === spec || f.file.startsWith(`${spec}/`));
+  });
+  return { dir: dir2, cwd: path7.join(dir2, prefix), paths: present };
+}
+function catFiles(cwd, objects) {
+  if (objects.length === 0) return Promise.resolve([]);
+  return new Promise((resolve, reject) => {
+    const child = spawn("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+    const chunks = [];
+    let stderr = "";
+    child.stdout.on("data", (chunk) => chunks.push(chunk));
+    child.stderr.on("data", (chunk) => stderr += chunk.toString());
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(stderr.trim() || `git cat-file exited with ${code}`));
+      const out = Buffer.concat(chunks);
+      const blobs = [];
+      let at = 0;
+      for (let i = 0; i < objects.length; i++) {
+        const eol = out.indexOf(10, at);
+        const header2 = out.subarray(at, eol).toString();
+        const size = Number(/^[0-9a-f]+ \w+ (\d+)$/.exec(header2)?.[1]);
+        if (eol < 0 || !Number.isFinite(size)) return reject(new Error(`unexpected git cat-file output: ${header2}`));
+        blobs.push(out.subarray(eol + 1, eol + 1 + size));
+        at = eol + 1 + size + 1;
+      }
+      resolve(blobs);
+    });
+    child.stdin.end(objects.map((o) => `${o}
+`).join(""));
+  });
+}
+function diffCounts(diff) {
+  return {
+    identitiesGaining: diff.identities.filter((i) => i.gained.length > 0).length,
+    identitiesLosing: diff.identities.filter((i) => i.lost.length > 0).length,
+    identitiesWithDangerousGains: diff.identities.filter((i) => i.gained.some(isDangerous)).length,
+    dangerousGains: diff.identities.reduce((n, i) => n + i.gained.filter(isDangerous).length, 0),
+    workloadsChanged: diff.workloads.length,
+    workloadsWithDangerousGains: diff.workloads.filter((w) => w.gained.some(isDangerous)).length
+  };
+}
+function plural(n, one, many) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+function verdict(diff) {
+  const c = diffCounts(diff);
+  const parts = [];
+  if (c.identitiesGaining > 0) {
+    const dangerous = c.identitiesWithDangerousGains === 0 ? "" : ` (${c.identitiesWithDangerousGains} dangerous)`;
+    parts.push(`${plural(c.identitiesGaining, "identity gains", "identities gain")} permissions${dangerous}`);
+  }
+  if (c.identitiesLosing > 0) parts.push(`${plural(c.identitiesLosing, "identity loses", "identities lose")} permissions`);
+  if (c.workloadsChanged > 0) {
+    const dangerous = c.workloadsWithDangerousGains === 0 ? "" : ` (${c.workloadsWithDangerousGains} gain${c.workloadsWithDangerousGains === 1 ? "s" : ""} dangerous permissions)`;
+    parts.push(`${plural(c.workloadsChanged, "workload changes", "workloads change")}${dangerous}`);
+  }
+  return parts.length === 0 ? "No RBAC change." : `${parts.join(", ")}.`;
+}
+function describePermission(change) {
+  return `${change.verbs.join(", ")} ${permissionTarget(change)}`;
+}
+function permissionTarget(change) {
+  if (change.nonResourceURL !== void 0) return change.nonResourceURL;
+  const resource = change.subresource ? `${change.resource ?? ""}/${change.subresource}` : change.resource ?? "";
+  const name = change.resourceName ? ` named "${change.resourceName}"` : "";
+  return `${combineResourceGroup(resource, change.apiGroup ?? "")}${name}`;
+}
+function describeScope(change) {
+  return change.namespace === void 0 ? "cluster-wide" : `in namespace ${change.namespace}`;
+}
+function ruleLocation(source) {
+  const role = source.origin.role;
+  if (!role.source) return "built-in";
+  const range = rangeIn(role.source.manifest, ["rules", source.origin.ruleIndex]);
+  return `${role.source.manifest.file.path}:${range.start.line}`;
+}
+function describeGrant(source, identity, arrow) {
+  const role = source.origin.role === source.role ? `${roleLabel(source.role)} rules[${source.origin.ruleIndex}] (${ruleLocation(source)})` : `${roleLabel(source.role)}, aggregated from ${roleLabel(source.origin.role)} rules[${source.origin.ruleIndex}] (${ruleLocation(source)})`;
+  const subject = subjectLabel(source.subject);
+  const via = identity !== void 0 && subject === identityLabel2(identity) ? "" : ` as ${subject}`;
+  return `${bindingLabel(source.binding)} (${locationOf(source.binding.source)})${via} ${arrow} ${role}`;
+}
+function subjectLabel(subject) {
+  return subject.kind === "ServiceAccount" ? `ServiceAccount ${subject.namespace ?? ""}/${subject.name}` : `${subject.kind} ${subject.name}`;
+}
+function workloadLabel2(w) {
+  return `${w.kind} ${w.namespace}/${w.name}`;
+}
+function workloadLocation(w) {
+  const side = w.head ?? w.base;
+  if (!side) return "";
+  const { file, line } = positionOf(side.workload.object);
+  return `${file}:${line}`;
+}
+function tokenWords(side) {
+  if (!side) return "—";
+  if (side.tokens.length === 0) return "none";
+  const own = side.tokens.includes(side.serviceAccount);
+  const others = side.tokens.filter((t) => t !== side.serviceAccount);
+  const parts = [own ? side.automount ? "mounted" : "projected" : "not mounted"];
+  if (others.length > 0) parts.push(`also of ${others.join(", ")}`);
+  return parts.join("; ");
+}
+function accountChange(w) {
+  if (!w.base) return `${w.head?.serviceAccount ?? ""} (new workload)`;
+  if (!w.head) return `${w.base.serviceAccount} (workload removed)`;
+  return w.base.serviceAccount === w.head.serviceAccount ? w.head.serviceAccount : `${w.base.serviceAccount} → ${w.head.serviceAccount}`;
+}
+function tokenChange(w) {
+  const before = tokenWords(w.base);
+  const after = tokenWords(w.head);
+  if (!w.base) return after;
+  if (!w.head) return before;
+  return before === after ? after : `${before} → ${after}`;
+}
+function sameAsIdentity(w) {
+  return w.base !== void 0 && w.head !== void 0 && w.base.serviceAccount === w.head.serviceAccount && w.base.tokens.join() === w.head.tokens.join() && w.head.tokens.length === 1 && w.head.tokens[0] === w.head.serviceAccount;
+}
+function dangerWords(change) {
+  return change.dangerous.map((d) => d.label).join("; ");
+}
+function renderDiffText(diff) {
+  const say = (text) => escapeControl(text);
+  let out = `${verdict(diff)}
+`;
+  const lines = (changes2, sign, identity, indent) => {
+    let text = "";
+    for (const change of changes2) {
+      const danger = sign === "+" && isDangerous(change) ? `  [dangerous: ${dangerWords(change)}]` : "";
+      text += `${indent}${sign} ${say(describePermission(change))} ${say(describeScope(change))}${danger}
+`;
+      for (const source of change.grantedBy) text += `${indent}    ${sign === "+" ? "by" : "was"} ${say(describeGrant(source, identity, "->"))}
+`;
+    }
+    return text;
+  };
+  for (const entry of diff.identities) {
+    out += `
+${say(identityLabel2(entry.identity))}
+`;
+    out += lines(entry.gained, "+", entry.identity, "  ");
+    out += lines(entry.lost, "-", entry.identity, "  ");
+  }
+  if (diff.workloads.length > 0) out += "\nWorkloads:\n";
+  for (const w of diff.workloads) {
+    out += `
+  ${say(workloadLabel2(w))} (${say(workloadLocation(w))})
+`;
+    out += `    ServiceAccount ${say(accountChange(w).replace(" → ", " -> "))}; API token: ${say(tokenChange(w).replace(" → ", " -> "))}
+`;
+    if (sameAsIdentity(w)) {
+      out += `    through ServiceAccount ${say(w.head?.serviceAccount ?? "")}: ${w.gained.length} gained, ${w.lost.length} lost (listed above)
+`;
+      continue;
+    }
+    out += lines(w.gained, "+", void 0, "    ");
+    out += lines(w.lost, "-", void 0, "    ");
+  }
+  return out;
+}
+function identityJson(identity) {
+  return identity.kind === "ServiceAccount" ? { kind: identity.kind, namespace: identity.namespace, name: identity.name } : { kind: identity.kind, name: identity.name };
+}
+function grantJson(source) {
+  const role = source.origin.role;
+  const at = role.source ? { file: role.source.manifest.file.path, line: rangeIn(role.source.manifest, ["rules", source.origin.ruleIndex]).start.line } : {};
+  return {
+    binding: definitionJson(source.binding),
+    subject: subjectJson(source.subject),
+    role: definitionJson(source.role),
+    rule: { ...role === source.role ? {} : { from: definitionJson(role) }, index: source.origin.ruleIndex, ...at }
+  };
+}
+function changeJson(change) {
+  return {
+    verbs: change.verbs,
+    namespace: change.namespace ?? null,
+    ...change.nonResourceURL !== void 0 ? { nonResourceURL: change.nonResourceURL } : { apiGroup: change.apiGroup, resource: change.resource, subresource: change.subresource, resourceName: change.resourceName },
+    dangerous: change.dangerous.map((d) => ({ rule: d.id, description: d.label })),
+    grantedBy: change.grantedBy.map(grantJson)
+  };
+}
+function sideJson(side) {
+  if (!side) return null;
+  return { serviceAccount: side.serviceAccount, automountedToken: side.automount, tokens: side.tokens, ...positionOf(side.workload.object) };
+}
+function renderDiffJson(diff, sources) {
+  const report = {
+    version: 1,
+    base: { ref: sources.baseRef ?? null, paths: sources.basePaths },
+    head: { paths: sources.headPaths },
+    summary: diffCounts(diff),
+    identities: diff.identities.map((entry) => ({
+      subject: identityJson(entry.identity),
+      gained: entry.gained.map(changeJson),
+      lost: entry.lost.map(changeJson)
+    })),
+    workloads: diff.workloads.map((w) => ({
+      kind: w.kind,
+      namespace: w.namespace,
+      name: w.name,
+      status: !w.base ? "added" : !w.head ? "removed" : "changed",
+      base: sideJson(w.base),
+      head: sideJson(w.head),
+      gained: w.gained.map(changeJson),
+      lost: w.lost.map(changeJson)
+    }))
+  };
+  return `${JSON.stringify(report, null, 2)}
+`;
+}
+function md(text) {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/([*_`[\]#])/g, "\\$1");
+}
+function mdCode(text) {
+  return `\`${text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/`/g, "'").replace(/\|/g, "\\|")}\``;
+}
+function mdScope(change) {
+  return change.namespace === void 0 ? "cluster-wide" : `namespace ${mdCode(change.namespace)}`;
+}
+function mdGrant(source, identity) {
+  const where = (text) => text === "built-in" ? "built-in" : mdCode(text);
+  const subject = subjectLabel(source.subject);
+  const via = identity !== void 0 && subject === identityLabel2(identity) ? "" : ` as ${md(subject)}`;
+  const rule = `${md(roleLabel(source.origin.role))} (${where(ruleLocation(source))})`;
+  const role = source.origin.role === source.role ? rule : `${md(roleLabel(source.role))}, aggregated from ${rule}`;
+  return `${md(bindingLabel(source.binding))} (${where(locationOf(source.binding.source))})${via} → ${role}`;
+}
+function mdGrants(change, identity, prefix = "") {
+  return [...new Set(change.grantedBy.map((source) => `${prefix}${mdGrant(source, identity)}`))].join("<br>");
+}
+function mdDangerRows(diff) {
+  const rows = /* @__PURE__ */ new Map();
+  const add = (who, change, identity) => {
+    for (const danger of change.dangerous) {
+      const key3 = `${who}\0${danger.id}\0${change.namespace ?? ""}`;
+      const row = rows.get(key3) ?? { who, danger, where: mdScope(change), permissions: [], grants: [] };
+      row.permissions.push(mdCode(describePermission(change)));
+      for (const grant of change.grantedBy.map((source) => mdGrant(source, identity))) if (!row.grants.includes(grant)) row.grants.push(grant);
+      rows.set(key3, row);
+    }
+  };
+  for (const entry of diff.identities) for (const change of entry.gained.filter(isDangerous)) add(md(identityLabel2(entry.identity)), change, entry.identity);
+  for (const w of diff.workloads) {
+    if (sameAsIdentity(w)) continue;
+    for (const change of w.gained.filter(isDangerous)) add(`${md(workloadLabel2(w))} (as ServiceAccount ${md(w.head?.serviceAccount ?? "")})`, change, void 0);
+  }
+  return [...rows.values()].map(
+    (r) => `| ${r.who} | ${md(r.danger.label)} ([${r.danger.id}](${ruleDocsUrl(r.danger.id)})) | ${r.where} | ${r.permissions.join("<br>")} | ${r.grants.join("<br>")} |`
+  );
+}
+function mdChanges(gained, lost, identity) {
+  const rows = [
+    ...gained.map((c) => `| ${isDangerous(c) ? "⚠️ gained" : "gained"} | ${mdCode(describePermission(c))} | ${mdScope(c)} | ${mdGrants(c, identity)} |`),
+    ...lost.map((c) => `| lost | ${mdCode(describePermission(c))} | ${mdScope(c)} | ${mdGrants(c, identity, "was ")} |`)
+  ];
+  const table = ["| Change | Permission | Where | Granted by |", "| --- | --- | --- | --- |", ...rows].join("\n");
+  if (rows.length <= FOLD_ROWS) return `${table}
+
+`;
+  const counts = [gained.length > 0 ? `${gained.length} gained` : "", lost.length > 0 ? `${lost.length} lost` : ""].filter(Boolean).join(", ");
+  return `<details><summary>${counts}</summary>
+
+${table}
+
+</details>
+
+`;
+}
+function renderDiffMarkdown(diff, sources) {
+  const against = sources.baseRef === void 0 ? "" : ` since ${mdCode(sources.baseRef)}`;
+  let out = `## RBAC changes${against}
+
+`;
+  if (diff.identities.length === 0 && diff.workloads.length === 0) return `${out}No RBAC change.
+`;
+  const counts = diffCounts(diff);
+  const alarm = counts.identitiesWithDangerousGains + counts.workloadsWithDangerousGains > 0 ? "⚠️ " : "";
+  out += `**${alarm}${md(verdict(diff))}**
+
+`;
+  const dangerous = mdDangerRows(diff);
+  if (dangerous.length > 0) {
+    out += "### ⚠️ Dangerous gains\n\n";
+    out += "| Who | Can now | Where | Permissions | Granted by |\n| --- | --- | --- | --- | --- |\n";
+    out += `${dangerous.join("\n")}
+
+`;
+  }
+  if (diff.identities.length > 0) {
+    out += "### Identities\n\n| Identity | Gained | Lost |\n| --- | ---: | ---: |\n";
+    for (const entry of diff.identities) {
+      const d = entry.gained.filter(isDangerous).length;
+      out += `| ${md(identityLabel2(entry.identity))} | ${entry.gained.length}${d > 0 ? ` (⚠️ ${d} dangerous)` : ""} | ${entry.lost.length} |
+`;
+    }
+    out += "\n";
+    for (const entry of diff.identities) {
+      out += `#### ${entry.gained.some(isDangerous) ? "⚠️ " : ""}${md(identityLabel2(entry.identity))}
+
+`;
+      out += mdChanges(entry.gained, entry.lost, entry.identity);
+    }
+  }
+  if (diff.workloads.length > 0) {
+    out += "### Workloads\n\n| Workload | ServiceAccount | API token | Gained | Lost |\n| --- | --- | --- | ---: | ---: |\n";
+    for (const w of diff.workloads) {
+      const d = w.gained.filter(isDangerous).length;
+      out += `| ${md(workloadLabel2(w))} (${mdCode(workloadLocation(w))}) | ${md(accountChange(w))} | ${md(tokenChange(w))} | ${w.gained.length}${d > 0 ? ` (⚠️ ${d} dangerous)` : ""} | ${w.lost.length} |
+`;
+    }
+    out += "\n";
+    for (const w of diff.workloads) {
+      if (w.gained.length === 0 && w.lost.length === 0) continue;
+      out += `#### ${w.gained.some(isDangerous) ? "⚠️ " : ""}${md(workloadLabel2(w))}
+
+`;
+      if (sameAsIdentity(w)) {
+        out += `What ServiceAccount ${md(w.head?.serviceAccount ?? "")} gains and loses, above.
+
+`;
+        continue;
+      }
+      out += mdChanges(w.gained, w.lost, void 0);
+    }
+  }
+  return `${out.trimEnd()}
+`;
+}
+function addDiffCommand(program2, io, done) {
+  return program2.command("diff").description("what an RBAC change lets each identity and workload do that it could not before, and what it loses").usage("<base> <head> | --base <paths...> --head <paths...> | --base-ref <git-ref> [paths...] [options]").argument("[paths...]", "the base and the head (one path each), or with --base-ref the head paths (default .)").option("--base <paths...>", "base manifests: files, directories, globs, or - for stdin").option("--head <paths...>", "head manifests: files, directories, globs, or - for stdin").option("--base-ref <git-ref>", "read the base from git: the same paths at this branch, tag or commit").addOption(new Option("--format <format>", "output format").choices(DIFF_FORMATS).default("text")).addOption(
+    new Option("--fail-on <what>", "exit 1 when an identity or workload gains any permission (gain) or a dangerous one (dangerous)").choices(DIFF_FAIL_ON).default("none")
+  ).option("--default-namespace <ns>", DEFAULT_NAMESPACE_HELP, KUBECTL_DEFAULT_NAMESPACE).addHelpText("after", DIFF_HELP).action(async (args, options) => {
+    done(await runDiff(args, options, io));
+  });
+}
+var DIFF_FORMATS, DIFF_FAIL_ON, FOLD_ROWS, USAGE2, GLOB_CHARS2, DIFF_HELP;
+var init_diff_command = __esm({
+  "src/cli/diff-command.ts"() {
+    "use strict";
+    init_esm();
+    init_run();
+    init_load();
+    init_model();
+    init_cluster();
+    init_diff();
+    init_resources();
+    init_escape();
+    init_version();
+    init_exit_code();
+    init_rbac_args();
+    init_who_can_command();
+    DIFF_FORMATS = ["text", "json", "markdown"];
+    DIFF_FAIL_ON = ["none", "gain", "dangerous"];
+    FOLD_ROWS = 10;
+    USAGE2 = "give the base and the head: rbaclint diff <base> <head>, rbaclint diff --base <paths…> --head <paths…>, or rbaclint diff --base-ref <git-ref> [paths…]\nSee 'rbaclint diff --help' for help and examples.";
+    GLOB_CHARS2 = /[*?[\]{}()!]/;
+    DIFF_HELP = `
+Compares what every identity (ServiceAccount, User, Group) and every workload can do in the head
+with the base, as the RBAC authorizer decides it: a permission is gained when the base did not
+allow it (a widened rule gains only what it adds; a moved binding gains nothing), lost when the
+head no longer allows it. Through aggregation too: a new ClusterRole labelled for an aggregated
+role is a gain of everyone bound to that role. Dangerous gains (reading Secrets, exec, impersonate,
+escalate/bind, writing RBAC, creating pods, tokens, nodes/proxy, webhooks, …) come first.
+Workloads: a switched ServiceAccount or API token, and what their pods can now do with their tokens.
+
+Examples:
+  $ rbaclint diff old/ new/                                  two directories (files, globs too)
+  $ rbaclint diff --base a.yaml b.yaml --head deploy/        several paths per side
+  $ rbaclint diff --base-ref origin/main deploy/             deploy/ at origin/main against the working tree
+  $ rbaclint diff --base-ref origin/main deploy/ --format markdown >> "$GITHUB_STEP_SUMMARY"
+  $ rbaclint diff --base-ref HEAD~1 . --fail-on dangerous    exit 1 when a dangerous permission is gained
+
+Exit codes: 0 compared (whatever changed), 1 when --fail-on is met, 2 usage error, unknown git ref,
+or nothing could be read.`;
   }
 });
 
@@ -28014,8 +29096,8 @@ var require_utils5 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path15) {
-      let input = path15;
+    function removeDotSegments(path17) {
+      let input = path17;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -28089,11 +29171,11 @@ var require_utils5 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path15) {
-      if (path15 === "" || path15[0] === "/") {
-        return removeDotSegments(path15);
+    function removeDotSegmentsRelative(path17) {
+      if (path17 === "" || path17[0] === "/") {
+        return removeDotSegments(path17);
       }
-      const segments = path15.split("/");
+      const segments = path17.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -28456,8 +29538,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path15 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path15 && path15 !== "/" ? path15 : void 0;
+        const path17 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path17 && path17 !== "/" ? path17 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -31692,7 +32774,7 @@ var require_ajv = __commonJS({
 
 // src/engine/config.ts
 import { readFile } from "node:fs/promises";
-import path7 from "node:path";
+import path8 from "node:path";
 function configSchema(rules2) {
   const ruleProperties = {};
   for (const rule of [...rules2].sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) {
@@ -31768,7 +32850,7 @@ function configSchema(rules2) {
 }
 async function loadConfig(rules2, cwd, explicit) {
   if (explicit !== void 0) {
-    const file = path7.resolve(cwd, explicit);
+    const file = path8.resolve(cwd, explicit);
     let text;
     try {
       text = await readFile(file, "utf8");
@@ -31777,9 +32859,9 @@ async function loadConfig(rules2, cwd, explicit) {
     }
     return { file, config: parseConfig(text, displayPath(cwd, file), rules2) };
   }
-  for (let dir2 = path7.resolve(cwd); ; dir2 = path7.dirname(dir2)) {
+  for (let dir2 = path8.resolve(cwd); ; dir2 = path8.dirname(dir2)) {
     for (const name of CONFIG_FILE_NAMES) {
-      const file = path7.join(dir2, name);
+      const file = path8.join(dir2, name);
       let text;
       try {
         text = await readFile(file, "utf8");
@@ -31790,7 +32872,7 @@ async function loadConfig(rules2, cwd, explicit) {
       }
       return { file, config: parseConfig(text, displayPath(cwd, file), rules2) };
     }
-    if (path7.dirname(dir2) === dir2) return void 0;
+    if (path8.dirname(dir2) === dir2) return void 0;
   }
 }
 function parseConfig(text, name, rules2) {
@@ -31919,8 +33001,8 @@ function ignoreMatcher(patterns, baseDir, cwd) {
   if (patterns.length === 0) return () => false;
   const regexes = patterns.map(globToRegExp);
   return (file) => {
-    const rel = path7.relative(baseDir, path7.resolve(cwd, file)).split(path7.sep).join("/");
-    if (rel === "" || rel.startsWith("../") || path7.isAbsolute(rel)) return false;
+    const rel = path8.relative(baseDir, path8.resolve(cwd, file)).split(path8.sep).join("/");
+    if (rel === "" || rel.startsWith("../") || path8.isAbsolute(rel)) return false;
     return regexes.some((re) => re.test(rel));
   };
 }
@@ -31965,8 +33047,8 @@ function globToRegExp(glob) {
   return new RegExp(`^${anyDepth ? "(?:.*/)?" : ""}${out}(?:/.*)?$`);
 }
 function displayPath(cwd, file) {
-  const rel = path7.relative(cwd, file);
-  return rel === "" ? "." : rel.split(path7.sep).join("/");
+  const rel = path8.relative(cwd, file);
+  return rel === "" ? "." : rel.split(path8.sep).join("/");
 }
 function declaredContextSource(context, name) {
   const docs = [];
@@ -32009,10 +33091,10 @@ var init_config = __esm({
 
 // src/cli/output.ts
 import { randomBytes } from "node:crypto";
-import { open as open2, rename, rm } from "node:fs/promises";
-import path8 from "node:path";
+import { open as open2, rename, rm as rm2 } from "node:fs/promises";
+import path9 from "node:path";
 async function writeAtomically(file, content, mode) {
-  const temp = path8.join(path8.dirname(file), `.${path8.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
+  const temp = path9.join(path9.dirname(file), `.${path9.basename(file)}.${randomBytes(6).toString("hex")}.tmp`);
   try {
     const handle = await open2(temp, "wx", 438);
     try {
@@ -32024,13 +33106,13 @@ async function writeAtomically(file, content, mode) {
     }
     await rename(temp, file);
   } catch (error) {
-    await rm(temp, { force: true });
+    await rm2(temp, { force: true });
     throw new Error(describeWriteError(file, error), { cause: error });
   }
 }
 function describeWriteError(file, error) {
   const code = error.code;
-  if (code === "ENOENT" || code === "ENOTDIR") return `directory "${path8.dirname(file)}" does not exist`;
+  if (code === "ENOENT" || code === "ENOTDIR") return `directory "${path9.dirname(file)}" does not exist`;
   return fsReason(error);
 }
 var init_output = __esm({
@@ -32053,12 +33135,12 @@ __export(helm_exports, {
 });
 import { existsSync as existsSync2, readFileSync as readFileSync5 } from "node:fs";
 import { readFile as readFile2 } from "node:fs/promises";
-import path9 from "node:path";
+import path10 from "node:path";
 async function loadHelmChart(dir2, cwd) {
-  const file = path9.join(dir2, "Chart.yaml");
+  const file = path10.join(dir2, "Chart.yaml");
   let text;
   try {
-    text = await readFile2(path9.resolve(cwd, file), "utf8");
+    text = await readFile2(path10.resolve(cwd, file), "utf8");
   } catch (error) {
     const code = error.code;
     const why = code === "ENOENT" ? "no such file" : code === "ENOTDIR" ? "not a directory" : error.message;
@@ -32076,7 +33158,7 @@ async function loadHelmChart(dir2, cwd) {
 function templateFile(helmSource, chart) {
   const [first, ...rest] = helmSource.trim().split("/");
   if (first !== chart.name || rest.length === 0 || rest.some((s) => s === ".." || s === "")) return void 0;
-  return path9.join(chart.dir, ...rest);
+  return path10.join(chart.dir, ...rest);
 }
 function templateLocation(f, chart, renderedText, readTemplate = defaultReader(chart.cwd)) {
   if (f.helmSource === void 0) return void 0;
@@ -32144,7 +33226,7 @@ function defaultReader(cwd) {
   const cache = /* @__PURE__ */ new Map();
   return (file) => {
     if (!cache.has(file)) {
-      const full = path9.resolve(cwd, file);
+      const full = path10.resolve(cwd, file);
       let text;
       try {
         text = existsSync2(full) ? readFileSync5(full, "utf8") : void 0;
@@ -32323,16 +33405,16 @@ var init_base = __esm({
           }
         }
       }
-      addToPath(path15, added, removed, oldPosInc, options) {
-        const last = path15.lastComponent;
+      addToPath(path17, added, removed, oldPosInc, options) {
+        const last = path17.lastComponent;
         if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
           return {
-            oldPos: path15.oldPos + oldPosInc,
+            oldPos: path17.oldPos + oldPosInc,
             lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
           };
         } else {
           return {
-            oldPos: path15.oldPos + oldPosInc,
+            oldPos: path17.oldPos + oldPosInc,
             lastComponent: { count: 1, added, removed, previousComponent: last }
           };
         }
@@ -32759,11 +33841,9 @@ var init_libesm = __esm({
 });
 
 // src/fix/splice.ts
-function spliceFor(edit, text) {
-  const { manifest } = edit;
-  const doc = manifest.file.documents[manifest.docIndex];
+function spliceFor(edit, doc, text) {
   if (!doc) return { unsupported: "the document is gone" };
-  const full = [...manifest.pathPrefix, ...edit.path];
+  const full = [...edit.pathPrefix, ...edit.path];
   const parent = nodeAt(doc.contents, full.slice(0, -1));
   const key3 = full.at(-1);
   if (parent === void 0 || typeof key3 !== "string") return { unsupported: `${describe2(full)} is not in a mapping` };
@@ -32843,9 +33923,9 @@ function insertPair(map, key3, value, after, text, eol) {
   }
   return { splice: { start: at, end: at, text: `${indent}${pairText}${eol}` } };
 }
-function nodeAt(node, path15) {
+function nodeAt(node, path17) {
   let current = node;
-  for (const segment of path15) {
+  for (const segment of path17) {
     if ((0, import_yaml5.isAlias)(current)) return void 0;
     if ((0, import_yaml5.isMap)(current) && typeof segment === "string") current = pairOf(current, segment)?.value;
     else if ((0, import_yaml5.isSeq)(current) && typeof segment === "number") current = current.items[segment];
@@ -32879,8 +33959,8 @@ function formatScalar(value, type) {
   }
   return value;
 }
-function describe2(path15) {
-  return path15.map((s) => typeof s === "number" ? `[${s}]` : s).join(".").replaceAll(".[", "[") || "the document";
+function describe2(path17) {
+  return path17.map((s) => typeof s === "number" ? `[${s}]` : s).join(".").replaceAll(".[", "[") || "the document";
 }
 var import_yaml5;
 var init_splice = __esm({
@@ -32906,8 +33986,24 @@ function fixSources(sources, lintOnce, options) {
       notFixed.set(key3, entry);
     };
     const accepted = /* @__PURE__ */ new Map();
+    const cache = /* @__PURE__ */ new Map();
+    const parsed = (file) => {
+      if (!cache.has(file)) {
+        const source = current.find((s) => s.path === file);
+        const result2 = source && parseSource({ path: source.path, text: withoutBom(source.text) });
+        cache.set(
+          file,
+          result2 && {
+            text: result2.file.text,
+            documents: result2.file.documents,
+            helmSource: new Map(result2.manifests.flatMap((m) => m.helmSource === void 0 ? [] : [[m.docIndex, m.helmSource]]))
+          }
+        );
+      }
+      return cache.get(file);
+    };
     for (const finding of result.findings) {
-      const planned = planFinding(finding, options, skip);
+      const planned = planFinding(finding, options, parsed, skip);
       if (!planned) continue;
       if (planned.some(({ file, splice }) => conflicts(accepted.get(file)?.splices ?? [], splice))) continue;
       for (const { file, splice, edit } of planned) {
@@ -32945,29 +34041,31 @@ function fixSources(sources, lintOnce, options) {
   }
   return { changed, fixed, notFixed: [...notFixed.values()], result, sources: current };
 }
-function planFinding(finding, options, skip) {
+function planFinding(finding, options, parsed, skip) {
   if (!finding.fix || finding.fix.edits.length === 0) return void 0;
   const planned = [];
   for (const edit of finding.fix.edits) {
-    const file = edit.manifest.file.path;
-    const why = unwritable(edit.manifest, options);
+    const source = parsed(edit.file);
+    if (!source) return void 0;
+    const why = unwritable(edit, source, options);
     if (why !== void 0) {
-      skip(file, why);
+      skip(edit.file, why);
       return void 0;
     }
-    const result = spliceFor(edit, edit.manifest.file.text);
+    const result = spliceFor(edit, source.documents[edit.docIndex], source.text);
     if ("unsupported" in result) {
-      skip(file, `${finding.fix.description}: ${result.unsupported}`);
+      skip(edit.file, `${finding.fix.description}: ${result.unsupported}`);
       return void 0;
     }
-    planned.push({ file, splice: result.splice, edit });
+    planned.push({ file: edit.file, splice: result.splice, edit });
   }
   return planned;
 }
-function unwritable(manifest, options) {
-  if (options.isStdin(manifest.file.path)) return "standard input cannot be written back; lint the files themselves with --fix";
-  if (manifest.helmSource !== void 0) {
-    return `it is Helm-rendered output (# Source: ${manifest.helmSource}): the next helm template would undo the fix; fix the chart's template`;
+function unwritable(edit, source, options) {
+  if (options.isStdin(edit.file)) return "standard input cannot be written back; lint the files themselves with --fix";
+  const helmSource = source.helmSource.get(edit.docIndex);
+  if (helmSource !== void 0) {
+    return `it is Helm-rendered output (# Source: ${helmSource}): the next helm template would undo the fix; fix the chart's template`;
   }
   return void 0;
 }
@@ -32991,7 +34089,7 @@ function readBack(source, before, after, edits) {
     return "the fixed text did not parse as the same objects (not written; please report this)";
   }
   for (const edit of edits) {
-    const manifest = fresh.manifests.find((m) => m.docIndex === edit.manifest.docIndex && samePath(m.pathPrefix, edit.manifest.pathPrefix));
+    const manifest = fresh.manifests.find((m) => m.docIndex === edit.docIndex && samePath(m.pathPrefix, edit.pathPrefix));
     const value = manifest && valueAt2(manifest.object, edit.path);
     const parent = manifest && valueAt2(manifest.object, edit.path.slice(0, -1));
     const key3 = edit.path.at(-1);
@@ -33001,9 +34099,9 @@ function readBack(source, before, after, edits) {
   }
   return void 0;
 }
-function valueAt2(object, path15) {
+function valueAt2(object, path17) {
   let current = object;
-  for (const segment of path15) {
+  for (const segment of path17) {
     if (typeof current !== "object" || current === null) return void 0;
     current = current[segment];
   }
@@ -33030,8 +34128,8 @@ var fix_output_exports = {};
 __export(fix_output_exports, {
   applyFixes: () => applyFixes
 });
-import { readFile as readFile3, realpath, stat as stat2 } from "node:fs/promises";
-import path10 from "node:path";
+import { readFile as readFile3, realpath as realpath2, stat as stat2 } from "node:fs/promises";
+import path11 from "node:path";
 async function applyFixes(sources, lintOnce, options, io) {
   const outcome = fixSources(sources, lintOnce, { isStdin: options.isStdin });
   for (const { file, reason, findings } of outcome.notFixed) {
@@ -33042,7 +34140,7 @@ async function applyFixes(sources, lintOnce, options, io) {
   if (options.dryRun) {
     const diff = files.map((file) => {
       const { before, after } = outcome.changed.get(file);
-      const name = file.split(path10.sep).join("/");
+      const name = file.split(path11.sep).join("/");
       return createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, void 0, void 0, { headerOptions: FILE_HEADERS_ONLY });
     }).join("");
     if (options.output !== void 0) {
@@ -33065,7 +34163,7 @@ async function applyFixes(sources, lintOnce, options, io) {
   const failed = /* @__PURE__ */ new Set();
   for (const file of files) {
     const { before, after } = outcome.changed.get(file);
-    const problem = await writeFixed(path10.resolve(io.cwd, file), before, after);
+    const problem = await writeFixed(path11.resolve(io.cwd, file), before, after);
     if (problem !== void 0) {
       failed.add(file);
       io.stderr(`rbaclint: ${file}: not fixed: ${problem}
@@ -33084,7 +34182,7 @@ async function writeFixed(file, before, after) {
   let bytes;
   let mode;
   try {
-    target = await realpath(file);
+    target = await realpath2(file);
     bytes = await readFile3(target);
     mode = (await stat2(target)).mode & 4095;
   } catch (error) {
@@ -33122,9 +34220,9 @@ var init_fix_output = __esm({
 var json_exports = {};
 __export(json_exports, {
   JSON_REPORT_VERSION: () => JSON_REPORT_VERSION,
-  renderJson: () => renderJson
+  renderJson: () => renderJson2
 });
-function renderJson(findings, summary) {
+function renderJson2(findings, summary) {
   const report = {
     version: JSON_REPORT_VERSION,
     findings: findings.map((f) => ({
@@ -33168,7 +34266,7 @@ __export(sarif_exports, {
   MAX_SARIF_RESULTS: () => MAX_SARIF_RESULTS,
   renderSarif: () => renderSarif
 });
-import path11 from "node:path";
+import path12 from "node:path";
 import { pathToFileURL } from "node:url";
 function renderSarif(findings, rules2, options = {}) {
   const cwd = options.cwd ?? process.cwd();
@@ -33240,7 +34338,7 @@ ${rule.meta.rationale}
           }
         },
         automationDetails: { id: "rbaclint/" },
-        originalUriBaseIds: { "%SRCROOT%": { uri: pathToFileURL(cwd.endsWith(path11.sep) ? cwd : `${cwd}${path11.sep}`).href } },
+        originalUriBaseIds: { "%SRCROOT%": { uri: pathToFileURL(cwd.endsWith(path12.sep) ? cwd : `${cwd}${path12.sep}`).href } },
         columnKind: "utf16CodeUnits",
         invocations: [
           {
@@ -33279,8 +34377,8 @@ function physical(file, range, cwd) {
   };
 }
 function toUri(file, cwd) {
-  const relative = path11.isAbsolute(file) ? path11.relative(cwd, file) : file;
-  return encodeURI(relative.split(path11.sep).join("/"));
+  const relative = path12.isAbsolute(file) ? path12.relative(cwd, file) : file;
+  return encodeURI(relative.split(path12.sep).join("/"));
 }
 function pascalCase(id) {
   return id.replace(/(^|-)([a-z0-9])/g, (_, _dash, ch) => ch.toUpperCase());
@@ -33367,26 +34465,13 @@ var require_picocolors = __commonJS({
   }
 });
 
-// src/report/escape.ts
-function escapeControl(text, keepWhitespace = false) {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => {
-    if (keepWhitespace && (ch === "	" || ch === "\n")) return ch;
-    return `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`;
-  });
-}
-var init_escape = __esm({
-  "src/report/escape.ts"() {
-    "use strict";
-  }
-});
-
 // src/report/text.ts
 var text_exports = {};
 __export(text_exports, {
-  renderText: () => renderText,
+  renderText: () => renderText2,
   summaryLine: () => summaryLine
 });
-function renderText(findings, summary, options = {}) {
+function renderText2(findings, summary, options = {}) {
   const c = (0, import_picocolors.createColors)(options.color ?? false);
   const paint = { error: c.red, warning: c.yellow, note: c.blue };
   const lines = [];
@@ -33431,13 +34516,13 @@ function snippet(source, f, paint, dim) {
 }
 function summaryLine(summary, bold = (s) => s) {
   const total = summary.error + summary.warning + summary.note;
-  const scope = `${plural(summary.files, "file")}, ${plural(summary.objects, "object")}`;
+  const scope = `${plural2(summary.files, "file")}, ${plural2(summary.objects, "object")}`;
   const suppressed = summary.suppressed > 0 ? `, ${summary.suppressed} suppressed` : "";
   if (total === 0) return `No problems in ${scope}${suppressed}`;
-  const counts = `${plural(summary.error, "error")}, ${plural(summary.warning, "warning")}, ${plural(summary.note, "note")}`;
-  return bold(`${plural(total, "problem")} (${counts}) in ${scope}${suppressed}`);
+  const counts = `${plural2(summary.error, "error")}, ${plural2(summary.warning, "warning")}, ${plural2(summary.note, "note")}`;
+  return bold(`${plural2(total, "problem")} (${counts}) in ${scope}${suppressed}`);
 }
-function plural(n, word) {
+function plural2(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 var import_picocolors;
@@ -33460,7 +34545,7 @@ __export(github_exports, {
   renderGithub: () => renderGithub,
   workflowPath: () => workflowPath
 });
-import path12 from "node:path";
+import path13 from "node:path";
 function renderGithub(findings, summary, options = {}) {
   const lines = findings.map((f) => annotation(f, options.cwd));
   if (options.summary !== false) lines.push(summaryLine(summary));
@@ -33494,8 +34579,8 @@ function clean(text) {
   return text.replace(/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 function workflowPath(file, cwd) {
-  const relative = cwd !== void 0 && path12.isAbsolute(file) ? path12.relative(cwd, file) : file;
-  return relative.split(path12.sep).join("/").replace(/^\.\//, "");
+  const relative = cwd !== void 0 && path13.isAbsolute(file) ? path13.relative(cwd, file) : file;
+  return relative.split(path13.sep).join("/").replace(/^\.\//, "");
 }
 var COMMAND;
 var init_github = __esm({
@@ -33508,7 +34593,7 @@ var init_github = __esm({
 
 // src/cli/lint-command.ts
 import { readFile as readFile4 } from "node:fs/promises";
-import path13 from "node:path";
+import path14 from "node:path";
 async function runLint(paths, options, io) {
   const conflict = fixConflict(options);
   if (conflict !== void 0) {
@@ -33571,9 +34656,9 @@ async function runLint(paths, options, io) {
     io.stderr("rbaclint: nothing to lint; give files, directories, globs or - for stdin (see rbaclint --help)\n");
     return EXIT.usage;
   }
-  const configDir = effective.file === void 0 ? io.cwd : path13.dirname(effective.file);
+  const configDir = effective.file === void 0 ? io.cwd : path14.dirname(effective.file);
   const declared = declaredContextSource(effective.context, `${effective.file === void 0 ? "configuration" : displayPath(io.cwd, effective.file)}#context`);
-  const configContext = (effective.context.files ?? []).map((file) => displayPath(io.cwd, path13.resolve(configDir, file)));
+  const configContext = (effective.context.files ?? []).map((file) => displayPath(io.cwd, path14.resolve(configDir, file)));
   const sources = [
     ...declared ? [declared] : [],
     ...await contextSources([...configContext, ...options.context ?? []], loaded.sources, io),
@@ -33606,7 +34691,7 @@ async function runLint(paths, options, io) {
   if (options.writeBaseline !== void 0) {
     const count2 = result.findings.length;
     try {
-      await writeAtomically(path13.resolve(io.cwd, options.writeBaseline), renderBaseline(result.findings, baselinePaths(options.writeBaseline, io.cwd)));
+      await writeAtomically(path14.resolve(io.cwd, options.writeBaseline), renderBaseline(result.findings, baselinePaths(options.writeBaseline, io.cwd)));
     } catch (error) {
       io.stderr(`rbaclint: cannot write the baseline to "${options.writeBaseline}": ${error.message}
 `);
@@ -33675,16 +34760,16 @@ function fixConflict(options) {
 async function readBaseline(file, cwd) {
   let text;
   try {
-    text = await readFile4(path13.resolve(cwd, file), "utf8");
+    text = await readFile4(path14.resolve(cwd, file), "utf8");
   } catch (error) {
     const code = error.code;
     const why = code === "ENOENT" ? "no such file or directory" : code === "EISDIR" ? "it is a directory" : error.message;
     throw new BaselineError(`cannot read the baseline "${file}": ${why}; write one with --write-baseline ${file}`);
   }
-  return parseBaseline(text, displayPath(cwd, path13.resolve(cwd, file)));
+  return parseBaseline(text, displayPath(cwd, path14.resolve(cwd, file)));
 }
 function baselinePaths(file, cwd) {
-  return { cwd, dir: path13.dirname(path13.resolve(cwd, file)) };
+  return { cwd, dir: path14.dirname(path14.resolve(cwd, file)) };
 }
 function withUnusedBaseline(report, unused) {
   if (unused.length === 0) return report;
@@ -33702,8 +34787,8 @@ async function contextSources(paths, linted, io) {
     if (warning !== void 0) io.stderr(`rbaclint: context: ${warning}
 `);
   }
-  const lintedFiles = new Set(linted.map((s) => path13.resolve(io.cwd, s.path)));
-  return context.sources.filter((s) => !lintedFiles.has(path13.resolve(io.cwd, s.path))).map((s) => ({ ...s, contextOnly: true }));
+  const lintedFiles = new Set(linted.map((s) => path14.resolve(io.cwd, s.path)));
+  return context.sources.filter((s) => !lintedFiles.has(path14.resolve(io.cwd, s.path))).map((s) => ({ ...s, contextOnly: true }));
 }
 async function helmFindings(findings, chart, sources, io) {
   if (chart === void 0) return findings;
@@ -33733,199 +34818,753 @@ var init_lint_command = __esm({
   }
 });
 
-// src/cli/who-can-command.ts
-async function runWhoCan(args, options, io) {
+// src/rbac/graph.ts
+function buildGraph(input, options = {}) {
+  return new GraphBuilder(input, options).build();
+}
+function markDanger(graph) {
+  const nodes = graph.nodes.map((n) => ({ ...n, danger: false })).sort((a, b) => compare4(a.id, b.id));
+  const edges = graph.edges.map((e) => ({ ...e, danger: false })).sort(compareEdges);
+  const ids = new Set(nodes.map((n) => n.id));
+  const live = edges.filter((e) => !e.dashed && ids.has(e.from) && ids.has(e.to));
+  const starts = new Set(live.filter((e) => e.kind === "runs-as" || e.kind === "mounts-token").map((e) => e.from));
+  const forward = closure(starts, live, "forward");
+  const backward = closure(new Set(nodes.filter((n) => n.kind === "permission").map((n) => n.id)), live, "backward");
+  for (const node of nodes) node.danger = forward.has(node.id) && backward.has(node.id);
+  for (const edge of edges) edge.danger = !edge.dashed && forward.has(edge.from) && backward.has(edge.to);
+  return { nodes, edges };
+}
+function focusGraph(graph, seeds) {
+  const down = closure(seeds, graph.edges, "forward");
+  const up = closure(seeds, graph.edges, "backward");
+  const keep = /* @__PURE__ */ new Set([...down, ...up]);
+  const edges = graph.edges.filter((e) => down.has(e.from) && down.has(e.to) || up.has(e.from) && up.has(e.to));
+  return markDanger({ nodes: graph.nodes.filter((n) => keep.has(n.id)), edges });
+}
+function dangerousOnly(graph) {
+  const keep = closure(new Set(graph.nodes.filter((n) => n.kind === "permission").map((n) => n.id)), graph.edges, "backward");
+  return markDanger({
+    nodes: graph.nodes.filter((n) => keep.has(n.id)),
+    edges: graph.edges.filter((e) => keep.has(e.from) && keep.has(e.to))
+  });
+}
+function namespaceSeeds(graph, namespace) {
+  return new Set(graph.nodes.filter((n) => n.namespace === namespace).map((n) => n.id));
+}
+function workloadId(object) {
+  return `workload:${object.kind}/${object.namespace ?? ""}/${object.name}`;
+}
+function serviceAccountId(namespace, name) {
+  return `sa:${namespace}/${name}`;
+}
+function identityId(identity) {
+  switch (identity.kind) {
+    case "ServiceAccount":
+      return serviceAccountId(identity.namespace, identity.name);
+    case "User":
+      return `user:${identity.name}`;
+    case "Group":
+      return `group:${identity.name}`;
+  }
+}
+function bindingId(binding) {
+  return binding.kind === "RoleBinding" ? `binding:RoleBinding/${binding.namespace ?? ""}/${binding.name}` : `binding:ClusterRoleBinding/${binding.name}`;
+}
+function identityOfUsername(name) {
+  const sa = parseServiceAccountUsername(name);
+  return sa ? { kind: "ServiceAccount", namespace: sa.namespace, name: sa.name } : { kind: "User", name };
+}
+function identityOfSubject2(subject) {
+  if (!subject) return void 0;
+  if (subject.kind === "ServiceAccount") return { kind: "ServiceAccount", namespace: subject.namespace ?? "", name: subject.name };
+  if (subject.kind === "Group") return { kind: "Group", name: subject.name };
+  return identityOfUsername(subject.name);
+}
+function userOf(identity) {
+  switch (identity.kind) {
+    case "ServiceAccount":
+      return serviceAccountUser(identity.namespace, identity.name);
+    case "User":
+      return userInfo(identity.name);
+    case "Group":
+      return { name: NO_USER2, groups: [identity.name] };
+  }
+}
+function isPrimary(source) {
+  return source !== void 0 && !source.manifest.file.contextOnly;
+}
+function isBuiltin(role) {
+  return role.builtin || role.source === void 0;
+}
+function scopeOf(binding) {
+  return binding.kind === "RoleBinding" ? { namespace: binding.namespace ?? "" } : {};
+}
+function scopeKey(scope) {
+  return scope.namespace === void 0 ? "*" : scope.namespace;
+}
+function placement(scope) {
+  return scope.namespace === void 0 ? { clusterWide: true } : { namespace: scope.namespace };
+}
+function roleId(role, scope) {
+  const name = role.kind === "Role" ? `Role/${role.namespace ?? ""}/${role.name}` : `ClusterRole/${role.name}`;
+  return `role:${name}@${scopeKey(scope)}`;
+}
+function roleTitle(role) {
+  return role.kind === "Role" ? `Role ${role.namespace ?? ""}/${role.name}` : `ClusterRole ${role.name}`;
+}
+function bindingTitle(binding) {
+  return binding.kind === "RoleBinding" ? `RoleBinding ${binding.namespace ?? ""}/${binding.name}` : `ClusterRoleBinding ${binding.name}`;
+}
+function edgeKey(from, to, kind) {
+  return `${from}\0${to}\0${kind}`;
+}
+function closure(start, edges, direction) {
+  const next = /* @__PURE__ */ new Map();
+  for (const e of edges) {
+    const [a, b] = direction === "forward" ? [e.from, e.to] : [e.to, e.from];
+    const list = next.get(a);
+    if (list) list.push(b);
+    else next.set(a, [b]);
+  }
+  const seen = new Set(start);
+  const queue = [...start];
+  for (let id = queue.pop(); id !== void 0; id = queue.pop()) {
+    for (const n of next.get(id) ?? []) {
+      if (!seen.has(n)) {
+        seen.add(n);
+        queue.push(n);
+      }
+    }
+  }
+  return seen;
+}
+function compare4(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function compareEdges(a, b) {
+  return compare4(a.from, b.from) || compare4(a.to, b.to) || compare4(a.kind, b.kind);
+}
+var RBAC, DANGER_KINDS, CSR_SIGNERS, EVERYTHING2, MASTERS, NO_USER2, GraphBuilder;
+var init_graph = __esm({
+  "src/rbac/graph.ts"() {
+    "use strict";
+    init_token();
+    init_dangerous();
+    init_resources();
+    init_subjects();
+    init_version2();
+    RBAC = "rbac.authorization.k8s.io";
+    DANGER_KINDS = [
+      {
+        key: "impersonate",
+        label: "impersonate",
+        ruleId: "impersonate-access",
+        permissions: [
+          ...["users", "groups", "serviceaccounts"].map((resource) => ({ verbs: ["impersonate"], group: "", resource })),
+          { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "uids" },
+          { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "userextras", subresource: ANY_SUBRESOURCE }
+        ]
+      },
+      {
+        key: "escalate-bind",
+        label: "escalate/bind roles",
+        ruleId: "escalate-bind-access",
+        permissions: ["roles", "clusterroles"].map((resource) => ({ verbs: ["escalate", "bind"], group: RBAC, resource }))
+      },
+      {
+        key: "rbac-write",
+        label: "write RBAC",
+        ruleId: "rbac-write-access",
+        permissions: ["roles", "clusterroles", "rolebindings", "clusterrolebindings"].map((resource) => ({
+          verbs: ["create", "update", "patch"],
+          group: RBAC,
+          resource
+        }))
+      },
+      {
+        key: "tokens",
+        label: "create tokens",
+        ruleId: "token-create-access",
+        permissions: [{ verbs: ["create"], group: "", resource: "serviceaccounts", subresource: "token" }]
+      },
+      {
+        key: "secrets",
+        label: "read secrets",
+        ruleId: "secret-read-access",
+        permissions: [{ verbs: ["get", "list", "watch"], group: "", resource: "secrets" }]
+      },
+      {
+        key: "exec",
+        label: "exec into pods",
+        ruleId: "pod-exec-access",
+        permissions: ["exec", "attach", "portforward"].map((subresource) => ({ verbs: ["create", "get"], group: "", resource: "pods", subresource }))
+      },
+      {
+        key: "workloads",
+        label: "create pods",
+        ruleId: "workload-create-access",
+        permissions: [
+          { verbs: ["create"], group: "", resource: "pods" },
+          { verbs: ["create"], group: "", resource: "replicationcontrollers" },
+          ...["deployments", "replicasets", "statefulsets", "daemonsets"].map((resource) => ({ verbs: ["create"], group: "apps", resource })),
+          ...["jobs", "cronjobs"].map((resource) => ({ verbs: ["create"], group: "batch", resource }))
+        ]
+      },
+      {
+        key: "node-proxy",
+        label: "nodes/proxy",
+        ruleId: "node-proxy-access",
+        permissions: [{ verbs: ["get", "create", "update", "patch", "delete"], group: "", resource: "nodes", subresource: "proxy" }]
+      },
+      {
+        key: "webhooks",
+        label: "write admission webhooks",
+        ruleId: "webhook-write-access",
+        permissions: ["mutatingwebhookconfigurations", "validatingwebhookconfigurations"].map((resource) => ({
+          verbs: ["create", "update", "patch", "delete"],
+          group: "admissionregistration.k8s.io",
+          resource
+        }))
+      },
+      {
+        key: "csr-approve",
+        label: "approve CSRs",
+        ruleId: "csr-approve-access",
+        permissions: [{ verbs: ["update", "patch"], group: "certificates.k8s.io", resource: "certificatesigningrequests", subresource: "approval" }]
+      },
+      {
+        key: "persistent-volumes",
+        label: "create PersistentVolumes",
+        ruleId: "persistent-volume-create-access",
+        permissions: [{ verbs: ["create"], group: "", resource: "persistentvolumes" }]
+      }
+    ];
+    CSR_SIGNERS = { verbs: ["approve"], group: "certificates.k8s.io", resource: "signers" };
+    EVERYTHING2 = { key: "everything", label: "every permission", ruleId: "cluster-admin-binding" };
+    MASTERS = { key: "system-masters", label: "every permission, bypassing RBAC (system:masters)", ruleId: "cluster-admin-binding" };
+    NO_USER2 = "\0";
+    GraphBuilder = class {
+      constructor(input, options) {
+        this.input = input;
+        this.options = options;
+        this.getOpensStreams = !atLeast(options.kubeVersion ?? DEFAULT_KUBE_VERSION, WEBSOCKET_NEEDS_CREATE);
+      }
+      input;
+      options;
+      nodes = /* @__PURE__ */ new Map();
+      edges = /* @__PURE__ */ new Map();
+      permissionsOfRole = /* @__PURE__ */ new Map();
+      bindingsDone = /* @__PURE__ */ new Set();
+      table = builtinResourceTable();
+      getOpensStreams;
+      build() {
+        const { index: index2, rbac } = this.input;
+        const identities = /* @__PURE__ */ new Map();
+        const addIdentity = (identity) => {
+          identities.set(identityId(identity), identity);
+        };
+        for (const workload of index2.workloads()) {
+          if (workload.object.manifest.file.contextOnly) continue;
+          for (const account of this.addWorkload(workload)) addIdentity({ kind: "ServiceAccount", ...account });
+        }
+        for (const account of index2.ofKind("ServiceAccount")) {
+          if (isPrimary(account) && account.namespace !== void 0) addIdentity({ kind: "ServiceAccount", namespace: account.namespace, name: account.name });
+        }
+        for (const binding of rbac.policy.bindings()) {
+          if (!isPrimary(binding.source)) continue;
+          this.addBinding(binding);
+          const namespace = binding.kind === "RoleBinding" ? binding.namespace ?? "" : "";
+          for (const written of binding.subjects) {
+            const identity = identityOfSubject2(normalizeSubject(written, namespace));
+            if (!identity) continue;
+            addIdentity(identity);
+            this.addIdentityNode(identity);
+            this.addEdge(identityId(identity), bindingId(binding), "subject");
+          }
+        }
+        for (const identity of this.options.identities ?? []) addIdentity(identity);
+        for (const identity of [...identities.values()].sort((a, b) => compare4(identityId(a), identityId(b)))) this.addIdentityBindings(identity);
+        const linked = /* @__PURE__ */ new Set();
+        for (const edge of this.edges.values()) linked.add(edge.from).add(edge.to);
+        const named = new Set((this.options.identities ?? []).map(identityId));
+        for (const [id, node] of this.nodes) {
+          if (node.kind === "serviceaccount" && !linked.has(id) && !named.has(id)) this.nodes.delete(id);
+        }
+        return markDanger({ nodes: [...this.nodes.values()], edges: [...this.edges.values()] });
+      }
+      /** The workload, `runs as` its ServiceAccount, and `mounts token of` other ServiceAccounts. */
+      addWorkload(workload) {
+        const { index: index2 } = this.input;
+        const id = workloadId(workload.object);
+        this.addNode({ id, kind: "workload", label: workload.object.display, namespace: workload.namespace, danger: false });
+        const own = { namespace: workload.namespace, name: workload.serviceAccountName };
+        const tokens = apiTokensOf(workload, index2);
+        const ownToken = tokens.some((t) => t.serviceAccount.namespace === own.namespace && t.serviceAccount.name === own.name);
+        this.addIdentityNode({ kind: "ServiceAccount", ...own });
+        this.addEdge(id, serviceAccountId(own.namespace, own.name), "runs-as", ownToken ? "runs as" : "runs as, no token", !ownToken);
+        const accounts = [own];
+        for (const token of tokens) {
+          const account = token.serviceAccount;
+          if (account.namespace === own.namespace && account.name === own.name) continue;
+          this.addIdentityNode({ kind: "ServiceAccount", ...account });
+          this.addEdge(id, serviceAccountId(account.namespace, account.name), "mounts-token", "mounts token of");
+          accounts.push(account);
+        }
+        return accounts;
+      }
+      /** Every binding that applies to the identity, directly or through a group it is in. */
+      addIdentityBindings(identity) {
+        const { policy } = this.input.rbac;
+        const id = identityId(identity);
+        this.addIdentityNode(identity);
+        if (identity.kind === "Group" && identity.name === SYSTEM_MASTERS_GROUP) {
+          this.addPermission(id, MASTERS, {}, false);
+        }
+        for (const match of policy.bindingsFor(userOf(identity))) {
+          if (!isPrimary(match.binding.source) && !this.bindingIsDangerous(match.binding)) continue;
+          this.addBinding(match.binding);
+          const subject = match.subject;
+          if (subject.kind === "Group" && identity.kind !== "Group") {
+            const group = { kind: "Group", name: subject.name };
+            this.addIdentityNode(group);
+            this.addEdge(id, identityId(group), "member-of", "member of");
+            this.addEdge(identityId(group), bindingId(match.binding), "subject");
+          } else {
+            this.addEdge(id, bindingId(match.binding), "subject");
+          }
+        }
+      }
+      addIdentityNode(identity) {
+        const id = identityId(identity);
+        if (this.nodes.has(id)) return;
+        if (identity.kind === "ServiceAccount") {
+          this.addNode({ id, kind: "serviceaccount", label: `ServiceAccount ${identity.namespace}/${identity.name}`, namespace: identity.namespace, danger: false });
+        } else {
+          this.addNode({ id, kind: identity.kind === "User" ? "user" : "group", label: `${identity.kind} ${identity.name}`, danger: false });
+        }
+      }
+      /** Whether the binding's role grants a dangerous permission where the binding grants. */
+      bindingIsDangerous(binding) {
+        const role = this.input.rbac.policy.roleFor(binding);
+        if (!role) return false;
+        const scope = scopeOf(binding);
+        const key3 = roleId(role, scope);
+        let dangerous = this.permissionsOfRole.get(key3);
+        if (dangerous === void 0) {
+          dangerous = this.permissionGrants(role, scope).length > 0;
+          this.permissionsOfRole.set(key3, dangerous);
+        }
+        return dangerous;
+      }
+      /** The binding, `role` edge to its role where it grants, and the role's dangerous permissions. */
+      addBinding(binding) {
+        if (this.bindingsDone.has(binding)) return;
+        this.bindingsDone.add(binding);
+        const id = bindingId(binding);
+        const scope = scopeOf(binding);
+        const builtin = binding.builtin || binding.source === void 0;
+        this.addNode({
+          id,
+          kind: "binding",
+          label: `${bindingTitle(binding)}${builtin ? " (built-in)" : ""}`,
+          ...placement(scope),
+          ...builtin ? { builtin: true } : {},
+          danger: false
+        });
+        const role = this.input.rbac.policy.roleFor(binding);
+        if (!role) {
+          const { kind, name } = binding.roleRef;
+          const missingId = `role:${kind}/${binding.kind === "RoleBinding" && kind === "Role" ? `${binding.namespace ?? ""}/` : ""}${name}@${scopeKey(scope)}`;
+          this.addNode({ id: missingId, kind: "role", label: `${kind} ${kind === "Role" ? `${binding.namespace ?? ""}/` : ""}${name} (not found)`, ...placement(scope), missing: true, danger: false });
+          this.addEdge(id, missingId, "role");
+          return;
+        }
+        this.addRole(role, scope);
+        this.addEdge(id, roleId(role, scope), "role");
+      }
+      addRole(role, scope) {
+        const id = roleId(role, scope);
+        if (this.nodes.has(id)) return;
+        const builtin = isBuiltin(role);
+        this.addNode({ id, kind: "role", label: `${roleTitle(role)}${builtin ? " (built-in)" : ""}`, ...placement(scope), ...builtin ? { builtin: true } : {}, danger: false });
+        for (const grant of this.permissionGrants(role, scope)) {
+          let from = id;
+          if (grant.origin !== role) {
+            this.addRole(grant.origin, scope);
+            from = roleId(grant.origin, scope);
+            this.addEdge(id, from, "aggregates", "aggregates");
+          }
+          this.addPermission(from, grant.kind, scope, grant.limited);
+        }
+      }
+      /** `from` → the permission node of `kind` in `scope` (labelled `named only` when every grant is limited by resourceNames). */
+      addPermission(from, kind, scope, limited) {
+        const id = `permission:${kind.key}@${scopeKey(scope)}`;
+        const where = scope.namespace === void 0 ? " (cluster-wide)" : ` in ns ${scope.namespace}`;
+        this.addNode({ id, kind: "permission", label: `${kind.label}${where}`, ...placement(scope), ruleId: kind.ruleId, danger: false });
+        const key3 = edgeKey(from, id, "grants");
+        const existing = this.edges.get(key3);
+        if (existing) {
+          if (!limited) delete existing.label;
+          return;
+        }
+        this.addEdge(from, id, "grants", limited ? "named only" : void 0);
+      }
+      /**
+       * The dangerous permissions the role grants in the scope, each with the role its rule is written
+       * in: the role itself, or, for an aggregated ClusterRole, the input ClusterRole it aggregates the
+       * rule from (built-in and context roles are not drawn: the rule is put on the aggregated role).
+       */
+      permissionGrants(role, scope) {
+        const aggregated = this.input.rbac.policy.aggregation.aggregated.get(role);
+        const rules2 = aggregated ? aggregated.map(({ rule, origin }) => ({ rule, origin: isPrimary(origin.role.source) ? origin.role : role })) : role.rules.map((rule) => ({ rule, origin: role }));
+        const namespaced = scope.namespace !== void 0;
+        const out = [];
+        const signers = rules2.some(({ rule }) => grants(rule, CSR_SIGNERS) !== void 0);
+        for (const { rule, origin } of rules2) {
+          if (isFullWildcard(rule)) {
+            out.push({ kind: EVERYTHING2, origin, limited: false });
+            continue;
+          }
+          for (const kind of DANGER_KINDS) {
+            if (kind.key === "csr-approve" && !signers) continue;
+            const found = kind.permissions.map((permission) => grants(rule, permission)).filter((g) => g !== void 0).filter((g) => !namespaced || this.table.isNamespaced(g.permission.group, g.permission.resource)).filter((g) => kind.key !== "exec" || this.getOpensStreams || g.verbs.includes("create"));
+            if (found.length === 0) continue;
+            out.push({ kind, origin, limited: found.every((g) => g.resourceNames.length > 0) });
+          }
+        }
+        return out;
+      }
+      addNode(node) {
+        if (!this.nodes.has(node.id)) this.nodes.set(node.id, node);
+      }
+      addEdge(from, to, kind, label, dashed = false) {
+        const key3 = edgeKey(from, to, kind);
+        if (this.edges.has(key3)) return;
+        this.edges.set(key3, { from, to, kind, ...label === void 0 ? {} : { label }, dashed, danger: false });
+      }
+    };
+  }
+});
+
+// src/report/graph.ts
+function renderMermaid(graph) {
+  const ids = allocateIds(graph.nodes);
+  const lines = ["flowchart LR", `  %% rbaclint graph: ${graph.nodes.length} nodes, ${graph.edges.length} edges; red: escalation paths`];
+  if (graph.nodes.length === 0) lines.push('  empty["nothing to draw"]');
+  const boxIds = new Set(ids.values());
+  for (const box of boxes(graph.nodes)) {
+    const indent = box.key === "" ? "  " : "    ";
+    if (box.key !== "") lines.push(`  subgraph ${uniqueId(box.id, boxIds)}["${mermaidText(box.title)}"]`);
+    for (const node of box.nodes) lines.push(`${indent}${mermaidNode(ids.get(node.id) ?? "", node)}`);
+    if (box.key !== "") lines.push("  end");
+  }
+  const danger = [];
+  drawingOrder(graph).forEach((edge, i) => {
+    const arrow = edge.dashed ? "-.->" : "-->";
+    const label = edge.label === void 0 ? "" : `|${mermaidText(edge.label)}|`;
+    lines.push(`  ${ids.get(edge.from) ?? ""} ${arrow}${label} ${ids.get(edge.to) ?? ""}`);
+    if (edge.danger) danger.push(i);
+  });
+  lines.push(
+    "  classDef permission fill:#fff4e5,stroke:#e8590c,color:#7a2e00",
+    "  classDef builtin stroke-dasharray:4 3",
+    "  classDef missing fill:#f1f3f5,stroke:#868e96,stroke-dasharray:2 2,color:#495057",
+    "  classDef danger fill:#ffe3e3,stroke:#c92a2a,stroke-width:2px,color:#801010"
+  );
+  for (const [name, test] of [
+    ["permission", (n) => n.kind === "permission"],
+    ["builtin", (n) => n.builtin === true],
+    ["missing", (n) => n.missing === true],
+    ["danger", (n) => n.danger]
+  ]) {
+    const members = graph.nodes.filter(test).map((n) => ids.get(n.id) ?? "");
+    if (members.length > 0) lines.push(`  class ${members.join(",")} ${name}`);
+  }
+  if (danger.length > 0) lines.push(`  linkStyle ${danger.join(",")} stroke:#c92a2a,stroke-width:3px`);
+  return `${lines.join("\n")}
+`;
+}
+function renderDot(graph) {
+  const ids = allocateIds(graph.nodes);
+  const lines = [
+    `// rbaclint graph: ${graph.nodes.length} nodes, ${graph.edges.length} edges; red: escalation paths`,
+    "digraph rbaclint {",
+    "  rankdir=LR;",
+    "  newrank=true;",
+    '  graph [fontname="Helvetica", fontsize=12];',
+    '  node [fontname="Helvetica", fontsize=11];',
+    '  edge [fontname="Helvetica", fontsize=9];'
+  ];
+  const boxIds = new Set(ids.values());
+  for (const box of boxes(graph.nodes)) {
+    const indent = box.key === "" ? "  " : "    ";
+    if (box.key !== "") {
+      lines.push(`  subgraph ${uniqueId(`cluster_${box.id}`, boxIds)} {`);
+      lines.push(`    label=${dotString(box.title)};`, "    style=rounded;", "    color=gray60;");
+    }
+    for (const node of box.nodes) lines.push(`${indent}${ids.get(node.id) ?? ""} [${dotNodeAttributes(node)}];`);
+    if (box.key !== "") lines.push("  }");
+  }
+  for (const edge of drawingOrder(graph)) lines.push(`  ${ids.get(edge.from) ?? ""} -> ${ids.get(edge.to) ?? ""}${dotEdgeAttributes(edge)};`);
+  lines.push("}");
+  return `${lines.join("\n")}
+`;
+}
+function boxes(nodes) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const node of nodes) {
+    const key3 = node.namespace !== void 0 ? `ns:${node.namespace}` : node.clusterWide ? "cluster" : "";
+    let box = byKey.get(key3);
+    if (!box) {
+      const [id, title] = node.namespace !== void 0 ? [`ns_${sanitize(node.namespace)}`, `namespace ${node.namespace}`] : node.clusterWide ? ["cluster_wide", "cluster-wide"] : ["", ""];
+      byKey.set(key3, box = { key: key3, id, title, nodes: [] });
+    }
+    box.nodes.push(node);
+  }
+  const rank = (key3) => key3 === "" ? 0 : key3 === "cluster" ? 2 : 1;
+  const out = [...byKey.values()].sort((a, b) => rank(a.key) - rank(b.key) || compare5(a.key, b.key));
+  for (const box of out) box.nodes.sort((a, b) => KIND_RANK[a.kind] - KIND_RANK[b.kind] || compare5(a.id, b.id));
+  return out;
+}
+function drawingOrder(graph) {
+  const kinds = new Map(graph.nodes.map((n) => [n.id, KIND_RANK[n.kind]]));
+  const rank = (id) => kinds.get(id) ?? 0;
+  return [...graph.edges].sort((a, b) => rank(a.from) - rank(b.from) || compare5(a.from, b.from) || compare5(a.to, b.to) || compare5(a.kind, b.kind));
+}
+function allocateIds(nodes) {
+  const out = /* @__PURE__ */ new Map();
+  const taken = /* @__PURE__ */ new Set();
+  for (const node of [...nodes].sort((a, b) => compare5(a.id, b.id))) {
+    const key3 = node.id.slice(node.id.indexOf(":") + 1);
+    out.set(node.id, uniqueId(`${ID_PREFIX[node.kind]}_${sanitize(key3)}`, taken));
+  }
+  return out;
+}
+function uniqueId(base, taken) {
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}_${n}`;
+  taken.add(id);
+  return id;
+}
+function sanitize(text) {
+  return text.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "") || "x";
+}
+function mermaidText(text) {
+  let out = "";
+  for (const char of text.replace(/\s+/g, " ")) out += /^[A-Za-z0-9 .,:/_*()@=+-]$/.test(char) ? char : `#${char.codePointAt(0)};`;
+  return out;
+}
+function mermaidNode(id, node) {
+  const label = `"${mermaidText(node.label)}"`;
+  switch (node.kind) {
+    case "workload":
+      return `${id}[${label}]`;
+    case "serviceaccount":
+      return `${id}(${label})`;
+    case "user":
+    case "group":
+      return `${id}([${label}])`;
+    case "binding":
+      return `${id}{{${label}}}`;
+    case "role":
+      return `${id}[[${label}]]`;
+    case "permission":
+      return `${id}>${label}]`;
+  }
+}
+function dotString(text) {
+  return `"${text.replace(/\s+/g, " ").replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+function dotNodeAttributes(node) {
+  const attributes = [`label=${dotString(node.label)}`, `shape=${DOT_SHAPE[node.kind]}`];
+  const styles = [];
+  if (node.builtin || node.missing) styles.push("dashed");
+  if (node.kind === "permission" || node.danger) styles.push("filled");
+  if (styles.length > 0) attributes.push(`style=${dotString(styles.join(","))}`);
+  if (node.danger) attributes.push("color=red", "fontcolor=red3", "fillcolor=mistyrose", "penwidth=2");
+  else if (node.kind === "permission") attributes.push("color=darkorange", "fillcolor=papayawhip");
+  else if (node.missing) attributes.push("color=gray50", "fontcolor=gray40");
+  return attributes.join(", ");
+}
+function dotEdgeAttributes(edge) {
+  const attributes = [];
+  if (edge.label !== void 0) attributes.push(`label=${dotString(edge.label)}`);
+  if (edge.dashed) attributes.push("style=dashed");
+  if (edge.danger) attributes.push("color=red", "penwidth=2");
+  return attributes.length === 0 ? "" : ` [${attributes.join(", ")}]`;
+}
+function compare5(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+var GRAPH_FORMATS, graphRenderers, KIND_RANK, ID_PREFIX, DOT_SHAPE;
+var init_graph2 = __esm({
+  "src/report/graph.ts"() {
+    "use strict";
+    init_model();
+    init_parse();
+    init_cluster();
+    init_graph();
+    GRAPH_FORMATS = ["mermaid", "dot"];
+    graphRenderers = {
+      mermaid: renderMermaid,
+      dot: renderDot
+    };
+    KIND_RANK = { workload: 0, serviceaccount: 1, user: 2, group: 3, binding: 4, role: 5, permission: 6 };
+    ID_PREFIX = { workload: "wl", serviceaccount: "sa", user: "user", group: "group", binding: "bind", role: "role", permission: "perm" };
+    DOT_SHAPE = {
+      workload: "box",
+      serviceaccount: "ellipse",
+      user: "house",
+      group: "house",
+      binding: "hexagon",
+      role: "component",
+      permission: "octagon"
+    };
+  }
+});
+
+// src/cli/graph-command.ts
+import path15 from "node:path";
+async function runGraph(paths, options, io) {
   const fail = (message) => {
-    io.stderr(`rbaclint who-can: ${message}
+    io.stderr(`rbaclint graph: ${message}
+${USAGE3}
 `);
     return EXIT.usage;
   };
-  if (args.length !== 2) {
-    const eaten = (options.filename ?? []).length > 1 && args.length < 2 ? "\n-f takes every argument up to the next option: put it last, or end its list with --" : "";
-    return fail(`you must specify two arguments: verb resource or verb resource/resourceName
-See 'rbaclint who-can --help' for help and examples.${eaten}`);
-  }
-  const format = options.output === "json" ? "json" : options.output === "wide" ? "text" : options.format;
-  const input = await loadRbacInput("who-can", options, io);
-  if (typeof input === "number") return input;
-  const [verb = "", target = ""] = args;
+  if (options.dangerousOnly && options.all) return fail("--dangerous-only and --all contradict each other; give one");
   const namespace = shortValue(options.namespace);
-  const warnings = [];
-  const request = parseRequest(
-    verb,
-    target,
-    { ...options.subresource === void 0 ? {} : { subresource: options.subresource }, ...namespace === void 0 ? {} : { namespace }, allNamespaces: options.allNamespaces === true, warnClusterScoped: namespace !== void 0 },
-    input.resources,
-    warnings,
-    "any"
-  );
-  if ("error" in request) return fail(request.error);
-  for (const warning of warnings) io.stderr(`Warning: ${warning}
-`);
-  const includeBuiltins = options.builtins !== false;
-  const rows = includeBuiltins ? [{ subject: { kind: "Group", apiGroup: RBAC_API_GROUP, name: SYSTEM_MASTERS_GROUP } }] : [];
-  const policy = input.rbac.policy;
-  const bindings = [...policy.bindings()].sort((a, b) => Number(a.kind === "RoleBinding") - Number(b.kind === "RoleBinding"));
-  for (const binding of bindings) {
-    if (binding.builtin && !includeBuiltins) continue;
-    const bindingNamespace = binding.kind === "RoleBinding" ? binding.namespace ?? "" : "";
-    if (binding.kind === "RoleBinding") {
-      if (request.scope === "cluster") continue;
-      if (request.scope === "namespace" && request.attrs.kind === "resource" && bindingNamespace !== request.attrs.namespace) continue;
-    }
-    const role = policy.roleFor(binding);
-    if (role === void 0) {
-      if (!binding.builtin) {
-        io.stderr(`rbaclint: warning: ${bindingWithLocation(binding)} refers to ${roleRefLabel(binding)}, which is neither in the input nor built in: it grants nothing until that role exists
-`);
+  if (namespace === "") return fail("-n, --namespace needs a namespace name");
+  const input = await loadRbacInput("graph", { ...options, filename: [...paths, ...options.filename ?? []] }, io);
+  if (typeof input === "number") return input;
+  const seeds = [];
+  for (const value of options.subject ?? []) {
+    const seed = parseSubject(value, input);
+    if ("error" in seed) return fail(seed.error);
+    seeds.push(seed);
+  }
+  const identities = seeds.flatMap((s) => "identity" in s ? [s.identity] : []);
+  let graph = buildGraph(input, { ...options.kubeVersion ? { kubeVersion: options.kubeVersion } : {}, identities });
+  if (seeds.length > 0) {
+    const ids = /* @__PURE__ */ new Set();
+    for (const seed of seeds) {
+      const id = "identity" in seed ? identityId(seed.identity) : `workload:${seed.workload.kind}/${seed.workload.namespace}/${seed.workload.name}`;
+      if ("workload" in seed && !graph.nodes.some((n) => n.id === id)) {
+        return fail(`${seed.workload.kind} ${seed.workload.namespace}/${seed.workload.name} is not in the input`);
       }
-      continue;
+      ids.add(id);
     }
-    const attrs = binding.kind === "RoleBinding" ? inNamespace(request.attrs, bindingNamespace) : request.attrs;
-    if (!rulesAllow(policy.effectiveRules(role), attrs)) continue;
-    const seen = /* @__PURE__ */ new Set();
-    for (const raw of binding.subjects) {
-      const subject = normalizeSubject(raw, bindingNamespace);
-      if (subject === void 0) continue;
-      const key3 = describeSubject2(subject, "");
-      if (seen.has(key3)) continue;
-      seen.add(key3);
-      rows.push({ subject, binding, role });
-    }
+    graph = focusGraph(graph, ids);
   }
-  const workloads = workloadsOf(input.index, rows);
-  io.stdout(format === "json" ? renderJson2(request, rows, workloads) : renderText2(request, rows, workloads));
-  return EXIT.ok;
-}
-function workloadsOf(index2, rows) {
-  const out = [];
-  const subjects = /* @__PURE__ */ new Map();
-  for (const row of rows) subjects.set(describeSubject2(row.subject, ""), row.subject);
-  for (const entry of workloadAccounts(index2)) {
-    const allowedAs = [...subjects.values()].filter((subject) => workloadMatches(entry, subject, ""));
-    if (allowedAs.length === 0) continue;
-    const token = [...entry.tokens].some((account) => allowedAs.some((subject) => accountMatches(account, subject, "")));
-    out.push({ workload: entry.workload, allowedAs, token });
-  }
-  return out;
-}
-function renderText2(request, rows, workloads) {
-  if (rows.length === 0) {
-    const where = request.attrs.kind === "resource" && request.scope === "namespace" ? ` in namespace ${request.attrs.namespace}` : "";
-    return `No subject may ${request.display}${where}.
-`;
-  }
-  const table = [["SUBJECT", "BINDING", "ROLE"]];
-  for (const row of rows) {
-    table.push(
-      row.binding && row.role ? [describeSubject2(row.subject, ""), bindingWithLocation(row.binding), roleWithLocation(row.role)] : [describeSubject2(row.subject, ""), "(privileged group, allowed before RBAC is consulted)", "-"]
+  if (namespace !== void 0) graph = focusGraph(graph, namespaceSeeds(graph, namespace));
+  if (options.dangerousOnly) {
+    graph = dangerousOnly(graph);
+  } else if (!options.all && graph.nodes.length > AUTO_DANGEROUS_ONLY_NODES) {
+    const total = graph.nodes.length;
+    graph = dangerousOnly(graph);
+    io.stderr(
+      `rbaclint graph: ${total} nodes are too many to read; drawing only the paths that end in a dangerous permission (${graph.nodes.length} nodes; --all draws everything; -n <namespace> or --subject <identity> draw less)
+`
     );
   }
-  let out = renderTable(table);
-  if (workloads.length === 0) return `${out}
-No workload of the input runs as one of these subjects.
-`;
-  const list = [["WORKLOAD", "LOCATION", "SERVICE ACCOUNT", "TOKEN", "ALLOWED AS"]];
-  for (const { workload, allowedAs, token } of workloads) {
-    list.push([
-      workloadLabel(workload),
-      objectLine(workload.object),
-      `${workload.namespace}/${workload.serviceAccountName}`,
-      token ? "yes" : "no",
-      allowedAs.map((s) => describeSubject2(s, "")).join(", ")
-    ]);
+  if (graph.nodes.length === 0) io.stderr("rbaclint graph: nothing to draw: no workload, ServiceAccount or binding matches\n");
+  if (options.format === "mermaid" && graph.edges.length > MERMAID_MAX_EDGES) {
+    io.stderr(
+      `rbaclint graph: warning: ${graph.edges.length} edges; Mermaid (and so GitHub) draws at most ${MERMAID_MAX_EDGES}: use --format dot, or draw less with -n <namespace>, --subject <identity> or --dangerous-only
+`
+    );
   }
-  out += `
-${renderTable(list)}`;
-  return out;
+  const text = graphRenderers[options.format](graph);
+  if (options.output !== void 0) {
+    try {
+      await writeAtomically(path15.resolve(io.cwd, options.output), text);
+    } catch (error) {
+      io.stderr(`rbaclint graph: cannot write the graph to "${options.output}": ${error.message}
+`);
+      return EXIT.usage;
+    }
+  } else {
+    io.stdout(text);
+  }
+  return EXIT.ok;
 }
-function definitionJson(def) {
-  const at = def.source ? positionOf(def.source) : {};
-  return {
-    kind: def.kind,
-    ...def.namespace === void 0 || def.kind === "ClusterRole" || def.kind === "ClusterRoleBinding" ? {} : { namespace: def.namespace },
-    name: def.name,
-    builtin: def.source === void 0,
-    ...at
-  };
+function parseSubject(value, input) {
+  const text = value.trim();
+  const expected = `cannot read --subject "${value}": expected ServiceAccount <ns>/<name>, system:serviceaccount:<ns>:<name>, User <name>, Group <name>, or a workload such as Deployment/<ns>/<name>`;
+  if (text.startsWith("system:serviceaccount:")) {
+    const identity = identityOfUsername(text);
+    return identity.kind === "ServiceAccount" ? { identity } : { error: expected };
+  }
+  const prefixed = /^(serviceaccounts?|sa|users?|groups?)(?:\s+|:|\/)(.+)$/i.exec(text);
+  if (prefixed) {
+    const kind = (prefixed[1] ?? "").toLowerCase();
+    const rest = (prefixed[2] ?? "").trim();
+    if (kind.startsWith("user")) return { identity: identityOfUsername(rest) };
+    if (kind.startsWith("group")) return { identity: { kind: "Group", name: rest } };
+    const parts2 = rest.split("/");
+    if (parts2.length !== 2 || parts2.some((p) => p === "")) return { error: `${expected} (a ServiceAccount needs <ns>/<name>)` };
+    return { identity: { kind: "ServiceAccount", namespace: parts2[0] ?? "", name: parts2[1] ?? "" } };
+  }
+  const parts = text.split("/");
+  if (parts.length !== 3 || parts.some((p) => p === "")) return { error: expected };
+  const [type = "", namespace = "", name = ""] = parts;
+  const resolved2 = input.resources.resolve(type);
+  if (isResolveError(resolved2)) return { error: `${expected}: ${resolved2.error}` };
+  if (POD_SPEC_PATHS[resolved2.kind] === void 0) {
+    return { error: `${expected}: ${resolved2.kind || type} is not a workload kind (${Object.keys(POD_SPEC_PATHS).join(", ")})` };
+  }
+  return { workload: { kind: resolved2.kind, namespace, name } };
 }
-function subjectJson(subject) {
-  return { kind: subject.kind, ...subject.kind === "ServiceAccount" ? { namespace: subject.namespace ?? "" } : {}, name: subject.name };
-}
-function requestJson(request) {
-  const { attrs } = request;
-  if (attrs.kind === "nonResource") return { verb: attrs.verb, nonResourceURL: attrs.path, scope: request.scope };
-  return {
-    verb: attrs.verb,
-    apiGroup: attrs.apiGroup,
-    resource: attrs.resource,
-    subresource: attrs.subresource,
-    name: attrs.name,
-    ...request.scope === "namespace" ? { namespace: attrs.namespace } : {},
-    scope: request.scope
-  };
-}
-function renderJson2(request, rows, workloads) {
-  const report = {
-    version: 1,
-    request: requestJson(request),
-    subjects: rows.map(
-      (row) => row.binding && row.role ? { ...subjectJson(row.subject), via: "binding", binding: definitionJson(row.binding), role: definitionJson(row.role) } : { ...subjectJson(row.subject), via: "system:masters" }
-    ),
-    workloads: workloads.map(({ workload, allowedAs, token }) => {
-      return {
-        kind: workload.object.kind,
-        namespace: workload.namespace,
-        name: workload.object.name,
-        ...positionOf(workload.object),
-        serviceAccount: workload.serviceAccountName,
-        token,
-        allowedAs: allowedAs.map(subjectJson)
-      };
-    })
-  };
-  return `${JSON.stringify(report, null, 2)}
-`;
-}
-function addWhoCanCommand(program2, io, done) {
-  return program2.command("who-can").description("list the subjects (and workloads) allowed to do an action, like kubectl who-can, from manifests").usage("VERB [TYPE | TYPE/NAME | NONRESOURCEURL] [options] -f <paths...>").argument("[VERB TYPE...]", "VERB and TYPE | TYPE/NAME | NONRESOURCEURL").option("-n, --namespace <ns>", `namespace of the request (default "${KUBECTL_DEFAULT_NAMESPACE}")`).option("-A, --all-namespaces", "in any namespace: also the RoleBindings of every namespace, each in its own").option("--subresource <subresource>", "subresource such as exec, log, scale, status").addOption(new Option("--format <format>", "output format").choices(QUERY_FORMATS).default("text")).addOption(new Option("-o, --output <format>", "kubectl who-can's spelling of --format (wide = text)").choices(["json", "wide"]).hideHelp()).option("--no-builtins", "leave out what only the default policy grants (system:masters, controllers, …)").option("-f, --filename <paths...>", FILENAME_HELP).option("--default-namespace <ns>", DEFAULT_NAMESPACE_HELP, KUBECTL_DEFAULT_NAMESPACE).addHelpText("after", WHO_CAN_HELP).action(async (args, options) => {
-    done(await runWhoCan(args, options, io));
+function addGraphCommand(program2, io, done) {
+  return program2.command("graph").description("draw workloads, ServiceAccounts, bindings, roles and dangerous permissions as Mermaid or DOT, escalation paths in red").usage("<paths...> [options]").argument("[paths...]", "files, directories (*.yaml, *.yml, *.json), globs, or - for stdin").addOption(new Option("--format <format>", "output format").choices(GRAPH_FORMATS).default("mermaid")).option("-o, --output <file>", "write the graph to a file (atomically) instead of stdout").option("-n, --namespace <ns>", "draw only the paths through this namespace (its workloads, ServiceAccounts, RoleBindings)").option(
+    "--subject <identity>",
+    'draw only the paths through this identity or workload: "ServiceAccount <ns>/<name>", "User <name>", "Group <name>", Deployment/<ns>/<name>; repeatable',
+    (value, previous = []) => [...previous, value]
+  ).option("--dangerous-only", "draw only the paths that end in a dangerous permission").option("--all", `draw every path even when the graph has more than ${AUTO_DANGEROUS_ONLY_NODES} nodes`).option("-f, --filename <paths...>", `${FILENAME_HELP} (or give the paths as arguments)`).option("--default-namespace <ns>", DEFAULT_NAMESPACE_HELP, KUBECTL_DEFAULT_NAMESPACE).addHelpText("after", GRAPH_HELP).action(async (paths, options) => {
+    done(await runGraph(paths, options, io));
   });
 }
-var QUERY_FORMATS, WHO_CAN_HELP;
-var init_who_can_command = __esm({
-  "src/cli/who-can-command.ts"() {
+var AUTO_DANGEROUS_ONLY_NODES, MERMAID_MAX_EDGES, USAGE3, GRAPH_HELP;
+var init_graph_command = __esm({
+  "src/cli/graph-command.ts"() {
     "use strict";
     init_esm();
-    init_policy();
-    init_subjects();
+    init_model();
+    init_graph();
+    init_resources();
+    init_graph2();
     init_exit_code();
+    init_output();
     init_rbac_args();
-    QUERY_FORMATS = ["text", "json"];
-    WHO_CAN_HELP = `
-Arguments are those of kubectl who-can (and kubectl auth can-i):
-  VERB            get, list, watch, create, update, patch, delete, use, bind, … or '*' (matches only rules with '*')
-  TYPE            a resource type: plural, singular, short name or resource.group (CRDs of the input too)
-  TYPE/NAME       one object: secrets/app-config (rules limited by resourceNames count for it)
-  NONRESOURCEURL  a URL path that starts with /
+    AUTO_DANGEROUS_ONLY_NODES = 100;
+    MERMAID_MAX_EDGES = 500;
+    USAGE3 = "See 'rbaclint graph --help' for help and examples.";
+    GRAPH_HELP = `
+Draws workload → ServiceAccount → binding → role → dangerous permission:
+  workload ──runs as──▶ ServiceAccount    dashed "no token": the pods get no API token of it,
+                                          so they cannot use its permissions
+  ServiceAccount ──member of──▶ Group     e.g. system:serviceaccounts:<ns>, system:authenticated
+  subject ──▶ RoleBinding/ClusterRoleBinding ──▶ Role/ClusterRole ──▶ dangerous permission
+A ClusterRole is drawn in each namespace a RoleBinding grants it in; aggregated ClusterRoles get
+the rules of the roles they aggregate (an input ClusterRole they aggregate is drawn, "aggregates").
+Dangerous permissions are those the rules report: read secrets, exec into pods, create pods,
+create tokens, impersonate, escalate/bind roles, write RBAC, nodes/proxy, write admission webhooks,
+approve CSRs, create PersistentVolumes, every permission (*).
+Red: escalation paths, from a workload whose pods hold an API token to a dangerous permission.
+Namespaces are boxes; ClusterRoleBindings and what they grant are in the "cluster-wide" box.
 
-Lists Group system:masters (allowed before RBAC), then the subjects of every ClusterRoleBinding and
-RoleBinding that allows the request, with the binding and the role (file:line, or built-in for the
-default policy every cluster has), then every workload of the input that runs as one of those
-subjects or holds an API token of one. ServiceAccounts count through groups too: all of them are in
-system:serviceaccounts and system:authenticated, those of namespace ns in system:serviceaccounts:ns.
-
-Scope: -n ns (default "default"): ClusterRoleBindings and the RoleBindings of ns. -A: any namespace,
-i.e. also the RoleBindings of every namespace, each granting in its own (as kubectl who-can -A).
-Cluster-scoped resources and non-resource URLs: ClusterRoleBindings only, whatever -n or -A say.
+When the graph has more than ${AUTO_DANGEROUS_ONLY_NODES} nodes, only the paths that end in a dangerous
+permission are drawn (a note on stderr says so); --all draws everything.
 
 Examples:
-  $ rbaclint who-can get secrets -n prod -f deploy/
-  $ rbaclint who-can create pods --subresource exec -A -f deploy/
-  $ rbaclint who-can list nodes -f deploy/ --no-builtins
-  $ rbaclint who-can get secrets/app-config -n dev --format json -f deploy/
+  $ rbaclint graph deploy/ > rbac.mmd                      Mermaid (paste into Markdown in a \`\`\`mermaid block)
+  $ rbaclint graph deploy/ --format dot | dot -Tsvg > rbac.svg
+  $ rbaclint graph deploy/ -n shop --dangerous-only
+  $ rbaclint graph deploy/ --subject "ServiceAccount ci/deployer"
+  $ rbaclint graph deploy/ --subject Deployment/shop/web --context cluster-dump.yaml
 
-Exit codes: 0 answered, 2 usage error or nothing could be read.`;
+Exit codes: 0 drawn, 2 usage error, unknown --subject workload, or nothing could be read.`;
   }
 });
 
@@ -33973,7 +35612,7 @@ function parseIdentity(arg, namespace, input) {
   const prefixed = /^(user|group):(.+)$/i.exec(arg);
   if (prefixed) {
     const name2 = prefixed[2] ?? "";
-    if ((prefixed[1] ?? "").toLowerCase() === "group") return { label: `Group ${name2}`, kind: "Group", user: { name: NO_USER, groups: [name2] } };
+    if ((prefixed[1] ?? "").toLowerCase() === "group") return { label: `Group ${name2}`, kind: "Group", user: { name: NO_USER3, groups: [name2] } };
     const sa = parseServiceAccountUsername(name2);
     return sa ? { label: `ServiceAccount ${sa.namespace}/${sa.name}`, kind: "ServiceAccount", user: userInfo(name2) } : { label: `User ${name2}`, kind: "User", user: userInfo(name2) };
   }
@@ -34107,7 +35746,7 @@ function subjectOf(grant) {
   if (subject.kind !== "ServiceAccount" || (subject.namespace ?? "") !== "") return subject;
   return { ...subject, namespace: binding.namespace ?? "" };
 }
-function grantJson(grant, input) {
+function grantJson2(grant, input) {
   return {
     binding: definitionJson(grant.binding),
     subject: subjectJson(subjectOf(grant)),
@@ -34141,8 +35780,8 @@ function renderJson3(input, identity, masters, cluster, namespaces) {
       }
     } : {},
     systemMasters: masters,
-    clusterWide: cluster.map((grant) => grantJson(grant, input)),
-    namespaces: namespaces.map(({ namespace, grants: grants2 }) => ({ namespace, bindings: grants2.map((grant) => grantJson(grant, input)) }))
+    clusterWide: cluster.map((grant) => grantJson2(grant, input)),
+    namespaces: namespaces.map(({ namespace, grants: grants2 }) => ({ namespace, bindings: grants2.map((grant) => grantJson2(grant, input)) }))
   };
   return `${JSON.stringify(report, null, 2)}
 `;
@@ -34152,7 +35791,7 @@ function addPermissionsCommand(program2, io, done) {
     done(await runPermissions(args, options, io));
   });
 }
-var NO_USER, PERMISSIONS_HELP;
+var NO_USER3, PERMISSIONS_HELP;
 var init_permissions_command = __esm({
   "src/cli/permissions-command.ts"() {
     "use strict";
@@ -34164,7 +35803,7 @@ var init_permissions_command = __esm({
     init_exit_code();
     init_rbac_args();
     init_who_can_command();
-    NO_USER = "\0";
+    NO_USER3 = "\0";
     PERMISSIONS_HELP = `
 IDENTITY is one of:
   system:serviceaccount:<ns>:<name>   a ServiceAccount (also ServiceAccount/<ns>/<name>, sa/<name> -n <ns>)
@@ -34190,8 +35829,8 @@ Exit codes: 0 answered, 2 usage error, unknown workload, or nothing could be rea
 
 // src/cli/rules-command.ts
 import { existsSync as existsSync3, readdirSync, readFileSync as readFileSync6 } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import path14 from "node:path";
+import { mkdir as mkdir2 } from "node:fs/promises";
+import path16 from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 function renderRules(rules2, format) {
   switch (format) {
@@ -34240,10 +35879,10 @@ async function runRules2(rules2, options, io) {
     io.stderr("rbaclint: rules --out writes markdown pages; add --format markdown\n");
     return EXIT.usage;
   }
-  const dir2 = path14.resolve(io.cwd, options.out);
+  const dir2 = path16.resolve(io.cwd, options.out);
   try {
-    await mkdir(dir2, { recursive: true });
-    for (const [name, content] of rulePages(rules2)) await writeAtomically(path14.join(dir2, name), content);
+    await mkdir2(dir2, { recursive: true });
+    for (const [name, content] of rulePages(rules2)) await writeAtomically(path16.join(dir2, name), content);
   } catch (error) {
     io.stderr(`rbaclint: cannot write the rule pages to "${options.out}": ${error.message}
 `);
@@ -34255,14 +35894,14 @@ async function runRules2(rules2, options, io) {
 }
 function defaultFixturesDir() {
   for (const up of ["../..", "../../..", ".."]) {
-    const root = path14.resolve(path14.dirname(fileURLToPath3(import.meta.url)), up);
+    const root = path16.resolve(path16.dirname(fileURLToPath3(import.meta.url)), up);
     try {
-      const json = JSON.parse(readFileSync6(path14.join(root, "package.json"), "utf8"));
+      const json = JSON.parse(readFileSync6(path16.join(root, "package.json"), "utf8"));
       if (json.name !== "rbaclint") continue;
     } catch {
       continue;
     }
-    const dir2 = path14.join(root, "fixtures/rules");
+    const dir2 = path16.join(root, "fixtures/rules");
     return existsSync3(dir2) ? dir2 : void 0;
   }
   return void 0;
@@ -34271,13 +35910,13 @@ function rulePages(rules2, fixturesDir = defaultFixturesDir()) {
   return new Map(rules2.map((rule) => [`${rule.id}.md`, rulePage(rule, fixturesDir)]));
 }
 function fixture(fixturesDir, id, prefix) {
-  const dir2 = path14.join(fixturesDir, id);
+  const dir2 = path16.join(fixturesDir, id);
   if (!existsSync3(dir2)) return void 0;
   const names = readdirSync(dir2).filter((f) => f.startsWith(prefix) && f.endsWith(".yaml")).sort();
   const name = names.includes(`${prefix}.yaml`) ? `${prefix}.yaml` : names[0];
   if (name === void 0) return void 0;
-  const text = readFileSync6(path14.join(dir2, name), "utf8");
-  const outFile = path14.join(dir2, name.replace(/\.yaml$/, ".out"));
+  const text = readFileSync6(path16.join(dir2, name), "utf8");
+  const outFile = path16.join(dir2, name.replace(/\.yaml$/, ".out"));
   return { name, text, ...existsSync3(outFile) ? { out: readFileSync6(outFile, "utf8") } : {} };
 }
 function rulePage(rule, fixturesDir) {
@@ -34389,7 +36028,9 @@ function buildProgram(io, done) {
   addCanICommand(program2, io, done);
   addWhoCanCommand(program2, io, done);
   addPermissionsCommand(program2, io, done);
-  for (const name of ["can-i", "who-can", "permissions"]) {
+  addDiffCommand(program2, io, done);
+  addGraphCommand(program2, io, done);
+  for (const name of ["can-i", "who-can", "permissions", "graph", "diff"]) {
     const command2 = program2.commands.find((c) => c.name() === name);
     if (command2) addContextOptions(command2);
   }
@@ -34455,9 +36096,11 @@ var init_program = __esm({
     init_index();
     init_version();
     init_can_i_command();
+    init_diff_command();
     init_rbac_args();
     init_exit_code();
     init_lint_command();
+    init_graph_command();
     init_permissions_command();
     init_rules_command();
     init_who_can_command();
@@ -34473,6 +36116,8 @@ Examples:
   $ rbaclint deploy/ --fix-dry-run > fixes.patch    review, then: git apply fixes.patch (or --fix)
   $ rbaclint --print-config                   the configuration in effect, as YAML
   $ rbaclint rules                            list every rule
+  $ rbaclint diff --base-ref origin/main deploy/   what the change lets each identity do
+  $ rbaclint graph deploy/ > rbac.mmd         workload → ServiceAccount → binding → role → permission
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 2 usage error, invalid configuration or baseline, or nothing could be read. Documentation: ${pkg.homepage}`;
