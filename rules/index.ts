@@ -20,6 +20,8 @@ import podExecAccess from './pod-exec-access.js';
 import projectedTokenWithoutAudience from './projected-token-without-audience.js';
 import rbacWriteAccess from './rbac-write-access.js';
 import secretReadAccess from './secret-read-access.js';
+import statusWriteAccess from './status-write-access.js';
+import systemConfigmapWriteAccess from './system-configmap-write-access.js';
 import tokenCreateAccess from './token-create-access.js';
 import unrenderedTemplate from './unrendered-template.js';
 import unusedSuppression from './unused-suppression.js';
@@ -51,6 +53,8 @@ export const rules = [
   projectedTokenWithoutAudience,
   rbacWriteAccess,
   secretReadAccess,
+  statusWriteAccess,
+  systemConfigmapWriteAccess,
   tokenCreateAccess,
   unrenderedTemplate,
   unusedSuppression,

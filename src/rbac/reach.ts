@@ -40,6 +40,11 @@ export interface ReachOptions {
   clusterScoped?: boolean;
   /** The grant is limited by resourceNames: reported one more level lower. */
   limited?: boolean;
+  /**
+   * The grant matters only in this namespace: only ClusterRoleBindings and the RoleBindings of
+   * that namespace count.
+   */
+  namespace?: string;
 }
 
 /**
@@ -50,7 +55,9 @@ export interface ReachOptions {
 export function roleReach(rbac: ClusterRbac, role: K8sObject, options: ReachOptions = {}): Reach {
   const def = roleDefOf(rbac, role);
   const granting = def ? rbac.bindingsGranting(def) : [];
-  const scoped = options.clusterScoped ? granting.filter((b) => b.kind === 'ClusterRoleBinding') : granting;
+  const scoped = granting.filter(
+    (b) => b.kind === 'ClusterRoleBinding' || (!options.clusterScoped && (options.namespace === undefined || b.namespace === options.namespace)),
+  );
   const live = scoped.filter(hasLiveSubject);
   const related: RelatedReport[] = [];
   for (const binding of live) {
@@ -63,7 +70,7 @@ export function roleReach(rbac: ClusterRbac, role: K8sObject, options: ReachOpti
   let note = heldBy(holders);
   const chain = holderRelated(rbac, holders);
   if (live.length === 0) {
-    note = granting.some(hasLiveSubject) ? ' (bound only by RoleBindings, which cannot grant cluster-scoped resources)' : ' (not bound)';
+    note = options.clusterScoped && granting.some(hasLiveSubject) ? ' (bound only by RoleBindings, which cannot grant cluster-scoped resources)' : ' (not bound)';
   }
   return reach(live.length > 0, holders, note, [...related, ...chain], options.limited ?? false);
 }
@@ -101,7 +108,8 @@ export interface RoleGrant {
 
 /**
  * Every rule entry of every input Role and ClusterRole that grants any of the permissions, with
- * its reach. Left out:
+ * its reach. With `namespace`, only the roles that grant or may grant in that namespace: its Roles,
+ * and ClusterRoles bound cluster-wide, by a RoleBinding there, or not at all. Left out:
  * - the written rules of aggregated ClusterRoles (the aggregation controller replaces them; the
  *   roles they select are checked instead);
  * - cluster-scoped permissions in a Role, which can never grant them;
@@ -109,12 +117,23 @@ export interface RoleGrant {
  *   finding says so (wildcard-rule on the entry, cluster-admin-binding on its bindings) where a
  *   finding per dangerous permission would put a dozen on one line.
  */
-export function* roleGrants(ctx: { index: Index; rbac: ClusterRbac }, permissions: readonly Permission[]): Generator<RoleGrant> {
+export function* roleGrants(
+  ctx: { index: Index; rbac: ClusterRbac },
+  permissions: readonly Permission[],
+  options: { namespace?: string } = {},
+): Generator<RoleGrant> {
   const table = builtinResourceTable();
   const clusterScoped = (g: RuleGrant): boolean => !table.isNamespaced(g.permission.group, g.permission.resource);
   for (const role of ctx.index.roles()) {
+    // With a namespace, a Role of another namespace never grants there.
+    if (options.namespace !== undefined && role.kind === 'Role' && role.namespace !== options.namespace) continue;
     const def = roleDefOf(ctx.rbac, role);
     if (def && ctx.rbac.policy.aggregation.aggregated.has(def)) continue;
+    // With a namespace, a ClusterRole that is bound, but neither cluster-wide nor there, grants nothing there.
+    if (options.namespace !== undefined && def) {
+      const bound = ctx.rbac.bindingsGranting(def).filter(hasLiveSubject);
+      if (bound.length > 0 && !bound.some((b) => b.kind === 'ClusterRoleBinding' || b.namespace === options.namespace)) continue;
+    }
     for (const entry of ruleEntries(role)) {
       if (isFullWildcard(entry)) continue;
       const all = grantsAny(entry, permissions);
@@ -125,6 +144,7 @@ export function* roleGrants(ctx: { index: Index; rbac: ClusterRbac }, permission
       const reach = roleReach(ctx.rbac, role, {
         clusterScoped: found.every(clusterScoped),
         limited: entry.resourceNames.length > 0,
+        ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
       });
       const path = (field: 'resources' | 'verbs'): JsonPath => [
         'rules',
