@@ -1,12 +1,10 @@
 import { defineRule } from '../src/engine/rule.js';
 import { ruleEntries } from '../src/model/index.js';
-import { describeGrants, describeNames, grantsAny, type Permission } from '../src/rbac/dangerous.js';
+import { DANGERS, describeGrants, describeNames, grantsAny } from '../src/rbac/dangerous.js';
 import { roleGrants, roleReach } from '../src/rbac/reach.js';
 
-const GROUP = 'certificates.k8s.io';
-const APPROVAL: readonly Permission[] = [{ verbs: ['update', 'patch'], group: GROUP, resource: 'certificatesigningrequests', subresource: 'approval' }];
-/** Approving also needs `approve` on the request's signer (resourceNames are signer names). */
-const SIGNERS: readonly Permission[] = [{ verbs: ['approve'], group: GROUP, resource: 'signers' }];
+/** update on certificatesigningrequests/approval, and `approve` on the request's signer (resourceNames are signer names). */
+const { permissions: APPROVAL, alsoNeeds: SIGNERS = [] } = DANGERS['csr-approve-access'];
 
 export default defineRule({
   id: 'csr-approve-access',

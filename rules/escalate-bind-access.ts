@@ -1,14 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
-import { RBAC_GROUP } from '../src/model/index.js';
-import { describeGrants, describeNames, type Permission } from '../src/rbac/dangerous.js';
+import { DANGERS, describeGrants, describeNames } from '../src/rbac/dangerous.js';
 import { roleGrants } from '../src/rbac/reach.js';
-
-/** The verbs that lift the write-time escalation checks (pkg/registry/rbac/escalation_check.go). */
-const ESCALATE_BIND: readonly Permission[] = ['roles', 'clusterroles'].map((resource) => ({
-  verbs: ['escalate', 'bind'],
-  group: RBAC_GROUP,
-  resource,
-}));
 
 export default defineRule({
   id: 'escalate-bind-access',
@@ -29,7 +21,7 @@ export default defineRule({
     ],
   },
   check(ctx) {
-    for (const grant of roleGrants(ctx, ESCALATE_BIND)) {
+    for (const grant of roleGrants(ctx, DANGERS['escalate-bind-access'].permissions)) {
       const { role, entry, found, reach } = grant;
       const verbs = new Set(found.flatMap((g) => g.verbs));
       const how = [verbs.has('escalate') ? 'write' : '', verbs.has('bind') ? 'bind' : ''].filter(Boolean).join(' or ');

@@ -1,19 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
-import { ANY_SUBRESOURCE, describeGrants, describeNames, type Permission } from '../src/rbac/dangerous.js';
+import { DANGERS, describeGrants, describeNames } from '../src/rbac/dangerous.js';
 import { roleGrants } from '../src/rbac/reach.js';
-
-/**
- * What the impersonation filter checks (kubernetes/apiserver pkg/endpoints/filters/impersonation):
- * users, groups and ServiceAccounts in the core group; uids and user extras (subresource = the
- * extra's key) in authentication.k8s.io.
- */
-const IMPERSONATE: readonly Permission[] = [
-  { verbs: ['impersonate'], group: '', resource: 'users' },
-  { verbs: ['impersonate'], group: '', resource: 'groups' },
-  { verbs: ['impersonate'], group: '', resource: 'serviceaccounts' },
-  { verbs: ['impersonate'], group: 'authentication.k8s.io', resource: 'uids' },
-  { verbs: ['impersonate'], group: 'authentication.k8s.io', resource: 'userextras', subresource: ANY_SUBRESOURCE },
-];
 
 export default defineRule({
   id: 'impersonate-access',
@@ -33,7 +20,7 @@ export default defineRule({
     ],
   },
   check(ctx) {
-    for (const grant of roleGrants(ctx, IMPERSONATE)) {
+    for (const grant of roleGrants(ctx, DANGERS['impersonate-access'].permissions)) {
       const { role, entry, found, reach } = grant;
       const masters = found.some((g) => g.permission.resource === 'groups' && g.resourceNames.length === 0);
       ctx.report({

@@ -1,15 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
-import { describeGrants, describeNames, type Permission } from '../src/rbac/dangerous.js';
+import { DANGERS, describeGrants, describeNames } from '../src/rbac/dangerous.js';
 import { roleGrants } from '../src/rbac/reach.js';
-
-/**
- * The kubelet authorizes its API with the verb of the HTTP method and subresource `proxy` for
- * /exec, /run, /attach, /portForward and every other path it does not map to stats, metrics or log
- * (kubernetes/kubernetes pkg/kubelet/server/auth.go); WebSocket upgrades are GETs.
- */
-const NODE_PROXY: readonly Permission[] = [
-  { verbs: ['get', 'create', 'update', 'patch', 'delete'], group: '', resource: 'nodes', subresource: 'proxy' },
-];
 
 export default defineRule({
   id: 'node-proxy-access',
@@ -29,7 +20,7 @@ export default defineRule({
     ],
   },
   check(ctx) {
-    for (const grant of roleGrants(ctx, NODE_PROXY)) {
+    for (const grant of roleGrants(ctx, DANGERS['node-proxy-access'].permissions)) {
       const { role, entry, found, reach } = grant;
       ctx.report({
         object: role,

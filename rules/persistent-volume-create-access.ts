@@ -1,8 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
-import { describeGrants, type Permission } from '../src/rbac/dangerous.js';
+import { DANGERS, describeGrants } from '../src/rbac/dangerous.js';
 import { roleGrants } from '../src/rbac/reach.js';
-
-const PERSISTENT_VOLUMES: readonly Permission[] = [{ verbs: ['create'], group: '', resource: 'persistentvolumes' }];
 
 export default defineRule({
   id: 'persistent-volume-create-access',
@@ -22,7 +20,7 @@ export default defineRule({
     ],
   },
   check(ctx) {
-    for (const grant of roleGrants(ctx, PERSISTENT_VOLUMES)) {
+    for (const grant of roleGrants(ctx, DANGERS['persistent-volume-create-access'].permissions)) {
       const { role, entry, found, reach } = grant;
       ctx.report({
         object: role,

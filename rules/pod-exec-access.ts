@@ -1,19 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
-import { describeGrants, describeNames, type Permission } from '../src/rbac/dangerous.js';
+import { DANGERS, describeGrants, describeNames } from '../src/rbac/dangerous.js';
 import { roleGrants } from '../src/rbac/reach.js';
 import { WEBSOCKET_NEEDS_CREATE, atLeast, formatKubeVersion } from '../src/rbac/version.js';
-
-/**
- * `create` (SPDY, POST) and `get` (WebSocket, GET; enough on its own before Kubernetes 1.35, when
- * AuthorizePodWebsocketUpgradeCreatePermission, beta and on by default, started to require `create`
- * as well: from 1.35 `get` alone opens no stream, and `create` alone still does over SPDY).
- */
-const STREAMS: readonly Permission[] = ['exec', 'attach', 'portforward'].map((subresource) => ({
-  verbs: ['create', 'get'],
-  group: '',
-  resource: 'pods',
-  subresource,
-}));
 
 export default defineRule({
   id: 'pod-exec-access',
@@ -35,7 +23,7 @@ export default defineRule({
   check(ctx) {
     const getOpens = !atLeast(ctx.kubeVersion, WEBSOCKET_NEEDS_CREATE);
     const version = formatKubeVersion(ctx.kubeVersion);
-    for (const grant of roleGrants(ctx, STREAMS)) {
+    for (const grant of roleGrants(ctx, DANGERS['pod-exec-access'].permissions)) {
       const { role, entry, found, reach } = grant;
       // `get` without `create`: a stream before 1.35; from 1.35 only with the (beta, on by default)
       // gate turned off, so a note: not exec-capable on a default cluster, but one flag away.

@@ -1,13 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
-import { RBAC_GROUP } from '../src/model/index.js';
-import { describeGrants, describeNames, type Permission } from '../src/rbac/dangerous.js';
+import { DANGERS, describeGrants, describeNames } from '../src/rbac/dangerous.js';
 import { roleGrants } from '../src/rbac/reach.js';
-
-const RBAC_WRITE: readonly Permission[] = ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'].map((resource) => ({
-  verbs: ['create', 'update', 'patch'],
-  group: RBAC_GROUP,
-  resource,
-}));
 
 export default defineRule({
   id: 'rbac-write-access',
@@ -27,7 +20,7 @@ export default defineRule({
     ],
   },
   check(ctx) {
-    for (const grant of roleGrants(ctx, RBAC_WRITE)) {
+    for (const grant of roleGrants(ctx, DANGERS['rbac-write-access'].permissions)) {
       const { role, entry, found, reach } = grant;
       ctx.report({
         object: role,

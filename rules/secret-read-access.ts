@@ -1,10 +1,10 @@
 import { defineRule } from '../src/engine/rule.js';
 import { describeSubjects, ruleEntries } from '../src/model/index.js';
-import { grants, isFullWildcard, type Permission } from '../src/rbac/dangerous.js';
+import { DANGERS, grantsAny, isFullWildcard } from '../src/rbac/dangerous.js';
 import { bindingReach, describeRoleRef, roleReach } from '../src/rbac/reach.js';
 
-const READ_VERBS = ['get', 'list', 'watch'];
-const SECRET_READ: Permission = { verbs: READ_VERBS, group: '', resource: 'secrets' };
+const SECRET_READ = DANGERS['secret-read-access'].permissions;
+const READ_VERBS = SECRET_READ.flatMap((p) => p.verbs);
 
 export default defineRule({
   id: 'secret-read-access',
@@ -23,12 +23,10 @@ export default defineRule({
   check(ctx) {
     for (const role of ctx.index.roles()) {
       for (const entry of ruleEntries(role)) {
-        // Core group only: "" or "*" (rbac/v1 evaluation_helpers.go APIGroupMatches).
-        if (!entry.apiGroups.some((g) => g === '' || g === '*')) continue;
-        const at = entry.resources.findIndex((r) => r === 'secrets' || r === '*');
-        if (at < 0) continue;
+        const at = grantsAny(entry, SECRET_READ)[0]?.resourceIndex;
+        if (at === undefined) continue;
+        // Verbs as the entry lists them.
         const verbs = entry.verbs.includes('*') ? ['*'] : entry.verbs.filter((v) => READ_VERBS.includes(v));
-        if (verbs.length === 0) continue;
         const what = verbs[0] === '*' ? 'every verb' : verbs.join(', ');
         const via = entry.resources[at] === '*' ? ' (through resources "*")' : '';
         const reach = roleReach(ctx.rbac, role);
@@ -60,7 +58,7 @@ export default defineRule({
       if (!role?.builtin) continue;
       const rules = ctx.rbac.effectiveRules(role);
       if (rules.some(isFullWildcard)) continue;
-      const verbs = new Set(rules.flatMap((rule) => grants(rule, SECRET_READ) ?? []).flatMap((g) => (g.resourceNames.length === 0 ? g.verbs : [])));
+      const verbs = new Set(rules.flatMap((rule) => grantsAny(rule, SECRET_READ)).flatMap((g) => (g.resourceNames.length === 0 ? g.verbs : [])));
       if (verbs.size === 0) continue;
       const reach = bindingReach(ctx.rbac, binding);
       const scope = binding.kind === 'RoleBinding' ? `in namespace "${binding.namespace}"` : 'in every namespace';

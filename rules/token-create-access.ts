@@ -1,9 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
-import { describeGrants, describeNames, type Permission } from '../src/rbac/dangerous.js';
+import { DANGERS, describeGrants, describeNames } from '../src/rbac/dangerous.js';
 import { roleGrants } from '../src/rbac/reach.js';
-
-/** The TokenRequest API: POST …/serviceaccounts/<name>/token. */
-const TOKEN_REQUEST: readonly Permission[] = [{ verbs: ['create'], group: '', resource: 'serviceaccounts', subresource: 'token' }];
 
 export default defineRule({
   id: 'token-create-access',
@@ -23,7 +20,7 @@ export default defineRule({
     ],
   },
   check(ctx) {
-    for (const grant of roleGrants(ctx, TOKEN_REQUEST)) {
+    for (const grant of roleGrants(ctx, DANGERS['token-create-access'].permissions)) {
       const { role, entry, found, reach } = grant;
       const scope = role.kind === 'Role' ? `namespace "${role.namespace}"` : 'the namespaces it is granted in';
       const which = found[0].resourceNames.length > 0 ? 'those ServiceAccounts and act with their' : `any ServiceAccount of ${scope} and act with its`;

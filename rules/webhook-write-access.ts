@@ -1,12 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
-import { describeGrants, describeNames, type Permission } from '../src/rbac/dangerous.js';
+import { DANGERS, describeGrants, describeNames } from '../src/rbac/dangerous.js';
 import { roleGrants } from '../src/rbac/reach.js';
-
-const WEBHOOKS: readonly Permission[] = ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations'].map((resource) => ({
-  verbs: ['create', 'update', 'patch', 'delete'],
-  group: 'admissionregistration.k8s.io',
-  resource,
-}));
 
 export default defineRule({
   id: 'webhook-write-access',
@@ -26,7 +20,7 @@ export default defineRule({
     ],
   },
   check(ctx) {
-    for (const grant of roleGrants(ctx, WEBHOOKS)) {
+    for (const grant of roleGrants(ctx, DANGERS['webhook-write-access'].permissions)) {
       const { role, entry, found, reach } = grant;
       ctx.report({
         object: role,

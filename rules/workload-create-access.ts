@@ -1,14 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
-import { describeGrants, type Permission } from '../src/rbac/dangerous.js';
+import { DANGERS, describeGrants } from '../src/rbac/dangerous.js';
 import { roleGrants } from '../src/rbac/reach.js';
-
-/** Pods and the built-in controllers that create pods from a template (apps/v1, batch/v1, core/v1). */
-const WORKLOADS: readonly Permission[] = [
-  { verbs: ['create'], group: '', resource: 'pods' },
-  { verbs: ['create'], group: '', resource: 'replicationcontrollers' },
-  ...['deployments', 'replicasets', 'statefulsets', 'daemonsets'].map((resource) => ({ verbs: ['create'], group: 'apps', resource })),
-  ...['jobs', 'cronjobs'].map((resource) => ({ verbs: ['create'], group: 'batch', resource })),
-];
 
 export default defineRule({
   id: 'workload-create-access',
@@ -28,7 +20,7 @@ export default defineRule({
     ],
   },
   check(ctx) {
-    for (const grant of roleGrants(ctx, WORKLOADS)) {
+    for (const grant of roleGrants(ctx, DANGERS['workload-create-access'].permissions)) {
       const { role, entry, found, reach } = grant;
       const scope = role.kind === 'Role' ? `namespace "${role.namespace}" and so hold its rights` : 'the namespaces it is granted in and so hold their rights';
       ctx.report({

@@ -10,7 +10,9 @@
  * plugin/pkg/auth/authorizer/rbac/rbac.go RuleAllows.
  */
 import { apiGroupMatches, resourceMatches, verbMatches, WILDCARD } from './match.js';
+import { RBAC_API_GROUP } from './policy.js';
 import type { PolicyRule } from './types.js';
+import { atLeast, WEBSOCKET_NEEDS_CREATE, type KubeVersion } from './version.js';
 
 /** Stands for "any subresource of the resource", e.g. every key of `userextras/<key>`. */
 export const ANY_SUBRESOURCE: unique symbol = Symbol('any subresource');
@@ -152,4 +154,177 @@ export function isFullWildcard(rule: PolicyRule): boolean {
     (rule.resources ?? []).includes(WILDCARD) &&
     (rule.resourceNames ?? []).length === 0
   );
+}
+
+/** One kind of dangerous permission: what the rule of its id looks for, and how people are shown it. */
+export interface Danger {
+  /** Stable short key: the graph's permission node ids (`permission:secrets@dev`). */
+  key: string;
+  /** What `rbaclint graph` shows, followed by ` in ns dev` or ` (cluster-wide)`: `read secrets`. */
+  graphLabel: string;
+  /** What `rbaclint diff` shows: what the permission lets its holder do, `read Secrets`. */
+  diffLabel: string;
+  /** The permissions any of which the rule reports, in the order its messages list them. */
+  permissions: readonly Permission[];
+  /**
+   * Verbs of `permissions` that are dangerous only before Kubernetes 1.`before`: the rule still
+   * looks for them (and says why), the graph and the diff drop them from that version on
+   * ({@link permissionsAt}).
+   */
+  olderVersionsOnly?: { verbs: readonly string[]; before: number };
+  /**
+   * Permissions one of which must be granted as well, by any rule of the same role, for `permissions`
+   * to be dangerous. The rule and the graph look for both; the diff, which classifies one request at a
+   * time, counts either one as dangerous.
+   */
+  alsoNeeds?: readonly Permission[];
+  /**
+   * Every permission: a rule entry with `*` verbs on `*` resources in `*` API groups, for all names
+   * ({@link isFullWildcard}), which no list of permissions stands for; `permissions` is then empty.
+   */
+  everything?: true;
+}
+
+const WORKLOAD_CREATE: readonly Permission[] = [
+  { verbs: ['create'], group: '', resource: 'pods' },
+  { verbs: ['create'], group: '', resource: 'replicationcontrollers' },
+  ...['deployments', 'replicasets', 'statefulsets', 'daemonsets'].map((resource) => ({ verbs: ['create'], group: 'apps', resource })),
+  ...['jobs', 'cronjobs'].map((resource) => ({ verbs: ['create'], group: 'batch', resource })),
+];
+
+const TABLE = {
+  'secret-read-access': {
+    key: 'secrets',
+    graphLabel: 'read secrets',
+    diffLabel: 'read Secrets',
+    permissions: [{ verbs: ['get', 'list', 'watch'], group: '', resource: 'secrets' }],
+  },
+  /**
+   * `create` (SPDY, POST) and `get` (WebSocket, GET; enough on its own before Kubernetes 1.35, when
+   * AuthorizePodWebsocketUpgradeCreatePermission, beta and on by default, started to require
+   * `create` as well: from 1.35 `get` alone opens no stream, and `create` alone still does over SPDY).
+   */
+  'pod-exec-access': {
+    key: 'exec',
+    graphLabel: 'exec into pods',
+    diffLabel: 'exec, attach or port-forward into pods',
+    permissions: ['exec', 'attach', 'portforward'].map((subresource) => ({ verbs: ['create', 'get'], group: '', resource: 'pods', subresource })),
+    olderVersionsOnly: { verbs: ['get'], before: WEBSOCKET_NEEDS_CREATE },
+  },
+  /**
+   * What the impersonation filter checks (kubernetes/apiserver pkg/endpoints/filters/impersonation):
+   * users, groups and ServiceAccounts in the core group; uids and user extras (subresource = the
+   * extra's key) in authentication.k8s.io.
+   */
+  'impersonate-access': {
+    key: 'impersonate',
+    graphLabel: 'impersonate',
+    diffLabel: 'impersonate other identities',
+    permissions: [
+      ...['users', 'groups', 'serviceaccounts'].map((resource) => ({ verbs: ['impersonate'], group: '', resource })),
+      { verbs: ['impersonate'], group: 'authentication.k8s.io', resource: 'uids' },
+      { verbs: ['impersonate'], group: 'authentication.k8s.io', resource: 'userextras', subresource: ANY_SUBRESOURCE },
+    ],
+  },
+  /** The verbs that lift the write-time escalation checks (pkg/registry/rbac/escalation_check.go). */
+  'escalate-bind-access': {
+    key: 'escalate-bind',
+    graphLabel: 'escalate/bind roles',
+    diffLabel: 'grant permissions it does not hold (escalate, bind)',
+    permissions: ['roles', 'clusterroles'].map((resource) => ({ verbs: ['escalate', 'bind'], group: RBAC_API_GROUP, resource })),
+  },
+  'rbac-write-access': {
+    key: 'rbac-write',
+    graphLabel: 'write RBAC',
+    diffLabel: 'write roles or bindings',
+    permissions: ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'].map((resource) => ({
+      verbs: ['create', 'update', 'patch'],
+      group: RBAC_API_GROUP,
+      resource,
+    })),
+  },
+  /** The TokenRequest API: POST …/serviceaccounts/<name>/token. */
+  'token-create-access': {
+    key: 'tokens',
+    graphLabel: 'create tokens',
+    diffLabel: 'request ServiceAccount tokens',
+    permissions: [{ verbs: ['create'], group: '', resource: 'serviceaccounts', subresource: 'token' }],
+  },
+  /**
+   * The kubelet authorizes its API with the verb of the HTTP method and subresource `proxy` for
+   * /exec, /run, /attach, /portForward and every other path it does not map to stats, metrics or
+   * log (kubernetes/kubernetes pkg/kubelet/server/auth.go); WebSocket upgrades are GETs.
+   */
+  'node-proxy-access': {
+    key: 'node-proxy',
+    graphLabel: 'nodes/proxy',
+    diffLabel: 'reach the kubelet API (nodes/proxy)',
+    permissions: [{ verbs: ['get', 'create', 'update', 'patch', 'delete'], group: '', resource: 'nodes', subresource: 'proxy' }],
+  },
+  /** Pods and the built-in controllers that create pods from a template (apps/v1, batch/v1, core/v1). */
+  'workload-create-access': {
+    key: 'workloads',
+    graphLabel: 'create pods',
+    diffLabel: 'create pods (and run as any ServiceAccount of the namespace)',
+    permissions: WORKLOAD_CREATE,
+  },
+  'webhook-write-access': {
+    key: 'webhooks',
+    graphLabel: 'write admission webhooks',
+    diffLabel: 'write admission webhooks',
+    permissions: ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations'].map((resource) => ({
+      verbs: ['create', 'update', 'patch', 'delete'],
+      group: 'admissionregistration.k8s.io',
+      resource,
+    })),
+  },
+  /** Approving also needs `approve` on the request's signer (resourceNames are signer names). */
+  'csr-approve-access': {
+    key: 'csr-approve',
+    graphLabel: 'approve CSRs',
+    diffLabel: 'approve certificate requests',
+    permissions: [{ verbs: ['update', 'patch'], group: 'certificates.k8s.io', resource: 'certificatesigningrequests', subresource: 'approval' }],
+    alsoNeeds: [{ verbs: ['approve'], group: 'certificates.k8s.io', resource: 'signers' }],
+  },
+  'persistent-volume-create-access': {
+    key: 'persistent-volumes',
+    graphLabel: 'create PersistentVolumes',
+    diffLabel: 'create PersistentVolumes (hostPath)',
+    permissions: [{ verbs: ['create'], group: '', resource: 'persistentvolumes' }],
+  },
+  /** Bindings of cluster-admin, or of a role that allows as much. */
+  'cluster-admin-binding': {
+    key: 'everything',
+    graphLabel: 'every permission',
+    diffLabel: 'do everything (as cluster-admin)',
+    permissions: [],
+    everything: true,
+  },
+} satisfies Record<string, Danger>;
+
+/** The id of a rule that reports a kind of dangerous permission. */
+export type DangerRuleId = keyof typeof TABLE;
+
+/**
+ * The dangerous permissions, keyed by the id of the rule (`rules/<id>.ts`) that reports them: the
+ * one place the rules, the graph (./graph.ts) and the diff (./diff.ts) read them from. Listed in
+ * the order the diff names the kinds of one permission. test/rbac/dangerous.test.ts checks that
+ * each rule reports every permission of its entry.
+ */
+export const DANGERS: { readonly [id in DangerRuleId]: Danger } = TABLE;
+
+/** The entries of {@link DANGERS} in its order, each with its rule id. */
+export const DANGER_LIST: readonly (Danger & { ruleId: DangerRuleId })[] = Object.entries(DANGERS).map(([ruleId, danger]) => ({
+  ...danger,
+  ruleId: ruleId as DangerRuleId,
+}));
+
+/** The permissions of `danger` that are dangerous on `version` (without the verbs only older versions count). */
+export function permissionsAt(danger: Danger, version: KubeVersion): readonly Permission[] {
+  const older = danger.olderVersionsOnly;
+  if (!older || !atLeast(version, older.before)) return danger.permissions;
+  return danger.permissions.flatMap((p) => {
+    const verbs = p.verbs.filter((verb) => !older.verbs.includes(verb));
+    return verbs.length === 0 ? [] : [{ ...p, verbs }];
+  });
 }

@@ -19,7 +19,7 @@ import type { Workload } from '../model/index.js';
 import { automountOf, apiTokensOf } from '../model/token.js';
 import type { RuleOrigin } from './aggregation.js';
 import type { ClusterRbac, RbacSource } from './cluster.js';
-import { ANY_SUBRESOURCE, grants, isFullWildcard, type Permission } from './dangerous.js';
+import { DANGER_LIST, DANGERS, grantsAny, isFullWildcard, permissionsAt } from './dangerous.js';
 import { WILDCARD } from './match.js';
 import type { Policy } from './policy.js';
 import type { ResourceTable } from './resources.js';
@@ -30,7 +30,7 @@ import {
   userInfo,
 } from './subjects.js';
 import type { BindingDef, PolicyRule, RequestAttributes, RoleDef, Subject, UserInfo } from './types.js';
-import { atLeast, DEFAULT_KUBE_VERSION, WEBSOCKET_NEEDS_CREATE, type KubeVersion } from './version.js';
+import { DEFAULT_KUBE_VERSION, type KubeVersion } from './version.js';
 
 /** An identity whose permissions are compared. */
 export type DiffIdentity =
@@ -138,82 +138,10 @@ export interface DiffOptions {
   kubeVersion?: KubeVersion;
 }
 
-/**
- * The dangerous permissions, as the lint rules of the same ids define them (rules/<id>.ts).
- * `get` on pods/exec, attach and portforward opens a stream only before 1.35 (pod-exec-access).
- */
-const DANGERS: readonly { kind: DangerKind; permissions: readonly Permission[]; before135?: readonly Permission[] }[] = [
-  {
-    kind: { id: 'secret-read-access', label: 'read Secrets' },
-    permissions: [{ verbs: ['get', 'list', 'watch'], group: '', resource: 'secrets' }],
-  },
-  {
-    kind: { id: 'pod-exec-access', label: 'exec, attach or port-forward into pods' },
-    permissions: ['exec', 'attach', 'portforward'].map((subresource) => ({ verbs: ['create'], group: '', resource: 'pods', subresource })),
-    before135: ['exec', 'attach', 'portforward'].map((subresource) => ({ verbs: ['get'], group: '', resource: 'pods', subresource })),
-  },
-  {
-    kind: { id: 'impersonate-access', label: 'impersonate other identities' },
-    permissions: [
-      { verbs: ['impersonate'], group: '', resource: 'users' },
-      { verbs: ['impersonate'], group: '', resource: 'groups' },
-      { verbs: ['impersonate'], group: '', resource: 'serviceaccounts' },
-      { verbs: ['impersonate'], group: 'authentication.k8s.io', resource: 'uids' },
-      { verbs: ['impersonate'], group: 'authentication.k8s.io', resource: 'userextras', subresource: ANY_SUBRESOURCE },
-    ],
-  },
-  {
-    kind: { id: 'escalate-bind-access', label: 'grant permissions it does not hold (escalate, bind)' },
-    permissions: ['roles', 'clusterroles'].map((resource) => ({ verbs: ['escalate', 'bind'], group: 'rbac.authorization.k8s.io', resource })),
-  },
-  {
-    kind: { id: 'rbac-write-access', label: 'write roles or bindings' },
-    permissions: ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'].map((resource) => ({
-      verbs: ['create', 'update', 'patch'],
-      group: 'rbac.authorization.k8s.io',
-      resource,
-    })),
-  },
-  {
-    kind: { id: 'token-create-access', label: 'request ServiceAccount tokens' },
-    permissions: [{ verbs: ['create'], group: '', resource: 'serviceaccounts', subresource: 'token' }],
-  },
-  {
-    kind: { id: 'node-proxy-access', label: 'reach the kubelet API (nodes/proxy)' },
-    permissions: [{ verbs: ['get', 'create', 'update', 'patch', 'delete'], group: '', resource: 'nodes', subresource: 'proxy' }],
-  },
-  {
-    kind: { id: 'workload-create-access', label: 'create pods (and run as any ServiceAccount of the namespace)' },
-    permissions: [
-      { verbs: ['create'], group: '', resource: 'pods' },
-      { verbs: ['create'], group: '', resource: 'replicationcontrollers' },
-      ...['deployments', 'replicasets', 'statefulsets', 'daemonsets'].map((resource) => ({ verbs: ['create'], group: 'apps', resource })),
-      ...['jobs', 'cronjobs'].map((resource) => ({ verbs: ['create'], group: 'batch', resource })),
-    ],
-  },
-  {
-    kind: { id: 'webhook-write-access', label: 'write admission webhooks' },
-    permissions: ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations'].map((resource) => ({
-      verbs: ['create', 'update', 'patch', 'delete'],
-      group: 'admissionregistration.k8s.io',
-      resource,
-    })),
-  },
-  {
-    kind: { id: 'csr-approve-access', label: 'approve certificate requests' },
-    permissions: [
-      { verbs: ['update', 'patch'], group: 'certificates.k8s.io', resource: 'certificatesigningrequests', subresource: 'approval' },
-      { verbs: ['approve'], group: 'certificates.k8s.io', resource: 'signers' },
-    ],
-  },
-  {
-    kind: { id: 'persistent-volume-create-access', label: 'create PersistentVolumes (hostPath)' },
-    permissions: [{ verbs: ['create'], group: '', resource: 'persistentvolumes' }],
-  },
-];
-
+/** The kinds of dangerous permission other than everything, as the lint rules of the same ids look for them. */
+const KINDS = DANGER_LIST.filter((danger) => !danger.everything);
 /** Every verb on every resource: what cluster-admin allows. */
-const EVERYTHING: DangerKind = { id: 'cluster-admin-binding', label: 'do everything (as cluster-admin)' };
+const EVERYTHING: DangerKind = { id: 'cluster-admin-binding', label: DANGERS['cluster-admin-binding'].diffLabel };
 
 /** Verbs in the order they are listed. */
 const VERB_ORDER = ['*', 'get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
@@ -488,7 +416,11 @@ function compare(a: string, b: string): number {
 
 /** The danger classification of one request, for the Kubernetes version. */
 function dangerOf(version: KubeVersion): (attrs: RequestAttributes) => DangerKind[] {
-  const streamsNeedCreate = atLeast(version, WEBSOCKET_NEEDS_CREATE);
+  // One request at a time: a permission that is dangerous only with another (alsoNeeds) counts on its own.
+  const kinds = KINDS.map((danger) => ({
+    kind: { id: danger.ruleId, label: danger.diffLabel },
+    permissions: [...permissionsAt(danger, version), ...(danger.alsoNeeds ?? [])],
+  }));
   return (attrs) => {
     if (attrs.kind !== 'resource') return [];
     const rule: PolicyRule = {
@@ -498,12 +430,7 @@ function dangerOf(version: KubeVersion): (attrs: RequestAttributes) => DangerKin
       ...(attrs.name === '' ? {} : { resourceNames: [attrs.name] }),
     };
     if (isFullWildcard(rule)) return [EVERYTHING];
-    const out: DangerKind[] = [];
-    for (const { kind, permissions, before135 } of DANGERS) {
-      const all = streamsNeedCreate || !before135 ? permissions : [...permissions, ...before135];
-      if (all.some((permission) => grants(rule, permission) !== undefined)) out.push(kind);
-    }
-    return out;
+    return kinds.filter(({ permissions }) => grantsAny(rule, permissions).length > 0).map(({ kind }) => kind);
   };
 }
 

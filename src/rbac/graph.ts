@@ -6,8 +6,8 @@
  * Everything is computed by the engine: which bindings apply to an identity (directly, or through
  * the groups it is in) is `Policy.bindingsFor`, the rules of a role are its effective rules
  * (aggregated ClusterRoles: the union of the selected roles, with where each rule is written), and
- * whether a rule grants a dangerous permission is `grants` (./dangerous.ts), on the permissions the
- * rules of `rules/` look for.
+ * whether a rule grants a dangerous permission is `grants` on the table of the permissions the
+ * rules of `rules/` look for (`DANGERS`, ./dangerous.ts).
  *
  * A role is drawn once per place it grants in: a ClusterRole bound by a RoleBinding grants only in
  * that RoleBinding's namespace and never cluster-scoped resources (kubernetes/kubernetes
@@ -18,7 +18,7 @@
 import { apiTokensOf } from '../model/token.js';
 import type { Index, K8sObject, Workload } from '../model/index.js';
 import type { ClusterRbac, RbacSource } from './cluster.js';
-import { ANY_SUBRESOURCE, grants, isFullWildcard, type Permission, type RuleGrant } from './dangerous.js';
+import { DANGER_LIST, DANGERS, grantsAny, isFullWildcard, permissionsAt, type Danger, type Permission } from './dangerous.js';
 import { builtinResourceTable } from './resources.js';
 import {
   SYSTEM_MASTERS_GROUP,
@@ -28,7 +28,7 @@ import {
   userInfo,
 } from './subjects.js';
 import type { BindingDef, PolicyRule, RoleDef, UserInfo } from './types.js';
-import { DEFAULT_KUBE_VERSION, WEBSOCKET_NEEDS_CREATE, atLeast, type KubeVersion } from './version.js';
+import { DEFAULT_KUBE_VERSION, type KubeVersion } from './version.js';
 
 /** What a node stands for. */
 export type GraphNodeKind = 'workload' | 'serviceaccount' | 'user' | 'group' | 'binding' | 'role' | 'permission';
@@ -110,124 +110,23 @@ export type GraphIdentity =
   | { kind: 'User'; name: string }
   | { kind: 'Group'; name: string };
 
-/** A kind of dangerous permission, as one rule of `rules/` looks for it. */
-export interface DangerKind {
-  key: string;
-  /** `read secrets`: followed by ` in ns dev` or ` (cluster-wide)`. */
-  label: string;
-  ruleId: string;
-  permissions: readonly Permission[];
-}
+/** What a permission node stands for: a kind of dangerous permission (./dangerous.ts), and the rule that reports it. */
+type PermissionKind = Pick<Danger, 'key' | 'graphLabel'> & { ruleId: string };
 
-const RBAC = 'rbac.authorization.k8s.io';
-
-/**
- * The dangerous permissions, in the order they are listed. Each entry mirrors the permissions of
- * the rule it names (rules/<ruleId>.ts); test/graph.test.ts checks, rule by rule, that a role
- * granting one of them gets that rule's finding.
- */
-const DANGER_KINDS: readonly DangerKind[] = [
-  {
-    key: 'impersonate',
-    label: 'impersonate',
-    ruleId: 'impersonate-access',
-    permissions: [
-      ...['users', 'groups', 'serviceaccounts'].map((resource) => ({ verbs: ['impersonate'], group: '', resource })),
-      { verbs: ['impersonate'], group: 'authentication.k8s.io', resource: 'uids' },
-      { verbs: ['impersonate'], group: 'authentication.k8s.io', resource: 'userextras', subresource: ANY_SUBRESOURCE },
-    ],
-  },
-  {
-    key: 'escalate-bind',
-    label: 'escalate/bind roles',
-    ruleId: 'escalate-bind-access',
-    permissions: ['roles', 'clusterroles'].map((resource) => ({ verbs: ['escalate', 'bind'], group: RBAC, resource })),
-  },
-  {
-    key: 'rbac-write',
-    label: 'write RBAC',
-    ruleId: 'rbac-write-access',
-    permissions: ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'].map((resource) => ({
-      verbs: ['create', 'update', 'patch'],
-      group: RBAC,
-      resource,
-    })),
-  },
-  {
-    key: 'tokens',
-    label: 'create tokens',
-    ruleId: 'token-create-access',
-    permissions: [{ verbs: ['create'], group: '', resource: 'serviceaccounts', subresource: 'token' }],
-  },
-  {
-    key: 'secrets',
-    label: 'read secrets',
-    ruleId: 'secret-read-access',
-    permissions: [{ verbs: ['get', 'list', 'watch'], group: '', resource: 'secrets' }],
-  },
-  {
-    key: 'exec',
-    label: 'exec into pods',
-    ruleId: 'pod-exec-access',
-    permissions: ['exec', 'attach', 'portforward'].map((subresource) => ({ verbs: ['create', 'get'], group: '', resource: 'pods', subresource })),
-  },
-  {
-    key: 'workloads',
-    label: 'create pods',
-    ruleId: 'workload-create-access',
-    permissions: [
-      { verbs: ['create'], group: '', resource: 'pods' },
-      { verbs: ['create'], group: '', resource: 'replicationcontrollers' },
-      ...['deployments', 'replicasets', 'statefulsets', 'daemonsets'].map((resource) => ({ verbs: ['create'], group: 'apps', resource })),
-      ...['jobs', 'cronjobs'].map((resource) => ({ verbs: ['create'], group: 'batch', resource })),
-    ],
-  },
-  {
-    key: 'node-proxy',
-    label: 'nodes/proxy',
-    ruleId: 'node-proxy-access',
-    permissions: [{ verbs: ['get', 'create', 'update', 'patch', 'delete'], group: '', resource: 'nodes', subresource: 'proxy' }],
-  },
-  {
-    key: 'webhooks',
-    label: 'write admission webhooks',
-    ruleId: 'webhook-write-access',
-    permissions: ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations'].map((resource) => ({
-      verbs: ['create', 'update', 'patch', 'delete'],
-      group: 'admissionregistration.k8s.io',
-      resource,
-    })),
-  },
-  {
-    key: 'csr-approve',
-    label: 'approve CSRs',
-    ruleId: 'csr-approve-access',
-    permissions: [{ verbs: ['update', 'patch'], group: 'certificates.k8s.io', resource: 'certificatesigningrequests', subresource: 'approval' }],
-  },
-  {
-    key: 'persistent-volumes',
-    label: 'create PersistentVolumes',
-    ruleId: 'persistent-volume-create-access',
-    permissions: [{ verbs: ['create'], group: '', resource: 'persistentvolumes' }],
-  },
-];
-
-/** Approving a CSR also needs `approve` on its signer (csr-approve-access). */
-const CSR_SIGNERS: Permission = { verbs: ['approve'], group: 'certificates.k8s.io', resource: 'signers' };
 /** Every permission on everything: one node instead of one per kind (as the rules report it once). */
-const EVERYTHING = { key: 'everything', label: 'every permission', ruleId: 'cluster-admin-binding' };
-const MASTERS = { key: 'system-masters', label: 'every permission, bypassing RBAC (system:masters)', ruleId: 'cluster-admin-binding' };
+const EVERYTHING: PermissionKind = { ...DANGERS['cluster-admin-binding'], ruleId: 'cluster-admin-binding' };
+/** The group system:masters, which the authorizer lets do anything before RBAC is asked. */
+const MASTERS: PermissionKind = {
+  key: 'system-masters',
+  graphLabel: `${EVERYTHING.graphLabel}, bypassing RBAC (system:masters)`,
+  ruleId: 'cluster-admin-binding',
+};
 
 /** A name no User subject can have, so that a Group identity matches Group subjects only. */
 const NO_USER = '\u0000';
 
 /** Where a role grants: in one namespace (through a RoleBinding or as a Role) or cluster-wide. */
 type Scope = { namespace: string } | { namespace?: undefined };
-
-/** The kinds of dangerous permission the graph draws, with the rule that reports each. */
-export function dangerKinds(): readonly (DangerKind | { key: string; label: string; ruleId: string })[] {
-  return [...DANGER_KINDS, EVERYTHING, MASTERS];
-}
 
 /**
  * The graph of the whole input: every workload, the ServiceAccounts its pods hold tokens of, every
@@ -246,13 +145,13 @@ class GraphBuilder {
   private readonly permissionsOfRole = new Map<string, boolean>();
   private readonly bindingsDone = new Set<BindingDef<RbacSource>>();
   private readonly table = builtinResourceTable();
-  private readonly getOpensStreams: boolean;
+  private readonly kubeVersion: KubeVersion;
 
   constructor(
     private readonly input: GraphInput,
     private readonly options: GraphOptions,
   ) {
-    this.getOpensStreams = !atLeast(options.kubeVersion ?? DEFAULT_KUBE_VERSION, WEBSOCKET_NEEDS_CREATE);
+    this.kubeVersion = options.kubeVersion ?? DEFAULT_KUBE_VERSION;
   }
 
   build(): RbacGraph {
@@ -406,10 +305,10 @@ class GraphBuilder {
   }
 
   /** `from` → the permission node of `kind` in `scope` (labelled `named only` when every grant is limited by resourceNames). */
-  private addPermission(from: string, kind: { key: string; label: string; ruleId: string }, scope: Scope, limited: boolean): void {
+  private addPermission(from: string, kind: PermissionKind, scope: Scope, limited: boolean): void {
     const id = `permission:${kind.key}@${scopeKey(scope)}`;
     const where = scope.namespace === undefined ? ' (cluster-wide)' : ` in ns ${scope.namespace}`;
-    this.addNode({ id, kind: 'permission', label: `${kind.label}${where}`, ...placement(scope), ruleId: kind.ruleId, danger: false });
+    this.addNode({ id, kind: 'permission', label: `${kind.graphLabel}${where}`, ...placement(scope), ruleId: kind.ruleId, danger: false });
     const key = edgeKey(from, id, 'grants');
     const existing = this.edges.get(key);
     if (existing) {
@@ -425,28 +324,27 @@ class GraphBuilder {
    * in: the role itself, or, for an aggregated ClusterRole, the input ClusterRole it aggregates the
    * rule from (built-in and context roles are not drawn: the rule is put on the aggregated role).
    */
-  private permissionGrants(role: RoleDef<RbacSource>, scope: Scope): { kind: DangerKind | typeof EVERYTHING; origin: RoleDef<RbacSource>; limited: boolean }[] {
+  private permissionGrants(role: RoleDef<RbacSource>, scope: Scope): { kind: PermissionKind; origin: RoleDef<RbacSource>; limited: boolean }[] {
     const aggregated = this.input.rbac.policy.aggregation.aggregated.get(role);
     const rules: { rule: PolicyRule; origin: RoleDef<RbacSource> }[] = aggregated
       ? aggregated.map(({ rule, origin }) => ({ rule, origin: isPrimary(origin.role.source) ? origin.role : role }))
       : role.rules.map((rule) => ({ rule, origin: role }));
     const namespaced = scope.namespace !== undefined;
-    const out: { kind: DangerKind | typeof EVERYTHING; origin: RoleDef<RbacSource>; limited: boolean }[] = [];
-    const signers = rules.some(({ rule }) => grants(rule, CSR_SIGNERS) !== undefined);
+    const out: { kind: PermissionKind; origin: RoleDef<RbacSource>; limited: boolean }[] = [];
+    // A danger that needs another permission as well (approving CSRs: approve on signers) needs it in some rule of the role.
+    const holds = (permissions: readonly Permission[]): boolean => rules.some(({ rule }) => grantsAny(rule, permissions).length > 0);
+    const dangers = DANGER_LIST.filter((danger) => !danger.everything && (!danger.alsoNeeds || holds(danger.alsoNeeds)));
     for (const { rule, origin } of rules) {
       if (isFullWildcard(rule)) {
         out.push({ kind: EVERYTHING, origin, limited: false });
         continue;
       }
-      for (const kind of DANGER_KINDS) {
-        if (kind.key === 'csr-approve' && !signers) continue;
-        const found = kind.permissions
-          .map((permission) => grants(rule, permission))
-          .filter((g): g is RuleGrant => g !== undefined)
-          .filter((g) => !namespaced || this.table.isNamespaced(g.permission.group, g.permission.resource))
-          .filter((g) => kind.key !== 'exec' || this.getOpensStreams || g.verbs.includes('create'));
+      for (const danger of dangers) {
+        const found = grantsAny(rule, permissionsAt(danger, this.kubeVersion)).filter(
+          (g) => !namespaced || this.table.isNamespaced(g.permission.group, g.permission.resource),
+        );
         if (found.length === 0) continue;
-        out.push({ kind, origin, limited: found.every((g) => g.resourceNames.length > 0) });
+        out.push({ kind: danger, origin, limited: found.every((g) => g.resourceNames.length > 0) });
       }
     }
     return out;

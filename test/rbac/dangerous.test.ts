@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { Index } from '../../src/model/index.js';
 import { parseSource } from '../../src/parse/parse.js';
 import { ClusterRbac } from '../../src/rbac/cluster.js';
-import { ANY_SUBRESOURCE, describeGrants, grants, isFullWildcard, type Permission } from '../../src/rbac/dangerous.js';
+import { allRules, lint } from '../../src/index.js';
+import {
+  ANY_SUBRESOURCE,
+  DANGER_LIST,
+  DANGERS,
+  describeGrants,
+  grants,
+  isFullWildcard,
+  permissionsAt,
+  type Permission,
+} from '../../src/rbac/dangerous.js';
 import { roleReach } from '../../src/rbac/reach.js';
 import type { PolicyRule } from '../../src/rbac/types.js';
 
@@ -74,6 +84,62 @@ describe('describeGrants and isFullWildcard', () => {
     expect(isFullWildcard(rule(['*'], ['*'], ['*']))).toBe(true);
     expect(isFullWildcard(rule(['*'], ['*'], ['*'], ['x']))).toBe(false);
     expect(isFullWildcard(rule([''], ['*'], ['*']))).toBe(false);
+  });
+});
+
+describe('DANGERS: the dangerous permissions the rules report', () => {
+  /** The smallest rule entry granting one verb of the permission. */
+  const entryOf = (p: Permission, verb: string): PolicyRule => {
+    const sub = p.subresource === ANY_SUBRESOURCE ? '/key' : p.subresource ? `/${p.subresource}` : '';
+    return rule([p.group], [`${p.resource}${sub}`], [verb]);
+  };
+
+  it('is keyed by registered rules, and each rule reports every verb of every permission of its entry', () => {
+    const registered = allRules.map((r) => r.id);
+    const probes: { name: string; ruleId: string; what: string }[] = [];
+    const documents: string[] = [];
+    const add = (ruleId: string, what: string, rules: PolicyRule[]): void => {
+      const name = `probe-${probes.length}`;
+      probes.push({ name, ruleId, what });
+      documents.push(`apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: ${name} }
+rules: ${JSON.stringify(rules)}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: ${name} }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${name} }
+subjects: [{ kind: ServiceAccount, name: app, namespace: dev }]
+`);
+    };
+    for (const { ruleId, permissions, alsoNeeds = [], everything } of DANGER_LIST) {
+      expect(registered, ruleId).toContain(ruleId);
+      if (everything) add(ruleId, 'everything', [rule(['*'], ['*'], ['*'])]);
+      for (const p of permissions) {
+        for (const verb of p.verbs) {
+          const entry = entryOf(p, verb);
+          add(ruleId, JSON.stringify(entry), [entry, ...alsoNeeds.map((n) => entryOf(n, n.verbs[0]!))]);
+        }
+      }
+    }
+    const { findings } = lint([{ path: 'probe.yaml', text: documents.join('---\n') }]);
+    for (const { name, ruleId, what } of probes) {
+      const reported = findings.filter((f) => f.object?.name === name).map((f) => f.ruleId);
+      expect(reported, `${ruleId}: ${what}`).toContain(ruleId);
+    }
+    expect(probes.length).toBeGreaterThan(DANGER_LIST.length);
+  });
+
+  it('drops the verbs only older Kubernetes versions count: get on pods/exec from 1.35', () => {
+    const exec = DANGERS['pod-exec-access'];
+    expect(permissionsAt(exec, { major: 1, minor: 34 })).toBe(exec.permissions);
+    expect(permissionsAt(exec, { major: 1, minor: 35 }).map((p) => `${p.verbs.join()} ${p.resource}/${String(p.subresource)}`)).toEqual([
+      'create pods/exec',
+      'create pods/attach',
+      'create pods/portforward',
+    ]);
+    expect(permissionsAt(DANGERS['secret-read-access'], { major: 1, minor: 35 })).toBe(DANGERS['secret-read-access'].permissions);
   });
 });
 
