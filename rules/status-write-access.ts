@@ -1,14 +1,9 @@
 import { defineRule } from '../src/engine/rule.js';
-import { describeGrants, describeNames, type Permission } from '../src/rbac/dangerous.js';
+import { DANGERS, describeGrants, describeNames } from '../src/rbac/dangerous.js';
 import { roleGrants } from '../src/rbac/reach.js';
 
 /** The status subresources whose addresses steer traffic: update and patch of /status. */
-const STATUS_WRITE: readonly Permission[] = ['services', 'pods'].map((resource) => ({
-  verbs: ['update', 'patch'],
-  group: '',
-  resource,
-  subresource: 'status',
-}));
+const STATUS_WRITE = DANGERS['status-write-access'].permissions;
 
 export default defineRule({
   id: 'status-write-access',

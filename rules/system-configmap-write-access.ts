@@ -1,13 +1,10 @@
 import { defineRule } from '../src/engine/rule.js';
 import { describeSubjects } from '../src/model/index.js';
-import { describeGrants, describeNames, grantsAny, isFullWildcard, type Permission } from '../src/rbac/dangerous.js';
+import { DANGERS, describeGrants, describeNames, grantsAny, isFullWildcard } from '../src/rbac/dangerous.js';
 import { bindingReach, describeRoleRef, roleGrants } from '../src/rbac/reach.js';
 
-/** The namespace of the cluster's own add-ons and their configuration. */
-const KUBE_SYSTEM = 'kube-system';
-
-/** Writing a ConfigMap: replacing it, patching it, or creating one that is missing. */
-const CONFIGMAP_WRITE: readonly Permission[] = [{ verbs: ['create', 'update', 'patch'], group: '', resource: 'configmaps' }];
+/** Writing a ConfigMap (replacing, patching, or creating one that is missing) in kube-system. */
+const { permissions: CONFIGMAP_WRITE, namespace: KUBE_SYSTEM = 'kube-system' } = DANGERS['system-configmap-write-access'];
 
 export default defineRule({
   id: 'system-configmap-write-access',

@@ -203,6 +203,15 @@ describe('diffRbac', () => {
     ]);
   });
 
+  it('writing ConfigMaps is dangerous in kube-system only (a danger of one namespace)', async () => {
+    expect(identities(await diffCase('configmaps'))).toEqual({
+      'ServiceAccount dev/app': {
+        gained: ['update configmaps in namespace kube-system !system-configmap-write-access', 'update configmaps in namespace dev'],
+        lost: [],
+      },
+    });
+  });
+
   it('the same input on both sides is no change', async () => {
     const side = await load(`${CASES}/workload-sa/head`);
     expect(diffRbac(side, side)).toEqual({ identities: [], workloads: [] });

@@ -589,3 +589,12 @@ spec: { serviceAccountName: sa${i}, containers: [{ name: c, image: i }] }
     expect(run.stdout).toContain('Exit codes: 0 drawn, 2 usage error');
   });
 });
+
+describe('a danger of one namespace', () => {
+  it('writing ConfigMaps is drawn as dangerous where a RoleBinding grants it in kube-system, not in dev', () => {
+    const text = readFileSync(path.join(root, 'fixtures/diff/configmaps/head/rbac.yaml'), 'utf8');
+    const graph = buildGraph(inputOf({ path: 'rbac.yaml', text }));
+    expect(ids(graph).filter((id) => id.startsWith('permission:'))).toEqual(['permission:system-configmaps@kube-system']);
+    expect(graph.nodes.find((n) => n.id === 'permission:system-configmaps@kube-system')?.label).toBe('write ConfigMaps in ns kube-system');
+  });
+});

@@ -183,6 +183,11 @@ export interface Danger {
    * ({@link isFullWildcard}), which no list of permissions stands for; `permissions` is then empty.
    */
   everything?: true;
+  /**
+   * Dangerous only in this namespace: granted there by its RoleBindings, or everywhere by a
+   * ClusterRoleBinding (kube-system ConfigMaps).
+   */
+  namespace?: string;
 }
 
 const WORKLOAD_CREATE: readonly Permission[] = [
@@ -291,6 +296,21 @@ const TABLE = {
     graphLabel: 'create PersistentVolumes',
     diffLabel: 'create PersistentVolumes (hostPath)',
     permissions: [{ verbs: ['create'], group: '', resource: 'persistentvolumes' }],
+  },
+  /** coredns, kube-proxy, aws-auth (EKS: IAM identities to groups, up to system:masters). */
+  'system-configmap-write-access': {
+    key: 'system-configmaps',
+    graphLabel: 'write ConfigMaps',
+    diffLabel: 'rewrite cluster configuration (kube-system ConfigMaps: coredns, aws-auth)',
+    permissions: [{ verbs: ['create', 'update', 'patch'], group: '', resource: 'configmaps' }],
+    namespace: 'kube-system',
+  },
+  /** status.loadBalancer.ingress (CVE-2020-8554) and the pod IPs endpoints are built from. */
+  'status-write-access': {
+    key: 'status',
+    graphLabel: 'write Service or pod status',
+    diffLabel: 'redirect traffic (write Service or pod status)',
+    permissions: ['services', 'pods'].map((resource) => ({ verbs: ['update', 'patch'], group: '', resource, subresource: 'status' })),
   },
   /** Bindings of cluster-admin, or of a role that allows as much. */
   'cluster-admin-binding': {

@@ -420,6 +420,7 @@ function dangerOf(version: KubeVersion): (attrs: RequestAttributes) => DangerKin
   const kinds = KINDS.map((danger) => ({
     kind: { id: danger.ruleId, label: danger.diffLabel },
     permissions: [...permissionsAt(danger, version), ...(danger.alsoNeeds ?? [])],
+    namespace: danger.namespace,
   }));
   return (attrs) => {
     if (attrs.kind !== 'resource') return [];
@@ -430,7 +431,10 @@ function dangerOf(version: KubeVersion): (attrs: RequestAttributes) => DangerKin
       ...(attrs.name === '' ? {} : { resourceNames: [attrs.name] }),
     };
     if (isFullWildcard(rule)) return [EVERYTHING];
-    return kinds.filter(({ permissions }) => grantsAny(rule, permissions).length > 0).map(({ kind }) => kind);
+    // A danger of one namespace only counts there, or cluster-wide ("" is every namespace).
+    return kinds
+      .filter(({ permissions, namespace }) => (namespace === undefined || attrs.namespace === '' || attrs.namespace === namespace) && grantsAny(rule, permissions).length > 0)
+      .map(({ kind }) => kind);
   };
 }
 

@@ -340,6 +340,8 @@ class GraphBuilder {
         continue;
       }
       for (const danger of dangers) {
+        // A danger of one namespace only (kube-system ConfigMaps): granted there, or cluster-wide.
+        if (danger.namespace !== undefined && namespaced && scope.namespace !== danger.namespace) continue;
         const found = grantsAny(rule, permissionsAt(danger, this.kubeVersion)).filter(
           (g) => !namespaced || this.table.isNamespaced(g.permission.group, g.permission.resource),
         );
