@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { validateObject } from '../src/parse/validate.js';
+import { validateObject } from '../src/model/validate.js';
 
 export default defineRule({
   id: 'invalid-manifest',

@@ -13,7 +13,7 @@ import { isMap, isScalar, parseDocument, type Pair, type YAMLMap } from 'yaml';
 import { lint } from '../src/index.js';
 import { loadedSchemaModules, schemaApiVersions, schemaKinds } from '../src/load/schemas.js';
 import invalidManifest from '../rules/invalid-manifest.js';
-import { didYouMean, editDistance, validateObject } from '../src/parse/validate.js';
+import { didYouMean, editDistance, validateObject } from '../src/model/validate.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OPENAPI = path.resolve(root, '../shared/kubernetes/openapi-v3');

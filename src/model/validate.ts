@@ -1,5 +1,5 @@
 import { schemaKinds, schemaValidator, schemaApiVersions, type SchemaError } from '../load/schemas.js';
-import type { JsonPath } from './types.js';
+import type { JsonPath } from '../parse/types.js';
 
 /**
  * Validation of a built-in object against the Kubernetes OpenAPI schema, as strict as
