@@ -27,6 +27,16 @@ describe('rules/index.ts', () => {
     expect([...IDS].sort()).toEqual(RULE_FILES);
   });
 
+  it('rule files import only from src/engine, src/model and src/rbac (STYLE §A)', () => {
+    const stray = RULE_FILES.flatMap((id) =>
+      [...readFileSync(join(RULES_DIR, `${id}.ts`), 'utf8').matchAll(/^import[^'"]*['"]([^'"]+)['"]/gm)]
+        .map((m) => m[1]!)
+        .filter((from) => !/^\.\.\/src\/(engine|model|rbac)\//.test(from))
+        .map((from) => `${id}: ${from}`),
+    );
+    expect(stray).toEqual([]);
+  });
+
   it('is sorted by id', () => {
     expect(IDS).toEqual([...IDS].sort());
   });
