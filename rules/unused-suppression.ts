@@ -14,6 +14,6 @@ export default defineRule({
     securitySeverity: 1.0,
     references: ['https://eslint.org/docs/latest/use/command-line-interface#--report-unused-disable-directives'],
     // Reported by the engine after the rules ran, like parser findings: there is no check.
-    source: 'parser',
+    source: 'engine',
   },
 });

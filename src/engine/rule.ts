@@ -69,10 +69,11 @@ export interface RuleMeta {
    */
   fixable?: string;
   /**
-   * `parser` for findings the parser itself produces (`parse-error`, `unrendered-template`): such a
-   * rule has no `check`, since no object exists to check.
+   * Who produces the findings when the rule has no `check`: `parser` (`parse-error`,
+   * `unrendered-template`: no object exists to check) or `engine` (`unused-suppression`: the
+   * engine matches suppressions after every rule ran).
    */
-  source?: 'parser';
+  source?: 'parser' | 'engine';
 }
 
 /** An object related to a finding (SARIF relatedLocations), e.g. the ServiceAccount of a pod. */
