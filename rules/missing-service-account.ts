@@ -21,13 +21,12 @@ export default defineRule({
     // the wrong one (counted only where both namespaces are written in the manifests, not taken from
     // the default namespace, which `kubectl apply -n` may change). Otherwise they are managed
     // elsewhere and absence proves nothing. "default" exists in every namespace.
-    const namespacesByName = new Map<string, Set<string>>();
-    for (const account of ctx.index.ofKind('ServiceAccount')) {
-      if (account.namespace === undefined || !writesNamespace(account)) continue;
-      namespacesByName.set(account.name, (namespacesByName.get(account.name) ?? new Set()).add(account.namespace));
-    }
     const elsewhere = (namespace: string, name: string, written: boolean): string[] =>
-      written ? [...(namespacesByName.get(name) ?? [])].filter((other) => other !== namespace).map((other) => `${other}/${name}`) : [];
+      written
+        ? [...new Set(ctx.index.serviceAccountsNamed(name).filter((a) => writesNamespace(a) && a.namespace !== namespace).map((a) => a.namespace))].map(
+            (other) => `${other}/${name}`,
+          )
+        : [];
     const missing = (namespace: string | undefined, name: string, written: boolean): namespace is string =>
       namespace !== undefined &&
       name !== 'default' &&

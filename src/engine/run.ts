@@ -40,8 +40,10 @@ export interface RunOptions {
   strict?: readonly string[];
   /**
    * Skip composing the documents whose kind no selected rule reads (default true; only when every
-   * selected rule is one of rbaclint's, whose `meta.kinds` say what they read). The findings and
-   * the summary are the same either way; false parses every document in full.
+   * selected rule is one of rbaclint's, whose `meta.kinds` say what they read), and let rules
+   * iterate only the objects that can receive findings (not context-only ones, {@link Index.reportable}).
+   * The findings and the summary are the same either way; false parses every document in full and
+   * runs the rules over every object.
    */
   fastPath?: boolean;
 }
@@ -120,10 +122,12 @@ export function runRules(sources: readonly SourceText[], allRules: readonly Rule
   }
 
   let rbac: ClusterRbac | undefined;
+  // Rules iterate only what can receive findings; the RBAC engine and lookups see every object.
+  const ruleIndex = options.fastPath === false ? index : index.reportable();
   for (const rule of rules) {
     if (!rule.check) continue;
     const ctx: RuleContext = {
-      index,
+      index: ruleIndex,
       kubeVersion: options.kubeVersion ?? DEFAULT_KUBE_VERSION,
       get rbac() {
         return (rbac ??= new ClusterRbac(index));

@@ -39,6 +39,7 @@ export class Index {
   private readonly namespacesWithServiceAccounts = new Set<string>();
   private workloadList: Workload[] | undefined;
   private externalNamespaces: Set<string> | undefined;
+  private accountsByName: Map<string, K8sObject[]> | undefined;
 
   constructor(manifests: readonly Manifest[], options: IndexOptions = {}) {
     this.defaultNamespace = options.defaultNamespace ?? 'default';
@@ -83,12 +84,51 @@ export class Index {
   isExternalServiceAccountNamespace(namespace: string): boolean {
     if (!this.externalNamespaces) {
       this.externalNamespaces = new Set(
-        this.ofKind('Namespace')
+        (this.byKind.get('Namespace') ?? [])
           .filter((ns) => ns.manifest.file.contextOnly && ns.annotations[EXTERNAL_SERVICE_ACCOUNTS_ANNOTATION] === 'true')
           .map((ns) => ns.name),
       );
     }
     return this.externalNamespaces.has(namespace);
+  }
+
+  /** The ServiceAccounts of that name, in every namespace, context included. */
+  serviceAccountsNamed(name: string): readonly K8sObject[] {
+    if (!this.accountsByName) {
+      this.accountsByName = new Map();
+      for (const account of this.byKind.get('ServiceAccount') ?? []) {
+        const list = this.accountsByName.get(account.name) ?? [];
+        list.push(account);
+        this.accountsByName.set(account.name, list);
+      }
+    }
+    return this.accountsByName.get(name) ?? [];
+  }
+
+  /**
+   * The same index for rules: what they iterate (`objects`, `ofKind`, `roles`, `bindings`,
+   * `workloads`) holds only the objects that can receive findings, not those of context-only files,
+   * whose findings would be dropped anyway; lookups (`get`, `serviceAccount`, …) still see every
+   * object. On a large cluster dump given as context, most of the work of the rules is saved.
+   */
+  reportable(): Index {
+    const keep = (object: K8sObject) => !object.manifest.file.contextOnly;
+    if (this.objects.every(keep)) return this;
+    const view = Object.create(this) as Index;
+    const byKind = new Map<string, readonly K8sObject[]>();
+    let workloads: readonly Workload[] | undefined;
+    Object.defineProperties(view, {
+      objects: { value: this.objects.filter(keep) },
+      ofKind: {
+        value: (kind: string): readonly K8sObject[] => {
+          let list = byKind.get(kind);
+          if (!list) byKind.set(kind, (list = this.ofKind(kind).filter(keep)));
+          return list;
+        },
+      },
+      workloads: { value: (): readonly Workload[] => (workloads ??= this.workloads().filter((w) => keep(w.object))) },
+    });
+    return view;
   }
 
   /** Roles and ClusterRoles. */

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { Index } from '../../src/model/index.js';
+import { parseSource } from '../../src/parse/parse.js';
+
+const linted = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: dev }
+spec: { template: { spec: { serviceAccountName: web, containers: [] } } }
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: { name: web, namespace: dev }
+`;
+const context = `apiVersion: v1
+kind: ServiceAccount
+metadata: { name: web, namespace: prod }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: api, namespace: prod }
+spec: { template: { spec: { serviceAccountName: web, containers: [] } } }
+---
+apiVersion: v1
+kind: Namespace
+metadata: { name: legacy, annotations: { rbaclint.io/external-service-accounts: "true" } }
+`;
+
+function index(): Index {
+  return new Index([
+    ...parseSource({ path: 'context.yaml', text: context, contextOnly: true }).manifests,
+    ...parseSource({ path: 'app.yaml', text: linted }).manifests,
+  ]);
+}
+
+describe('Index.reportable()', () => {
+  it('iterates only the objects that can receive findings', () => {
+    const view = index().reportable();
+    expect(view.objects.map((o) => o.display)).toEqual(['Deployment dev/web', 'ServiceAccount dev/web']);
+    expect(view.ofKind('ServiceAccount').map((o) => o.display)).toEqual(['ServiceAccount dev/web']);
+    expect(view.ofKind('Namespace')).toEqual([]);
+    expect(view.workloads().map((w) => w.object.display)).toEqual(['Deployment dev/web']);
+  });
+
+  it('looks up every object, context included', () => {
+    const full = index();
+    const view = full.reportable();
+    expect(view.serviceAccount('prod', 'web')?.display).toBe('ServiceAccount prod/web');
+    expect(view.get('Deployment', 'prod', 'api')?.manifest.file.path).toBe('context.yaml');
+    expect(view.serviceAccountsNamed('web').map((o) => o.display)).toEqual(['ServiceAccount prod/web', 'ServiceAccount dev/web']);
+    expect(view.definesServiceAccountsIn('prod')).toBe(true);
+    expect(view.isExternalServiceAccountNamespace('legacy')).toBe(true);
+    // The full index still iterates everything.
+    expect(full.objects).toHaveLength(5);
+    expect(full.workloads()).toHaveLength(2);
+  });
+
+  it('is the index itself when nothing is context-only', () => {
+    const only = new Index(parseSource({ path: 'app.yaml', text: linted }).manifests);
+    expect(only.reportable()).toBe(only);
+  });
+});
