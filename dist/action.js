@@ -26474,6 +26474,7 @@ var Index = class {
   namespacesWithServiceAccounts = /* @__PURE__ */ new Set();
   workloadList;
   externalNamespaces;
+  accountsByName;
   constructor(manifests, options = {}) {
     this.defaultNamespace = options.defaultNamespace ?? "default";
     const clusterScopedCustom = customClusterScopedKinds(manifests);
@@ -26512,10 +26513,47 @@ var Index = class {
   isExternalServiceAccountNamespace(namespace) {
     if (!this.externalNamespaces) {
       this.externalNamespaces = new Set(
-        this.ofKind("Namespace").filter((ns) => ns.manifest.file.contextOnly && ns.annotations[EXTERNAL_SERVICE_ACCOUNTS_ANNOTATION] === "true").map((ns) => ns.name)
+        (this.byKind.get("Namespace") ?? []).filter((ns) => ns.manifest.file.contextOnly && ns.annotations[EXTERNAL_SERVICE_ACCOUNTS_ANNOTATION] === "true").map((ns) => ns.name)
       );
     }
     return this.externalNamespaces.has(namespace);
+  }
+  /** The ServiceAccounts of that name, in every namespace, context included. */
+  serviceAccountsNamed(name) {
+    if (!this.accountsByName) {
+      this.accountsByName = /* @__PURE__ */ new Map();
+      for (const account of this.byKind.get("ServiceAccount") ?? []) {
+        const list = this.accountsByName.get(account.name) ?? [];
+        list.push(account);
+        this.accountsByName.set(account.name, list);
+      }
+    }
+    return this.accountsByName.get(name) ?? [];
+  }
+  /**
+   * The same index for rules: what they iterate (`objects`, `ofKind`, `roles`, `bindings`,
+   * `workloads`) holds only the objects that can receive findings, not those of context-only files,
+   * whose findings would be dropped anyway; lookups (`get`, `serviceAccount`, …) still see every
+   * object. On a large cluster dump given as context, most of the work of the rules is saved.
+   */
+  reportable() {
+    const keep = (object) => !object.manifest.file.contextOnly;
+    if (this.objects.every(keep)) return this;
+    const view = Object.create(this);
+    const byKind = /* @__PURE__ */ new Map();
+    let workloads;
+    Object.defineProperties(view, {
+      objects: { value: this.objects.filter(keep) },
+      ofKind: {
+        value: (kind) => {
+          let list = byKind.get(kind);
+          if (!list) byKind.set(kind, list = this.ofKind(kind).filter(keep));
+          return list;
+        }
+      },
+      workloads: { value: () => workloads ??= this.workloads().filter((w) => keep(w.object)) }
+    });
+    return view;
   }
   /** Roles and ClusterRoles. */
   roles() {
@@ -26779,6 +26817,510 @@ function trimTrailingStars(value) {
   return value.slice(0, end);
 }
 
+// src/rbac/aggregation.ts
+var QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+var DNS1123_SUBDOMAIN2 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+function compileLabelSelector(selector) {
+  if (selector === void 0 || selector === null) return { ok: true, matches: () => false };
+  const matchLabels = Object.entries(selector.matchLabels ?? {});
+  const expressions = selector.matchExpressions ?? [];
+  if (matchLabels.length + expressions.length === 0) return { ok: true, matches: () => true };
+  const predicates = [];
+  for (const [key3, value] of matchLabels) {
+    const error = validateKey(key3) ?? validateValue(value);
+    if (error !== void 0) return { ok: false, error };
+    predicates.push((labels) => hasLabel(labels, key3) && labels[key3] === value);
+  }
+  for (const expression of expressions) {
+    const compiled = compileRequirement(expression);
+    if (!compiled.ok) return compiled;
+    predicates.push(compiled.matches);
+  }
+  return { ok: true, matches: (labels) => predicates.every((predicate) => predicate(labels)) };
+}
+function labelSelectorMatches(selector, labels) {
+  const compiled = compileLabelSelector(selector);
+  return compiled.ok && compiled.matches(labels);
+}
+function compileRequirement(requirement) {
+  const { key: key3, operator } = requirement;
+  const values = requirement.values ?? [];
+  const keyError = validateKey(key3);
+  if (keyError !== void 0) return { ok: false, error: keyError };
+  switch (operator) {
+    case "In":
+    case "NotIn": {
+      if (values.length === 0) return { ok: false, error: `operator ${operator} of key "${key3}" needs values` };
+      for (const value of values) {
+        const valueError = validateValue(value);
+        if (valueError !== void 0) return { ok: false, error: valueError };
+      }
+      const set = new Set(values);
+      return operator === "In" ? { ok: true, matches: (labels) => hasLabel(labels, key3) && set.has(labels[key3] ?? "") } : { ok: true, matches: (labels) => !hasLabel(labels, key3) || !set.has(labels[key3] ?? "") };
+    }
+    case "Exists":
+    case "DoesNotExist":
+      if (values.length !== 0) return { ok: false, error: `operator ${operator} of key "${key3}" takes no values` };
+      return operator === "Exists" ? { ok: true, matches: (labels) => hasLabel(labels, key3) } : { ok: true, matches: (labels) => !hasLabel(labels, key3) };
+    default:
+      return { ok: false, error: `"${operator}" is not a valid label selector operator` };
+  }
+}
+function hasLabel(labels, key3) {
+  return Object.hasOwn(labels, key3);
+}
+function validateKey(key3) {
+  const slash2 = key3.indexOf("/");
+  const prefix = slash2 === -1 ? void 0 : key3.slice(0, slash2);
+  const name = slash2 === -1 ? key3 : key3.slice(slash2 + 1);
+  const validPrefix = prefix === void 0 || prefix.length <= 253 && DNS1123_SUBDOMAIN2.test(prefix);
+  if (!validPrefix || name.length > 63 || !QUALIFIED_NAME.test(name)) return `invalid label key "${key3}"`;
+  return void 0;
+}
+function validateValue(value) {
+  if (value === "") return void 0;
+  if (value.length > 63 || !QUALIFIED_NAME.test(value)) return `invalid label value "${value}"`;
+  return void 0;
+}
+function ruleKey(rule) {
+  return JSON.stringify([
+    rule.verbs ?? [],
+    rule.apiGroups ?? [],
+    rule.resources ?? [],
+    rule.resourceNames ?? [],
+    rule.nonResourceURLs ?? []
+  ]);
+}
+function aggregateClusterRoles(roles, options = {}) {
+  const clusterRoles = roles.filter((role) => role.kind === "ClusterRole");
+  const aggregation = new ClusterRoleAggregation(clusterRoles);
+  const state = aggregation.initialState();
+  const invalid = [];
+  const plans = [];
+  for (const role of [...clusterRoles].sort(byName)) {
+    const plan = aggregation.planFor(role);
+    if (plan === void 0) continue;
+    if (plan.ok) plans.push({ role, sources: plan.sources });
+    else invalid.push({ role, error: plan.error });
+  }
+  const maxRounds = options.maxRounds ?? plans.length + 2;
+  let rounds = 0;
+  let converged = plans.length === 0;
+  while (!converged && rounds < maxRounds) {
+    rounds++;
+    let changed = false;
+    for (const { role, sources } of plans) {
+      const next = aggregation.sync(sources, state);
+      if (!sameRules(next, state.get(role) ?? [])) {
+        state.set(role, next);
+        changed = true;
+      }
+    }
+    converged = !changed;
+  }
+  const aggregated = /* @__PURE__ */ new Map();
+  for (const { role } of plans) aggregated.set(role, state.get(role) ?? []);
+  return { aggregated, invalid, rounds, converged };
+}
+var ClusterRoleAggregation = class {
+  #clusterRoles;
+  constructor(clusterRoles) {
+    this.#clusterRoles = clusterRoles;
+  }
+  initialState() {
+    const state = /* @__PURE__ */ new Map();
+    for (const role of this.#clusterRoles) {
+      state.set(
+        role,
+        role.rules.map((rule, ruleIndex) => ({ rule, origin: { role, ruleIndex } }))
+      );
+    }
+    return state;
+  }
+  /** The roles whose rules `target` collects, in the controller's order (selector, then name). */
+  planFor(target) {
+    if (target.aggregationRule === void 0) return void 0;
+    const sources = [];
+    for (const selector of target.aggregationRule.clusterRoleSelectors ?? []) {
+      const compiled = compileLabelSelector(selector);
+      if (!compiled.ok) return compiled;
+      const matched = this.#clusterRoles.filter((role) => compiled.matches(role.labels)).sort(byName);
+      for (const role of matched) {
+        if (role.name !== target.name) sources.push(role);
+      }
+    }
+    return { ok: true, sources };
+  }
+  sync(sources, state) {
+    const seen = /* @__PURE__ */ new Set();
+    const rules2 = [];
+    for (const source of sources) {
+      for (const entry of state.get(source) ?? []) {
+        const key3 = ruleKey(entry.rule);
+        if (seen.has(key3)) continue;
+        seen.add(key3);
+        rules2.push(entry);
+      }
+    }
+    return rules2;
+  }
+};
+function sameRules(a, b) {
+  if (a.length !== b.length) return false;
+  return a.every((entry, index2) => {
+    const other = b[index2];
+    return other !== void 0 && ruleKey(entry.rule) === ruleKey(other.rule);
+  });
+}
+function byName(a, b) {
+  if (a.name === b.name) return 0;
+  return a.name < b.name ? -1 : 1;
+}
+
+// src/rbac/policy.ts
+var RBAC_API_GROUP = "rbac.authorization.k8s.io";
+var Policy = class {
+  /** Definitions replaced by a later definition of the same kind/namespace/name. */
+  shadowed;
+  /** The aggregation outcome (invalid selectors, convergence) for diagnostics. */
+  aggregation;
+  #roles;
+  #bindings;
+  #rolesByKey = /* @__PURE__ */ new Map();
+  #resolved = /* @__PURE__ */ new Map();
+  #entryByBinding = /* @__PURE__ */ new Map();
+  #clusterBindings = [];
+  #bindingsByNamespace = /* @__PURE__ */ new Map();
+  /** ClusterRoleBindings by username (User subjects and ServiceAccount usernames) and by group. */
+  #clusterByUser = /* @__PURE__ */ new Map();
+  #clusterByGroup = /* @__PURE__ */ new Map();
+  /** RoleBindings by username / group, then by namespace. */
+  #namespacedByUser = /* @__PURE__ */ new Map();
+  #namespacedByGroup = /* @__PURE__ */ new Map();
+  /**
+   * @param roles Roles and ClusterRoles, built-in and input, in precedence order (later wins).
+   * @param bindings RoleBindings and ClusterRoleBindings, in precedence order (later wins).
+   */
+  constructor(roles, bindings) {
+    const shadowedRoles = [];
+    const shadowedBindings = [];
+    this.#roles = lastWins(roles, roleKeyOf, shadowedRoles);
+    const uniqueBindings = lastWins(bindings, bindingKeyOf, shadowedBindings);
+    this.shadowed = [...shadowedRoles, ...shadowedBindings];
+    this.aggregation = aggregateClusterRoles(this.#roles);
+    for (const role of this.#roles) {
+      const aggregated = this.aggregation.aggregated.get(role);
+      const resolved2 = aggregated ? { role, rules: aggregated.map((entry) => entry.rule), origins: aggregated.map((entry) => entry.origin) } : { role, rules: role.rules, origins: role.rules.map((_, ruleIndex) => ({ role, ruleIndex })) };
+      this.#resolved.set(role, resolved2);
+      this.#rolesByKey.set(roleKeyOf(role), resolved2);
+    }
+    this.#bindings = uniqueBindings.map((binding, ordinal) => {
+      const namespace = binding.kind === "RoleBinding" ? binding.namespace ?? "" : "";
+      const entry = { binding, ordinal, namespace, role: this.#resolveRoleRef(binding, namespace) };
+      this.#entryByBinding.set(binding, entry);
+      this.#index(entry);
+      return entry;
+    });
+  }
+  /** Every role after de-duplication, in input order. */
+  roles() {
+    return this.#roles;
+  }
+  /** Every binding after de-duplication, in input order. */
+  bindings() {
+    return this.#bindings.map((entry) => entry.binding);
+  }
+  /** The Role `namespace/name` or, without a namespace, the ClusterRole `name`. */
+  getRole(kind, name, namespace) {
+    return this.#rolesByKey.get(kind === "Role" ? `Role\0${namespace ?? ""}\0${name}` : `ClusterRole\0${name}`)?.role;
+  }
+  /**
+   * The rules the authorizer evaluates for a role: for a ClusterRole with an aggregationRule, the
+   * aggregated rules (its written rules are replaced); otherwise the rules as written. A role that is
+   * not part of this policy (e.g. a shadowed one) yields its written rules.
+   */
+  effectiveRules(role) {
+    return this.#resolved.get(role)?.rules ?? role.rules;
+  }
+  /**
+   * The role a binding's roleRef resolves to, or `undefined` when it dangles.
+   * `kind: Role` is looked up in the **binding's** namespace (a ClusterRoleBinding cannot reference
+   * a Role); `kind: ClusterRole` by name; any other kind resolves to nothing. `roleRef.apiGroup` is
+   * not consulted, as in the authorizer.
+   */
+  roleFor(binding) {
+    const entry = this.#entryByBinding.get(binding);
+    if (entry) return entry.role?.role;
+    const namespace = binding.kind === "RoleBinding" ? binding.namespace ?? "" : "";
+    return this.#resolveRoleRef(binding, namespace)?.role;
+  }
+  /**
+   * Bindings whose roleRef resolves to no role: they grant nothing now, and start granting as soon as
+   * a role of that name is created. In input order.
+   */
+  danglingBindings() {
+    return this.#bindings.filter((entry) => entry.role === void 0).map((entry) => entry.binding);
+  }
+  /**
+   * The authorizer's decision (can-i).
+   *
+   * 1. A user in `system:masters` is allowed before RBAC is consulted.
+   * 2. Every ClusterRoleBinding whose subjects apply contributes its ClusterRole's rules.
+   * 3. Only for a resource request with a non-empty namespace, every RoleBinding in exactly that
+   *    namespace whose subjects apply contributes its Role (from that namespace) or ClusterRole.
+   *
+   * Cluster-scoped, all-namespaces and non-resource requests have namespace `""`, so a RoleBinding —
+   * even to a ClusterRole — never grants cluster-scoped resources or nonResourceURLs. The one
+   * exception is the Namespace object itself: `get namespaces/X` carries namespace `X` (and name `X`)
+   * in its attributes, so a RoleBinding in `X` can grant it; callers build such attributes (see
+   * `requestinfo.go`). Bindings with a dangling roleRef contribute nothing.
+   */
+  allows(user, attrs) {
+    if (isSystemMasters(user)) return true;
+    const checked = /* @__PURE__ */ new Set();
+    for (const entry of this.#candidates(user, requestNamespace(attrs))) {
+      if (entry.role === void 0 || checked.has(entry.role)) continue;
+      checked.add(entry.role);
+      if (entry.role.rules.some((rule) => ruleAllows(rule, attrs))) return true;
+    }
+    return false;
+  }
+  /**
+   * Every (binding, role, rule) that allows the request, in the authorizer's visiting order
+   * (ClusterRoleBindings, then RoleBindings of the request namespace; input order within each), and
+   * whether `system:masters` allows it anyway.
+   */
+  explain(user, attrs) {
+    const viaSystemMasters = isSystemMasters(user);
+    const grants2 = this.#grants(user, requestNamespace(attrs), attrs);
+    return { allowed: viaSystemMasters || grants2.length > 0, viaSystemMasters, grants: grants2 };
+  }
+  /**
+   * The rules visible to the user in `namespace` (`""` = cluster scope only): the rules of every
+   * applying ClusterRoleBinding, then, when `namespace` is non-empty, of every applying RoleBinding
+   * in it. This is what `kubectl auth can-i --list` shows; `system:masters` is not expressed as rules
+   * (check {@link isSystemMasters}).
+   * Upstream: kubernetes/kubernetes pkg/registry/rbac/validation/rule.go DefaultRuleResolver.RulesFor.
+   */
+  rulesFor(user, namespace) {
+    return this.#grants(user, namespace);
+  }
+  /**
+   * Every binding, in any namespace, whose subjects apply to the user — with dangling ones (role
+   * `undefined`). Use it to list what a workload's ServiceAccount is granted where.
+   */
+  bindingsFor(user) {
+    const entries = /* @__PURE__ */ new Set();
+    const addAll = (list) => {
+      for (const entry of list ?? []) entries.add(entry);
+    };
+    addAll(this.#clusterByUser.get(user.name));
+    for (const byNamespace of this.#namespacedByUser.get(user.name)?.values() ?? []) addAll(byNamespace);
+    for (const group of user.groups) {
+      addAll(this.#clusterByGroup.get(group));
+      for (const byNamespace of this.#namespacedByGroup.get(group)?.values() ?? []) addAll(byNamespace);
+    }
+    return [...entries].sort(byOrdinal).flatMap((entry) => {
+      const subject = entry.binding.subjects[firstApplyingSubject(entry.binding.subjects, user, entry.namespace)];
+      return subject ? [{ binding: entry.binding, subject, role: entry.role?.role }] : [];
+    });
+  }
+  /**
+   * The subjects allowed to make the request: `Group system:masters` first, then the subjects of
+   * every ClusterRoleBinding whose role allows it, then (namespace non-empty) those of every
+   * RoleBinding in that namespace whose role allows it. Subjects are de-duplicated by kind, name and
+   * (for ServiceAccounts) namespace, keeping the first binding; a ServiceAccount subject without
+   * namespace gets the binding's. Unlike upstream, subjects that can never match anyone (unknown
+   * kinds, a ServiceAccount without any namespace) are left out. Query values are literal: verb `*`
+   * matches only rules listing `*`, namespace `*` is just a namespace name.
+   * Upstream: kubernetes/kubernetes plugin/pkg/auth/authorizer/rbac/subject_locator.go AllowedSubjects.
+   */
+  whoCan(attrs) {
+    const result = [
+      { via: "system:masters", subject: { kind: "Group", apiGroup: RBAC_API_GROUP, name: SYSTEM_MASTERS_GROUP } }
+    ];
+    const seen = /* @__PURE__ */ new Set([subjectKey({ kind: "Group", name: SYSTEM_MASTERS_GROUP })]);
+    const verdicts = /* @__PURE__ */ new Map();
+    const roleAllows = (role) => {
+      let verdict2 = verdicts.get(role);
+      if (verdict2 === void 0) {
+        verdict2 = role.rules.some((rule) => ruleAllows(rule, attrs));
+        verdicts.set(role, verdict2);
+      }
+      return verdict2;
+    };
+    const visit2 = (entries) => {
+      for (const entry of entries) {
+        if (entry.role === void 0 || !roleAllows(entry.role)) continue;
+        for (const raw of entry.binding.subjects) {
+          const subject = normalizeSubject(raw, entry.namespace);
+          if (subject === void 0) continue;
+          const key3 = subjectKey(subject);
+          if (seen.has(key3)) continue;
+          seen.add(key3);
+          result.push({
+            via: "binding",
+            subject,
+            binding: entry.binding,
+            role: entry.role.role,
+            ...entry.binding.kind === "RoleBinding" ? { bindingNamespace: entry.namespace } : {}
+          });
+        }
+      }
+    };
+    visit2(this.#clusterBindings);
+    const namespace = requestNamespace(attrs);
+    if (namespace !== "") visit2(this.#bindingsByNamespace.get(namespace) ?? []);
+    return result;
+  }
+  #resolveRoleRef(binding, namespace) {
+    switch (binding.roleRef.kind) {
+      case "Role":
+        return namespace === "" ? void 0 : this.#rolesByKey.get(`Role\0${namespace}\0${binding.roleRef.name}`);
+      case "ClusterRole":
+        return this.#rolesByKey.get(`ClusterRole\0${binding.roleRef.name}`);
+      default:
+        return void 0;
+    }
+  }
+  #index(entry) {
+    const { binding, namespace } = entry;
+    const cluster = binding.kind === "ClusterRoleBinding";
+    if (cluster) this.#clusterBindings.push(entry);
+    else push(this.#bindingsByNamespace, namespace, entry);
+    const users = /* @__PURE__ */ new Set();
+    const groups = /* @__PURE__ */ new Set();
+    for (const subject of binding.subjects) {
+      if (subject.kind === "Group") groups.add(subject.name);
+      const username = subjectUsername(subject, namespace);
+      if (username !== void 0) users.add(username);
+    }
+    for (const user of users) {
+      if (cluster) push(this.#clusterByUser, user, entry);
+      else push(bucket(this.#namespacedByUser, user), namespace, entry);
+    }
+    for (const group of groups) {
+      if (cluster) push(this.#clusterByGroup, group, entry);
+      else push(bucket(this.#namespacedByGroup, group), namespace, entry);
+    }
+  }
+  /**
+   * Bindings that may apply to the user for a request in `namespace`, ClusterRoleBindings first.
+   * May repeat a binding (user and group both match); callers that list must de-duplicate.
+   * Mirrors pkg/registry/rbac/validation/rule.go VisitRulesFor: RoleBindings only when namespace ≠ "".
+   */
+  *#candidates(user, namespace) {
+    yield* this.#clusterByUser.get(user.name) ?? [];
+    for (const group of user.groups) yield* this.#clusterByGroup.get(group) ?? [];
+    if (namespace === "") return;
+    yield* this.#namespacedByUser.get(user.name)?.get(namespace) ?? [];
+    for (const group of user.groups) yield* this.#namespacedByGroup.get(group)?.get(namespace) ?? [];
+  }
+  /** Grants of the bindings applying in `namespace`; only rules allowing `attrs` when it is given. */
+  #grants(user, namespace, attrs) {
+    const entries = [...new Set(this.#candidates(user, namespace))].sort(byScopeThenOrdinal);
+    const matching = /* @__PURE__ */ new Map();
+    const indicesOf = (resolved2) => {
+      let indices = matching.get(resolved2);
+      if (indices === void 0) {
+        indices = [];
+        for (const [index2, rule] of resolved2.rules.entries()) {
+          if (attrs === void 0 || ruleAllows(rule, attrs)) indices.push(index2);
+        }
+        matching.set(resolved2, indices);
+      }
+      return indices;
+    };
+    const grants2 = [];
+    for (const entry of entries) {
+      if (entry.role === void 0) continue;
+      const indices = indicesOf(entry.role);
+      if (indices.length === 0) continue;
+      const subject = entry.binding.subjects[firstApplyingSubject(entry.binding.subjects, user, entry.namespace)];
+      if (subject === void 0) continue;
+      const { role, rules: rules2, origins } = entry.role;
+      for (const ruleIndex of indices) {
+        const rule = rules2[ruleIndex];
+        if (rule === void 0) continue;
+        const origin = origins[ruleIndex] ?? { role, ruleIndex };
+        grants2.push({ binding: entry.binding, bindingNamespace: entry.namespace, subject, role, ruleIndex, rule, origin });
+      }
+    }
+    return grants2;
+  }
+};
+function isSystemMasters(user) {
+  return user.groups.includes(SYSTEM_MASTERS_GROUP);
+}
+function requestNamespace(attrs) {
+  return attrs.kind === "resource" ? attrs.namespace : "";
+}
+function roleKeyOf(role) {
+  return role.kind === "Role" ? `Role\0${role.namespace ?? ""}\0${role.name}` : `ClusterRole\0${role.name}`;
+}
+function bindingKeyOf(binding) {
+  return binding.kind === "RoleBinding" ? `RoleBinding\0${binding.namespace ?? ""}\0${binding.name}` : `ClusterRoleBinding\0${binding.name}`;
+}
+function lastWins(items, keyOf, shadowed) {
+  const last = /* @__PURE__ */ new Map();
+  items.forEach((item, index2) => last.set(keyOf(item), index2));
+  return items.filter((item, index2) => {
+    const keep = last.get(keyOf(item)) === index2;
+    if (!keep) shadowed.push(item);
+    return keep;
+  });
+}
+function subjectKey(subject) {
+  return subject.kind === "ServiceAccount" ? `${subject.kind}\0${subject.namespace ?? ""}\0${subject.name}` : `${subject.kind}\0${subject.name}`;
+}
+function push(map, key3, value) {
+  const list = map.get(key3);
+  if (list) list.push(value);
+  else map.set(key3, [value]);
+}
+function bucket(map, key3) {
+  let inner = map.get(key3);
+  if (!inner) {
+    inner = /* @__PURE__ */ new Map();
+    map.set(key3, inner);
+  }
+  return inner;
+}
+function byOrdinal(a, b) {
+  return a.ordinal - b.ordinal;
+}
+function byScopeThenOrdinal(a, b) {
+  const scope = Number(a.binding.kind === "RoleBinding") - Number(b.binding.kind === "RoleBinding");
+  return scope !== 0 ? scope : a.ordinal - b.ordinal;
+}
+
+// src/rbac/version.ts
+var OLDEST_KUBE_VERSION = { major: 1, minor: 8 };
+var NEWEST_KUBE_VERSION = { major: 1, minor: 35 };
+var DEFAULT_KUBE_VERSION = NEWEST_KUBE_VERSION;
+var RBAC_V1BETA1_REMOVED = 22;
+var NO_AUTO_TOKEN_SECRETS = 24;
+var WEBSOCKET_NEEDS_CREATE = 35;
+function parseKubeVersion(text) {
+  const m = /^v?1\.(\d{1,3})(?:\.\d+)?$/.exec(text.trim());
+  const supported = `${formatKubeVersion(OLDEST_KUBE_VERSION)} to ${formatKubeVersion(NEWEST_KUBE_VERSION)}`;
+  if (!m) return { error: `"${text}" is not a Kubernetes version; write 1.<minor>, e.g. ${formatKubeVersion(NEWEST_KUBE_VERSION)} (supported: ${supported})` };
+  const minor = Number(m[1]);
+  if (minor < OLDEST_KUBE_VERSION.minor || minor > NEWEST_KUBE_VERSION.minor) {
+    return { error: `Kubernetes ${text} is not supported; rbaclint knows ${supported}` };
+  }
+  return { major: 1, minor };
+}
+function isKubeVersionError(value) {
+  return "error" in value;
+}
+function formatKubeVersion(version) {
+  return `${version.major}.${version.minor}`;
+}
+function atLeast(version, minor) {
+  return version.minor >= minor;
+}
+
 // src/rbac/dangerous.ts
 var ANY_SUBRESOURCE = /* @__PURE__ */ Symbol("any subresource");
 var NAMELESS_VERBS = /* @__PURE__ */ new Set(["create", "deletecollection"]);
@@ -26841,6 +27383,149 @@ function unique(values) {
 }
 function isFullWildcard(rule) {
   return rule.verbs.includes(WILDCARD) && (rule.apiGroups ?? []).includes(WILDCARD) && (rule.resources ?? []).includes(WILDCARD) && (rule.resourceNames ?? []).length === 0;
+}
+var WORKLOAD_CREATE = [
+  { verbs: ["create"], group: "", resource: "pods" },
+  { verbs: ["create"], group: "", resource: "replicationcontrollers" },
+  ...["deployments", "replicasets", "statefulsets", "daemonsets"].map((resource) => ({ verbs: ["create"], group: "apps", resource })),
+  ...["jobs", "cronjobs"].map((resource) => ({ verbs: ["create"], group: "batch", resource }))
+];
+var TABLE = {
+  "secret-read-access": {
+    key: "secrets",
+    graphLabel: "read secrets",
+    diffLabel: "read Secrets",
+    permissions: [{ verbs: ["get", "list", "watch"], group: "", resource: "secrets" }]
+  },
+  /**
+   * `create` (SPDY, POST) and `get` (WebSocket, GET; enough on its own before Kubernetes 1.35, when
+   * AuthorizePodWebsocketUpgradeCreatePermission, beta and on by default, started to require
+   * `create` as well: from 1.35 `get` alone opens no stream, and `create` alone still does over SPDY).
+   */
+  "pod-exec-access": {
+    key: "exec",
+    graphLabel: "exec into pods",
+    diffLabel: "exec, attach or port-forward into pods",
+    permissions: ["exec", "attach", "portforward"].map((subresource) => ({ verbs: ["create", "get"], group: "", resource: "pods", subresource })),
+    olderVersionsOnly: { verbs: ["get"], before: WEBSOCKET_NEEDS_CREATE }
+  },
+  /**
+   * What the impersonation filter checks (kubernetes/apiserver pkg/endpoints/filters/impersonation):
+   * users, groups and ServiceAccounts in the core group; uids and user extras (subresource = the
+   * extra's key) in authentication.k8s.io.
+   */
+  "impersonate-access": {
+    key: "impersonate",
+    graphLabel: "impersonate",
+    diffLabel: "impersonate other identities",
+    permissions: [
+      ...["users", "groups", "serviceaccounts"].map((resource) => ({ verbs: ["impersonate"], group: "", resource })),
+      { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "uids" },
+      { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "userextras", subresource: ANY_SUBRESOURCE }
+    ]
+  },
+  /** The verbs that lift the write-time escalation checks (pkg/registry/rbac/escalation_check.go). */
+  "escalate-bind-access": {
+    key: "escalate-bind",
+    graphLabel: "escalate/bind roles",
+    diffLabel: "grant permissions it does not hold (escalate, bind)",
+    permissions: ["roles", "clusterroles"].map((resource) => ({ verbs: ["escalate", "bind"], group: RBAC_API_GROUP, resource }))
+  },
+  "rbac-write-access": {
+    key: "rbac-write",
+    graphLabel: "write RBAC",
+    diffLabel: "write roles or bindings",
+    permissions: ["roles", "clusterroles", "rolebindings", "clusterrolebindings"].map((resource) => ({
+      verbs: ["create", "update", "patch"],
+      group: RBAC_API_GROUP,
+      resource
+    }))
+  },
+  /** The TokenRequest API: POST …/serviceaccounts/<name>/token. */
+  "token-create-access": {
+    key: "tokens",
+    graphLabel: "create tokens",
+    diffLabel: "request ServiceAccount tokens",
+    permissions: [{ verbs: ["create"], group: "", resource: "serviceaccounts", subresource: "token" }]
+  },
+  /**
+   * The kubelet authorizes its API with the verb of the HTTP method and subresource `proxy` for
+   * /exec, /run, /attach, /portForward and every other path it does not map to stats, metrics or
+   * log (kubernetes/kubernetes pkg/kubelet/server/auth.go); WebSocket upgrades are GETs.
+   */
+  "node-proxy-access": {
+    key: "node-proxy",
+    graphLabel: "nodes/proxy",
+    diffLabel: "reach the kubelet API (nodes/proxy)",
+    permissions: [{ verbs: ["get", "create", "update", "patch", "delete"], group: "", resource: "nodes", subresource: "proxy" }]
+  },
+  /** Pods and the built-in controllers that create pods from a template (apps/v1, batch/v1, core/v1). */
+  "workload-create-access": {
+    key: "workloads",
+    graphLabel: "create pods",
+    diffLabel: "create pods (and run as any ServiceAccount of the namespace)",
+    permissions: WORKLOAD_CREATE
+  },
+  "webhook-write-access": {
+    key: "webhooks",
+    graphLabel: "write admission webhooks",
+    diffLabel: "write admission webhooks",
+    permissions: ["mutatingwebhookconfigurations", "validatingwebhookconfigurations"].map((resource) => ({
+      verbs: ["create", "update", "patch", "delete"],
+      group: "admissionregistration.k8s.io",
+      resource
+    }))
+  },
+  /** Approving also needs `approve` on the request's signer (resourceNames are signer names). */
+  "csr-approve-access": {
+    key: "csr-approve",
+    graphLabel: "approve CSRs",
+    diffLabel: "approve certificate requests",
+    permissions: [{ verbs: ["update", "patch"], group: "certificates.k8s.io", resource: "certificatesigningrequests", subresource: "approval" }],
+    alsoNeeds: [{ verbs: ["approve"], group: "certificates.k8s.io", resource: "signers" }]
+  },
+  "persistent-volume-create-access": {
+    key: "persistent-volumes",
+    graphLabel: "create PersistentVolumes",
+    diffLabel: "create PersistentVolumes (hostPath)",
+    permissions: [{ verbs: ["create"], group: "", resource: "persistentvolumes" }]
+  },
+  /** coredns, kube-proxy, aws-auth (EKS: IAM identities to groups, up to system:masters). */
+  "system-configmap-write-access": {
+    key: "system-configmaps",
+    graphLabel: "write ConfigMaps",
+    diffLabel: "rewrite cluster configuration (kube-system ConfigMaps: coredns, aws-auth)",
+    permissions: [{ verbs: ["create", "update", "patch"], group: "", resource: "configmaps" }],
+    namespace: "kube-system"
+  },
+  /** status.loadBalancer.ingress (CVE-2020-8554) and the pod IPs endpoints are built from. */
+  "status-write-access": {
+    key: "status",
+    graphLabel: "write Service or pod status",
+    diffLabel: "redirect traffic (write Service or pod status)",
+    permissions: ["services", "pods"].map((resource) => ({ verbs: ["update", "patch"], group: "", resource, subresource: "status" }))
+  },
+  /** Bindings of cluster-admin, or of a role that allows as much. */
+  "cluster-admin-binding": {
+    key: "everything",
+    graphLabel: "every permission",
+    diffLabel: "do everything (as cluster-admin)",
+    permissions: [],
+    everything: true
+  }
+};
+var DANGERS = TABLE;
+var DANGER_LIST = Object.entries(DANGERS).map(([ruleId, danger]) => ({
+  ...danger,
+  ruleId
+}));
+function permissionsAt(danger, version) {
+  const older = danger.olderVersionsOnly;
+  if (!older || !atLeast(version, older.before)) return danger.permissions;
+  return danger.permissions.flatMap((p) => {
+    const verbs = p.verbs.filter((verb) => !older.verbs.includes(verb));
+    return verbs.length === 0 ? [] : [{ ...p, verbs }];
+  });
 }
 
 // src/rbac/resources.ts
@@ -27068,7 +27753,9 @@ function lowerSeverity(severity) {
 function roleReach(rbac, role, options = {}) {
   const def = roleDefOf(rbac, role);
   const granting = def ? rbac.bindingsGranting(def) : [];
-  const scoped = options.clusterScoped ? granting.filter((b) => b.kind === "ClusterRoleBinding") : granting;
+  const scoped = granting.filter(
+    (b) => b.kind === "ClusterRoleBinding" || !options.clusterScoped && (options.namespace === void 0 || b.namespace === options.namespace)
+  );
   const live = scoped.filter(hasLiveSubject);
   const related = [];
   for (const binding of live) {
@@ -27081,7 +27768,7 @@ function roleReach(rbac, role, options = {}) {
   let note = heldBy(holders);
   const chain = holderRelated(rbac, holders);
   if (live.length === 0) {
-    note = granting.some(hasLiveSubject) ? " (bound only by RoleBindings, which cannot grant cluster-scoped resources)" : " (not bound)";
+    note = options.clusterScoped && granting.some(hasLiveSubject) ? " (bound only by RoleBindings, which cannot grant cluster-scoped resources)" : " (not bound)";
   }
   return reach(live.length > 0, holders, note, [...related, ...chain], options.limited ?? false);
 }
@@ -27096,12 +27783,17 @@ function describeRoleRef(binding) {
   if (!ref) return "no role";
   return ref.kind === "Role" && binding.namespace !== void 0 ? `Role ${binding.namespace}/${ref.name}` : `${ref.kind} "${ref.name}"`;
 }
-function* roleGrants(ctx, permissions) {
+function* roleGrants(ctx, permissions, options = {}) {
   const table = builtinResourceTable();
   const clusterScoped = (g) => !table.isNamespaced(g.permission.group, g.permission.resource);
   for (const role of ctx.index.roles()) {
+    if (options.namespace !== void 0 && role.kind === "Role" && role.namespace !== options.namespace) continue;
     const def = roleDefOf(ctx.rbac, role);
     if (def && ctx.rbac.policy.aggregation.aggregated.has(def)) continue;
+    if (options.namespace !== void 0 && def) {
+      const bound = ctx.rbac.bindingsGranting(def).filter(hasLiveSubject);
+      if (bound.length > 0 && !bound.some((b) => b.kind === "ClusterRoleBinding" || b.namespace === options.namespace)) continue;
+    }
     for (const entry of ruleEntries(role)) {
       if (isFullWildcard(entry)) continue;
       const all = grantsAny(entry, permissions);
@@ -27110,7 +27802,8 @@ function* roleGrants(ctx, permissions) {
       if (!first) continue;
       const reach2 = roleReach(ctx.rbac, role, {
         clusterScoped: found.every(clusterScoped),
-        limited: entry.resourceNames.length > 0
+        limited: entry.resourceNames.length > 0,
+        ...options.namespace === void 0 ? {} : { namespace: options.namespace }
       });
       const path13 = (field) => [
         "rules",
@@ -27268,9 +27961,7 @@ var cluster_admin_binding_default = defineRule({
 });
 
 // rules/csr-approve-access.ts
-var GROUP = "certificates.k8s.io";
-var APPROVAL = [{ verbs: ["update", "patch"], group: GROUP, resource: "certificatesigningrequests", subresource: "approval" }];
-var SIGNERS = [{ verbs: ["approve"], group: GROUP, resource: "signers" }];
+var { permissions: APPROVAL, alsoNeeds: SIGNERS = [] } = DANGERS["csr-approve-access"];
 var csr_approve_access_default = defineRule({
   id: "csr-approve-access",
   meta: {
@@ -27375,33 +28066,6 @@ function defaultAccountNamespace(subject, binding) {
   return subject.namespace ?? (binding.kind === "RoleBinding" ? binding.namespace : void 0);
 }
 
-// src/rbac/version.ts
-var OLDEST_KUBE_VERSION = { major: 1, minor: 8 };
-var NEWEST_KUBE_VERSION = { major: 1, minor: 35 };
-var DEFAULT_KUBE_VERSION = NEWEST_KUBE_VERSION;
-var RBAC_V1BETA1_REMOVED = 22;
-var NO_AUTO_TOKEN_SECRETS = 24;
-var WEBSOCKET_NEEDS_CREATE = 35;
-function parseKubeVersion(text) {
-  const m = /^v?1\.(\d{1,3})(?:\.\d+)?$/.exec(text.trim());
-  const supported = `${formatKubeVersion(OLDEST_KUBE_VERSION)} to ${formatKubeVersion(NEWEST_KUBE_VERSION)}`;
-  if (!m) return { error: `"${text}" is not a Kubernetes version; write 1.<minor>, e.g. ${formatKubeVersion(NEWEST_KUBE_VERSION)} (supported: ${supported})` };
-  const minor = Number(m[1]);
-  if (minor < OLDEST_KUBE_VERSION.minor || minor > NEWEST_KUBE_VERSION.minor) {
-    return { error: `Kubernetes ${text} is not supported; rbaclint knows ${supported}` };
-  }
-  return { major: 1, minor };
-}
-function isKubeVersionError(value) {
-  return "error" in value;
-}
-function formatKubeVersion(version) {
-  return `${version.major}.${version.minor}`;
-}
-function atLeast(version, minor) {
-  return version.minor >= minor;
-}
-
 // rules/deprecated-rbac-api.ts
 var RBAC_KINDS = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
 var REMOVED = /* @__PURE__ */ new Set([`${RBAC_GROUP}/v1beta1`, `${RBAC_GROUP}/v1alpha1`]);
@@ -27476,11 +28140,6 @@ var deprecated_service_account_field_default = defineRule({
 });
 
 // rules/escalate-bind-access.ts
-var ESCALATE_BIND = ["roles", "clusterroles"].map((resource) => ({
-  verbs: ["escalate", "bind"],
-  group: RBAC_GROUP,
-  resource
-}));
 var escalate_bind_access_default = defineRule({
   id: "escalate-bind-access",
   meta: {
@@ -27499,7 +28158,7 @@ var escalate_bind_access_default = defineRule({
     ]
   },
   check(ctx) {
-    for (const grant of roleGrants(ctx, ESCALATE_BIND)) {
+    for (const grant of roleGrants(ctx, DANGERS["escalate-bind-access"].permissions)) {
       const { role, entry, found, reach: reach2 } = grant;
       const verbs = new Set(found.flatMap((g) => g.verbs));
       const how = [verbs.has("escalate") ? "write" : "", verbs.has("bind") ? "bind" : ""].filter(Boolean).join(" or ");
@@ -27515,13 +28174,6 @@ var escalate_bind_access_default = defineRule({
 });
 
 // rules/impersonate-access.ts
-var IMPERSONATE = [
-  { verbs: ["impersonate"], group: "", resource: "users" },
-  { verbs: ["impersonate"], group: "", resource: "groups" },
-  { verbs: ["impersonate"], group: "", resource: "serviceaccounts" },
-  { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "uids" },
-  { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "userextras", subresource: ANY_SUBRESOURCE }
-];
 var impersonate_access_default = defineRule({
   id: "impersonate-access",
   meta: {
@@ -27539,7 +28191,7 @@ var impersonate_access_default = defineRule({
     ]
   },
   check(ctx) {
-    for (const grant of roleGrants(ctx, IMPERSONATE)) {
+    for (const grant of roleGrants(ctx, DANGERS["impersonate-access"].permissions)) {
       const { role, entry, found, reach: reach2 } = grant;
       const masters = found.some((g) => g.permission.resource === "groups" && g.resourceNames.length === 0);
       ctx.report({
@@ -27585,7 +28237,7 @@ function schemaValidator(apiVersion, kind) {
   return module[kind];
 }
 
-// src/parse/validate.ts
+// src/model/validate.ts
 var MAX_QUOTED = 40;
 function validateObject(object) {
   const { apiVersion, kind } = object;
@@ -27903,12 +28555,9 @@ var missing_service_account_default = defineRule({
     references: ["https://kubernetes.io/docs/concepts/security/service-accounts/"]
   },
   check(ctx) {
-    const namespacesByName = /* @__PURE__ */ new Map();
-    for (const account of ctx.index.ofKind("ServiceAccount")) {
-      if (account.namespace === void 0 || !writesNamespace(account)) continue;
-      namespacesByName.set(account.name, (namespacesByName.get(account.name) ?? /* @__PURE__ */ new Set()).add(account.namespace));
-    }
-    const elsewhere = (namespace, name, written) => written ? [...namespacesByName.get(name) ?? []].filter((other2) => other2 !== namespace).map((other2) => `${other2}/${name}`) : [];
+    const elsewhere = (namespace, name, written) => written ? [...new Set(ctx.index.serviceAccountsNamed(name).filter((a) => writesNamespace(a) && a.namespace !== namespace).map((a) => a.namespace))].map(
+      (other2) => `${other2}/${name}`
+    ) : [];
     const missing = (namespace, name, written) => namespace !== void 0 && name !== "default" && !ctx.index.isExternalServiceAccountNamespace(namespace) && !ctx.index.serviceAccount(namespace, name) && (ctx.index.definesServiceAccountsIn(namespace) || elsewhere(namespace, name, written).length > 0);
     const other = (namespace, name, written) => {
       const found = elsewhere(namespace, name, written);
@@ -27972,9 +28621,6 @@ var missing_service_account_name_default = defineRule({
 });
 
 // rules/node-proxy-access.ts
-var NODE_PROXY = [
-  { verbs: ["get", "create", "update", "patch", "delete"], group: "", resource: "nodes", subresource: "proxy" }
-];
 var node_proxy_access_default = defineRule({
   id: "node-proxy-access",
   meta: {
@@ -27992,7 +28638,7 @@ var node_proxy_access_default = defineRule({
     ]
   },
   check(ctx) {
-    for (const grant of roleGrants(ctx, NODE_PROXY)) {
+    for (const grant of roleGrants(ctx, DANGERS["node-proxy-access"].permissions)) {
       const { role, entry, found, reach: reach2 } = grant;
       ctx.report({
         object: role,
@@ -28023,7 +28669,6 @@ var parse_error_default = defineRule({
 });
 
 // rules/persistent-volume-create-access.ts
-var PERSISTENT_VOLUMES = [{ verbs: ["create"], group: "", resource: "persistentvolumes" }];
 var persistent_volume_create_access_default = defineRule({
   id: "persistent-volume-create-access",
   meta: {
@@ -28041,7 +28686,7 @@ var persistent_volume_create_access_default = defineRule({
     ]
   },
   check(ctx) {
-    for (const grant of roleGrants(ctx, PERSISTENT_VOLUMES)) {
+    for (const grant of roleGrants(ctx, DANGERS["persistent-volume-create-access"].permissions)) {
       const { role, entry, found, reach: reach2 } = grant;
       ctx.report({
         object: role,
@@ -28055,12 +28700,6 @@ var persistent_volume_create_access_default = defineRule({
 });
 
 // rules/pod-exec-access.ts
-var STREAMS = ["exec", "attach", "portforward"].map((subresource) => ({
-  verbs: ["create", "get"],
-  group: "",
-  resource: "pods",
-  subresource
-}));
 var pod_exec_access_default = defineRule({
   id: "pod-exec-access",
   meta: {
@@ -28080,7 +28719,7 @@ var pod_exec_access_default = defineRule({
   check(ctx) {
     const getOpens = !atLeast(ctx.kubeVersion, WEBSOCKET_NEEDS_CREATE);
     const version = formatKubeVersion(ctx.kubeVersion);
-    for (const grant of roleGrants(ctx, STREAMS)) {
+    for (const grant of roleGrants(ctx, DANGERS["pod-exec-access"].permissions)) {
       const { role, entry, found, reach: reach2 } = grant;
       const getOnly = !found.some((g) => g.verbs.includes("create"));
       const blocked = getOnly && !getOpens;
@@ -28187,11 +28826,6 @@ var projected_token_without_audience_default = defineRule({
 });
 
 // rules/rbac-write-access.ts
-var RBAC_WRITE = ["roles", "clusterroles", "rolebindings", "clusterrolebindings"].map((resource) => ({
-  verbs: ["create", "update", "patch"],
-  group: RBAC_GROUP,
-  resource
-}));
 var rbac_write_access_default = defineRule({
   id: "rbac-write-access",
   meta: {
@@ -28209,7 +28843,7 @@ var rbac_write_access_default = defineRule({
     ]
   },
   check(ctx) {
-    for (const grant of roleGrants(ctx, RBAC_WRITE)) {
+    for (const grant of roleGrants(ctx, DANGERS["rbac-write-access"].permissions)) {
       const { role, entry, found, reach: reach2 } = grant;
       ctx.report({
         object: role,
@@ -28223,8 +28857,8 @@ var rbac_write_access_default = defineRule({
 });
 
 // rules/secret-read-access.ts
-var READ_VERBS = ["get", "list", "watch"];
-var SECRET_READ = { verbs: READ_VERBS, group: "", resource: "secrets" };
+var SECRET_READ = DANGERS["secret-read-access"].permissions;
+var READ_VERBS = SECRET_READ.flatMap((p) => p.verbs);
 var secret_read_access_default = defineRule({
   id: "secret-read-access",
   meta: {
@@ -28241,11 +28875,9 @@ var secret_read_access_default = defineRule({
   check(ctx) {
     for (const role of ctx.index.roles()) {
       for (const entry of ruleEntries(role)) {
-        if (!entry.apiGroups.some((g) => g === "" || g === "*")) continue;
-        const at = entry.resources.findIndex((r) => r === "secrets" || r === "*");
-        if (at < 0) continue;
+        const at = grantsAny(entry, SECRET_READ)[0]?.resourceIndex;
+        if (at === void 0) continue;
         const verbs = entry.verbs.includes("*") ? ["*"] : entry.verbs.filter((v) => READ_VERBS.includes(v));
-        if (verbs.length === 0) continue;
         const what = verbs[0] === "*" ? "every verb" : verbs.join(", ");
         const via = entry.resources[at] === "*" ? ' (through resources "*")' : "";
         const reach2 = roleReach(ctx.rbac, role);
@@ -28273,7 +28905,7 @@ var secret_read_access_default = defineRule({
       if (!role?.builtin) continue;
       const rules2 = ctx.rbac.effectiveRules(role);
       if (rules2.some(isFullWildcard)) continue;
-      const verbs = new Set(rules2.flatMap((rule) => grants(rule, SECRET_READ) ?? []).flatMap((g) => g.resourceNames.length === 0 ? g.verbs : []));
+      const verbs = new Set(rules2.flatMap((rule) => grantsAny(rule, SECRET_READ)).flatMap((g) => g.resourceNames.length === 0 ? g.verbs : []));
       if (verbs.size === 0) continue;
       const reach2 = bindingReach(ctx.rbac, binding);
       const scope = binding.kind === "RoleBinding" ? `in namespace "${binding.namespace}"` : "in every namespace";
@@ -28287,8 +28919,86 @@ var secret_read_access_default = defineRule({
   }
 });
 
+// rules/status-write-access.ts
+var STATUS_WRITE = DANGERS["status-write-access"].permissions;
+var status_write_access_default = defineRule({
+  id: "status-write-access",
+  meta: {
+    severity: "note",
+    description: "Roles should not allow writing the status of Services or pods.",
+    help: "Remove update and patch on services/status and pods/status; only controllers and the kubelet write status.",
+    rationale: "services/status holds status.loadBalancer.ingress: whoever can write it can point a Service's external IP at an address of their choice and intercept traffic meant for it (CVE-2020-8554, not fixed in Kubernetes). pods/status holds the pod IP and conditions that endpoints are built from.",
+    tags: ["rbac", "least-privilege"],
+    kinds: ["Role", "ClusterRole"],
+    recommended: true,
+    securitySeverity: 4,
+    references: ["https://github.com/kubernetes/kubernetes/issues/97076"]
+  },
+  check(ctx) {
+    for (const grant of roleGrants(ctx, STATUS_WRITE)) {
+      const { role, entry, found, reach: reach2 } = grant;
+      ctx.report({
+        object: role,
+        path: grant.path("resources"),
+        severity: reach2.severity(this.meta.severity),
+        message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it can redirect traffic by rewriting load-balancer or pod addresses${reach2.note}`,
+        related: reach2.related
+      });
+    }
+  }
+});
+
+// rules/system-configmap-write-access.ts
+var { permissions: CONFIGMAP_WRITE, namespace: KUBE_SYSTEM = "kube-system" } = DANGERS["system-configmap-write-access"];
+var system_configmap_write_access_default = defineRule({
+  id: "system-configmap-write-access",
+  meta: {
+    severity: "error",
+    description: "Roles should not allow writing ConfigMaps in kube-system.",
+    help: "Remove create, update and patch on configmaps from roles that apply in kube-system, or limit them with resourceNames to the ConfigMaps the subject must own (never coredns, kube-proxy or aws-auth).",
+    rationale: "kube-system ConfigMaps configure the cluster itself: coredns (rewrite DNS answers for every pod), kube-proxy, and on EKS aws-auth, which maps cloud identities to Kubernetes groups up to system:masters. Whoever can write them can redirect traffic or make themselves cluster-admin.",
+    tags: ["rbac", "escalation", "least-privilege"],
+    kinds: ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"],
+    recommended: true,
+    securitySeverity: 8,
+    references: [
+      "https://kubernetes.io/docs/concepts/security/rbac-good-practices/",
+      "https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html"
+    ]
+  },
+  check(ctx) {
+    for (const grant of roleGrants(ctx, CONFIGMAP_WRITE, { namespace: KUBE_SYSTEM })) {
+      const { role, entry, found, reach: reach2 } = grant;
+      const where = role.kind === "Role" ? "in kube-system" : "wherever it is granted, kube-system included";
+      ctx.report({
+        object: role,
+        path: grant.path("resources"),
+        severity: reach2.severity(this.meta.severity),
+        message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)} ${where}: whoever holds it can rewrite cluster configuration such as coredns or aws-auth${reach2.note}`,
+        related: reach2.related
+      });
+    }
+    for (const binding of ctx.index.bindings()) {
+      if (binding.kind === "RoleBinding" && binding.namespace !== KUBE_SYSTEM) continue;
+      const role = ctx.rbac.roleForBinding(binding);
+      if (!role?.builtin) continue;
+      const rules2 = ctx.rbac.effectiveRules(role);
+      if (rules2.some(isFullWildcard)) continue;
+      const verbs = new Set(rules2.flatMap((rule) => grantsAny(rule, CONFIGMAP_WRITE)).flatMap((g) => g.resourceNames.length === 0 ? g.verbs : []));
+      if (verbs.size === 0) continue;
+      const reach2 = bindingReach(ctx.rbac, binding);
+      const scope = binding.kind === "RoleBinding" ? "in kube-system" : "in every namespace, kube-system included";
+      ctx.report({
+        object: binding,
+        path: ["roleRef", "name"],
+        message: `${binding.display} grants built-in ${describeRoleRef(binding)}, which allows ${CONFIGMAP_WRITE[0].verbs.filter((v) => verbs.has(v)).join(", ")} on ConfigMaps ${scope}, to ${describeSubjects(binding)}${reach2.note}`,
+        related: reach2.related
+      });
+    }
+  }
+});
+
 // rules/token-create-access.ts
-var TOKEN_REQUEST = [{ verbs: ["create"], group: "", resource: "serviceaccounts", subresource: "token" }];
 var token_create_access_default = defineRule({
   id: "token-create-access",
   meta: {
@@ -28306,7 +29016,7 @@ var token_create_access_default = defineRule({
     ]
   },
   check(ctx) {
-    for (const grant of roleGrants(ctx, TOKEN_REQUEST)) {
+    for (const grant of roleGrants(ctx, DANGERS["token-create-access"].permissions)) {
       const { role, entry, found, reach: reach2 } = grant;
       const scope = role.kind === "Role" ? `namespace "${role.namespace}"` : "the namespaces it is granted in";
       const which = found[0].resourceNames.length > 0 ? "those ServiceAccounts and act with their" : `any ServiceAccount of ${scope} and act with its`;
@@ -28352,16 +29062,11 @@ var unused_suppression_default = defineRule({
     securitySeverity: 1,
     references: ["https://eslint.org/docs/latest/use/command-line-interface#--report-unused-disable-directives"],
     // Reported by the engine after the rules ran, like parser findings: there is no check.
-    source: "parser"
+    source: "engine"
   }
 });
 
 // rules/webhook-write-access.ts
-var WEBHOOKS = ["mutatingwebhookconfigurations", "validatingwebhookconfigurations"].map((resource) => ({
-  verbs: ["create", "update", "patch", "delete"],
-  group: "admissionregistration.k8s.io",
-  resource
-}));
 var webhook_write_access_default = defineRule({
   id: "webhook-write-access",
   meta: {
@@ -28379,7 +29084,7 @@ var webhook_write_access_default = defineRule({
     ]
   },
   check(ctx) {
-    for (const grant of roleGrants(ctx, WEBHOOKS)) {
+    for (const grant of roleGrants(ctx, DANGERS["webhook-write-access"].permissions)) {
       const { role, entry, found, reach: reach2 } = grant;
       ctx.report({
         object: role,
@@ -28432,12 +29137,6 @@ function joinWords(words) {
 }
 
 // rules/workload-create-access.ts
-var WORKLOADS = [
-  { verbs: ["create"], group: "", resource: "pods" },
-  { verbs: ["create"], group: "", resource: "replicationcontrollers" },
-  ...["deployments", "replicasets", "statefulsets", "daemonsets"].map((resource) => ({ verbs: ["create"], group: "apps", resource })),
-  ...["jobs", "cronjobs"].map((resource) => ({ verbs: ["create"], group: "batch", resource }))
-];
 var workload_create_access_default = defineRule({
   id: "workload-create-access",
   meta: {
@@ -28455,7 +29154,7 @@ var workload_create_access_default = defineRule({
     ]
   },
   check(ctx) {
-    for (const grant of roleGrants(ctx, WORKLOADS)) {
+    for (const grant of roleGrants(ctx, DANGERS["workload-create-access"].permissions)) {
       const { role, entry, found, reach: reach2 } = grant;
       const scope = role.kind === "Role" ? `namespace "${role.namespace}" and so hold its rights` : "the namespaces it is granted in and so hold their rights";
       ctx.report({
@@ -28493,6 +29192,8 @@ var rules = [
   projected_token_without_audience_default,
   rbac_write_access_default,
   secret_read_access_default,
+  status_write_access_default,
+  system_configmap_write_access_default,
   token_create_access_default,
   unrendered_template_default,
   unused_suppression_default,
@@ -29264,483 +29965,6 @@ function isList(value) {
   return typeof value.kind === "string" && value.kind.endsWith("List") && Array.isArray(value.items);
 }
 
-// src/rbac/aggregation.ts
-var QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-var DNS1123_SUBDOMAIN2 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-function compileLabelSelector(selector) {
-  if (selector === void 0 || selector === null) return { ok: true, matches: () => false };
-  const matchLabels = Object.entries(selector.matchLabels ?? {});
-  const expressions = selector.matchExpressions ?? [];
-  if (matchLabels.length + expressions.length === 0) return { ok: true, matches: () => true };
-  const predicates = [];
-  for (const [key3, value] of matchLabels) {
-    const error = validateKey(key3) ?? validateValue(value);
-    if (error !== void 0) return { ok: false, error };
-    predicates.push((labels) => hasLabel(labels, key3) && labels[key3] === value);
-  }
-  for (const expression of expressions) {
-    const compiled = compileRequirement(expression);
-    if (!compiled.ok) return compiled;
-    predicates.push(compiled.matches);
-  }
-  return { ok: true, matches: (labels) => predicates.every((predicate) => predicate(labels)) };
-}
-function labelSelectorMatches(selector, labels) {
-  const compiled = compileLabelSelector(selector);
-  return compiled.ok && compiled.matches(labels);
-}
-function compileRequirement(requirement) {
-  const { key: key3, operator } = requirement;
-  const values = requirement.values ?? [];
-  const keyError = validateKey(key3);
-  if (keyError !== void 0) return { ok: false, error: keyError };
-  switch (operator) {
-    case "In":
-    case "NotIn": {
-      if (values.length === 0) return { ok: false, error: `operator ${operator} of key "${key3}" needs values` };
-      for (const value of values) {
-        const valueError = validateValue(value);
-        if (valueError !== void 0) return { ok: false, error: valueError };
-      }
-      const set = new Set(values);
-      return operator === "In" ? { ok: true, matches: (labels) => hasLabel(labels, key3) && set.has(labels[key3] ?? "") } : { ok: true, matches: (labels) => !hasLabel(labels, key3) || !set.has(labels[key3] ?? "") };
-    }
-    case "Exists":
-    case "DoesNotExist":
-      if (values.length !== 0) return { ok: false, error: `operator ${operator} of key "${key3}" takes no values` };
-      return operator === "Exists" ? { ok: true, matches: (labels) => hasLabel(labels, key3) } : { ok: true, matches: (labels) => !hasLabel(labels, key3) };
-    default:
-      return { ok: false, error: `"${operator}" is not a valid label selector operator` };
-  }
-}
-function hasLabel(labels, key3) {
-  return Object.hasOwn(labels, key3);
-}
-function validateKey(key3) {
-  const slash2 = key3.indexOf("/");
-  const prefix = slash2 === -1 ? void 0 : key3.slice(0, slash2);
-  const name = slash2 === -1 ? key3 : key3.slice(slash2 + 1);
-  const validPrefix = prefix === void 0 || prefix.length <= 253 && DNS1123_SUBDOMAIN2.test(prefix);
-  if (!validPrefix || name.length > 63 || !QUALIFIED_NAME.test(name)) return `invalid label key "${key3}"`;
-  return void 0;
-}
-function validateValue(value) {
-  if (value === "") return void 0;
-  if (value.length > 63 || !QUALIFIED_NAME.test(value)) return `invalid label value "${value}"`;
-  return void 0;
-}
-function ruleKey(rule) {
-  return JSON.stringify([
-    rule.verbs ?? [],
-    rule.apiGroups ?? [],
-    rule.resources ?? [],
-    rule.resourceNames ?? [],
-    rule.nonResourceURLs ?? []
-  ]);
-}
-function aggregateClusterRoles(roles, options = {}) {
-  const clusterRoles = roles.filter((role) => role.kind === "ClusterRole");
-  const aggregation = new ClusterRoleAggregation(clusterRoles);
-  const state = aggregation.initialState();
-  const invalid = [];
-  const plans = [];
-  for (const role of [...clusterRoles].sort(byName)) {
-    const plan = aggregation.planFor(role);
-    if (plan === void 0) continue;
-    if (plan.ok) plans.push({ role, sources: plan.sources });
-    else invalid.push({ role, error: plan.error });
-  }
-  const maxRounds = options.maxRounds ?? plans.length + 2;
-  let rounds = 0;
-  let converged = plans.length === 0;
-  while (!converged && rounds < maxRounds) {
-    rounds++;
-    let changed = false;
-    for (const { role, sources } of plans) {
-      const next = aggregation.sync(sources, state);
-      if (!sameRules(next, state.get(role) ?? [])) {
-        state.set(role, next);
-        changed = true;
-      }
-    }
-    converged = !changed;
-  }
-  const aggregated = /* @__PURE__ */ new Map();
-  for (const { role } of plans) aggregated.set(role, state.get(role) ?? []);
-  return { aggregated, invalid, rounds, converged };
-}
-var ClusterRoleAggregation = class {
-  #clusterRoles;
-  constructor(clusterRoles) {
-    this.#clusterRoles = clusterRoles;
-  }
-  initialState() {
-    const state = /* @__PURE__ */ new Map();
-    for (const role of this.#clusterRoles) {
-      state.set(
-        role,
-        role.rules.map((rule, ruleIndex) => ({ rule, origin: { role, ruleIndex } }))
-      );
-    }
-    return state;
-  }
-  /** The roles whose rules `target` collects, in the controller's order (selector, then name). */
-  planFor(target) {
-    if (target.aggregationRule === void 0) return void 0;
-    const sources = [];
-    for (const selector of target.aggregationRule.clusterRoleSelectors ?? []) {
-      const compiled = compileLabelSelector(selector);
-      if (!compiled.ok) return compiled;
-      const matched = this.#clusterRoles.filter((role) => compiled.matches(role.labels)).sort(byName);
-      for (const role of matched) {
-        if (role.name !== target.name) sources.push(role);
-      }
-    }
-    return { ok: true, sources };
-  }
-  sync(sources, state) {
-    const seen = /* @__PURE__ */ new Set();
-    const rules2 = [];
-    for (const source of sources) {
-      for (const entry of state.get(source) ?? []) {
-        const key3 = ruleKey(entry.rule);
-        if (seen.has(key3)) continue;
-        seen.add(key3);
-        rules2.push(entry);
-      }
-    }
-    return rules2;
-  }
-};
-function sameRules(a, b) {
-  if (a.length !== b.length) return false;
-  return a.every((entry, index2) => {
-    const other = b[index2];
-    return other !== void 0 && ruleKey(entry.rule) === ruleKey(other.rule);
-  });
-}
-function byName(a, b) {
-  if (a.name === b.name) return 0;
-  return a.name < b.name ? -1 : 1;
-}
-
-// src/rbac/policy.ts
-var RBAC_API_GROUP = "rbac.authorization.k8s.io";
-var Policy = class {
-  /** Definitions replaced by a later definition of the same kind/namespace/name. */
-  shadowed;
-  /** The aggregation outcome (invalid selectors, convergence) for diagnostics. */
-  aggregation;
-  #roles;
-  #bindings;
-  #rolesByKey = /* @__PURE__ */ new Map();
-  #resolved = /* @__PURE__ */ new Map();
-  #entryByBinding = /* @__PURE__ */ new Map();
-  #clusterBindings = [];
-  #bindingsByNamespace = /* @__PURE__ */ new Map();
-  /** ClusterRoleBindings by username (User subjects and ServiceAccount usernames) and by group. */
-  #clusterByUser = /* @__PURE__ */ new Map();
-  #clusterByGroup = /* @__PURE__ */ new Map();
-  /** RoleBindings by username / group, then by namespace. */
-  #namespacedByUser = /* @__PURE__ */ new Map();
-  #namespacedByGroup = /* @__PURE__ */ new Map();
-  /**
-   * @param roles Roles and ClusterRoles, built-in and input, in precedence order (later wins).
-   * @param bindings RoleBindings and ClusterRoleBindings, in precedence order (later wins).
-   */
-  constructor(roles, bindings) {
-    const shadowedRoles = [];
-    const shadowedBindings = [];
-    this.#roles = lastWins(roles, roleKeyOf, shadowedRoles);
-    const uniqueBindings = lastWins(bindings, bindingKeyOf, shadowedBindings);
-    this.shadowed = [...shadowedRoles, ...shadowedBindings];
-    this.aggregation = aggregateClusterRoles(this.#roles);
-    for (const role of this.#roles) {
-      const aggregated = this.aggregation.aggregated.get(role);
-      const resolved2 = aggregated ? { role, rules: aggregated.map((entry) => entry.rule), origins: aggregated.map((entry) => entry.origin) } : { role, rules: role.rules, origins: role.rules.map((_, ruleIndex) => ({ role, ruleIndex })) };
-      this.#resolved.set(role, resolved2);
-      this.#rolesByKey.set(roleKeyOf(role), resolved2);
-    }
-    this.#bindings = uniqueBindings.map((binding, ordinal) => {
-      const namespace = binding.kind === "RoleBinding" ? binding.namespace ?? "" : "";
-      const entry = { binding, ordinal, namespace, role: this.#resolveRoleRef(binding, namespace) };
-      this.#entryByBinding.set(binding, entry);
-      this.#index(entry);
-      return entry;
-    });
-  }
-  /** Every role after de-duplication, in input order. */
-  roles() {
-    return this.#roles;
-  }
-  /** Every binding after de-duplication, in input order. */
-  bindings() {
-    return this.#bindings.map((entry) => entry.binding);
-  }
-  /** The Role `namespace/name` or, without a namespace, the ClusterRole `name`. */
-  getRole(kind, name, namespace) {
-    return this.#rolesByKey.get(kind === "Role" ? `Role\0${namespace ?? ""}\0${name}` : `ClusterRole\0${name}`)?.role;
-  }
-  /**
-   * The rules the authorizer evaluates for a role: for a ClusterRole with an aggregationRule, the
-   * aggregated rules (its written rules are replaced); otherwise the rules as written. A role that is
-   * not part of this policy (e.g. a shadowed one) yields its written rules.
-   */
-  effectiveRules(role) {
-    return this.#resolved.get(role)?.rules ?? role.rules;
-  }
-  /**
-   * The role a binding's roleRef resolves to, or `undefined` when it dangles.
-   * `kind: Role` is looked up in the **binding's** namespace (a ClusterRoleBinding cannot reference
-   * a Role); `kind: ClusterRole` by name; any other kind resolves to nothing. `roleRef.apiGroup` is
-   * not consulted, as in the authorizer.
-   */
-  roleFor(binding) {
-    const entry = this.#entryByBinding.get(binding);
-    if (entry) return entry.role?.role;
-    const namespace = binding.kind === "RoleBinding" ? binding.namespace ?? "" : "";
-    return this.#resolveRoleRef(binding, namespace)?.role;
-  }
-  /**
-   * Bindings whose roleRef resolves to no role: they grant nothing now, and start granting as soon as
-   * a role of that name is created. In input order.
-   */
-  danglingBindings() {
-    return this.#bindings.filter((entry) => entry.role === void 0).map((entry) => entry.binding);
-  }
-  /**
-   * The authorizer's decision (can-i).
-   *
-   * 1. A user in `system:masters` is allowed before RBAC is consulted.
-   * 2. Every ClusterRoleBinding whose subjects apply contributes its ClusterRole's rules.
-   * 3. Only for a resource request with a non-empty namespace, every RoleBinding in exactly that
-   *    namespace whose subjects apply contributes its Role (from that namespace) or ClusterRole.
-   *
-   * Cluster-scoped, all-namespaces and non-resource requests have namespace `""`, so a RoleBinding —
-   * even to a ClusterRole — never grants cluster-scoped resources or nonResourceURLs. The one
-   * exception is the Namespace object itself: `get namespaces/X` carries namespace `X` (and name `X`)
-   * in its attributes, so a RoleBinding in `X` can grant it; callers build such attributes (see
-   * `requestinfo.go`). Bindings with a dangling roleRef contribute nothing.
-   */
-  allows(user, attrs) {
-    if (isSystemMasters(user)) return true;
-    const checked = /* @__PURE__ */ new Set();
-    for (const entry of this.#candidates(user, requestNamespace(attrs))) {
-      if (entry.role === void 0 || checked.has(entry.role)) continue;
-      checked.add(entry.role);
-      if (entry.role.rules.some((rule) => ruleAllows(rule, attrs))) return true;
-    }
-    return false;
-  }
-  /**
-   * Every (binding, role, rule) that allows the request, in the authorizer's visiting order
-   * (ClusterRoleBindings, then RoleBindings of the request namespace; input order within each), and
-   * whether `system:masters` allows it anyway.
-   */
-  explain(user, attrs) {
-    const viaSystemMasters = isSystemMasters(user);
-    const grants2 = this.#grants(user, requestNamespace(attrs), attrs);
-    return { allowed: viaSystemMasters || grants2.length > 0, viaSystemMasters, grants: grants2 };
-  }
-  /**
-   * The rules visible to the user in `namespace` (`""` = cluster scope only): the rules of every
-   * applying ClusterRoleBinding, then, when `namespace` is non-empty, of every applying RoleBinding
-   * in it. This is what `kubectl auth can-i --list` shows; `system:masters` is not expressed as rules
-   * (check {@link isSystemMasters}).
-   * Upstream: kubernetes/kubernetes pkg/registry/rbac/validation/rule.go DefaultRuleResolver.RulesFor.
-   */
-  rulesFor(user, namespace) {
-    return this.#grants(user, namespace);
-  }
-  /**
-   * Every binding, in any namespace, whose subjects apply to the user — with dangling ones (role
-   * `undefined`). Use it to list what a workload's ServiceAccount is granted where.
-   */
-  bindingsFor(user) {
-    const entries = /* @__PURE__ */ new Set();
-    const addAll = (list) => {
-      for (const entry of list ?? []) entries.add(entry);
-    };
-    addAll(this.#clusterByUser.get(user.name));
-    for (const byNamespace of this.#namespacedByUser.get(user.name)?.values() ?? []) addAll(byNamespace);
-    for (const group of user.groups) {
-      addAll(this.#clusterByGroup.get(group));
-      for (const byNamespace of this.#namespacedByGroup.get(group)?.values() ?? []) addAll(byNamespace);
-    }
-    return [...entries].sort(byOrdinal).flatMap((entry) => {
-      const subject = entry.binding.subjects[firstApplyingSubject(entry.binding.subjects, user, entry.namespace)];
-      return subject ? [{ binding: entry.binding, subject, role: entry.role?.role }] : [];
-    });
-  }
-  /**
-   * The subjects allowed to make the request: `Group system:masters` first, then the subjects of
-   * every ClusterRoleBinding whose role allows it, then (namespace non-empty) those of every
-   * RoleBinding in that namespace whose role allows it. Subjects are de-duplicated by kind, name and
-   * (for ServiceAccounts) namespace, keeping the first binding; a ServiceAccount subject without
-   * namespace gets the binding's. Unlike upstream, subjects that can never match anyone (unknown
-   * kinds, a ServiceAccount without any namespace) are left out. Query values are literal: verb `*`
-   * matches only rules listing `*`, namespace `*` is just a namespace name.
-   * Upstream: kubernetes/kubernetes plugin/pkg/auth/authorizer/rbac/subject_locator.go AllowedSubjects.
-   */
-  whoCan(attrs) {
-    const result = [
-      { via: "system:masters", subject: { kind: "Group", apiGroup: RBAC_API_GROUP, name: SYSTEM_MASTERS_GROUP } }
-    ];
-    const seen = /* @__PURE__ */ new Set([subjectKey({ kind: "Group", name: SYSTEM_MASTERS_GROUP })]);
-    const verdicts = /* @__PURE__ */ new Map();
-    const roleAllows = (role) => {
-      let verdict2 = verdicts.get(role);
-      if (verdict2 === void 0) {
-        verdict2 = role.rules.some((rule) => ruleAllows(rule, attrs));
-        verdicts.set(role, verdict2);
-      }
-      return verdict2;
-    };
-    const visit2 = (entries) => {
-      for (const entry of entries) {
-        if (entry.role === void 0 || !roleAllows(entry.role)) continue;
-        for (const raw of entry.binding.subjects) {
-          const subject = normalizeSubject(raw, entry.namespace);
-          if (subject === void 0) continue;
-          const key3 = subjectKey(subject);
-          if (seen.has(key3)) continue;
-          seen.add(key3);
-          result.push({
-            via: "binding",
-            subject,
-            binding: entry.binding,
-            role: entry.role.role,
-            ...entry.binding.kind === "RoleBinding" ? { bindingNamespace: entry.namespace } : {}
-          });
-        }
-      }
-    };
-    visit2(this.#clusterBindings);
-    const namespace = requestNamespace(attrs);
-    if (namespace !== "") visit2(this.#bindingsByNamespace.get(namespace) ?? []);
-    return result;
-  }
-  #resolveRoleRef(binding, namespace) {
-    switch (binding.roleRef.kind) {
-      case "Role":
-        return namespace === "" ? void 0 : this.#rolesByKey.get(`Role\0${namespace}\0${binding.roleRef.name}`);
-      case "ClusterRole":
-        return this.#rolesByKey.get(`ClusterRole\0${binding.roleRef.name}`);
-      default:
-        return void 0;
-    }
-  }
-  #index(entry) {
-    const { binding, namespace } = entry;
-    const cluster = binding.kind === "ClusterRoleBinding";
-    if (cluster) this.#clusterBindings.push(entry);
-    else push(this.#bindingsByNamespace, namespace, entry);
-    const users = /* @__PURE__ */ new Set();
-    const groups = /* @__PURE__ */ new Set();
-    for (const subject of binding.subjects) {
-      if (subject.kind === "Group") groups.add(subject.name);
-      const username = subjectUsername(subject, namespace);
-      if (username !== void 0) users.add(username);
-    }
-    for (const user of users) {
-      if (cluster) push(this.#clusterByUser, user, entry);
-      else push(bucket(this.#namespacedByUser, user), namespace, entry);
-    }
-    for (const group of groups) {
-      if (cluster) push(this.#clusterByGroup, group, entry);
-      else push(bucket(this.#namespacedByGroup, group), namespace, entry);
-    }
-  }
-  /**
-   * Bindings that may apply to the user for a request in `namespace`, ClusterRoleBindings first.
-   * May repeat a binding (user and group both match); callers that list must de-duplicate.
-   * Mirrors pkg/registry/rbac/validation/rule.go VisitRulesFor: RoleBindings only when namespace ≠ "".
-   */
-  *#candidates(user, namespace) {
-    yield* this.#clusterByUser.get(user.name) ?? [];
-    for (const group of user.groups) yield* this.#clusterByGroup.get(group) ?? [];
-    if (namespace === "") return;
-    yield* this.#namespacedByUser.get(user.name)?.get(namespace) ?? [];
-    for (const group of user.groups) yield* this.#namespacedByGroup.get(group)?.get(namespace) ?? [];
-  }
-  /** Grants of the bindings applying in `namespace`; only rules allowing `attrs` when it is given. */
-  #grants(user, namespace, attrs) {
-    const entries = [...new Set(this.#candidates(user, namespace))].sort(byScopeThenOrdinal);
-    const matching = /* @__PURE__ */ new Map();
-    const indicesOf = (resolved2) => {
-      let indices = matching.get(resolved2);
-      if (indices === void 0) {
-        indices = [];
-        for (const [index2, rule] of resolved2.rules.entries()) {
-          if (attrs === void 0 || ruleAllows(rule, attrs)) indices.push(index2);
-        }
-        matching.set(resolved2, indices);
-      }
-      return indices;
-    };
-    const grants2 = [];
-    for (const entry of entries) {
-      if (entry.role === void 0) continue;
-      const indices = indicesOf(entry.role);
-      if (indices.length === 0) continue;
-      const subject = entry.binding.subjects[firstApplyingSubject(entry.binding.subjects, user, entry.namespace)];
-      if (subject === void 0) continue;
-      const { role, rules: rules2, origins } = entry.role;
-      for (const ruleIndex of indices) {
-        const rule = rules2[ruleIndex];
-        if (rule === void 0) continue;
-        const origin = origins[ruleIndex] ?? { role, ruleIndex };
-        grants2.push({ binding: entry.binding, bindingNamespace: entry.namespace, subject, role, ruleIndex, rule, origin });
-      }
-    }
-    return grants2;
-  }
-};
-function isSystemMasters(user) {
-  return user.groups.includes(SYSTEM_MASTERS_GROUP);
-}
-function requestNamespace(attrs) {
-  return attrs.kind === "resource" ? attrs.namespace : "";
-}
-function roleKeyOf(role) {
-  return role.kind === "Role" ? `Role\0${role.namespace ?? ""}\0${role.name}` : `ClusterRole\0${role.name}`;
-}
-function bindingKeyOf(binding) {
-  return binding.kind === "RoleBinding" ? `RoleBinding\0${binding.namespace ?? ""}\0${binding.name}` : `ClusterRoleBinding\0${binding.name}`;
-}
-function lastWins(items, keyOf, shadowed) {
-  const last = /* @__PURE__ */ new Map();
-  items.forEach((item, index2) => last.set(keyOf(item), index2));
-  return items.filter((item, index2) => {
-    const keep = last.get(keyOf(item)) === index2;
-    if (!keep) shadowed.push(item);
-    return keep;
-  });
-}
-function subjectKey(subject) {
-  return subject.kind === "ServiceAccount" ? `${subject.kind}\0${subject.namespace ?? ""}\0${subject.name}` : `${subject.kind}\0${subject.name}`;
-}
-function push(map, key3, value) {
-  const list = map.get(key3);
-  if (list) list.push(value);
-  else map.set(key3, [value]);
-}
-function bucket(map, key3) {
-  let inner = map.get(key3);
-  if (!inner) {
-    inner = /* @__PURE__ */ new Map();
-    map.set(key3, inner);
-  }
-  return inner;
-}
-function byOrdinal(a, b) {
-  return a.ordinal - b.ordinal;
-}
-function byScopeThenOrdinal(a, b) {
-  const scope = Number(a.binding.kind === "RoleBinding") - Number(b.binding.kind === "RoleBinding");
-  return scope !== 0 ? scope : a.ordinal - b.ordinal;
-}
-
 // src/rbac/cluster.ts
 var BOOTSTRAPPING_LABEL = "kubernetes.io/bootstrapping";
 var RBAC_DEFAULTS = "rbac-defaults";
@@ -30257,10 +30481,11 @@ function runRules(sources, allRules2, options = {}) {
     });
   }
   let rbac;
+  const ruleIndex = options.fastPath === false ? index2 : index2.reportable();
   for (const rule of rules2) {
     if (!rule.check) continue;
     const ctx = {
-      index: index2,
+      index: ruleIndex,
       kubeVersion: options.kubeVersion ?? DEFAULT_KUBE_VERSION,
       get rbac() {
         return rbac ??= new ClusterRbac(index2);
@@ -30866,76 +31091,8 @@ var {
 } = import_index.default;
 
 // src/rbac/diff.ts
-var DANGERS = [
-  {
-    kind: { id: "secret-read-access", label: "read Secrets" },
-    permissions: [{ verbs: ["get", "list", "watch"], group: "", resource: "secrets" }]
-  },
-  {
-    kind: { id: "pod-exec-access", label: "exec, attach or port-forward into pods" },
-    permissions: ["exec", "attach", "portforward"].map((subresource) => ({ verbs: ["create"], group: "", resource: "pods", subresource })),
-    before135: ["exec", "attach", "portforward"].map((subresource) => ({ verbs: ["get"], group: "", resource: "pods", subresource }))
-  },
-  {
-    kind: { id: "impersonate-access", label: "impersonate other identities" },
-    permissions: [
-      { verbs: ["impersonate"], group: "", resource: "users" },
-      { verbs: ["impersonate"], group: "", resource: "groups" },
-      { verbs: ["impersonate"], group: "", resource: "serviceaccounts" },
-      { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "uids" },
-      { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "userextras", subresource: ANY_SUBRESOURCE }
-    ]
-  },
-  {
-    kind: { id: "escalate-bind-access", label: "grant permissions it does not hold (escalate, bind)" },
-    permissions: ["roles", "clusterroles"].map((resource) => ({ verbs: ["escalate", "bind"], group: "rbac.authorization.k8s.io", resource }))
-  },
-  {
-    kind: { id: "rbac-write-access", label: "write roles or bindings" },
-    permissions: ["roles", "clusterroles", "rolebindings", "clusterrolebindings"].map((resource) => ({
-      verbs: ["create", "update", "patch"],
-      group: "rbac.authorization.k8s.io",
-      resource
-    }))
-  },
-  {
-    kind: { id: "token-create-access", label: "request ServiceAccount tokens" },
-    permissions: [{ verbs: ["create"], group: "", resource: "serviceaccounts", subresource: "token" }]
-  },
-  {
-    kind: { id: "node-proxy-access", label: "reach the kubelet API (nodes/proxy)" },
-    permissions: [{ verbs: ["get", "create", "update", "patch", "delete"], group: "", resource: "nodes", subresource: "proxy" }]
-  },
-  {
-    kind: { id: "workload-create-access", label: "create pods (and run as any ServiceAccount of the namespace)" },
-    permissions: [
-      { verbs: ["create"], group: "", resource: "pods" },
-      { verbs: ["create"], group: "", resource: "replicationcontrollers" },
-      ...["deployments", "replicasets", "statefulsets", "daemonsets"].map((resource) => ({ verbs: ["create"], group: "apps", resource })),
-      ...["jobs", "cronjobs"].map((resource) => ({ verbs: ["create"], group: "batch", resource }))
-    ]
-  },
-  {
-    kind: { id: "webhook-write-access", label: "write admission webhooks" },
-    permissions: ["mutatingwebhookconfigurations", "validatingwebhookconfigurations"].map((resource) => ({
-      verbs: ["create", "update", "patch", "delete"],
-      group: "admissionregistration.k8s.io",
-      resource
-    }))
-  },
-  {
-    kind: { id: "csr-approve-access", label: "approve certificate requests" },
-    permissions: [
-      { verbs: ["update", "patch"], group: "certificates.k8s.io", resource: "certificatesigningrequests", subresource: "approval" },
-      { verbs: ["approve"], group: "certificates.k8s.io", resource: "signers" }
-    ]
-  },
-  {
-    kind: { id: "persistent-volume-create-access", label: "create PersistentVolumes (hostPath)" },
-    permissions: [{ verbs: ["create"], group: "", resource: "persistentvolumes" }]
-  }
-];
-var EVERYTHING = { id: "cluster-admin-binding", label: "do everything (as cluster-admin)" };
+var KINDS = DANGER_LIST.filter((danger) => !danger.everything);
+var EVERYTHING = { id: "cluster-admin-binding", label: DANGERS["cluster-admin-binding"].diffLabel };
 var VERB_ORDER = ["*", "get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
 var NO_USER = "\0";
 function diffRbac(base, head, options = {}) {
@@ -31131,7 +31288,11 @@ function compare2(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 function dangerOf(version) {
-  const streamsNeedCreate = atLeast(version, WEBSOCKET_NEEDS_CREATE);
+  const kinds = KINDS.map((danger) => ({
+    kind: { id: danger.ruleId, label: danger.diffLabel },
+    permissions: [...permissionsAt(danger, version), ...danger.alsoNeeds ?? []],
+    namespace: danger.namespace
+  }));
   return (attrs) => {
     if (attrs.kind !== "resource") return [];
     const rule = {
@@ -31141,12 +31302,7 @@ function dangerOf(version) {
       ...attrs.name === "" ? {} : { resourceNames: [attrs.name] }
     };
     if (isFullWildcard(rule)) return [EVERYTHING];
-    const out = [];
-    for (const { kind, permissions, before135 } of DANGERS) {
-      const all = streamsNeedCreate || !before135 ? permissions : [...permissions, ...before135];
-      if (all.some((permission) => grants(rule, permission) !== void 0)) out.push(kind);
-    }
-    return out;
+    return kinds.filter(({ permissions, namespace }) => (namespace === void 0 || attrs.namespace === "" || attrs.namespace === namespace) && grantsAny(rule, permissions).length > 0).map(({ kind }) => kind);
   };
 }
 function sideOf(workload, side) {
@@ -31809,95 +31965,12 @@ function workflowPath(file, cwd) {
 }
 
 // src/rbac/graph.ts
-var RBAC = "rbac.authorization.k8s.io";
-var DANGER_KINDS = [
-  {
-    key: "impersonate",
-    label: "impersonate",
-    ruleId: "impersonate-access",
-    permissions: [
-      ...["users", "groups", "serviceaccounts"].map((resource) => ({ verbs: ["impersonate"], group: "", resource })),
-      { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "uids" },
-      { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "userextras", subresource: ANY_SUBRESOURCE }
-    ]
-  },
-  {
-    key: "escalate-bind",
-    label: "escalate/bind roles",
-    ruleId: "escalate-bind-access",
-    permissions: ["roles", "clusterroles"].map((resource) => ({ verbs: ["escalate", "bind"], group: RBAC, resource }))
-  },
-  {
-    key: "rbac-write",
-    label: "write RBAC",
-    ruleId: "rbac-write-access",
-    permissions: ["roles", "clusterroles", "rolebindings", "clusterrolebindings"].map((resource) => ({
-      verbs: ["create", "update", "patch"],
-      group: RBAC,
-      resource
-    }))
-  },
-  {
-    key: "tokens",
-    label: "create tokens",
-    ruleId: "token-create-access",
-    permissions: [{ verbs: ["create"], group: "", resource: "serviceaccounts", subresource: "token" }]
-  },
-  {
-    key: "secrets",
-    label: "read secrets",
-    ruleId: "secret-read-access",
-    permissions: [{ verbs: ["get", "list", "watch"], group: "", resource: "secrets" }]
-  },
-  {
-    key: "exec",
-    label: "exec into pods",
-    ruleId: "pod-exec-access",
-    permissions: ["exec", "attach", "portforward"].map((subresource) => ({ verbs: ["create", "get"], group: "", resource: "pods", subresource }))
-  },
-  {
-    key: "workloads",
-    label: "create pods",
-    ruleId: "workload-create-access",
-    permissions: [
-      { verbs: ["create"], group: "", resource: "pods" },
-      { verbs: ["create"], group: "", resource: "replicationcontrollers" },
-      ...["deployments", "replicasets", "statefulsets", "daemonsets"].map((resource) => ({ verbs: ["create"], group: "apps", resource })),
-      ...["jobs", "cronjobs"].map((resource) => ({ verbs: ["create"], group: "batch", resource }))
-    ]
-  },
-  {
-    key: "node-proxy",
-    label: "nodes/proxy",
-    ruleId: "node-proxy-access",
-    permissions: [{ verbs: ["get", "create", "update", "patch", "delete"], group: "", resource: "nodes", subresource: "proxy" }]
-  },
-  {
-    key: "webhooks",
-    label: "write admission webhooks",
-    ruleId: "webhook-write-access",
-    permissions: ["mutatingwebhookconfigurations", "validatingwebhookconfigurations"].map((resource) => ({
-      verbs: ["create", "update", "patch", "delete"],
-      group: "admissionregistration.k8s.io",
-      resource
-    }))
-  },
-  {
-    key: "csr-approve",
-    label: "approve CSRs",
-    ruleId: "csr-approve-access",
-    permissions: [{ verbs: ["update", "patch"], group: "certificates.k8s.io", resource: "certificatesigningrequests", subresource: "approval" }]
-  },
-  {
-    key: "persistent-volumes",
-    label: "create PersistentVolumes",
-    ruleId: "persistent-volume-create-access",
-    permissions: [{ verbs: ["create"], group: "", resource: "persistentvolumes" }]
-  }
-];
-var CSR_SIGNERS = { verbs: ["approve"], group: "certificates.k8s.io", resource: "signers" };
-var EVERYTHING2 = { key: "everything", label: "every permission", ruleId: "cluster-admin-binding" };
-var MASTERS = { key: "system-masters", label: "every permission, bypassing RBAC (system:masters)", ruleId: "cluster-admin-binding" };
+var EVERYTHING2 = { ...DANGERS["cluster-admin-binding"], ruleId: "cluster-admin-binding" };
+var MASTERS = {
+  key: "system-masters",
+  graphLabel: `${EVERYTHING2.graphLabel}, bypassing RBAC (system:masters)`,
+  ruleId: "cluster-admin-binding"
+};
 var NO_USER2 = "\0";
 function buildGraph(input, options = {}) {
   return new GraphBuilder(input, options).build();
@@ -31906,7 +31979,7 @@ var GraphBuilder = class {
   constructor(input, options) {
     this.input = input;
     this.options = options;
-    this.getOpensStreams = !atLeast(options.kubeVersion ?? DEFAULT_KUBE_VERSION, WEBSOCKET_NEEDS_CREATE);
+    this.kubeVersion = options.kubeVersion ?? DEFAULT_KUBE_VERSION;
   }
   input;
   options;
@@ -31915,7 +31988,7 @@ var GraphBuilder = class {
   permissionsOfRole = /* @__PURE__ */ new Map();
   bindingsDone = /* @__PURE__ */ new Set();
   table = builtinResourceTable();
-  getOpensStreams;
+  kubeVersion;
   build() {
     const { index: index2, rbac } = this.input;
     const identities = /* @__PURE__ */ new Map();
@@ -32060,7 +32133,7 @@ var GraphBuilder = class {
   addPermission(from, kind, scope, limited) {
     const id = `permission:${kind.key}@${scopeKey(scope)}`;
     const where = scope.namespace === void 0 ? " (cluster-wide)" : ` in ns ${scope.namespace}`;
-    this.addNode({ id, kind: "permission", label: `${kind.label}${where}`, ...placement(scope), ruleId: kind.ruleId, danger: false });
+    this.addNode({ id, kind: "permission", label: `${kind.graphLabel}${where}`, ...placement(scope), ruleId: kind.ruleId, danger: false });
     const key3 = edgeKey(from, id, "grants");
     const existing = this.edges.get(key3);
     if (existing) {
@@ -32079,17 +32152,20 @@ var GraphBuilder = class {
     const rules2 = aggregated ? aggregated.map(({ rule, origin }) => ({ rule, origin: isPrimary(origin.role.source) ? origin.role : role })) : role.rules.map((rule) => ({ rule, origin: role }));
     const namespaced = scope.namespace !== void 0;
     const out = [];
-    const signers = rules2.some(({ rule }) => grants(rule, CSR_SIGNERS) !== void 0);
+    const holds = (permissions) => rules2.some(({ rule }) => grantsAny(rule, permissions).length > 0);
+    const dangers = DANGER_LIST.filter((danger) => !danger.everything && (!danger.alsoNeeds || holds(danger.alsoNeeds)));
     for (const { rule, origin } of rules2) {
       if (isFullWildcard(rule)) {
         out.push({ kind: EVERYTHING2, origin, limited: false });
         continue;
       }
-      for (const kind of DANGER_KINDS) {
-        if (kind.key === "csr-approve" && !signers) continue;
-        const found = kind.permissions.map((permission) => grants(rule, permission)).filter((g) => g !== void 0).filter((g) => !namespaced || this.table.isNamespaced(g.permission.group, g.permission.resource)).filter((g) => kind.key !== "exec" || this.getOpensStreams || g.verbs.includes("create"));
+      for (const danger of dangers) {
+        if (danger.namespace !== void 0 && namespaced && scope.namespace !== danger.namespace) continue;
+        const found = grantsAny(rule, permissionsAt(danger, this.kubeVersion)).filter(
+          (g) => !namespaced || this.table.isNamespaced(g.permission.group, g.permission.resource)
+        );
         if (found.length === 0) continue;
-        out.push({ kind, origin, limited: found.every((g) => g.resourceNames.length > 0) });
+        out.push({ kind: danger, origin, limited: found.every((g) => g.resourceNames.length > 0) });
       }
     }
     return out;

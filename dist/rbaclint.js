@@ -20479,6 +20479,7 @@ var init_model = __esm({
       namespacesWithServiceAccounts = /* @__PURE__ */ new Set();
       workloadList;
       externalNamespaces;
+      accountsByName;
       constructor(manifests, options = {}) {
         this.defaultNamespace = options.defaultNamespace ?? "default";
         const clusterScopedCustom = customClusterScopedKinds(manifests);
@@ -20517,10 +20518,47 @@ var init_model = __esm({
       isExternalServiceAccountNamespace(namespace) {
         if (!this.externalNamespaces) {
           this.externalNamespaces = new Set(
-            this.ofKind("Namespace").filter((ns) => ns.manifest.file.contextOnly && ns.annotations[EXTERNAL_SERVICE_ACCOUNTS_ANNOTATION] === "true").map((ns) => ns.name)
+            (this.byKind.get("Namespace") ?? []).filter((ns) => ns.manifest.file.contextOnly && ns.annotations[EXTERNAL_SERVICE_ACCOUNTS_ANNOTATION] === "true").map((ns) => ns.name)
           );
         }
         return this.externalNamespaces.has(namespace);
+      }
+      /** The ServiceAccounts of that name, in every namespace, context included. */
+      serviceAccountsNamed(name) {
+        if (!this.accountsByName) {
+          this.accountsByName = /* @__PURE__ */ new Map();
+          for (const account of this.byKind.get("ServiceAccount") ?? []) {
+            const list = this.accountsByName.get(account.name) ?? [];
+            list.push(account);
+            this.accountsByName.set(account.name, list);
+          }
+        }
+        return this.accountsByName.get(name) ?? [];
+      }
+      /**
+       * The same index for rules: what they iterate (`objects`, `ofKind`, `roles`, `bindings`,
+       * `workloads`) holds only the objects that can receive findings, not those of context-only files,
+       * whose findings would be dropped anyway; lookups (`get`, `serviceAccount`, …) still see every
+       * object. On a large cluster dump given as context, most of the work of the rules is saved.
+       */
+      reportable() {
+        const keep = (object) => !object.manifest.file.contextOnly;
+        if (this.objects.every(keep)) return this;
+        const view = Object.create(this);
+        const byKind = /* @__PURE__ */ new Map();
+        let workloads;
+        Object.defineProperties(view, {
+          objects: { value: this.objects.filter(keep) },
+          ofKind: {
+            value: (kind) => {
+              let list = byKind.get(kind);
+              if (!list) byKind.set(kind, list = this.ofKind(kind).filter(keep));
+              return list;
+            }
+          },
+          workloads: { value: () => workloads ??= this.workloads().filter((w) => keep(w.object)) }
+        });
+        return view;
       }
       /** Roles and ClusterRoles. */
       roles() {
@@ -20803,2111 +20841,6 @@ var init_match = __esm({
   "src/rbac/match.ts"() {
     "use strict";
     WILDCARD = "*";
-  }
-});
-
-// src/rbac/dangerous.ts
-function grants(rule, permission) {
-  const groupIndex = firstIndex(rule.apiGroups, (group) => apiGroupMatches({ verbs: [], apiGroups: [group] }, permission.group));
-  if (groupIndex < 0) return void 0;
-  const resource = matchResource(rule, permission);
-  if (!resource) return void 0;
-  const resourceNames = rule.resourceNames ?? [];
-  const namedSubresource = resource.subresource !== "";
-  const verbs = permission.verbs.filter(
-    (verb) => verbMatches(rule, verb) && (resourceNames.length === 0 || namedSubresource || !NAMELESS_VERBS.has(verb))
-  );
-  if (verbs.length === 0) return void 0;
-  const verbIndex = firstIndex(rule.verbs, (value) => verbs.some((verb) => verbMatches({ verbs: [value] }, verb)));
-  return { permission, verbs, verbIndex, groupIndex, resourceIndex: resource.index, resource: resource.name, resourceNames };
-}
-function grantsAny(rule, permissions) {
-  return permissions.flatMap((permission) => grants(rule, permission) ?? []);
-}
-function describeGrants(rule, found) {
-  const verbs = unique(found.flatMap((g) => g.verbs));
-  const resources = unique(found.map((g) => g.resource));
-  const wild = [];
-  if (found.some((g) => rule.verbs[g.verbIndex] === WILDCARD)) wild.push("verbs");
-  if (found.some((g) => rule.apiGroups?.[g.groupIndex] === WILDCARD)) wild.push("apiGroups");
-  if (found.some((g) => (rule.resources?.[g.resourceIndex] ?? "").startsWith(WILDCARD))) wild.push("resources");
-  const fields = wild.length <= 1 ? wild.join("") : `${wild.slice(0, -1).join(", ")} and ${wild.at(-1)}`;
-  const through = wild.length === 0 ? "" : ` (through "*" in ${fields})`;
-  return `${verbs.join(", ")} on ${resources.join(", ")}${through}`;
-}
-function describeNames(found) {
-  const names = found[0]?.resourceNames ?? [];
-  return names.length === 0 ? "" : `, limited to ${names.map((n) => `"${n}"`).join(", ")}`;
-}
-function matchResource(rule, permission) {
-  const entries = rule.resources ?? [];
-  for (const [index2, entry] of entries.entries()) {
-    const one = { verbs: [], resources: [entry] };
-    if (permission.subresource === ANY_SUBRESOURCE) {
-      const slash2 = entry.indexOf("/");
-      const key3 = slash2 < 0 ? "" : entry.slice(slash2 + 1);
-      if (entry === WILDCARD) return { index: index2, name: `${permission.resource}/<any key>`, subresource: WILDCARD };
-      if (key3 !== "" && resourceMatches(one, `${permission.resource}/${key3}`, key3)) {
-        return { index: index2, name: `${permission.resource}/${key3}`, subresource: key3 };
-      }
-      continue;
-    }
-    const subresource = permission.subresource ?? "";
-    const combined = subresource === "" ? permission.resource : `${permission.resource}/${subresource}`;
-    if (resourceMatches(one, combined, subresource)) return { index: index2, name: combined, subresource };
-  }
-  return void 0;
-}
-function firstIndex(values, test) {
-  return (values ?? []).findIndex(test);
-}
-function unique(values) {
-  return [...new Set(values)];
-}
-function isFullWildcard(rule) {
-  return rule.verbs.includes(WILDCARD) && (rule.apiGroups ?? []).includes(WILDCARD) && (rule.resources ?? []).includes(WILDCARD) && (rule.resourceNames ?? []).length === 0;
-}
-var ANY_SUBRESOURCE, NAMELESS_VERBS;
-var init_dangerous = __esm({
-  "src/rbac/dangerous.ts"() {
-    "use strict";
-    init_match();
-    ANY_SUBRESOURCE = /* @__PURE__ */ Symbol("any subresource");
-    NAMELESS_VERBS = /* @__PURE__ */ new Set(["create", "deletecollection"]);
-  }
-});
-
-// src/rbac/resources.ts
-import { readFileSync as readFileSync3 } from "node:fs";
-function isResolveError(result) {
-  return "error" in result;
-}
-function key2(group, resource) {
-  return `${group}/${resource}`;
-}
-function compare(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function resolved(r) {
-  return { group: r.group, resource: r.resource, namespaced: r.namespaced, kind: r.kind, version: r.version, known: true };
-}
-function crdToResource(crd) {
-  const spec = crd.spec;
-  const group = spec?.group;
-  const plural3 = spec?.names?.plural;
-  const kind = spec?.names?.kind;
-  if (!spec || typeof group !== "string" || !group || typeof plural3 !== "string" || !plural3 || typeof kind !== "string" || !kind) return void 0;
-  const versions = (spec.versions ?? []).filter((v) => v.served !== false);
-  const preferred = versions.find((v) => v.storage === true) ?? versions[0];
-  const subresources = /* @__PURE__ */ new Set();
-  for (const v of versions) {
-    if (v.subresources?.status !== void 0) subresources.add("status");
-    if (v.subresources?.scale !== void 0) subresources.add("scale");
-  }
-  const singular = spec.names?.singular;
-  return {
-    group,
-    version: preferred?.name ?? "",
-    resource: plural3.toLowerCase(),
-    singular: (typeof singular === "string" && singular ? singular : kind).toLowerCase(),
-    kind,
-    // apiextensions.k8s.io/v1: scope is "Cluster" or "Namespaced"; anything else is invalid, assume namespaced.
-    namespaced: spec.scope !== "Cluster",
-    subresources: [...subresources].sort(),
-    pseudoSubresources: [],
-    verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
-    shortNames: (spec.names?.shortNames ?? []).filter((s) => typeof s === "string").map((s) => s.toLowerCase()),
-    virtual: false,
-    source: "crd"
-  };
-}
-function builtinResourceTable() {
-  if (!builtinTable) {
-    const text = readFileSync3(new URL("./data/resources.json", import.meta.url), "utf8");
-    const parsed = JSON.parse(text);
-    if (typeof parsed !== "object" || parsed === null || !Array.isArray(parsed.resources)) {
-      throw new Error("rbaclint: resources.json is not a resource table; regenerate it with node scripts/gen-builtin-data.mjs");
-    }
-    builtinTable = ResourceTable.fromData(parsed);
-  }
-  return builtinTable;
-}
-var KUBE_VERSION, FINALIZERS, unknownType, ResourceTable, builtinTable;
-var init_resources = __esm({
-  "src/rbac/resources.ts"() {
-    "use strict";
-    KUBE_VERSION = /^v\d+(?:(?:alpha|beta)\d+)?$/;
-    FINALIZERS = "finalizers";
-    unknownType = (resource) => ({
-      // kubectl's wording: staging/src/k8s.io/cli-runtime/pkg/resource/builder.go `mappingFor`
-      // (`the server doesn't have a resource type %q`, with the resource part only).
-      error: `the server doesn't have a resource type ${JSON.stringify(resource)}`
-    });
-    ResourceTable = class _ResourceTable {
-      /** Entries in kubectl priority order: by group (discovery order, then CRD groups by name), then by resource. */
-      resources;
-      /** The Kubernetes version the built-in data describes, e.g. "1.35". */
-      kubernetesVersion;
-      builtinGroups;
-      index;
-      /** `resources` without the RBAC-only entries, i.e. what discovery would list. */
-      served;
-      constructor(resources, builtinGroups, kubernetesVersion) {
-        this.resources = resources;
-        this.builtinGroups = builtinGroups;
-        this.kubernetesVersion = kubernetesVersion;
-        const index2 = /* @__PURE__ */ new Map();
-        for (const r of resources) if (!index2.has(key2(r.group, r.resource))) index2.set(key2(r.group, r.resource), r);
-        this.index = index2;
-        this.served = resources.filter((r) => !r.virtual);
-      }
-      /** @internal Builds the built-in table from resources.json; use {@link builtinResourceTable}. */
-      static fromData(data) {
-        const rank = new Map(data.groupOrder.map((g, i) => [g, i]));
-        const resources = data.resources.map((r) => ({
-          group: r.group,
-          version: r.version,
-          resource: r.resource,
-          singular: r.virtual ? "" : r.kind.toLowerCase(),
-          kind: r.kind,
-          namespaced: r.namespaced,
-          subresources: r.subresources,
-          pseudoSubresources: r.pseudoSubresources ?? [],
-          verbs: r.verbs,
-          shortNames: r.shortNames ?? [],
-          virtual: r.virtual === true,
-          source: r.source
-        })).sort((a, b) => (rank.get(a.group) ?? Infinity) - (rank.get(b.group) ?? Infinity) || compare(a.resource, b.resource));
-        return new _ResourceTable(Object.freeze(resources), new Set(data.groupOrder), data.kubernetesVersion);
-      }
-      /**
-       * A new table that also knows the given CRDs (`spec.group`, `spec.names.plural/singular/kind/
-       * shortNames`, `spec.scope`, served versions and their `subresources`). CRDs lacking group, plural
-       * or kind are skipped; a CRD for a group/resource already in the table is ignored (first wins).
-       * CRD groups sort after all built-in groups, by name: kube-aggregator gives every CRD group
-       * GroupPriorityMinimum 1000, below all built-ins (approximation for ties between CRD groups).
-       */
-      withCustomResources(crds) {
-        const added = [];
-        const seen = new Set(this.index.keys());
-        for (const crd of crds) {
-          const info = crdToResource(crd);
-          if (!info || seen.has(key2(info.group, info.resource))) continue;
-          seen.add(key2(info.group, info.resource));
-          added.push(info);
-        }
-        if (added.length === 0) return this;
-        added.sort((a, b) => compare(a.group, b.group) || compare(a.resource, b.resource));
-        const builtins = this.resources.filter((r) => r.source !== "crd");
-        const crdsSoFar = this.resources.filter((r) => r.source === "crd");
-        const allCrds = [...crdsSoFar, ...added].sort((a, b) => compare(a.group, b.group) || compare(a.resource, b.resource));
-        return new _ResourceTable(Object.freeze([...builtins, ...allCrds]), this.builtinGroups, this.kubernetesVersion);
-      }
-      /** The entry for an exact group and plural resource name, if known. */
-      lookup(group, resource) {
-        return this.index.get(key2(group, resource));
-      }
-      /** True when `group` is a built-in API group (its resources are all known to the table). */
-      isBuiltinGroup(group) {
-        return this.builtinGroups.has(group);
-      }
-      /**
-       * Whether `group`/`resource` is namespaced. Unknown resources are treated as namespaced (the
-       * common case for CRDs that are not in the input); check {@link lookup} to tell them apart.
-       */
-      isNamespaced(group, resource) {
-        return this.lookup(group, resource)?.namespaced ?? true;
-      }
-      /**
-       * Whether `group`/`resource` has `subresource`: a served one (pods/exec), an authorization-only
-       * one (nodes/metrics, endpoints/restricted, userextras/<any>), or `finalizers`, which every
-       * non-virtual resource has for the OwnerReferencesPermissionEnforcement check. False for unknown resources.
-       */
-      hasSubresource(group, resource, subresource) {
-        const info = this.lookup(group, resource);
-        if (!info) return false;
-        if (info.subresources.includes(subresource) || info.pseudoSubresources.includes(subresource)) return true;
-        if (info.pseudoSubresources.includes("*")) return true;
-        return !info.virtual && subresource === FINALIZERS;
-      }
-      /**
-       * Resolves a resource type argument the way `kubectl auth can-i` does (kubernetes/kubectl
-       * `pkg/cmd/auth/cani.go` `resourceFor`: `schema.ParseResourceArg(strings.ToLower(arg))`, then
-       * `ResourceFor` on client-go's shortcut expander over the discovery RESTMapper):
-       *
-       * - The argument is lower-cased (so `Deployment` matches the singular `deployment`, kinds are
-       *   case-insensitive).
-       * - `resource`, `resource.group` and `resource.version.group` (the version is ignored for
-       *   built-in groups: RBAC does not look at versions) are accepted; a group may be a prefix
-       *   (`deployments.app`, `storageclass.storage`), as in client-go's `DefaultRESTMapper.ResourcesFor`.
-       * - Plural and singular names win over short names; short names are expanded in group order
-       *   (`po` -> pods, `deploy` -> deployments.apps, `ev` -> core events); as a last resort the
-       *   lower-cased kind is matched (kubectl get's kind fallback), which matters only for CRDs whose
-       *   singular is not their lower-cased kind.
-       * - A bare name defined in several groups resolves to the first group in discovery order, as
-       *   kubectl's PriorityRESTMapper does: core first, then GroupPriorityMinimum (apps, events.k8s.io,
-       *   …; e.g. `events` -> core, not events.k8s.io), then CRD groups by name.
-       * - `*` resolves to `{group: "", resource: "*"}` with `known: false`, as can-i passes it through.
-       * - RBAC-only names (`users`, `groups`, `signers.certificates.k8s.io`, …) resolve only after every
-       *   served resource failed, and only in their own group (bare `users` is core; bare `signers` is
-       *   not found, since kubectl would send it in the core group).
-       * - `resource.group` whose group is not a built-in group (nor a prefix of one) is accepted as-is
-       *   with `known: false` and `namespaced: true`, because the CRD may simply not be in the input
-       *   (kubectl would warn and send the whole argument as the resource name).
-       * - Anything else: `{error: 'the server doesn't have a resource type "x"'}` (kubectl's message).
-       */
-      resolve(type) {
-        const arg = type.trim().toLowerCase();
-        if (arg === "*") return { group: "", resource: "*", namespaced: true, kind: "", version: "", known: false };
-        const parts = arg.split(".");
-        const resource = parts[0] ?? "";
-        if (resource === "") return unknownType(resource);
-        const groupPart = parts.slice(1).join(".");
-        const version = parts.length >= 3 ? parts[1] ?? "" : "";
-        const versionedGroup = KUBE_VERSION.test(version) ? parts.slice(2).join(".") : void 0;
-        if (versionedGroup !== void 0) {
-          const hit2 = this.find(resource, versionedGroup, false);
-          if (hit2) return resolved(hit2);
-        }
-        const hit = this.find(resource, groupPart, true);
-        if (hit) return resolved(hit);
-        if (groupPart !== "") {
-          const group = versionedGroup ?? groupPart;
-          const builtinLike = [...this.builtinGroups].some((g) => g !== "" && g.startsWith(group));
-          if (!builtinLike) return { group, resource, namespaced: true, kind: "", version: versionedGroup !== void 0 ? version : "", known: false };
-        }
-        return unknownType(resource);
-      }
-      /**
-       * client-go `shortcutExpander.expandResourceShortcut` (staging/src/k8s.io/client-go/restmapper/shortcut.go),
-       * then `DefaultRESTMapper.ResourcesFor` (staging/src/k8s.io/apimachinery/pkg/api/meta/restmapper.go)
-       * and `PriorityRESTMapper.ResourceFor` (…/meta/priority.go), on a table already in priority order.
-       */
-      find(name, group, allowGroupPrefix) {
-        const inGroup = (r) => group === "" || r.group === group;
-        const prefixed = (r) => r.group.startsWith(group);
-        const named = (r) => r.resource === name || r.singular !== "" && r.singular === name;
-        const short = (r) => r.shortNames.includes(name);
-        const served = this.served;
-        const usePrefix = group !== "" && allowGroupPrefix;
-        return (
-          // 1. Plural or singular in the group (any group when none is given): no short-name expansion.
-          served.find((r) => inGroup(r) && named(r)) ?? // 2. Short names, first in priority order (`ev` -> core events).
-          served.find((r) => inGroup(r) && short(r)) ?? // 3./4. Group prefix, short names first ("autoscal" matches autoscaling, "storage" storage.k8s.io).
-          (usePrefix ? served.find((r) => prefixed(r) && short(r)) : void 0) ?? (usePrefix ? served.find((r) => prefixed(r) && named(r)) : void 0) ?? // 5. Kind fallback (kubectl get's RESTMapping by kind), case-insensitive.
-          served.find((r) => inGroup(r) && r.kind.toLowerCase() === name) ?? // 6. RBAC-only resources (users, groups, signers, …), in their own group only.
-          this.resources.find((r) => r.virtual && r.group === group && r.resource === name)
-        );
-      }
-    };
-  }
-});
-
-// src/rbac/reach.ts
-function lowerSeverity(severity) {
-  return severity === "error" ? "warning" : "note";
-}
-function roleReach(rbac, role, options = {}) {
-  const def = roleDefOf(rbac, role);
-  const granting = def ? rbac.bindingsGranting(def) : [];
-  const scoped = options.clusterScoped ? granting.filter((b) => b.kind === "ClusterRoleBinding") : granting;
-  const live = scoped.filter(hasLiveSubject);
-  const related = [];
-  for (const binding of live) {
-    if (!binding.source) continue;
-    const via = rbac.policy.roleFor(binding);
-    const through = via && via !== def ? ` through ${via.kind} "${via.name}"` : "";
-    related.push({ object: binding.source, path: ["roleRef", "name"], message: `${binding.source.display} grants it${through} to ${describeSubjects(binding.source)}` });
-  }
-  const holders = holdersOf(rbac, live);
-  let note = heldBy(holders);
-  const chain = holderRelated(rbac, holders);
-  if (live.length === 0) {
-    note = granting.some(hasLiveSubject) ? " (bound only by RoleBindings, which cannot grant cluster-scoped resources)" : " (not bound)";
-  }
-  return reach(live.length > 0, holders, note, [...related, ...chain], options.limited ?? false);
-}
-function bindingReach(rbac, binding, account) {
-  const def = rbac.bindingOf(binding);
-  const all = def ? holdersOf(rbac, [def]) : [];
-  const holders = account ? all.filter((h) => h.tokens.some((t) => t.serviceAccount.namespace === account.namespace && t.serviceAccount.name === account.name)) : all;
-  return reach(true, holders, heldBy(holders), holderRelated(rbac, holders), false);
-}
-function describeRoleRef(binding) {
-  const ref = roleRefOf(binding);
-  if (!ref) return "no role";
-  return ref.kind === "Role" && binding.namespace !== void 0 ? `Role ${binding.namespace}/${ref.name}` : `${ref.kind} "${ref.name}"`;
-}
-function* roleGrants(ctx, permissions) {
-  const table = builtinResourceTable();
-  const clusterScoped = (g) => !table.isNamespaced(g.permission.group, g.permission.resource);
-  for (const role of ctx.index.roles()) {
-    const def = roleDefOf(ctx.rbac, role);
-    if (def && ctx.rbac.policy.aggregation.aggregated.has(def)) continue;
-    for (const entry of ruleEntries(role)) {
-      if (isFullWildcard(entry)) continue;
-      const all = grantsAny(entry, permissions);
-      const found = (role.kind === "Role" ? all.filter((g) => !clusterScoped(g)) : all).sort((a, b) => a.resourceIndex - b.resourceIndex);
-      const [first, ...rest] = found;
-      if (!first) continue;
-      const reach2 = roleReach(ctx.rbac, role, {
-        clusterScoped: found.every(clusterScoped),
-        limited: entry.resourceNames.length > 0
-      });
-      const path17 = (field) => [
-        "rules",
-        entry.index,
-        field,
-        Math.min(...found.map((g) => field === "verbs" ? g.verbIndex : g.resourceIndex))
-      ];
-      yield { role, entry, found: [first, ...rest], reach: reach2, path: path17 };
-    }
-  }
-}
-function reach(bound, holders, note, related, limited) {
-  return {
-    bound,
-    holders,
-    note,
-    related,
-    severity(base) {
-      let severity = bound ? base : lowerSeverity(base);
-      if (limited) severity = lowerSeverity(severity);
-      return severity;
-    }
-  };
-}
-function roleDefOf(rbac, role) {
-  const kind = role.kind === "Role" ? "Role" : "ClusterRole";
-  return rbac.roleOf(role) ?? rbac.policy.getRole(kind, role.name, role.namespace);
-}
-function hasLiveSubject(binding) {
-  const namespace = binding.kind === "RoleBinding" ? binding.namespace ?? "" : "";
-  return binding.subjects.some((s) => s.kind === "Group" || subjectUsername(s, namespace) !== void 0);
-}
-function holdersOf(rbac, bindings) {
-  const out = /* @__PURE__ */ new Map();
-  for (const binding of bindings) {
-    for (const holder of rbac.holders(binding)) {
-      if (holder.tokens.length > 0 && !out.has(holder.workload)) out.set(holder.workload, holder);
-    }
-  }
-  return [...out.values()];
-}
-function heldBy(holders) {
-  const names = [...new Set(holders.map((h) => h.workload.object.display))];
-  if (names.length === 0) return "";
-  if (names.length <= 2) return `; held by ${names.join(" and ")}`;
-  return `; held by ${names.length} workloads (${names.slice(0, 2).join(", ")}, …)`;
-}
-function holderRelated(rbac, holders) {
-  const out = [];
-  const accounts = /* @__PURE__ */ new Set();
-  for (const { workload, tokens } of holders) {
-    const token = tokens[0];
-    const account = `${token.serviceAccount.namespace}/${token.serviceAccount.name}`;
-    const how = token.via === "automount" ? "runs with an API token of" : "mounts an API token of";
-    out.push({ object: workload.object, path: token.path, message: `${workload.object.display} ${how} ServiceAccount ${account}` });
-    const object = rbac.index.serviceAccount(token.serviceAccount.namespace, token.serviceAccount.name);
-    if (object && !accounts.has(object)) {
-      accounts.add(object);
-      out.push({ object, message: `ServiceAccount ${account}` });
-    }
-  }
-  return out;
-}
-var init_reach = __esm({
-  "src/rbac/reach.ts"() {
-    "use strict";
-    init_model();
-    init_dangerous();
-    init_resources();
-    init_subjects();
-  }
-});
-
-// rules/broad-group-binding.ts
-function audienceOf({ kind, name }) {
-  if (kind === "User") return name === ANONYMOUS_USER ? "every caller without credentials" : void 0;
-  if (kind !== "Group") return void 0;
-  const namespace = name.startsWith(SERVICE_ACCOUNT_GROUP_PREFIX) ? name.slice(SERVICE_ACCOUNT_GROUP_PREFIX.length) : "";
-  if (namespace !== "") return `every ServiceAccount of namespace "${namespace}"`;
-  return BROAD_GROUPS[name];
-}
-function isBuiltinDefault(binding, subject) {
-  const namespace = binding.kind === "RoleBinding" ? binding.namespace : void 0;
-  const same = (b) => b.kind === binding.kind && b.name === binding.name && b.namespace === namespace && b.roleRef.name === roleRefOf(binding)?.name;
-  return builtinBindings().some((b) => same(b) && b.subjects.some((s) => s.kind === subject.kind && s.name === subject.name));
-}
-var broad_group_binding_default, BROAD_GROUPS;
-var init_broad_group_binding = __esm({
-  "rules/broad-group-binding.ts"() {
-    "use strict";
-    init_rule();
-    init_model();
-    init_builtin();
-    init_reach();
-    init_subjects();
-    broad_group_binding_default = defineRule({
-      id: "broad-group-binding",
-      meta: {
-        severity: "warning",
-        description: "Bindings should not grant permissions to every authenticated user, anonymous callers or all ServiceAccounts.",
-        help: "Bind the role to the users, groups or ServiceAccounts that need it instead of a system group.",
-        rationale: "system:authenticated holds every user and every ServiceAccount token (on some managed clusters, any account of the cloud provider), system:unauthenticated and system:anonymous are anyone who can reach the API server, and system:serviceaccounts[:<namespace>] holds every pod with a token; Kubernetes binds these groups only to a few harmless discovery roles.",
-        tags: ["rbac", "least-privilege"],
-        kinds: ["RoleBinding", "ClusterRoleBinding"],
-        recommended: true,
-        securitySeverity: 7,
-        references: [
-          "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-subjects",
-          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#hardening"
-        ]
-      },
-      check(ctx) {
-        for (const binding of ctx.index.bindings()) {
-          for (const subject of subjectEntries(binding)) {
-            const who = audienceOf(subject);
-            if (who === void 0 || isBuiltinDefault(binding, subject)) continue;
-            const reach2 = bindingReach(ctx.rbac, binding);
-            const scope = binding.kind === "RoleBinding" ? ` in namespace "${binding.namespace}"` : "";
-            ctx.report({
-              object: binding,
-              path: ["subjects", subject.index, "name"],
-              message: `${binding.display} grants ${describeRoleRef(binding)}${scope} to ${subject.kind} ${subject.name}, which is ${who}${reach2.note}`,
-              related: reach2.related
-            });
-          }
-        }
-      }
-    });
-    BROAD_GROUPS = {
-      [ALL_AUTHENTICATED_GROUP]: "every authenticated user and ServiceAccount",
-      [ALL_UNAUTHENTICATED_GROUP]: "every caller without credentials",
-      [ALL_SERVICE_ACCOUNTS_GROUP]: "every ServiceAccount of every namespace"
-    };
-  }
-});
-
-// rules/cluster-admin-binding.ts
-var cluster_admin_binding_default;
-var init_cluster_admin_binding = __esm({
-  "rules/cluster-admin-binding.ts"() {
-    "use strict";
-    init_rule();
-    init_model();
-    init_dangerous();
-    init_reach();
-    cluster_admin_binding_default = defineRule({
-      id: "cluster-admin-binding",
-      meta: {
-        severity: "error",
-        description: "Bindings should not grant the built-in cluster-admin ClusterRole, or a role that allows as much.",
-        help: "Bind a dedicated Role or ClusterRole that lists only the resources and verbs the subjects need.",
-        rationale: 'cluster-admin allows every verb on every resource, including Secrets and RBAC itself; through a ClusterRoleBinding it owns the whole cluster, and through a RoleBinding it owns the namespace, its Secrets and every ServiceAccount in it. A role with "*" verbs on "*" resources in "*" API groups is the same under another name.',
-        tags: ["rbac", "least-privilege", "cis-5.1.1"],
-        kinds: ["ClusterRoleBinding", "RoleBinding"],
-        recommended: true,
-        securitySeverity: 9,
-        references: ["https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles"]
-      },
-      check(ctx) {
-        for (const binding of ctx.index.bindings()) {
-          const roleRef = roleRefOf(binding);
-          const scope = binding.kind === "RoleBinding" ? ` in namespace "${binding.namespace}"` : "";
-          const reach2 = bindingReach(ctx.rbac, binding);
-          if (roleRef?.kind === "ClusterRole" && roleRef.name === "cluster-admin") {
-            ctx.report({
-              object: binding,
-              path: ["roleRef", "name"],
-              message: `${binding.display} grants cluster-admin${scope} to ${describeSubjects(binding)}${reach2.note}`,
-              related: reach2.related
-            });
-            continue;
-          }
-          const role = ctx.rbac.roleForBinding(binding);
-          if (!role || !ctx.rbac.effectiveRules(role).some(isFullWildcard)) continue;
-          ctx.report({
-            object: binding,
-            path: ["roleRef", "name"],
-            message: `${binding.display} grants ${describeRoleRef(binding)}${scope} to ${describeSubjects(binding)}: it allows every verb on every resource in every API group, as cluster-admin does${reach2.note}`,
-            related: [...role.source ? [{ object: role.source, message: `${role.source.display}` }] : [], ...reach2.related]
-          });
-        }
-      }
-    });
-  }
-});
-
-// rules/csr-approve-access.ts
-var GROUP, APPROVAL, SIGNERS, csr_approve_access_default;
-var init_csr_approve_access = __esm({
-  "rules/csr-approve-access.ts"() {
-    "use strict";
-    init_rule();
-    init_model();
-    init_dangerous();
-    init_reach();
-    GROUP = "certificates.k8s.io";
-    APPROVAL = [{ verbs: ["update", "patch"], group: GROUP, resource: "certificatesigningrequests", subresource: "approval" }];
-    SIGNERS = [{ verbs: ["approve"], group: GROUP, resource: "signers" }];
-    csr_approve_access_default = defineRule({
-      id: "csr-approve-access",
-      meta: {
-        severity: "error",
-        description: "ClusterRoles should not allow approving CertificateSigningRequests.",
-        help: "Leave approval to the built-in approvers or a dedicated approver with a policy; otherwise remove update on certificatesigningrequests/approval and approve on signers, or limit approve to a signer that cannot issue API client certificates.",
-        rationale: "Whoever can create and approve a CertificateSigningRequest for the kubernetes.io/kube-apiserver-client signer obtains a client certificate for any user name and groups, and logs in as that identity, e.g. a cluster administrator.",
-        tags: ["rbac", "escalation"],
-        kinds: ["ClusterRole"],
-        recommended: true,
-        securitySeverity: 9,
-        references: [
-          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#csrs-and-certificate-issuing",
-          "https://kubernetes.io/docs/reference/access-authn-authz/certificate-signing-requests/#authorization"
-        ]
-      },
-      check(ctx) {
-        for (const grant of roleGrants(ctx, APPROVAL)) {
-          const { role, entry, found } = grant;
-          const signers = ruleEntries(role).flatMap((e) => grantsAny(e, SIGNERS).map((g) => ({ entry: e, grant: g })));
-          const first = signers.find((s) => s.grant.resourceNames.length === 0) ?? signers[0];
-          if (!first) continue;
-          const namedSigners = first.grant.resourceNames.length > 0;
-          const limited = namedSigners || entry.resourceNames.length > 0;
-          const reach2 = roleReach(ctx.rbac, role, { clusterScoped: true, limited });
-          ctx.report({
-            object: role,
-            path: grant.path("resources"),
-            severity: reach2.severity(this.meta.severity),
-            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)} and rules[${first.entry.index}] ${describeGrants(first.entry, [first.grant])}${describeNames([first.grant])}: whoever holds it can approve ${namedSigners ? "certificates of those signers" : "client certificates for any user name and group"}${reach2.note}`,
-            related: reach2.related
-          });
-        }
-      }
-    });
-  }
-});
-
-// rules/default-service-account.ts
-var default_service_account_default;
-var init_default_service_account = __esm({
-  "rules/default-service-account.ts"() {
-    "use strict";
-    init_rule();
-    init_model();
-    default_service_account_default = defineRule({
-      id: "default-service-account",
-      meta: {
-        severity: "warning",
-        description: `Pod templates should not run as the namespace's "default" ServiceAccount.`,
-        help: "Create a dedicated ServiceAccount for the workload and name it in spec.serviceAccountName.",
-        rationale: 'The "default" ServiceAccount is shared by every pod of the namespace that names no other one; permissions granted to it for one workload leak to all of them, and a compromised pod exposes them all.',
-        tags: ["serviceaccount", "least-privilege", "cis-5.1.5"],
-        kinds: Object.keys(POD_SPEC_PATHS),
-        recommended: true,
-        securitySeverity: 3,
-        references: ["https://kubernetes.io/docs/concepts/security/service-accounts/#default-service-accounts"]
-      },
-      check(ctx) {
-        for (const workload of ctx.index.workloads()) {
-          if (workload.serviceAccountSource === "default" || workload.serviceAccountName !== "default") continue;
-          ctx.report({
-            object: workload.object,
-            path: [...workload.specPath, workload.serviceAccountSource],
-            message: `${workload.object.display} runs as the "default" ServiceAccount of namespace "${workload.namespace}", which every pod without its own ServiceAccount shares`
-          });
-        }
-      }
-    });
-  }
-});
-
-// rules/default-service-account-bound.ts
-function defaultAccountNamespace(subject, binding) {
-  if (subject.kind === "User") {
-    const account = parseServiceAccountUsername(subject.name);
-    return account?.name === "default" ? account.namespace : void 0;
-  }
-  if (subject.kind !== "ServiceAccount" || subject.name !== "default") return void 0;
-  return subject.namespace ?? (binding.kind === "RoleBinding" ? binding.namespace : void 0);
-}
-var default_service_account_bound_default;
-var init_default_service_account_bound = __esm({
-  "rules/default-service-account-bound.ts"() {
-    "use strict";
-    init_rule();
-    init_model();
-    init_reach();
-    init_subjects();
-    default_service_account_bound_default = defineRule({
-      id: "default-service-account-bound",
-      meta: {
-        severity: "warning",
-        description: `Bindings should not grant permissions to a namespace's "default" ServiceAccount.`,
-        help: "Create a dedicated ServiceAccount for the workload that needs the permissions, bind the role to it and name it in the workload's serviceAccountName.",
-        rationale: 'Every pod that sets no serviceAccountName runs as the "default" ServiceAccount of its namespace, so a permission granted to it is silently held by all of them, including pods added later by anyone who can deploy there.',
-        tags: ["rbac", "serviceaccount", "least-privilege"],
-        kinds: ["RoleBinding", "ClusterRoleBinding"],
-        recommended: true,
-        securitySeverity: 5,
-        references: [
-          "https://kubernetes.io/docs/concepts/security/service-accounts/#default-service-accounts",
-          "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#service-account-permissions"
-        ]
-      },
-      check(ctx) {
-        for (const binding of ctx.index.bindings()) {
-          for (const subject of subjectEntries(binding)) {
-            const namespace = defaultAccountNamespace(subject, binding);
-            if (namespace === void 0) continue;
-            const reach2 = bindingReach(ctx.rbac, binding, { namespace, name: "default" });
-            ctx.report({
-              object: binding,
-              path: ["subjects", subject.index, "name"],
-              message: `${binding.display} grants ${describeRoleRef(binding)} to ServiceAccount ${namespace}/default: every pod of namespace "${namespace}" that sets no serviceAccountName holds it${reach2.note}`,
-              related: reach2.related
-            });
-          }
-        }
-      }
-    });
-  }
-});
-
-// src/rbac/version.ts
-function parseKubeVersion(text) {
-  const m = /^v?1\.(\d{1,3})(?:\.\d+)?$/.exec(text.trim());
-  const supported = `${formatKubeVersion(OLDEST_KUBE_VERSION)} to ${formatKubeVersion(NEWEST_KUBE_VERSION)}`;
-  if (!m) return { error: `"${text}" is not a Kubernetes version; write 1.<minor>, e.g. ${formatKubeVersion(NEWEST_KUBE_VERSION)} (supported: ${supported})` };
-  const minor = Number(m[1]);
-  if (minor < OLDEST_KUBE_VERSION.minor || minor > NEWEST_KUBE_VERSION.minor) {
-    return { error: `Kubernetes ${text} is not supported; rbaclint knows ${supported}` };
-  }
-  return { major: 1, minor };
-}
-function isKubeVersionError(value) {
-  return "error" in value;
-}
-function formatKubeVersion(version) {
-  return `${version.major}.${version.minor}`;
-}
-function atLeast(version, minor) {
-  return version.minor >= minor;
-}
-var OLDEST_KUBE_VERSION, NEWEST_KUBE_VERSION, DEFAULT_KUBE_VERSION, RBAC_V1BETA1_REMOVED, NO_AUTO_TOKEN_SECRETS, WEBSOCKET_NEEDS_CREATE;
-var init_version2 = __esm({
-  "src/rbac/version.ts"() {
-    "use strict";
-    OLDEST_KUBE_VERSION = { major: 1, minor: 8 };
-    NEWEST_KUBE_VERSION = { major: 1, minor: 35 };
-    DEFAULT_KUBE_VERSION = NEWEST_KUBE_VERSION;
-    RBAC_V1BETA1_REMOVED = 22;
-    NO_AUTO_TOKEN_SECRETS = 24;
-    WEBSOCKET_NEEDS_CREATE = 35;
-  }
-});
-
-// rules/deprecated-rbac-api.ts
-function sameInV1(subjects) {
-  return !Array.isArray(subjects) || subjects.every((s) => typeof s !== "object" || s === null || !("apiVersion" in s));
-}
-var RBAC_KINDS, REMOVED, deprecated_rbac_api_default;
-var init_deprecated_rbac_api = __esm({
-  "rules/deprecated-rbac-api.ts"() {
-    "use strict";
-    init_rule();
-    init_model();
-    init_version2();
-    RBAC_KINDS = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
-    REMOVED = /* @__PURE__ */ new Set([`${RBAC_GROUP}/v1beta1`, `${RBAC_GROUP}/v1alpha1`]);
-    deprecated_rbac_api_default = defineRule({
-      id: "deprecated-rbac-api",
-      meta: {
-        severity: "error",
-        description: "RBAC objects should use rbac.authorization.k8s.io/v1.",
-        help: "Change apiVersion to rbac.authorization.k8s.io/v1; the fields are the same. An error for --kube-version 1.22 and newer (the default), a warning before.",
-        rationale: "rbac.authorization.k8s.io/v1beta1 and v1alpha1 were removed in Kubernetes 1.22: a cluster of that version or newer rejects the object, so the RBAC it declares is silently missing.",
-        tags: ["rbac", "deprecated"],
-        kinds: RBAC_KINDS,
-        recommended: true,
-        fixable: "Sets apiVersion to rbac.authorization.k8s.io/v1 (quoting kept), except for a v1alpha1 object whose subjects set apiVersion, which v1 replaced by apiGroup.",
-        securitySeverity: 2,
-        references: ["https://kubernetes.io/docs/reference/using-api/deprecation-guide/#rbac-resources-v122"]
-      },
-      check(ctx) {
-        const removed = atLeast(ctx.kubeVersion, RBAC_V1BETA1_REMOVED);
-        const version = formatKubeVersion(ctx.kubeVersion);
-        for (const kind of RBAC_KINDS) {
-          for (const object of ctx.index.ofKind(kind)) {
-            if (!REMOVED.has(object.apiVersion)) continue;
-            const why = removed ? `which was removed in Kubernetes 1.${RBAC_V1BETA1_REMOVED}: a ${version} cluster rejects it` : `which is deprecated and removed in Kubernetes 1.${RBAC_V1BETA1_REMOVED} (still served by Kubernetes ${version})`;
-            ctx.report({
-              object,
-              path: ["apiVersion"],
-              severity: removed ? "error" : "warning",
-              message: `${object.display} uses "${object.apiVersion}", ${why}; use "${RBAC_GROUP}/v1"`,
-              ...sameInV1(object.get(["subjects"])) ? { fix: { description: `set apiVersion to ${RBAC_GROUP}/v1`, edits: [{ op: "set", object, path: ["apiVersion"], value: `${RBAC_GROUP}/v1` }] } } : {}
-            });
-          }
-        }
-      }
-    });
-  }
-});
-
-// rules/deprecated-service-account-field.ts
-var deprecated_service_account_field_default;
-var init_deprecated_service_account_field = __esm({
-  "rules/deprecated-service-account-field.ts"() {
-    "use strict";
-    init_rule();
-    init_model();
-    deprecated_service_account_field_default = defineRule({
-      id: "deprecated-service-account-field",
-      meta: {
-        severity: "note",
-        description: "Pod templates should use serviceAccountName, not the deprecated serviceAccount field.",
-        help: "Rename the field serviceAccount to serviceAccountName (keep the value).",
-        rationale: "spec.serviceAccount is a deprecated alias that Kubernetes reads only when serviceAccountName is empty; when both are set and differ, the value a reader sees first is not the one that is used.",
-        tags: ["serviceaccount", "deprecated"],
-        kinds: Object.keys(POD_SPEC_PATHS),
-        recommended: true,
-        fixable: "Renames serviceAccount to serviceAccountName when serviceAccountName is not set, and removes serviceAccount when both say the same; differing values are left to you.",
-        securitySeverity: 1,
-        references: ["https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#security-context"]
-      },
-      check(ctx) {
-        for (const workload of ctx.index.workloads()) {
-          const legacy = workload.spec.serviceAccount;
-          if (legacy === void 0) continue;
-          const current = workload.spec.serviceAccountName;
-          const conflict = typeof current === "string" && current !== "" && current !== legacy ? `; serviceAccountName "${current}" wins over serviceAccount "${String(legacy)}"` : "";
-          const path17 = [...workload.specPath, "serviceAccount"];
-          const fix = current === void 0 ? { description: "rename serviceAccount to serviceAccountName", edits: [{ op: "rename", object: workload.object, path: path17, to: "serviceAccountName" }] } : current === legacy ? { description: "remove serviceAccount, which repeats serviceAccountName", edits: [{ op: "remove", object: workload.object, path: path17 }] } : void 0;
-          ctx.report({
-            object: workload.object,
-            path: path17,
-            at: "key",
-            message: `${workload.object.display} uses the deprecated field serviceAccount instead of serviceAccountName${conflict}`,
-            ...fix ? { fix } : {}
-          });
-        }
-      }
-    });
-  }
-});
-
-// rules/escalate-bind-access.ts
-var ESCALATE_BIND, escalate_bind_access_default;
-var init_escalate_bind_access = __esm({
-  "rules/escalate-bind-access.ts"() {
-    "use strict";
-    init_rule();
-    init_model();
-    init_dangerous();
-    init_reach();
-    ESCALATE_BIND = ["roles", "clusterroles"].map((resource) => ({
-      verbs: ["escalate", "bind"],
-      group: RBAC_GROUP,
-      resource
-    }));
-    escalate_bind_access_default = defineRule({
-      id: "escalate-bind-access",
-      meta: {
-        severity: "error",
-        description: "Roles should not grant the escalate or bind verbs on roles or clusterroles.",
-        help: 'Remove escalate and bind (and "*" verbs that cover them); if a controller must bind one role, limit bind to it with resourceNames.',
-        rationale: "Kubernetes only lets a user write a role, or bind one, with permissions the user already holds; escalate lifts that check for writing roles and bind lifts it for binding them, so either leads to any permission, cluster-admin included.",
-        tags: ["rbac", "escalation"],
-        kinds: ["Role", "ClusterRole"],
-        recommended: true,
-        securitySeverity: 9,
-        references: [
-          "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#privilege-escalation-prevention-and-bootstrapping",
-          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#escalate-verb",
-          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#bind-verb"
-        ]
-      },
-      check(ctx) {
-        for (const grant of roleGrants(ctx, ESCALATE_BIND)) {
-          const { role, entry, found, reach: reach2 } = grant;
-          const verbs = new Set(found.flatMap((g) => g.verbs));
-          const how = [verbs.has("escalate") ? "write" : "", verbs.has("bind") ? "bind" : ""].filter(Boolean).join(" or ");
-          ctx.report({
-            object: role,
-            path: grant.path("verbs"),
-            severity: reach2.severity(this.meta.severity),
-            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it can ${how} roles with permissions it does not hold${reach2.note}`,
-            related: reach2.related
-          });
-        }
-      }
-    });
-  }
-});
-
-// rules/impersonate-access.ts
-var IMPERSONATE, impersonate_access_default;
-var init_impersonate_access = __esm({
-  "rules/impersonate-access.ts"() {
-    "use strict";
-    init_rule();
-    init_dangerous();
-    init_reach();
-    IMPERSONATE = [
-      { verbs: ["impersonate"], group: "", resource: "users" },
-      { verbs: ["impersonate"], group: "", resource: "groups" },
-      { verbs: ["impersonate"], group: "", resource: "serviceaccounts" },
-      { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "uids" },
-      { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "userextras", subresource: ANY_SUBRESOURCE }
-    ];
-    impersonate_access_default = defineRule({
-      id: "impersonate-access",
-      meta: {
-        severity: "error",
-        description: "Roles should not allow impersonating users, groups or ServiceAccounts.",
-        help: 'Remove the impersonate verb (and "*" verbs that cover it), or limit it with resourceNames to the identities a proxy really needs to act as.',
-        rationale: "A request with impersonation headers is authorized as the impersonated identity: impersonating users or groups reaches any permission in the cluster, including the group system:masters that RBAC cannot limit, and impersonating ServiceAccounts acquires their permissions.",
-        tags: ["rbac", "escalation"],
-        kinds: ["Role", "ClusterRole"],
-        recommended: true,
-        securitySeverity: 9,
-        references: [
-          "https://kubernetes.io/docs/reference/access-authn-authz/authentication/#user-impersonation",
-          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#impersonate-verb"
-        ]
-      },
-      check(ctx) {
-        for (const grant of roleGrants(ctx, IMPERSONATE)) {
-          const { role, entry, found, reach: reach2 } = grant;
-          const masters = found.some((g) => g.permission.resource === "groups" && g.resourceNames.length === 0);
-          ctx.report({
-            object: role,
-            path: grant.path("verbs"),
-            severity: reach2.severity(this.meta.severity),
-            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it acts with the permissions of those identities${masters ? ", including the group system:masters, which bypasses RBAC" : ""}${reach2.note}`,
-            related: reach2.related
-          });
-        }
-      }
-    });
-  }
-});
-
-// src/load/schemas.ts
-import { existsSync, readFileSync as readFileSync4 } from "node:fs";
-import { createRequire } from "node:module";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-function schemaIndex() {
-  if (index) return index;
-  dir = CANDIDATES.find((candidate) => existsSync(`${candidate}index.json`));
-  if (dir === void 0) throw new Error(`the compiled Kubernetes schemas are missing (looked in ${CANDIDATES.join(", ")}); run node scripts/gen-schemas.mjs`);
-  index = JSON.parse(readFileSync4(`${dir}index.json`, "utf8"));
-  return index;
-}
-function schemaApiVersions() {
-  return Object.keys(schemaIndex().apiVersions);
-}
-function schemaKinds(apiVersion) {
-  return Object.keys(schemaIndex().apiVersions[apiVersion]?.kinds ?? {});
-}
-function schemaValidator(apiVersion, kind) {
-  const entry = Object.hasOwn(schemaIndex().apiVersions, apiVersion) ? schemaIndex().apiVersions[apiVersion] : void 0;
-  if (!entry || !Object.hasOwn(entry.kinds, kind)) return void 0;
-  let module = modules.get(entry.module);
-  if (!module) {
-    module = createRequire(new URL("./src/load/schemas.js", import.meta.url).href)(`${dir}${entry.module}`);
-    modules.set(entry.module, module);
-  }
-  return module[kind];
-}
-var CANDIDATES, dir, index, modules;
-var init_schemas = __esm({
-  "src/load/schemas.ts"() {
-    "use strict";
-    CANDIDATES = ["../../schemas/kubernetes/", "../../../schemas/kubernetes/"].map((rel) => fileURLToPath2(new URL(rel, new URL("./src/load/schemas.js", import.meta.url).href)));
-    modules = /* @__PURE__ */ new Map();
-  }
-});
-
-// src/parse/validate.ts
-function validateObject(object) {
-  const { apiVersion, kind } = object;
-  if (typeof kind !== "string" || kind === "") return [];
-  const known = knownApiVersionsOf(kind);
-  if (typeof apiVersion !== "string" || apiVersion === "") {
-    if (known.length === 0) return [];
-    return [{ path: ["kind"], at: "key", message: `has no apiVersion; ${kind} is served by "${known.join('", "')}"` }];
-  }
-  const validate = schemaValidator(apiVersion, kind);
-  if (!validate) {
-    const served = schemaKinds(apiVersion);
-    if (served.length === 0) return [];
-    if (known.length > 0) {
-      return [{ path: ["apiVersion"], at: "value", message: `uses apiVersion "${quote(apiVersion)}", which does not serve kind ${kind}; did you mean "${known[0]}"?` }];
-    }
-    const near = didYouMean(kind, served, 2);
-    if (near === void 0) return [];
-    return [{ path: ["kind"], at: "value", message: `has kind "${quote(kind)}", which apiVersion "${apiVersion}" does not serve; did you mean "${near}"?` }];
-  }
-  const value = withoutNulls(object);
-  const violations = [];
-  if (!validate(value)) violations.push(...violationsOf(validate.errors ?? [], value));
-  const metadata = value.metadata;
-  if (isRecord(metadata) && typeof metadata.name !== "string" && typeof metadata.generateName !== "string" && !violations.some((v) => v.path[0] === "metadata")) {
-    violations.push({ path: ["metadata", "name"], at: "key", message: "has no metadata.name; kubectl rejects an object without a name" });
-  } else if (metadata === void 0 && !violations.some((v) => v.path.length === 1 && v.at === "key")) {
-    violations.push({ path: ["metadata"], at: "key", message: "has no metadata; kubectl rejects an object without metadata.name" });
-  }
-  return violations;
-}
-function knownApiVersionsOf(kind) {
-  return schemaApiVersions().filter((apiVersion) => schemaKinds(apiVersion).includes(kind));
-}
-function violationsOf(errors, value) {
-  const out = [];
-  const typesAt = /* @__PURE__ */ new Map();
-  for (const error of errors) {
-    if (error.keyword === "type") {
-      const set = typesAt.get(error.instancePath) ?? /* @__PURE__ */ new Set();
-      for (const type of [error.params.type].flat()) set.add(String(type));
-      typesAt.set(error.instancePath, set);
-    }
-  }
-  const done = /* @__PURE__ */ new Set();
-  for (const error of errors) {
-    const path17 = pathOf(error.instancePath, value);
-    switch (error.keyword) {
-      case "additionalProperties": {
-        const key3 = String(error.params.additionalProperty);
-        const full = [...path17, key3];
-        const known = Object.keys(error.parentSchema?.properties ?? {});
-        const near = didYouMean(key3, known, Math.max(2, Math.floor(key3.length / 3)));
-        out.push({
-          path: full,
-          at: "key",
-          message: `has unknown field "${dotted([...path17, quote(key3)])}"${near === void 0 ? "" : `; did you mean "${near}"?`}`
-        });
-        break;
-      }
-      case "type":
-      case "oneOf":
-      case "anyOf": {
-        if (done.has(error.instancePath)) break;
-        done.add(error.instancePath);
-        const types = [...typesAt.get(error.instancePath) ?? []];
-        if (types.length === 0) break;
-        const actual = valueAt(value, path17);
-        out.push({ path: path17, at: "value", message: `has "${dotted(path17)}" set to ${describeValue(actual)}, but it must be ${typeList(types)}${quoteHint(actual, types)}` });
-        break;
-      }
-      case "required":
-        break;
-      case "enum": {
-        const allowed = (error.params.allowedValues ?? []).map((v) => `"${String(v)}"`).join(", ");
-        out.push({ path: path17, at: "value", message: `has "${dotted(path17)}" set to ${describeValue(valueAt(value, path17))}, but it must be one of ${allowed}` });
-        break;
-      }
-      default:
-        out.push({ path: path17, at: "value", message: `has "${dotted(path17)}" that ${error.message ?? "is invalid"}` });
-    }
-  }
-  return out;
-}
-function pathOf(pointer, value) {
-  if (pointer === "") return [];
-  const path17 = [];
-  let current = value;
-  for (const raw of pointer.slice(1).split("/")) {
-    const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    const step = Array.isArray(current) && /^\d+$/.test(segment) ? Number(segment) : segment;
-    path17.push(step);
-    current = isRecord(current) || Array.isArray(current) ? current[step] : void 0;
-  }
-  return path17;
-}
-function valueAt(value, path17) {
-  let current = value;
-  for (const segment of path17) current = isRecord(current) || Array.isArray(current) ? current[segment] : void 0;
-  return current;
-}
-function dotted(path17) {
-  let out = "";
-  for (const segment of path17) out += typeof segment === "number" ? `[${segment}]` : out === "" ? segment : `.${segment}`;
-  return out;
-}
-function quote(text) {
-  return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text;
-}
-function describeValue(value) {
-  if (typeof value === "string") return `the string "${quote(value)}"`;
-  if (Array.isArray(value)) return "a list";
-  if (isRecord(value)) return "a mapping";
-  if (typeof value === "boolean") return `the boolean ${value}`;
-  if (typeof value === "number") return `the number ${value}`;
-  return `a ${typeof value}`;
-}
-function typeList(types) {
-  const names = [...new Set(types.filter((t) => !(t === "integer" && types.includes("number"))))].map((t) => TYPE_NAMES[t] ?? t);
-  return names.length <= 1 ? names[0] ?? "valid" : `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
-}
-function quoteHint(value, types) {
-  if (typeof value !== "string") return "";
-  if (types.includes("boolean") && /^(true|false)$/i.test(value)) return `; write ${value.toLowerCase()} without quotes`;
-  if ((types.includes("integer") || types.includes("number")) && /^-?\d+(\.\d+)?$/.test(value)) return `; write ${value} without quotes`;
-  return "";
-}
-function didYouMean(word, candidates, max) {
-  let best;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    if (candidate === word) continue;
-    const d = candidate.toLowerCase() === word.toLowerCase() ? 0.5 : editDistance(word, candidate);
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return bestDistance <= max ? best : void 0;
-}
-function editDistance(a, b) {
-  if (Math.abs(a.length - b.length) > 10) return Math.abs(a.length - b.length);
-  const rows = [];
-  for (let i = 0; i <= a.length; i++) rows.push([i, ...new Array(b.length).fill(0)]);
-  for (let j = 0; j <= b.length; j++) rows[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
-      rows[i][j] = d;
-    }
-  }
-  return rows[a.length][b.length];
-}
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function withoutNulls(value) {
-  const copy = (v) => {
-    if (v instanceof Date) return Number.isNaN(v.getTime()) ? String(v) : v.toISOString();
-    if (Array.isArray(v)) return v.map(copy);
-    if (isRecord(v)) {
-      const out = {};
-      for (const [k, x] of Object.entries(v)) {
-        if (x !== null && x !== void 0 && !k.startsWith("$")) out[k] = copy(x);
-      }
-      return out;
-    }
-    return v;
-  };
-  return copy(value);
-}
-var MAX_QUOTED, TYPE_NAMES;
-var init_validate = __esm({
-  "src/parse/validate.ts"() {
-    "use strict";
-    init_schemas();
-    MAX_QUOTED = 40;
-    TYPE_NAMES = {
-      array: "a list",
-      object: "a mapping",
-      string: "a string",
-      integer: "an integer",
-      number: "a number",
-      boolean: "a boolean"
-    };
-  }
-});
-
-// rules/invalid-manifest.ts
-var invalid_manifest_default;
-var init_invalid_manifest = __esm({
-  "rules/invalid-manifest.ts"() {
-    "use strict";
-    init_rule();
-    init_validate();
-    invalid_manifest_default = defineRule({
-      id: "invalid-manifest",
-      meta: {
-        severity: "error",
-        description: "Built-in objects must match the Kubernetes API schema: no unknown fields, no values of the wrong type.",
-        help: "Fix the field at the reported position (a typo in its name, or quotes around a boolean or number); kubectl apply --validate=strict would reject the object.",
-        rationale: 'The API server drops fields it does not know, so a typo such as serviceAccountname or a quoted "false" leaves the setting unset: the pod runs as the default ServiceAccount with a mounted token while the manifest looks right, and every other rule would read the field as unset too.',
-        tags: ["correctness", "syntax"],
-        // The kinds of the compiled schemas (core/v1, apps/v1, batch/v1, policy/v1, rbac.authorization.k8s.io/v1).
-        kinds: [
-          "Binding",
-          "ClusterRole",
-          "ClusterRoleBinding",
-          "ComponentStatus",
-          "ConfigMap",
-          "ControllerRevision",
-          "CronJob",
-          "DaemonSet",
-          "Deployment",
-          "Endpoints",
-          "Event",
-          "Job",
-          "LimitRange",
-          "Namespace",
-          "Node",
-          "PersistentVolume",
-          "PersistentVolumeClaim",
-          "Pod",
-          "PodDisruptionBudget",
-          "PodTemplate",
-          "ReplicaSet",
-          "ReplicationController",
-          "ResourceQuota",
-          "Role",
-          "RoleBinding",
-          "Secret",
-          "Service",
-          "ServiceAccount",
-          "StatefulSet"
-        ],
-        recommended: true,
-        securitySeverity: 5,
-        references: [
-          "https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation",
-          "https://kubernetes.io/docs/reference/kubectl/generated/kubectl_apply/"
-        ]
-      },
-      check(ctx) {
-        for (const object of ctx.index.objects) {
-          for (const violation of validateObject(object.manifest.object)) {
-            const name = object.name === "" ? object.kind : object.display;
-            ctx.report({ object, path: violation.path, at: violation.at, message: `${name} ${violation.message}` });
-          }
-        }
-      }
-    });
-  }
-});
-
-// rules/legacy-token-secret.ts
-var TOKEN_TYPE, legacy_token_secret_default;
-var init_legacy_token_secret = __esm({
-  "rules/legacy-token-secret.ts"() {
-    "use strict";
-    init_rule();
-    init_version2();
-    TOKEN_TYPE = "kubernetes.io/service-account-token";
-    legacy_token_secret_default = defineRule({
-      id: "legacy-token-secret",
-      meta: {
-        severity: "warning",
-        description: "Secrets should not hold long-lived ServiceAccount tokens.",
-        help: 'Delete the Secret and let pods use the projected, expiring token that Kubernetes mounts, or request a short-lived token with "kubectl create token".',
-        rationale: "A Secret of type kubernetes.io/service-account-token holds a token that never expires and is never cleaned up when created by hand; whoever can read the Secret acts as the ServiceAccount for as long as it exists.",
-        tags: ["serviceaccount", "secrets", "tokens"],
-        kinds: ["Secret"],
-        recommended: true,
-        securitySeverity: 5,
-        references: [
-          "https://kubernetes.io/docs/concepts/security/service-accounts/#get-a-token",
-          "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/#legacy-serviceaccount-token-cleaner"
-        ]
-      },
-      check(ctx) {
-        const since = `since Kubernetes 1.${NO_AUTO_TOKEN_SECRETS} ServiceAccounts get no such Secret automatically, so this one is created on purpose`;
-        const version = atLeast(ctx.kubeVersion, NO_AUTO_TOKEN_SECRETS) ? `; ${since}` : `; Kubernetes ${formatKubeVersion(ctx.kubeVersion)} also creates one for every ServiceAccount automatically (no longer since 1.${NO_AUTO_TOKEN_SECRETS})`;
-        for (const secret of ctx.index.ofKind("Secret")) {
-          if (secret.get(["type"]) !== TOKEN_TYPE) continue;
-          const account = secret.annotations["kubernetes.io/service-account.name"];
-          const owner = account === void 0 ? "" : ` for ServiceAccount ${secret.namespace}/${account}`;
-          ctx.report({
-            object: secret,
-            path: ["type"],
-            message: `${secret.display} is a long-lived token Secret${owner}: type "${TOKEN_TYPE}" never expires${version}`
-          });
-        }
-      }
-    });
-  }
-});
-
-// rules/missing-role-ref.ts
-var missing_role_ref_default;
-var init_missing_role_ref = __esm({
-  "rules/missing-role-ref.ts"() {
-    "use strict";
-    init_rule();
-    init_model();
-    init_reach();
-    missing_role_ref_default = defineRule({
-      id: "missing-role-ref",
-      meta: {
-        severity: "warning",
-        description: "Bindings should refer to a Role or ClusterRole that exists.",
-        help: "Fix roleRef, add the role to the manifests, or delete the binding; a ClusterRoleBinding can only refer to a ClusterRole.",
-        rationale: "A binding to a role that does not exist grants nothing, but Kubernetes keeps it: the moment anyone creates a role of that name, its rules, whatever they are, go to the binding's subjects.",
-        tags: ["rbac", "correctness"],
-        kinds: ["RoleBinding", "ClusterRoleBinding"],
-        recommended: true,
-        securitySeverity: 4,
-        references: [
-          "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#rolebinding-and-clusterrolebinding",
-          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#periodic-review"
-        ]
-      },
-      check(ctx) {
-        for (const binding of ctx.index.bindings()) {
-          const ref = roleRefOf(binding);
-          if (!ref || ctx.rbac.roleForBinding(binding)) continue;
-          const invalid = ref.kind !== "Role" && ref.kind !== "ClusterRole" ? `roleRef.kind "${ref.kind}", which is neither Role nor ClusterRole (kinds are case-sensitive)` : ref.kind === "Role" && binding.kind === "ClusterRoleBinding" ? 'roleRef.kind "Role", which a ClusterRoleBinding cannot refer to' : void 0;
-          ctx.report({
-            object: binding,
-            path: ["roleRef", invalid ? "kind" : "name"],
-            message: invalid ? `${binding.display} refers to "${ref.name}" with ${invalid}: it grants nothing` : `${binding.display} refers to ${describeRoleRef(binding)}, which is neither in the input nor a built-in role: it grants nothing until someone creates it, and then grants its rules to ${describeSubjects(binding)}`
-          });
-        }
-      }
-    });
-  }
-});
-
-// rules/missing-service-account.ts
-function writesNamespace(object) {
-  const namespace = object.get(["metadata", "namespace"]);
-  return typeof namespace === "string" && namespace !== "";
-}
-var missing_service_account_default;
-var init_missing_service_account = __esm({
-  "rules/missing-service-account.ts"() {
-    "use strict";
-    init_rule();
-    init_model();
-    missing_service_account_default = defineRule({
-      id: "missing-service-account",
-      meta: {
-        severity: "warning",
-        description: "Pod templates and bindings should name ServiceAccounts that exist.",
-        help: "Fix the name, or add the ServiceAccount to the manifests that define the namespace's other ServiceAccounts.",
-        rationale: "A pod naming a ServiceAccount that does not exist is refused by the ServiceAccount admission plugin, and a binding to one grants nothing until someone creates an account of that name, who then receives the permissions.",
-        tags: ["serviceaccount", "correctness"],
-        kinds: [...Object.keys(POD_SPEC_PATHS), "RoleBinding", "ClusterRoleBinding"],
-        recommended: true,
-        securitySeverity: 3,
-        references: ["https://kubernetes.io/docs/concepts/security/service-accounts/"]
-      },
-      check(ctx) {
-        const namespacesByName = /* @__PURE__ */ new Map();
-        for (const account of ctx.index.ofKind("ServiceAccount")) {
-          if (account.namespace === void 0 || !writesNamespace(account)) continue;
-          namespacesByName.set(account.name, (namespacesByName.get(account.name) ?? /* @__PURE__ */ new Set()).add(account.namespace));
-        }
-        const elsewhere = (namespace, name, written) => written ? [...namespacesByName.get(name) ?? []].filter((other2) => other2 !== namespace).map((other2) => `${other2}/${name}`) : [];
-        const missing = (namespace, name, written) => namespace !== void 0 && name !== "default" && !ctx.index.isExternalServiceAccountNamespace(namespace) && !ctx.index.serviceAccount(namespace, name) && (ctx.index.definesServiceAccountsIn(namespace) || elsewhere(namespace, name, written).length > 0);
-        const other = (namespace, name, written) => {
-          const found = elsewhere(namespace, name, written);
-          return found.length === 0 ? "" : ` (it defines ServiceAccount ${found.join(", ")}, in another namespace)`;
-        };
-        for (const workload of ctx.index.workloads()) {
-          if (workload.serviceAccountSource === "default") continue;
-          const written = writesNamespace(workload.object);
-          if (!missing(workload.namespace, workload.serviceAccountName, written)) continue;
-          ctx.report({
-            object: workload.object,
-            path: [...workload.specPath, workload.serviceAccountSource],
-            message: `${workload.object.display} runs as ServiceAccount ${workload.namespace}/${workload.serviceAccountName}, which the input does not define${other(workload.namespace, workload.serviceAccountName, written)}`
-          });
-        }
-        for (const binding of ctx.index.bindings()) {
-          for (const subject of subjectEntries(binding)) {
-            if (subject.kind !== "ServiceAccount") continue;
-            const namespace = subject.namespace ?? (binding.kind === "RoleBinding" ? binding.namespace : void 0);
-            const written = subject.namespace !== void 0 || writesNamespace(binding);
-            if (!missing(namespace, subject.name, written)) continue;
-            ctx.report({
-              object: binding,
-              path: ["subjects", subject.index, "name"],
-              message: `${binding.display} binds ServiceAccount ${namespace}/${subject.name}, which the input does not define${other(namespace, subject.name, written)}`
-            });
-          }
-        }
-      }
-    });
-  }
-});
-
-// rules/missing-service-account-name.ts
-var missing_service_account_name_default;
-var init_missing_service_account_name = __esm({
-  "rules/missing-service-account-name.ts"() {
-    "use strict";
-    init_rule();
-    init_model();
-    missing_service_account_name_default = defineRule({
-      id: "missing-service-account-name",
-      meta: {
-        severity: "warning",
-        description: "Pod templates should name the ServiceAccount they run as.",
-        help: "Create a ServiceAccount for the workload and set spec.serviceAccountName in its pod template.",
-        rationale: 'A pod template that sets neither serviceAccountName nor serviceAccount runs as the "default" ServiceAccount of its namespace, so it silently shares that identity, and every permission anyone grants to it, with every other such pod.',
-        tags: ["serviceaccount", "least-privilege"],
-        kinds: Object.keys(POD_SPEC_PATHS),
-        recommended: true,
-        securitySeverity: 3,
-        references: ["https://kubernetes.io/docs/concepts/security/service-accounts/#default-service-accounts"]
-      },
-      check(ctx) {
-        for (const workload of ctx.index.workloads()) {
-          if (workload.serviceAccountSource !== "default") continue;
-          ctx.report({
-            object: workload.object,
-            path: workload.specPath,
-            at: "key",
-            message: `${workload.object.display} sets no serviceAccountName, so ${workload.object.kind === "Pod" ? "it runs" : "its pods run"} as the "default" ServiceAccount of namespace "${workload.namespace}"`
-          });
-        }
-      }
-    });
-  }
-});
-
-// rules/node-proxy-access.ts
-var NODE_PROXY, node_proxy_access_default;
-var init_node_proxy_access = __esm({
-  "rules/node-proxy-access.ts"() {
-    "use strict";
-    init_rule();
-    init_dangerous();
-    init_reach();
-    NODE_PROXY = [
-      { verbs: ["get", "create", "update", "patch", "delete"], group: "", resource: "nodes", subresource: "proxy" }
-    ];
-    node_proxy_access_default = defineRule({
-      id: "node-proxy-access",
-      meta: {
-        severity: "error",
-        description: "ClusterRoles should not grant access to the nodes/proxy subresource.",
-        help: "Grant nodes/metrics, nodes/stats (or, since Kubernetes 1.33, nodes/pods, nodes/healthz, nodes/configz) to monitoring agents instead of nodes/proxy.",
-        rationale: "nodes/proxy reaches the kubelet API of every node, whose /exec, /run and /attach endpoints run commands in any pod; a WebSocket GET is enough, and these calls bypass admission control and the API server's audit log.",
-        tags: ["rbac", "escalation"],
-        kinds: ["ClusterRole"],
-        recommended: true,
-        securitySeverity: 9,
-        references: [
-          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#access-to-proxy-subresource-of-nodes",
-          "https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/"
-        ]
-      },
-      check(ctx) {
-        for (const grant of roleGrants(ctx, NODE_PROXY)) {
-          const { role, entry, found, reach: reach2 } = grant;
-          ctx.report({
-            object: role,
-            path: grant.path("resources"),
-            severity: reach2.severity(this.meta.severity),
-            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it can run commands in any pod on the nodes through the kubelet API${reach2.note}`,
-            related: reach2.related
-          });
-        }
-      }
-    });
-  }
-});
-
-// rules/parse-error.ts
-var parse_error_default;
-var init_parse_error = __esm({
-  "rules/parse-error.ts"() {
-    "use strict";
-    init_rule();
-    parse_error_default = defineRule({
-      id: "parse-error",
-      meta: {
-        severity: "error",
-        description: "Manifests must be valid YAML or JSON.",
-        help: "Fix the syntax at the reported position; kubectl would reject the file as it is.",
-        rationale: "A document that does not parse is rejected by kubectl and cannot be checked; the other documents of the file and the other files are still linted.",
-        tags: ["syntax"],
-        kinds: [],
-        recommended: true,
-        securitySeverity: 1,
-        references: ["https://yaml.org/spec/1.2.2/"],
-        source: "parser"
-      }
-    });
-  }
-});
-
-// rules/persistent-volume-create-access.ts
-var PERSISTENT_VOLUMES, persistent_volume_create_access_default;
-var init_persistent_volume_create_access = __esm({
-  "rules/persistent-volume-create-access.ts"() {
-    "use strict";
-    init_rule();
-    init_dangerous();
-    init_reach();
-    PERSISTENT_VOLUMES = [{ verbs: ["create"], group: "", resource: "persistentvolumes" }];
-    persistent_volume_create_access_default = defineRule({
-      id: "persistent-volume-create-access",
-      meta: {
-        severity: "warning",
-        description: "ClusterRoles should not allow creating PersistentVolumes unless the subject provisions storage.",
-        help: "Let a storage provisioner create PersistentVolumes through StorageClasses; remove create on persistentvolumes from the rule.",
-        rationale: "A PersistentVolume can be a hostPath volume: claimed from a namespace where pods may only mount claims, it mounts the node's filesystem, and with it the kubelet's credentials and other pods' data.",
-        tags: ["rbac", "escalation"],
-        kinds: ["ClusterRole"],
-        recommended: true,
-        securitySeverity: 7,
-        references: [
-          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#persistent-volume-creation",
-          "https://kubernetes.io/docs/concepts/storage/volumes/#hostpath"
-        ]
-      },
-      check(ctx) {
-        for (const grant of roleGrants(ctx, PERSISTENT_VOLUMES)) {
-          const { role, entry, found, reach: reach2 } = grant;
-          ctx.report({
-            object: role,
-            path: grant.path("resources"),
-            severity: reach2.severity(this.meta.severity),
-            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}: whoever holds it can create a hostPath volume and mount the node's filesystem through a claim${reach2.note}`,
-            related: reach2.related
-          });
-        }
-      }
-    });
-  }
-});
-
-// rules/pod-exec-access.ts
-var STREAMS, pod_exec_access_default;
-var init_pod_exec_access = __esm({
-  "rules/pod-exec-access.ts"() {
-    "use strict";
-    init_rule();
-    init_dangerous();
-    init_reach();
-    init_version2();
-    STREAMS = ["exec", "attach", "portforward"].map((subresource) => ({
-      verbs: ["create", "get"],
-      group: "",
-      resource: "pods",
-      subresource
-    }));
-    pod_exec_access_default = defineRule({
-      id: "pod-exec-access",
-      meta: {
-        severity: "warning",
-        description: "Roles should not allow exec, attach or port-forward into pods.",
-        help: 'Remove pods/exec, pods/attach and pods/portforward (and "*" that covers them) from the rule, or limit them to the named pods that need debugging with resourceNames.',
-        rationale: 'Whoever can exec or attach into a pod runs code inside it, with its ServiceAccount token, its mounted Secrets and its network position; port-forward reaches ports that NetworkPolicies would block. "create" is enough (SPDY), and before Kubernetes 1.35 so is "get" alone (WebSocket); from 1.35 the WebSocket path needs "create" too, so from --kube-version 1.35 (the default) a rule granting only "get" is a note (it opens a stream only with the AuthorizePodWebsocketUpgradeCreatePermission feature gate turned off).',
-        tags: ["rbac", "escalation", "least-privilege"],
-        kinds: ["Role", "ClusterRole"],
-        recommended: true,
-        securitySeverity: 7,
-        references: [
-          "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources",
-          "https://kubernetes.io/docs/tasks/debug/debug-application/get-shell-running-container/"
-        ]
-      },
-      check(ctx) {
-        const getOpens = !atLeast(ctx.kubeVersion, WEBSOCKET_NEEDS_CREATE);
-        const version = formatKubeVersion(ctx.kubeVersion);
-        for (const grant of roleGrants(ctx, STREAMS)) {
-          const { role, entry, found, reach: reach2 } = grant;
-          const getOnly = !found.some((g) => g.verbs.includes("create"));
-          const blocked = getOnly && !getOpens;
-          const how = getOnly && getOpens ? ` (get alone opens the stream over WebSocket before Kubernetes 1.${WEBSOCKET_NEEDS_CREATE}; this is ${version})` : "";
-          const gate = blocked ? `get alone opens no stream on Kubernetes ${version} while the AuthorizePodWebsocketUpgradeCreatePermission feature gate is on (the default since 1.${WEBSOCKET_NEEDS_CREATE}); with it off, ` : "";
-          const runs = found.some((g) => g.permission.subresource !== "portforward");
-          const gain = runs ? "runs code in the pods, with their ServiceAccount tokens" : "reaches the pods' ports past NetworkPolicies";
-          ctx.report({
-            object: role,
-            path: grant.path("resources"),
-            severity: blocked ? "note" : reach2.severity(this.meta.severity),
-            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: ${gate}whoever holds it ${gain}${how}${reach2.note}`,
-            related: reach2.related
-          });
-        }
-      }
-    });
-  }
-});
-
-// src/model/token.ts
-function automountOf(workload, index2) {
-  if (workload.automount !== void 0) return { mounted: workload.automount, decidedBy: "pod" };
-  const account = index2.serviceAccount(workload.namespace, workload.serviceAccountName);
-  const value = account?.get(["automountServiceAccountToken"]);
-  if (typeof value === "boolean") return { mounted: value, decidedBy: "serviceAccount" };
-  return { mounted: true, decidedBy: "default" };
-}
-function apiTokensOf(workload, index2) {
-  const own = { namespace: workload.namespace, name: workload.serviceAccountName };
-  const tokens = [];
-  if (automountOf(workload, index2).mounted) tokens.push({ via: "automount", path: workload.specPath, serviceAccount: own });
-  asArray(workload.spec.volumes).forEach((raw, v) => {
-    const volume = asRecord(raw);
-    asArray(asRecord(volume?.projected)?.sources).forEach((rawSource, s) => {
-      const projection = asRecord(asRecord(rawSource)?.serviceAccountToken);
-      if (!projection) return;
-      const audience = typeof projection.audience === "string" ? projection.audience : "";
-      if (!API_AUDIENCES.has(audience)) return;
-      const path17 = [...workload.specPath, "volumes", v, "projected", "sources", s, "serviceAccountToken"];
-      tokens.push({ via: "projected", path: path17, serviceAccount: own });
-    });
-    const secretName = asRecord(volume?.secret)?.secretName;
-    const owner = typeof secretName === "string" ? tokenSecretOwner(index2, workload.namespace, secretName) : void 0;
-    if (owner) tokens.push({ via: "secret-volume", path: [...workload.specPath, "volumes", v, "secret", "secretName"], serviceAccount: owner });
-  });
-  for (const { path: path17, container } of containersOf(workload)) {
-    asArray(container.env).forEach((raw, e) => {
-      const ref = asRecord(asRecord(asRecord(raw)?.valueFrom)?.secretKeyRef);
-      const owner = typeof ref?.name === "string" ? tokenSecretOwner(index2, workload.namespace, ref.name) : void 0;
-      if (owner && ref?.key === "token") {
-        tokens.push({ via: "secret-env", path: [...path17, "env", e, "valueFrom", "secretKeyRef", "name"], serviceAccount: owner });
-      }
-    });
-    asArray(container.envFrom).forEach((raw, e) => {
-      const name = asRecord(asRecord(raw)?.secretRef)?.name;
-      const owner = typeof name === "string" ? tokenSecretOwner(index2, workload.namespace, name) : void 0;
-      if (owner) tokens.push({ via: "secret-env", path: [...path17, "envFrom", e, "secretRef", "name"], serviceAccount: owner });
-    });
-  }
-  return tokens;
-}
-function tokenSecretOwner(index2, namespace, name) {
-  const secret = index2.get("Secret", namespace, name);
-  if (!secret || secret.get(["type"]) !== SERVICE_ACCOUNT_TOKEN_SECRET) return void 0;
-  const account = secret.annotations["kubernetes.io/service-account.name"];
-  return account ? { namespace, name: account } : void 0;
-}
-var SERVICE_ACCOUNT_TOKEN_SECRET, API_AUDIENCES;
-var init_token = __esm({
-  "src/model/token.ts"() {
-    "use strict";
-    init_object();
-    init_workload();
-    SERVICE_ACCOUNT_TOKEN_SECRET = "kubernetes.io/service-account-token";
-    API_AUDIENCES = /* @__PURE__ */ new Set(["", "https://kubernetes.default.svc", "https://kubernetes.default.svc.cluster.local", "kubernetes", "api"]);
-  }
-});
-
-// rules/projected-token-without-audience.ts
-var projected_token_without_audience_default;
-var init_projected_token_without_audience = __esm({
-  "rules/projected-token-without-audience.ts"() {
-    "use strict";
-    init_rule();
-    init_model();
-    init_token();
-    projected_token_without_audience_default = defineRule({
-      id: "projected-token-without-audience",
-      meta: {
-        severity: "note",
-        description: "Projected ServiceAccount tokens should name their audience when the API token is not automounted.",
-        help: 'Set audience to the service that reads the token (e.g. "vault" or "sts.amazonaws.com"); if the workload does call the Kubernetes API, set automountServiceAccountToken: true instead of projecting a token by hand.',
-        rationale: "A projected serviceAccountToken without audience is issued for the Kubernetes API server, so a pod that turns automountServiceAccountToken off still holds an API token for its ServiceAccount, which its author probably did not intend.",
-        tags: ["serviceaccount", "tokens"],
-        kinds: Object.keys(POD_SPEC_PATHS),
-        recommended: true,
-        securitySeverity: 3,
-        references: [
-          "https://kubernetes.io/docs/concepts/storage/projected-volumes/#serviceaccounttoken",
-          "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#serviceaccount-token-volume-projection"
-        ]
-      },
-      check(ctx) {
-        for (const workload of ctx.index.workloads()) {
-          const automount = automountOf(workload, ctx.index);
-          if (automount.mounted) continue;
-          const account = `ServiceAccount ${workload.namespace}/${workload.serviceAccountName}`;
-          const [off, what] = automount.decidedBy === "pod" ? ["turns off automountServiceAccountToken", `a Kubernetes API token for ${account}`] : [`runs as ${account}, which turns off automountServiceAccountToken`, "a Kubernetes API token all the same"];
-          for (const token of apiTokensOf(workload, ctx.index)) {
-            if (token.via !== "projected" || workload.object.get([...token.path, "audience"]) !== void 0) continue;
-            ctx.report({
-              object: workload.object,
-              path: token.path,
-              at: "key",
-              message: `${workload.object.display} ${off}, but projects a serviceAccountToken without audience, which is ${what}`
-            });
-          }
-        }
-      }
-    });
-  }
-});
-
-// rules/rbac-write-access.ts
-var RBAC_WRITE, rbac_write_access_default;
-var init_rbac_write_access = __esm({
-  "rules/rbac-write-access.ts"() {
-    "use strict";
-    init_rule();
-    init_model();
-    init_dangerous();
-    init_reach();
-    RBAC_WRITE = ["roles", "clusterroles", "rolebindings", "clusterrolebindings"].map((resource) => ({
-      verbs: ["create", "update", "patch"],
-      group: RBAC_GROUP,
-      resource
-    }));
-    rbac_write_access_default = defineRule({
-      id: "rbac-write-access",
-      meta: {
-        severity: "warning",
-        description: "Roles should not allow creating or changing roles and role bindings.",
-        help: "Leave RBAC changes to the cluster's deployment pipeline; remove create, update and patch on roles, clusterroles, rolebindings and clusterrolebindings from the rule.",
-        rationale: "Whoever can write roles and bindings can pass every permission they hold on to other identities, including ones they control, and keep access after their own binding is removed; with bind or escalate, or a role already bound to them, they gain more.",
-        tags: ["rbac", "escalation", "least-privilege"],
-        kinds: ["Role", "ClusterRole"],
-        recommended: true,
-        securitySeverity: 6,
-        references: [
-          "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#restrictions-on-role-binding-creation-or-update",
-          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#privilege-escalation-risks"
-        ]
-      },
-      check(ctx) {
-        for (const grant of roleGrants(ctx, RBAC_WRITE)) {
-          const { role, entry, found, reach: reach2 } = grant;
-          ctx.report({
-            object: role,
-            path: grant.path("resources"),
-            severity: reach2.severity(this.meta.severity),
-            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it can grant its own permissions to any identity${reach2.note}`,
-            related: reach2.related
-          });
-        }
-      }
-    });
-  }
-});
-
-// rules/secret-read-access.ts
-var READ_VERBS, SECRET_READ, secret_read_access_default;
-var init_secret_read_access = __esm({
-  "rules/secret-read-access.ts"() {
-    "use strict";
-    init_rule();
-    init_model();
-    init_dangerous();
-    init_reach();
-    READ_VERBS = ["get", "list", "watch"];
-    SECRET_READ = { verbs: READ_VERBS, group: "", resource: "secrets" };
-    secret_read_access_default = defineRule({
-      id: "secret-read-access",
-      meta: {
-        severity: "warning",
-        description: "Roles should not grant read access to Secrets.",
-        help: "Drop get, list and watch on secrets, or limit get to the named Secrets the workload needs with resourceNames.",
-        rationale: "Reading Secrets reveals their contents, including ServiceAccount tokens of more powerful identities; list and watch return every Secret in scope, not only their names.",
-        tags: ["rbac", "secrets", "least-privilege", "cis-5.1.2"],
-        kinds: ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"],
-        recommended: true,
-        securitySeverity: 7,
-        references: ["https://kubernetes.io/docs/concepts/security/rbac-good-practices/#listing-secrets"]
-      },
-      check(ctx) {
-        for (const role of ctx.index.roles()) {
-          for (const entry of ruleEntries(role)) {
-            if (!entry.apiGroups.some((g) => g === "" || g === "*")) continue;
-            const at = entry.resources.findIndex((r) => r === "secrets" || r === "*");
-            if (at < 0) continue;
-            const verbs = entry.verbs.includes("*") ? ["*"] : entry.verbs.filter((v) => READ_VERBS.includes(v));
-            if (verbs.length === 0) continue;
-            const what = verbs[0] === "*" ? "every verb" : verbs.join(", ");
-            const via = entry.resources[at] === "*" ? ' (through resources "*")' : "";
-            const reach2 = roleReach(ctx.rbac, role);
-            if (entry.resourceNames.length > 0) {
-              ctx.report({
-                object: role,
-                path: ["rules", entry.index, "resources", at],
-                severity: "note",
-                message: `${role.display} rules[${entry.index}] allows ${what} on Secrets${via}, limited to ${entry.resourceNames.map((n) => `"${n}"`).join(", ")}${reach2.note}`,
-                related: reach2.related
-              });
-              continue;
-            }
-            ctx.report({
-              object: role,
-              path: ["rules", entry.index, "resources", at],
-              severity: reach2.severity(this.meta.severity),
-              message: `${role.display} rules[${entry.index}] allows ${what} on all Secrets${via}${role.kind === "Role" ? ` in namespace "${role.namespace}"` : ""}${reach2.note}`,
-              related: reach2.related
-            });
-          }
-        }
-        for (const binding of ctx.index.bindings()) {
-          const role = ctx.rbac.roleForBinding(binding);
-          if (!role?.builtin) continue;
-          const rules2 = ctx.rbac.effectiveRules(role);
-          if (rules2.some(isFullWildcard)) continue;
-          const verbs = new Set(rules2.flatMap((rule) => grants(rule, SECRET_READ) ?? []).flatMap((g) => g.resourceNames.length === 0 ? g.verbs : []));
-          if (verbs.size === 0) continue;
-          const reach2 = bindingReach(ctx.rbac, binding);
-          const scope = binding.kind === "RoleBinding" ? `in namespace "${binding.namespace}"` : "in every namespace";
-          ctx.report({
-            object: binding,
-            path: ["roleRef", "name"],
-            message: `${binding.display} grants built-in ${describeRoleRef(binding)}, which allows ${READ_VERBS.filter((v) => verbs.has(v)).join(", ")} on all Secrets ${scope}, to ${describeSubjects(binding)}${reach2.note}`,
-            related: reach2.related
-          });
-        }
-      }
-    });
-  }
-});
-
-// rules/token-create-access.ts
-var TOKEN_REQUEST, token_create_access_default;
-var init_token_create_access = __esm({
-  "rules/token-create-access.ts"() {
-    "use strict";
-    init_rule();
-    init_dangerous();
-    init_reach();
-    TOKEN_REQUEST = [{ verbs: ["create"], group: "", resource: "serviceaccounts", subresource: "token" }];
-    token_create_access_default = defineRule({
-      id: "token-create-access",
-      meta: {
-        severity: "error",
-        description: "Roles should not allow requesting tokens for ServiceAccounts.",
-        help: 'Remove create on serviceaccounts/token (and "*" that covers it), or limit it with resourceNames to the ServiceAccounts the subject must issue tokens for.',
-        rationale: "create on serviceaccounts/token issues a token for a ServiceAccount of the namespace through the TokenRequest API; whoever holds it acts as any of those ServiceAccounts with all their permissions, without running a pod.",
-        tags: ["rbac", "escalation", "tokens", "serviceaccount"],
-        kinds: ["Role", "ClusterRole"],
-        recommended: true,
-        securitySeverity: 8,
-        references: [
-          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#token-request",
-          "https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/token-request-v1/"
-        ]
-      },
-      check(ctx) {
-        for (const grant of roleGrants(ctx, TOKEN_REQUEST)) {
-          const { role, entry, found, reach: reach2 } = grant;
-          const scope = role.kind === "Role" ? `namespace "${role.namespace}"` : "the namespaces it is granted in";
-          const which = found[0].resourceNames.length > 0 ? "those ServiceAccounts and act with their" : `any ServiceAccount of ${scope} and act with its`;
-          ctx.report({
-            object: role,
-            path: grant.path("resources"),
-            severity: reach2.severity(this.meta.severity),
-            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it can issue tokens for ${which} permissions${reach2.note}`,
-            related: reach2.related
-          });
-        }
-      }
-    });
-  }
-});
-
-// rules/unrendered-template.ts
-var unrendered_template_default;
-var init_unrendered_template = __esm({
-  "rules/unrendered-template.ts"() {
-    "use strict";
-    init_rule();
-    unrendered_template_default = defineRule({
-      id: "unrendered-template",
-      meta: {
-        severity: "error",
-        description: "Helm chart templates must be rendered before they are linted.",
-        help: "Lint the rendered output instead: helm template <release> <chart> | rbaclint - (the unrendered file is not checked).",
-        rationale: "Go template actions ({{ … }}) are not YAML; until Helm renders them the RBAC they produce is unknown, so the file cannot be checked.",
-        tags: ["syntax"],
-        kinds: [],
-        recommended: true,
-        securitySeverity: 1,
-        references: ["https://helm.sh/docs/helm/helm_template/"],
-        source: "parser"
-      }
-    });
-  }
-});
-
-// rules/unused-suppression.ts
-var unused_suppression_default;
-var init_unused_suppression = __esm({
-  "rules/unused-suppression.ts"() {
-    "use strict";
-    init_rule();
-    unused_suppression_default = defineRule({
-      id: "unused-suppression",
-      meta: {
-        severity: "note",
-        description: "Suppression comments and annotations must name a rule, give a reason and match a finding.",
-        help: 'Remove the suppression if the finding is gone, fix the rule id, or add " -- <reason>" (annotations: a non-empty value).',
-        rationale: "A suppression without a reason cannot be reviewed, and one that matches nothing hides the next finding of that rule on that line or object without anyone deciding to accept it.",
-        tags: ["correctness"],
-        kinds: [],
-        recommended: true,
-        securitySeverity: 1,
-        references: ["https://eslint.org/docs/latest/use/command-line-interface#--report-unused-disable-directives"],
-        // Reported by the engine after the rules ran, like parser findings: there is no check.
-        source: "parser"
-      }
-    });
-  }
-});
-
-// rules/webhook-write-access.ts
-var WEBHOOKS, webhook_write_access_default;
-var init_webhook_write_access = __esm({
-  "rules/webhook-write-access.ts"() {
-    "use strict";
-    init_rule();
-    init_dangerous();
-    init_reach();
-    WEBHOOKS = ["mutatingwebhookconfigurations", "validatingwebhookconfigurations"].map((resource) => ({
-      verbs: ["create", "update", "patch", "delete"],
-      group: "admissionregistration.k8s.io",
-      resource
-    }));
-    webhook_write_access_default = defineRule({
-      id: "webhook-write-access",
-      meta: {
-        severity: "error",
-        description: "ClusterRoles should not allow writing admission webhook configurations.",
-        help: "Leave webhook configurations to the cluster's installation pipeline; if a controller only injects a CA bundle, limit its update and patch with resourceNames to its own configuration.",
-        rationale: "An admission webhook receives every object it matches, Secrets and pod specs included; a mutating one can rewrite them, e.g. add a privileged container or another ServiceAccount to every pod, and deleting a webhook disables the policy it enforces.",
-        tags: ["rbac", "escalation"],
-        kinds: ["ClusterRole"],
-        recommended: true,
-        securitySeverity: 8.5,
-        references: [
-          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#control-admission-webhooks",
-          "https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/"
-        ]
-      },
-      check(ctx) {
-        for (const grant of roleGrants(ctx, WEBHOOKS)) {
-          const { role, entry, found, reach: reach2 } = grant;
-          ctx.report({
-            object: role,
-            path: grant.path("resources"),
-            severity: reach2.severity(this.meta.severity),
-            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it can intercept or rewrite objects as they are admitted, or switch admission policies off${reach2.note}`,
-            related: reach2.related
-          });
-        }
-      }
-    });
-  }
-});
-
-// rules/wildcard-rule.ts
-function joinWords(words) {
-  return words.length <= 1 ? words[0] ?? "" : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
-}
-var FIELDS, wildcard_rule_default;
-var init_wildcard_rule = __esm({
-  "rules/wildcard-rule.ts"() {
-    "use strict";
-    init_rule();
-    init_model();
-    init_reach();
-    FIELDS = ["apiGroups", "resources", "verbs", "nonResourceURLs"];
-    wildcard_rule_default = defineRule({
-      id: "wildcard-rule",
-      meta: {
-        severity: "warning",
-        description: 'Role rules should list API groups, resources and verbs instead of using "*".',
-        help: 'Replace each "*" with the exact API groups, resources, verbs or URLs the subject needs.',
-        rationale: 'A "*" matches everything that exists now and everything added later: every subresource (pods/exec), every special verb (escalate, bind, impersonate) and every CRD installed in the future.',
-        tags: ["rbac", "least-privilege", "cis-5.1.3"],
-        kinds: ["Role", "ClusterRole"],
-        recommended: true,
-        securitySeverity: 6,
-        references: ["https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege"]
-      },
-      check(ctx) {
-        for (const role of ctx.index.roles()) {
-          for (const entry of ruleEntries(role)) {
-            const wild = entry.fieldOrder.filter(
-              (field) => FIELDS.includes(field) && entry[field].includes("*")
-            );
-            const first = wild[0];
-            if (!first) continue;
-            const reach2 = roleReach(ctx.rbac, role);
-            ctx.report({
-              object: role,
-              path: ["rules", entry.index, first, entry[first].indexOf("*")],
-              severity: reach2.severity(this.meta.severity),
-              message: `${role.display} rules[${entry.index}] uses "*" in ${joinWords(wild)}${reach2.note}`,
-              related: reach2.related
-            });
-          }
-        }
-      }
-    });
-  }
-});
-
-// rules/workload-create-access.ts
-var WORKLOADS, workload_create_access_default;
-var init_workload_create_access = __esm({
-  "rules/workload-create-access.ts"() {
-    "use strict";
-    init_rule();
-    init_dangerous();
-    init_reach();
-    WORKLOADS = [
-      { verbs: ["create"], group: "", resource: "pods" },
-      { verbs: ["create"], group: "", resource: "replicationcontrollers" },
-      ...["deployments", "replicasets", "statefulsets", "daemonsets"].map((resource) => ({ verbs: ["create"], group: "apps", resource })),
-      ...["jobs", "cronjobs"].map((resource) => ({ verbs: ["create"], group: "batch", resource }))
-    ];
-    workload_create_access_default = defineRule({
-      id: "workload-create-access",
-      meta: {
-        severity: "warning",
-        description: "Roles should not allow creating pods or pod controllers unless the subject deploys workloads.",
-        help: "Let the deployment pipeline create workloads; otherwise remove create on pods, deployments, replicasets, statefulsets, daemonsets, jobs, cronjobs and replicationcontrollers from the rule.",
-        rationale: "A pod may name any ServiceAccount of its namespace, and no RBAC check stops it: whoever can create pods, or a controller that creates them, can run code with the token of every ServiceAccount there, and mount its Secrets, ConfigMaps and volumes.",
-        tags: ["rbac", "escalation", "serviceaccount"],
-        kinds: ["Role", "ClusterRole"],
-        recommended: true,
-        securitySeverity: 7,
-        references: [
-          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#workload-creation",
-          "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
-        ]
-      },
-      check(ctx) {
-        for (const grant of roleGrants(ctx, WORKLOADS)) {
-          const { role, entry, found, reach: reach2 } = grant;
-          const scope = role.kind === "Role" ? `namespace "${role.namespace}" and so hold its rights` : "the namespaces it is granted in and so hold their rights";
-          ctx.report({
-            object: role,
-            path: grant.path("resources"),
-            severity: reach2.severity(this.meta.severity),
-            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}: whoever holds it can run pods as any ServiceAccount of ${scope}${reach2.note}`,
-            related: reach2.related
-          });
-        }
-      }
-    });
-  }
-});
-
-// rules/index.ts
-var rules;
-var init_rules = __esm({
-  "rules/index.ts"() {
-    "use strict";
-    init_automount_token_enabled();
-    init_broad_group_binding();
-    init_cluster_admin_binding();
-    init_csr_approve_access();
-    init_default_service_account();
-    init_default_service_account_bound();
-    init_deprecated_rbac_api();
-    init_deprecated_service_account_field();
-    init_escalate_bind_access();
-    init_impersonate_access();
-    init_invalid_manifest();
-    init_legacy_token_secret();
-    init_missing_role_ref();
-    init_missing_service_account();
-    init_missing_service_account_name();
-    init_node_proxy_access();
-    init_parse_error();
-    init_persistent_volume_create_access();
-    init_pod_exec_access();
-    init_projected_token_without_audience();
-    init_rbac_write_access();
-    init_secret_read_access();
-    init_token_create_access();
-    init_unrendered_template();
-    init_unused_suppression();
-    init_webhook_write_access();
-    init_wildcard_rule();
-    init_workload_create_access();
-    rules = [
-      automount_token_enabled_default,
-      broad_group_binding_default,
-      cluster_admin_binding_default,
-      csr_approve_access_default,
-      default_service_account_default,
-      default_service_account_bound_default,
-      deprecated_rbac_api_default,
-      deprecated_service_account_field_default,
-      escalate_bind_access_default,
-      impersonate_access_default,
-      invalid_manifest_default,
-      legacy_token_secret_default,
-      missing_role_ref_default,
-      missing_service_account_default,
-      missing_service_account_name_default,
-      node_proxy_access_default,
-      parse_error_default,
-      persistent_volume_create_access_default,
-      pod_exec_access_default,
-      projected_token_without_audience_default,
-      rbac_write_access_default,
-      secret_read_access_default,
-      token_create_access_default,
-      unrendered_template_default,
-      unused_suppression_default,
-      webhook_write_access_default,
-      wildcard_rule_default,
-      workload_create_access_default
-    ];
-  }
-});
-
-// src/parse/locate.ts
-function headKey(node) {
-  if (!(0, import_yaml2.isMap)(node) || node.items.length === 0) return void 0;
-  const kind = node.items.find((pair2) => (0, import_yaml2.isScalar)(pair2.key) && pair2.key.value === "kind");
-  const pair = kind ?? node.items[0];
-  return (0, import_yaml2.isScalar)(pair.key) ? pair.key : void 0;
-}
-function nodeRange(node, lineCounter) {
-  const [start, valueEnd2] = node.range ?? [0, 0];
-  return toRange(start, valueEnd2, lineCounter);
-}
-function toRange(start, end, lineCounter) {
-  const s = lineCounter.linePos(start);
-  let e = lineCounter.linePos(Math.max(end, start));
-  if (end > start && e.col === 1 && e.line > s.line) e = lineCounter.linePos(end - 1);
-  return { start: { line: s.line, column: s.col }, end: { line: e.line, column: e.col } };
-}
-function locate(doc, lineCounter, path17, target = "value") {
-  let node = doc.contents;
-  let key3 = null;
-  if (!node) {
-    const start = doc.range[0];
-    return { range: toRange(start, start, lineCounter), exact: false };
-  }
-  for (const segment of path17) {
-    const current = (0, import_yaml2.isAlias)(node) ? node.resolve(doc) ?? node : node;
-    let next = null;
-    let nextKey = null;
-    if ((0, import_yaml2.isMap)(current)) {
-      for (const pair of current.items) {
-        const k = pair.key;
-        const keyValue = (0, import_yaml2.isScalar)(k) ? k.value : k;
-        if (keyValue === segment || (0, import_yaml2.isScalar)(k) && String(k.value) === String(segment)) {
-          nextKey = (0, import_yaml2.isScalar)(k) ? k : null;
-          next = pair.value ?? nextKey;
-          break;
-        }
-      }
-    } else if ((0, import_yaml2.isSeq)(current) && typeof segment === "number") {
-      next = current.items[segment] ?? null;
-      nextKey = null;
-    }
-    if (!next) {
-      const anchor = key3 ?? headKey(current) ?? node;
-      return { range: nodeRange(anchor, lineCounter), exact: false };
-    }
-    node = next;
-    key3 = nextKey;
-  }
-  if (target === "key" && key3) return { range: nodeRange(key3, lineCounter), exact: true };
-  return { range: nodeRange(node, lineCounter), exact: true };
-}
-var import_yaml2;
-var init_locate = __esm({
-  "src/parse/locate.ts"() {
-    "use strict";
-    import_yaml2 = __toESM(require_dist(), 1);
   }
 });
 
@@ -23400,6 +21333,2318 @@ var init_policy = __esm({
         return grants2;
       }
     };
+  }
+});
+
+// src/rbac/version.ts
+function parseKubeVersion(text) {
+  const m = /^v?1\.(\d{1,3})(?:\.\d+)?$/.exec(text.trim());
+  const supported = `${formatKubeVersion(OLDEST_KUBE_VERSION)} to ${formatKubeVersion(NEWEST_KUBE_VERSION)}`;
+  if (!m) return { error: `"${text}" is not a Kubernetes version; write 1.<minor>, e.g. ${formatKubeVersion(NEWEST_KUBE_VERSION)} (supported: ${supported})` };
+  const minor = Number(m[1]);
+  if (minor < OLDEST_KUBE_VERSION.minor || minor > NEWEST_KUBE_VERSION.minor) {
+    return { error: `Kubernetes ${text} is not supported; rbaclint knows ${supported}` };
+  }
+  return { major: 1, minor };
+}
+function isKubeVersionError(value) {
+  return "error" in value;
+}
+function formatKubeVersion(version) {
+  return `${version.major}.${version.minor}`;
+}
+function atLeast(version, minor) {
+  return version.minor >= minor;
+}
+var OLDEST_KUBE_VERSION, NEWEST_KUBE_VERSION, DEFAULT_KUBE_VERSION, RBAC_V1BETA1_REMOVED, NO_AUTO_TOKEN_SECRETS, WEBSOCKET_NEEDS_CREATE;
+var init_version2 = __esm({
+  "src/rbac/version.ts"() {
+    "use strict";
+    OLDEST_KUBE_VERSION = { major: 1, minor: 8 };
+    NEWEST_KUBE_VERSION = { major: 1, minor: 35 };
+    DEFAULT_KUBE_VERSION = NEWEST_KUBE_VERSION;
+    RBAC_V1BETA1_REMOVED = 22;
+    NO_AUTO_TOKEN_SECRETS = 24;
+    WEBSOCKET_NEEDS_CREATE = 35;
+  }
+});
+
+// src/rbac/dangerous.ts
+function grants(rule, permission) {
+  const groupIndex = firstIndex(rule.apiGroups, (group) => apiGroupMatches({ verbs: [], apiGroups: [group] }, permission.group));
+  if (groupIndex < 0) return void 0;
+  const resource = matchResource(rule, permission);
+  if (!resource) return void 0;
+  const resourceNames = rule.resourceNames ?? [];
+  const namedSubresource = resource.subresource !== "";
+  const verbs = permission.verbs.filter(
+    (verb) => verbMatches(rule, verb) && (resourceNames.length === 0 || namedSubresource || !NAMELESS_VERBS.has(verb))
+  );
+  if (verbs.length === 0) return void 0;
+  const verbIndex = firstIndex(rule.verbs, (value) => verbs.some((verb) => verbMatches({ verbs: [value] }, verb)));
+  return { permission, verbs, verbIndex, groupIndex, resourceIndex: resource.index, resource: resource.name, resourceNames };
+}
+function grantsAny(rule, permissions) {
+  return permissions.flatMap((permission) => grants(rule, permission) ?? []);
+}
+function describeGrants(rule, found) {
+  const verbs = unique(found.flatMap((g) => g.verbs));
+  const resources = unique(found.map((g) => g.resource));
+  const wild = [];
+  if (found.some((g) => rule.verbs[g.verbIndex] === WILDCARD)) wild.push("verbs");
+  if (found.some((g) => rule.apiGroups?.[g.groupIndex] === WILDCARD)) wild.push("apiGroups");
+  if (found.some((g) => (rule.resources?.[g.resourceIndex] ?? "").startsWith(WILDCARD))) wild.push("resources");
+  const fields = wild.length <= 1 ? wild.join("") : `${wild.slice(0, -1).join(", ")} and ${wild.at(-1)}`;
+  const through = wild.length === 0 ? "" : ` (through "*" in ${fields})`;
+  return `${verbs.join(", ")} on ${resources.join(", ")}${through}`;
+}
+function describeNames(found) {
+  const names = found[0]?.resourceNames ?? [];
+  return names.length === 0 ? "" : `, limited to ${names.map((n) => `"${n}"`).join(", ")}`;
+}
+function matchResource(rule, permission) {
+  const entries = rule.resources ?? [];
+  for (const [index2, entry] of entries.entries()) {
+    const one = { verbs: [], resources: [entry] };
+    if (permission.subresource === ANY_SUBRESOURCE) {
+      const slash2 = entry.indexOf("/");
+      const key3 = slash2 < 0 ? "" : entry.slice(slash2 + 1);
+      if (entry === WILDCARD) return { index: index2, name: `${permission.resource}/<any key>`, subresource: WILDCARD };
+      if (key3 !== "" && resourceMatches(one, `${permission.resource}/${key3}`, key3)) {
+        return { index: index2, name: `${permission.resource}/${key3}`, subresource: key3 };
+      }
+      continue;
+    }
+    const subresource = permission.subresource ?? "";
+    const combined = subresource === "" ? permission.resource : `${permission.resource}/${subresource}`;
+    if (resourceMatches(one, combined, subresource)) return { index: index2, name: combined, subresource };
+  }
+  return void 0;
+}
+function firstIndex(values, test) {
+  return (values ?? []).findIndex(test);
+}
+function unique(values) {
+  return [...new Set(values)];
+}
+function isFullWildcard(rule) {
+  return rule.verbs.includes(WILDCARD) && (rule.apiGroups ?? []).includes(WILDCARD) && (rule.resources ?? []).includes(WILDCARD) && (rule.resourceNames ?? []).length === 0;
+}
+function permissionsAt(danger, version) {
+  const older = danger.olderVersionsOnly;
+  if (!older || !atLeast(version, older.before)) return danger.permissions;
+  return danger.permissions.flatMap((p) => {
+    const verbs = p.verbs.filter((verb) => !older.verbs.includes(verb));
+    return verbs.length === 0 ? [] : [{ ...p, verbs }];
+  });
+}
+var ANY_SUBRESOURCE, NAMELESS_VERBS, WORKLOAD_CREATE, TABLE, DANGERS, DANGER_LIST;
+var init_dangerous = __esm({
+  "src/rbac/dangerous.ts"() {
+    "use strict";
+    init_match();
+    init_policy();
+    init_version2();
+    ANY_SUBRESOURCE = /* @__PURE__ */ Symbol("any subresource");
+    NAMELESS_VERBS = /* @__PURE__ */ new Set(["create", "deletecollection"]);
+    WORKLOAD_CREATE = [
+      { verbs: ["create"], group: "", resource: "pods" },
+      { verbs: ["create"], group: "", resource: "replicationcontrollers" },
+      ...["deployments", "replicasets", "statefulsets", "daemonsets"].map((resource) => ({ verbs: ["create"], group: "apps", resource })),
+      ...["jobs", "cronjobs"].map((resource) => ({ verbs: ["create"], group: "batch", resource }))
+    ];
+    TABLE = {
+      "secret-read-access": {
+        key: "secrets",
+        graphLabel: "read secrets",
+        diffLabel: "read Secrets",
+        permissions: [{ verbs: ["get", "list", "watch"], group: "", resource: "secrets" }]
+      },
+      /**
+       * `create` (SPDY, POST) and `get` (WebSocket, GET; enough on its own before Kubernetes 1.35, when
+       * AuthorizePodWebsocketUpgradeCreatePermission, beta and on by default, started to require
+       * `create` as well: from 1.35 `get` alone opens no stream, and `create` alone still does over SPDY).
+       */
+      "pod-exec-access": {
+        key: "exec",
+        graphLabel: "exec into pods",
+        diffLabel: "exec, attach or port-forward into pods",
+        permissions: ["exec", "attach", "portforward"].map((subresource) => ({ verbs: ["create", "get"], group: "", resource: "pods", subresource })),
+        olderVersionsOnly: { verbs: ["get"], before: WEBSOCKET_NEEDS_CREATE }
+      },
+      /**
+       * What the impersonation filter checks (kubernetes/apiserver pkg/endpoints/filters/impersonation):
+       * users, groups and ServiceAccounts in the core group; uids and user extras (subresource = the
+       * extra's key) in authentication.k8s.io.
+       */
+      "impersonate-access": {
+        key: "impersonate",
+        graphLabel: "impersonate",
+        diffLabel: "impersonate other identities",
+        permissions: [
+          ...["users", "groups", "serviceaccounts"].map((resource) => ({ verbs: ["impersonate"], group: "", resource })),
+          { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "uids" },
+          { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "userextras", subresource: ANY_SUBRESOURCE }
+        ]
+      },
+      /** The verbs that lift the write-time escalation checks (pkg/registry/rbac/escalation_check.go). */
+      "escalate-bind-access": {
+        key: "escalate-bind",
+        graphLabel: "escalate/bind roles",
+        diffLabel: "grant permissions it does not hold (escalate, bind)",
+        permissions: ["roles", "clusterroles"].map((resource) => ({ verbs: ["escalate", "bind"], group: RBAC_API_GROUP, resource }))
+      },
+      "rbac-write-access": {
+        key: "rbac-write",
+        graphLabel: "write RBAC",
+        diffLabel: "write roles or bindings",
+        permissions: ["roles", "clusterroles", "rolebindings", "clusterrolebindings"].map((resource) => ({
+          verbs: ["create", "update", "patch"],
+          group: RBAC_API_GROUP,
+          resource
+        }))
+      },
+      /** The TokenRequest API: POST …/serviceaccounts/<name>/token. */
+      "token-create-access": {
+        key: "tokens",
+        graphLabel: "create tokens",
+        diffLabel: "request ServiceAccount tokens",
+        permissions: [{ verbs: ["create"], group: "", resource: "serviceaccounts", subresource: "token" }]
+      },
+      /**
+       * The kubelet authorizes its API with the verb of the HTTP method and subresource `proxy` for
+       * /exec, /run, /attach, /portForward and every other path it does not map to stats, metrics or
+       * log (kubernetes/kubernetes pkg/kubelet/server/auth.go); WebSocket upgrades are GETs.
+       */
+      "node-proxy-access": {
+        key: "node-proxy",
+        graphLabel: "nodes/proxy",
+        diffLabel: "reach the kubelet API (nodes/proxy)",
+        permissions: [{ verbs: ["get", "create", "update", "patch", "delete"], group: "", resource: "nodes", subresource: "proxy" }]
+      },
+      /** Pods and the built-in controllers that create pods from a template (apps/v1, batch/v1, core/v1). */
+      "workload-create-access": {
+        key: "workloads",
+        graphLabel: "create pods",
+        diffLabel: "create pods (and run as any ServiceAccount of the namespace)",
+        permissions: WORKLOAD_CREATE
+      },
+      "webhook-write-access": {
+        key: "webhooks",
+        graphLabel: "write admission webhooks",
+        diffLabel: "write admission webhooks",
+        permissions: ["mutatingwebhookconfigurations", "validatingwebhookconfigurations"].map((resource) => ({
+          verbs: ["create", "update", "patch", "delete"],
+          group: "admissionregistration.k8s.io",
+          resource
+        }))
+      },
+      /** Approving also needs `approve` on the request's signer (resourceNames are signer names). */
+      "csr-approve-access": {
+        key: "csr-approve",
+        graphLabel: "approve CSRs",
+        diffLabel: "approve certificate requests",
+        permissions: [{ verbs: ["update", "patch"], group: "certificates.k8s.io", resource: "certificatesigningrequests", subresource: "approval" }],
+        alsoNeeds: [{ verbs: ["approve"], group: "certificates.k8s.io", resource: "signers" }]
+      },
+      "persistent-volume-create-access": {
+        key: "persistent-volumes",
+        graphLabel: "create PersistentVolumes",
+        diffLabel: "create PersistentVolumes (hostPath)",
+        permissions: [{ verbs: ["create"], group: "", resource: "persistentvolumes" }]
+      },
+      /** coredns, kube-proxy, aws-auth (EKS: IAM identities to groups, up to system:masters). */
+      "system-configmap-write-access": {
+        key: "system-configmaps",
+        graphLabel: "write ConfigMaps",
+        diffLabel: "rewrite cluster configuration (kube-system ConfigMaps: coredns, aws-auth)",
+        permissions: [{ verbs: ["create", "update", "patch"], group: "", resource: "configmaps" }],
+        namespace: "kube-system"
+      },
+      /** status.loadBalancer.ingress (CVE-2020-8554) and the pod IPs endpoints are built from. */
+      "status-write-access": {
+        key: "status",
+        graphLabel: "write Service or pod status",
+        diffLabel: "redirect traffic (write Service or pod status)",
+        permissions: ["services", "pods"].map((resource) => ({ verbs: ["update", "patch"], group: "", resource, subresource: "status" }))
+      },
+      /** Bindings of cluster-admin, or of a role that allows as much. */
+      "cluster-admin-binding": {
+        key: "everything",
+        graphLabel: "every permission",
+        diffLabel: "do everything (as cluster-admin)",
+        permissions: [],
+        everything: true
+      }
+    };
+    DANGERS = TABLE;
+    DANGER_LIST = Object.entries(DANGERS).map(([ruleId, danger]) => ({
+      ...danger,
+      ruleId
+    }));
+  }
+});
+
+// src/rbac/resources.ts
+import { readFileSync as readFileSync3 } from "node:fs";
+function isResolveError(result) {
+  return "error" in result;
+}
+function key2(group, resource) {
+  return `${group}/${resource}`;
+}
+function compare(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function resolved(r) {
+  return { group: r.group, resource: r.resource, namespaced: r.namespaced, kind: r.kind, version: r.version, known: true };
+}
+function crdToResource(crd) {
+  const spec = crd.spec;
+  const group = spec?.group;
+  const plural3 = spec?.names?.plural;
+  const kind = spec?.names?.kind;
+  if (!spec || typeof group !== "string" || !group || typeof plural3 !== "string" || !plural3 || typeof kind !== "string" || !kind) return void 0;
+  const versions = (spec.versions ?? []).filter((v) => v.served !== false);
+  const preferred = versions.find((v) => v.storage === true) ?? versions[0];
+  const subresources = /* @__PURE__ */ new Set();
+  for (const v of versions) {
+    if (v.subresources?.status !== void 0) subresources.add("status");
+    if (v.subresources?.scale !== void 0) subresources.add("scale");
+  }
+  const singular = spec.names?.singular;
+  return {
+    group,
+    version: preferred?.name ?? "",
+    resource: plural3.toLowerCase(),
+    singular: (typeof singular === "string" && singular ? singular : kind).toLowerCase(),
+    kind,
+    // apiextensions.k8s.io/v1: scope is "Cluster" or "Namespaced"; anything else is invalid, assume namespaced.
+    namespaced: spec.scope !== "Cluster",
+    subresources: [...subresources].sort(),
+    pseudoSubresources: [],
+    verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
+    shortNames: (spec.names?.shortNames ?? []).filter((s) => typeof s === "string").map((s) => s.toLowerCase()),
+    virtual: false,
+    source: "crd"
+  };
+}
+function builtinResourceTable() {
+  if (!builtinTable) {
+    const text = readFileSync3(new URL("./data/resources.json", import.meta.url), "utf8");
+    const parsed = JSON.parse(text);
+    if (typeof parsed !== "object" || parsed === null || !Array.isArray(parsed.resources)) {
+      throw new Error("rbaclint: resources.json is not a resource table; regenerate it with node scripts/gen-builtin-data.mjs");
+    }
+    builtinTable = ResourceTable.fromData(parsed);
+  }
+  return builtinTable;
+}
+var KUBE_VERSION, FINALIZERS, unknownType, ResourceTable, builtinTable;
+var init_resources = __esm({
+  "src/rbac/resources.ts"() {
+    "use strict";
+    KUBE_VERSION = /^v\d+(?:(?:alpha|beta)\d+)?$/;
+    FINALIZERS = "finalizers";
+    unknownType = (resource) => ({
+      // kubectl's wording: staging/src/k8s.io/cli-runtime/pkg/resource/builder.go `mappingFor`
+      // (`the server doesn't have a resource type %q`, with the resource part only).
+      error: `the server doesn't have a resource type ${JSON.stringify(resource)}`
+    });
+    ResourceTable = class _ResourceTable {
+      /** Entries in kubectl priority order: by group (discovery order, then CRD groups by name), then by resource. */
+      resources;
+      /** The Kubernetes version the built-in data describes, e.g. "1.35". */
+      kubernetesVersion;
+      builtinGroups;
+      index;
+      /** `resources` without the RBAC-only entries, i.e. what discovery would list. */
+      served;
+      constructor(resources, builtinGroups, kubernetesVersion) {
+        this.resources = resources;
+        this.builtinGroups = builtinGroups;
+        this.kubernetesVersion = kubernetesVersion;
+        const index2 = /* @__PURE__ */ new Map();
+        for (const r of resources) if (!index2.has(key2(r.group, r.resource))) index2.set(key2(r.group, r.resource), r);
+        this.index = index2;
+        this.served = resources.filter((r) => !r.virtual);
+      }
+      /** @internal Builds the built-in table from resources.json; use {@link builtinResourceTable}. */
+      static fromData(data) {
+        const rank = new Map(data.groupOrder.map((g, i) => [g, i]));
+        const resources = data.resources.map((r) => ({
+          group: r.group,
+          version: r.version,
+          resource: r.resource,
+          singular: r.virtual ? "" : r.kind.toLowerCase(),
+          kind: r.kind,
+          namespaced: r.namespaced,
+          subresources: r.subresources,
+          pseudoSubresources: r.pseudoSubresources ?? [],
+          verbs: r.verbs,
+          shortNames: r.shortNames ?? [],
+          virtual: r.virtual === true,
+          source: r.source
+        })).sort((a, b) => (rank.get(a.group) ?? Infinity) - (rank.get(b.group) ?? Infinity) || compare(a.resource, b.resource));
+        return new _ResourceTable(Object.freeze(resources), new Set(data.groupOrder), data.kubernetesVersion);
+      }
+      /**
+       * A new table that also knows the given CRDs (`spec.group`, `spec.names.plural/singular/kind/
+       * shortNames`, `spec.scope`, served versions and their `subresources`). CRDs lacking group, plural
+       * or kind are skipped; a CRD for a group/resource already in the table is ignored (first wins).
+       * CRD groups sort after all built-in groups, by name: kube-aggregator gives every CRD group
+       * GroupPriorityMinimum 1000, below all built-ins (approximation for ties between CRD groups).
+       */
+      withCustomResources(crds) {
+        const added = [];
+        const seen = new Set(this.index.keys());
+        for (const crd of crds) {
+          const info = crdToResource(crd);
+          if (!info || seen.has(key2(info.group, info.resource))) continue;
+          seen.add(key2(info.group, info.resource));
+          added.push(info);
+        }
+        if (added.length === 0) return this;
+        added.sort((a, b) => compare(a.group, b.group) || compare(a.resource, b.resource));
+        const builtins = this.resources.filter((r) => r.source !== "crd");
+        const crdsSoFar = this.resources.filter((r) => r.source === "crd");
+        const allCrds = [...crdsSoFar, ...added].sort((a, b) => compare(a.group, b.group) || compare(a.resource, b.resource));
+        return new _ResourceTable(Object.freeze([...builtins, ...allCrds]), this.builtinGroups, this.kubernetesVersion);
+      }
+      /** The entry for an exact group and plural resource name, if known. */
+      lookup(group, resource) {
+        return this.index.get(key2(group, resource));
+      }
+      /** True when `group` is a built-in API group (its resources are all known to the table). */
+      isBuiltinGroup(group) {
+        return this.builtinGroups.has(group);
+      }
+      /**
+       * Whether `group`/`resource` is namespaced. Unknown resources are treated as namespaced (the
+       * common case for CRDs that are not in the input); check {@link lookup} to tell them apart.
+       */
+      isNamespaced(group, resource) {
+        return this.lookup(group, resource)?.namespaced ?? true;
+      }
+      /**
+       * Whether `group`/`resource` has `subresource`: a served one (pods/exec), an authorization-only
+       * one (nodes/metrics, endpoints/restricted, userextras/<any>), or `finalizers`, which every
+       * non-virtual resource has for the OwnerReferencesPermissionEnforcement check. False for unknown resources.
+       */
+      hasSubresource(group, resource, subresource) {
+        const info = this.lookup(group, resource);
+        if (!info) return false;
+        if (info.subresources.includes(subresource) || info.pseudoSubresources.includes(subresource)) return true;
+        if (info.pseudoSubresources.includes("*")) return true;
+        return !info.virtual && subresource === FINALIZERS;
+      }
+      /**
+       * Resolves a resource type argument the way `kubectl auth can-i` does (kubernetes/kubectl
+       * `pkg/cmd/auth/cani.go` `resourceFor`: `schema.ParseResourceArg(strings.ToLower(arg))`, then
+       * `ResourceFor` on client-go's shortcut expander over the discovery RESTMapper):
+       *
+       * - The argument is lower-cased (so `Deployment` matches the singular `deployment`, kinds are
+       *   case-insensitive).
+       * - `resource`, `resource.group` and `resource.version.group` (the version is ignored for
+       *   built-in groups: RBAC does not look at versions) are accepted; a group may be a prefix
+       *   (`deployments.app`, `storageclass.storage`), as in client-go's `DefaultRESTMapper.ResourcesFor`.
+       * - Plural and singular names win over short names; short names are expanded in group order
+       *   (`po` -> pods, `deploy` -> deployments.apps, `ev` -> core events); as a last resort the
+       *   lower-cased kind is matched (kubectl get's kind fallback), which matters only for CRDs whose
+       *   singular is not their lower-cased kind.
+       * - A bare name defined in several groups resolves to the first group in discovery order, as
+       *   kubectl's PriorityRESTMapper does: core first, then GroupPriorityMinimum (apps, events.k8s.io,
+       *   …; e.g. `events` -> core, not events.k8s.io), then CRD groups by name.
+       * - `*` resolves to `{group: "", resource: "*"}` with `known: false`, as can-i passes it through.
+       * - RBAC-only names (`users`, `groups`, `signers.certificates.k8s.io`, …) resolve only after every
+       *   served resource failed, and only in their own group (bare `users` is core; bare `signers` is
+       *   not found, since kubectl would send it in the core group).
+       * - `resource.group` whose group is not a built-in group (nor a prefix of one) is accepted as-is
+       *   with `known: false` and `namespaced: true`, because the CRD may simply not be in the input
+       *   (kubectl would warn and send the whole argument as the resource name).
+       * - Anything else: `{error: 'the server doesn't have a resource type "x"'}` (kubectl's message).
+       */
+      resolve(type) {
+        const arg = type.trim().toLowerCase();
+        if (arg === "*") return { group: "", resource: "*", namespaced: true, kind: "", version: "", known: false };
+        const parts = arg.split(".");
+        const resource = parts[0] ?? "";
+        if (resource === "") return unknownType(resource);
+        const groupPart = parts.slice(1).join(".");
+        const version = parts.length >= 3 ? parts[1] ?? "" : "";
+        const versionedGroup = KUBE_VERSION.test(version) ? parts.slice(2).join(".") : void 0;
+        if (versionedGroup !== void 0) {
+          const hit2 = this.find(resource, versionedGroup, false);
+          if (hit2) return resolved(hit2);
+        }
+        const hit = this.find(resource, groupPart, true);
+        if (hit) return resolved(hit);
+        if (groupPart !== "") {
+          const group = versionedGroup ?? groupPart;
+          const builtinLike = [...this.builtinGroups].some((g) => g !== "" && g.startsWith(group));
+          if (!builtinLike) return { group, resource, namespaced: true, kind: "", version: versionedGroup !== void 0 ? version : "", known: false };
+        }
+        return unknownType(resource);
+      }
+      /**
+       * client-go `shortcutExpander.expandResourceShortcut` (staging/src/k8s.io/client-go/restmapper/shortcut.go),
+       * then `DefaultRESTMapper.ResourcesFor` (staging/src/k8s.io/apimachinery/pkg/api/meta/restmapper.go)
+       * and `PriorityRESTMapper.ResourceFor` (…/meta/priority.go), on a table already in priority order.
+       */
+      find(name, group, allowGroupPrefix) {
+        const inGroup = (r) => group === "" || r.group === group;
+        const prefixed = (r) => r.group.startsWith(group);
+        const named = (r) => r.resource === name || r.singular !== "" && r.singular === name;
+        const short = (r) => r.shortNames.includes(name);
+        const served = this.served;
+        const usePrefix = group !== "" && allowGroupPrefix;
+        return (
+          // 1. Plural or singular in the group (any group when none is given): no short-name expansion.
+          served.find((r) => inGroup(r) && named(r)) ?? // 2. Short names, first in priority order (`ev` -> core events).
+          served.find((r) => inGroup(r) && short(r)) ?? // 3./4. Group prefix, short names first ("autoscal" matches autoscaling, "storage" storage.k8s.io).
+          (usePrefix ? served.find((r) => prefixed(r) && short(r)) : void 0) ?? (usePrefix ? served.find((r) => prefixed(r) && named(r)) : void 0) ?? // 5. Kind fallback (kubectl get's RESTMapping by kind), case-insensitive.
+          served.find((r) => inGroup(r) && r.kind.toLowerCase() === name) ?? // 6. RBAC-only resources (users, groups, signers, …), in their own group only.
+          this.resources.find((r) => r.virtual && r.group === group && r.resource === name)
+        );
+      }
+    };
+  }
+});
+
+// src/rbac/reach.ts
+function lowerSeverity(severity) {
+  return severity === "error" ? "warning" : "note";
+}
+function roleReach(rbac, role, options = {}) {
+  const def = roleDefOf(rbac, role);
+  const granting = def ? rbac.bindingsGranting(def) : [];
+  const scoped = granting.filter(
+    (b) => b.kind === "ClusterRoleBinding" || !options.clusterScoped && (options.namespace === void 0 || b.namespace === options.namespace)
+  );
+  const live = scoped.filter(hasLiveSubject);
+  const related = [];
+  for (const binding of live) {
+    if (!binding.source) continue;
+    const via = rbac.policy.roleFor(binding);
+    const through = via && via !== def ? ` through ${via.kind} "${via.name}"` : "";
+    related.push({ object: binding.source, path: ["roleRef", "name"], message: `${binding.source.display} grants it${through} to ${describeSubjects(binding.source)}` });
+  }
+  const holders = holdersOf(rbac, live);
+  let note = heldBy(holders);
+  const chain = holderRelated(rbac, holders);
+  if (live.length === 0) {
+    note = options.clusterScoped && granting.some(hasLiveSubject) ? " (bound only by RoleBindings, which cannot grant cluster-scoped resources)" : " (not bound)";
+  }
+  return reach(live.length > 0, holders, note, [...related, ...chain], options.limited ?? false);
+}
+function bindingReach(rbac, binding, account) {
+  const def = rbac.bindingOf(binding);
+  const all = def ? holdersOf(rbac, [def]) : [];
+  const holders = account ? all.filter((h) => h.tokens.some((t) => t.serviceAccount.namespace === account.namespace && t.serviceAccount.name === account.name)) : all;
+  return reach(true, holders, heldBy(holders), holderRelated(rbac, holders), false);
+}
+function describeRoleRef(binding) {
+  const ref = roleRefOf(binding);
+  if (!ref) return "no role";
+  return ref.kind === "Role" && binding.namespace !== void 0 ? `Role ${binding.namespace}/${ref.name}` : `${ref.kind} "${ref.name}"`;
+}
+function* roleGrants(ctx, permissions, options = {}) {
+  const table = builtinResourceTable();
+  const clusterScoped = (g) => !table.isNamespaced(g.permission.group, g.permission.resource);
+  for (const role of ctx.index.roles()) {
+    if (options.namespace !== void 0 && role.kind === "Role" && role.namespace !== options.namespace) continue;
+    const def = roleDefOf(ctx.rbac, role);
+    if (def && ctx.rbac.policy.aggregation.aggregated.has(def)) continue;
+    if (options.namespace !== void 0 && def) {
+      const bound = ctx.rbac.bindingsGranting(def).filter(hasLiveSubject);
+      if (bound.length > 0 && !bound.some((b) => b.kind === "ClusterRoleBinding" || b.namespace === options.namespace)) continue;
+    }
+    for (const entry of ruleEntries(role)) {
+      if (isFullWildcard(entry)) continue;
+      const all = grantsAny(entry, permissions);
+      const found = (role.kind === "Role" ? all.filter((g) => !clusterScoped(g)) : all).sort((a, b) => a.resourceIndex - b.resourceIndex);
+      const [first, ...rest] = found;
+      if (!first) continue;
+      const reach2 = roleReach(ctx.rbac, role, {
+        clusterScoped: found.every(clusterScoped),
+        limited: entry.resourceNames.length > 0,
+        ...options.namespace === void 0 ? {} : { namespace: options.namespace }
+      });
+      const path17 = (field) => [
+        "rules",
+        entry.index,
+        field,
+        Math.min(...found.map((g) => field === "verbs" ? g.verbIndex : g.resourceIndex))
+      ];
+      yield { role, entry, found: [first, ...rest], reach: reach2, path: path17 };
+    }
+  }
+}
+function reach(bound, holders, note, related, limited) {
+  return {
+    bound,
+    holders,
+    note,
+    related,
+    severity(base) {
+      let severity = bound ? base : lowerSeverity(base);
+      if (limited) severity = lowerSeverity(severity);
+      return severity;
+    }
+  };
+}
+function roleDefOf(rbac, role) {
+  const kind = role.kind === "Role" ? "Role" : "ClusterRole";
+  return rbac.roleOf(role) ?? rbac.policy.getRole(kind, role.name, role.namespace);
+}
+function hasLiveSubject(binding) {
+  const namespace = binding.kind === "RoleBinding" ? binding.namespace ?? "" : "";
+  return binding.subjects.some((s) => s.kind === "Group" || subjectUsername(s, namespace) !== void 0);
+}
+function holdersOf(rbac, bindings) {
+  const out = /* @__PURE__ */ new Map();
+  for (const binding of bindings) {
+    for (const holder of rbac.holders(binding)) {
+      if (holder.tokens.length > 0 && !out.has(holder.workload)) out.set(holder.workload, holder);
+    }
+  }
+  return [...out.values()];
+}
+function heldBy(holders) {
+  const names = [...new Set(holders.map((h) => h.workload.object.display))];
+  if (names.length === 0) return "";
+  if (names.length <= 2) return `; held by ${names.join(" and ")}`;
+  return `; held by ${names.length} workloads (${names.slice(0, 2).join(", ")}, …)`;
+}
+function holderRelated(rbac, holders) {
+  const out = [];
+  const accounts = /* @__PURE__ */ new Set();
+  for (const { workload, tokens } of holders) {
+    const token = tokens[0];
+    const account = `${token.serviceAccount.namespace}/${token.serviceAccount.name}`;
+    const how = token.via === "automount" ? "runs with an API token of" : "mounts an API token of";
+    out.push({ object: workload.object, path: token.path, message: `${workload.object.display} ${how} ServiceAccount ${account}` });
+    const object = rbac.index.serviceAccount(token.serviceAccount.namespace, token.serviceAccount.name);
+    if (object && !accounts.has(object)) {
+      accounts.add(object);
+      out.push({ object, message: `ServiceAccount ${account}` });
+    }
+  }
+  return out;
+}
+var init_reach = __esm({
+  "src/rbac/reach.ts"() {
+    "use strict";
+    init_model();
+    init_dangerous();
+    init_resources();
+    init_subjects();
+  }
+});
+
+// rules/broad-group-binding.ts
+function audienceOf({ kind, name }) {
+  if (kind === "User") return name === ANONYMOUS_USER ? "every caller without credentials" : void 0;
+  if (kind !== "Group") return void 0;
+  const namespace = name.startsWith(SERVICE_ACCOUNT_GROUP_PREFIX) ? name.slice(SERVICE_ACCOUNT_GROUP_PREFIX.length) : "";
+  if (namespace !== "") return `every ServiceAccount of namespace "${namespace}"`;
+  return BROAD_GROUPS[name];
+}
+function isBuiltinDefault(binding, subject) {
+  const namespace = binding.kind === "RoleBinding" ? binding.namespace : void 0;
+  const same = (b) => b.kind === binding.kind && b.name === binding.name && b.namespace === namespace && b.roleRef.name === roleRefOf(binding)?.name;
+  return builtinBindings().some((b) => same(b) && b.subjects.some((s) => s.kind === subject.kind && s.name === subject.name));
+}
+var broad_group_binding_default, BROAD_GROUPS;
+var init_broad_group_binding = __esm({
+  "rules/broad-group-binding.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    init_builtin();
+    init_reach();
+    init_subjects();
+    broad_group_binding_default = defineRule({
+      id: "broad-group-binding",
+      meta: {
+        severity: "warning",
+        description: "Bindings should not grant permissions to every authenticated user, anonymous callers or all ServiceAccounts.",
+        help: "Bind the role to the users, groups or ServiceAccounts that need it instead of a system group.",
+        rationale: "system:authenticated holds every user and every ServiceAccount token (on some managed clusters, any account of the cloud provider), system:unauthenticated and system:anonymous are anyone who can reach the API server, and system:serviceaccounts[:<namespace>] holds every pod with a token; Kubernetes binds these groups only to a few harmless discovery roles.",
+        tags: ["rbac", "least-privilege"],
+        kinds: ["RoleBinding", "ClusterRoleBinding"],
+        recommended: true,
+        securitySeverity: 7,
+        references: [
+          "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-subjects",
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#hardening"
+        ]
+      },
+      check(ctx) {
+        for (const binding of ctx.index.bindings()) {
+          for (const subject of subjectEntries(binding)) {
+            const who = audienceOf(subject);
+            if (who === void 0 || isBuiltinDefault(binding, subject)) continue;
+            const reach2 = bindingReach(ctx.rbac, binding);
+            const scope = binding.kind === "RoleBinding" ? ` in namespace "${binding.namespace}"` : "";
+            ctx.report({
+              object: binding,
+              path: ["subjects", subject.index, "name"],
+              message: `${binding.display} grants ${describeRoleRef(binding)}${scope} to ${subject.kind} ${subject.name}, which is ${who}${reach2.note}`,
+              related: reach2.related
+            });
+          }
+        }
+      }
+    });
+    BROAD_GROUPS = {
+      [ALL_AUTHENTICATED_GROUP]: "every authenticated user and ServiceAccount",
+      [ALL_UNAUTHENTICATED_GROUP]: "every caller without credentials",
+      [ALL_SERVICE_ACCOUNTS_GROUP]: "every ServiceAccount of every namespace"
+    };
+  }
+});
+
+// rules/cluster-admin-binding.ts
+var cluster_admin_binding_default;
+var init_cluster_admin_binding = __esm({
+  "rules/cluster-admin-binding.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    init_dangerous();
+    init_reach();
+    cluster_admin_binding_default = defineRule({
+      id: "cluster-admin-binding",
+      meta: {
+        severity: "error",
+        description: "Bindings should not grant the built-in cluster-admin ClusterRole, or a role that allows as much.",
+        help: "Bind a dedicated Role or ClusterRole that lists only the resources and verbs the subjects need.",
+        rationale: 'cluster-admin allows every verb on every resource, including Secrets and RBAC itself; through a ClusterRoleBinding it owns the whole cluster, and through a RoleBinding it owns the namespace, its Secrets and every ServiceAccount in it. A role with "*" verbs on "*" resources in "*" API groups is the same under another name.',
+        tags: ["rbac", "least-privilege", "cis-5.1.1"],
+        kinds: ["ClusterRoleBinding", "RoleBinding"],
+        recommended: true,
+        securitySeverity: 9,
+        references: ["https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles"]
+      },
+      check(ctx) {
+        for (const binding of ctx.index.bindings()) {
+          const roleRef = roleRefOf(binding);
+          const scope = binding.kind === "RoleBinding" ? ` in namespace "${binding.namespace}"` : "";
+          const reach2 = bindingReach(ctx.rbac, binding);
+          if (roleRef?.kind === "ClusterRole" && roleRef.name === "cluster-admin") {
+            ctx.report({
+              object: binding,
+              path: ["roleRef", "name"],
+              message: `${binding.display} grants cluster-admin${scope} to ${describeSubjects(binding)}${reach2.note}`,
+              related: reach2.related
+            });
+            continue;
+          }
+          const role = ctx.rbac.roleForBinding(binding);
+          if (!role || !ctx.rbac.effectiveRules(role).some(isFullWildcard)) continue;
+          ctx.report({
+            object: binding,
+            path: ["roleRef", "name"],
+            message: `${binding.display} grants ${describeRoleRef(binding)}${scope} to ${describeSubjects(binding)}: it allows every verb on every resource in every API group, as cluster-admin does${reach2.note}`,
+            related: [...role.source ? [{ object: role.source, message: `${role.source.display}` }] : [], ...reach2.related]
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/csr-approve-access.ts
+var APPROVAL, SIGNERS, csr_approve_access_default;
+var init_csr_approve_access = __esm({
+  "rules/csr-approve-access.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    init_dangerous();
+    init_reach();
+    ({ permissions: APPROVAL, alsoNeeds: SIGNERS = [] } = DANGERS["csr-approve-access"]);
+    csr_approve_access_default = defineRule({
+      id: "csr-approve-access",
+      meta: {
+        severity: "error",
+        description: "ClusterRoles should not allow approving CertificateSigningRequests.",
+        help: "Leave approval to the built-in approvers or a dedicated approver with a policy; otherwise remove update on certificatesigningrequests/approval and approve on signers, or limit approve to a signer that cannot issue API client certificates.",
+        rationale: "Whoever can create and approve a CertificateSigningRequest for the kubernetes.io/kube-apiserver-client signer obtains a client certificate for any user name and groups, and logs in as that identity, e.g. a cluster administrator.",
+        tags: ["rbac", "escalation"],
+        kinds: ["ClusterRole"],
+        recommended: true,
+        securitySeverity: 9,
+        references: [
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#csrs-and-certificate-issuing",
+          "https://kubernetes.io/docs/reference/access-authn-authz/certificate-signing-requests/#authorization"
+        ]
+      },
+      check(ctx) {
+        for (const grant of roleGrants(ctx, APPROVAL)) {
+          const { role, entry, found } = grant;
+          const signers = ruleEntries(role).flatMap((e) => grantsAny(e, SIGNERS).map((g) => ({ entry: e, grant: g })));
+          const first = signers.find((s) => s.grant.resourceNames.length === 0) ?? signers[0];
+          if (!first) continue;
+          const namedSigners = first.grant.resourceNames.length > 0;
+          const limited = namedSigners || entry.resourceNames.length > 0;
+          const reach2 = roleReach(ctx.rbac, role, { clusterScoped: true, limited });
+          ctx.report({
+            object: role,
+            path: grant.path("resources"),
+            severity: reach2.severity(this.meta.severity),
+            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)} and rules[${first.entry.index}] ${describeGrants(first.entry, [first.grant])}${describeNames([first.grant])}: whoever holds it can approve ${namedSigners ? "certificates of those signers" : "client certificates for any user name and group"}${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/default-service-account.ts
+var default_service_account_default;
+var init_default_service_account = __esm({
+  "rules/default-service-account.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    default_service_account_default = defineRule({
+      id: "default-service-account",
+      meta: {
+        severity: "warning",
+        description: `Pod templates should not run as the namespace's "default" ServiceAccount.`,
+        help: "Create a dedicated ServiceAccount for the workload and name it in spec.serviceAccountName.",
+        rationale: 'The "default" ServiceAccount is shared by every pod of the namespace that names no other one; permissions granted to it for one workload leak to all of them, and a compromised pod exposes them all.',
+        tags: ["serviceaccount", "least-privilege", "cis-5.1.5"],
+        kinds: Object.keys(POD_SPEC_PATHS),
+        recommended: true,
+        securitySeverity: 3,
+        references: ["https://kubernetes.io/docs/concepts/security/service-accounts/#default-service-accounts"]
+      },
+      check(ctx) {
+        for (const workload of ctx.index.workloads()) {
+          if (workload.serviceAccountSource === "default" || workload.serviceAccountName !== "default") continue;
+          ctx.report({
+            object: workload.object,
+            path: [...workload.specPath, workload.serviceAccountSource],
+            message: `${workload.object.display} runs as the "default" ServiceAccount of namespace "${workload.namespace}", which every pod without its own ServiceAccount shares`
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/default-service-account-bound.ts
+function defaultAccountNamespace(subject, binding) {
+  if (subject.kind === "User") {
+    const account = parseServiceAccountUsername(subject.name);
+    return account?.name === "default" ? account.namespace : void 0;
+  }
+  if (subject.kind !== "ServiceAccount" || subject.name !== "default") return void 0;
+  return subject.namespace ?? (binding.kind === "RoleBinding" ? binding.namespace : void 0);
+}
+var default_service_account_bound_default;
+var init_default_service_account_bound = __esm({
+  "rules/default-service-account-bound.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    init_reach();
+    init_subjects();
+    default_service_account_bound_default = defineRule({
+      id: "default-service-account-bound",
+      meta: {
+        severity: "warning",
+        description: `Bindings should not grant permissions to a namespace's "default" ServiceAccount.`,
+        help: "Create a dedicated ServiceAccount for the workload that needs the permissions, bind the role to it and name it in the workload's serviceAccountName.",
+        rationale: 'Every pod that sets no serviceAccountName runs as the "default" ServiceAccount of its namespace, so a permission granted to it is silently held by all of them, including pods added later by anyone who can deploy there.',
+        tags: ["rbac", "serviceaccount", "least-privilege"],
+        kinds: ["RoleBinding", "ClusterRoleBinding"],
+        recommended: true,
+        securitySeverity: 5,
+        references: [
+          "https://kubernetes.io/docs/concepts/security/service-accounts/#default-service-accounts",
+          "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#service-account-permissions"
+        ]
+      },
+      check(ctx) {
+        for (const binding of ctx.index.bindings()) {
+          for (const subject of subjectEntries(binding)) {
+            const namespace = defaultAccountNamespace(subject, binding);
+            if (namespace === void 0) continue;
+            const reach2 = bindingReach(ctx.rbac, binding, { namespace, name: "default" });
+            ctx.report({
+              object: binding,
+              path: ["subjects", subject.index, "name"],
+              message: `${binding.display} grants ${describeRoleRef(binding)} to ServiceAccount ${namespace}/default: every pod of namespace "${namespace}" that sets no serviceAccountName holds it${reach2.note}`,
+              related: reach2.related
+            });
+          }
+        }
+      }
+    });
+  }
+});
+
+// rules/deprecated-rbac-api.ts
+function sameInV1(subjects) {
+  return !Array.isArray(subjects) || subjects.every((s) => typeof s !== "object" || s === null || !("apiVersion" in s));
+}
+var RBAC_KINDS, REMOVED, deprecated_rbac_api_default;
+var init_deprecated_rbac_api = __esm({
+  "rules/deprecated-rbac-api.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    init_version2();
+    RBAC_KINDS = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"];
+    REMOVED = /* @__PURE__ */ new Set([`${RBAC_GROUP}/v1beta1`, `${RBAC_GROUP}/v1alpha1`]);
+    deprecated_rbac_api_default = defineRule({
+      id: "deprecated-rbac-api",
+      meta: {
+        severity: "error",
+        description: "RBAC objects should use rbac.authorization.k8s.io/v1.",
+        help: "Change apiVersion to rbac.authorization.k8s.io/v1; the fields are the same. An error for --kube-version 1.22 and newer (the default), a warning before.",
+        rationale: "rbac.authorization.k8s.io/v1beta1 and v1alpha1 were removed in Kubernetes 1.22: a cluster of that version or newer rejects the object, so the RBAC it declares is silently missing.",
+        tags: ["rbac", "deprecated"],
+        kinds: RBAC_KINDS,
+        recommended: true,
+        fixable: "Sets apiVersion to rbac.authorization.k8s.io/v1 (quoting kept), except for a v1alpha1 object whose subjects set apiVersion, which v1 replaced by apiGroup.",
+        securitySeverity: 2,
+        references: ["https://kubernetes.io/docs/reference/using-api/deprecation-guide/#rbac-resources-v122"]
+      },
+      check(ctx) {
+        const removed = atLeast(ctx.kubeVersion, RBAC_V1BETA1_REMOVED);
+        const version = formatKubeVersion(ctx.kubeVersion);
+        for (const kind of RBAC_KINDS) {
+          for (const object of ctx.index.ofKind(kind)) {
+            if (!REMOVED.has(object.apiVersion)) continue;
+            const why = removed ? `which was removed in Kubernetes 1.${RBAC_V1BETA1_REMOVED}: a ${version} cluster rejects it` : `which is deprecated and removed in Kubernetes 1.${RBAC_V1BETA1_REMOVED} (still served by Kubernetes ${version})`;
+            ctx.report({
+              object,
+              path: ["apiVersion"],
+              severity: removed ? "error" : "warning",
+              message: `${object.display} uses "${object.apiVersion}", ${why}; use "${RBAC_GROUP}/v1"`,
+              ...sameInV1(object.get(["subjects"])) ? { fix: { description: `set apiVersion to ${RBAC_GROUP}/v1`, edits: [{ op: "set", object, path: ["apiVersion"], value: `${RBAC_GROUP}/v1` }] } } : {}
+            });
+          }
+        }
+      }
+    });
+  }
+});
+
+// rules/deprecated-service-account-field.ts
+var deprecated_service_account_field_default;
+var init_deprecated_service_account_field = __esm({
+  "rules/deprecated-service-account-field.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    deprecated_service_account_field_default = defineRule({
+      id: "deprecated-service-account-field",
+      meta: {
+        severity: "note",
+        description: "Pod templates should use serviceAccountName, not the deprecated serviceAccount field.",
+        help: "Rename the field serviceAccount to serviceAccountName (keep the value).",
+        rationale: "spec.serviceAccount is a deprecated alias that Kubernetes reads only when serviceAccountName is empty; when both are set and differ, the value a reader sees first is not the one that is used.",
+        tags: ["serviceaccount", "deprecated"],
+        kinds: Object.keys(POD_SPEC_PATHS),
+        recommended: true,
+        fixable: "Renames serviceAccount to serviceAccountName when serviceAccountName is not set, and removes serviceAccount when both say the same; differing values are left to you.",
+        securitySeverity: 1,
+        references: ["https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#security-context"]
+      },
+      check(ctx) {
+        for (const workload of ctx.index.workloads()) {
+          const legacy = workload.spec.serviceAccount;
+          if (legacy === void 0) continue;
+          const current = workload.spec.serviceAccountName;
+          const conflict = typeof current === "string" && current !== "" && current !== legacy ? `; serviceAccountName "${current}" wins over serviceAccount "${String(legacy)}"` : "";
+          const path17 = [...workload.specPath, "serviceAccount"];
+          const fix = current === void 0 ? { description: "rename serviceAccount to serviceAccountName", edits: [{ op: "rename", object: workload.object, path: path17, to: "serviceAccountName" }] } : current === legacy ? { description: "remove serviceAccount, which repeats serviceAccountName", edits: [{ op: "remove", object: workload.object, path: path17 }] } : void 0;
+          ctx.report({
+            object: workload.object,
+            path: path17,
+            at: "key",
+            message: `${workload.object.display} uses the deprecated field serviceAccount instead of serviceAccountName${conflict}`,
+            ...fix ? { fix } : {}
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/escalate-bind-access.ts
+var escalate_bind_access_default;
+var init_escalate_bind_access = __esm({
+  "rules/escalate-bind-access.ts"() {
+    "use strict";
+    init_rule();
+    init_dangerous();
+    init_reach();
+    escalate_bind_access_default = defineRule({
+      id: "escalate-bind-access",
+      meta: {
+        severity: "error",
+        description: "Roles should not grant the escalate or bind verbs on roles or clusterroles.",
+        help: 'Remove escalate and bind (and "*" verbs that cover them); if a controller must bind one role, limit bind to it with resourceNames.',
+        rationale: "Kubernetes only lets a user write a role, or bind one, with permissions the user already holds; escalate lifts that check for writing roles and bind lifts it for binding them, so either leads to any permission, cluster-admin included.",
+        tags: ["rbac", "escalation"],
+        kinds: ["Role", "ClusterRole"],
+        recommended: true,
+        securitySeverity: 9,
+        references: [
+          "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#privilege-escalation-prevention-and-bootstrapping",
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#escalate-verb",
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#bind-verb"
+        ]
+      },
+      check(ctx) {
+        for (const grant of roleGrants(ctx, DANGERS["escalate-bind-access"].permissions)) {
+          const { role, entry, found, reach: reach2 } = grant;
+          const verbs = new Set(found.flatMap((g) => g.verbs));
+          const how = [verbs.has("escalate") ? "write" : "", verbs.has("bind") ? "bind" : ""].filter(Boolean).join(" or ");
+          ctx.report({
+            object: role,
+            path: grant.path("verbs"),
+            severity: reach2.severity(this.meta.severity),
+            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it can ${how} roles with permissions it does not hold${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/impersonate-access.ts
+var impersonate_access_default;
+var init_impersonate_access = __esm({
+  "rules/impersonate-access.ts"() {
+    "use strict";
+    init_rule();
+    init_dangerous();
+    init_reach();
+    impersonate_access_default = defineRule({
+      id: "impersonate-access",
+      meta: {
+        severity: "error",
+        description: "Roles should not allow impersonating users, groups or ServiceAccounts.",
+        help: 'Remove the impersonate verb (and "*" verbs that cover it), or limit it with resourceNames to the identities a proxy really needs to act as.',
+        rationale: "A request with impersonation headers is authorized as the impersonated identity: impersonating users or groups reaches any permission in the cluster, including the group system:masters that RBAC cannot limit, and impersonating ServiceAccounts acquires their permissions.",
+        tags: ["rbac", "escalation"],
+        kinds: ["Role", "ClusterRole"],
+        recommended: true,
+        securitySeverity: 9,
+        references: [
+          "https://kubernetes.io/docs/reference/access-authn-authz/authentication/#user-impersonation",
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#impersonate-verb"
+        ]
+      },
+      check(ctx) {
+        for (const grant of roleGrants(ctx, DANGERS["impersonate-access"].permissions)) {
+          const { role, entry, found, reach: reach2 } = grant;
+          const masters = found.some((g) => g.permission.resource === "groups" && g.resourceNames.length === 0);
+          ctx.report({
+            object: role,
+            path: grant.path("verbs"),
+            severity: reach2.severity(this.meta.severity),
+            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it acts with the permissions of those identities${masters ? ", including the group system:masters, which bypasses RBAC" : ""}${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/load/schemas.ts
+import { existsSync, readFileSync as readFileSync4 } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+function schemaIndex() {
+  if (index) return index;
+  dir = CANDIDATES.find((candidate) => existsSync(`${candidate}index.json`));
+  if (dir === void 0) throw new Error(`the compiled Kubernetes schemas are missing (looked in ${CANDIDATES.join(", ")}); run node scripts/gen-schemas.mjs`);
+  index = JSON.parse(readFileSync4(`${dir}index.json`, "utf8"));
+  return index;
+}
+function schemaApiVersions() {
+  return Object.keys(schemaIndex().apiVersions);
+}
+function schemaKinds(apiVersion) {
+  return Object.keys(schemaIndex().apiVersions[apiVersion]?.kinds ?? {});
+}
+function schemaValidator(apiVersion, kind) {
+  const entry = Object.hasOwn(schemaIndex().apiVersions, apiVersion) ? schemaIndex().apiVersions[apiVersion] : void 0;
+  if (!entry || !Object.hasOwn(entry.kinds, kind)) return void 0;
+  let module = modules.get(entry.module);
+  if (!module) {
+    module = createRequire(new URL("./src/load/schemas.js", import.meta.url).href)(`${dir}${entry.module}`);
+    modules.set(entry.module, module);
+  }
+  return module[kind];
+}
+var CANDIDATES, dir, index, modules;
+var init_schemas = __esm({
+  "src/load/schemas.ts"() {
+    "use strict";
+    CANDIDATES = ["../../schemas/kubernetes/", "../../../schemas/kubernetes/"].map((rel) => fileURLToPath2(new URL(rel, new URL("./src/load/schemas.js", import.meta.url).href)));
+    modules = /* @__PURE__ */ new Map();
+  }
+});
+
+// src/model/validate.ts
+function validateObject(object) {
+  const { apiVersion, kind } = object;
+  if (typeof kind !== "string" || kind === "") return [];
+  const known = knownApiVersionsOf(kind);
+  if (typeof apiVersion !== "string" || apiVersion === "") {
+    if (known.length === 0) return [];
+    return [{ path: ["kind"], at: "key", message: `has no apiVersion; ${kind} is served by "${known.join('", "')}"` }];
+  }
+  const validate = schemaValidator(apiVersion, kind);
+  if (!validate) {
+    const served = schemaKinds(apiVersion);
+    if (served.length === 0) return [];
+    if (known.length > 0) {
+      return [{ path: ["apiVersion"], at: "value", message: `uses apiVersion "${quote(apiVersion)}", which does not serve kind ${kind}; did you mean "${known[0]}"?` }];
+    }
+    const near = didYouMean(kind, served, 2);
+    if (near === void 0) return [];
+    return [{ path: ["kind"], at: "value", message: `has kind "${quote(kind)}", which apiVersion "${apiVersion}" does not serve; did you mean "${near}"?` }];
+  }
+  const value = withoutNulls(object);
+  const violations = [];
+  if (!validate(value)) violations.push(...violationsOf(validate.errors ?? [], value));
+  const metadata = value.metadata;
+  if (isRecord(metadata) && typeof metadata.name !== "string" && typeof metadata.generateName !== "string" && !violations.some((v) => v.path[0] === "metadata")) {
+    violations.push({ path: ["metadata", "name"], at: "key", message: "has no metadata.name; kubectl rejects an object without a name" });
+  } else if (metadata === void 0 && !violations.some((v) => v.path.length === 1 && v.at === "key")) {
+    violations.push({ path: ["metadata"], at: "key", message: "has no metadata; kubectl rejects an object without metadata.name" });
+  }
+  return violations;
+}
+function knownApiVersionsOf(kind) {
+  return schemaApiVersions().filter((apiVersion) => schemaKinds(apiVersion).includes(kind));
+}
+function violationsOf(errors, value) {
+  const out = [];
+  const typesAt = /* @__PURE__ */ new Map();
+  for (const error of errors) {
+    if (error.keyword === "type") {
+      const set = typesAt.get(error.instancePath) ?? /* @__PURE__ */ new Set();
+      for (const type of [error.params.type].flat()) set.add(String(type));
+      typesAt.set(error.instancePath, set);
+    }
+  }
+  const done = /* @__PURE__ */ new Set();
+  for (const error of errors) {
+    const path17 = pathOf(error.instancePath, value);
+    switch (error.keyword) {
+      case "additionalProperties": {
+        const key3 = String(error.params.additionalProperty);
+        const full = [...path17, key3];
+        const known = Object.keys(error.parentSchema?.properties ?? {});
+        const near = didYouMean(key3, known, Math.max(2, Math.floor(key3.length / 3)));
+        out.push({
+          path: full,
+          at: "key",
+          message: `has unknown field "${dotted([...path17, quote(key3)])}"${near === void 0 ? "" : `; did you mean "${near}"?`}`
+        });
+        break;
+      }
+      case "type":
+      case "oneOf":
+      case "anyOf": {
+        if (done.has(error.instancePath)) break;
+        done.add(error.instancePath);
+        const types = [...typesAt.get(error.instancePath) ?? []];
+        if (types.length === 0) break;
+        const actual = valueAt(value, path17);
+        out.push({ path: path17, at: "value", message: `has "${dotted(path17)}" set to ${describeValue(actual)}, but it must be ${typeList(types)}${quoteHint(actual, types)}` });
+        break;
+      }
+      case "required":
+        break;
+      case "enum": {
+        const allowed = (error.params.allowedValues ?? []).map((v) => `"${String(v)}"`).join(", ");
+        out.push({ path: path17, at: "value", message: `has "${dotted(path17)}" set to ${describeValue(valueAt(value, path17))}, but it must be one of ${allowed}` });
+        break;
+      }
+      default:
+        out.push({ path: path17, at: "value", message: `has "${dotted(path17)}" that ${error.message ?? "is invalid"}` });
+    }
+  }
+  return out;
+}
+function pathOf(pointer, value) {
+  if (pointer === "") return [];
+  const path17 = [];
+  let current = value;
+  for (const raw of pointer.slice(1).split("/")) {
+    const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    const step = Array.isArray(current) && /^\d+$/.test(segment) ? Number(segment) : segment;
+    path17.push(step);
+    current = isRecord(current) || Array.isArray(current) ? current[step] : void 0;
+  }
+  return path17;
+}
+function valueAt(value, path17) {
+  let current = value;
+  for (const segment of path17) current = isRecord(current) || Array.isArray(current) ? current[segment] : void 0;
+  return current;
+}
+function dotted(path17) {
+  let out = "";
+  for (const segment of path17) out += typeof segment === "number" ? `[${segment}]` : out === "" ? segment : `.${segment}`;
+  return out;
+}
+function quote(text) {
+  return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text;
+}
+function describeValue(value) {
+  if (typeof value === "string") return `the string "${quote(value)}"`;
+  if (Array.isArray(value)) return "a list";
+  if (isRecord(value)) return "a mapping";
+  if (typeof value === "boolean") return `the boolean ${value}`;
+  if (typeof value === "number") return `the number ${value}`;
+  return `a ${typeof value}`;
+}
+function typeList(types) {
+  const names = [...new Set(types.filter((t) => !(t === "integer" && types.includes("number"))))].map((t) => TYPE_NAMES[t] ?? t);
+  return names.length <= 1 ? names[0] ?? "valid" : `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
+}
+function quoteHint(value, types) {
+  if (typeof value !== "string") return "";
+  if (types.includes("boolean") && /^(true|false)$/i.test(value)) return `; write ${value.toLowerCase()} without quotes`;
+  if ((types.includes("integer") || types.includes("number")) && /^-?\d+(\.\d+)?$/.test(value)) return `; write ${value} without quotes`;
+  return "";
+}
+function didYouMean(word, candidates, max) {
+  let best;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    if (candidate === word) continue;
+    const d = candidate.toLowerCase() === word.toLowerCase() ? 0.5 : editDistance(word, candidate);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= max ? best : void 0;
+}
+function editDistance(a, b) {
+  if (Math.abs(a.length - b.length) > 10) return Math.abs(a.length - b.length);
+  const rows = [];
+  for (let i = 0; i <= a.length; i++) rows.push([i, ...new Array(b.length).fill(0)]);
+  for (let j = 0; j <= b.length; j++) rows[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
+      rows[i][j] = d;
+    }
+  }
+  return rows[a.length][b.length];
+}
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function withoutNulls(value) {
+  const copy = (v) => {
+    if (v instanceof Date) return Number.isNaN(v.getTime()) ? String(v) : v.toISOString();
+    if (Array.isArray(v)) return v.map(copy);
+    if (isRecord(v)) {
+      const out = {};
+      for (const [k, x] of Object.entries(v)) {
+        if (x !== null && x !== void 0 && !k.startsWith("$")) out[k] = copy(x);
+      }
+      return out;
+    }
+    return v;
+  };
+  return copy(value);
+}
+var MAX_QUOTED, TYPE_NAMES;
+var init_validate = __esm({
+  "src/model/validate.ts"() {
+    "use strict";
+    init_schemas();
+    MAX_QUOTED = 40;
+    TYPE_NAMES = {
+      array: "a list",
+      object: "a mapping",
+      string: "a string",
+      integer: "an integer",
+      number: "a number",
+      boolean: "a boolean"
+    };
+  }
+});
+
+// rules/invalid-manifest.ts
+var invalid_manifest_default;
+var init_invalid_manifest = __esm({
+  "rules/invalid-manifest.ts"() {
+    "use strict";
+    init_rule();
+    init_validate();
+    invalid_manifest_default = defineRule({
+      id: "invalid-manifest",
+      meta: {
+        severity: "error",
+        description: "Built-in objects must match the Kubernetes API schema: no unknown fields, no values of the wrong type.",
+        help: "Fix the field at the reported position (a typo in its name, or quotes around a boolean or number); kubectl apply --validate=strict would reject the object.",
+        rationale: 'The API server drops fields it does not know, so a typo such as serviceAccountname or a quoted "false" leaves the setting unset: the pod runs as the default ServiceAccount with a mounted token while the manifest looks right, and every other rule would read the field as unset too.',
+        tags: ["correctness", "syntax"],
+        // The kinds of the compiled schemas (core/v1, apps/v1, batch/v1, policy/v1, rbac.authorization.k8s.io/v1).
+        kinds: [
+          "Binding",
+          "ClusterRole",
+          "ClusterRoleBinding",
+          "ComponentStatus",
+          "ConfigMap",
+          "ControllerRevision",
+          "CronJob",
+          "DaemonSet",
+          "Deployment",
+          "Endpoints",
+          "Event",
+          "Job",
+          "LimitRange",
+          "Namespace",
+          "Node",
+          "PersistentVolume",
+          "PersistentVolumeClaim",
+          "Pod",
+          "PodDisruptionBudget",
+          "PodTemplate",
+          "ReplicaSet",
+          "ReplicationController",
+          "ResourceQuota",
+          "Role",
+          "RoleBinding",
+          "Secret",
+          "Service",
+          "ServiceAccount",
+          "StatefulSet"
+        ],
+        recommended: true,
+        securitySeverity: 5,
+        references: [
+          "https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation",
+          "https://kubernetes.io/docs/reference/kubectl/generated/kubectl_apply/"
+        ]
+      },
+      check(ctx) {
+        for (const object of ctx.index.objects) {
+          for (const violation of validateObject(object.manifest.object)) {
+            const name = object.name === "" ? object.kind : object.display;
+            ctx.report({ object, path: violation.path, at: violation.at, message: `${name} ${violation.message}` });
+          }
+        }
+      }
+    });
+  }
+});
+
+// rules/legacy-token-secret.ts
+var TOKEN_TYPE, legacy_token_secret_default;
+var init_legacy_token_secret = __esm({
+  "rules/legacy-token-secret.ts"() {
+    "use strict";
+    init_rule();
+    init_version2();
+    TOKEN_TYPE = "kubernetes.io/service-account-token";
+    legacy_token_secret_default = defineRule({
+      id: "legacy-token-secret",
+      meta: {
+        severity: "warning",
+        description: "Secrets should not hold long-lived ServiceAccount tokens.",
+        help: 'Delete the Secret and let pods use the projected, expiring token that Kubernetes mounts, or request a short-lived token with "kubectl create token".',
+        rationale: "A Secret of type kubernetes.io/service-account-token holds a token that never expires and is never cleaned up when created by hand; whoever can read the Secret acts as the ServiceAccount for as long as it exists.",
+        tags: ["serviceaccount", "secrets", "tokens"],
+        kinds: ["Secret"],
+        recommended: true,
+        securitySeverity: 5,
+        references: [
+          "https://kubernetes.io/docs/concepts/security/service-accounts/#get-a-token",
+          "https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/#legacy-serviceaccount-token-cleaner"
+        ]
+      },
+      check(ctx) {
+        const since = `since Kubernetes 1.${NO_AUTO_TOKEN_SECRETS} ServiceAccounts get no such Secret automatically, so this one is created on purpose`;
+        const version = atLeast(ctx.kubeVersion, NO_AUTO_TOKEN_SECRETS) ? `; ${since}` : `; Kubernetes ${formatKubeVersion(ctx.kubeVersion)} also creates one for every ServiceAccount automatically (no longer since 1.${NO_AUTO_TOKEN_SECRETS})`;
+        for (const secret of ctx.index.ofKind("Secret")) {
+          if (secret.get(["type"]) !== TOKEN_TYPE) continue;
+          const account = secret.annotations["kubernetes.io/service-account.name"];
+          const owner = account === void 0 ? "" : ` for ServiceAccount ${secret.namespace}/${account}`;
+          ctx.report({
+            object: secret,
+            path: ["type"],
+            message: `${secret.display} is a long-lived token Secret${owner}: type "${TOKEN_TYPE}" never expires${version}`
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/missing-role-ref.ts
+var missing_role_ref_default;
+var init_missing_role_ref = __esm({
+  "rules/missing-role-ref.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    init_reach();
+    missing_role_ref_default = defineRule({
+      id: "missing-role-ref",
+      meta: {
+        severity: "warning",
+        description: "Bindings should refer to a Role or ClusterRole that exists.",
+        help: "Fix roleRef, add the role to the manifests, or delete the binding; a ClusterRoleBinding can only refer to a ClusterRole.",
+        rationale: "A binding to a role that does not exist grants nothing, but Kubernetes keeps it: the moment anyone creates a role of that name, its rules, whatever they are, go to the binding's subjects.",
+        tags: ["rbac", "correctness"],
+        kinds: ["RoleBinding", "ClusterRoleBinding"],
+        recommended: true,
+        securitySeverity: 4,
+        references: [
+          "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#rolebinding-and-clusterrolebinding",
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#periodic-review"
+        ]
+      },
+      check(ctx) {
+        for (const binding of ctx.index.bindings()) {
+          const ref = roleRefOf(binding);
+          if (!ref || ctx.rbac.roleForBinding(binding)) continue;
+          const invalid = ref.kind !== "Role" && ref.kind !== "ClusterRole" ? `roleRef.kind "${ref.kind}", which is neither Role nor ClusterRole (kinds are case-sensitive)` : ref.kind === "Role" && binding.kind === "ClusterRoleBinding" ? 'roleRef.kind "Role", which a ClusterRoleBinding cannot refer to' : void 0;
+          ctx.report({
+            object: binding,
+            path: ["roleRef", invalid ? "kind" : "name"],
+            message: invalid ? `${binding.display} refers to "${ref.name}" with ${invalid}: it grants nothing` : `${binding.display} refers to ${describeRoleRef(binding)}, which is neither in the input nor a built-in role: it grants nothing until someone creates it, and then grants its rules to ${describeSubjects(binding)}`
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/missing-service-account.ts
+function writesNamespace(object) {
+  const namespace = object.get(["metadata", "namespace"]);
+  return typeof namespace === "string" && namespace !== "";
+}
+var missing_service_account_default;
+var init_missing_service_account = __esm({
+  "rules/missing-service-account.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    missing_service_account_default = defineRule({
+      id: "missing-service-account",
+      meta: {
+        severity: "warning",
+        description: "Pod templates and bindings should name ServiceAccounts that exist.",
+        help: "Fix the name, or add the ServiceAccount to the manifests that define the namespace's other ServiceAccounts.",
+        rationale: "A pod naming a ServiceAccount that does not exist is refused by the ServiceAccount admission plugin, and a binding to one grants nothing until someone creates an account of that name, who then receives the permissions.",
+        tags: ["serviceaccount", "correctness"],
+        kinds: [...Object.keys(POD_SPEC_PATHS), "RoleBinding", "ClusterRoleBinding"],
+        recommended: true,
+        securitySeverity: 3,
+        references: ["https://kubernetes.io/docs/concepts/security/service-accounts/"]
+      },
+      check(ctx) {
+        const elsewhere = (namespace, name, written) => written ? [...new Set(ctx.index.serviceAccountsNamed(name).filter((a) => writesNamespace(a) && a.namespace !== namespace).map((a) => a.namespace))].map(
+          (other2) => `${other2}/${name}`
+        ) : [];
+        const missing = (namespace, name, written) => namespace !== void 0 && name !== "default" && !ctx.index.isExternalServiceAccountNamespace(namespace) && !ctx.index.serviceAccount(namespace, name) && (ctx.index.definesServiceAccountsIn(namespace) || elsewhere(namespace, name, written).length > 0);
+        const other = (namespace, name, written) => {
+          const found = elsewhere(namespace, name, written);
+          return found.length === 0 ? "" : ` (it defines ServiceAccount ${found.join(", ")}, in another namespace)`;
+        };
+        for (const workload of ctx.index.workloads()) {
+          if (workload.serviceAccountSource === "default") continue;
+          const written = writesNamespace(workload.object);
+          if (!missing(workload.namespace, workload.serviceAccountName, written)) continue;
+          ctx.report({
+            object: workload.object,
+            path: [...workload.specPath, workload.serviceAccountSource],
+            message: `${workload.object.display} runs as ServiceAccount ${workload.namespace}/${workload.serviceAccountName}, which the input does not define${other(workload.namespace, workload.serviceAccountName, written)}`
+          });
+        }
+        for (const binding of ctx.index.bindings()) {
+          for (const subject of subjectEntries(binding)) {
+            if (subject.kind !== "ServiceAccount") continue;
+            const namespace = subject.namespace ?? (binding.kind === "RoleBinding" ? binding.namespace : void 0);
+            const written = subject.namespace !== void 0 || writesNamespace(binding);
+            if (!missing(namespace, subject.name, written)) continue;
+            ctx.report({
+              object: binding,
+              path: ["subjects", subject.index, "name"],
+              message: `${binding.display} binds ServiceAccount ${namespace}/${subject.name}, which the input does not define${other(namespace, subject.name, written)}`
+            });
+          }
+        }
+      }
+    });
+  }
+});
+
+// rules/missing-service-account-name.ts
+var missing_service_account_name_default;
+var init_missing_service_account_name = __esm({
+  "rules/missing-service-account-name.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    missing_service_account_name_default = defineRule({
+      id: "missing-service-account-name",
+      meta: {
+        severity: "warning",
+        description: "Pod templates should name the ServiceAccount they run as.",
+        help: "Create a ServiceAccount for the workload and set spec.serviceAccountName in its pod template.",
+        rationale: 'A pod template that sets neither serviceAccountName nor serviceAccount runs as the "default" ServiceAccount of its namespace, so it silently shares that identity, and every permission anyone grants to it, with every other such pod.',
+        tags: ["serviceaccount", "least-privilege"],
+        kinds: Object.keys(POD_SPEC_PATHS),
+        recommended: true,
+        securitySeverity: 3,
+        references: ["https://kubernetes.io/docs/concepts/security/service-accounts/#default-service-accounts"]
+      },
+      check(ctx) {
+        for (const workload of ctx.index.workloads()) {
+          if (workload.serviceAccountSource !== "default") continue;
+          ctx.report({
+            object: workload.object,
+            path: workload.specPath,
+            at: "key",
+            message: `${workload.object.display} sets no serviceAccountName, so ${workload.object.kind === "Pod" ? "it runs" : "its pods run"} as the "default" ServiceAccount of namespace "${workload.namespace}"`
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/node-proxy-access.ts
+var node_proxy_access_default;
+var init_node_proxy_access = __esm({
+  "rules/node-proxy-access.ts"() {
+    "use strict";
+    init_rule();
+    init_dangerous();
+    init_reach();
+    node_proxy_access_default = defineRule({
+      id: "node-proxy-access",
+      meta: {
+        severity: "error",
+        description: "ClusterRoles should not grant access to the nodes/proxy subresource.",
+        help: "Grant nodes/metrics, nodes/stats (or, since Kubernetes 1.33, nodes/pods, nodes/healthz, nodes/configz) to monitoring agents instead of nodes/proxy.",
+        rationale: "nodes/proxy reaches the kubelet API of every node, whose /exec, /run and /attach endpoints run commands in any pod; a WebSocket GET is enough, and these calls bypass admission control and the API server's audit log.",
+        tags: ["rbac", "escalation"],
+        kinds: ["ClusterRole"],
+        recommended: true,
+        securitySeverity: 9,
+        references: [
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#access-to-proxy-subresource-of-nodes",
+          "https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/"
+        ]
+      },
+      check(ctx) {
+        for (const grant of roleGrants(ctx, DANGERS["node-proxy-access"].permissions)) {
+          const { role, entry, found, reach: reach2 } = grant;
+          ctx.report({
+            object: role,
+            path: grant.path("resources"),
+            severity: reach2.severity(this.meta.severity),
+            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it can run commands in any pod on the nodes through the kubelet API${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/parse-error.ts
+var parse_error_default;
+var init_parse_error = __esm({
+  "rules/parse-error.ts"() {
+    "use strict";
+    init_rule();
+    parse_error_default = defineRule({
+      id: "parse-error",
+      meta: {
+        severity: "error",
+        description: "Manifests must be valid YAML or JSON.",
+        help: "Fix the syntax at the reported position; kubectl would reject the file as it is.",
+        rationale: "A document that does not parse is rejected by kubectl and cannot be checked; the other documents of the file and the other files are still linted.",
+        tags: ["syntax"],
+        kinds: [],
+        recommended: true,
+        securitySeverity: 1,
+        references: ["https://yaml.org/spec/1.2.2/"],
+        source: "parser"
+      }
+    });
+  }
+});
+
+// rules/persistent-volume-create-access.ts
+var persistent_volume_create_access_default;
+var init_persistent_volume_create_access = __esm({
+  "rules/persistent-volume-create-access.ts"() {
+    "use strict";
+    init_rule();
+    init_dangerous();
+    init_reach();
+    persistent_volume_create_access_default = defineRule({
+      id: "persistent-volume-create-access",
+      meta: {
+        severity: "warning",
+        description: "ClusterRoles should not allow creating PersistentVolumes unless the subject provisions storage.",
+        help: "Let a storage provisioner create PersistentVolumes through StorageClasses; remove create on persistentvolumes from the rule.",
+        rationale: "A PersistentVolume can be a hostPath volume: claimed from a namespace where pods may only mount claims, it mounts the node's filesystem, and with it the kubelet's credentials and other pods' data.",
+        tags: ["rbac", "escalation"],
+        kinds: ["ClusterRole"],
+        recommended: true,
+        securitySeverity: 7,
+        references: [
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#persistent-volume-creation",
+          "https://kubernetes.io/docs/concepts/storage/volumes/#hostpath"
+        ]
+      },
+      check(ctx) {
+        for (const grant of roleGrants(ctx, DANGERS["persistent-volume-create-access"].permissions)) {
+          const { role, entry, found, reach: reach2 } = grant;
+          ctx.report({
+            object: role,
+            path: grant.path("resources"),
+            severity: reach2.severity(this.meta.severity),
+            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}: whoever holds it can create a hostPath volume and mount the node's filesystem through a claim${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/pod-exec-access.ts
+var pod_exec_access_default;
+var init_pod_exec_access = __esm({
+  "rules/pod-exec-access.ts"() {
+    "use strict";
+    init_rule();
+    init_dangerous();
+    init_reach();
+    init_version2();
+    pod_exec_access_default = defineRule({
+      id: "pod-exec-access",
+      meta: {
+        severity: "warning",
+        description: "Roles should not allow exec, attach or port-forward into pods.",
+        help: 'Remove pods/exec, pods/attach and pods/portforward (and "*" that covers them) from the rule, or limit them to the named pods that need debugging with resourceNames.',
+        rationale: 'Whoever can exec or attach into a pod runs code inside it, with its ServiceAccount token, its mounted Secrets and its network position; port-forward reaches ports that NetworkPolicies would block. "create" is enough (SPDY), and before Kubernetes 1.35 so is "get" alone (WebSocket); from 1.35 the WebSocket path needs "create" too, so from --kube-version 1.35 (the default) a rule granting only "get" is a note (it opens a stream only with the AuthorizePodWebsocketUpgradeCreatePermission feature gate turned off).',
+        tags: ["rbac", "escalation", "least-privilege"],
+        kinds: ["Role", "ClusterRole"],
+        recommended: true,
+        securitySeverity: 7,
+        references: [
+          "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-resources",
+          "https://kubernetes.io/docs/tasks/debug/debug-application/get-shell-running-container/"
+        ]
+      },
+      check(ctx) {
+        const getOpens = !atLeast(ctx.kubeVersion, WEBSOCKET_NEEDS_CREATE);
+        const version = formatKubeVersion(ctx.kubeVersion);
+        for (const grant of roleGrants(ctx, DANGERS["pod-exec-access"].permissions)) {
+          const { role, entry, found, reach: reach2 } = grant;
+          const getOnly = !found.some((g) => g.verbs.includes("create"));
+          const blocked = getOnly && !getOpens;
+          const how = getOnly && getOpens ? ` (get alone opens the stream over WebSocket before Kubernetes 1.${WEBSOCKET_NEEDS_CREATE}; this is ${version})` : "";
+          const gate = blocked ? `get alone opens no stream on Kubernetes ${version} while the AuthorizePodWebsocketUpgradeCreatePermission feature gate is on (the default since 1.${WEBSOCKET_NEEDS_CREATE}); with it off, ` : "";
+          const runs = found.some((g) => g.permission.subresource !== "portforward");
+          const gain = runs ? "runs code in the pods, with their ServiceAccount tokens" : "reaches the pods' ports past NetworkPolicies";
+          ctx.report({
+            object: role,
+            path: grant.path("resources"),
+            severity: blocked ? "note" : reach2.severity(this.meta.severity),
+            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: ${gate}whoever holds it ${gain}${how}${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// src/model/token.ts
+function automountOf(workload, index2) {
+  if (workload.automount !== void 0) return { mounted: workload.automount, decidedBy: "pod" };
+  const account = index2.serviceAccount(workload.namespace, workload.serviceAccountName);
+  const value = account?.get(["automountServiceAccountToken"]);
+  if (typeof value === "boolean") return { mounted: value, decidedBy: "serviceAccount" };
+  return { mounted: true, decidedBy: "default" };
+}
+function apiTokensOf(workload, index2) {
+  const own = { namespace: workload.namespace, name: workload.serviceAccountName };
+  const tokens = [];
+  if (automountOf(workload, index2).mounted) tokens.push({ via: "automount", path: workload.specPath, serviceAccount: own });
+  asArray(workload.spec.volumes).forEach((raw, v) => {
+    const volume = asRecord(raw);
+    asArray(asRecord(volume?.projected)?.sources).forEach((rawSource, s) => {
+      const projection = asRecord(asRecord(rawSource)?.serviceAccountToken);
+      if (!projection) return;
+      const audience = typeof projection.audience === "string" ? projection.audience : "";
+      if (!API_AUDIENCES.has(audience)) return;
+      const path17 = [...workload.specPath, "volumes", v, "projected", "sources", s, "serviceAccountToken"];
+      tokens.push({ via: "projected", path: path17, serviceAccount: own });
+    });
+    const secretName = asRecord(volume?.secret)?.secretName;
+    const owner = typeof secretName === "string" ? tokenSecretOwner(index2, workload.namespace, secretName) : void 0;
+    if (owner) tokens.push({ via: "secret-volume", path: [...workload.specPath, "volumes", v, "secret", "secretName"], serviceAccount: owner });
+  });
+  for (const { path: path17, container } of containersOf(workload)) {
+    asArray(container.env).forEach((raw, e) => {
+      const ref = asRecord(asRecord(asRecord(raw)?.valueFrom)?.secretKeyRef);
+      const owner = typeof ref?.name === "string" ? tokenSecretOwner(index2, workload.namespace, ref.name) : void 0;
+      if (owner && ref?.key === "token") {
+        tokens.push({ via: "secret-env", path: [...path17, "env", e, "valueFrom", "secretKeyRef", "name"], serviceAccount: owner });
+      }
+    });
+    asArray(container.envFrom).forEach((raw, e) => {
+      const name = asRecord(asRecord(raw)?.secretRef)?.name;
+      const owner = typeof name === "string" ? tokenSecretOwner(index2, workload.namespace, name) : void 0;
+      if (owner) tokens.push({ via: "secret-env", path: [...path17, "envFrom", e, "secretRef", "name"], serviceAccount: owner });
+    });
+  }
+  return tokens;
+}
+function tokenSecretOwner(index2, namespace, name) {
+  const secret = index2.get("Secret", namespace, name);
+  if (!secret || secret.get(["type"]) !== SERVICE_ACCOUNT_TOKEN_SECRET) return void 0;
+  const account = secret.annotations["kubernetes.io/service-account.name"];
+  return account ? { namespace, name: account } : void 0;
+}
+var SERVICE_ACCOUNT_TOKEN_SECRET, API_AUDIENCES;
+var init_token = __esm({
+  "src/model/token.ts"() {
+    "use strict";
+    init_object();
+    init_workload();
+    SERVICE_ACCOUNT_TOKEN_SECRET = "kubernetes.io/service-account-token";
+    API_AUDIENCES = /* @__PURE__ */ new Set(["", "https://kubernetes.default.svc", "https://kubernetes.default.svc.cluster.local", "kubernetes", "api"]);
+  }
+});
+
+// rules/projected-token-without-audience.ts
+var projected_token_without_audience_default;
+var init_projected_token_without_audience = __esm({
+  "rules/projected-token-without-audience.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    init_token();
+    projected_token_without_audience_default = defineRule({
+      id: "projected-token-without-audience",
+      meta: {
+        severity: "note",
+        description: "Projected ServiceAccount tokens should name their audience when the API token is not automounted.",
+        help: 'Set audience to the service that reads the token (e.g. "vault" or "sts.amazonaws.com"); if the workload does call the Kubernetes API, set automountServiceAccountToken: true instead of projecting a token by hand.',
+        rationale: "A projected serviceAccountToken without audience is issued for the Kubernetes API server, so a pod that turns automountServiceAccountToken off still holds an API token for its ServiceAccount, which its author probably did not intend.",
+        tags: ["serviceaccount", "tokens"],
+        kinds: Object.keys(POD_SPEC_PATHS),
+        recommended: true,
+        securitySeverity: 3,
+        references: [
+          "https://kubernetes.io/docs/concepts/storage/projected-volumes/#serviceaccounttoken",
+          "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#serviceaccount-token-volume-projection"
+        ]
+      },
+      check(ctx) {
+        for (const workload of ctx.index.workloads()) {
+          const automount = automountOf(workload, ctx.index);
+          if (automount.mounted) continue;
+          const account = `ServiceAccount ${workload.namespace}/${workload.serviceAccountName}`;
+          const [off, what] = automount.decidedBy === "pod" ? ["turns off automountServiceAccountToken", `a Kubernetes API token for ${account}`] : [`runs as ${account}, which turns off automountServiceAccountToken`, "a Kubernetes API token all the same"];
+          for (const token of apiTokensOf(workload, ctx.index)) {
+            if (token.via !== "projected" || workload.object.get([...token.path, "audience"]) !== void 0) continue;
+            ctx.report({
+              object: workload.object,
+              path: token.path,
+              at: "key",
+              message: `${workload.object.display} ${off}, but projects a serviceAccountToken without audience, which is ${what}`
+            });
+          }
+        }
+      }
+    });
+  }
+});
+
+// rules/rbac-write-access.ts
+var rbac_write_access_default;
+var init_rbac_write_access = __esm({
+  "rules/rbac-write-access.ts"() {
+    "use strict";
+    init_rule();
+    init_dangerous();
+    init_reach();
+    rbac_write_access_default = defineRule({
+      id: "rbac-write-access",
+      meta: {
+        severity: "warning",
+        description: "Roles should not allow creating or changing roles and role bindings.",
+        help: "Leave RBAC changes to the cluster's deployment pipeline; remove create, update and patch on roles, clusterroles, rolebindings and clusterrolebindings from the rule.",
+        rationale: "Whoever can write roles and bindings can pass every permission they hold on to other identities, including ones they control, and keep access after their own binding is removed; with bind or escalate, or a role already bound to them, they gain more.",
+        tags: ["rbac", "escalation", "least-privilege"],
+        kinds: ["Role", "ClusterRole"],
+        recommended: true,
+        securitySeverity: 6,
+        references: [
+          "https://kubernetes.io/docs/reference/access-authn-authz/rbac/#restrictions-on-role-binding-creation-or-update",
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#privilege-escalation-risks"
+        ]
+      },
+      check(ctx) {
+        for (const grant of roleGrants(ctx, DANGERS["rbac-write-access"].permissions)) {
+          const { role, entry, found, reach: reach2 } = grant;
+          ctx.report({
+            object: role,
+            path: grant.path("resources"),
+            severity: reach2.severity(this.meta.severity),
+            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it can grant its own permissions to any identity${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/secret-read-access.ts
+var SECRET_READ, READ_VERBS, secret_read_access_default;
+var init_secret_read_access = __esm({
+  "rules/secret-read-access.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    init_dangerous();
+    init_reach();
+    SECRET_READ = DANGERS["secret-read-access"].permissions;
+    READ_VERBS = SECRET_READ.flatMap((p) => p.verbs);
+    secret_read_access_default = defineRule({
+      id: "secret-read-access",
+      meta: {
+        severity: "warning",
+        description: "Roles should not grant read access to Secrets.",
+        help: "Drop get, list and watch on secrets, or limit get to the named Secrets the workload needs with resourceNames.",
+        rationale: "Reading Secrets reveals their contents, including ServiceAccount tokens of more powerful identities; list and watch return every Secret in scope, not only their names.",
+        tags: ["rbac", "secrets", "least-privilege", "cis-5.1.2"],
+        kinds: ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"],
+        recommended: true,
+        securitySeverity: 7,
+        references: ["https://kubernetes.io/docs/concepts/security/rbac-good-practices/#listing-secrets"]
+      },
+      check(ctx) {
+        for (const role of ctx.index.roles()) {
+          for (const entry of ruleEntries(role)) {
+            const at = grantsAny(entry, SECRET_READ)[0]?.resourceIndex;
+            if (at === void 0) continue;
+            const verbs = entry.verbs.includes("*") ? ["*"] : entry.verbs.filter((v) => READ_VERBS.includes(v));
+            const what = verbs[0] === "*" ? "every verb" : verbs.join(", ");
+            const via = entry.resources[at] === "*" ? ' (through resources "*")' : "";
+            const reach2 = roleReach(ctx.rbac, role);
+            if (entry.resourceNames.length > 0) {
+              ctx.report({
+                object: role,
+                path: ["rules", entry.index, "resources", at],
+                severity: "note",
+                message: `${role.display} rules[${entry.index}] allows ${what} on Secrets${via}, limited to ${entry.resourceNames.map((n) => `"${n}"`).join(", ")}${reach2.note}`,
+                related: reach2.related
+              });
+              continue;
+            }
+            ctx.report({
+              object: role,
+              path: ["rules", entry.index, "resources", at],
+              severity: reach2.severity(this.meta.severity),
+              message: `${role.display} rules[${entry.index}] allows ${what} on all Secrets${via}${role.kind === "Role" ? ` in namespace "${role.namespace}"` : ""}${reach2.note}`,
+              related: reach2.related
+            });
+          }
+        }
+        for (const binding of ctx.index.bindings()) {
+          const role = ctx.rbac.roleForBinding(binding);
+          if (!role?.builtin) continue;
+          const rules2 = ctx.rbac.effectiveRules(role);
+          if (rules2.some(isFullWildcard)) continue;
+          const verbs = new Set(rules2.flatMap((rule) => grantsAny(rule, SECRET_READ)).flatMap((g) => g.resourceNames.length === 0 ? g.verbs : []));
+          if (verbs.size === 0) continue;
+          const reach2 = bindingReach(ctx.rbac, binding);
+          const scope = binding.kind === "RoleBinding" ? `in namespace "${binding.namespace}"` : "in every namespace";
+          ctx.report({
+            object: binding,
+            path: ["roleRef", "name"],
+            message: `${binding.display} grants built-in ${describeRoleRef(binding)}, which allows ${READ_VERBS.filter((v) => verbs.has(v)).join(", ")} on all Secrets ${scope}, to ${describeSubjects(binding)}${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/status-write-access.ts
+var STATUS_WRITE, status_write_access_default;
+var init_status_write_access = __esm({
+  "rules/status-write-access.ts"() {
+    "use strict";
+    init_rule();
+    init_dangerous();
+    init_reach();
+    STATUS_WRITE = DANGERS["status-write-access"].permissions;
+    status_write_access_default = defineRule({
+      id: "status-write-access",
+      meta: {
+        severity: "note",
+        description: "Roles should not allow writing the status of Services or pods.",
+        help: "Remove update and patch on services/status and pods/status; only controllers and the kubelet write status.",
+        rationale: "services/status holds status.loadBalancer.ingress: whoever can write it can point a Service's external IP at an address of their choice and intercept traffic meant for it (CVE-2020-8554, not fixed in Kubernetes). pods/status holds the pod IP and conditions that endpoints are built from.",
+        tags: ["rbac", "least-privilege"],
+        kinds: ["Role", "ClusterRole"],
+        recommended: true,
+        securitySeverity: 4,
+        references: ["https://github.com/kubernetes/kubernetes/issues/97076"]
+      },
+      check(ctx) {
+        for (const grant of roleGrants(ctx, STATUS_WRITE)) {
+          const { role, entry, found, reach: reach2 } = grant;
+          ctx.report({
+            object: role,
+            path: grant.path("resources"),
+            severity: reach2.severity(this.meta.severity),
+            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it can redirect traffic by rewriting load-balancer or pod addresses${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/system-configmap-write-access.ts
+var CONFIGMAP_WRITE, KUBE_SYSTEM, system_configmap_write_access_default;
+var init_system_configmap_write_access = __esm({
+  "rules/system-configmap-write-access.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    init_dangerous();
+    init_reach();
+    ({ permissions: CONFIGMAP_WRITE, namespace: KUBE_SYSTEM = "kube-system" } = DANGERS["system-configmap-write-access"]);
+    system_configmap_write_access_default = defineRule({
+      id: "system-configmap-write-access",
+      meta: {
+        severity: "error",
+        description: "Roles should not allow writing ConfigMaps in kube-system.",
+        help: "Remove create, update and patch on configmaps from roles that apply in kube-system, or limit them with resourceNames to the ConfigMaps the subject must own (never coredns, kube-proxy or aws-auth).",
+        rationale: "kube-system ConfigMaps configure the cluster itself: coredns (rewrite DNS answers for every pod), kube-proxy, and on EKS aws-auth, which maps cloud identities to Kubernetes groups up to system:masters. Whoever can write them can redirect traffic or make themselves cluster-admin.",
+        tags: ["rbac", "escalation", "least-privilege"],
+        kinds: ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"],
+        recommended: true,
+        securitySeverity: 8,
+        references: [
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/",
+          "https://docs.aws.amazon.com/eks/latest/userguide/auth-configmap.html"
+        ]
+      },
+      check(ctx) {
+        for (const grant of roleGrants(ctx, CONFIGMAP_WRITE, { namespace: KUBE_SYSTEM })) {
+          const { role, entry, found, reach: reach2 } = grant;
+          const where = role.kind === "Role" ? "in kube-system" : "wherever it is granted, kube-system included";
+          ctx.report({
+            object: role,
+            path: grant.path("resources"),
+            severity: reach2.severity(this.meta.severity),
+            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)} ${where}: whoever holds it can rewrite cluster configuration such as coredns or aws-auth${reach2.note}`,
+            related: reach2.related
+          });
+        }
+        for (const binding of ctx.index.bindings()) {
+          if (binding.kind === "RoleBinding" && binding.namespace !== KUBE_SYSTEM) continue;
+          const role = ctx.rbac.roleForBinding(binding);
+          if (!role?.builtin) continue;
+          const rules2 = ctx.rbac.effectiveRules(role);
+          if (rules2.some(isFullWildcard)) continue;
+          const verbs = new Set(rules2.flatMap((rule) => grantsAny(rule, CONFIGMAP_WRITE)).flatMap((g) => g.resourceNames.length === 0 ? g.verbs : []));
+          if (verbs.size === 0) continue;
+          const reach2 = bindingReach(ctx.rbac, binding);
+          const scope = binding.kind === "RoleBinding" ? "in kube-system" : "in every namespace, kube-system included";
+          ctx.report({
+            object: binding,
+            path: ["roleRef", "name"],
+            message: `${binding.display} grants built-in ${describeRoleRef(binding)}, which allows ${CONFIGMAP_WRITE[0].verbs.filter((v) => verbs.has(v)).join(", ")} on ConfigMaps ${scope}, to ${describeSubjects(binding)}${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/token-create-access.ts
+var token_create_access_default;
+var init_token_create_access = __esm({
+  "rules/token-create-access.ts"() {
+    "use strict";
+    init_rule();
+    init_dangerous();
+    init_reach();
+    token_create_access_default = defineRule({
+      id: "token-create-access",
+      meta: {
+        severity: "error",
+        description: "Roles should not allow requesting tokens for ServiceAccounts.",
+        help: 'Remove create on serviceaccounts/token (and "*" that covers it), or limit it with resourceNames to the ServiceAccounts the subject must issue tokens for.',
+        rationale: "create on serviceaccounts/token issues a token for a ServiceAccount of the namespace through the TokenRequest API; whoever holds it acts as any of those ServiceAccounts with all their permissions, without running a pod.",
+        tags: ["rbac", "escalation", "tokens", "serviceaccount"],
+        kinds: ["Role", "ClusterRole"],
+        recommended: true,
+        securitySeverity: 8,
+        references: [
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#token-request",
+          "https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/token-request-v1/"
+        ]
+      },
+      check(ctx) {
+        for (const grant of roleGrants(ctx, DANGERS["token-create-access"].permissions)) {
+          const { role, entry, found, reach: reach2 } = grant;
+          const scope = role.kind === "Role" ? `namespace "${role.namespace}"` : "the namespaces it is granted in";
+          const which = found[0].resourceNames.length > 0 ? "those ServiceAccounts and act with their" : `any ServiceAccount of ${scope} and act with its`;
+          ctx.report({
+            object: role,
+            path: grant.path("resources"),
+            severity: reach2.severity(this.meta.severity),
+            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it can issue tokens for ${which} permissions${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/unrendered-template.ts
+var unrendered_template_default;
+var init_unrendered_template = __esm({
+  "rules/unrendered-template.ts"() {
+    "use strict";
+    init_rule();
+    unrendered_template_default = defineRule({
+      id: "unrendered-template",
+      meta: {
+        severity: "error",
+        description: "Helm chart templates must be rendered before they are linted.",
+        help: "Lint the rendered output instead: helm template <release> <chart> | rbaclint - (the unrendered file is not checked).",
+        rationale: "Go template actions ({{ … }}) are not YAML; until Helm renders them the RBAC they produce is unknown, so the file cannot be checked.",
+        tags: ["syntax"],
+        kinds: [],
+        recommended: true,
+        securitySeverity: 1,
+        references: ["https://helm.sh/docs/helm/helm_template/"],
+        source: "parser"
+      }
+    });
+  }
+});
+
+// rules/unused-suppression.ts
+var unused_suppression_default;
+var init_unused_suppression = __esm({
+  "rules/unused-suppression.ts"() {
+    "use strict";
+    init_rule();
+    unused_suppression_default = defineRule({
+      id: "unused-suppression",
+      meta: {
+        severity: "note",
+        description: "Suppression comments and annotations must name a rule, give a reason and match a finding.",
+        help: 'Remove the suppression if the finding is gone, fix the rule id, or add " -- <reason>" (annotations: a non-empty value).',
+        rationale: "A suppression without a reason cannot be reviewed, and one that matches nothing hides the next finding of that rule on that line or object without anyone deciding to accept it.",
+        tags: ["correctness"],
+        kinds: [],
+        recommended: true,
+        securitySeverity: 1,
+        references: ["https://eslint.org/docs/latest/use/command-line-interface#--report-unused-disable-directives"],
+        // Reported by the engine after the rules ran, like parser findings: there is no check.
+        source: "engine"
+      }
+    });
+  }
+});
+
+// rules/webhook-write-access.ts
+var webhook_write_access_default;
+var init_webhook_write_access = __esm({
+  "rules/webhook-write-access.ts"() {
+    "use strict";
+    init_rule();
+    init_dangerous();
+    init_reach();
+    webhook_write_access_default = defineRule({
+      id: "webhook-write-access",
+      meta: {
+        severity: "error",
+        description: "ClusterRoles should not allow writing admission webhook configurations.",
+        help: "Leave webhook configurations to the cluster's installation pipeline; if a controller only injects a CA bundle, limit its update and patch with resourceNames to its own configuration.",
+        rationale: "An admission webhook receives every object it matches, Secrets and pod specs included; a mutating one can rewrite them, e.g. add a privileged container or another ServiceAccount to every pod, and deleting a webhook disables the policy it enforces.",
+        tags: ["rbac", "escalation"],
+        kinds: ["ClusterRole"],
+        recommended: true,
+        securitySeverity: 8.5,
+        references: [
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#control-admission-webhooks",
+          "https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/"
+        ]
+      },
+      check(ctx) {
+        for (const grant of roleGrants(ctx, DANGERS["webhook-write-access"].permissions)) {
+          const { role, entry, found, reach: reach2 } = grant;
+          ctx.report({
+            object: role,
+            path: grant.path("resources"),
+            severity: reach2.severity(this.meta.severity),
+            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}${describeNames(found)}: whoever holds it can intercept or rewrite objects as they are admitted, or switch admission policies off${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/wildcard-rule.ts
+function joinWords(words) {
+  return words.length <= 1 ? words[0] ?? "" : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
+}
+var FIELDS, wildcard_rule_default;
+var init_wildcard_rule = __esm({
+  "rules/wildcard-rule.ts"() {
+    "use strict";
+    init_rule();
+    init_model();
+    init_reach();
+    FIELDS = ["apiGroups", "resources", "verbs", "nonResourceURLs"];
+    wildcard_rule_default = defineRule({
+      id: "wildcard-rule",
+      meta: {
+        severity: "warning",
+        description: 'Role rules should list API groups, resources and verbs instead of using "*".',
+        help: 'Replace each "*" with the exact API groups, resources, verbs or URLs the subject needs.',
+        rationale: 'A "*" matches everything that exists now and everything added later: every subresource (pods/exec), every special verb (escalate, bind, impersonate) and every CRD installed in the future.',
+        tags: ["rbac", "least-privilege", "cis-5.1.3"],
+        kinds: ["Role", "ClusterRole"],
+        recommended: true,
+        securitySeverity: 6,
+        references: ["https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege"]
+      },
+      check(ctx) {
+        for (const role of ctx.index.roles()) {
+          for (const entry of ruleEntries(role)) {
+            const wild = entry.fieldOrder.filter(
+              (field) => FIELDS.includes(field) && entry[field].includes("*")
+            );
+            const first = wild[0];
+            if (!first) continue;
+            const reach2 = roleReach(ctx.rbac, role);
+            ctx.report({
+              object: role,
+              path: ["rules", entry.index, first, entry[first].indexOf("*")],
+              severity: reach2.severity(this.meta.severity),
+              message: `${role.display} rules[${entry.index}] uses "*" in ${joinWords(wild)}${reach2.note}`,
+              related: reach2.related
+            });
+          }
+        }
+      }
+    });
+  }
+});
+
+// rules/workload-create-access.ts
+var workload_create_access_default;
+var init_workload_create_access = __esm({
+  "rules/workload-create-access.ts"() {
+    "use strict";
+    init_rule();
+    init_dangerous();
+    init_reach();
+    workload_create_access_default = defineRule({
+      id: "workload-create-access",
+      meta: {
+        severity: "warning",
+        description: "Roles should not allow creating pods or pod controllers unless the subject deploys workloads.",
+        help: "Let the deployment pipeline create workloads; otherwise remove create on pods, deployments, replicasets, statefulsets, daemonsets, jobs, cronjobs and replicationcontrollers from the rule.",
+        rationale: "A pod may name any ServiceAccount of its namespace, and no RBAC check stops it: whoever can create pods, or a controller that creates them, can run code with the token of every ServiceAccount there, and mount its Secrets, ConfigMaps and volumes.",
+        tags: ["rbac", "escalation", "serviceaccount"],
+        kinds: ["Role", "ClusterRole"],
+        recommended: true,
+        securitySeverity: 7,
+        references: [
+          "https://kubernetes.io/docs/concepts/security/rbac-good-practices/#workload-creation",
+          "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+        ]
+      },
+      check(ctx) {
+        for (const grant of roleGrants(ctx, DANGERS["workload-create-access"].permissions)) {
+          const { role, entry, found, reach: reach2 } = grant;
+          const scope = role.kind === "Role" ? `namespace "${role.namespace}" and so hold its rights` : "the namespaces it is granted in and so hold their rights";
+          ctx.report({
+            object: role,
+            path: grant.path("resources"),
+            severity: reach2.severity(this.meta.severity),
+            message: `${role.display} rules[${entry.index}] allows ${describeGrants(entry, found)}: whoever holds it can run pods as any ServiceAccount of ${scope}${reach2.note}`,
+            related: reach2.related
+          });
+        }
+      }
+    });
+  }
+});
+
+// rules/index.ts
+var rules;
+var init_rules = __esm({
+  "rules/index.ts"() {
+    "use strict";
+    init_automount_token_enabled();
+    init_broad_group_binding();
+    init_cluster_admin_binding();
+    init_csr_approve_access();
+    init_default_service_account();
+    init_default_service_account_bound();
+    init_deprecated_rbac_api();
+    init_deprecated_service_account_field();
+    init_escalate_bind_access();
+    init_impersonate_access();
+    init_invalid_manifest();
+    init_legacy_token_secret();
+    init_missing_role_ref();
+    init_missing_service_account();
+    init_missing_service_account_name();
+    init_node_proxy_access();
+    init_parse_error();
+    init_persistent_volume_create_access();
+    init_pod_exec_access();
+    init_projected_token_without_audience();
+    init_rbac_write_access();
+    init_secret_read_access();
+    init_status_write_access();
+    init_system_configmap_write_access();
+    init_token_create_access();
+    init_unrendered_template();
+    init_unused_suppression();
+    init_webhook_write_access();
+    init_wildcard_rule();
+    init_workload_create_access();
+    rules = [
+      automount_token_enabled_default,
+      broad_group_binding_default,
+      cluster_admin_binding_default,
+      csr_approve_access_default,
+      default_service_account_default,
+      default_service_account_bound_default,
+      deprecated_rbac_api_default,
+      deprecated_service_account_field_default,
+      escalate_bind_access_default,
+      impersonate_access_default,
+      invalid_manifest_default,
+      legacy_token_secret_default,
+      missing_role_ref_default,
+      missing_service_account_default,
+      missing_service_account_name_default,
+      node_proxy_access_default,
+      parse_error_default,
+      persistent_volume_create_access_default,
+      pod_exec_access_default,
+      projected_token_without_audience_default,
+      rbac_write_access_default,
+      secret_read_access_default,
+      status_write_access_default,
+      system_configmap_write_access_default,
+      token_create_access_default,
+      unrendered_template_default,
+      unused_suppression_default,
+      webhook_write_access_default,
+      wildcard_rule_default,
+      workload_create_access_default
+    ];
+  }
+});
+
+// src/parse/locate.ts
+function headKey(node) {
+  if (!(0, import_yaml2.isMap)(node) || node.items.length === 0) return void 0;
+  const kind = node.items.find((pair2) => (0, import_yaml2.isScalar)(pair2.key) && pair2.key.value === "kind");
+  const pair = kind ?? node.items[0];
+  return (0, import_yaml2.isScalar)(pair.key) ? pair.key : void 0;
+}
+function nodeRange(node, lineCounter) {
+  const [start, valueEnd2] = node.range ?? [0, 0];
+  return toRange(start, valueEnd2, lineCounter);
+}
+function toRange(start, end, lineCounter) {
+  const s = lineCounter.linePos(start);
+  let e = lineCounter.linePos(Math.max(end, start));
+  if (end > start && e.col === 1 && e.line > s.line) e = lineCounter.linePos(end - 1);
+  return { start: { line: s.line, column: s.col }, end: { line: e.line, column: e.col } };
+}
+function locate(doc, lineCounter, path17, target = "value") {
+  let node = doc.contents;
+  let key3 = null;
+  if (!node) {
+    const start = doc.range[0];
+    return { range: toRange(start, start, lineCounter), exact: false };
+  }
+  for (const segment of path17) {
+    const current = (0, import_yaml2.isAlias)(node) ? node.resolve(doc) ?? node : node;
+    let next = null;
+    let nextKey = null;
+    if ((0, import_yaml2.isMap)(current)) {
+      for (const pair of current.items) {
+        const k = pair.key;
+        const keyValue = (0, import_yaml2.isScalar)(k) ? k.value : k;
+        if (keyValue === segment || (0, import_yaml2.isScalar)(k) && String(k.value) === String(segment)) {
+          nextKey = (0, import_yaml2.isScalar)(k) ? k : null;
+          next = pair.value ?? nextKey;
+          break;
+        }
+      }
+    } else if ((0, import_yaml2.isSeq)(current) && typeof segment === "number") {
+      next = current.items[segment] ?? null;
+      nextKey = null;
+    }
+    if (!next) {
+      const anchor = key3 ?? headKey(current) ?? node;
+      return { range: nodeRange(anchor, lineCounter), exact: false };
+    }
+    node = next;
+    key3 = nextKey;
+  }
+  if (target === "key" && key3) return { range: nodeRange(key3, lineCounter), exact: true };
+  return { range: nodeRange(node, lineCounter), exact: true };
+}
+var import_yaml2;
+var init_locate = __esm({
+  "src/parse/locate.ts"() {
+    "use strict";
+    import_yaml2 = __toESM(require_dist(), 1);
   }
 });
 
@@ -24011,10 +24256,11 @@ function runRules(sources, allRules2, options = {}) {
     });
   }
   let rbac;
+  const ruleIndex = options.fastPath === false ? index2 : index2.reportable();
   for (const rule of rules2) {
     if (!rule.check) continue;
     const ctx = {
-      index: index2,
+      index: ruleIndex,
       kubeVersion: options.kubeVersion ?? DEFAULT_KUBE_VERSION,
       get rbac() {
         return rbac ??= new ClusterRbac(index2);
@@ -24978,7 +25224,11 @@ function compare3(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 function dangerOf(version) {
-  const streamsNeedCreate = atLeast(version, WEBSOCKET_NEEDS_CREATE);
+  const kinds = KINDS.map((danger) => ({
+    kind: { id: danger.ruleId, label: danger.diffLabel },
+    permissions: [...permissionsAt(danger, version), ...danger.alsoNeeds ?? []],
+    namespace: danger.namespace
+  }));
   return (attrs) => {
     if (attrs.kind !== "resource") return [];
     const rule = {
@@ -24988,12 +25238,7 @@ function dangerOf(version) {
       ...attrs.name === "" ? {} : { resourceNames: [attrs.name] }
     };
     if (isFullWildcard(rule)) return [EVERYTHING];
-    const out = [];
-    for (const { kind, permissions, before135 } of DANGERS) {
-      const all = streamsNeedCreate || !before135 ? permissions : [...permissions, ...before135];
-      if (all.some((permission) => grants(rule, permission) !== void 0)) out.push(kind);
-    }
-    return out;
+    return kinds.filter(({ permissions, namespace }) => (namespace === void 0 || attrs.namespace === "" || attrs.namespace === namespace) && grantsAny(rule, permissions).length > 0).map(({ kind }) => kind);
   };
 }
 function sideOf(workload, side) {
@@ -25055,7 +25300,7 @@ function diffWorkloads(base, head, danger) {
     (a, b) => Number(b.gained.some(isDangerous)) - Number(a.gained.some(isDangerous)) || compare3(a.namespace, b.namespace) || compare3(a.kind, b.kind) || compare3(a.name, b.name)
   );
 }
-var DANGERS, EVERYTHING, VERB_ORDER, NO_USER, KIND_ORDER, NAMESPACE_OBJECT_VERBS;
+var KINDS, EVERYTHING, VERB_ORDER, NO_USER, KIND_ORDER, NAMESPACE_OBJECT_VERBS;
 var init_diff = __esm({
   "src/rbac/diff.ts"() {
     "use strict";
@@ -25064,76 +25309,8 @@ var init_diff = __esm({
     init_match();
     init_subjects();
     init_version2();
-    DANGERS = [
-      {
-        kind: { id: "secret-read-access", label: "read Secrets" },
-        permissions: [{ verbs: ["get", "list", "watch"], group: "", resource: "secrets" }]
-      },
-      {
-        kind: { id: "pod-exec-access", label: "exec, attach or port-forward into pods" },
-        permissions: ["exec", "attach", "portforward"].map((subresource) => ({ verbs: ["create"], group: "", resource: "pods", subresource })),
-        before135: ["exec", "attach", "portforward"].map((subresource) => ({ verbs: ["get"], group: "", resource: "pods", subresource }))
-      },
-      {
-        kind: { id: "impersonate-access", label: "impersonate other identities" },
-        permissions: [
-          { verbs: ["impersonate"], group: "", resource: "users" },
-          { verbs: ["impersonate"], group: "", resource: "groups" },
-          { verbs: ["impersonate"], group: "", resource: "serviceaccounts" },
-          { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "uids" },
-          { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "userextras", subresource: ANY_SUBRESOURCE }
-        ]
-      },
-      {
-        kind: { id: "escalate-bind-access", label: "grant permissions it does not hold (escalate, bind)" },
-        permissions: ["roles", "clusterroles"].map((resource) => ({ verbs: ["escalate", "bind"], group: "rbac.authorization.k8s.io", resource }))
-      },
-      {
-        kind: { id: "rbac-write-access", label: "write roles or bindings" },
-        permissions: ["roles", "clusterroles", "rolebindings", "clusterrolebindings"].map((resource) => ({
-          verbs: ["create", "update", "patch"],
-          group: "rbac.authorization.k8s.io",
-          resource
-        }))
-      },
-      {
-        kind: { id: "token-create-access", label: "request ServiceAccount tokens" },
-        permissions: [{ verbs: ["create"], group: "", resource: "serviceaccounts", subresource: "token" }]
-      },
-      {
-        kind: { id: "node-proxy-access", label: "reach the kubelet API (nodes/proxy)" },
-        permissions: [{ verbs: ["get", "create", "update", "patch", "delete"], group: "", resource: "nodes", subresource: "proxy" }]
-      },
-      {
-        kind: { id: "workload-create-access", label: "create pods (and run as any ServiceAccount of the namespace)" },
-        permissions: [
-          { verbs: ["create"], group: "", resource: "pods" },
-          { verbs: ["create"], group: "", resource: "replicationcontrollers" },
-          ...["deployments", "replicasets", "statefulsets", "daemonsets"].map((resource) => ({ verbs: ["create"], group: "apps", resource })),
-          ...["jobs", "cronjobs"].map((resource) => ({ verbs: ["create"], group: "batch", resource }))
-        ]
-      },
-      {
-        kind: { id: "webhook-write-access", label: "write admission webhooks" },
-        permissions: ["mutatingwebhookconfigurations", "validatingwebhookconfigurations"].map((resource) => ({
-          verbs: ["create", "update", "patch", "delete"],
-          group: "admissionregistration.k8s.io",
-          resource
-        }))
-      },
-      {
-        kind: { id: "csr-approve-access", label: "approve certificate requests" },
-        permissions: [
-          { verbs: ["update", "patch"], group: "certificates.k8s.io", resource: "certificatesigningrequests", subresource: "approval" },
-          { verbs: ["approve"], group: "certificates.k8s.io", resource: "signers" }
-        ]
-      },
-      {
-        kind: { id: "persistent-volume-create-access", label: "create PersistentVolumes (hostPath)" },
-        permissions: [{ verbs: ["create"], group: "", resource: "persistentvolumes" }]
-      }
-    ];
-    EVERYTHING = { id: "cluster-admin-binding", label: "do everything (as cluster-admin)" };
+    KINDS = DANGER_LIST.filter((danger) => !danger.everything);
+    EVERYTHING = { id: "cluster-admin-binding", label: DANGERS["cluster-admin-binding"].diffLabel };
     VERB_ORDER = ["*", "get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
     NO_USER = "\0";
     KIND_ORDER = { ServiceAccount: 0, User: 1, Group: 2 };
@@ -34944,7 +35121,7 @@ function compare4(a, b) {
 function compareEdges(a, b) {
   return compare4(a.from, b.from) || compare4(a.to, b.to) || compare4(a.kind, b.kind);
 }
-var RBAC, DANGER_KINDS, CSR_SIGNERS, EVERYTHING2, MASTERS, NO_USER2, GraphBuilder;
+var EVERYTHING2, MASTERS, NO_USER2, GraphBuilder;
 var init_graph = __esm({
   "src/rbac/graph.ts"() {
     "use strict";
@@ -34953,101 +35130,18 @@ var init_graph = __esm({
     init_resources();
     init_subjects();
     init_version2();
-    RBAC = "rbac.authorization.k8s.io";
-    DANGER_KINDS = [
-      {
-        key: "impersonate",
-        label: "impersonate",
-        ruleId: "impersonate-access",
-        permissions: [
-          ...["users", "groups", "serviceaccounts"].map((resource) => ({ verbs: ["impersonate"], group: "", resource })),
-          { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "uids" },
-          { verbs: ["impersonate"], group: "authentication.k8s.io", resource: "userextras", subresource: ANY_SUBRESOURCE }
-        ]
-      },
-      {
-        key: "escalate-bind",
-        label: "escalate/bind roles",
-        ruleId: "escalate-bind-access",
-        permissions: ["roles", "clusterroles"].map((resource) => ({ verbs: ["escalate", "bind"], group: RBAC, resource }))
-      },
-      {
-        key: "rbac-write",
-        label: "write RBAC",
-        ruleId: "rbac-write-access",
-        permissions: ["roles", "clusterroles", "rolebindings", "clusterrolebindings"].map((resource) => ({
-          verbs: ["create", "update", "patch"],
-          group: RBAC,
-          resource
-        }))
-      },
-      {
-        key: "tokens",
-        label: "create tokens",
-        ruleId: "token-create-access",
-        permissions: [{ verbs: ["create"], group: "", resource: "serviceaccounts", subresource: "token" }]
-      },
-      {
-        key: "secrets",
-        label: "read secrets",
-        ruleId: "secret-read-access",
-        permissions: [{ verbs: ["get", "list", "watch"], group: "", resource: "secrets" }]
-      },
-      {
-        key: "exec",
-        label: "exec into pods",
-        ruleId: "pod-exec-access",
-        permissions: ["exec", "attach", "portforward"].map((subresource) => ({ verbs: ["create", "get"], group: "", resource: "pods", subresource }))
-      },
-      {
-        key: "workloads",
-        label: "create pods",
-        ruleId: "workload-create-access",
-        permissions: [
-          { verbs: ["create"], group: "", resource: "pods" },
-          { verbs: ["create"], group: "", resource: "replicationcontrollers" },
-          ...["deployments", "replicasets", "statefulsets", "daemonsets"].map((resource) => ({ verbs: ["create"], group: "apps", resource })),
-          ...["jobs", "cronjobs"].map((resource) => ({ verbs: ["create"], group: "batch", resource }))
-        ]
-      },
-      {
-        key: "node-proxy",
-        label: "nodes/proxy",
-        ruleId: "node-proxy-access",
-        permissions: [{ verbs: ["get", "create", "update", "patch", "delete"], group: "", resource: "nodes", subresource: "proxy" }]
-      },
-      {
-        key: "webhooks",
-        label: "write admission webhooks",
-        ruleId: "webhook-write-access",
-        permissions: ["mutatingwebhookconfigurations", "validatingwebhookconfigurations"].map((resource) => ({
-          verbs: ["create", "update", "patch", "delete"],
-          group: "admissionregistration.k8s.io",
-          resource
-        }))
-      },
-      {
-        key: "csr-approve",
-        label: "approve CSRs",
-        ruleId: "csr-approve-access",
-        permissions: [{ verbs: ["update", "patch"], group: "certificates.k8s.io", resource: "certificatesigningrequests", subresource: "approval" }]
-      },
-      {
-        key: "persistent-volumes",
-        label: "create PersistentVolumes",
-        ruleId: "persistent-volume-create-access",
-        permissions: [{ verbs: ["create"], group: "", resource: "persistentvolumes" }]
-      }
-    ];
-    CSR_SIGNERS = { verbs: ["approve"], group: "certificates.k8s.io", resource: "signers" };
-    EVERYTHING2 = { key: "everything", label: "every permission", ruleId: "cluster-admin-binding" };
-    MASTERS = { key: "system-masters", label: "every permission, bypassing RBAC (system:masters)", ruleId: "cluster-admin-binding" };
+    EVERYTHING2 = { ...DANGERS["cluster-admin-binding"], ruleId: "cluster-admin-binding" };
+    MASTERS = {
+      key: "system-masters",
+      graphLabel: `${EVERYTHING2.graphLabel}, bypassing RBAC (system:masters)`,
+      ruleId: "cluster-admin-binding"
+    };
     NO_USER2 = "\0";
     GraphBuilder = class {
       constructor(input, options) {
         this.input = input;
         this.options = options;
-        this.getOpensStreams = !atLeast(options.kubeVersion ?? DEFAULT_KUBE_VERSION, WEBSOCKET_NEEDS_CREATE);
+        this.kubeVersion = options.kubeVersion ?? DEFAULT_KUBE_VERSION;
       }
       input;
       options;
@@ -35056,7 +35150,7 @@ var init_graph = __esm({
       permissionsOfRole = /* @__PURE__ */ new Map();
       bindingsDone = /* @__PURE__ */ new Set();
       table = builtinResourceTable();
-      getOpensStreams;
+      kubeVersion;
       build() {
         const { index: index2, rbac } = this.input;
         const identities = /* @__PURE__ */ new Map();
@@ -35201,7 +35295,7 @@ var init_graph = __esm({
       addPermission(from, kind, scope, limited) {
         const id = `permission:${kind.key}@${scopeKey(scope)}`;
         const where = scope.namespace === void 0 ? " (cluster-wide)" : ` in ns ${scope.namespace}`;
-        this.addNode({ id, kind: "permission", label: `${kind.label}${where}`, ...placement(scope), ruleId: kind.ruleId, danger: false });
+        this.addNode({ id, kind: "permission", label: `${kind.graphLabel}${where}`, ...placement(scope), ruleId: kind.ruleId, danger: false });
         const key3 = edgeKey(from, id, "grants");
         const existing = this.edges.get(key3);
         if (existing) {
@@ -35220,17 +35314,20 @@ var init_graph = __esm({
         const rules2 = aggregated ? aggregated.map(({ rule, origin }) => ({ rule, origin: isPrimary(origin.role.source) ? origin.role : role })) : role.rules.map((rule) => ({ rule, origin: role }));
         const namespaced = scope.namespace !== void 0;
         const out = [];
-        const signers = rules2.some(({ rule }) => grants(rule, CSR_SIGNERS) !== void 0);
+        const holds = (permissions) => rules2.some(({ rule }) => grantsAny(rule, permissions).length > 0);
+        const dangers = DANGER_LIST.filter((danger) => !danger.everything && (!danger.alsoNeeds || holds(danger.alsoNeeds)));
         for (const { rule, origin } of rules2) {
           if (isFullWildcard(rule)) {
             out.push({ kind: EVERYTHING2, origin, limited: false });
             continue;
           }
-          for (const kind of DANGER_KINDS) {
-            if (kind.key === "csr-approve" && !signers) continue;
-            const found = kind.permissions.map((permission) => grants(rule, permission)).filter((g) => g !== void 0).filter((g) => !namespaced || this.table.isNamespaced(g.permission.group, g.permission.resource)).filter((g) => kind.key !== "exec" || this.getOpensStreams || g.verbs.includes("create"));
+          for (const danger of dangers) {
+            if (danger.namespace !== void 0 && namespaced && scope.namespace !== danger.namespace) continue;
+            const found = grantsAny(rule, permissionsAt(danger, this.kubeVersion)).filter(
+              (g) => !namespaced || this.table.isNamespaced(g.permission.group, g.permission.resource)
+            );
             if (found.length === 0) continue;
-            out.push({ kind, origin, limited: found.every((g) => g.resourceNames.length > 0) });
+            out.push({ kind: danger, origin, limited: found.every((g) => g.resourceNames.length > 0) });
           }
         }
         return out;
