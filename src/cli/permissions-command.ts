@@ -17,6 +17,7 @@ import {
   SYSTEM_MASTERS_GROUP,
   describeSubject,
   parseServiceAccountUsername,
+  principalOf,
   serviceAccountUser,
   userInfo,
 } from '../rbac/subjects.js';
@@ -79,7 +80,6 @@ interface BindingGrant {
 }
 
 /** A name no User subject can have, so that a Group identity matches Group subjects only. */
-const NO_USER = '\u0000';
 
 /** Runs `rbaclint permissions` and returns the exit code (0, or 2 for usage errors). */
 export async function runPermissions(args: readonly string[], options: PermissionsOptions, io: Io): Promise<number> {
@@ -136,7 +136,7 @@ function parseIdentity(arg: string, namespace: string | undefined, input: RbacIn
   const prefixed = /^(user|group):(.+)$/i.exec(arg);
   if (prefixed) {
     const name = prefixed[2] ?? '';
-    if ((prefixed[1] ?? '').toLowerCase() === 'group') return { label: `Group ${name}`, kind: 'Group', user: { name: NO_USER, groups: [name] } };
+    if ((prefixed[1] ?? '').toLowerCase() === 'group') return { label: `Group ${name}`, kind: 'Group', user: principalOf({ kind: 'Group', name }) };
     const sa = parseServiceAccountUsername(name);
     return sa
       ? { label: `ServiceAccount ${sa.namespace}/${sa.name}`, kind: 'ServiceAccount', user: userInfo(name) }

@@ -24,19 +24,18 @@ import { WILDCARD } from './match.js';
 import type { Policy } from './policy.js';
 import type { ResourceTable } from './resources.js';
 import {
+  NO_USER,
   normalizeSubject,
   parseServiceAccountUsername,
+  principalOf,
   serviceAccountUser,
-  userInfo,
+  type IdentityRef,
 } from './subjects.js';
 import type { BindingDef, PolicyRule, RequestAttributes, RoleDef, Subject, UserInfo } from './types.js';
 import { DEFAULT_KUBE_VERSION, type KubeVersion } from './version.js';
 
 /** An identity whose permissions are compared. */
-export type DiffIdentity =
-  | { kind: 'ServiceAccount'; namespace: string; name: string }
-  | { kind: 'User'; name: string }
-  | { kind: 'Group'; name: string };
+export type DiffIdentity = IdentityRef;
 
 /** Why a permission is dangerous: the id of the lint rule that reports it, and what it lets one do. */
 export interface DangerKind {
@@ -147,7 +146,6 @@ const EVERYTHING: DangerKind = { id: 'cluster-admin-binding', label: DANGERS['cl
 const VERB_ORDER = ['*', 'get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
 
 /** A nameless principal in exactly one group: what the bindings of that group grant. */
-const NO_USER = '\u0000';
 
 /** One expanded request, with where it applies. */
 interface Tuple {
@@ -203,17 +201,6 @@ function identityKey(identity: DiffIdentity): string {
   return identity.kind === 'ServiceAccount' ? `${identity.kind}\0${identity.namespace}\0${identity.name}` : `${identity.kind}\0${identity.name}`;
 }
 
-/** The principal the authorizer sees for the identity. */
-function principalOf(identity: DiffIdentity): UserInfo {
-  switch (identity.kind) {
-    case 'ServiceAccount':
-      return serviceAccountUser(identity.namespace, identity.name);
-    case 'User':
-      return userInfo(identity.name);
-    case 'Group':
-      return { name: NO_USER, groups: [identity.name] };
-  }
-}
 
 /**
  * The identities whose permissions can differ: only a binding that changed (added, removed, other

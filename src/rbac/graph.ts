@@ -24,10 +24,10 @@ import {
   SYSTEM_MASTERS_GROUP,
   normalizeSubject,
   parseServiceAccountUsername,
-  serviceAccountUser,
-  userInfo,
+  principalOf,
+  type IdentityRef,
 } from './subjects.js';
-import type { BindingDef, PolicyRule, RoleDef, UserInfo } from './types.js';
+import type { BindingDef, PolicyRule, RoleDef } from './types.js';
 import { DEFAULT_KUBE_VERSION, type KubeVersion } from './version.js';
 
 /** What a node stands for. */
@@ -105,10 +105,7 @@ export interface GraphOptions {
 }
 
 /** An identity to draw: a ServiceAccount, a User or a Group. */
-export type GraphIdentity =
-  | { kind: 'ServiceAccount'; namespace: string; name: string }
-  | { kind: 'User'; name: string }
-  | { kind: 'Group'; name: string };
+export type GraphIdentity = IdentityRef;
 
 /** What a permission node stands for: a kind of dangerous permission (./dangerous.ts), and the rule that reports it. */
 type PermissionKind = Pick<Danger, 'key' | 'graphLabel'> & { ruleId: string };
@@ -123,7 +120,6 @@ const MASTERS: PermissionKind = {
 };
 
 /** A name no User subject can have, so that a Group identity matches Group subjects only. */
-const NO_USER = '\u0000';
 
 /** Where a role grants: in one namespace (through a RoleBinding or as a Role) or cluster-wide. */
 type Scope = { namespace: string } | { namespace?: undefined };
@@ -222,7 +218,7 @@ class GraphBuilder {
       // kubernetes/apiserver pkg/authorization/authorizerfactory/builtin.go privilegedGroupAuthorizer.
       this.addPermission(id, MASTERS, {}, false);
     }
-    for (const match of policy.bindingsFor(userOf(identity))) {
+    for (const match of policy.bindingsFor(principalOf(identity))) {
       if (!isPrimary(match.binding.source) && !this.bindingIsDangerous(match.binding)) continue;
       this.addBinding(match.binding);
       const subject = match.subject;
@@ -473,16 +469,6 @@ function identityOfSubject(subject: ReturnType<typeof normalizeSubject>): GraphI
   return identityOfUsername(subject.name);
 }
 
-function userOf(identity: GraphIdentity): UserInfo {
-  switch (identity.kind) {
-    case 'ServiceAccount':
-      return serviceAccountUser(identity.namespace, identity.name);
-    case 'User':
-      return userInfo(identity.name);
-    case 'Group':
-      return { name: NO_USER, groups: [identity.name] };
-  }
-}
 
 /** An object of the `-f` input: not built in, not from a `--context` file. */
 function isPrimary(source: RbacSource): boolean {

@@ -34,6 +34,33 @@ export function serviceAccountUsername(namespace: string, name: string): string 
   return `${SERVICE_ACCOUNT_USERNAME_PREFIX}${namespace}:${name}`;
 }
 
+/** A ServiceAccount, a User or a Group, as the queries, the diff and the graph name who can do what. */
+export type IdentityRef =
+  | { kind: 'ServiceAccount'; namespace: string; name: string }
+  | { kind: 'User'; name: string }
+  | { kind: 'Group'; name: string };
+
+/**
+ * A username no subject can name (a NUL character): the principal of "a member of this group",
+ * whose rights are exactly what the group's bindings grant.
+ */
+export const NO_USER = '\u0000';
+
+/**
+ * The principal the authorizer sees for an identity; for a Group, a nameless member of only that
+ * group (no User binding applies to it).
+ */
+export function principalOf(identity: IdentityRef): UserInfo {
+  switch (identity.kind) {
+    case 'ServiceAccount':
+      return serviceAccountUser(identity.namespace, identity.name);
+    case 'User':
+      return userInfo(identity.name);
+    case 'Group':
+      return { name: NO_USER, groups: [identity.name] };
+  }
+}
+
 /**
  * The identity a ServiceAccount token authenticates as: its username and the groups
  * `system:serviceaccounts`, `system:serviceaccounts:<ns>` and `system:authenticated`, in that order.
