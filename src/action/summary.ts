@@ -5,6 +5,7 @@ import type { Severity } from '../engine/rule.js';
 import type { LoadError } from '../load/load.js';
 import type { FailOn } from '../cli/exit-code.js';
 import { workflowPath } from '../report/github.js';
+import { markdownCode, markdownText } from '../report/markdown.js';
 import { summaryLine } from '../report/text.js';
 import { ruleDocsUrl } from '../version.js';
 
@@ -34,8 +35,8 @@ export function renderSummary(findings: readonly Finding[], summary: Summary, op
   const limit = options.limit ?? SUMMARY_LIMIT;
   const head: string[] = [];
   head.push('## rbaclint', '');
-  head.push(`${options.failed ? '❌' : '✅'} ${cell(summaryLine(summary))} (fail-on: \`${options.failOn}\`)`, '');
-  for (const e of options.loadErrors ?? []) head.push(`> [!WARNING]\n> ${cell(e.message)}`, '');
+  head.push(`${options.failed ? '❌' : '✅'} ${markdownText(summaryLine(summary))} (fail-on: \`${options.failOn}\`)`, '');
+  for (const e of options.loadErrors ?? []) head.push(`> [!WARNING]\n> ${markdownText(e.message)}`, '');
   if (findings.length === 0) return `${head.join('\n')}\n`;
 
   head.push('| Severity | Findings |', '| --- | ---: |');
@@ -51,7 +52,7 @@ export function renderSummary(findings: readonly Finding[], summary: Summary, op
   }
   const rules = [...byRule].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1));
   head.push('### Findings per rule', '', '| Rule | Severity | Findings |', '| --- | --- | ---: |');
-  for (const [id, { severity, count }] of rules) head.push(`| [${cell(id)}](${ruleDocsUrl(id)}) | ${ICON[severity]} ${severity} | ${count} |`);
+  for (const [id, { severity, count }] of rules) head.push(`| [${markdownText(id)}](${ruleDocsUrl(id)}) | ${ICON[severity]} ${severity} | ${count} |`);
   head.push('');
 
   const byFile = new Map<string, Record<Severity, number>>();
@@ -71,7 +72,7 @@ export function renderSummary(findings: readonly Finding[], summary: Summary, op
   out += appendRows(
     limit - bytes(out),
     ['### Findings per file', '', '| File | Errors | Warnings | Notes |', '| --- | ---: | ---: | ---: |'],
-    files.map(([file, c]) => `| \`${code(file)}\` | ${c.error} | ${c.warning} | ${c.note} |`),
+    files.map(([file, c]) => `| \`${markdownCode(file)}\` | ${c.error} | ${c.warning} | ${c.note} |`),
     'files',
   );
   out += appendRows(
@@ -79,7 +80,7 @@ export function renderSummary(findings: readonly Finding[], summary: Summary, op
     ['### Findings', '', '| Severity | Location | Rule | Message |', '| --- | --- | --- | --- |'],
     findings.map((f) => {
       const where = `${display(f.file, options.workspace)}:${f.range.start.line}:${f.range.start.column}`;
-      return `| ${ICON[f.severity]} ${f.severity} | \`${code(where)}\` | ${cell(f.ruleId)} | ${cell(f.message)} |`;
+      return `| ${ICON[f.severity]} ${f.severity} | \`${markdownCode(where)}\` | ${markdownText(f.ruleId)} | ${markdownText(f.message)} |`;
     }),
     'findings',
   );
@@ -126,22 +127,7 @@ function display(file: string, workspace: string): string {
   return workflowPath(path.isAbsolute(file) ? path.relative(workspace, file) : file);
 }
 
-/** Text for a Markdown table cell: no line breaks, pipes escaped, no HTML. */
-function cell(text: string): string {
-  return text
-    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/([*_`[\]])/g, '\\$1');
-}
 
-/** Text for a code span inside a table cell. */
-function code(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/`/g, "'").replace(/\|/g, '\\|');
-}
 
 function bytes(text: string): number {
   return Buffer.byteLength(text, 'utf8');

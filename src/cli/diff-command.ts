@@ -30,6 +30,7 @@ import {
 import { builtinResourceTable } from '../rbac/resources.js';
 import { escapeControl } from '../report/escape.js';
 import { ruleDocsUrl } from '../version.js';
+import { markdownCode, markdownText } from '../report/markdown.js';
 import { EXIT } from './exit-code.js';
 import type { Io } from './io.js';
 import {
@@ -543,21 +544,10 @@ export function renderDiffJson(diff: RbacDiff, sources: DiffSources): string {
 // Markdown
 // ---------------------------------------------------------------------------------------------
 
-/** Text for a Markdown table cell or heading: one line, pipes and Markdown/HTML syntax escaped. */
-function md(text: string): string {
-  return text
-    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/([*_`[\]#])/g, '\\$1');
-}
 
 /** A code span for a table cell. */
 function mdCode(text: string): string {
-  return `\`${text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+  return `\`${markdownCode(text)}\``;
 }
 
 function mdScope(change: PermissionChange): string {
@@ -568,10 +558,10 @@ function mdScope(change: PermissionChange): string {
 function mdGrant(source: GrantSource, identity: DiffIdentity | undefined): string {
   const where = (text: string): string => (text === 'built-in' ? 'built-in' : mdCode(text));
   const subject = subjectLabel(source.subject);
-  const via = identity !== undefined && subject === identityLabel(identity) ? '' : ` as ${md(subject)}`;
-  const rule = `${md(roleLabel(source.origin.role))} (${where(ruleLocation(source))})`;
-  const role = source.origin.role === source.role ? rule : `${md(roleLabel(source.role))}, aggregated from ${rule}`;
-  return `${md(bindingLabel(source.binding))} (${where(locationOf(source.binding.source))})${via} → ${role}`;
+  const via = identity !== undefined && subject === identityLabel(identity) ? '' : ` as ${markdownText(subject)}`;
+  const rule = `${markdownText(roleLabel(source.origin.role))} (${where(ruleLocation(source))})`;
+  const role = source.origin.role === source.role ? rule : `${markdownText(roleLabel(source.role))}, aggregated from ${rule}`;
+  return `${markdownText(bindingLabel(source.binding))} (${where(locationOf(source.binding.source))})${via} → ${role}`;
 }
 
 function mdGrants(change: PermissionChange, identity: DiffIdentity | undefined, prefix = ''): string {
@@ -593,13 +583,13 @@ function mdDangerRows(diff: RbacDiff): string[] {
       rows.set(key, row);
     }
   };
-  for (const entry of diff.identities) for (const change of entry.gained.filter(isDangerous)) add(md(identityLabel(entry.identity)), change, entry.identity);
+  for (const entry of diff.identities) for (const change of entry.gained.filter(isDangerous)) add(markdownText(identityLabel(entry.identity)), change, entry.identity);
   for (const w of diff.workloads) {
     if (sameAsIdentity(w)) continue;
-    for (const change of w.gained.filter(isDangerous)) add(`${md(workloadLabel(w))} (as ServiceAccount ${md(w.head?.serviceAccount ?? '')})`, change, undefined);
+    for (const change of w.gained.filter(isDangerous)) add(`${markdownText(workloadLabel(w))} (as ServiceAccount ${markdownText(w.head?.serviceAccount ?? '')})`, change, undefined);
   }
   return [...rows.values()].map(
-    (r) => `| ${r.who} | ${md(r.danger.label)} ([${r.danger.id}](${ruleDocsUrl(r.danger.id)})) | ${r.where} | ${r.permissions.join('<br>')} | ${r.grants.join('<br>')} |`,
+    (r) => `| ${r.who} | ${markdownText(r.danger.label)} ([${r.danger.id}](${ruleDocsUrl(r.danger.id)})) | ${r.where} | ${r.permissions.join('<br>')} | ${r.grants.join('<br>')} |`,
   );
 }
 
@@ -627,7 +617,7 @@ export function renderDiffMarkdown(diff: RbacDiff, sources: DiffSources): string
   if (diff.identities.length === 0 && diff.workloads.length === 0) return `${out}No RBAC change.\n`;
   const counts = diffCounts(diff);
   const alarm = counts.identitiesWithDangerousGains + counts.workloadsWithDangerousGains > 0 ? '⚠️ ' : '';
-  out += `**${alarm}${md(verdict(diff))}**\n\n`;
+  out += `**${alarm}${markdownText(verdict(diff))}**\n\n`;
 
   const dangerous = mdDangerRows(diff);
   if (dangerous.length > 0) {
@@ -640,11 +630,11 @@ export function renderDiffMarkdown(diff: RbacDiff, sources: DiffSources): string
     out += '### Identities\n\n| Identity | Gained | Lost |\n| --- | ---: | ---: |\n';
     for (const entry of diff.identities) {
       const d = entry.gained.filter(isDangerous).length;
-      out += `| ${md(identityLabel(entry.identity))} | ${entry.gained.length}${d > 0 ? ` (⚠️ ${d} dangerous)` : ''} | ${entry.lost.length} |\n`;
+      out += `| ${markdownText(identityLabel(entry.identity))} | ${entry.gained.length}${d > 0 ? ` (⚠️ ${d} dangerous)` : ''} | ${entry.lost.length} |\n`;
     }
     out += '\n';
     for (const entry of diff.identities) {
-      out += `#### ${entry.gained.some(isDangerous) ? '⚠️ ' : ''}${md(identityLabel(entry.identity))}\n\n`;
+      out += `#### ${entry.gained.some(isDangerous) ? '⚠️ ' : ''}${markdownText(identityLabel(entry.identity))}\n\n`;
       out += mdChanges(entry.gained, entry.lost, entry.identity);
     }
   }
@@ -653,14 +643,14 @@ export function renderDiffMarkdown(diff: RbacDiff, sources: DiffSources): string
     out += '### Workloads\n\n| Workload | ServiceAccount | API token | Gained | Lost |\n| --- | --- | --- | ---: | ---: |\n';
     for (const w of diff.workloads) {
       const d = w.gained.filter(isDangerous).length;
-      out += `| ${md(workloadLabel(w))} (${mdCode(workloadLocation(w))}) | ${md(accountChange(w))} | ${md(tokenChange(w))} | ${w.gained.length}${d > 0 ? ` (⚠️ ${d} dangerous)` : ''} | ${w.lost.length} |\n`;
+      out += `| ${markdownText(workloadLabel(w))} (${mdCode(workloadLocation(w))}) | ${markdownText(accountChange(w))} | ${markdownText(tokenChange(w))} | ${w.gained.length}${d > 0 ? ` (⚠️ ${d} dangerous)` : ''} | ${w.lost.length} |\n`;
     }
     out += '\n';
     for (const w of diff.workloads) {
       if (w.gained.length === 0 && w.lost.length === 0) continue;
-      out += `#### ${w.gained.some(isDangerous) ? '⚠️ ' : ''}${md(workloadLabel(w))}\n\n`;
+      out += `#### ${w.gained.some(isDangerous) ? '⚠️ ' : ''}${markdownText(workloadLabel(w))}\n\n`;
       if (sameAsIdentity(w)) {
-        out += `What ServiceAccount ${md(w.head?.serviceAccount ?? '')} gains and loses, above.\n\n`;
+        out += `What ServiceAccount ${markdownText(w.head?.serviceAccount ?? '')} gains and loses, above.\n\n`;
         continue;
       }
       out += mdChanges(w.gained, w.lost, undefined);
