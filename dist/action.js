@@ -1197,8 +1197,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str += json.slice(start, i);
-                const code2 = json.substr(i + 2, 4);
-                switch (code2) {
+                const code = json.substr(i + 2, 4);
+                switch (code) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -1224,8 +1224,8 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code2.substr(0, 2) === "00")
-                      str += "\\x" + code2.substr(2);
+                    if (code.substr(0, 2) === "00")
+                      str += "\\x" + code.substr(2);
                     else
                       str += json.substr(i, 6);
                 }
@@ -3724,22 +3724,22 @@ var require_errors = __commonJS({
   "../main/node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code2, message) {
+      constructor(name, pos, code, message) {
         super();
         this.name = name;
-        this.code = code2;
+        this.code = code;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code2, message) {
-        super("YAMLParseError", pos, code2, message);
+      constructor(pos, code, message) {
+        super("YAMLParseError", pos, code, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code2, message) {
-        super("YAMLWarning", pos, code2, message);
+      constructor(pos, code, message) {
+        super("YAMLWarning", pos, code, message);
       }
     };
     var prettifyError = (src, lc) => (error) => {
@@ -4648,7 +4648,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
+      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -4846,9 +4846,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code2 = ok ? parseInt(cc, 16) : NaN;
+      const code = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code2);
+        return String.fromCodePoint(code);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -5170,12 +5170,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code2, message, warning) => {
+        this.onError = (source, code, message, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code2, message));
+            this.errors.push(new errors.YAMLParseError(pos, code, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -5337,12 +5337,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code2, message) => {
+        const _onError = (pos, code, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code2, message);
+            onError(offset, code, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code, message);
         };
         switch (token.type) {
           case "scalar":
@@ -9278,8 +9278,8 @@ var require_scan = __commonJS({
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
     } = require_constants2();
-    var isPathSeparator = (code2) => {
-      return code2 === CHAR_FORWARD_SLASH || code2 === CHAR_BACKWARD_SLASH;
+    var isPathSeparator = (code) => {
+      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
     };
     var depth = (token) => {
       if (token.isPrefix !== true) {
@@ -9309,38 +9309,38 @@ var require_scan = __commonJS({
       let finished2 = false;
       let braces = 0;
       let prev;
-      let code2;
+      let code;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index2 >= length;
       const peek = () => str.charCodeAt(index2 + 1);
       const advance = () => {
-        prev = code2;
+        prev = code;
         return str.charCodeAt(++index2);
       };
       while (index2 < length) {
-        code2 = advance();
+        code = advance();
         let next;
-        if (code2 === CHAR_BACKWARD_SLASH) {
+        if (code === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
-          code2 = advance();
-          if (code2 === CHAR_LEFT_CURLY_BRACE) {
+          code = advance();
+          if (code === CHAR_LEFT_CURLY_BRACE) {
             braceEscaped = true;
           }
           continue;
         }
-        if (braceEscaped === true || code2 === CHAR_LEFT_CURLY_BRACE) {
+        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
           braces++;
-          while (eos() !== true && (code2 = advance())) {
-            if (code2 === CHAR_BACKWARD_SLASH) {
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
               advance();
               continue;
             }
-            if (code2 === CHAR_LEFT_CURLY_BRACE) {
+            if (code === CHAR_LEFT_CURLY_BRACE) {
               braces++;
               continue;
             }
-            if (braceEscaped !== true && code2 === CHAR_DOT && (code2 = advance()) === CHAR_DOT) {
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished2 = true;
@@ -9349,7 +9349,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (braceEscaped !== true && code2 === CHAR_COMMA) {
+            if (braceEscaped !== true && code === CHAR_COMMA) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished2 = true;
@@ -9358,7 +9358,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (code2 === CHAR_RIGHT_CURLY_BRACE) {
+            if (code === CHAR_RIGHT_CURLY_BRACE) {
               braces--;
               if (braces === 0) {
                 braceEscaped = false;
@@ -9373,7 +9373,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code2 === CHAR_FORWARD_SLASH) {
+        if (code === CHAR_FORWARD_SLASH) {
           slashes.push(index2);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
@@ -9386,22 +9386,22 @@ var require_scan = __commonJS({
           continue;
         }
         if (opts.noext !== true) {
-          const isExtglobChar = code2 === CHAR_PLUS || code2 === CHAR_AT || code2 === CHAR_ASTERISK || code2 === CHAR_QUESTION_MARK || code2 === CHAR_EXCLAMATION_MARK;
+          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished2 = true;
-            if (code2 === CHAR_EXCLAMATION_MARK && index2 === start) {
+            if (code === CHAR_EXCLAMATION_MARK && index2 === start) {
               negatedExtglob = true;
             }
             if (scanToEnd === true) {
-              while (eos() !== true && (code2 = advance())) {
-                if (code2 === CHAR_BACKWARD_SLASH) {
+              while (eos() !== true && (code = advance())) {
+                if (code === CHAR_BACKWARD_SLASH) {
                   backslashes = token.backslashes = true;
-                  code2 = advance();
+                  code = advance();
                   continue;
                 }
-                if (code2 === CHAR_RIGHT_PARENTHESES) {
+                if (code === CHAR_RIGHT_PARENTHESES) {
                   isGlob = token.isGlob = true;
                   finished2 = true;
                   break;
@@ -9412,7 +9412,7 @@ var require_scan = __commonJS({
             break;
           }
         }
-        if (code2 === CHAR_ASTERISK) {
+        if (code === CHAR_ASTERISK) {
           if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
           finished2 = true;
@@ -9421,7 +9421,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code2 === CHAR_QUESTION_MARK) {
+        if (code === CHAR_QUESTION_MARK) {
           isGlob = token.isGlob = true;
           finished2 = true;
           if (scanToEnd === true) {
@@ -9429,7 +9429,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code2 === CHAR_LEFT_SQUARE_BRACKET) {
+        if (code === CHAR_LEFT_SQUARE_BRACKET) {
           while (eos() !== true && (next = advance())) {
             if (next === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
@@ -9448,21 +9448,21 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index2 === start) {
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index2 === start) {
           negated = token.negated = true;
           start++;
           continue;
         }
-        if (opts.noparen !== true && code2 === CHAR_LEFT_PARENTHESES) {
+        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
           isGlob = token.isGlob = true;
           if (scanToEnd === true) {
-            while (eos() !== true && (code2 = advance())) {
-              if (code2 === CHAR_LEFT_PARENTHESES) {
+            while (eos() !== true && (code = advance())) {
+              if (code === CHAR_LEFT_PARENTHESES) {
                 backslashes = token.backslashes = true;
-                code2 = advance();
+                code = advance();
                 continue;
               }
-              if (code2 === CHAR_RIGHT_PARENTHESES) {
+              if (code === CHAR_RIGHT_PARENTHESES) {
                 finished2 = true;
                 break;
               }
@@ -9527,7 +9527,7 @@ var require_scan = __commonJS({
       };
       if (opts.tokens === true) {
         state.maxDepth = 0;
-        if (!isPathSeparator(code2)) {
+        if (!isPathSeparator(code)) {
           tokens.push(token);
         }
         state.tokens = tokens;
@@ -15855,9 +15855,9 @@ var require_code = __commonJS({
     };
     exports.Name = Name;
     var _Code = class extends _CodeOrName {
-      constructor(code2) {
+      constructor(code) {
         super();
-        this._items = typeof code2 === "string" ? [code2] : code2;
+        this._items = typeof code === "string" ? [code] : code;
       }
       toString() {
         return this.str;
@@ -15884,13 +15884,13 @@ var require_code = __commonJS({
     exports._Code = _Code;
     exports.nil = new _Code("");
     function _(strs, ...args) {
-      const code2 = [strs[0]];
+      const code = [strs[0]];
       let i = 0;
       while (i < args.length) {
-        addCodeArg(code2, args[i]);
-        code2.push(strs[++i]);
+        addCodeArg(code, args[i]);
+        code.push(strs[++i]);
       }
-      return new _Code(code2);
+      return new _Code(code);
     }
     exports._ = _;
     var plus = new _Code("+");
@@ -15906,13 +15906,13 @@ var require_code = __commonJS({
       return new _Code(expr);
     }
     exports.str = str;
-    function addCodeArg(code2, arg) {
+    function addCodeArg(code, arg) {
       if (arg instanceof _Code)
-        code2.push(...arg._items);
+        code.push(...arg._items);
       else if (arg instanceof Name)
-        code2.push(arg);
+        code.push(arg);
       else
-        code2.push(interpolate(arg));
+        code.push(interpolate(arg));
     }
     exports.addCodeArg = addCodeArg;
     function optimize(expr) {
@@ -16096,7 +16096,7 @@ var require_scope = __commonJS({
         }, usedValues, getCode);
       }
       _reduceValues(values, valueCode, usedValues = {}, getCode) {
-        let code2 = code_1.nil;
+        let code = code_1.nil;
         for (const prefix in values) {
           const vs = values[prefix];
           if (!vs)
@@ -16109,16 +16109,16 @@ var require_scope = __commonJS({
             let c = valueCode(name);
             if (c) {
               const def = this.opts.es5 ? exports.varKinds.var : exports.varKinds.const;
-              code2 = (0, code_1._)`${code2}${def} ${name} = ${c};${this.opts._n}`;
+              code = (0, code_1._)`${code}${def} ${name} = ${c};${this.opts._n}`;
             } else if (c = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
-              code2 = (0, code_1._)`${code2}${c}${this.opts._n}`;
+              code = (0, code_1._)`${code}${c}${this.opts._n}`;
             } else {
               throw new ValueError(name);
             }
             nameSet.set(name, UsedValueState.Completed);
           });
         }
-        return code2;
+        return code;
       }
     };
     exports.ValueScope = ValueScope;
@@ -16278,9 +16278,9 @@ var require_codegen = __commonJS({
       }
     };
     var AnyCode = class extends Node {
-      constructor(code2) {
+      constructor(code) {
         super();
-        this.code = code2;
+        this.code = code;
       }
       render({ _n }) {
         return `${this.code};` + _n;
@@ -16302,7 +16302,7 @@ var require_codegen = __commonJS({
         this.nodes = nodes;
       }
       render(opts) {
-        return this.nodes.reduce((code2, n) => code2 + n.render(opts), "");
+        return this.nodes.reduce((code, n) => code + n.render(opts), "");
       }
       optimizeNodes() {
         const { nodes } = this;
@@ -16350,10 +16350,10 @@ var require_codegen = __commonJS({
         this.condition = condition;
       }
       render(opts) {
-        let code2 = `if(${this.condition})` + super.render(opts);
+        let code = `if(${this.condition})` + super.render(opts);
         if (this.else)
-          code2 += "else " + this.else.render(opts);
-        return code2;
+          code += "else " + this.else.render(opts);
+        return code;
       }
       optimizeNodes() {
         super.optimizeNodes();
@@ -16474,12 +16474,12 @@ var require_codegen = __commonJS({
     Return.kind = "return";
     var Try = class extends BlockNode {
       render(opts) {
-        let code2 = "try" + super.render(opts);
+        let code = "try" + super.render(opts);
         if (this.catch)
-          code2 += this.catch.render(opts);
+          code += this.catch.render(opts);
         if (this.finally)
-          code2 += this.finally.render(opts);
-        return code2;
+          code += this.finally.render(opts);
+        return code;
       }
       optimizeNodes() {
         var _a, _b;
@@ -16596,18 +16596,18 @@ var require_codegen = __commonJS({
       }
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
-        const code2 = ["{"];
+        const code = ["{"];
         for (const [key3, value] of keyValues) {
-          if (code2.length > 1)
-            code2.push(",");
-          code2.push(key3);
+          if (code.length > 1)
+            code.push(",");
+          code.push(key3);
           if (key3 !== value || this.opts.es5) {
-            code2.push(":");
-            (0, code_1.addCodeArg)(code2, value);
+            code.push(":");
+            (0, code_1.addCodeArg)(code, value);
           }
         }
-        code2.push("}");
-        return new code_1._Code(code2);
+        code.push("}");
+        return new code_1._Code(code);
       }
       // `if` clause (or statement if `thenBody` and, optionally, `elseBody` are passed)
       if(condition, thenBody, elseBody) {
@@ -18926,22 +18926,22 @@ var require_utils5 = __commonJS({
     }
     function stringArrayToHexStripped(input) {
       let acc = "";
-      let code2 = 0;
+      let code = 0;
       let i = 0;
       for (i = 0; i < input.length; i++) {
-        code2 = input[i].charCodeAt(0);
-        if (code2 === 48) {
+        code = input[i].charCodeAt(0);
+        if (code === 48) {
           continue;
         }
-        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
+        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
           return "";
         }
         acc += input[i];
         break;
       }
       for (i += 1; i < input.length; i++) {
-        code2 = input[i].charCodeAt(0);
-        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
+        code = input[i].charCodeAt(0);
+        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
           return "";
         }
         acc += input[i];
@@ -19214,15 +19214,15 @@ var require_utils5 = __commonJS({
         if (isPathCharacter(ch)) {
           output += ch;
         } else {
-          const code2 = input.charCodeAt(i);
-          if (code2 < 128) {
-            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
-          } else if (code2 < 55296 || code2 > 57343) {
-            output += percentEncodeNonAscii(code2);
-          } else if (code2 <= 56319 && i + 1 < input.length) {
+          const code = input.charCodeAt(i);
+          if (code < 128) {
+            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
+          } else if (code < 55296 || code > 57343) {
+            output += percentEncodeNonAscii(code);
+          } else if (code <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -19253,15 +19253,15 @@ var require_utils5 = __commonJS({
         if (isPathCharacter(ch) && (ch !== ":" || !firstSegment)) {
           output += ch;
         } else {
-          const code2 = input.charCodeAt(i);
-          if (code2 < 128) {
-            output += BYTE_HEX[code2];
-          } else if (code2 < 55296 || code2 > 57343) {
-            output += percentEncodeNonAscii(code2);
-          } else if (code2 <= 56319 && i + 1 < input.length) {
+          const code = input.charCodeAt(i);
+          if (code < 128) {
+            output += BYTE_HEX[code];
+          } else if (code < 55296 || code > 57343) {
+            output += percentEncodeNonAscii(code);
+          } else if (code <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -19288,15 +19288,15 @@ var require_utils5 = __commonJS({
         if (isAllowed(ch)) {
           output += ch;
         } else {
-          const code2 = input.charCodeAt(i);
-          if (code2 < 128) {
-            output += BYTE_HEX[code2];
-          } else if (code2 < 55296 || code2 > 57343) {
-            output += percentEncodeNonAscii(code2);
-          } else if (code2 <= 56319 && i + 1 < input.length) {
+          const code = input.charCodeAt(i);
+          if (code < 128) {
+            output += BYTE_HEX[code];
+          } else if (code < 55296 || code > 57343) {
+            output += percentEncodeNonAscii(code);
+          } else if (code <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -19341,15 +19341,15 @@ var require_utils5 = __commonJS({
         if (isQueryFragmentCharacter(ch)) {
           output += ch;
         } else {
-          const code2 = input.charCodeAt(i);
-          if (code2 < 128) {
-            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
-          } else if (code2 < 55296 || code2 > 57343) {
-            output += percentEncodeNonAscii(code2);
-          } else if (code2 <= 56319 && i + 1 < input.length) {
+          const code = input.charCodeAt(i);
+          if (code < 128) {
+            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
+          } else if (code < 55296 || code > 57343) {
+            output += percentEncodeNonAscii(code);
+          } else if (code <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -22307,8 +22307,8 @@ var require_format = __commonJS({
             }
           }
           function getFormat(fmtDef) {
-            const code2 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code: code2 });
+            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code });
             if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
               return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
             }
@@ -22741,11 +22741,11 @@ var require_error2 = __commonJS({
        * @param {string} code an id string representing the error
        * @param {string} message human-readable description of the error
        */
-      constructor(exitCode2, code2, message) {
+      constructor(exitCode2, code, message) {
         super(message);
         Error.captureStackTrace(this, this.constructor);
         this.name = this.constructor.name;
-        this.code = code2;
+        this.code = code;
         this.exitCode = exitCode2;
         this.nestedError = void 0;
       }
@@ -24339,9 +24339,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return never
        * @private
        */
-      _exit(exitCode2, code2, message) {
+      _exit(exitCode2, code, message) {
         if (this._exitCallback) {
-          this._exitCallback(new CommanderError2(exitCode2, code2, message));
+          this._exitCallback(new CommanderError2(exitCode2, code, message));
         }
         process4.exit(exitCode2);
       }
@@ -24979,14 +24979,14 @@ Expecting one of '${allowedValues.join("', '")}'`);
           });
         }
         const exitCallback = this._exitCallback;
-        proc.on("close", (code2) => {
-          code2 = code2 ?? 1;
+        proc.on("close", (code) => {
+          code = code ?? 1;
           if (!exitCallback) {
-            process4.exit(code2);
+            process4.exit(code);
           } else {
             exitCallback(
               new CommanderError2(
-                code2,
+                code,
                 "commander.executeSubCommandAsync",
                 "(close)"
               )
@@ -25493,8 +25493,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
         }
         const config = errorOptions || {};
         const exitCode2 = config.exitCode || 1;
-        const code2 = config.code || "commander.error";
-        this._exit(exitCode2, code2, message);
+        const code = config.code || "commander.error";
+        this._exit(exitCode2, code, message);
       }
       /**
        * Apply any option related environment variables, if option does
@@ -26599,6 +26599,17 @@ var ANONYMOUS_USER = "system:anonymous";
 var SYSTEM_MASTERS_GROUP = "system:masters";
 function serviceAccountUsername(namespace, name) {
   return `${SERVICE_ACCOUNT_USERNAME_PREFIX}${namespace}:${name}`;
+}
+var NO_USER = "\0";
+function principalOf(identity) {
+  switch (identity.kind) {
+    case "ServiceAccount":
+      return serviceAccountUser(identity.namespace, identity.name);
+    case "User":
+      return userInfo(identity.name);
+    case "Group":
+      return { name: NO_USER, groups: [identity.name] };
+  }
 }
 function serviceAccountUser(namespace, name) {
   return {
@@ -29889,10 +29900,10 @@ function problemFor(file, doc, text) {
 function templateActionIn(text, from, to) {
   let offset = from;
   for (const line of text.slice(from, to).split("\n")) {
-    const code2 = withoutComment(line);
-    const helm = HELM_ACTION.exec(code2);
+    const code = withoutComment(line);
+    const helm = HELM_ACTION.exec(code);
     if (helm) return offset + helm.index;
-    const bare = unquotedIndexOf(code2, "{{");
+    const bare = unquotedIndexOf(code, "{{");
     if (bare !== void 0) return offset + bare;
     offset += line.length + 1;
   }
@@ -30713,8 +30724,8 @@ async function loadPaths(inputs, options = {}) {
       for (const file of found.sort()) await addFile(file);
       continue;
     }
-    const code2 = statError?.code;
-    if (code2 !== void 0 && code2 !== "ENOENT") {
+    const code = statError?.code;
+    if (code !== void 0 && code !== "ENOENT") {
       errors.push({ path: input, message: describeFsError(input, statError) });
       continue;
     }
@@ -30865,8 +30876,8 @@ async function loadConfig(rules2, cwd, explicit) {
       try {
         text = await readFile(file, "utf8");
       } catch (error) {
-        const code2 = error.code;
-        if (code2 === "ENOENT" || code2 === "ENOTDIR") continue;
+        const code = error.code;
+        if (code === "ENOENT" || code === "ENOTDIR") continue;
         throw new ConfigError(`cannot read the configuration file "${displayPath(cwd, file)}": ${fsReason(error)}`);
       }
       return { file, config: parseConfig(text, displayPath(cwd, file), rules2) };
@@ -31094,7 +31105,6 @@ var {
 var KINDS = DANGER_LIST.filter((danger) => !danger.everything);
 var EVERYTHING = { id: "cluster-admin-binding", label: DANGERS["cluster-admin-binding"].diffLabel };
 var VERB_ORDER = ["*", "get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
-var NO_USER = "\0";
 function diffRbac(base, head, options = {}) {
   const version = options.kubeVersion ?? DEFAULT_KUBE_VERSION;
   const danger = dangerOf(version);
@@ -31120,16 +31130,6 @@ function identityLabel(identity) {
 var KIND_ORDER = { ServiceAccount: 0, User: 1, Group: 2 };
 function identityKey(identity) {
   return identity.kind === "ServiceAccount" ? `${identity.kind}\0${identity.namespace}\0${identity.name}` : `${identity.kind}\0${identity.name}`;
-}
-function principalOf(identity) {
-  switch (identity.kind) {
-    case "ServiceAccount":
-      return serviceAccountUser(identity.namespace, identity.name);
-    case "User":
-      return userInfo(identity.name);
-    case "Group":
-      return { name: NO_USER, groups: [identity.name] };
-  }
 }
 function candidateIdentities(base, head) {
   const fingerprints = (side) => {
@@ -31391,6 +31391,14 @@ function ruleDocsUrl(ruleId) {
   return `${pkg.homepage}/blob/v${pkg.version}/docs/rules/${ruleId}.md`;
 }
 
+// src/report/markdown.ts
+function markdownText(text) {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/([*_`[\]#])/g, "\\$1");
+}
+function markdownCode(text) {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/`/g, "'").replace(/\|/g, "\\|");
+}
+
 // src/cli/rbac-args.ts
 import path7 from "node:path";
 var BUILTIN_DATA_SINCE = 34;
@@ -31604,8 +31612,8 @@ function catFiles(cwd, objects) {
     child.stdout.on("data", (chunk) => chunks.push(chunk));
     child.stderr.on("data", (chunk) => stderr += chunk.toString());
     child.on("error", reject);
-    child.on("close", (code2) => {
-      if (code2 !== 0) return reject(new Error(stderr.trim() || `git cat-file exited with ${code2}`));
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(stderr.trim() || `git cat-file exited with ${code}`));
       const out = Buffer.concat(chunks);
       const blobs = [];
       let at = 0;
@@ -31752,11 +31760,8 @@ ${say(identityLabel(entry.identity))}
   }
   return out;
 }
-function md(text) {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/([*_`[\]#])/g, "\\$1");
-}
 function mdCode(text) {
-  return `\`${text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/`/g, "'").replace(/\|/g, "\\|")}\``;
+  return `\`${markdownCode(text)}\``;
 }
 function mdScope(change) {
   return change.namespace === void 0 ? "cluster-wide" : `namespace ${mdCode(change.namespace)}`;
@@ -31764,10 +31769,10 @@ function mdScope(change) {
 function mdGrant(source, identity) {
   const where = (text) => text === "built-in" ? "built-in" : mdCode(text);
   const subject = subjectLabel(source.subject);
-  const via = identity !== void 0 && subject === identityLabel(identity) ? "" : ` as ${md(subject)}`;
-  const rule = `${md(roleLabel(source.origin.role))} (${where(ruleLocation(source))})`;
-  const role = source.origin.role === source.role ? rule : `${md(roleLabel(source.role))}, aggregated from ${rule}`;
-  return `${md(bindingLabel(source.binding))} (${where(locationOf(source.binding.source))})${via} → ${role}`;
+  const via = identity !== void 0 && subject === identityLabel(identity) ? "" : ` as ${markdownText(subject)}`;
+  const rule = `${markdownText(roleLabel(source.origin.role))} (${where(ruleLocation(source))})`;
+  const role = source.origin.role === source.role ? rule : `${markdownText(roleLabel(source.role))}, aggregated from ${rule}`;
+  return `${markdownText(bindingLabel(source.binding))} (${where(locationOf(source.binding.source))})${via} → ${role}`;
 }
 function mdGrants(change, identity, prefix = "") {
   return [...new Set(change.grantedBy.map((source) => `${prefix}${mdGrant(source, identity)}`))].join("<br>");
@@ -31783,13 +31788,13 @@ function mdDangerRows(diff) {
       rows.set(key3, row);
     }
   };
-  for (const entry of diff.identities) for (const change of entry.gained.filter(isDangerous)) add(md(identityLabel(entry.identity)), change, entry.identity);
+  for (const entry of diff.identities) for (const change of entry.gained.filter(isDangerous)) add(markdownText(identityLabel(entry.identity)), change, entry.identity);
   for (const w of diff.workloads) {
     if (sameAsIdentity(w)) continue;
-    for (const change of w.gained.filter(isDangerous)) add(`${md(workloadLabel2(w))} (as ServiceAccount ${md(w.head?.serviceAccount ?? "")})`, change, void 0);
+    for (const change of w.gained.filter(isDangerous)) add(`${markdownText(workloadLabel2(w))} (as ServiceAccount ${markdownText(w.head?.serviceAccount ?? "")})`, change, void 0);
   }
   return [...rows.values()].map(
-    (r) => `| ${r.who} | ${md(r.danger.label)} ([${r.danger.id}](${ruleDocsUrl(r.danger.id)})) | ${r.where} | ${r.permissions.join("<br>")} | ${r.grants.join("<br>")} |`
+    (r) => `| ${r.who} | ${markdownText(r.danger.label)} ([${r.danger.id}](${ruleDocsUrl(r.danger.id)})) | ${r.where} | ${r.permissions.join("<br>")} | ${r.grants.join("<br>")} |`
   );
 }
 function mdChanges(gained, lost, identity) {
@@ -31819,7 +31824,7 @@ function renderDiffMarkdown(diff, sources) {
 `;
   const counts = diffCounts(diff);
   const alarm = counts.identitiesWithDangerousGains + counts.workloadsWithDangerousGains > 0 ? "⚠️ " : "";
-  out += `**${alarm}${md(verdict(diff))}**
+  out += `**${alarm}${markdownText(verdict(diff))}**
 
 `;
   const dangerous = mdDangerRows(diff);
@@ -31834,12 +31839,12 @@ function renderDiffMarkdown(diff, sources) {
     out += "### Identities\n\n| Identity | Gained | Lost |\n| --- | ---: | ---: |\n";
     for (const entry of diff.identities) {
       const d = entry.gained.filter(isDangerous).length;
-      out += `| ${md(identityLabel(entry.identity))} | ${entry.gained.length}${d > 0 ? ` (⚠️ ${d} dangerous)` : ""} | ${entry.lost.length} |
+      out += `| ${markdownText(identityLabel(entry.identity))} | ${entry.gained.length}${d > 0 ? ` (⚠️ ${d} dangerous)` : ""} | ${entry.lost.length} |
 `;
     }
     out += "\n";
     for (const entry of diff.identities) {
-      out += `#### ${entry.gained.some(isDangerous) ? "⚠️ " : ""}${md(identityLabel(entry.identity))}
+      out += `#### ${entry.gained.some(isDangerous) ? "⚠️ " : ""}${markdownText(identityLabel(entry.identity))}
 
 `;
       out += mdChanges(entry.gained, entry.lost, entry.identity);
@@ -31849,17 +31854,17 @@ function renderDiffMarkdown(diff, sources) {
     out += "### Workloads\n\n| Workload | ServiceAccount | API token | Gained | Lost |\n| --- | --- | --- | ---: | ---: |\n";
     for (const w of diff.workloads) {
       const d = w.gained.filter(isDangerous).length;
-      out += `| ${md(workloadLabel2(w))} (${mdCode(workloadLocation(w))}) | ${md(accountChange(w))} | ${md(tokenChange(w))} | ${w.gained.length}${d > 0 ? ` (⚠️ ${d} dangerous)` : ""} | ${w.lost.length} |
+      out += `| ${markdownText(workloadLabel2(w))} (${mdCode(workloadLocation(w))}) | ${markdownText(accountChange(w))} | ${markdownText(tokenChange(w))} | ${w.gained.length}${d > 0 ? ` (⚠️ ${d} dangerous)` : ""} | ${w.lost.length} |
 `;
     }
     out += "\n";
     for (const w of diff.workloads) {
       if (w.gained.length === 0 && w.lost.length === 0) continue;
-      out += `#### ${w.gained.some(isDangerous) ? "⚠️ " : ""}${md(workloadLabel2(w))}
+      out += `#### ${w.gained.some(isDangerous) ? "⚠️ " : ""}${markdownText(workloadLabel2(w))}
 
 `;
       if (sameAsIdentity(w)) {
-        out += `What ServiceAccount ${md(w.head?.serviceAccount ?? "")} gains and loses, above.
+        out += `What ServiceAccount ${markdownText(w.head?.serviceAccount ?? "")} gains and loses, above.
 
 `;
         continue;
@@ -31971,7 +31976,6 @@ var MASTERS = {
   graphLabel: `${EVERYTHING2.graphLabel}, bypassing RBAC (system:masters)`,
   ruleId: "cluster-admin-binding"
 };
-var NO_USER2 = "\0";
 function buildGraph(input, options = {}) {
   return new GraphBuilder(input, options).build();
 }
@@ -32052,7 +32056,7 @@ var GraphBuilder = class {
     if (identity.kind === "Group" && identity.name === SYSTEM_MASTERS_GROUP) {
       this.addPermission(id, MASTERS, {}, false);
     }
-    for (const match of policy.bindingsFor(userOf(identity))) {
+    for (const match of policy.bindingsFor(principalOf(identity))) {
       if (!isPrimary(match.binding.source) && !this.bindingIsDangerous(match.binding)) continue;
       this.addBinding(match.binding);
       const subject = match.subject;
@@ -32245,16 +32249,6 @@ function identityOfSubject2(subject) {
   if (subject.kind === "ServiceAccount") return { kind: "ServiceAccount", namespace: subject.namespace ?? "", name: subject.name };
   if (subject.kind === "Group") return { kind: "Group", name: subject.name };
   return identityOfUsername(subject.name);
-}
-function userOf(identity) {
-  switch (identity.kind) {
-    case "ServiceAccount":
-      return serviceAccountUser(identity.namespace, identity.name);
-    case "User":
-      return userInfo(identity.name);
-    case "Group":
-      return { name: NO_USER2, groups: [identity.name] };
-  }
 }
 function isPrimary(source) {
   return source !== void 0 && !source.manifest.file.contextOnly;
@@ -32613,9 +32607,9 @@ function renderSummary(findings, summary, options) {
   const limit = options.limit ?? SUMMARY_LIMIT;
   const head = [];
   head.push("## rbaclint", "");
-  head.push(`${options.failed ? "❌" : "✅"} ${cell(summaryLine(summary))} (fail-on: \`${options.failOn}\`)`, "");
+  head.push(`${options.failed ? "❌" : "✅"} ${markdownText(summaryLine(summary))} (fail-on: \`${options.failOn}\`)`, "");
   for (const e of options.loadErrors ?? []) head.push(`> [!WARNING]
-> ${cell(e.message)}`, "");
+> ${markdownText(e.message)}`, "");
   if (findings.length === 0) return `${head.join("\n")}
 `;
   head.push("| Severity | Findings |", "| --- | ---: |");
@@ -32630,7 +32624,7 @@ function renderSummary(findings, summary, options) {
   }
   const rules2 = [...byRule].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1));
   head.push("### Findings per rule", "", "| Rule | Severity | Findings |", "| --- | --- | ---: |");
-  for (const [id, { severity, count }] of rules2) head.push(`| [${cell(id)}](${ruleDocsUrl(id)}) | ${ICON[severity]} ${severity} | ${count} |`);
+  for (const [id, { severity, count }] of rules2) head.push(`| [${markdownText(id)}](${ruleDocsUrl(id)}) | ${ICON[severity]} ${severity} | ${count} |`);
   head.push("");
   const byFile = /* @__PURE__ */ new Map();
   for (const f of findings) {
@@ -32654,7 +32648,7 @@ ${options.graph}
   out += appendRows(
     limit - bytes(out),
     ["### Findings per file", "", "| File | Errors | Warnings | Notes |", "| --- | ---: | ---: | ---: |"],
-    files.map(([file, c]) => `| \`${code(file)}\` | ${c.error} | ${c.warning} | ${c.note} |`),
+    files.map(([file, c]) => `| \`${markdownCode(file)}\` | ${c.error} | ${c.warning} | ${c.note} |`),
     "files"
   );
   out += appendRows(
@@ -32662,7 +32656,7 @@ ${options.graph}
     ["### Findings", "", "| Severity | Location | Rule | Message |", "| --- | --- | --- | --- |"],
     findings.map((f) => {
       const where = `${display(f.file, options.workspace)}:${f.range.start.line}:${f.range.start.column}`;
-      return `| ${ICON[f.severity]} ${f.severity} | \`${code(where)}\` | ${cell(f.ruleId)} | ${cell(f.message)} |`;
+      return `| ${ICON[f.severity]} ${f.severity} | \`${markdownCode(where)}\` | ${markdownText(f.ruleId)} | ${markdownText(f.message)} |`;
     }),
     "findings"
   );
@@ -32706,12 +32700,6 @@ function appendRows(budget, header, rows, what) {
 }
 function display(file, workspace) {
   return workflowPath(path11.isAbsolute(file) ? path11.relative(workspace, file) : file);
-}
-function cell(text) {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/([*_`[\]])/g, "\\$1");
-}
-function code(text) {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/`/g, "'").replace(/\|/g, "\\|");
 }
 function bytes(text) {
   return Buffer.byteLength(text, "utf8");

@@ -20587,6 +20587,16 @@ var init_model = __esm({
 function serviceAccountUsername(namespace, name) {
   return `${SERVICE_ACCOUNT_USERNAME_PREFIX}${namespace}:${name}`;
 }
+function principalOf(identity) {
+  switch (identity.kind) {
+    case "ServiceAccount":
+      return serviceAccountUser(identity.namespace, identity.name);
+    case "User":
+      return userInfo(identity.name);
+    case "Group":
+      return { name: NO_USER, groups: [identity.name] };
+  }
+}
 function serviceAccountUser(namespace, name) {
   return {
     name: serviceAccountUsername(namespace, name),
@@ -20664,7 +20674,7 @@ function normalizeSubject(subject, bindingNamespace) {
       return void 0;
   }
 }
-var SERVICE_ACCOUNT_USERNAME_PREFIX, SERVICE_ACCOUNT_GROUP_PREFIX, ALL_SERVICE_ACCOUNTS_GROUP, ALL_AUTHENTICATED_GROUP, ALL_UNAUTHENTICATED_GROUP, ANONYMOUS_USER, SYSTEM_MASTERS_GROUP, DNS1123_LABEL, DNS1123_SUBDOMAIN;
+var SERVICE_ACCOUNT_USERNAME_PREFIX, SERVICE_ACCOUNT_GROUP_PREFIX, ALL_SERVICE_ACCOUNTS_GROUP, ALL_AUTHENTICATED_GROUP, ALL_UNAUTHENTICATED_GROUP, ANONYMOUS_USER, SYSTEM_MASTERS_GROUP, NO_USER, DNS1123_LABEL, DNS1123_SUBDOMAIN;
 var init_subjects = __esm({
   "src/rbac/subjects.ts"() {
     "use strict";
@@ -20675,6 +20685,7 @@ var init_subjects = __esm({
     ALL_UNAUTHENTICATED_GROUP = "system:unauthenticated";
     ANONYMOUS_USER = "system:anonymous";
     SYSTEM_MASTERS_GROUP = "system:masters";
+    NO_USER = "\0";
     DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
     DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
   }
@@ -25058,16 +25069,6 @@ function identityLabel2(identity) {
 function identityKey(identity) {
   return identity.kind === "ServiceAccount" ? `${identity.kind}\0${identity.namespace}\0${identity.name}` : `${identity.kind}\0${identity.name}`;
 }
-function principalOf(identity) {
-  switch (identity.kind) {
-    case "ServiceAccount":
-      return serviceAccountUser(identity.namespace, identity.name);
-    case "User":
-      return userInfo(identity.name);
-    case "Group":
-      return { name: NO_USER, groups: [identity.name] };
-  }
-}
 function candidateIdentities(base, head) {
   const fingerprints = (side) => {
     const map = /* @__PURE__ */ new Map();
@@ -25300,7 +25301,7 @@ function diffWorkloads(base, head, danger) {
     (a, b) => Number(b.gained.some(isDangerous)) - Number(a.gained.some(isDangerous)) || compare3(a.namespace, b.namespace) || compare3(a.kind, b.kind) || compare3(a.name, b.name)
   );
 }
-var KINDS, EVERYTHING, VERB_ORDER, NO_USER, KIND_ORDER, NAMESPACE_OBJECT_VERBS;
+var KINDS, EVERYTHING, VERB_ORDER, KIND_ORDER, NAMESPACE_OBJECT_VERBS;
 var init_diff = __esm({
   "src/rbac/diff.ts"() {
     "use strict";
@@ -25312,7 +25313,6 @@ var init_diff = __esm({
     KINDS = DANGER_LIST.filter((danger) => !danger.everything);
     EVERYTHING = { id: "cluster-admin-binding", label: DANGERS["cluster-admin-binding"].diffLabel };
     VERB_ORDER = ["*", "get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
-    NO_USER = "\0";
     KIND_ORDER = { ServiceAccount: 0, User: 1, Group: 2 };
     NAMESPACE_OBJECT_VERBS = /* @__PURE__ */ new Set(["*", "get", "update", "patch", "delete"]);
   }
@@ -25327,6 +25327,19 @@ function escapeControl(text, keepWhitespace = false) {
 }
 var init_escape = __esm({
   "src/report/escape.ts"() {
+    "use strict";
+  }
+});
+
+// src/report/markdown.ts
+function markdownText(text) {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/([*_`[\]#])/g, "\\$1");
+}
+function markdownCode(text) {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/`/g, "'").replace(/\|/g, "\\|");
+}
+var init_markdown = __esm({
+  "src/report/markdown.ts"() {
     "use strict";
   }
 });
@@ -25877,11 +25890,8 @@ function renderDiffJson(diff, sources) {
   return `${JSON.stringify(report, null, 2)}
 `;
 }
-function md(text) {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/([*_`[\]#])/g, "\\$1");
-}
 function mdCode(text) {
-  return `\`${text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/`/g, "'").replace(/\|/g, "\\|")}\``;
+  return `\`${markdownCode(text)}\``;
 }
 function mdScope(change) {
   return change.namespace === void 0 ? "cluster-wide" : `namespace ${mdCode(change.namespace)}`;
@@ -25889,10 +25899,10 @@ function mdScope(change) {
 function mdGrant(source, identity) {
   const where = (text) => text === "built-in" ? "built-in" : mdCode(text);
   const subject = subjectLabel(source.subject);
-  const via = identity !== void 0 && subject === identityLabel2(identity) ? "" : ` as ${md(subject)}`;
-  const rule = `${md(roleLabel(source.origin.role))} (${where(ruleLocation(source))})`;
-  const role = source.origin.role === source.role ? rule : `${md(roleLabel(source.role))}, aggregated from ${rule}`;
-  return `${md(bindingLabel(source.binding))} (${where(locationOf(source.binding.source))})${via} → ${role}`;
+  const via = identity !== void 0 && subject === identityLabel2(identity) ? "" : ` as ${markdownText(subject)}`;
+  const rule = `${markdownText(roleLabel(source.origin.role))} (${where(ruleLocation(source))})`;
+  const role = source.origin.role === source.role ? rule : `${markdownText(roleLabel(source.role))}, aggregated from ${rule}`;
+  return `${markdownText(bindingLabel(source.binding))} (${where(locationOf(source.binding.source))})${via} → ${role}`;
 }
 function mdGrants(change, identity, prefix = "") {
   return [...new Set(change.grantedBy.map((source) => `${prefix}${mdGrant(source, identity)}`))].join("<br>");
@@ -25908,13 +25918,13 @@ function mdDangerRows(diff) {
       rows.set(key3, row);
     }
   };
-  for (const entry of diff.identities) for (const change of entry.gained.filter(isDangerous)) add(md(identityLabel2(entry.identity)), change, entry.identity);
+  for (const entry of diff.identities) for (const change of entry.gained.filter(isDangerous)) add(markdownText(identityLabel2(entry.identity)), change, entry.identity);
   for (const w of diff.workloads) {
     if (sameAsIdentity(w)) continue;
-    for (const change of w.gained.filter(isDangerous)) add(`${md(workloadLabel2(w))} (as ServiceAccount ${md(w.head?.serviceAccount ?? "")})`, change, void 0);
+    for (const change of w.gained.filter(isDangerous)) add(`${markdownText(workloadLabel2(w))} (as ServiceAccount ${markdownText(w.head?.serviceAccount ?? "")})`, change, void 0);
   }
   return [...rows.values()].map(
-    (r) => `| ${r.who} | ${md(r.danger.label)} ([${r.danger.id}](${ruleDocsUrl(r.danger.id)})) | ${r.where} | ${r.permissions.join("<br>")} | ${r.grants.join("<br>")} |`
+    (r) => `| ${r.who} | ${markdownText(r.danger.label)} ([${r.danger.id}](${ruleDocsUrl(r.danger.id)})) | ${r.where} | ${r.permissions.join("<br>")} | ${r.grants.join("<br>")} |`
   );
 }
 function mdChanges(gained, lost, identity) {
@@ -25944,7 +25954,7 @@ function renderDiffMarkdown(diff, sources) {
 `;
   const counts = diffCounts(diff);
   const alarm = counts.identitiesWithDangerousGains + counts.workloadsWithDangerousGains > 0 ? "⚠️ " : "";
-  out += `**${alarm}${md(verdict(diff))}**
+  out += `**${alarm}${markdownText(verdict(diff))}**
 
 `;
   const dangerous = mdDangerRows(diff);
@@ -25959,12 +25969,12 @@ function renderDiffMarkdown(diff, sources) {
     out += "### Identities\n\n| Identity | Gained | Lost |\n| --- | ---: | ---: |\n";
     for (const entry of diff.identities) {
       const d = entry.gained.filter(isDangerous).length;
-      out += `| ${md(identityLabel2(entry.identity))} | ${entry.gained.length}${d > 0 ? ` (⚠️ ${d} dangerous)` : ""} | ${entry.lost.length} |
+      out += `| ${markdownText(identityLabel2(entry.identity))} | ${entry.gained.length}${d > 0 ? ` (⚠️ ${d} dangerous)` : ""} | ${entry.lost.length} |
 `;
     }
     out += "\n";
     for (const entry of diff.identities) {
-      out += `#### ${entry.gained.some(isDangerous) ? "⚠️ " : ""}${md(identityLabel2(entry.identity))}
+      out += `#### ${entry.gained.some(isDangerous) ? "⚠️ " : ""}${markdownText(identityLabel2(entry.identity))}
 
 `;
       out += mdChanges(entry.gained, entry.lost, entry.identity);
@@ -25974,17 +25984,17 @@ function renderDiffMarkdown(diff, sources) {
     out += "### Workloads\n\n| Workload | ServiceAccount | API token | Gained | Lost |\n| --- | --- | --- | ---: | ---: |\n";
     for (const w of diff.workloads) {
       const d = w.gained.filter(isDangerous).length;
-      out += `| ${md(workloadLabel2(w))} (${mdCode(workloadLocation(w))}) | ${md(accountChange(w))} | ${md(tokenChange(w))} | ${w.gained.length}${d > 0 ? ` (⚠️ ${d} dangerous)` : ""} | ${w.lost.length} |
+      out += `| ${markdownText(workloadLabel2(w))} (${mdCode(workloadLocation(w))}) | ${markdownText(accountChange(w))} | ${markdownText(tokenChange(w))} | ${w.gained.length}${d > 0 ? ` (⚠️ ${d} dangerous)` : ""} | ${w.lost.length} |
 `;
     }
     out += "\n";
     for (const w of diff.workloads) {
       if (w.gained.length === 0 && w.lost.length === 0) continue;
-      out += `#### ${w.gained.some(isDangerous) ? "⚠️ " : ""}${md(workloadLabel2(w))}
+      out += `#### ${w.gained.some(isDangerous) ? "⚠️ " : ""}${markdownText(workloadLabel2(w))}
 
 `;
       if (sameAsIdentity(w)) {
-        out += `What ServiceAccount ${md(w.head?.serviceAccount ?? "")} gains and loses, above.
+        out += `What ServiceAccount ${markdownText(w.head?.serviceAccount ?? "")} gains and loses, above.
 
 `;
         continue;
@@ -26015,6 +26025,7 @@ var init_diff_command = __esm({
     init_resources();
     init_escape();
     init_version();
+    init_markdown();
     init_exit_code();
     init_rbac_args();
     init_who_can_command();
@@ -35057,16 +35068,6 @@ function identityOfSubject2(subject) {
   if (subject.kind === "Group") return { kind: "Group", name: subject.name };
   return identityOfUsername(subject.name);
 }
-function userOf(identity) {
-  switch (identity.kind) {
-    case "ServiceAccount":
-      return serviceAccountUser(identity.namespace, identity.name);
-    case "User":
-      return userInfo(identity.name);
-    case "Group":
-      return { name: NO_USER2, groups: [identity.name] };
-  }
-}
 function isPrimary(source) {
   return source !== void 0 && !source.manifest.file.contextOnly;
 }
@@ -35121,7 +35122,7 @@ function compare4(a, b) {
 function compareEdges(a, b) {
   return compare4(a.from, b.from) || compare4(a.to, b.to) || compare4(a.kind, b.kind);
 }
-var EVERYTHING2, MASTERS, NO_USER2, GraphBuilder;
+var EVERYTHING2, MASTERS, GraphBuilder;
 var init_graph = __esm({
   "src/rbac/graph.ts"() {
     "use strict";
@@ -35136,7 +35137,6 @@ var init_graph = __esm({
       graphLabel: `${EVERYTHING2.graphLabel}, bypassing RBAC (system:masters)`,
       ruleId: "cluster-admin-binding"
     };
-    NO_USER2 = "\0";
     GraphBuilder = class {
       constructor(input, options) {
         this.input = input;
@@ -35214,7 +35214,7 @@ var init_graph = __esm({
         if (identity.kind === "Group" && identity.name === SYSTEM_MASTERS_GROUP) {
           this.addPermission(id, MASTERS, {}, false);
         }
-        for (const match of policy.bindingsFor(userOf(identity))) {
+        for (const match of policy.bindingsFor(principalOf(identity))) {
           if (!isPrimary(match.binding.source) && !this.bindingIsDangerous(match.binding)) continue;
           this.addBinding(match.binding);
           const subject = match.subject;
@@ -35709,7 +35709,7 @@ function parseIdentity(arg, namespace, input) {
   const prefixed = /^(user|group):(.+)$/i.exec(arg);
   if (prefixed) {
     const name2 = prefixed[2] ?? "";
-    if ((prefixed[1] ?? "").toLowerCase() === "group") return { label: `Group ${name2}`, kind: "Group", user: { name: NO_USER3, groups: [name2] } };
+    if ((prefixed[1] ?? "").toLowerCase() === "group") return { label: `Group ${name2}`, kind: "Group", user: principalOf({ kind: "Group", name: name2 }) };
     const sa = parseServiceAccountUsername(name2);
     return sa ? { label: `ServiceAccount ${sa.namespace}/${sa.name}`, kind: "ServiceAccount", user: userInfo(name2) } : { label: `User ${name2}`, kind: "User", user: userInfo(name2) };
   }
@@ -35888,7 +35888,7 @@ function addPermissionsCommand(program2, io, done) {
     done(await runPermissions(args, options, io));
   });
 }
-var NO_USER3, PERMISSIONS_HELP;
+var PERMISSIONS_HELP;
 var init_permissions_command = __esm({
   "src/cli/permissions-command.ts"() {
     "use strict";
@@ -35900,7 +35900,6 @@ var init_permissions_command = __esm({
     init_exit_code();
     init_rbac_args();
     init_who_can_command();
-    NO_USER3 = "\0";
     PERMISSIONS_HELP = `
 IDENTITY is one of:
   system:serviceaccount:<ns>:<name>   a ServiceAccount (also ServiceAccount/<ns>/<name>, sa/<name> -n <ns>)
