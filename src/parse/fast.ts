@@ -1,0 +1,831 @@
+/**
+ * The value path of the parser, for sources that never get findings (context files, the input of
+ * the RBAC queries): their objects are read without composing YAML nodes, and the nodes of a
+ * document (or of one item of a `List`) are composed only when a position in it is asked for.
+ *
+ * - JSON (`kubectl get … -o json`): `JSON.parse`, after a scan that proves the YAML parser would
+ *   read the same values (no duplicate keys, no numbers YAML 1.1 reads otherwise, blanks and line
+ *   breaks only, keys and their `:` on one line).
+ * - YAML: a reader of block mappings, block sequences, one-line scalars, literal block scalars and
+ *   one-line flow collections of simple scalars, resolving plain scalars with the YAML 1.1 schema's
+ *   own tags. A document (or a List item) the reader does not fully understand is composed by the
+ *   YAML parser on its own; when that reports an error, the whole text is parsed as usual.
+ *
+ * Either way the answers are those of a full parse; positions are those of a full parse too (the
+ * nodes are composed from the same text, at the same offsets, with the same line index).
+ */
+import { Composer, Parser, isCollection, isScalar, parseDocument, visit, type CST, type Document, type Schema } from 'yaml';
+
+/** One piece of the text whose nodes are composed on demand: a document or a List item. */
+export interface Segment {
+  start: number;
+  end: number;
+}
+
+/** An object read by the value path, with the segment that holds it and its path there. */
+export interface FastObject {
+  value: Record<string, unknown>;
+  segment: number;
+  pathPrefix: (string | number)[];
+}
+
+/** What the value path read: every object, and the segments to compose for positions. */
+export interface FastResult {
+  objects: FastObject[];
+  segments: Segment[];
+  /** Documents already composed (those the reader left to the YAML parser), by segment. */
+  composed: Map<number, Document.Parsed>;
+  /** Objects left out by `keep` (see {@link readFast}). */
+  skipped: number;
+}
+
+/** Which objects to return (the others are dropped as soon as they are read). */
+type Keep = (value: Record<string, unknown>) => boolean;
+
+/** The composer's options (as in parse.ts: YAML 1.1, unique keys, no process warnings). */
+export const COMPOSER_OPTIONS = { version: '1.1', uniqueKeys: true, logLevel: 'error' } as const;
+
+/** Thrown inside the reader when it does not fully understand what it reads. */
+class GiveUp extends Error {}
+const GIVE_UP = new GiveUp('not understood');
+
+/**
+ * Thrown when the YAML parser reports a problem in a piece (that document is then at hand): the
+ * whole text is parsed as usual.
+ */
+class Fallback extends Error {
+  constructor(readonly doc?: Document.Parsed) {
+    super('full parse');
+  }
+}
+const FALLBACK = new Fallback();
+
+/** What {@link readFast} gives when it cannot read a text: the document where the parser reported an error, if any. */
+export interface FastFailure {
+  failed: true;
+  doc: Document.Parsed | undefined;
+}
+
+type Compose = (start: number, end: number) => Document.Parsed | undefined;
+
+/**
+ * Reads the objects of a text by the value path, keeping those `keep` accepts; a failure when the
+ * text must be parsed as usual (not JSON or block YAML the reader or the parser, piece by piece,
+ * reads without a problem), with the piece whose syntax error the parser reported, if any.
+ */
+export function readFast(text: string, maxDepth: number, maxAliasCount: number, compose: Compose, keep: Keep = () => true): FastResult | FastFailure {
+  const failed = (doc?: Document.Parsed): FastFailure => ({ failed: true, doc });
+  // Templates and Helm source comments are reported per document by the full parse.
+  if (text.includes('{{') || text.includes('\r')) return failed();
+  try {
+    if (/^\s*\{/.test(text)) return readJson(text, maxDepth, keep) ?? failed();
+    if (/^\s*\[/.test(text) || /^#\s*Source:/m.test(text)) return failed();
+    return readYamlStream(text, maxAliasCount, compose, keep) ?? failed();
+  } catch (error) {
+    if (error instanceof Fallback) return failed(error.doc);
+    if (error instanceof GiveUp) return failed();
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON
+// ---------------------------------------------------------------------------------------------
+
+function readJson(text: string, maxDepth: number, keep: Keep): FastResult | undefined {
+  // Unlike in block YAML, no character reads differently inside a JSON string (control
+  // characters, which JSON.parse refuses, aside).
+  const scan = scanJson(text, maxDepth);
+  if (!scan) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  // JSON.parse keeps the last of duplicate keys; YAML reports them: count the keys it kept.
+  if (countKeys(value) !== scan.keys) return undefined;
+  const whole = [{ start: 0, end: text.length }];
+  if (!isObject(value)) return { objects: [], segments: whole, composed: new Map(), skipped: 0 };
+  if (isList(value) && scan.items && scan.items.length === value.items.length) {
+    const objects: FastObject[] = [];
+    let skipped = 0;
+    value.items.forEach((item, i) => {
+      if (!isObject(item)) return;
+      if (keep(item)) objects.push({ value: item, segment: i, pathPrefix: [] });
+      else skipped++;
+    });
+    return { objects, segments: scan.items, composed: new Map(), skipped };
+  }
+  if (!keep(value)) return { objects: [], segments: whole, composed: new Map(), skipped: 1 };
+  return { objects: [{ value, segment: 0, pathPrefix: [] }], segments: whole, composed: new Map(), skipped: 0 };
+}
+
+function countKeys(value: unknown): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (Array.isArray(v)) {
+      for (const item of v) if (typeof item === 'object' && item !== null) stack.push(item);
+    } else if (typeof v === 'object' && v !== null) {
+      for (const key in v) {
+        count++;
+        const item = (v as Record<string, unknown>)[key];
+        if (typeof item === 'object' && item !== null) stack.push(item);
+      }
+    }
+  }
+  return count;
+}
+
+/**
+ * Scans a JSON text for what would make the YAML parser read it differently from JSON.parse:
+ * blanks other than spaces and line breaks, a key whose `:` is on another line or that is longer
+ * than 1000 characters (YAML's implicit keys), numbers with an exponent or more than 15 digits
+ * (YAML 1.1 reads `1e3` as a string), `__proto__` keys, nesting deeper than `maxDepth`. Counts the
+ * keys and finds the items of a top-level `items` array. Undefined when the text is not so plain;
+ * syntax is JSON.parse's to check.
+ */
+function scanJson(text: string, maxDepth: number): { keys: number; items: Segment[] | undefined } | undefined {
+  const n = text.length;
+  /** Per open container: 1 object, 2 array. */
+  const stack: number[] = [];
+  let keys = 0;
+  let items: Segment[] | undefined;
+  let inItems = false;
+  let itemStart = -1;
+  let expectKey = false;
+  let lastKeyItems = false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 10) continue;
+    if (c === 9 || c === 13) return undefined;
+    const depth = stack.length;
+    // A value starts at depth 2 inside the items array: remember where.
+    if (inItems && depth === 2 && itemStart < 0 && c !== 44 /* , */ && c !== 93 /* ] */) itemStart = i;
+    if (c === 34 /* " */) {
+      let j = text.indexOf('"', i + 1);
+      while (j > 0 && text.charCodeAt(j - 1) === 92) {
+        let backslashes = 0;
+        for (let k = j - 1; text.charCodeAt(k) === 92; k--) backslashes++;
+        if (backslashes % 2 === 0) break;
+        j = text.indexOf('"', j + 1);
+      }
+      if (j < 0) return undefined;
+      if (expectKey && stack[depth - 1] === 1) {
+        // A key: its `:` on the same line.
+        let k = j + 1;
+        while (text.charCodeAt(k) === 32) k++;
+        if (text.charCodeAt(k) !== 58 /* : */) return undefined;
+        if (j - i > 1000) return undefined;
+        const key = text.slice(i + 1, j);
+        if (key === '__proto__') return undefined;
+        lastKeyItems = depth === 1 && key === 'items';
+        keys++;
+        expectKey = false;
+        i = k;
+        continue;
+      }
+      i = j;
+      continue;
+    }
+    if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (depth >= maxDepth - 8) return undefined;
+      stack.push(c === 123 ? 1 : 2);
+      expectKey = c === 123;
+      if (c === 91 && depth === 1 && lastKeyItems && items === undefined) {
+        items = [];
+        inItems = true;
+      }
+      continue;
+    }
+    if (c === 125 /* } */ || c === 93 /* ] */) {
+      stack.pop();
+      if (inItems && stack.length === 2 && itemStart >= 0) {
+        // The end of an item that is an object or array.
+        items!.push({ start: itemStart, end: i + 1 });
+        itemStart = -1;
+      } else if (inItems && stack.length === 1) {
+        if (itemStart >= 0) items!.push({ start: itemStart, end: i });
+        itemStart = -1;
+        inItems = false;
+      }
+      expectKey = false;
+      continue;
+    }
+    if (c === 44 /* , */) {
+      if (inItems && depth === 2 && itemStart >= 0) {
+        items!.push({ start: itemStart, end: i });
+        itemStart = -1;
+      }
+      expectKey = stack[depth - 1] === 1;
+      continue;
+    }
+    if (c === 58 /* : */) continue;
+    // A number or a literal.
+    let j = i;
+    while (j < n) {
+      const d = text.charCodeAt(j);
+      if (d === 44 || d === 125 || d === 93 || d === 32 || d === 10 || d === 9 || d === 13) break;
+      j++;
+    }
+    const token = text.slice(i, j);
+    if (token !== 'true' && token !== 'false' && token !== 'null' && !/^-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?$/.test(token)) return undefined;
+    i = j - 1;
+  }
+  return { keys, items };
+}
+
+// ---------------------------------------------------------------------------------------------
+// YAML
+// ---------------------------------------------------------------------------------------------
+
+const NON_STRING_WORD = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
+const LETTER_STRING = /^[A-Za-z][A-Za-z0-9._/-]*$/;
+/** Characters the reader refuses anywhere: C0 and C1 controls but LF, DEL, Unicode line breaks, BOM, surrogates, tab. */
+const REFUSED_CHARS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
+const FLOW_ITEM = String.raw`(?:[A-Za-z0-9_./][A-Za-z0-9_./-]*|"[^"\\]*"|'[^']*')`;
+const FLOW_SEQ = new RegExp(String.raw`^\[ *(${FLOW_ITEM}(?: *, *${FLOW_ITEM})*) *\] *$`);
+const FLOW_MAP = new RegExp(String.raw`^\{ *(${FLOW_ITEM}: +${FLOW_ITEM}(?: *, *${FLOW_ITEM}: +${FLOW_ITEM})*) *\} *$`);
+const FLOW_TOKEN = new RegExp(FLOW_ITEM, 'g');
+/** Deepest nesting the reader follows (the parser's limit is far above). */
+const MAX_LEVELS = 64;
+
+let schemaCache: { schema: Schema; options: Document.Parsed['options'] } | undefined;
+const plainCache = new Map<string, unknown>();
+
+/** The value of a plain scalar as the YAML 1.1 schema's tags resolve it (GIVE_UP if not a JSON value). */
+function resolvePlain(source: string): unknown {
+  if (LETTER_STRING.test(source) && !NON_STRING_WORD.test(source)) return source;
+  const cached = plainCache.get(source);
+  if (cached !== undefined || plainCache.has(source)) return cached;
+  const { schema, options } = yamlSchema();
+  const tag = schema.tags.find((t) => t.default === true && !t.collection && t.test?.test(source));
+  let value: unknown = source;
+  if (tag) {
+    let failed = false;
+    const resolve = tag.resolve as (value: string, onError: (message: string) => void, options: unknown) => unknown;
+    value = resolve(source, () => (failed = true), options);
+    if (failed) throw GIVE_UP;
+    // As the composer: a tag may resolve to a Scalar node, whose toJS is that of its value.
+    if (isScalar(value)) value = value.value;
+    if (typeof value === 'bigint') value = Number(value);
+    if (value instanceof Date) value = value.toJSON();
+    if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw GIVE_UP;
+  }
+  if (plainCache.size < 100_000) plainCache.set(source, value);
+  return value;
+}
+
+/** Whether a plain scalar is a string as a key: no tag of the schema claims it (`1`, `.`, `true`, `<<`, dates). */
+function plainIsString(source: string): boolean {
+  const { schema } = yamlSchema();
+  return !schema.tags.some((t) => (t.default === true || t.default === 'key') && t.test?.test(source));
+}
+
+function yamlSchema(): { schema: Schema; options: Document.Parsed['options'] } {
+  if (!schemaCache) {
+    const doc = parseDocument('a: 1', COMPOSER_OPTIONS);
+    schemaCache = { schema: doc.schema, options: doc.options };
+  }
+  return schemaCache;
+}
+
+/** A one-line scalar or flow collection (not a block scalar), from its first character to the end of its line. */
+function inlineValue(text: string): unknown {
+  const c = text.charCodeAt(0);
+  if (c === 34 /* " */) {
+    const close = text.indexOf('"', 1);
+    if (close < 0) throw GIVE_UP;
+    const inner = text.slice(1, close);
+    if (inner.includes('\\') || !onlyBlanks(text, close + 1)) throw GIVE_UP;
+    return inner;
+  }
+  if (c === 39 /* ' */) {
+    let i = 1;
+    for (;;) {
+      const q = text.indexOf("'", i);
+      if (q < 0) throw GIVE_UP;
+      if (text.charCodeAt(q + 1) === 39) {
+        i = q + 2;
+        continue;
+      }
+      if (!onlyBlanks(text, q + 1)) throw GIVE_UP;
+      return text.slice(1, q).replaceAll("''", "'");
+    }
+  }
+  if (c === 91 /* [ */) {
+    if (/^\[ *\] *$/.test(text)) return [];
+    const m = FLOW_SEQ.exec(text);
+    if (!m) throw GIVE_UP;
+    return (m[1]!.match(FLOW_TOKEN) ?? []).map(flowScalar);
+  }
+  if (c === 123 /* { */) {
+    if (/^\{ *\} *$/.test(text)) return {};
+    const m = FLOW_MAP.exec(text);
+    if (!m) throw GIVE_UP;
+    const tokens = m[1]!.match(FLOW_TOKEN) ?? [];
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i + 1 < tokens.length; i += 2) {
+      const token = tokens[i]!;
+      const quoted = token.charCodeAt(0) === 34 || token.charCodeAt(0) === 39;
+      if (!quoted && !plainIsString(token)) throw GIVE_UP;
+      const key = flowScalar(token);
+      if (typeof key !== 'string' || key === '__proto__' || Object.hasOwn(out, key)) throw GIVE_UP;
+      out[key] = flowScalar(tokens[i + 1]!);
+    }
+    return out;
+  }
+  // A plain scalar: no indicator first (`-`, `?`, `:` only before a non-blank), no `: `, ` #` or final `:`.
+  if (/^[,[\]{}#&*!|>'"%@`]/.test(text) || /^[-?:](?: |$)/.test(text)) throw GIVE_UP;
+  const body = text.trimEnd();
+  if (body.includes(': ') || body.includes(' #') || body.endsWith(':')) throw GIVE_UP;
+  return resolvePlain(body);
+}
+
+function flowScalar(token: string): unknown {
+  const c = token.charCodeAt(0);
+  if (c === 34) return token.slice(1, -1);
+  if (c === 39) return token.slice(1, -1);
+  return resolvePlain(token);
+}
+
+function onlyBlanks(text: string, from: number): boolean {
+  for (let i = from; i < text.length; i++) if (text.charCodeAt(i) !== 32) return false;
+  return true;
+}
+
+/** The lines of a piece of text: start, end (before the line break), indentation and type, skipping nothing. */
+class Lines {
+  starts: Int32Array;
+  ends: Int32Array;
+  indents: Int32Array;
+  /** 0 content, 1 blank (spaces only or empty), 2 comment. */
+  types: Uint8Array;
+  readonly length: number;
+  constructor(
+    readonly text: string,
+    from: number,
+    to: number,
+  ) {
+    let capacity = Math.max(16, (to - from) >> 4);
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
+    this.indents = new Int32Array(capacity);
+    this.types = new Uint8Array(capacity);
+    let line = 0;
+    for (let s = from; s < to; line++) {
+      if (line === capacity) {
+        capacity *= 2;
+        this.starts = grow(this.starts, capacity);
+        this.ends = grow(this.ends, capacity);
+        this.indents = grow(this.indents, capacity);
+        const types = new Uint8Array(capacity);
+        types.set(this.types);
+        this.types = types;
+      }
+      let e = text.indexOf('\n', s);
+      if (e < 0 || e > to) e = to;
+      let i = s;
+      while (i < e && text.charCodeAt(i) === 32) i++;
+      this.starts[line] = s;
+      this.ends[line] = e;
+      this.indents[line] = i - s;
+      this.types[line] = i === e ? 1 : text.charCodeAt(i) === 35 ? 2 : 0;
+      s = e + 1;
+    }
+    this.length = line;
+  }
+}
+
+function grow(array: Int32Array, capacity: number): Int32Array {
+  const out = new Int32Array(capacity);
+  out.set(array);
+  return out;
+}
+
+/** The reader of one document (or List item) of block YAML: lines `[i, end)` of `lines`. */
+class Reader {
+  private depth = 0;
+  readonly text: string;
+  constructor(
+    readonly lines: Lines,
+    /** The current line. */
+    public i: number,
+    readonly end: number,
+  ) {
+    this.text = lines.text;
+  }
+
+  /** Moves to the next content line; a comment line is accepted only at column 0. */
+  skip(): void {
+    const { types, indents } = this.lines;
+    while (this.i < this.end && types[this.i] !== 0) {
+      if (types[this.i] === 2 && indents[this.i] !== 0) throw GIVE_UP;
+      this.i++;
+    }
+  }
+
+  /** The next content line's indentation, -1 at the end. */
+  peekIndent(): number {
+    this.skip();
+    return this.i < this.end ? this.lines.indents[this.i]! : -1;
+  }
+
+  /**
+   * The `key:` at `column` of line `line`: the key, and the value on the line (from its first
+   * non-blank, '' when none).
+   */
+  entry(line: number, column: number): { key: string; inline: string } {
+    const text = this.text;
+    const from = this.lines.starts[line]! + column;
+    const lineEnd = this.lines.ends[line]!;
+    const c = text.charCodeAt(from);
+    let key: string;
+    let after: number;
+    if (c === 34 /* " */ || c === 39 /* ' */) {
+      const close = text.indexOf(c === 34 ? '"' : "'", from + 1);
+      if (close < 0 || close >= lineEnd) throw GIVE_UP;
+      key = text.slice(from + 1, close);
+      if (c === 34 ? key.includes('\\') : text.charCodeAt(close + 1) === 39) throw GIVE_UP;
+      after = close + 1;
+    } else {
+      const i = plainKeyEnd(text, from, lineEnd);
+      if (i < 0) throw GIVE_UP;
+      key = text.slice(from, i);
+      // Resolved as the schema does (`1`, `.` and `true` are no strings); `<<` is a merge key.
+      if (!SIMPLE_KEY.test(key) || (key.length <= 5 && NON_STRING_WORD.test(key))) {
+        if (!plainIsString(key)) throw GIVE_UP;
+      }
+      after = i;
+    }
+    if (after - from > 1000 || key === '__proto__' || text.charCodeAt(after) !== 58 /* : */) throw GIVE_UP;
+    after++;
+    if (after < lineEnd && text.charCodeAt(after) !== 32) throw GIVE_UP;
+    while (after < lineEnd && text.charCodeAt(after) === 32) after++;
+    return { key, inline: after < lineEnd ? text.slice(after, lineEnd) : '' };
+  }
+
+  /** A block mapping whose keys are at `indent`; the first entry may follow a dash on the current line (`- key: …`). */
+  map(indent: number): Record<string, unknown> {
+    if (++this.depth > MAX_LEVELS) throw GIVE_UP;
+    const out: Record<string, unknown> = {};
+    let first = true;
+    for (;;) {
+      if (!first) {
+        const next = this.peekIndent();
+        if (next < indent) break;
+        if (next > indent) throw GIVE_UP;
+        if (this.isDash(this.i, indent)) break;
+      }
+      first = false;
+      const { key, inline } = this.entry(this.i, indent);
+      if (Object.hasOwn(out, key)) throw GIVE_UP;
+      this.i++;
+      out[key] = this.valueAfter(inline, indent, true);
+    }
+    this.depth--;
+    return out;
+  }
+
+  /** Whether line `i` is `-` + blank at `indent`. */
+  isDash(i: number, indent: number): boolean {
+    const start = this.lines.starts[i]! + indent;
+    return this.text.charCodeAt(start) === 45 && (start + 1 === this.lines.ends[i] || this.text.charCodeAt(start + 1) === 32);
+  }
+
+  /**
+   * The value after `key:` or `- ` (`inline`, empty when on the next lines); the line was consumed.
+   * `parent` is the column of the key or dash.
+   */
+  valueAfter(inline: string, parent: number, isKey: boolean): unknown {
+    if (inline === '') {
+      const next = this.peekIndent();
+      if (next > parent) return this.isDash(this.i, next) ? this.seq(next) : this.map(next);
+      if (isKey && next === parent && this.isDash(this.i, next)) return this.seq(next);
+      return null;
+    }
+    if (inline.charCodeAt(0) === 124 /* | */) return this.literal(inline, parent);
+    const value = inlineValue(inline);
+    // A more indented line after a one-line value would continue it (or be an error).
+    if (this.peekIndent() > parent) throw GIVE_UP;
+    return value;
+  }
+
+  /** A block sequence whose dashes are at `indent`. */
+  seq(indent: number, onItem?: (line: number) => void): unknown[] {
+    if (++this.depth > MAX_LEVELS) throw GIVE_UP;
+    const out: unknown[] = [];
+    for (;;) {
+      const next = this.peekIndent();
+      if (next < indent) break;
+      if (next > indent) throw GIVE_UP;
+      if (!this.isDash(this.i, indent)) break;
+      if (onItem) onItem(this.i);
+      else out.push(this.item(indent));
+    }
+    this.depth--;
+    return out;
+  }
+
+  /** One item of a sequence at `indent`, the current line being its dash. */
+  item(indent: number): unknown {
+    const line = this.i;
+    const text = this.text;
+    const lineEnd = this.lines.ends[line]!;
+    let at = this.lines.starts[line]! + indent + 1;
+    while (at < lineEnd && text.charCodeAt(at) === 32) at++;
+    // `-` alone (the item on the next lines), `- # …` and `- - …` are left to the parser.
+    const c = text.charCodeAt(at);
+    if (at === lineEnd || c === 35 || (c === 45 && (at + 1 === lineEnd || text.charCodeAt(at + 1) === 32))) throw GIVE_UP;
+    const column = at - this.lines.starts[line]!;
+    if (looksLikeEntry(text, at, lineEnd)) return this.map(column);
+    this.i++;
+    return this.valueAfter(text.slice(at, lineEnd), indent, false);
+  }
+
+  /** A literal block scalar (`|` or `|-`) whose header is `header`, below a key or dash at `parent`. */
+  literal(header: string, parent: number): string {
+    if (!/^\|-? *$/.test(header)) throw GIVE_UP;
+    const strip = header.charCodeAt(1) === 45;
+    const { starts, ends, indents } = this.lines;
+    let blockIndent = -1;
+    const parts: string[] = [];
+    let trailingEmpty = 0;
+    for (; this.i < this.end; this.i++) {
+      const length = ends[this.i]! - starts[this.i]!;
+      if (length === 0) {
+        if (blockIndent < 0) throw GIVE_UP; // leading empty lines: left to the parser
+        trailingEmpty++;
+        continue;
+      }
+      const indent = indents[this.i]!;
+      if (indent === length) throw GIVE_UP; // a line of spaces only
+      if (blockIndent < 0) {
+        if (indent <= parent) throw GIVE_UP; // an empty block scalar
+        blockIndent = indent;
+      } else if (indent < blockIndent) {
+        break;
+      }
+      for (; trailingEmpty > 0; trailingEmpty--) parts.push('');
+      parts.push(this.text.slice(starts[this.i]! + blockIndent, ends[this.i]));
+    }
+    if (blockIndent < 0) throw GIVE_UP;
+    // The last content line must end with a line break (else clipping keeps none).
+    const last = this.i - 1 - trailingEmpty;
+    if (this.text.charCodeAt(ends[last]!) !== 10) throw GIVE_UP;
+    const value = parts.join('\n');
+    if (this.peekIndent() > parent) throw GIVE_UP;
+    return strip ? value : `${value}\n`;
+  }
+}
+
+/** Whether `text[from, end)` starts a `key:` entry (the reader reads it exactly with {@link Reader.entry}). */
+function looksLikeEntry(text: string, from: number, end: number): boolean {
+  const c = text.charCodeAt(from);
+  if (c === 34 || c === 39) {
+    const close = text.indexOf(c === 34 ? '"' : "'", from + 1);
+    return close > 0 && close + 1 < end && text.charCodeAt(close + 1) === 58 && (close + 2 === end || text.charCodeAt(close + 2) === 32);
+  }
+  return plainKeyEnd(text, from, end) >= 0;
+}
+
+/** A plain key that is certainly a string: a letter, `_` or `$`, then letters, digits and `_./$-`. */
+const SIMPLE_KEY = /^[A-Za-z_$][A-Za-z0-9_.\/$-]*$/;
+
+/**
+ * Where the plain key starting at `from` ends (at its `:`, which a blank or the end of the line
+ * follows), or -1: a key of characters other than blanks, quotes and flow indicators (`f:spec`,
+ * `app.kubernetes.io/name`), not starting with an indicator.
+ */
+function plainKeyEnd(text: string, from: number, end: number): number {
+  const c = text.charCodeAt(from);
+  // - ? : , [ ] { } # & * ! | > ' " % @ `
+  if (from >= end || c === 45 || c === 63 || c === 58 || c === 44 || c === 91 || c === 93 || c === 123 || c === 125 || c === 35 || c === 38 || c === 42 || c === 33 || c === 124 || c === 62 || c === 39 || c === 34 || c === 37 || c === 64 || c === 96) return -1;
+  for (let i = from + 1; i < end; i++) {
+    const d = text.charCodeAt(i);
+    if (d === 58 /* : */) {
+      if (i + 1 === end || text.charCodeAt(i + 1) === 32) return i;
+      continue;
+    }
+    if (d === 32 || d === 44 || d === 91 || d === 93 || d === 123 || d === 125 || d === 35 || d === 34 || d === 39) return -1;
+  }
+  return -1;
+}
+
+/** `kind: List` and the typed lists (`RoleList`, …), as parse.ts reads them. */
+function isList(value: Record<string, unknown>): value is Record<string, unknown> & { items: unknown[] } {
+  return typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Reads a stream of block YAML documents split at their `---` markers. Each document is read by
+ * the reader, or else composed on its own (the parser must report no problem there); the items of a
+ * top-level `items` sequence are read (or composed) one by one, each its own segment.
+ */
+function readYamlStream(text: string, maxAliasCount: number, compose: Compose, keep: Keep): FastResult | undefined {
+  if (REFUSED_CHARS.test(text)) return undefined;
+  if (/^(?:%|\.\.\.)|^---(?! *$)/m.test(text)) return undefined;
+  const lines = new Lines(text, 0, text.length);
+  const objects: FastObject[] = [];
+  const segments: Segment[] = [];
+  const composed = new Map<number, Document.Parsed>();
+  const out: FastResult & { keep: Keep } = { objects, segments, composed, skipped: 0, keep };
+  // Documents: the lines between `---` markers (a marker is `---` at column 0, then blanks only).
+  let first = 0;
+  for (let line = 0; line <= lines.length; line++) {
+    const marker = line < lines.length && lines.types[line] === 0 && lines.indents[line] === 0 && text.startsWith('---', lines.starts[line]!);
+    if (!marker && line < lines.length) continue;
+    if (line > first || line === lines.length) readDocument(lines, first, line, out, maxAliasCount, compose);
+    first = line + 1;
+  }
+  return { objects, segments, composed, skipped: out.skipped };
+}
+
+/** Adds an object the reader read, unless `keep` drops it. */
+function add(out: FastResult & { keep: Keep }, value: Record<string, unknown>, segment: number, pathPrefix: (string | number)[]): void {
+  if (out.keep(value)) out.objects.push({ value, segment, pathPrefix });
+  else out.skipped++;
+}
+
+/** Offset where line `line` starts, or the end of the text after the last line. */
+function lineOffset(lines: Lines, line: number): number {
+  return line < lines.length ? lines.starts[line]! : lines.text.length;
+}
+
+function readDocument(lines: Lines, firstLine: number, endLine: number, out: FastResult & { keep: Keep }, maxAliasCount: number, compose: Compose): void {
+  const start = lineOffset(lines, firstLine);
+  const end = lineOffset(lines, endLine);
+  const reader = new Reader(lines, firstLine, endLine);
+  let value: unknown;
+  const items: Segment[] = [];
+  const itemDocs: (Document.Parsed | undefined)[] = [];
+  try {
+    if (reader.peekIndent() < 0) {
+      // No content (comments only): an empty document, no object.
+      out.segments.push({ start, end });
+      return;
+    }
+    if (reader.peekIndent() !== 0) throw GIVE_UP;
+    value = readRoot(reader, items, itemDocs, compose, maxAliasCount);
+    if (reader.peekIndent() >= 0) throw GIVE_UP;
+  } catch (error) {
+    if (!(error instanceof GiveUp)) throw error;
+    const segment = out.segments.length;
+    out.segments.push({ start, end });
+    const doc = composeChecked(compose, start, end);
+    out.composed.set(segment, doc);
+    const js = toJS(doc, maxAliasCount);
+    if (!isObject(js)) return;
+    if (isList(js)) js.items.forEach((item, i) => isObject(item) && add(out, item, segment, ['items', i]));
+    else add(out, js, segment, []);
+    return;
+  }
+  if (!isObject(value)) return;
+  if (isList(value) && items.length === value.items.length) {
+    value.items.forEach((item, i) => {
+      const segment = out.segments.length;
+      out.segments.push(items[i]!);
+      const doc = itemDocs[i];
+      if (doc) out.composed.set(segment, doc);
+      if (isObject(item)) add(out, item, segment, [0]);
+    });
+    return;
+  }
+  const segment = out.segments.length;
+  out.segments.push({ start, end });
+  add(out, value, segment, []);
+}
+
+/**
+ * The root mapping; the top-level `items` sequence item by item: an item the reader does not
+ * understand is composed alone (its lines run to the next line at the sequence's indentation).
+ */
+function readRoot(reader: Reader, items: Segment[], itemDocs: (Document.Parsed | undefined)[], compose: Compose, maxAliasCount: number): Record<string, unknown> {
+  const lines = reader.lines;
+  const out: Record<string, unknown> = {};
+  for (;;) {
+    const next = reader.peekIndent();
+    if (next < 0) break;
+    if (next !== 0 || reader.isDash(reader.i, 0)) throw GIVE_UP;
+    const { key, inline } = reader.entry(reader.i, 0);
+    if (Object.hasOwn(out, key)) throw GIVE_UP;
+    reader.i++;
+    if (key !== 'items' || inline !== '') {
+      out[key] = reader.valueAfter(inline, 0, true);
+      continue;
+    }
+    const indent = reader.peekIndent();
+    if (indent < 0 || !reader.isDash(reader.i, indent)) {
+      out[key] = reader.valueAfter(inline, 0, true);
+      continue;
+    }
+    const values: unknown[] = [];
+    reader.seq(indent, (line) => {
+      // The item's lines: up to the next content line at the sequence's indentation or less.
+      let endLine = line + 1;
+      while (endLine < reader.end && (lines.types[endLine] !== 0 || lines.indents[endLine]! > indent)) endLine++;
+      // Blank and comment lines before it are in the piece, as the parser may count them in the item.
+      const segment = { start: lines.starts[line]!, end: lineOffset(lines, endLine) };
+      let value: unknown;
+      let doc: Document.Parsed | undefined;
+      try {
+        const itemReader = new Reader(lines, line, endLine);
+        value = itemReader.item(indent);
+        if (itemReader.peekIndent() >= 0) throw GIVE_UP;
+      } catch (error) {
+        if (!(error instanceof GiveUp)) throw error;
+        doc = composeChecked(compose, segment.start, segment.end);
+        const js = toJS(doc, maxAliasCount);
+        if (!Array.isArray(js) || js.length !== 1) throw FALLBACK;
+        value = js[0];
+      }
+      values.push(value);
+      items.push(segment);
+      itemDocs.push(doc);
+      reader.i = endLine;
+    });
+    out[key] = values;
+  }
+  return out;
+}
+
+/** Composes a piece; a problem the parser reports there makes the whole text parse as usual. */
+function composeChecked(compose: Compose, start: number, end: number): Document.Parsed {
+  const doc = compose(start, end);
+  if (!doc) throw FALLBACK;
+  if (doc.errors.length > 0) throw new Fallback(doc);
+  // A collection as a key marks an unrendered template for the full parse (parse.ts templateProblem).
+  let collectionKey = false;
+  visit(doc, {
+    Pair(_, pair) {
+      if (isCollection(pair.key)) {
+        collectionKey = true;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (collectionKey) throw FALLBACK;
+  return doc;
+}
+
+function toJS(doc: Document.Parsed, maxAliasCount: number): unknown {
+  try {
+    return doc.toJS({ maxAliasCount });
+  } catch {
+    throw FALLBACK;
+  }
+}
+
+/**
+ * Composes `text[start, end)` as one document whose nodes have the offsets of the whole text;
+ * undefined when it is nested deeper than `maxDepth` (see parse.ts) or is not one document.
+ */
+export function composeRange(text: string, start: number, end: number, deepOffset: (doc: CST.Document) => number | undefined): Document.Parsed | undefined {
+  const slice = text.slice(start, end);
+  let tooDeep = false;
+  let count = 0;
+  function* tokens(): Generator<CST.Token> {
+    for (const token of new Parser().parse(slice)) {
+      if (start !== 0) shiftOffsets(token, start);
+      if (token.type === 'document') {
+        count++;
+        if (deepOffset(token) !== undefined) {
+          tooDeep = true;
+          continue;
+        }
+      }
+      yield token;
+    }
+  }
+  const docs = Array.from(new Composer(COMPOSER_OPTIONS).compose(tokens()));
+  if (tooDeep || count !== 1 || docs.length !== 1) return undefined;
+  return docs[0];
+}
+
+/** Adds `delta` to every `offset` of a CST token. */
+function shiftOffsets(token: CST.Token, delta: number): void {
+  const stack: unknown[] = [token];
+  const seen = new Set<unknown>();
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (seen.has(node)) continue;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      for (const item of node) if (typeof item === 'object' && item !== null) stack.push(item);
+    } else if (typeof node === 'object' && node !== null) {
+      const record = node as Record<string, unknown>;
+      for (const key in record) {
+        const value = record[key];
+        if (key === 'offset' && typeof value === 'number') record[key] = value + delta;
+        else if (typeof value === 'object' && value !== null) stack.push(value);
+      }
+    }
+  }
+}
