@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// Bundles the CLI and the GitHub Action into single-file ESM for node >= 20 with esbuild:
+// Bundles the CLI and the GitHub Action into ESM for node >= 20 with esbuild, with no dependency
+// left to install:
 //   src/cli/main.ts    -> dist/rbaclint.js  (package.json `bin`: what pre-commit and npm users run)
 //   src/action/main.ts -> dist/action.js    (action.yml `runs.main`)
+// plus the chunks both share, dist/chunk-<hash>.js, loaded when an entry first needs them.
 // and copies the built-in RBAC data (src/rbac/data/*.json) to dist/data/, where the bundles'
 // `new URL('./data/…', import.meta.url)` finds it. The outputs are committed.
 //   node scripts/bundle.mjs           write them
 //   node scripts/bundle.mjs --check   exit 1 when the committed files differ from a fresh bundle
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -50,36 +52,48 @@ const tscLayoutPlugin = {
 
 /** path (relative to root) -> expected bytes */
 const expected = new Map();
-for (const { entry, out } of entries) {
-  const result = await build({
-    // Paths in the bundle's comments are relative to the root, whatever the working directory.
-    absWorkingDir: root,
-    entryPoints: [path.join(root, entry)],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    write: false,
-    outfile: path.join(root, out),
-    banner: { js: BANNER },
-    legalComments: 'eof',
-    charset: 'utf8',
-    minify: false,
-    sourcemap: false,
-    logLevel: 'warning',
-    plugins: [tscLayoutPlugin],
-  });
-  const text = result.outputFiles[0].text;
-  if (!text.startsWith('#!/usr/bin/env node\n')) throw new Error(`bundle: ${entry} must start with #!/usr/bin/env node`);
-  expected.set(out, Buffer.from(text, 'utf8'));
+// One build of both entries with code splitting: what an entry loads with `await import()` (the
+// linter behind `rbaclint --version`, reporters, commands) goes to shared chunks in dist/, loaded
+// only when needed, so `rbaclint --version` does not parse the whole linter.
+const result = await build({
+  // Paths in the bundle's comments are relative to the root, whatever the working directory.
+  absWorkingDir: root,
+  entryPoints: Object.fromEntries(entries.map(({ entry, out }) => [path.basename(out, '.js'), path.join(root, entry)])),
+  bundle: true,
+  splitting: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  write: false,
+  outdir: path.join(root, 'dist'),
+  chunkNames: 'chunk-[hash]',
+  banner: { js: BANNER },
+  legalComments: 'eof',
+  charset: 'utf8',
+  minify: false,
+  sourcemap: false,
+  logLevel: 'warning',
+  plugins: [tscLayoutPlugin],
+});
+for (const file of result.outputFiles) {
+  const rel = path.relative(root, file.path).split(path.sep).join('/');
+  const entry = entries.find((e) => e.out === rel);
+  if (entry && !file.text.startsWith('#!/usr/bin/env node\n')) throw new Error(`bundle: ${entry.entry} must start with #!/usr/bin/env node`);
+  expected.set(rel, Buffer.from(file.text, 'utf8'));
 }
 const dataDir = path.join(root, 'src/rbac/data');
 for (const name of readdirSync(dataDir).filter((n) => n.endsWith('.json')).sort()) {
   expected.set(`dist/data/${name}`, readFileSync(path.join(dataDir, name)));
 }
 
+/** Chunks of an earlier bundle that this one no longer writes. */
+const leftovers = readdirSync(path.join(root, 'dist'))
+  .filter((name) => /^chunk-.*\.js$/.test(name))
+  .map((name) => `dist/${name}`)
+  .filter((file) => !expected.has(file));
+
 if (check) {
-  const stale = [];
+  const stale = [...leftovers];
   for (const [file, bytes] of expected) {
     const full = path.join(root, file);
     if (!existsSync(full) || !readFileSync(full).equals(bytes)) stale.push(file);
@@ -90,6 +104,7 @@ if (check) {
   }
   console.log(`bundle: ${expected.size} files are current`);
 } else {
+  for (const file of leftovers) rmSync(path.join(root, file));
   for (const [file, bytes] of expected) {
     const full = path.join(root, file);
     mkdirSync(path.dirname(full), { recursive: true });

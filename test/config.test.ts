@@ -131,10 +131,10 @@ describe('keys', () => {
     expect(findingsOf(bare)).toEqual([ADMIN(), 'summary: 1 files, 4 objects, 1 errors, 0 warnings, 0 notes, 0 suppressed']);
   });
 
-  it('rules: a rule that is not recommended is enabled by naming a severity', () => {
+  it('rules: a rule that is not recommended is enabled by naming a severity', async () => {
     const optIn = defineRule({ id: 'opt-in', meta: { ...allRules[0]!.meta, recommended: false, severity: 'warning' } });
     expect(mergeConfig([optIn], undefined).rules).toEqual({ 'opt-in': 'off' });
-    const loaded = { file: '/x/.rbaclint.yaml', config: parseConfig('rules:\n  opt-in: note\n', '.rbaclint.yaml', [optIn]) };
+    const loaded = { file: '/x/.rbaclint.yaml', config: await parseConfig('rules:\n  opt-in: note\n', '.rbaclint.yaml', [optIn]) };
     expect(mergeConfig([optIn], loaded)).toMatchObject({ rules: { 'opt-in': 'note' }, severities: { 'opt-in': 'note' } });
     expect(mergeConfig([optIn], undefined, { enable: ['opt-in'] }).rules).toEqual({ 'opt-in': 'warning' });
   });
@@ -274,7 +274,7 @@ describe('--print-config', () => {
     expect(run.stdout).toBe(
       `# rbaclint configuration: ../.rbaclint.yaml, then the command line\nfailOn: note\nnamespace: shop\nignore:\n  - generated/\nrules:\n${rulesYaml({ 'wildcard-rule': 'off', 'secret-read-access': 'off' })}kubeVersion: "1.35"\nstrict: []\n`,
     );
-    expect(() => parseConfig(run.stdout, 'printed.yaml', allRules)).not.toThrow();
+    await expect(parseConfig(run.stdout, 'printed.yaml', allRules)).resolves.toBeDefined();
   });
 
   it('an invalid file is exit 2 here too', async () => {

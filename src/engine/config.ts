@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { Ajv, ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, stringify } from 'yaml';
 import type { Rule, Severity } from './rule.js';
 import type { SourceText } from '../parse/types.js';
@@ -167,7 +167,7 @@ export async function loadConfig(rules: readonly Rule[], cwd: string, explicit?:
     } catch (error) {
       throw new ConfigError(`cannot read the configuration file "${explicit}": ${fsReason(error)}; check the --config path`);
     }
-    return { file, config: parseConfig(text, displayPath(cwd, file), rules) };
+    return { file, config: await parseConfig(text, displayPath(cwd, file), rules) };
   }
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     for (const name of CONFIG_FILE_NAMES) {
@@ -180,7 +180,7 @@ export async function loadConfig(rules: readonly Rule[], cwd: string, explicit?:
         if (code === 'ENOENT' || code === 'ENOTDIR') continue;
         throw new ConfigError(`cannot read the configuration file "${displayPath(cwd, file)}": ${fsReason(error)}`);
       }
-      return { file, config: parseConfig(text, displayPath(cwd, file), rules) };
+      return { file, config: await parseConfig(text, displayPath(cwd, file), rules) };
     }
     if (path.dirname(dir) === dir) return undefined;
   }
@@ -190,7 +190,7 @@ export async function loadConfig(rules: readonly Rule[], cwd: string, explicit?:
  * Parses and validates a configuration text. `name` is how messages name the file. A `.json`
  * name is read as JSON, anything else as YAML; an empty file is an empty configuration.
  */
-export function parseConfig(text: string, name: string, rules: readonly Rule[]): Config {
+export async function parseConfig(text: string, name: string, rules: readonly Rule[]): Promise<Config> {
   let value: unknown;
   if (name.endsWith('.json')) {
     try {
@@ -208,7 +208,7 @@ export function parseConfig(text: string, name: string, rules: readonly Rule[]):
     }
     value = doc.toJS() ?? {};
   }
-  const validate = validatorFor(rules);
+  const validate = await validatorFor(rules);
   if (!validate(value)) {
     let errors = validate.errors ?? [];
     // `strict` is a boolean or a list: when an entry of the list is wrong, say only that.
@@ -227,9 +227,11 @@ export function parseConfig(text: string, name: string, rules: readonly Rule[]):
 
 const validators = new WeakMap<readonly Rule[], ReturnType<Ajv['compile']>>();
 
-function validatorFor(rules: readonly Rule[]): ReturnType<Ajv['compile']> {
+/** The configuration's validator; ajv is loaded only when there is a configuration to validate (a tenth of the start-up). */
+async function validatorFor(rules: readonly Rule[]): Promise<ReturnType<Ajv['compile']>> {
   let validate = validators.get(rules);
   if (!validate) {
+    const { Ajv } = await import('ajv');
     validate = new Ajv({ allErrors: true, strict: true }).compile(configSchema(rules));
     validators.set(rules, validate);
   }
