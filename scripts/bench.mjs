@@ -19,6 +19,8 @@ import { generateDumpJson, generateDumpYaml, generateManifestFiles } from './gen
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'dist/src/cli/main.js');
+/** What users run (package.json `bin`, pre-commit): the committed esbuild bundle. */
+const bin = path.join(root, JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).bin.rbaclint);
 const args = process.argv.slice(2);
 
 function median(values) {
@@ -103,7 +105,7 @@ writeFileSync(
 );
 
 /** Median wall time, CPU time and peak RSS of `runs` CLI runs. */
-function wall(argv, runs, input, cwd) {
+function wall(argv, runs, input, cwd, entry = cli) {
   const times = [];
   const cpu = [];
   const rss = [];
@@ -111,7 +113,7 @@ function wall(argv, runs, input, cwd) {
   let warned = false;
   for (let i = 0; i < runs; i++) {
     const start = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, ['-r', usageHook, cli, ...argv], { input, cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 2 ** 28 });
+    const r = spawnSync(process.execPath, ['-r', usageHook, entry, ...argv], { input, cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 2 ** 28 });
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
     status = r.status ?? -1;
     const usage = /RBACLINT_BENCH (\S+) (\S+)\n$/.exec(r.stderr ?? '');
@@ -161,8 +163,11 @@ for (const [count, rounds] of quick ? [[1000, 3], [10000, 1]] : [[1000, 5], [100
   results.generated.push({ objects: count, ...m, ratio: m.lintMs / m.parseMs, objectsPerSecond: count / (m.lintMs / 1000), msPerObject: m.lintMs / count });
 }
 
-results.cli.version = wall(['--version'], quick ? 3 : 10);
-results.cli.smallFile = wall([path.join(root, 'examples/rbac.yaml'), '--fail-on', 'none'], quick ? 3 : 10);
+// Start-up as users meet it: the bin (the bundle); the tsc build for comparison.
+results.cli.version = wall(['--version'], quick ? 3 : 10, undefined, undefined, bin);
+results.cli.smallFile = wall([path.join(root, 'examples/rbac.yaml'), '--fail-on', 'none'], quick ? 3 : 10, undefined, undefined, bin);
+results.cli.versionBuild = wall(['--version'], quick ? 3 : 10);
+results.cli.smallFileBuild = wall([path.join(root, 'examples/rbac.yaml'), '--fail-on', 'none'], quick ? 3 : 10);
 
 const big = mkdtempSync(path.join(os.tmpdir(), 'rbaclint-bench-'));
 const cliRuns = quick ? 1 : 3;
@@ -216,7 +221,10 @@ if (args.includes('--json')) {
       `${String(g.objects).padStart(7)} ${f(g.bytes / 2 ** 20, 1).padStart(5)} ${f(g.lintMs).padStart(10)} ${f(g.parseMs).padStart(9)} ${f(g.ratio, 2).padStart(6)} ${f(g.objectsPerSecond).padStart(10)} ${f(g.msPerObject * 1000, 1).padStart(10)} ${f(g.maxRssMb).padStart(13)}`,
     );
   }
-  lines.push('', `rbaclint --version: ${f(results.cli.version.ms)} ms; one small file: ${f(results.cli.smallFile.ms)} ms`);
+  lines.push(
+    '',
+    `rbaclint --version: ${f(results.cli.version.ms)} ms; one small file: ${f(results.cli.smallFile.ms)} ms (the bin, ${path.relative(root, bin)}; the tsc build: ${f(results.cli.versionBuild.ms)} ms / ${f(results.cli.smallFileBuild.ms)} ms)`,
+  );
   const run = (r) => `${f(r.ms)} ms wall, ${f(r.cpuMs)} ms CPU, peak RSS ${f(r.maxRssMb)} MiB (exit ${r.status})`;
   lines.push('', 'whole CLI runs (median of the runs):');
   lines.push(`  can-i on ${f(results.cli.canI.objects)} objects (-f, files of 10k objects): ${run(results.cli.canI)}`);
