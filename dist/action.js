@@ -31,7 +31,7 @@ import {
   mermaidForFindings,
   renderDiffMarkdown,
   renderDiffText
-} from "./chunk-DZYUYO24.js";
+} from "./chunk-EEX2S6LY.js";
 import "./chunk-H3RLNLYH.js";
 import "./chunk-F4TEWXMW.js";
 import {

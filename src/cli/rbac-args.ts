@@ -49,7 +49,7 @@ const BUILTIN_DATA_SINCE = 34;
 /** Help text of `--context` for the query commands. */
 export const CONTEXT_HELP =
   'also read these manifests (file, directory, glob), e.g. a cluster dump from kubectl get serviceaccounts,roles,rolebindings,clusterroles,clusterrolebindings -A -o yaml; ' +
-  'the -f input wins where both define an object; repeatable';
+  'where both define an object, the manifests given as input win; repeatable';
 
 /** Help text of `--kube-version`. */
 export const KUBE_VERSION_HELP = `Kubernetes version of the cluster, 1.<minor> (default ${formatKubeVersion(DEFAULT_KUBE_VERSION)}, the newest supported)`;

@@ -7249,7 +7249,7 @@ function lint(sources, options = {}) {
 import path2 from "node:path";
 var KUBECTL_DEFAULT_NAMESPACE = "default";
 var BUILTIN_DATA_SINCE = 34;
-var CONTEXT_HELP = "also read these manifests (file, directory, glob), e.g. a cluster dump from kubectl get serviceaccounts,roles,rolebindings,clusterroles,clusterrolebindings -A -o yaml; the -f input wins where both define an object; repeatable";
+var CONTEXT_HELP = "also read these manifests (file, directory, glob), e.g. a cluster dump from kubectl get serviceaccounts,roles,rolebindings,clusterroles,clusterrolebindings -A -o yaml; where both define an object, the manifests given as input win; repeatable";
 var KUBE_VERSION_HELP = `Kubernetes version of the cluster, 1.<minor> (default ${formatKubeVersion(DEFAULT_KUBE_VERSION)}, the newest supported)`;
 function kubeVersionArg(value) {
   const parsed = parseKubeVersion(value);

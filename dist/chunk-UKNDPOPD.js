@@ -65,7 +65,7 @@ import {
   userInfo,
   workloadLabel,
   workloadOf
-} from "./chunk-DZYUYO24.js";
+} from "./chunk-EEX2S6LY.js";
 import "./chunk-H3RLNLYH.js";
 import "./chunk-F4TEWXMW.js";
 import {
