@@ -31,7 +31,7 @@ import {
   mermaidForFindings,
   renderDiffMarkdown,
   renderDiffText
-} from "./chunk-EEX2S6LY.js";
+} from "./chunk-DOETE4ZD.js";
 import "./chunk-H3RLNLYH.js";
 import "./chunk-F4TEWXMW.js";
 import {
@@ -44,7 +44,7 @@ import {
 import {
   MAX_CONTEXT_BYTES,
   loadPaths
-} from "./chunk-PLGOVOWP.js";
+} from "./chunk-YWGME6CR.js";
 import "./chunk-5KN45NEN.js";
 import "./chunk-GIMQCXU6.js";
 

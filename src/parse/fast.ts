@@ -793,7 +793,7 @@ export function composeRange(text: string, start: number, end: number, deepOffse
   let count = 0;
   function* tokens(): Generator<CST.Token> {
     for (const token of new Parser().parse(slice)) {
-      if (start !== 0) shiftOffsets(token, start);
+      if (start !== 0) mapCstOffsets(token, (offset) => offset + start);
       if (token.type === 'document') {
         count++;
         if (deepOffset(token) !== undefined) {
@@ -809,8 +809,12 @@ export function composeRange(text: string, start: number, end: number, deepOffse
   return docs[0];
 }
 
-/** Adds `delta` to every `offset` of a CST token. */
-function shiftOffsets(token: CST.Token, delta: number): void {
+/**
+ * Rewrites every `offset` of a CST token (and of the tokens inside it) with `map`: a piece parsed
+ * on its own, or a compact text (see planSkips), gets the offsets of the whole original text. Each
+ * token object is mapped once, even if the parser shared one between two places.
+ */
+export function mapCstOffsets(token: CST.Token, map: (offset: number) => number): void {
   const stack: unknown[] = [token];
   const seen = new Set<unknown>();
   while (stack.length > 0) {
@@ -823,7 +827,7 @@ function shiftOffsets(token: CST.Token, delta: number): void {
       const record = node as Record<string, unknown>;
       for (const key in record) {
         const value = record[key];
-        if (key === 'offset' && typeof value === 'number') record[key] = value + delta;
+        if (key === 'offset' && typeof value === 'number') record[key] = map(value);
         else if (typeof value === 'object' && value !== null) stack.push(value);
       }
     }

@@ -1,6 +1,6 @@
 import { Composer, LineCounter, Parser, isCollection, visit, type CST, type Document } from 'yaml';
 import { planSkips, toOriginal, type SkipPlan } from './skip.js';
-import { COMPOSER_OPTIONS, composeRange, readFast, type FastFailure } from './fast.js';
+import { COMPOSER_OPTIONS, composeRange, mapCstOffsets, readFast, type FastFailure } from './fast.js';
 import { commentStart, unquotedIndexOf } from './line-scan.js';
 import type { Manifest, ParseProblem, Range, SourceFile, SourceText } from './types.js';
 
@@ -210,7 +210,7 @@ function compose(text: string, plan: SkipPlan | undefined, onNewLine: (offset: n
   const documentStarts = new Set<number>();
   function* tokens(): Generator<CST.Token> {
     for (const token of new Parser(onNewLine).parse(text)) {
-      if (plan) mapOffsets(token, plan);
+      if (plan) mapCstOffsets(token, (offset) => toOriginal(plan, offset));
       if (token.type !== 'document') {
         yield token;
         continue;
@@ -389,27 +389,6 @@ function addLineStarts(lineCounter: LineCounter, compactStarts: readonly number[
   flush(Infinity);
 }
 
-/** Maps every `offset` of a CST token of a compact text (see {@link planSkips}) to the original text. */
-function mapOffsets(token: CST.Token, plan: SkipPlan): void {
-  const stack: unknown[] = [token];
-  // Each token object is mapped once, even if the parser shared one between two places.
-  const seen = new Set<unknown>();
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (seen.has(node)) continue;
-    seen.add(node);
-    if (Array.isArray(node)) {
-      for (const item of node) if (typeof item === 'object' && item !== null) stack.push(item);
-    } else if (typeof node === 'object' && node !== null) {
-      const record = node as Record<string, unknown>;
-      for (const key in record) {
-        const value = record[key];
-        if (key === 'offset' && typeof value === 'number') record[key] = toOriginal(plan, value);
-        else if (typeof value === 'object' && value !== null) stack.push(value);
-      }
-    }
-  }
-}
 
 /** Range of the first alias (`*a`) of a document, else an empty range at `fallback`. */
 function firstAlias(doc: Document.Parsed, fallback: number): [number, number] {

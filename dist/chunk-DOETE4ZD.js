@@ -22,7 +22,7 @@ import {
   fsReason,
   loadPaths,
   parseSource
-} from "./chunk-PLGOVOWP.js";
+} from "./chunk-YWGME6CR.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";

@@ -985,7 +985,7 @@ function composeRange(text, start, end, deepOffset2) {
   let count = 0;
   function* tokens() {
     for (const token of new import_yaml.Parser().parse(slice)) {
-      if (start !== 0) shiftOffsets(token, start);
+      if (start !== 0) mapCstOffsets(token, (offset) => offset + start);
       if (token.type === "document") {
         count++;
         if (deepOffset2(token) !== void 0) {
@@ -1000,7 +1000,7 @@ function composeRange(text, start, end, deepOffset2) {
   if (tooDeep || count !== 1 || docs.length !== 1) return void 0;
   return docs[0];
 }
-function shiftOffsets(token, delta) {
+function mapCstOffsets(token, map) {
   const stack = [token];
   const seen = /* @__PURE__ */ new Set();
   while (stack.length > 0) {
@@ -1013,7 +1013,7 @@ function shiftOffsets(token, delta) {
       const record = node;
       for (const key in record) {
         const value = record[key];
-        if (key === "offset" && typeof value === "number") record[key] = value + delta;
+        if (key === "offset" && typeof value === "number") record[key] = map(value);
         else if (typeof value === "object" && value !== null) stack.push(value);
       }
     }
@@ -1163,7 +1163,7 @@ function compose(text, plan, onNewLine) {
   const documentStarts = /* @__PURE__ */ new Set();
   function* tokens() {
     for (const token of new import_yaml2.Parser(onNewLine).parse(text)) {
-      if (plan) mapOffsets(token, plan);
+      if (plan) mapCstOffsets(token, (offset) => toOriginal(plan, offset));
       if (token.type !== "document") {
         yield token;
         continue;
@@ -1303,25 +1303,6 @@ function addLineStarts(lineCounter, compactStarts, plan, text) {
     lineCounter.addNewLine(offset);
   }
   flush(Infinity);
-}
-function mapOffsets(token, plan) {
-  const stack = [token];
-  const seen = /* @__PURE__ */ new Set();
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (seen.has(node)) continue;
-    seen.add(node);
-    if (Array.isArray(node)) {
-      for (const item of node) if (typeof item === "object" && item !== null) stack.push(item);
-    } else if (typeof node === "object" && node !== null) {
-      const record = node;
-      for (const key in record) {
-        const value = record[key];
-        if (key === "offset" && typeof value === "number") record[key] = toOriginal(plan, value);
-        else if (typeof value === "object" && value !== null) stack.push(value);
-      }
-    }
-  }
 }
 function firstAlias(doc, fallback) {
   let range = [fallback, fallback];

@@ -65,7 +65,7 @@ import {
   userInfo,
   workloadLabel,
   workloadOf
-} from "./chunk-EEX2S6LY.js";
+} from "./chunk-DOETE4ZD.js";
 import "./chunk-H3RLNLYH.js";
 import "./chunk-F4TEWXMW.js";
 import {
@@ -74,7 +74,7 @@ import {
 } from "./chunk-TMEXFSHZ.js";
 import {
   writeAtomically
-} from "./chunk-LIBPDLHH.js";
+} from "./chunk-YO2T35RQ.js";
 import {
   EXIT,
   exitCode
@@ -82,7 +82,7 @@ import {
 import {
   MAX_CONTEXT_BYTES,
   loadPaths
-} from "./chunk-PLGOVOWP.js";
+} from "./chunk-YWGME6CR.js";
 import "./chunk-5KN45NEN.js";
 import "./chunk-GIMQCXU6.js";
 
@@ -465,7 +465,7 @@ async function runLint(paths, options, io) {
   let result;
   let shown = loaded.sources;
   if (options.fix === true || options.fixDryRun === true) {
-    const { applyFixes } = await import("./chunk-7QG2OOFN.js");
+    const { applyFixes } = await import("./chunk-4M7OIAVN.js");
     const isStdin = (file) => paths.includes("-") && file === stdinName;
     const fixed = await applyFixes(sources, (s) => lint(s, runOptions), { isStdin, dryRun: options.fixDryRun === true, output: options.output }, io);
     if (typeof fixed === "number") return fixed;
