@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/program.js';
 import { parseBaseline } from '../src/engine/baseline.js';
+import { runInProcess } from './helpers/run-cli.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MANIFEST = path.join(root, 'fixtures/inputs/config/rbac.yaml');
@@ -21,19 +21,7 @@ interface Run {
   stderr: string;
 }
 
-async function rbaclint(cwd: string, args: readonly string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    cwd,
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    readStdin: async () => '',
-    color: () => false,
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
+const rbaclint = (cwd: string, args: readonly string[]): Promise<Run> => runInProcess(args, { cwd });
 
 /** A second cluster-admin binding: the "new" finding. */
 const NEW_BINDING = `---

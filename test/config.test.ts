@@ -1,7 +1,7 @@
 /**
  * The configuration file (issue #8): discovery upward from the working directory, `--config`,
  * each key (rules, failOn, namespace, ignore), flags beating the file, every bad-config message,
- * `--print-config`, and the generated JSON Schema. The CLI runs in-process (runCli with a
+ * `--print-config`, and the generated JSON Schema. The CLI runs in-process (runInProcess, with a
  * recorded Io) from scratch directories, so every test states exact output and exit codes.
  */
 import { spawnSync } from 'node:child_process';
@@ -11,10 +11,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/program.js';
 import { globToRegExp, mergeConfig, parseConfig } from '../src/engine/config.js';
 import { defineRule } from '../src/engine/rule.js';
 import { allRules } from '../src/index.js';
+import { runInProcess } from './helpers/run-cli.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MANIFEST = path.join(root, 'fixtures/inputs/config/rbac.yaml');
@@ -26,19 +26,7 @@ interface Run {
 }
 
 /** Runs the CLI in-process in `cwd`, without colour. */
-async function rbaclint(cwd: string, args: readonly string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    cwd,
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    readStdin: async () => '',
-    color: () => false,
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
+const rbaclint = (cwd: string, args: readonly string[]): Promise<Run> => runInProcess(args, { cwd });
 
 /** The findings of a JSON report as `file:line:col severity rule-id: message`, then the summary. */
 function findingsOf(run: Run): string[] {

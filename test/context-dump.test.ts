@@ -10,18 +10,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/program.js';
-import type { Io } from '../src/cli/io.js';
 import { MAX_SEPARATORS, parseSource } from '../src/parse/parse.js';
 import { dumpObjects, generateDumpJson, generateDumpYaml, listJson, listYaml } from '../scripts/generate-manifests.mjs';
+import { runInProcess } from './helpers/run-cli.js';
 
-async function cli(args: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { cwd, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), readStdin: () => Promise.resolve(''), color: () => false, env: {} };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], cwd: string) => runInProcess(args, { cwd });
 
 /** The 50,000 objects of the dump, generated once for all tests. */
 let objects50k: Record<string, unknown>[] | undefined;

@@ -11,23 +11,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/program.js';
-import type { Io } from '../src/cli/io.js';
 import { runAction } from '../src/action/run.js';
 import { declaredContextSource } from '../src/engine/config.js';
 import { lint } from '../src/index.js';
+import { runInProcess } from './helpers/run-cli.js';
 
 const DIR = 'fixtures/inputs/cluster';
 const DUMP = `${DIR}/dump.yaml`;
 const CHANGE = `${DIR}/change.yaml`;
 
-async function cli(args: string[], cwd = process.cwd()) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { cwd, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), readStdin: () => Promise.resolve(''), color: () => false, env: {} };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], cwd = process.cwd()) => runInProcess(args, { cwd });
 
 const lines = (text: string) => text.split('\n').filter((l) => /^\S+:\d+:\d+: /.test(l));
 

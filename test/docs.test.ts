@@ -5,9 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { allRules } from '../src/index.js';
-import type { Io } from '../src/cli/io.js';
-import { runCli } from '../src/cli/program.js';
 import { renderRules, rulePage, rulePages } from '../src/cli/rules-command.js';
+import { runInProcess } from './helpers/run-cli.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const temps: string[] = [];
@@ -19,20 +18,7 @@ function tempDir(): string {
   return dir;
 }
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    cwd: root,
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    readStdin: () => Promise.resolve(''),
-    color: () => false,
-    env: {},
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runInProcess(args, { cwd: root });
 
 /** The `## ` headings of a page, in order. */
 function sections(page: string): string[] {

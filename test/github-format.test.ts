@@ -2,9 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../src/index.js';
-import { runCli } from '../src/cli/program.js';
-import type { Io } from '../src/cli/io.js';
 import { annotation, command, escapeData, escapeProperty, renderGithub } from '../src/report/github.js';
+import { runInProcess } from './helpers/run-cli.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -24,20 +23,7 @@ function finding(overrides: Partial<Finding> = {}): Finding {
 
 const summary = { files: 1, objects: 2, error: 0, warning: 1, note: 0, suppressed: 0 };
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    cwd: root,
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    readStdin: () => Promise.resolve(''),
-    color: () => false,
-    env: {},
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runInProcess(args, { cwd: root });
 
 describe('escaping as actions/toolkit command.ts', () => {
   it('escapes %, CR and LF in the message', () => {

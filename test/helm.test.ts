@@ -5,11 +5,10 @@ import { fileURLToPath } from 'node:url';
 import type { Log, Result } from 'sarif';
 import { afterAll, describe, expect, it } from 'vitest';
 import { allRules, lint } from '../src/index.js';
-import type { Io } from '../src/cli/io.js';
-import { runCli } from '../src/cli/program.js';
 import { loadHelmChart, mapToHelmChart, templateFile, type HelmChart } from '../src/report/helm.js';
 import { renderSarif } from '../src/report/sarif.js';
 import { SARIF_SCHEMA_PATH, sarifValidator } from './helpers/sarif-schema.js';
+import { runInProcess } from './helpers/run-cli.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CHART = 'fixtures/inputs/helm/chart';
@@ -17,20 +16,7 @@ const RENDERED = 'fixtures/inputs/helm/rendered.yaml';
 const CORPUS = path.resolve(root, '../shared/corpus');
 const HAS_SCHEMA = existsSync(SARIF_SCHEMA_PATH);
 
-async function cli(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    cwd: root,
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    readStdin: () => Promise.resolve(stdin),
-    color: () => false,
-    env: {},
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], stdin = '') => runInProcess(args, { cwd: root, stdin });
 
 const rendered = readFileSync(path.join(root, RENDERED), 'utf8');
 

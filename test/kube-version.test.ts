@@ -6,9 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { lint } from '../src/index.js';
-import { runCli } from '../src/cli/program.js';
-import type { Io } from '../src/cli/io.js';
 import { DEFAULT_KUBE_VERSION, formatKubeVersion, parseKubeVersion, type KubeVersion } from '../src/rbac/version.js';
+import { runInProcess } from './helpers/run-cli.js';
 
 function version(text: string): KubeVersion {
   const parsed = parseKubeVersion(text);
@@ -114,20 +113,7 @@ describe('pod-exec-access', () => {
 });
 
 /** Runs the CLI in-process. */
-async function cli(args: string[], cwd = process.cwd()) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    cwd,
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    readStdin: () => Promise.resolve(''),
-    color: () => false,
-    env: {},
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], cwd = process.cwd()) => runInProcess(args, { cwd });
 
 describe('the command line', () => {
   it('--kube-version picks the semantics; --print-config shows it', async () => {

@@ -9,8 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lint } from '../src/index.js';
-import { runCli } from '../src/cli/program.js';
-import type { Io } from '../src/cli/io.js';
+import { runInProcess } from './helpers/run-cli.js';
 
 const ANNOTATED = `apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -70,13 +69,7 @@ describe('strict mode in the engine', () => {
   });
 });
 
-async function cli(args: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { cwd, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), readStdin: () => Promise.resolve(''), color: () => false, env: {} };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], cwd: string) => runInProcess(args, { cwd });
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rbaclint-strict-'));
