@@ -72,8 +72,7 @@ export function fixSources(
         cache.set(
           file,
           result && {
-            text: result.file.text,
-            documents: result.file.documents,
+            parse: result,
             helmSource: new Map(result.manifests.flatMap((m) => (m.helmSource === undefined ? [] : [[m.docIndex, m.helmSource] as const]))),
           },
         );
@@ -97,10 +96,10 @@ export function fixSources(
     const fixedNow = new Set<Finding>();
     const texts = new Map<string, string>();
     for (const [file, { splices, edits, findings }] of accepted) {
-      const source = current.find((s) => s.path === file)!;
-      const before = withoutBom(source.text);
-      const after = applySplices(before, splices);
-      const problem = readBack(source, before, after, edits);
+      // Every accepted file was parsed for planning (parsed() above): that parse is the "before".
+      const before = parsed(file)!.parse;
+      const after = applySplices(before.file.text, splices);
+      const problem = readBack(before, after, edits);
       if (problem !== undefined) {
         findings.forEach(() => skip(file, problem));
         continue;
@@ -123,10 +122,9 @@ export function fixSources(
   return { changed, fixed, notFixed: [...notFixed.values()], result, sources: current };
 }
 
-/** A file as parsed for fixing: its text, documents and the Helm template of each document. */
+/** A file as parsed for fixing (in full), with the Helm template of each document. */
 interface Parsed {
-  text: string;
-  documents: ReturnType<typeof parseSource>['file']['documents'];
+  parse: ReturnType<typeof parseSource>;
   helmSource: Map<number, string>;
 }
 
@@ -147,7 +145,7 @@ function planFinding(
       skip(edit.file, why);
       return undefined;
     }
-    const result = spliceFor(edit, source.documents[edit.docIndex], source.text);
+    const result = spliceFor(edit, source.parse.file.documents[edit.docIndex], source.parse.file.text);
     if ('unsupported' in result) {
       skip(edit.file, `${finding.fix.description}: ${result.unsupported}`);
       return undefined;
@@ -189,9 +187,8 @@ export function applySplices(text: string, splices: readonly Splice[]): string {
  * Parses the fixed text and checks that it has the same documents and objects, no new syntax
  * error, and that every edit reads back as intended. Returns why not, or undefined when it does.
  */
-function readBack(source: SourceText, before: string, after: string, edits: readonly FixEdit[]): string | undefined {
-  const old = parseSource({ path: source.path, text: before });
-  const fresh = parseSource({ path: source.path, text: after });
+function readBack(old: ReturnType<typeof parseSource>, after: string, edits: readonly FixEdit[]): string | undefined {
+  const fresh = parseSource({ path: old.file.path, text: after });
   if (fresh.problems.length > old.problems.length || fresh.manifests.length !== old.manifests.length) {
     return 'the fixed text did not parse as the same objects (not written; please report this)';
   }

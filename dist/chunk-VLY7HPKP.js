@@ -686,8 +686,7 @@ function fixSources(sources, lintOnce, options) {
         cache.set(
           file,
           result2 && {
-            text: result2.file.text,
-            documents: result2.file.documents,
+            parse: result2,
             helmSource: new Map(result2.manifests.flatMap((m) => m.helmSource === void 0 ? [] : [[m.docIndex, m.helmSource]]))
           }
         );
@@ -709,10 +708,9 @@ function fixSources(sources, lintOnce, options) {
     const fixedNow = /* @__PURE__ */ new Set();
     const texts = /* @__PURE__ */ new Map();
     for (const [file, { splices, edits, findings }] of accepted) {
-      const source = current.find((s) => s.path === file);
-      const before = withoutBom(source.text);
-      const after = applySplices(before, splices);
-      const problem = readBack(source, before, after, edits);
+      const before = parsed(file).parse;
+      const after = applySplices(before.file.text, splices);
+      const problem = readBack(before, after, edits);
       if (problem !== void 0) {
         findings.forEach(() => skip(file, problem));
         continue;
@@ -744,7 +742,7 @@ function planFinding(finding, options, parsed, skip) {
       skip(edit.file, why);
       return void 0;
     }
-    const result = spliceFor(edit, source.documents[edit.docIndex], source.text);
+    const result = spliceFor(edit, source.parse.file.documents[edit.docIndex], source.parse.file.text);
     if ("unsupported" in result) {
       skip(edit.file, `${finding.fix.description}: ${result.unsupported}`);
       return void 0;
@@ -774,9 +772,8 @@ function applySplices(text, splices) {
   for (const s of [...splices].sort((a, b) => b.start - a.start || b.end - a.end)) out = out.slice(0, s.start) + s.text + out.slice(s.end);
   return out;
 }
-function readBack(source, before, after, edits) {
-  const old = parseSource({ path: source.path, text: before });
-  const fresh = parseSource({ path: source.path, text: after });
+function readBack(old, after, edits) {
+  const fresh = parseSource({ path: old.file.path, text: after });
   if (fresh.problems.length > old.problems.length || fresh.manifests.length !== old.manifests.length) {
     return "the fixed text did not parse as the same objects (not written; please report this)";
   }

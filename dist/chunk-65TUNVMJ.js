@@ -465,7 +465,7 @@ async function runLint(paths, options, io) {
   let result;
   let shown = loaded.sources;
   if (options.fix === true || options.fixDryRun === true) {
-    const { applyFixes } = await import("./chunk-4M7OIAVN.js");
+    const { applyFixes } = await import("./chunk-VLY7HPKP.js");
     const isStdin = (file) => paths.includes("-") && file === stdinName;
     const fixed = await applyFixes(sources, (s) => lint(s, runOptions), { isStdin, dryRun: options.fixDryRun === true, output: options.output }, io);
     if (typeof fixed === "number") return fixed;
