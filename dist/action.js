@@ -31,7 +31,7 @@ import {
   mermaidForFindings,
   renderDiffMarkdown,
   renderDiffText
-} from "./chunk-DOETE4ZD.js";
+} from "./chunk-YE5VNU6H.js";
 import "./chunk-H3RLNLYH.js";
 import "./chunk-F4TEWXMW.js";
 import {
@@ -272,7 +272,8 @@ async function runAction(io) {
         baseRef: diffBaseRef,
         defaultNamespace: effective.namespace,
         kubeVersion: effective.kubeVersion,
-        ...contextFiles.length > 0 ? { context: contextFiles.map((file) => path2.resolve(configDir, file)) } : {}
+        ...contextFiles.length > 0 ? { context: contextFiles.map((file) => path2.resolve(configDir, file)) } : {},
+        ...declared ? { declaredContext: declared } : {}
       },
       { cwd: workspace, env, stdout: () => void 0, stderr: (text) => void (diffLog += text), readStdin: () => Promise.resolve(""), color: () => false }
     );

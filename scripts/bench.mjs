@@ -116,10 +116,10 @@ function wall(argv, runs, input, cwd, entry = cli, usage = true) {
     const r = spawnSync(process.execPath, [...(usage ? ['-r', usageHook] : []), entry, ...argv], { input, cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 2 ** 28 });
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
     status = r.status ?? -1;
-    const usage = /RBACLINT_BENCH (\S+) (\S+)\n$/.exec(r.stderr ?? '');
-    if (usage) {
-      cpu.push(Number(usage[1]));
-      rss.push(Number(usage[2]));
+    const measured = /RBACLINT_BENCH (\S+) (\S+)\n$/.exec(r.stderr ?? '');
+    if (measured) {
+      cpu.push(Number(measured[1]));
+      rss.push(Number(measured[2]));
     }
     const warning = /rbaclint: warning: .*/.exec(r.stderr ?? '');
     if (warning) {

@@ -85,6 +85,88 @@ describe('declared external objects (config context:)', () => {
   });
 });
 
+describe('the RBAC commands read the configuration (namespace, kubeVersion, context)', () => {
+  const declared = path.join(DIR, 'declared');
+  const web = ['--as', 'system:serviceaccount:shop:web', '-n', 'shop', '-f', 'app.yaml'];
+
+  it("can-i and who-can see the configuration's context files and declared roles", async () => {
+    const run = await cli(['can-i', 'get', 'secrets', ...web, '--explain'], declared);
+    expect([run.code, run.stdout]).toEqual([
+      0,
+      'yes\nAllowed by:\n' +
+        '  RoleBinding shop/web-reads-secrets (app.yaml:81)\n' +
+        '    subject  ServiceAccount shop/web\n' +
+        '    role     ClusterRole secret-reader (../dump.yaml:69)\n' +
+        '    rule     get, list, watch secrets (../dump.yaml:74)\n',
+    ]);
+    // The declared ClusterRole vendor-reader exists (with rules unknown): no "not found".
+    expect((await cli(['can-i', 'get', 'pods', ...web], declared)).stdout).toBe('no\n');
+    // -c picks another file: without the context, both roles are missing.
+    const without = await cli(['can-i', 'get', 'secrets', ...web, '-c', 'empty.yaml'], declared);
+    expect([without.code, without.stdout]).toEqual([
+      1,
+      'no - RBAC: [clusterrole.rbac.authorization.k8s.io "vendor-reader" not found, clusterrole.rbac.authorization.k8s.io "secret-reader" not found]\n',
+    ]);
+    const who = await cli(['who-can', 'get', 'secrets', '-n', 'shop', '-f', 'app.yaml'], declared);
+    expect(who.stdout).toContain('ServiceAccount shop/web      RoleBinding shop/web-reads-secrets (app.yaml:81)      ClusterRole secret-reader (../dump.yaml:69)\n');
+  });
+
+  it('namespace and kubeVersion apply unless the command line sets them', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rbaclint-query-config-'));
+    writeFileSync(path.join(dir, '.rbaclint.yaml'), 'namespace: dev\nkubeVersion: "1.25"\n');
+    writeFileSync(
+      path.join(dir, 'rbac.yaml'),
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: r}\n' +
+        'subjects: [{kind: ServiceAccount, name: app}]\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\n',
+    );
+    const args = ['can-i', 'list', 'pods', '--as', 'system:serviceaccount:dev:app', '-n', 'dev', '-f', 'rbac.yaml'];
+    const run = await cli(args, dir);
+    expect([run.code, run.stdout]).toEqual([0, 'yes\n']);
+    expect(run.stderr).toContain('the built-in roles and bindings are the default policy of Kubernetes 1.34–1.35; a 1.25 cluster');
+    const flags = await cli([...args, '--default-namespace', 'prod', '--kube-version', '1.35'], dir);
+    expect([flags.code, flags.stdout, flags.stderr]).toEqual([1, 'no\n', '']);
+    const perms = await cli(['permissions', 'system:serviceaccount:dev:app', '-f', 'rbac.yaml'], dir);
+    expect(perms.stdout).toContain('RoleBinding dev/r');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('diff and graph read the context files too', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rbaclint-query-config-'));
+    writeFileSync(path.join(dir, '.rbaclint.yaml'), 'context:\n  files: [cluster.yaml]\n');
+    writeFileSync(
+      path.join(dir, 'cluster.yaml'),
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: secret-reader}\nrules: [{apiGroups: [""], resources: [secrets], verbs: [get]}]\n',
+    );
+    mkdirSync(path.join(dir, 'base'));
+    mkdirSync(path.join(dir, 'head'));
+    writeFileSync(path.join(dir, 'base/sa.yaml'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: app, namespace: dev}\n');
+    writeFileSync(
+      path.join(dir, 'head/rbac.yaml'),
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: r, namespace: dev}\n' +
+        'subjects: [{kind: ServiceAccount, name: app, namespace: dev}]\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: secret-reader}\n',
+    );
+    const diff = await cli(['diff', 'base', 'head', '--fail-on', 'dangerous'], dir);
+    expect(diff.code).toBe(1);
+    expect(diff.stdout).toContain('get secrets');
+    expect((await cli(['diff', 'base', 'head', '--fail-on', 'dangerous', '-c', '/dev/null'], dir)).code).toBe(0);
+    const graph = await cli(['graph', 'head'], dir);
+    expect(graph.stdout).toContain('role_ClusterRole_secret_reader_dev --> perm_secrets_dev\n');
+    expect((await cli(['graph', 'head', '-c', '/dev/null'], dir)).stdout).toContain('ClusterRole secret-reader (not found)');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('an invalid configuration is an error (exit 2), as for lint', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rbaclint-query-config-'));
+    writeFileSync(path.join(dir, '.rbaclint.yaml'), 'kubeVersion: "2.0"\n');
+    for (const args of [['can-i', 'get', 'pods', '-f', '.'], ['who-can', 'get', 'pods', '-f', '.'], ['graph', '.']]) {
+      const run = await cli(args, dir);
+      expect([run.code, run.stdout]).toEqual([2, '']);
+      expect(run.stderr).toMatch(/^rbaclint: \.rbaclint\.yaml: kubeVersion: /);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 describe('a cluster dump as context', () => {
   it('can-i answers from a binding in the input and a role in the dump', async () => {
     const run = await cli(['can-i', 'get', 'secrets', '--as', 'system:serviceaccount:shop:api', '-n', 'shop', '--explain', '--context', DUMP, '-f', CHANGE]);

@@ -163,6 +163,7 @@ export async function runAction(io: ActionIo): Promise<number> {
         defaultNamespace: effective.namespace,
         kubeVersion: effective.kubeVersion,
         ...(contextFiles.length > 0 ? { context: contextFiles.map((file) => path.resolve(configDir, file)) } : {}),
+        ...(declared ? { declaredContext: declared } : {}),
       },
       { cwd: workspace, env, stdout: () => undefined, stderr: (text) => void (diffLog += text), readStdin: () => Promise.resolve(''), color: () => false },
     );

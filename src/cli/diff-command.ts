@@ -138,6 +138,7 @@ export async function loadDiff(
         // Context paths are the user's, relative to the real working directory (not to a git checkout).
         ...(options.context ? { context: options.context.map((p) => (cwd === io.cwd ? p : path.resolve(io.cwd, p))) } : {}),
         ...(options.kubeVersion ? { kubeVersion: options.kubeVersion } : {}),
+        ...(options.declaredContext ? { declaredContext: options.declaredContext } : {}),
       },
       { ...io, cwd, stderr: (text) => io.stderr(text.replace(/^rbaclint: warning: /, `rbaclint: warning: ${label}: `)) },
     );

@@ -5,6 +5,7 @@ import { addCanICommand } from './can-i-command.js';
 import { addDiffCommand } from './diff-command.js';
 import { addContextOptions, KUBE_VERSION_HELP, kubeVersionArg } from './rbac-args.js';
 import { EXIT } from './exit-code.js';
+import { addQueryConfig } from './query-config.js';
 import type { Io } from './io.js';
 import { FAIL_ON, FORMATS, runLint, type LintCommandOptions } from './lint-command.js';
 import { addGraphCommand } from './graph-command.js';
@@ -118,7 +119,7 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
   addGraphCommand(program, io, done);
   for (const name of ['can-i', 'who-can', 'permissions', 'graph', 'diff']) {
     const command = program.commands.find((c) => c.name() === name);
-    if (command) addContextOptions(command);
+    if (command) addQueryConfig(addContextOptions(command), io);
   }
 
   // `rbaclint --help` lists the options of the default command too, not only the commands.

@@ -41,6 +41,8 @@ export interface InputOptions {
   context?: string[];
   /** `--kube-version`, parsed. */
   kubeVersion?: KubeVersion;
+  /** The objects the configuration's `context:` declares, as one context-only source (see src/cli/query-config.ts). */
+  declaredContext?: SourceText;
 }
 
 /** Oldest version whose default roles rbaclint's built-in data matches (the 1.34–1.35 bootstrap policy). */
@@ -156,7 +158,10 @@ export async function loadRbacInput(command: string, options: InputOptions, io: 
   const context = contextPaths.length === 0 ? { sources: [], errors: [] } : await loadPaths(contextPaths, { cwd: io.cwd, maxBytes: MAX_CONTEXT_BYTES });
   for (const error of context.errors) io.stderr(`rbaclint: warning: context: ${error.message}\n`);
   const inputFiles = new Set(loaded.sources.map((s) => path.resolve(io.cwd, s.path)));
-  const contextSources = context.sources.filter((s) => !inputFiles.has(path.resolve(io.cwd, s.path))).map((s) => ({ ...s, contextOnly: true }));
+  const contextSources = [
+    ...(options.declaredContext ? [options.declaredContext] : []),
+    ...context.sources.filter((s) => !inputFiles.has(path.resolve(io.cwd, s.path))).map((s) => ({ ...s, contextOnly: true })),
+  ];
   if (loaded.sources.length === 0 && contextSources.length === 0) {
     io.stderr(`rbaclint ${command}: nothing could be read from ${[...paths, ...contextPaths].map((p) => JSON.stringify(p)).join(', ')}\n`);
     return EXIT.usage;

@@ -7312,7 +7312,10 @@ async function loadRbacInput(command, options, io) {
   for (const error of context.errors) io.stderr(`rbaclint: warning: context: ${error.message}
 `);
   const inputFiles = new Set(loaded.sources.map((s) => path2.resolve(io.cwd, s.path)));
-  const contextSources = context.sources.filter((s) => !inputFiles.has(path2.resolve(io.cwd, s.path))).map((s) => ({ ...s, contextOnly: true }));
+  const contextSources = [
+    ...options.declaredContext ? [options.declaredContext] : [],
+    ...context.sources.filter((s) => !inputFiles.has(path2.resolve(io.cwd, s.path))).map((s) => ({ ...s, contextOnly: true }))
+  ];
   if (loaded.sources.length === 0 && contextSources.length === 0) {
     io.stderr(`rbaclint ${command}: nothing could be read from ${[...paths, ...contextPaths].map((p) => JSON.stringify(p)).join(", ")}
 `);
@@ -8064,7 +8067,8 @@ async function loadDiff(args, options, io) {
       defaultNamespace: options.defaultNamespace,
       // Context paths are the user's, relative to the real working directory (not to a git checkout).
       ...options.context ? { context: options.context.map((p) => cwd === io.cwd ? p : path3.resolve(io.cwd, p)) } : {},
-      ...options.kubeVersion ? { kubeVersion: options.kubeVersion } : {}
+      ...options.kubeVersion ? { kubeVersion: options.kubeVersion } : {},
+      ...options.declaredContext ? { declaredContext: options.declaredContext } : {}
     },
     { ...io, cwd, stderr: (text) => io.stderr(text.replace(/^rbaclint: warning: /, `rbaclint: warning: ${label}: `)) }
   );
@@ -9400,6 +9404,8 @@ export {
   parseServiceAccountUsername,
   describeSubject2 as describeSubject,
   rulesAllow,
+  parseKubeVersion,
+  isKubeVersionError,
   isResolveError,
   automountOf,
   BaselineError,

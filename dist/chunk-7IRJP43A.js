@@ -39,6 +39,7 @@ import {
   identityOfUsername,
   ignoreMatcher,
   inNamespace,
+  isKubeVersionError,
   isResolveError,
   kubeVersionArg,
   lint,
@@ -48,6 +49,7 @@ import {
   namespaceSeeds,
   objectLine,
   parseBaseline,
+  parseKubeVersion,
   parseRequest,
   parseServiceAccountUsername,
   positionOf,
@@ -65,7 +67,7 @@ import {
   userInfo,
   workloadLabel,
   workloadOf
-} from "./chunk-DOETE4ZD.js";
+} from "./chunk-YE5VNU6H.js";
 import "./chunk-H3RLNLYH.js";
 import "./chunk-F4TEWXMW.js";
 import {
@@ -375,9 +377,44 @@ function collect(value, previous) {
   return [...previous ?? [], value];
 }
 
+// src/cli/query-config.ts
+import path from "node:path";
+var QUERY_CONFIG_HELP = "configuration file (default: .rbaclint.yaml, .rbaclint.yml or .rbaclint.json, searched upward); its namespace, kubeVersion and context apply, flags win";
+function addQueryConfig(command, io) {
+  return command.option("-c, --config <file>", QUERY_CONFIG_HELP).hook("preAction", async (_, actionCommand) => {
+    await applyQueryConfig(actionCommand, io);
+  });
+}
+async function applyQueryConfig(command, io) {
+  const options = command.opts();
+  let loaded;
+  try {
+    loaded = await loadConfig(allRules, io.cwd, options.config);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr(`rbaclint: ${error.message}
+`);
+    throw new CommanderError(EXIT.usage, "rbaclint.config", error.message);
+  }
+  if (!loaded) return;
+  const { config, file } = loaded;
+  if (config.namespace !== void 0 && command.getOptionValueSource("defaultNamespace") !== "cli") {
+    command.setOptionValueWithSource("defaultNamespace", config.namespace, "config");
+  }
+  if (config.kubeVersion !== void 0 && options.kubeVersion === void 0) {
+    const version = parseKubeVersion(config.kubeVersion);
+    if (!isKubeVersionError(version)) command.setOptionValueWithSource("kubeVersion", version, "config");
+  }
+  const context = config.context ?? {};
+  const files = (context.files ?? []).map((f) => displayPath(io.cwd, path.resolve(path.dirname(file), f)));
+  if (files.length > 0) command.setOptionValueWithSource("context", [...files, ...options.context ?? []], "config");
+  const declared = declaredContextSource(context, `${displayPath(io.cwd, file)}#context`);
+  if (declared) command.setOptionValueWithSource("declaredContext", declared, "config");
+}
+
 // src/cli/lint-command.ts
 import { readFile } from "node:fs/promises";
-import path from "node:path";
+import path2 from "node:path";
 var FORMATS = ["text", "json", "sarif", "github"];
 var FAIL_ON = ["error", "warning", "note", "none"];
 async function runLint(paths, options, io) {
@@ -442,9 +479,9 @@ async function runLint(paths, options, io) {
     io.stderr("rbaclint: nothing to lint; give files, directories, globs or - for stdin (see rbaclint --help)\n");
     return EXIT.usage;
   }
-  const configDir = effective.file === void 0 ? io.cwd : path.dirname(effective.file);
+  const configDir = effective.file === void 0 ? io.cwd : path2.dirname(effective.file);
   const declared = declaredContextSource(effective.context, `${effective.file === void 0 ? "configuration" : displayPath(io.cwd, effective.file)}#context`);
-  const configContext = (effective.context.files ?? []).map((file) => displayPath(io.cwd, path.resolve(configDir, file)));
+  const configContext = (effective.context.files ?? []).map((file) => displayPath(io.cwd, path2.resolve(configDir, file)));
   const sources = [
     ...declared ? [declared] : [],
     ...await contextSources([...configContext, ...options.context ?? []], loaded.sources, io),
@@ -477,7 +514,7 @@ async function runLint(paths, options, io) {
   if (options.writeBaseline !== void 0) {
     const count = result.findings.length;
     try {
-      await writeAtomically(path.resolve(io.cwd, options.writeBaseline), renderBaseline(result.findings, baselinePaths(options.writeBaseline, io.cwd)));
+      await writeAtomically(path2.resolve(io.cwd, options.writeBaseline), renderBaseline(result.findings, baselinePaths(options.writeBaseline, io.cwd)));
     } catch (error) {
       io.stderr(`rbaclint: cannot write the baseline to "${options.writeBaseline}": ${error.message}
 `);
@@ -546,16 +583,16 @@ function fixConflict(options) {
 async function readBaseline(file, cwd) {
   let text;
   try {
-    text = await readFile(path.resolve(cwd, file), "utf8");
+    text = await readFile(path2.resolve(cwd, file), "utf8");
   } catch (error) {
     const code = error.code;
     const why = code === "ENOENT" ? "no such file or directory" : code === "EISDIR" ? "it is a directory" : error.message;
     throw new BaselineError(`cannot read the baseline "${file}": ${why}; write one with --write-baseline ${file}`);
   }
-  return parseBaseline(text, displayPath(cwd, path.resolve(cwd, file)));
+  return parseBaseline(text, displayPath(cwd, path2.resolve(cwd, file)));
 }
 function baselinePaths(file, cwd) {
-  return { cwd, dir: path.dirname(path.resolve(cwd, file)) };
+  return { cwd, dir: path2.dirname(path2.resolve(cwd, file)) };
 }
 function withUnusedBaseline(report, unused) {
   if (unused.length === 0) return report;
@@ -573,8 +610,8 @@ async function contextSources(paths, linted, io) {
     if (warning !== void 0) io.stderr(`rbaclint: context: ${warning}
 `);
   }
-  const lintedFiles = new Set(linted.map((s) => path.resolve(io.cwd, s.path)));
-  return context.sources.filter((s) => !lintedFiles.has(path.resolve(io.cwd, s.path))).map((s) => ({ ...s, contextOnly: true }));
+  const lintedFiles = new Set(linted.map((s) => path2.resolve(io.cwd, s.path)));
+  return context.sources.filter((s) => !lintedFiles.has(path2.resolve(io.cwd, s.path))).map((s) => ({ ...s, contextOnly: true }));
 }
 async function helmFindings(findings, chart, sources, io) {
   if (chart === void 0) return findings;
@@ -590,7 +627,7 @@ async function helmFindings(findings, chart, sources, io) {
 }
 
 // src/cli/graph-command.ts
-import path2 from "node:path";
+import path3 from "node:path";
 var AUTO_DANGEROUS_ONLY_NODES = 100;
 var MERMAID_MAX_EDGES = 500;
 var USAGE2 = "See 'rbaclint graph --help' for help and examples.";
@@ -646,7 +683,7 @@ ${USAGE2}
   const text = graphRenderers[options.format](graph);
   if (options.output !== void 0) {
     try {
-      await writeAtomically(path2.resolve(io.cwd, options.output), text);
+      await writeAtomically(path3.resolve(io.cwd, options.output), text);
     } catch (error) {
       io.stderr(`rbaclint graph: cannot write the graph to "${options.output}": ${error.message}
 `);
@@ -966,7 +1003,7 @@ function addPermissionsCommand(program, io, done) {
 // src/cli/rules-command.ts
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import path3 from "node:path";
+import path4 from "node:path";
 import { fileURLToPath } from "node:url";
 var RULES_FORMATS = ["text", "json", "markdown"];
 function renderRules(rules, format) {
@@ -1016,10 +1053,10 @@ async function runRules(rules, options, io) {
     io.stderr("rbaclint: rules --out writes markdown pages; add --format markdown\n");
     return EXIT.usage;
   }
-  const dir = path3.resolve(io.cwd, options.out);
+  const dir = path4.resolve(io.cwd, options.out);
   try {
     await mkdir(dir, { recursive: true });
-    for (const [name, content] of rulePages(rules)) await writeAtomically(path3.join(dir, name), content);
+    for (const [name, content] of rulePages(rules)) await writeAtomically(path4.join(dir, name), content);
   } catch (error) {
     io.stderr(`rbaclint: cannot write the rule pages to "${options.out}": ${error.message}
 `);
@@ -1031,14 +1068,14 @@ async function runRules(rules, options, io) {
 }
 function defaultFixturesDir() {
   for (const up of ["../..", "../../..", ".."]) {
-    const root = path3.resolve(path3.dirname(fileURLToPath(import.meta.url)), up);
+    const root = path4.resolve(path4.dirname(fileURLToPath(import.meta.url)), up);
     try {
-      const json = JSON.parse(readFileSync(path3.join(root, "package.json"), "utf8"));
+      const json = JSON.parse(readFileSync(path4.join(root, "package.json"), "utf8"));
       if (json.name !== "rbaclint") continue;
     } catch {
       continue;
     }
-    const dir = path3.join(root, "fixtures/rules");
+    const dir = path4.join(root, "fixtures/rules");
     return existsSync(dir) ? dir : void 0;
   }
   return void 0;
@@ -1047,13 +1084,13 @@ function rulePages(rules, fixturesDir = defaultFixturesDir()) {
   return new Map(rules.map((rule) => [`${rule.id}.md`, rulePage(rule, fixturesDir)]));
 }
 function fixture(fixturesDir, id, prefix) {
-  const dir = path3.join(fixturesDir, id);
+  const dir = path4.join(fixturesDir, id);
   if (!existsSync(dir)) return void 0;
   const names = readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith(".yaml")).sort();
   const name = names.includes(`${prefix}.yaml`) ? `${prefix}.yaml` : names[0];
   if (name === void 0) return void 0;
-  const text = readFileSync(path3.join(dir, name), "utf8");
-  const outFile = path3.join(dir, name.replace(/\.yaml$/, ".out"));
+  const text = readFileSync(path4.join(dir, name), "utf8");
+  const outFile = path4.join(dir, name.replace(/\.yaml$/, ".out"));
   return { name, text, ...existsSync(outFile) ? { out: readFileSync(outFile, "utf8") } : {} };
 }
 function rulePage(rule, fixturesDir) {
@@ -1171,7 +1208,7 @@ function buildProgram(io, done) {
   addGraphCommand(program, io, done);
   for (const name of ["can-i", "who-can", "permissions", "graph", "diff"]) {
     const command = program.commands.find((c) => c.name() === name);
-    if (command) addContextOptions(command);
+    if (command) addQueryConfig(addContextOptions(command), io);
   }
   program.addHelpText("after", () => `${lintOptionsHelp(lint2)}${EXAMPLES}`);
   return program;
