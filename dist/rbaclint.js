@@ -10,6 +10,6 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${pkg.version}
 `);
 } else {
-  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-3OSHNC5T.js"), import("./chunk-7IRJP43A.js")]);
+  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-QGXJQ65V.js"), import("./chunk-KJ5NXADB.js")]);
   process.exitCode = await runCli(argv, processIo());
 }

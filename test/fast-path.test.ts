@@ -52,12 +52,19 @@ function expectSame(sources: readonly SourceText[], options: LintOptions = {}): 
   expect(fast).toEqual(full);
 }
 
+/** Whether lint reads the source by the parser's value path (with the default rules' kinds). */
+function readByValuePath(source: SourceText): boolean {
+  return parseSource(source, { composeKinds: DEFAULT_KINDS, lintValues: true }).manifests.some((m) => m.nodes !== undefined);
+}
+
 describe('fast path: same findings as a full parse', () => {
   const fixtures = [...files(path.join(root, 'fixtures'), root), ...files(path.join(root, 'examples'), root), ...files(path.join(root, 'conformance'), root)];
 
   for (const [name, options] of Object.entries(VARIANTS)) {
     it(`fixtures, examples and conformance inputs, one by one and together (${name} rules)`, () => {
       expect(fixtures.length).toBeGreaterThan(20);
+      // Not vacuous: many fixtures are read by the value path (their objects know their pieces).
+      expect(fixtures.filter((source) => readByValuePath(source)).length).toBeGreaterThan(100);
       for (const source of fixtures) expectSame([source], options);
       expectSame(fixtures, options);
     });
@@ -72,8 +79,10 @@ describe('fast path: same findings as a full parse', () => {
     const corpus = files(CORPUS, path.dirname(CORPUS));
     let skipped = 0;
     for (const source of corpus) skipped += planSkips(source.text, DEFAULT_KINDS)?.documents ?? 0;
-    // Not vacuous: most of the corpus's bytes are documents no rule reads.
+    // Not vacuous: most of the corpus's bytes are documents no rule reads, and most files are
+    // read by the value path.
     expect(skipped).toBeGreaterThan(100);
+    expect(corpus.filter((source) => readByValuePath(source)).length).toBeGreaterThan(150);
     for (const [, options] of Object.entries(VARIANTS)) {
       for (const source of corpus) expectSame([source], options);
       expectSame(corpus, options);
@@ -245,12 +254,16 @@ describe('value path: same objects and positions as a full parse', () => {
   function summary(parsed: ReturnType<typeof parseSource>) {
     return {
       objects: parsed.manifests.map((m) => JSON.stringify(m.object)),
+      // Which document holds each object, and where in it, as a full parse counts them.
+      docs: parsed.manifests.map((m) => `${m.docIndex} ${m.pathPrefix.join('.')}`),
       problems: parsed.problems.map((p) => `${p.range.start.line}:${p.range.start.column}-${p.range.end.line}:${p.range.end.column} ${p.message}`),
       ranges: parsed.manifests.map((m) =>
         [[], ...Object.keys(m.object).map((k) => [k])].map((p) => {
-          const doc = m.file.documents[m.docIndex]!;
-          const key = locate(doc, m.file.lineCounter, [...m.pathPrefix, ...p], 'key').range;
-          const value = locate(doc, m.file.lineCounter, [...m.pathPrefix, ...p]).range;
+          // The value path's pieces (a document or a List item) are where its nodes are.
+          const { piece, pathPrefix } = m.nodes ?? { piece: m.docIndex, pathPrefix: m.pathPrefix };
+          const doc = m.file.documents[piece]!;
+          const key = locate(doc, m.file.lineCounter, [...pathPrefix, ...p], 'key').range;
+          const value = locate(doc, m.file.lineCounter, [...pathPrefix, ...p]).range;
           return `${key.start.line}:${key.start.column} ${value.start.line}:${value.start.column}-${value.end.line}:${value.end.column}`;
         }),
       ),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { rules as registry } from '../../rules/index.js';
 import { Index, MODEL_KINDS, type K8sObject } from '../model/index.js';
 import { locate } from '../parse/locate.js';
-import { parseSource } from '../parse/parse.js';
+import { parseSource, type ParseOptions } from '../parse/parse.js';
 import { ClusterRbac } from '../rbac/cluster.js';
 import { DEFAULT_KUBE_VERSION, type KubeVersion } from '../rbac/version.js';
 import type { JsonPath, Manifest, ParseProblem, SourceFile, SourceText } from '../parse/types.js';
@@ -46,6 +46,12 @@ export interface RunOptions {
    * runs the rules over every object.
    */
   fastPath?: boolean;
+  /**
+   * With the fast path, also read the documents rules do read by the parser's value path where the
+   * text allows (see {@link ParseOptions.lintValues}): their YAML nodes are composed only for the
+   * positions of findings. Default true; the findings are the same either way.
+   */
+  readValues?: boolean;
 }
 
 /** Counts for the report's summary. */
@@ -91,7 +97,7 @@ export function runRules(sources: readonly SourceText[], allRules: readonly Rule
   /** Objects of skipped documents per file, for the summary. */
   const skippedObjects = new Map<SourceFile, number>();
   for (const source of sources) {
-    const parsed = parseSource(source, composeKinds ? { composeKinds } : {});
+    const parsed = parseSource(source, composeKinds ? { composeKinds, lintValues: options.readValues !== false } : {});
     if (parsed.skippedObjects > 0) skippedObjects.set(parsed.file, parsed.skippedObjects);
     files.push(parsed.file);
     manifests.push(...parsed.manifests);
@@ -272,8 +278,8 @@ function relatedLocation(related: RelatedReport): RelatedLocation {
 
 /** Range of a JSON path inside an object, in its file (closest existing ancestor when missing). */
 export function rangeIn(manifest: Manifest, path: JsonPath, at?: 'key' | 'value') {
-  const doc = manifest.file.documents[manifest.docIndex]!;
-  return locate(doc, manifest.file.lineCounter, [...manifest.pathPrefix, ...path], at).range;
+  const { piece, pathPrefix } = manifest.nodes ?? { piece: manifest.docIndex, pathPrefix: manifest.pathPrefix };
+  return locate(manifest.file.documents[piece]!, manifest.file.lineCounter, [...pathPrefix, ...path], at).range;
 }
 
 /** Positions an object's own location (its `kind:` key) for related locations and explanations. */

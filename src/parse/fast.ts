@@ -22,11 +22,16 @@ export interface Segment {
   end: number;
 }
 
-/** An object read by the value path, with the segment that holds it and its path there. */
+/**
+ * An object read by the value path: the segment that holds its nodes and its path there, and the
+ * document that holds it as a full parse counts documents, with its path from that document's root.
+ */
 export interface FastObject {
   value: Record<string, unknown>;
   segment: number;
   pathPrefix: (string | number)[];
+  doc: number;
+  docPath: (string | number)[];
 }
 
 /** What the value path read: every object, and the segments to compose for positions. */
@@ -112,13 +117,13 @@ function readJson(text: string, maxDepth: number, keep: Keep): FastResult | unde
     let skipped = 0;
     value.items.forEach((item, i) => {
       if (!isObject(item)) return;
-      if (keep(item)) objects.push({ value: item, segment: i, pathPrefix: [] });
+      if (keep(item)) objects.push({ value: item, segment: i, pathPrefix: [], doc: 0, docPath: ['items', i] });
       else skipped++;
     });
     return { objects, segments: scan.items, composed: new Map(), skipped };
   }
   if (!keep(value)) return { objects: [], segments: whole, composed: new Map(), skipped: 1 };
-  return { objects: [{ value, segment: 0, pathPrefix: [] }], segments: whole, composed: new Map(), skipped: 0 };
+  return { objects: [{ value, segment: 0, pathPrefix: [], doc: 0, docPath: [] }], segments: whole, composed: new Map(), skipped: 0 };
 }
 
 function countKeys(value: unknown): number {
@@ -635,21 +640,28 @@ function readYamlStream(text: string, maxAliasCount: number, compose: Compose, k
   const objects: FastObject[] = [];
   const segments: Segment[] = [];
   const composed = new Map<number, Document.Parsed>();
-  const out: FastResult & { keep: Keep } = { objects, segments, composed, skipped: 0, keep };
+  const out: Out = { objects, segments, composed, skipped: 0, keep, doc: 0 };
   // Documents: the lines between `---` markers (a marker is `---` at column 0, then blanks only).
   let first = 0;
   for (let line = 0; line <= lines.length; line++) {
     const marker = line < lines.length && lines.types[line] === 0 && lines.indents[line] === 0 && text.startsWith('---', lines.starts[line]!);
     if (!marker && line < lines.length) continue;
-    if (line > first || line === lines.length) readDocument(lines, first, line, out, maxAliasCount, compose);
+    if (line > first || line === lines.length) {
+      const content = readDocument(lines, first, line, out, maxAliasCount, compose);
+      // Comments before the first marker are the next document's preamble, not a document.
+      if (content || first > 0 || !marker) out.doc++;
+    }
     first = line + 1;
   }
   return { objects, segments, composed, skipped: out.skipped };
 }
 
+/** What the YAML reader fills in: the result, `keep`, and the index of the document being read. */
+type Out = FastResult & { keep: Keep; doc: number };
+
 /** Adds an object the reader read, unless `keep` drops it. */
-function add(out: FastResult & { keep: Keep }, value: Record<string, unknown>, segment: number, pathPrefix: (string | number)[]): void {
-  if (out.keep(value)) out.objects.push({ value, segment, pathPrefix });
+function add(out: Out, value: Record<string, unknown>, segment: number, pathPrefix: (string | number)[], docPath: (string | number)[]): void {
+  if (out.keep(value)) out.objects.push({ value, segment, pathPrefix, doc: out.doc, docPath });
   else out.skipped++;
 }
 
@@ -658,7 +670,8 @@ function lineOffset(lines: Lines, line: number): number {
   return line < lines.length ? lines.starts[line]! : lines.text.length;
 }
 
-function readDocument(lines: Lines, firstLine: number, endLine: number, out: FastResult & { keep: Keep }, maxAliasCount: number, compose: Compose): void {
+/** Reads the document of lines `[firstLine, endLine)` into `out`; false when it has no content (comments or blank lines only). */
+function readDocument(lines: Lines, firstLine: number, endLine: number, out: Out, maxAliasCount: number, compose: Compose): boolean {
   const start = lineOffset(lines, firstLine);
   const end = lineOffset(lines, endLine);
   const reader = new Reader(lines, firstLine, endLine);
@@ -669,7 +682,12 @@ function readDocument(lines: Lines, firstLine: number, endLine: number, out: Fas
     if (reader.peekIndent() < 0) {
       // No content (comments only): an empty document, no object.
       out.segments.push({ start, end });
-      return;
+      return false;
+    }
+    if (isNullDocument(reader)) {
+      // `~` alone (a document the fast path skipped, see src/parse/skip.ts): no object.
+      out.segments.push({ start, end });
+      return true;
     }
     if (reader.peekIndent() !== 0) throw GIVE_UP;
     value = readRoot(reader, items, itemDocs, compose, maxAliasCount);
@@ -681,25 +699,35 @@ function readDocument(lines: Lines, firstLine: number, endLine: number, out: Fas
     const doc = composeChecked(compose, start, end);
     out.composed.set(segment, doc);
     const js = toJS(doc, maxAliasCount);
-    if (!isObject(js)) return;
-    if (isList(js)) js.items.forEach((item, i) => isObject(item) && add(out, item, segment, ['items', i]));
-    else add(out, js, segment, []);
-    return;
+    if (!isObject(js)) return true;
+    if (isList(js)) js.items.forEach((item, i) => isObject(item) && add(out, item, segment, ['items', i], ['items', i]));
+    else add(out, js, segment, [], []);
+    return true;
   }
-  if (!isObject(value)) return;
+  if (!isObject(value)) return true;
   if (isList(value) && items.length === value.items.length) {
     value.items.forEach((item, i) => {
       const segment = out.segments.length;
       out.segments.push(items[i]!);
       const doc = itemDocs[i];
       if (doc) out.composed.set(segment, doc);
-      if (isObject(item)) add(out, item, segment, [0]);
+      if (isObject(item)) add(out, item, segment, [0], ['items', i]);
     });
-    return;
+    return true;
   }
   const segment = out.segments.length;
   out.segments.push({ start, end });
-  add(out, value, segment, []);
+  add(out, value, segment, [], []);
+  return true;
+}
+
+/** Whether the document's content is the one line `~` (a null scalar) and nothing else but comments. */
+function isNullDocument(reader: Reader): boolean {
+  const { lines, text } = reader;
+  const line = reader.i;
+  if (lines.indents[line] !== 0 || lines.ends[line]! - lines.starts[line]! !== 1 || text.charCodeAt(lines.starts[line]!) !== 126 /* ~ */) return false;
+  const after = new Reader(lines, line + 1, reader.end);
+  return after.peekIndent() < 0;
 }
 
 /**

@@ -33,6 +33,16 @@ export interface ParseOptions {
    * unknown kinds of built-in API groups are not kept for `invalid-manifest`).
    */
   values?: boolean;
+  /**
+   * Linted input takes the value path too, with `composeKinds`: the documents no rule reads are
+   * skipped as the fast path skips them ({@link planSkips}), the others are read as values, and a
+   * document's (or List item's) nodes are composed when a finding asks for a position in it. Every
+   * object is returned, as by a full parse. Not for a text with a suppression comment (whose
+   * directives are matched to documents) nor one the value path does not read (templates, Helm
+   * sources, CR line breaks, syntax errors): those are parsed as usual. The objects and positions
+   * are those of a full parse; a `Manifest`'s `docIndex` and `pathPrefix` name the piece read.
+   */
+  lintValues?: boolean;
 }
 
 const HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/gm;
@@ -84,6 +94,21 @@ export function parseSource(source: SourceText, options: ParseOptions = {}): Par
     if ('manifests' in fast) return fast;
     failedDoc = fast.doc;
   }
+  // The fast path's plan, when the value path for linted input made it (undefined: nothing to skip).
+  let lintPlan: SkipPlan | undefined | null = null;
+  if (
+    !valuePath &&
+    options.lintValues &&
+    options.composeKinds &&
+    !limited &&
+    source.byteLength === undefined &&
+    original.length > 0 &&
+    !original.includes('rbaclint-disable')
+  ) {
+    lintPlan = planSkips(original, options.composeKinds);
+    const fast = parseValues(source, original, {}, lintPlan);
+    if ('manifests' in fast) return fast;
+  }
   const lineCounter = new LineCounter();
   const rejected = context ? (source.problem ?? rejectedText(original, source.byteLength, true)) : limited;
   if (valuePath && rejected && 'limit' in rejected && rejected.limit && source.byteLength === undefined) {
@@ -96,7 +121,7 @@ export function parseSource(source: SourceText, options: ParseOptions = {}): Par
   }
   // The content of the documents no rule reads is left out of the text the parser reads; the
   // offsets of its tokens are mapped back to the original text, whose lines are counted instead.
-  let plan = rejected || !options.composeKinds ? undefined : planSkips(original, options.composeKinds);
+  let plan = rejected || !options.composeKinds ? undefined : lintPlan !== null ? lintPlan : planSkips(original, options.composeKinds);
   const text = original;
   if (rejected) {
     // Not parsed at all: index the lines of at most the first 64 KiB so the position is valid.
@@ -274,12 +299,19 @@ function rejectedText(text: string, byteLength: number | undefined, context = fa
  * The value path (see {@link ParseOptions.values}): the objects of the text, each document's (or
  * List item's) nodes composed when first asked for; or why it could not read the text.
  */
-function parseValues(source: SourceText, text: string, options: ParseOptions): ParsedSource | FastFailure {
+function parseValues(source: SourceText, text: string, options: ParseOptions, plan?: SkipPlan): ParsedSource | FastFailure {
   if (text.length * 3 > MAX_CONTEXT_BYTES && Buffer.byteLength(text, 'utf8') > MAX_CONTEXT_BYTES) return { failed: true, doc: undefined };
   const compose = (start: number, end: number): Document.Parsed | undefined => composeRange(text, start, end, deepOffset);
+  // With a plan the reader reads its compact text, where each skipped document is `~` (a null
+  // document, read without composing); every other piece is a copy of the original's, whose
+  // offsets are mapped back.
+  const original = plan ? (offset: number) => toOriginal(plan, offset) : (offset: number) => offset;
   // A piece the reader leaves to the parser is held to the limits of a full parse.
-  const composePiece = (start: number, end: number): Document.Parsed | undefined =>
-    end - start > MAX_SOURCE_BYTES / 3 || rejectedText(text.slice(start, end), undefined) ? undefined : compose(start, end);
+  const composePiece = (pieceStart: number, pieceEnd: number): Document.Parsed | undefined => {
+    const start = original(pieceStart);
+    const end = original(pieceEnd);
+    return end - start > MAX_SOURCE_BYTES / 3 || rejectedText(text.slice(start, end), undefined) ? undefined : compose(start, end);
+  };
   const kinds = options.composeKinds;
   // Objects of kinds no one reads are dropped as soon as they are read (CustomResourceDefinitions
   // are kept: they can make a kind cluster-scoped).
@@ -287,9 +319,10 @@ function parseValues(source: SourceText, text: string, options: ParseOptions): P
     const kind = value.kind;
     return !kinds || typeof kind !== 'string' || kind === '' || kinds.has(kind) || kind === 'CustomResourceDefinition';
   };
-  const read = readFast(text, MAX_DEPTH, MAX_ALIAS_COUNT, composePiece, keep);
+  const read = readFast(plan ? plan.compact : text, MAX_DEPTH, MAX_ALIAS_COUNT, composePiece, keep);
   if ('failed' in read) return read;
-  const { segments, composed } = read;
+  const { composed } = read;
+  const segments = plan ? read.segments.map(({ start, end }) => ({ start: original(start), end: original(end) })) : read.segments;
   const lineCounter = lazyLineCounter(text);
   const cache: (Document.Parsed | undefined)[] = new Array<Document.Parsed | undefined>(segments.length);
   for (const [segment, doc] of composed) cache[segment] = doc;
@@ -312,8 +345,14 @@ function parseValues(source: SourceText, text: string, options: ParseOptions): P
     },
   }) as Document.Parsed[];
   const file: SourceFile = { path: source.path, text, lineCounter, documents, contextOnly: source.contextOnly ?? false };
-  const manifests: Manifest[] = read.objects.map(({ value, segment, pathPrefix }) => ({ file, docIndex: segment, object: value, pathPrefix }));
-  return { file, manifests, problems: [], skippedObjects: read.skipped };
+  const manifests: Manifest[] = read.objects.map(({ value, segment, pathPrefix, doc, docPath }) => ({
+    file,
+    docIndex: doc,
+    object: value,
+    pathPrefix: docPath,
+    nodes: { piece: segment, pathPrefix },
+  }));
+  return { file, manifests, problems: [], skippedObjects: read.skipped + (plan?.objects ?? 0) };
 }
 
 /**

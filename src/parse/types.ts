@@ -39,6 +39,7 @@ export interface SourceFile {
   path: string;
   text: string;
   lineCounter: LineCounter;
+  /** The YAML documents; read by the value path, the pieces it composes on demand (see {@link Manifest.nodes}). */
   documents: Document.Parsed[];
   contextOnly: boolean;
 }
@@ -57,6 +58,12 @@ export interface Manifest {
   pathPrefix: JsonPath;
   /** The template named by the Helm `# Source:` comment that applies to this document. */
   helmSource?: string;
+  /**
+   * Where the object's YAML nodes are, when not at `pathPrefix` in `file.documents[docIndex]`: the
+   * parser's value path composes pieces of a file (a document, or one item of a List) on demand,
+   * and then `file.documents` holds those pieces.
+   */
+  nodes?: { piece: number; pathPrefix: JsonPath };
 }
 
 /** A problem found while reading or parsing, before any rule runs. */

@@ -399,13 +399,13 @@ function readJson(text, maxDepth, keep) {
     let skipped = 0;
     value.items.forEach((item, i) => {
       if (!isObject(item)) return;
-      if (keep(item)) objects.push({ value: item, segment: i, pathPrefix: [] });
+      if (keep(item)) objects.push({ value: item, segment: i, pathPrefix: [], doc: 0, docPath: ["items", i] });
       else skipped++;
     });
     return { objects, segments: scan2.items, composed: /* @__PURE__ */ new Map(), skipped };
   }
   if (!keep(value)) return { objects: [], segments: whole, composed: /* @__PURE__ */ new Map(), skipped: 1 };
-  return { objects: [{ value, segment: 0, pathPrefix: [] }], segments: whole, composed: /* @__PURE__ */ new Map(), skipped: 0 };
+  return { objects: [{ value, segment: 0, pathPrefix: [], doc: 0, docPath: [] }], segments: whole, composed: /* @__PURE__ */ new Map(), skipped: 0 };
 }
 function countKeys(value) {
   let count = 0;
@@ -850,18 +850,21 @@ function readYamlStream(text, maxAliasCount, compose2, keep) {
   const objects = [];
   const segments = [];
   const composed = /* @__PURE__ */ new Map();
-  const out = { objects, segments, composed, skipped: 0, keep };
+  const out = { objects, segments, composed, skipped: 0, keep, doc: 0 };
   let first = 0;
   for (let line = 0; line <= lines.length; line++) {
     const marker = line < lines.length && lines.types[line] === 0 && lines.indents[line] === 0 && text.startsWith("---", lines.starts[line]);
     if (!marker && line < lines.length) continue;
-    if (line > first || line === lines.length) readDocument(lines, first, line, out, maxAliasCount, compose2);
+    if (line > first || line === lines.length) {
+      const content = readDocument(lines, first, line, out, maxAliasCount, compose2);
+      if (content || first > 0 || !marker) out.doc++;
+    }
     first = line + 1;
   }
   return { objects, segments, composed, skipped: out.skipped };
 }
-function add(out, value, segment, pathPrefix) {
-  if (out.keep(value)) out.objects.push({ value, segment, pathPrefix });
+function add(out, value, segment, pathPrefix, docPath) {
+  if (out.keep(value)) out.objects.push({ value, segment, pathPrefix, doc: out.doc, docPath });
   else out.skipped++;
 }
 function lineOffset(lines, line) {
@@ -877,7 +880,11 @@ function readDocument(lines, firstLine, endLine, out, maxAliasCount, compose2) {
   try {
     if (reader.peekIndent() < 0) {
       out.segments.push({ start, end });
-      return;
+      return false;
+    }
+    if (isNullDocument(reader)) {
+      out.segments.push({ start, end });
+      return true;
     }
     if (reader.peekIndent() !== 0) throw GIVE_UP;
     value = readRoot(reader, items, itemDocs, compose2, maxAliasCount);
@@ -889,25 +896,33 @@ function readDocument(lines, firstLine, endLine, out, maxAliasCount, compose2) {
     const doc = composeChecked(compose2, start, end);
     out.composed.set(segment2, doc);
     const js = toJS(doc, maxAliasCount);
-    if (!isObject(js)) return;
-    if (isList(js)) js.items.forEach((item, i) => isObject(item) && add(out, item, segment2, ["items", i]));
-    else add(out, js, segment2, []);
-    return;
+    if (!isObject(js)) return true;
+    if (isList(js)) js.items.forEach((item, i) => isObject(item) && add(out, item, segment2, ["items", i], ["items", i]));
+    else add(out, js, segment2, [], []);
+    return true;
   }
-  if (!isObject(value)) return;
+  if (!isObject(value)) return true;
   if (isList(value) && items.length === value.items.length) {
     value.items.forEach((item, i) => {
       const segment2 = out.segments.length;
       out.segments.push(items[i]);
       const doc = itemDocs[i];
       if (doc) out.composed.set(segment2, doc);
-      if (isObject(item)) add(out, item, segment2, [0]);
+      if (isObject(item)) add(out, item, segment2, [0], ["items", i]);
     });
-    return;
+    return true;
   }
   const segment = out.segments.length;
   out.segments.push({ start, end });
-  add(out, value, segment, []);
+  add(out, value, segment, [], []);
+  return true;
+}
+function isNullDocument(reader) {
+  const { lines, text } = reader;
+  const line = reader.i;
+  if (lines.indents[line] !== 0 || lines.ends[line] - lines.starts[line] !== 1 || text.charCodeAt(lines.starts[line]) !== 126) return false;
+  const after = new Reader(lines, line + 1, reader.end);
+  return after.peekIndent() < 0;
 }
 function readRoot(reader, items, itemDocs, compose2, maxAliasCount) {
   const lines = reader.lines;
@@ -1061,6 +1076,12 @@ function parseSource(source, options = {}) {
     if ("manifests" in fast) return fast;
     failedDoc = fast.doc;
   }
+  let lintPlan = null;
+  if (!valuePath && options.lintValues && options.composeKinds && !limited && source.byteLength === void 0 && original.length > 0 && !original.includes("rbaclint-disable")) {
+    lintPlan = planSkips(original, options.composeKinds);
+    const fast = parseValues(source, original, {}, lintPlan);
+    if ("manifests" in fast) return fast;
+  }
   const lineCounter = new import_yaml2.LineCounter();
   const rejected = context ? source.problem ?? rejectedText(original, source.byteLength, true) : limited;
   if (valuePath && rejected && "limit" in rejected && rejected.limit && source.byteLength === void 0) {
@@ -1069,7 +1090,7 @@ function parseSource(source, options = {}) {
     const problem = failedDoc ? problemFor(file2, failedDoc, original) : jsonProblem(file2);
     if (problem) return { file: file2, manifests: [], problems: [problem], skippedObjects: 0 };
   }
-  let plan = rejected || !options.composeKinds ? void 0 : planSkips(original, options.composeKinds);
+  let plan = rejected || !options.composeKinds ? void 0 : lintPlan !== null ? lintPlan : planSkips(original, options.composeKinds);
   const text = original;
   if (rejected) {
     const shown = text.slice(0, Math.max(rejected.offset + 1, Math.min(text.length, 65536)));
@@ -1212,18 +1233,24 @@ function rejectedText(text, byteLength, context = false) {
   }
   return void 0;
 }
-function parseValues(source, text, options) {
+function parseValues(source, text, options, plan) {
   if (text.length * 3 > MAX_CONTEXT_BYTES && Buffer.byteLength(text, "utf8") > MAX_CONTEXT_BYTES) return { failed: true, doc: void 0 };
   const compose2 = (start, end) => composeRange(text, start, end, deepOffset);
-  const composePiece = (start, end) => end - start > MAX_SOURCE_BYTES / 3 || rejectedText(text.slice(start, end), void 0) ? void 0 : compose2(start, end);
+  const original = plan ? (offset) => toOriginal(plan, offset) : (offset) => offset;
+  const composePiece = (pieceStart, pieceEnd) => {
+    const start = original(pieceStart);
+    const end = original(pieceEnd);
+    return end - start > MAX_SOURCE_BYTES / 3 || rejectedText(text.slice(start, end), void 0) ? void 0 : compose2(start, end);
+  };
   const kinds = options.composeKinds;
   const keep = (value) => {
     const kind = value.kind;
     return !kinds || typeof kind !== "string" || kind === "" || kinds.has(kind) || kind === "CustomResourceDefinition";
   };
-  const read = readFast(text, MAX_DEPTH, MAX_ALIAS_COUNT, composePiece, keep);
+  const read = readFast(plan ? plan.compact : text, MAX_DEPTH, MAX_ALIAS_COUNT, composePiece, keep);
   if ("failed" in read) return read;
-  const { segments, composed } = read;
+  const { composed } = read;
+  const segments = plan ? read.segments.map(({ start, end }) => ({ start: original(start), end: original(end) })) : read.segments;
   const lineCounter = lazyLineCounter(text);
   const cache = new Array(segments.length);
   for (const [segment, doc] of composed) cache[segment] = doc;
@@ -1245,8 +1272,14 @@ function parseValues(source, text, options) {
     }
   });
   const file = { path: source.path, text, lineCounter, documents, contextOnly: source.contextOnly ?? false };
-  const manifests = read.objects.map(({ value, segment, pathPrefix }) => ({ file, docIndex: segment, object: value, pathPrefix }));
-  return { file, manifests, problems: [], skippedObjects: read.skipped };
+  const manifests = read.objects.map(({ value, segment, pathPrefix, doc, docPath }) => ({
+    file,
+    docIndex: doc,
+    object: value,
+    pathPrefix: docPath,
+    nodes: { piece: segment, pathPrefix }
+  }));
+  return { file, manifests, problems: [], skippedObjects: read.skipped + (plan?.objects ?? 0) };
 }
 function lazyLineCounter(text) {
   const counter = new import_yaml2.LineCounter();

@@ -22,7 +22,7 @@ import {
   fsReason,
   loadPaths,
   parseSource
-} from "./chunk-YWGME6CR.js";
+} from "./chunk-UADIV7Q7.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
@@ -7060,7 +7060,7 @@ function runRules(sources, allRules2, options = {}) {
   const composeKinds = options.fastPath === false ? void 0 : kindsRead(rules2);
   const skippedObjects = /* @__PURE__ */ new Map();
   for (const source of sources) {
-    const parsed = parseSource(source, composeKinds ? { composeKinds } : {});
+    const parsed = parseSource(source, composeKinds ? { composeKinds, lintValues: options.readValues !== false } : {});
     if (parsed.skippedObjects > 0) skippedObjects.set(parsed.file, parsed.skippedObjects);
     files.push(parsed.file);
     manifests.push(...parsed.manifests);
@@ -7211,8 +7211,8 @@ function relatedLocation(related) {
   };
 }
 function rangeIn(manifest, path5, at) {
-  const doc = manifest.file.documents[manifest.docIndex];
-  return locate(doc, manifest.file.lineCounter, [...manifest.pathPrefix, ...path5], at).range;
+  const { piece, pathPrefix } = manifest.nodes ?? { piece: manifest.docIndex, pathPrefix: manifest.pathPrefix };
+  return locate(manifest.file.documents[piece], manifest.file.lineCounter, [...pathPrefix, ...path5], at).range;
 }
 function objectLocation(object) {
   const range = rangeIn(object.manifest, ["kind"], "key");
