@@ -49,26 +49,22 @@ export interface LoadOptions {
  */
 export async function loadPaths(inputs: readonly string[], options: LoadOptions = {}): Promise<Loaded> {
   const cwd = options.cwd ?? process.cwd();
-  const errors: LoadError[] = [];
-  const sources: SourceText[] = [];
+  /** What each input gave, in order: files to read, stdin's text, or an error. */
+  const found: ({ file: string } | { source: SourceText } | { error: LoadError })[] = [];
   const seen = new Set<string>();
-
-  const addFile = async (display: string): Promise<void> => {
+  const addFile = (display: string): void => {
     const key = path.resolve(cwd, display);
     if (seen.has(key)) return;
     seen.add(key);
-    try {
-      sources.push({ path: display, ...(await readSource(key, options.maxBytes ?? MAX_SOURCE_BYTES)) });
-    } catch (error) {
-      errors.push({ path: display, message: describeFsError(display, error) });
-    }
+    found.push({ file: display });
   };
+  const addError = (input: string, message: string): void => void found.push({ error: { path: input, message } });
 
   for (const input of inputs) {
     if (input === '-') {
       const read = options.readStdin ?? readStdin;
       // An empty stdin is an empty stream: no objects, no findings (as kubectl apply -f - with no input).
-      sources.push({ path: options.stdinName ?? STDIN_NAME, text: await read() });
+      found.push({ source: { path: options.stdinName ?? STDIN_NAME, text: await read() } });
       continue;
     }
     let statError: unknown;
@@ -78,41 +74,71 @@ export async function loadPaths(inputs: readonly string[], options: LoadOptions 
     });
     if (info?.isDirectory()) {
       const { globby } = await import('globby');
-      const found = await globby(`**/*.{${MANIFEST_EXTENSIONS.join(',')}}`, {
+      const files = await globby(`**/*.{${MANIFEST_EXTENSIONS.join(',')}}`, {
         cwd: path.resolve(cwd, input),
         gitignore: true,
         dot: false,
         followSymbolicLinks: false,
       });
-      if (found.length === 0) {
-        errors.push({ path: input, message: `No *.yaml, *.yml or *.json files in directory "${input}"` });
-      }
-      for (const rel of found.sort()) await addFile(path.join(input, rel));
+      if (files.length === 0) addError(input, `No *.yaml, *.yml or *.json files in directory "${input}"`);
+      for (const rel of files.sort()) addFile(path.join(input, rel));
       continue;
     }
     if (info) {
-      await addFile(input);
+      addFile(input);
       continue;
     }
     if (GLOB_CHARS.test(input)) {
       // globby is loaded only when needed: it is a third of the CLI's start-up time.
       const { globby } = await import('globby');
-      const found = await globby(input, { cwd, gitignore: true, onlyFiles: true });
-      if (found.length === 0) {
-        errors.push({ path: input, message: `No files match the pattern "${input}"; check it for typing mistakes` });
-      }
-      for (const file of found.sort()) await addFile(file);
+      const files = await globby(input, { cwd, gitignore: true, onlyFiles: true });
+      if (files.length === 0) addError(input, `No files match the pattern "${input}"; check it for typing mistakes`);
+      for (const file of files.sort()) addFile(file);
       continue;
     }
     const code = (statError as NodeJS.ErrnoException | undefined)?.code;
     if (code !== undefined && code !== 'ENOENT') {
       // A symbolic link loop, a path through a file, an unreadable directory: say which.
-      errors.push({ path: input, message: describeFsError(input, statError) });
+      addError(input, describeFsError(input, statError));
       continue;
     }
-    errors.push({ path: input, message: `Cannot read "${input}": no such file or directory; check the path for typing mistakes` });
+    addError(input, `Cannot read "${input}": no such file or directory; check the path for typing mistakes`);
+  }
+
+  // Files are read a few at a time (one after the other, hundreds of small files wait on I/O).
+  const read = await mapConcurrently(found, READ_CONCURRENCY, async (entry) => {
+    if (!('file' in entry)) return entry;
+    const display = entry.file;
+    try {
+      return { source: { path: display, ...(await readSource(path.resolve(cwd, display), options.maxBytes ?? MAX_SOURCE_BYTES)) } };
+    } catch (error) {
+      return { error: { path: display, message: describeFsError(display, error) } };
+    }
+  });
+  const sources: SourceText[] = [];
+  const errors: LoadError[] = [];
+  for (const entry of read) {
+    if ('source' in entry) sources.push(entry.source);
+    else errors.push(entry.error);
   }
   return { sources, errors };
+}
+
+/** Files read at the same time. */
+const READ_CONCURRENCY = 16;
+
+/** `items.map(fn)` with at most `limit` calls pending at once; results in the order of `items`. */
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /** The message for a file that could not be read, naming it and the reason. */

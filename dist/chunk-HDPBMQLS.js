@@ -3,7 +3,7 @@ import { createRequire as __rbaclintCreateRequire } from 'node:module';
 const require = __rbaclintCreateRequire(import.meta.url);
 import {
   fsReason
-} from "./chunk-UADIV7Q7.js";
+} from "./chunk-3R2LYHG4.js";
 
 // src/cli/output.ts
 import { randomBytes } from "node:crypto";

@@ -1495,23 +1495,19 @@ var MANIFEST_EXTENSIONS = ["yaml", "yml", "json"];
 var GLOB_CHARS = /[*?[\]{}()!]/;
 async function loadPaths(inputs, options = {}) {
   const cwd = options.cwd ?? process.cwd();
-  const errors = [];
-  const sources = [];
+  const found = [];
   const seen = /* @__PURE__ */ new Set();
-  const addFile = async (display) => {
+  const addFile = (display) => {
     const key = path.resolve(cwd, display);
     if (seen.has(key)) return;
     seen.add(key);
-    try {
-      sources.push({ path: display, ...await readSource(key, options.maxBytes ?? MAX_SOURCE_BYTES) });
-    } catch (error) {
-      errors.push({ path: display, message: describeFsError(display, error) });
-    }
+    found.push({ file: display });
   };
+  const addError = (input, message) => void found.push({ error: { path: input, message } });
   for (const input of inputs) {
     if (input === "-") {
-      const read = options.readStdin ?? readStdin;
-      sources.push({ path: options.stdinName ?? STDIN_NAME, text: await read() });
+      const read2 = options.readStdin ?? readStdin;
+      found.push({ source: { path: options.stdinName ?? STDIN_NAME, text: await read2() } });
       continue;
     }
     let statError;
@@ -1521,39 +1517,63 @@ async function loadPaths(inputs, options = {}) {
     });
     if (info?.isDirectory()) {
       const { globby } = await import("./chunk-IVXLUETV.js");
-      const found = await globby(`**/*.{${MANIFEST_EXTENSIONS.join(",")}}`, {
+      const files = await globby(`**/*.{${MANIFEST_EXTENSIONS.join(",")}}`, {
         cwd: path.resolve(cwd, input),
         gitignore: true,
         dot: false,
         followSymbolicLinks: false
       });
-      if (found.length === 0) {
-        errors.push({ path: input, message: `No *.yaml, *.yml or *.json files in directory "${input}"` });
-      }
-      for (const rel of found.sort()) await addFile(path.join(input, rel));
+      if (files.length === 0) addError(input, `No *.yaml, *.yml or *.json files in directory "${input}"`);
+      for (const rel of files.sort()) addFile(path.join(input, rel));
       continue;
     }
     if (info) {
-      await addFile(input);
+      addFile(input);
       continue;
     }
     if (GLOB_CHARS.test(input)) {
       const { globby } = await import("./chunk-IVXLUETV.js");
-      const found = await globby(input, { cwd, gitignore: true, onlyFiles: true });
-      if (found.length === 0) {
-        errors.push({ path: input, message: `No files match the pattern "${input}"; check it for typing mistakes` });
-      }
-      for (const file of found.sort()) await addFile(file);
+      const files = await globby(input, { cwd, gitignore: true, onlyFiles: true });
+      if (files.length === 0) addError(input, `No files match the pattern "${input}"; check it for typing mistakes`);
+      for (const file of files.sort()) addFile(file);
       continue;
     }
     const code = statError?.code;
     if (code !== void 0 && code !== "ENOENT") {
-      errors.push({ path: input, message: describeFsError(input, statError) });
+      addError(input, describeFsError(input, statError));
       continue;
     }
-    errors.push({ path: input, message: `Cannot read "${input}": no such file or directory; check the path for typing mistakes` });
+    addError(input, `Cannot read "${input}": no such file or directory; check the path for typing mistakes`);
+  }
+  const read = await mapConcurrently(found, READ_CONCURRENCY, async (entry) => {
+    if (!("file" in entry)) return entry;
+    const display = entry.file;
+    try {
+      return { source: { path: display, ...await readSource(path.resolve(cwd, display), options.maxBytes ?? MAX_SOURCE_BYTES) } };
+    } catch (error) {
+      return { error: { path: display, message: describeFsError(display, error) } };
+    }
+  });
+  const sources = [];
+  const errors = [];
+  for (const entry of read) {
+    if ("source" in entry) sources.push(entry.source);
+    else errors.push(entry.error);
   }
   return { sources, errors };
+}
+var READ_CONCURRENCY = 16;
+async function mapConcurrently(items, limit, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 function describeFsError(display, error) {
   return `Cannot read "${display}": ${fsReason(error)}`;
