@@ -39,8 +39,9 @@ export interface ParseOptions {
    * document's (or List item's) nodes are composed when a finding asks for a position in it. Every
    * object is returned, as by a full parse. Not for a text with a suppression comment (whose
    * directives are matched to documents) nor one the value path does not read (templates, Helm
-   * sources, CR line breaks, syntax errors): those are parsed as usual. The objects and positions
-   * are those of a full parse; a `Manifest`'s `docIndex` and `pathPrefix` name the piece read.
+   * sources, CR line breaks, syntax errors): those are parsed as usual. The objects, their
+   * `docIndex` and `pathPrefix`, and positions are those of a full parse (`file.documents` holds the
+   * pieces read, see {@link Manifest.nodes}).
    */
   lintValues?: boolean;
 }
