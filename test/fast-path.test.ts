@@ -255,7 +255,7 @@ describe('value path: same objects and positions as a full parse', () => {
     return {
       objects: parsed.manifests.map((m) => JSON.stringify(m.object)),
       // Which document holds each object, and where in it, as a full parse counts them.
-      docs: parsed.manifests.map((m) => `${m.docIndex} ${m.pathPrefix.join('.')}`),
+      docs: parsed.manifests.map((m) => `${m.docIndex} ${m.pathPrefix.join('.')} ${m.helmSource ?? '-'}`),
       problems: parsed.problems.map((p) => `${p.range.start.line}:${p.range.start.column}-${p.range.end.line}:${p.range.end.column} ${p.message}`),
       ranges: parsed.manifests.map((m) =>
         [[], ...Object.keys(m.object).map((k) => [k])].map((p) => {
@@ -306,6 +306,25 @@ describe('value path: same objects and positions as a full parse', () => {
     );
     // Not vacuous: many random texts were read by the value path.
     expect(read).toBeGreaterThan(RUNS / 5);
+  }, 600_000);
+
+  it('random Helm-rendered streams: # Source: comments, empty documents, consecutive markers, templates', () => {
+    const preamble = fc.constantFrom('', '# Source: chart/templates/a.yaml\n', '# Source: chart/templates/b.yaml\n# a comment\n', '# a comment\n', '\n');
+    // Go templates that are data (kept), and one only Helm writes (an unrendered chart: parsed in full).
+    const extra = fc.constantFrom('', '', '', 'note: "{{ $labels.instance }} is down"\n', 'plain: a {{ .x }} b\n', 'name: {{ .Release.Name }}\n');
+    let read = 0;
+    fc.assert(
+      fc.property(fc.array(fc.tuple(preamble, fc.option(document, { nil: undefined }), extra, fc.boolean()), { minLength: 1, maxLength: 5 }), preamble, fc.boolean(), (docs, lead, leadingMarker) => {
+        const body = docs.map(([pre, doc, more, double]) => `${double ? '---\n' : ''}---\n${pre}${doc === undefined ? '' : `${doc}\n${more}`}`).join('');
+        const text = `${lead}${leadingMarker ? body : body.slice(4)}`;
+        if (expectSameValues(text)) read++;
+        // And the findings (with their Helm templates) of a lint with and without the fast paths.
+        expectSame([{ path: 'rendered.yaml', text }]);
+      }),
+      { numRuns: RUNS },
+    );
+    // Not vacuous: some were read by the value path (most hold a syntax error or a Helm action).
+    expect(read).toBeGreaterThan(RUNS / 20);
   }, 600_000);
 
   it('random JSON values, pretty and compact', () => {

@@ -1,7 +1,8 @@
 /**
- * The value path of the parser, for sources that never get findings (context files, the input of
- * the RBAC queries): their objects are read without composing YAML nodes, and the nodes of a
- * document (or of one item of a `List`) are composed only when a position in it is asked for.
+ * The value path of the parser, for context files, the input of the RBAC queries and the documents
+ * that lint reads (see parse.ts `lintValues`): their objects are read without composing YAML nodes,
+ * and the nodes of a document (or of one item of a `List`) are composed only when a position in it
+ * is asked for. Each document's preamble is returned, for its Helm `# Source:` comment.
  *
  * - JSON (`kubectl get … -o json`): `JSON.parse`, after a scan that proves the YAML parser would
  *   read the same values (no duplicate keys, no numbers YAML 1.1 reads otherwise, blanks and line
@@ -14,6 +15,7 @@
  * Either way the answers are those of a full parse; positions are those of a full parse too (the
  * nodes are composed from the same text, at the same offsets, with the same line index).
  */
+import { HELM_ACTION } from './template.js';
 import { Composer, Parser, isCollection, isScalar, parseDocument, visit, type CST, type Document, type Schema } from 'yaml';
 
 /** One piece of the text whose nodes are composed on demand: a document or a List item. */
@@ -42,6 +44,12 @@ export interface FastResult {
   composed: Map<number, Document.Parsed>;
   /** Objects left out by `keep` (see {@link readFast}). */
   skipped: number;
+  /**
+   * Per document (as a full parse counts them), the text before its content, where the full parse
+   * reads a Helm `# Source:` comment: from the start of the document (of the text, for the first)
+   * to its first content line; for a document without content, up to its `---` line.
+   */
+  preambles: Segment[];
 }
 
 /** Which objects to return (the others are dropped as soon as they are read). */
@@ -80,11 +88,12 @@ type Compose = (start: number, end: number) => Document.Parsed | undefined;
  */
 export function readFast(text: string, maxDepth: number, maxAliasCount: number, compose: Compose, keep: Keep = () => true): FastResult | FastFailure {
   const failed = (doc?: Document.Parsed): FastFailure => ({ failed: true, doc });
-  // Templates and Helm source comments are reported per document by the full parse.
-  if (text.includes('{{') || text.includes('\r')) return failed();
+  // Helm's template actions are reported per document by the full parse (other `{{ … }}` is data;
+  // as a flow collection key it makes the parser's piece fall back, see composeChecked).
+  if (HELM_ACTION.test(text) || text.includes('\r')) return failed();
   try {
     if (/^\s*\{/.test(text)) return readJson(text, maxDepth, keep) ?? failed();
-    if (/^\s*\[/.test(text) || /^#\s*Source:/m.test(text)) return failed();
+    if (/^\s*\[/.test(text)) return failed();
     return readYamlStream(text, maxAliasCount, compose, keep) ?? failed();
   } catch (error) {
     if (error instanceof Fallback) return failed(error.doc);
@@ -111,7 +120,7 @@ function readJson(text: string, maxDepth: number, keep: Keep): FastResult | unde
   // JSON.parse keeps the last of duplicate keys; YAML reports them: count the keys it kept.
   if (countKeys(value) !== scan.keys) return undefined;
   const whole = [{ start: 0, end: text.length }];
-  if (!isObject(value)) return { objects: [], segments: whole, composed: new Map(), skipped: 0 };
+  if (!isObject(value)) return { objects: [], segments: whole, composed: new Map(), skipped: 0, preambles: [] };
   if (isList(value) && scan.items && scan.items.length === value.items.length) {
     const objects: FastObject[] = [];
     let skipped = 0;
@@ -120,10 +129,10 @@ function readJson(text: string, maxDepth: number, keep: Keep): FastResult | unde
       if (keep(item)) objects.push({ value: item, segment: i, pathPrefix: [], doc: 0, docPath: ['items', i] });
       else skipped++;
     });
-    return { objects, segments: scan.items, composed: new Map(), skipped };
+    return { objects, segments: scan.items, composed: new Map(), skipped, preambles: [] };
   }
-  if (!keep(value)) return { objects: [], segments: whole, composed: new Map(), skipped: 1 };
-  return { objects: [{ value, segment: 0, pathPrefix: [], doc: 0, docPath: [] }], segments: whole, composed: new Map(), skipped: 0 };
+  if (!keep(value)) return { objects: [], segments: whole, composed: new Map(), skipped: 1, preambles: [] };
+  return { objects: [{ value, segment: 0, pathPrefix: [], doc: 0, docPath: [] }], segments: whole, composed: new Map(), skipped: 0, preambles: [] };
 }
 
 function countKeys(value: unknown): number {
@@ -640,20 +649,28 @@ function readYamlStream(text: string, maxAliasCount: number, compose: Compose, k
   const objects: FastObject[] = [];
   const segments: Segment[] = [];
   const composed = new Map<number, Document.Parsed>();
-  const out: Out = { objects, segments, composed, skipped: 0, keep, doc: 0 };
+  const preambles: Segment[] = [];
+  const out: Out = { objects, segments, composed, skipped: 0, keep, doc: 0, preambles };
   // Documents: the lines between `---` markers (a marker is `---` at column 0, then blanks only).
   let first = 0;
   for (let line = 0; line <= lines.length; line++) {
     const marker = line < lines.length && lines.types[line] === 0 && lines.indents[line] === 0 && text.startsWith('---', lines.starts[line]!);
     if (!marker && line < lines.length) continue;
-    if (line > first || line === lines.length) {
+    // Every marker starts a document, even one with no lines before the next marker.
+    if (line > first || line === lines.length || first > 0) {
+      let contentLine = first;
+      while (contentLine < line && lines.types[contentLine] !== 0) contentLine++;
       const content = readDocument(lines, first, line, out, maxAliasCount, compose);
       // Comments before the first marker are the next document's preamble, not a document.
-      if (content || first > 0 || !marker) out.doc++;
+      if (content || first > 0 || !marker) {
+        const start = out.doc === 0 ? 0 : lineOffset(lines, first);
+        preambles.push({ start, end: contentLine < line ? lineOffset(lines, contentLine) : Math.max(start, lineOffset(lines, first) - 1) });
+        out.doc++;
+      }
     }
     first = line + 1;
   }
-  return { objects, segments, composed, skipped: out.skipped };
+  return { objects, segments, composed, skipped: out.skipped, preambles };
 }
 
 /** What the YAML reader fills in: the result, `keep`, and the index of the document being read. */

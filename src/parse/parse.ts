@@ -2,6 +2,7 @@ import { Composer, LineCounter, Parser, isCollection, visit, type CST, type Docu
 import { planSkips, toOriginal, type SkipPlan } from './skip.js';
 import { COMPOSER_OPTIONS, composeRange, mapCstOffsets, readFast, type FastFailure } from './fast.js';
 import { commentStart, unquotedIndexOf } from './line-scan.js';
+import { HELM_ACTION, lastHelmSource } from './template.js';
 import type { Manifest, ParseProblem, Range, SourceFile, SourceText } from './types.js';
 
 /** The result of parsing one source text. */
@@ -38,21 +39,14 @@ export interface ParseOptions {
    * skipped as the fast path skips them ({@link planSkips}), the others are read as values, and a
    * document's (or List item's) nodes are composed when a finding asks for a position in it. Every
    * object is returned, as by a full parse. Not for a text with a suppression comment (whose
-   * directives are matched to documents) nor one the value path does not read (templates, Helm
-   * sources, CR line breaks, syntax errors): those are parsed as usual. The objects, their
+   * directives are matched to documents) nor one the value path does not read (template actions
+   * only Helm writes, CR line breaks, syntax errors): those are parsed as usual. The objects, their
    * `docIndex` and `pathPrefix`, and positions are those of a full parse (`file.documents` holds the
    * pieces read, see {@link Manifest.nodes}).
    */
   lintValues?: boolean;
 }
 
-const HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/gm;
-/**
- * A template action that only Helm writes: Helm's built-in objects and its `include`. Other tools
- * put Go templates in data (Alertmanager's `{{ .CommonLabels.x }}`, `{{ template "x" . }}`), so only
- * these mark a chart template even when the action sits inside quotes and the YAML parses.
- */
-const HELM_ACTION = /\{\{-?[^}\n]*?(?:\.Values\b|\.Release\b|\.Chart\b|\.Capabilities\b|\.Files\b|\.Template\b|\binclude\s+")/;
 /** Bound on alias expansion, so an alias bomb ("billion laughs") is rejected instead of expanded. */
 export const MAX_ALIAS_COUNT = 1000;
 /**
@@ -346,13 +340,17 @@ function parseValues(source: SourceText, text: string, options: ParseOptions, pl
     },
   }) as Document.Parsed[];
   const file: SourceFile = { path: source.path, text, lineCounter, documents, contextOnly: source.contextOnly ?? false };
-  const manifests: Manifest[] = read.objects.map(({ value, segment, pathPrefix, doc, docPath }) => ({
-    file,
-    docIndex: doc,
-    object: value,
-    pathPrefix: docPath,
-    nodes: { piece: segment, pathPrefix },
-  }));
+  // Each document's Helm source, as the full parse reads it: the last `# Source:` comment of its
+  // preamble, else the previous document's.
+  const helmSources: (string | undefined)[] = [];
+  if (text.includes('Source:')) {
+    let helmSource: string | undefined;
+    for (const { start, end } of read.preambles) helmSources.push((helmSource = lastHelmSource(text.slice(original(start), original(end))) ?? helmSource));
+  }
+  const manifests: Manifest[] = read.objects.map(({ value, segment, pathPrefix, doc, docPath }) => {
+    const helmSource = helmSources[doc];
+    return { file, docIndex: doc, object: value, pathPrefix: docPath, nodes: { piece: segment, pathPrefix }, ...(helmSource === undefined ? {} : { helmSource }) };
+  });
   return { file, manifests, problems: [], skippedObjects: read.skipped + (plan?.objects ?? 0) };
 }
 
@@ -492,12 +490,6 @@ function trailingComma(text: string): number | undefined {
     }
   }
   return undefined;
-}
-
-function lastHelmSource(preamble: string): string | undefined {
-  let found: string | undefined;
-  for (const m of preamble.matchAll(HELM_SOURCE)) found = m[1];
-  return found;
 }
 
 function problemFor(file: SourceFile, doc: Document.Parsed, text: string): ParseProblem {

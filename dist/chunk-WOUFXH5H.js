@@ -355,6 +355,15 @@ function mapEntry(text) {
   return { key, valueAt: after + 1 };
 }
 
+// src/parse/template.ts
+var HELM_ACTION = /\{\{-?[^}\n]*?(?:\.Values\b|\.Release\b|\.Chart\b|\.Capabilities\b|\.Files\b|\.Template\b|\binclude\s+")/;
+var HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/gm;
+function lastHelmSource(preamble) {
+  let found;
+  for (const m of preamble.matchAll(HELM_SOURCE)) found = m[1];
+  return found;
+}
+
 // src/parse/fast.ts
 var import_yaml = __toESM(require_dist(), 1);
 var COMPOSER_OPTIONS = { version: "1.1", uniqueKeys: true, logLevel: "error" };
@@ -371,10 +380,10 @@ var Fallback = class extends Error {
 var FALLBACK = new Fallback();
 function readFast(text, maxDepth, maxAliasCount, compose2, keep = () => true) {
   const failed = (doc) => ({ failed: true, doc });
-  if (text.includes("{{") || text.includes("\r")) return failed();
+  if (HELM_ACTION.test(text) || text.includes("\r")) return failed();
   try {
     if (/^\s*\{/.test(text)) return readJson(text, maxDepth, keep) ?? failed();
-    if (/^\s*\[/.test(text) || /^#\s*Source:/m.test(text)) return failed();
+    if (/^\s*\[/.test(text)) return failed();
     return readYamlStream(text, maxAliasCount, compose2, keep) ?? failed();
   } catch (error) {
     if (error instanceof Fallback) return failed(error.doc);
@@ -393,7 +402,7 @@ function readJson(text, maxDepth, keep) {
   }
   if (countKeys(value) !== scan2.keys) return void 0;
   const whole = [{ start: 0, end: text.length }];
-  if (!isObject(value)) return { objects: [], segments: whole, composed: /* @__PURE__ */ new Map(), skipped: 0 };
+  if (!isObject(value)) return { objects: [], segments: whole, composed: /* @__PURE__ */ new Map(), skipped: 0, preambles: [] };
   if (isList(value) && scan2.items && scan2.items.length === value.items.length) {
     const objects = [];
     let skipped = 0;
@@ -402,10 +411,10 @@ function readJson(text, maxDepth, keep) {
       if (keep(item)) objects.push({ value: item, segment: i, pathPrefix: [], doc: 0, docPath: ["items", i] });
       else skipped++;
     });
-    return { objects, segments: scan2.items, composed: /* @__PURE__ */ new Map(), skipped };
+    return { objects, segments: scan2.items, composed: /* @__PURE__ */ new Map(), skipped, preambles: [] };
   }
-  if (!keep(value)) return { objects: [], segments: whole, composed: /* @__PURE__ */ new Map(), skipped: 1 };
-  return { objects: [{ value, segment: 0, pathPrefix: [], doc: 0, docPath: [] }], segments: whole, composed: /* @__PURE__ */ new Map(), skipped: 0 };
+  if (!keep(value)) return { objects: [], segments: whole, composed: /* @__PURE__ */ new Map(), skipped: 1, preambles: [] };
+  return { objects: [{ value, segment: 0, pathPrefix: [], doc: 0, docPath: [] }], segments: whole, composed: /* @__PURE__ */ new Map(), skipped: 0, preambles: [] };
 }
 function countKeys(value) {
   let count = 0;
@@ -850,18 +859,25 @@ function readYamlStream(text, maxAliasCount, compose2, keep) {
   const objects = [];
   const segments = [];
   const composed = /* @__PURE__ */ new Map();
-  const out = { objects, segments, composed, skipped: 0, keep, doc: 0 };
+  const preambles = [];
+  const out = { objects, segments, composed, skipped: 0, keep, doc: 0, preambles };
   let first = 0;
   for (let line = 0; line <= lines.length; line++) {
     const marker = line < lines.length && lines.types[line] === 0 && lines.indents[line] === 0 && text.startsWith("---", lines.starts[line]);
     if (!marker && line < lines.length) continue;
-    if (line > first || line === lines.length) {
+    if (line > first || line === lines.length || first > 0) {
+      let contentLine = first;
+      while (contentLine < line && lines.types[contentLine] !== 0) contentLine++;
       const content = readDocument(lines, first, line, out, maxAliasCount, compose2);
-      if (content || first > 0 || !marker) out.doc++;
+      if (content || first > 0 || !marker) {
+        const start = out.doc === 0 ? 0 : lineOffset(lines, first);
+        preambles.push({ start, end: contentLine < line ? lineOffset(lines, contentLine) : Math.max(start, lineOffset(lines, first) - 1) });
+        out.doc++;
+      }
     }
     first = line + 1;
   }
-  return { objects, segments, composed, skipped: out.skipped };
+  return { objects, segments, composed, skipped: out.skipped, preambles };
 }
 function add(out, value, segment, pathPrefix, docPath) {
   if (out.keep(value)) out.objects.push({ value, segment, pathPrefix, doc: out.doc, docPath });
@@ -1058,8 +1074,6 @@ function scan(line, found) {
 }
 
 // src/parse/parse.ts
-var HELM_SOURCE = /^#\s*Source:\s*(\S.*?)\s*$/gm;
-var HELM_ACTION = /\{\{-?[^}\n]*?(?:\.Values\b|\.Release\b|\.Chart\b|\.Capabilities\b|\.Files\b|\.Template\b|\binclude\s+")/;
 var MAX_ALIAS_COUNT = 1e3;
 var MAX_DEPTH = 256;
 var MAX_SOURCE_BYTES = 16 * 1024 * 1024;
@@ -1272,13 +1286,15 @@ function parseValues(source, text, options, plan) {
     }
   });
   const file = { path: source.path, text, lineCounter, documents, contextOnly: source.contextOnly ?? false };
-  const manifests = read.objects.map(({ value, segment, pathPrefix, doc, docPath }) => ({
-    file,
-    docIndex: doc,
-    object: value,
-    pathPrefix: docPath,
-    nodes: { piece: segment, pathPrefix }
-  }));
+  const helmSources = [];
+  if (text.includes("Source:")) {
+    let helmSource;
+    for (const { start, end } of read.preambles) helmSources.push(helmSource = lastHelmSource(text.slice(original(start), original(end))) ?? helmSource);
+  }
+  const manifests = read.objects.map(({ value, segment, pathPrefix, doc, docPath }) => {
+    const helmSource = helmSources[doc];
+    return { file, docIndex: doc, object: value, pathPrefix: docPath, nodes: { piece: segment, pathPrefix }, ...helmSource === void 0 ? {} : { helmSource } };
+  });
   return { file, manifests, problems: [], skippedObjects: read.skipped + (plan?.objects ?? 0) };
 }
 function lazyLineCounter(text) {
@@ -1385,11 +1401,6 @@ function trailingComma(text) {
     }
   }
   return void 0;
-}
-function lastHelmSource(preamble) {
-  let found;
-  for (const m of preamble.matchAll(HELM_SOURCE)) found = m[1];
-  return found;
 }
 function problemFor(file, doc, text) {
   const action = templateActionIn(text, doc.range[0], doc.range[2]);

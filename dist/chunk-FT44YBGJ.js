@@ -22,7 +22,7 @@ import {
   fsReason,
   loadPaths,
   parseSource
-} from "./chunk-3R2LYHG4.js";
+} from "./chunk-WOUFXH5H.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
