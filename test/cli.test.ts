@@ -160,6 +160,18 @@ describe('rbaclint (the built binary)', () => {
     expect(json.findings.map((f) => f.file)).toEqual(['deploy/rbac.yaml', 'deploy/rbac.yaml']);
   });
 
+  it('stdin with concatenated JSON objects (jq -c): each object is read, findings at their own line', () => {
+    const input =
+      '{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"ci","namespace":"build"}}\n' +
+      '{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"ci-admin"},' +
+      '"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"cluster-admin"},' +
+      '"subjects":[{"kind":"ServiceAccount","name":"ci","namespace":"build"}]}\n';
+    const run = rbaclint(['-', '--no-color'], { input });
+    expect(run.status).toBe(1);
+    expect(run.stdout.split('\n')[0]).toBe('<stdin>:2:183: ClusterRoleBinding "ci-admin" grants cluster-admin to ServiceAccount build/ci [cluster-admin-binding]');
+    expect(run.stdout).toContain('1 problem (1 error, 0 warnings, 0 notes) in 1 file, 2 objects\n');
+  });
+
   it('empty stdin: no objects, exit 0', () => {
     expect(rbaclint(['-'], { input: '' })).toEqual({ status: 0, stdout: 'No problems in 1 file, 0 objects\n', stderr: '' });
   });

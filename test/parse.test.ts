@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSource, type ParsedSource } from '../src/parse/parse.js';
+import { locate } from '../src/parse/locate.js';
 
 function parse(lines: readonly string[]): ParsedSource {
   return parseSource({ path: 'in.yaml', text: `${lines.join('\n')}\n` });
@@ -320,6 +321,29 @@ describe('parseSource', () => {
       text: '{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"a"}}]}',
     });
     expect(summary(parsed)).toEqual([{ docIndex: 0, pathPrefix: ['items', 0], kind: 'ServiceAccount', name: 'a' }]);
+  });
+
+  it('concatenated JSON objects (jq -c output) are a stream, one document each, as kubectl reads them', () => {
+    const sa = (name: string) => `{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"${name}"}}`;
+    const glued = parseSource({ path: 'sa.json', text: `${sa('a')}${sa('b')}` });
+    expect(glued.problems).toEqual([]);
+    expect(summary(glued)).toEqual([
+      { docIndex: 0, pathPrefix: [], kind: 'ServiceAccount', name: 'a' },
+      { docIndex: 1, pathPrefix: [], kind: 'ServiceAccount', name: 'b' },
+    ]);
+    // Positions are those of each object in the file.
+    const lines = parseSource({ path: 'sa.json', text: `${sa('a')}\n  ${sa('b')}\n` });
+    const second = lines.manifests[1]!;
+    const name = locate(second.file.documents[second.docIndex]!, second.file.lineCounter, ['metadata', 'name']).range;
+    expect([name.start.line, name.start.column]).toEqual([2, 65]);
+    // Each object is strict JSON on its own: a trailing comma in one is reported there, the others are read.
+    const broken = parseSource({ path: 'sa.json', text: `${sa('a')}\n${sa('b').replace('"b"', '"b",')}\n${sa('c')}\n` });
+    expect(problems(broken)).toEqual([{ ruleId: 'parse-error', at: [2, 67, 2, 68], message: 'JSON syntax error: Expected double-quoted property name' }]);
+    expect(summary(broken).map((m) => m.name)).toEqual(['a', 'c']);
+    // An object left open at the end is reported, after the ones before it.
+    const open = parseSource({ path: 'sa.json', text: `${sa('a')}\n${sa('b').slice(0, -1)}` });
+    expect(summary(open).map((m) => m.name)).toEqual(['a']);
+    expect(problems(open).map((p) => [p.ruleId, p.at[0]])).toEqual([['parse-error', 2]]);
   });
 
   it('broken JSON is a parse-error of the JSON parser, at the token it stops on', () => {

@@ -139,6 +139,17 @@ export function parseSource(source: SourceText, options: ParseOptions = {}): Par
       plan = undefined;
     }
   }
+  // Two or more JSON objects one after the other: each is a document of its own.
+  const stream = plan ? undefined : jsonStream(text);
+  if (stream) {
+    indexLines(lineCounter, text);
+    const tooDeep = new Map<number, number>();
+    const documents = stream.map(({ start, end, deep }) => {
+      if (deep !== undefined) tooDeep.set(start, deep);
+      return (deep === undefined ? composeRange(text, start, end, deepOffset) : undefined) ?? emptyDocument(start);
+    });
+    composed = { documents, tooDeep, documentStarts: new Set() };
+  }
   composed ??= compose(text, undefined, lineCounter.addNewLine);
   const { documents: docs, tooDeep } = composed;
   const skippedObjects = plan?.objects ?? 0;
@@ -151,7 +162,7 @@ export function parseSource(source: SourceText, options: ParseOptions = {}): Par
   };
   const manifests: Manifest[] = [];
   const problems: ParseProblem[] = [];
-  const json = jsonProblem(file);
+  const json = stream ? undefined : jsonProblem(file);
   if (json) return { file, manifests, problems: [json], skippedObjects };
   let helmSource: string | undefined;
   let previousEnd = 0;
@@ -164,6 +175,13 @@ export function parseSource(source: SourceText, options: ParseOptions = {}): Par
     const addProblem = (problem: ParseProblem): void => {
       problems.push(helmSource === undefined ? problem : { ...problem, helmSource });
     };
+    // Each object of a JSON stream is strict JSON on its own.
+    const piece = stream?.[docIndex];
+    const jsonError = piece && jsonProblem(file, piece.start, piece.end);
+    if (jsonError) {
+      addProblem(jsonError);
+      return;
+    }
     const deep = tooDeep.get(doc.range[0]);
     if (deep !== undefined) {
       addProblem({
@@ -451,10 +469,11 @@ function indexLines(lineCounter: LineCounter, text: string): void {
  * YAMLOrJSONDecoder → encoding/json): a trailing comma that YAML's flow syntax forgives is a
  * rejected file there. Concatenated JSON objects are a valid stream and are left to the YAML parser.
  */
-function jsonProblem(file: SourceFile): ParseProblem | undefined {
-  if (!/^\s*\{(?!\{)/.test(file.text)) return undefined;
+function jsonProblem(file: SourceFile, start = 0, end = file.text.length): ParseProblem | undefined {
+  const text = start === 0 && end === file.text.length ? file.text : file.text.slice(start, end);
+  if (!/^\s*\{(?!\{)/.test(text)) return undefined;
   try {
-    JSON.parse(file.text);
+    JSON.parse(text);
     return undefined;
   } catch (error) {
     const raw = (error as Error).message;
@@ -463,8 +482,8 @@ function jsonProblem(file: SourceFile): ParseProblem | undefined {
     // valid JSON" (no position, and a copy of the input) for others; then the usual cause, a
     // trailing comma, is located by scanning.
     const at = /at position (\d+)/.exec(raw);
-    const comma = at ? undefined : trailingComma(file.text);
-    const offset = Math.min(at ? Number(at[1]) : (comma ?? 0), Math.max(0, file.text.length - 1));
+    const comma = at ? undefined : trailingComma(text);
+    const offset = start + Math.min(at ? Number(at[1]) : (comma ?? 0), Math.max(0, text.length - 1));
     const reason = raw.replace(/ in JSON at position \d+[\s\S]*$/, '').replace(/, (?:\.\.\.)?"[\s\S]*$/, '');
     return {
       ruleId: 'parse-error',
@@ -473,6 +492,47 @@ function jsonProblem(file: SourceFile): ParseProblem | undefined {
       message: `JSON syntax error: ${comma === undefined ? reason : 'trailing comma before a closing bracket or brace'}`,
     };
   }
+}
+
+/**
+ * The objects of a text made of two or more JSON objects one after the other, separated by blanks
+ * or nothing (`{…}{…}`, as `jq -c` writes them; kubectl reads such a stream object by object),
+ * each with the offset of its first bracket nested deeper than {@link MAX_DEPTH}; an object left
+ * open runs to the end of the text (JSON.parse then says what is wrong). Undefined for anything
+ * else: one value, or other text between the objects.
+ */
+function jsonStream(text: string): { start: number; end: number; deep?: number }[] | undefined {
+  if (!/^\s*\{(?!\{)/.test(text) || !/\}\s*\{/.test(text)) return undefined;
+  const pieces: { start: number; end: number; deep?: number }[] = [];
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) {
+      i++;
+      continue;
+    }
+    if (c !== 123 /* { */) return undefined;
+    const start = i;
+    let depth = 0;
+    let deep: number | undefined;
+    for (; i < n; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 34 /* " */) {
+        for (i++; i < n; i++) {
+          const d = text.charCodeAt(i);
+          if (d === 92 /* \ */) i++;
+          else if (d === 34) break;
+        }
+      } else if (ch === 123 || ch === 91 /* [ */) {
+        if (++depth > MAX_DEPTH && deep === undefined) deep = i;
+      } else if ((ch === 125 /* } */ || ch === 93) /* ] */ && --depth === 0) {
+        i++;
+        break;
+      }
+    }
+    pieces.push({ start, end: i, ...(deep === undefined ? {} : { deep }) });
+  }
+  return pieces.length >= 2 ? pieces : undefined;
 }
 
 /** Offset of the first comma followed only by blanks and `]` or `}`, outside strings. */

@@ -3,7 +3,7 @@ import { createRequire as __rbaclintCreateRequire } from 'node:module';
 const require = __rbaclintCreateRequire(import.meta.url);
 import {
   fsReason
-} from "./chunk-WOUFXH5H.js";
+} from "./chunk-XFI5QJVX.js";
 
 // src/cli/output.ts
 import { randomBytes } from "node:crypto";

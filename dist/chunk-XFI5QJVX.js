@@ -1125,6 +1125,16 @@ function parseSource(source, options = {}) {
       plan = void 0;
     }
   }
+  const stream = plan ? void 0 : jsonStream(text);
+  if (stream) {
+    indexLines(lineCounter, text);
+    const tooDeep2 = /* @__PURE__ */ new Map();
+    const documents = stream.map(({ start, end, deep }) => {
+      if (deep !== void 0) tooDeep2.set(start, deep);
+      return (deep === void 0 ? composeRange(text, start, end, deepOffset) : void 0) ?? emptyDocument(start);
+    });
+    composed = { documents, tooDeep: tooDeep2, documentStarts: /* @__PURE__ */ new Set() };
+  }
   composed ??= compose(text, void 0, lineCounter.addNewLine);
   const { documents: docs, tooDeep } = composed;
   const skippedObjects = plan?.objects ?? 0;
@@ -1137,7 +1147,7 @@ function parseSource(source, options = {}) {
   };
   const manifests = [];
   const problems = [];
-  const json = jsonProblem(file);
+  const json = stream ? void 0 : jsonProblem(file);
   if (json) return { file, manifests, problems: [json], skippedObjects };
   let helmSource;
   let previousEnd = 0;
@@ -1148,6 +1158,12 @@ function parseSource(source, options = {}) {
     const addProblem = (problem) => {
       problems.push(helmSource === void 0 ? problem : { ...problem, helmSource });
     };
+    const piece = stream?.[docIndex];
+    const jsonError = piece && jsonProblem(file, piece.start, piece.end);
+    if (jsonError) {
+      addProblem(jsonError);
+      return;
+    }
     const deep = tooDeep.get(doc.range[0]);
     if (deep !== void 0) {
       addProblem({
@@ -1367,17 +1383,18 @@ function indexLines(lineCounter, text) {
   lineCounter.addNewLine(0);
   for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
 }
-function jsonProblem(file) {
-  if (!/^\s*\{(?!\{)/.test(file.text)) return void 0;
+function jsonProblem(file, start = 0, end = file.text.length) {
+  const text = start === 0 && end === file.text.length ? file.text : file.text.slice(start, end);
+  if (!/^\s*\{(?!\{)/.test(text)) return void 0;
   try {
-    JSON.parse(file.text);
+    JSON.parse(text);
     return void 0;
   } catch (error) {
     const raw = error.message;
     if (/non-whitespace character after JSON/.test(raw)) return void 0;
     const at = /at position (\d+)/.exec(raw);
-    const comma = at ? void 0 : trailingComma(file.text);
-    const offset = Math.min(at ? Number(at[1]) : comma ?? 0, Math.max(0, file.text.length - 1));
+    const comma = at ? void 0 : trailingComma(text);
+    const offset = start + Math.min(at ? Number(at[1]) : comma ?? 0, Math.max(0, text.length - 1));
     const reason = raw.replace(/ in JSON at position \d+[\s\S]*$/, "").replace(/, (?:\.\.\.)?"[\s\S]*$/, "");
     return {
       ruleId: "parse-error",
@@ -1386,6 +1403,39 @@ function jsonProblem(file) {
       message: `JSON syntax error: ${comma === void 0 ? reason : "trailing comma before a closing bracket or brace"}`
     };
   }
+}
+function jsonStream(text) {
+  if (!/^\s*\{(?!\{)/.test(text) || !/\}\s*\{/.test(text)) return void 0;
+  const pieces = [];
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) {
+      i++;
+      continue;
+    }
+    if (c !== 123) return void 0;
+    const start = i;
+    let depth = 0;
+    let deep;
+    for (; i < n; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 34) {
+        for (i++; i < n; i++) {
+          const d = text.charCodeAt(i);
+          if (d === 92) i++;
+          else if (d === 34) break;
+        }
+      } else if (ch === 123 || ch === 91) {
+        if (++depth > MAX_DEPTH && deep === void 0) deep = i;
+      } else if ((ch === 125 || ch === 93) && --depth === 0) {
+        i++;
+        break;
+      }
+    }
+    pieces.push({ start, end: i, ...deep === void 0 ? {} : { deep } });
+  }
+  return pieces.length >= 2 ? pieces : void 0;
 }
 function trailingComma(text) {
   let inString = false;

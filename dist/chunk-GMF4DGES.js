@@ -22,7 +22,7 @@ import {
   fsReason,
   loadPaths,
   parseSource
-} from "./chunk-WOUFXH5H.js";
+} from "./chunk-XFI5QJVX.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
