@@ -327,6 +327,30 @@ describe('value path: same objects and positions as a full parse', () => {
     expect(read).toBeGreaterThan(RUNS / 20);
   }, 600_000);
 
+  it('edge cases: YAML 1.1 timestamps, indented comments before a skipped document, a List with flow items', () => {
+    // An unquoted date is a Date for the parser (and so no namespace): the same on both paths.
+    const dated = 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: a\n  namespace: 2001-12-14\nrules:\n- apiGroups: [""]\n  resources: [secrets]\n  verbs: [get]\n';
+    const lintRead = parseSource({ path: 'd.yaml', text: dated }, { composeKinds: DEFAULT_KINDS, lintValues: true });
+    expect((lintRead.manifests[0]!.object.metadata as Record<string, unknown>).namespace).toBeInstanceOf(Date);
+    expectSame([{ path: 'd.yaml', text: dated }]);
+    expect(lint([{ path: 'd.yaml', text: dated }]).findings.map((f) => f.message)).toEqual([
+      'Role default/a rules[0] allows get on all Secrets in namespace "default" (not bound)',
+    ]);
+    // A skipped document whose preamble holds an indented comment is still skipped, and counted once.
+    const indented =
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n---\n  # indented comment\napiVersion: example.com/v1\nkind: Widget\n' +
+      `metadata:\n  name: w\nspec:\n  q: "${'x'.repeat(200)}"\n`;
+    const read = parseSource({ path: 'i.yaml', text: indented }, { composeKinds: DEFAULT_KINDS, lintValues: true });
+    expect([read.manifests.map((m) => m.object.kind), read.skippedObjects, read.manifests[0]!.nodes !== undefined]).toEqual([['ServiceAccount'], 1, true]);
+    expectSame([{ path: 'i.yaml', text: indented }]);
+    // A List whose items are a flow sequence of scalars holds no object.
+    for (const text of ['apiVersion: v1\nkind: List\nitems: [a, b]\n', 'apiVersion: v1\nkind: RoleList\nitems: [a]\n']) {
+      expectSameValues(text);
+      expectSame([{ path: 'l.yaml', text }]);
+      expect(lint([{ path: 'l.yaml', text }]).summary.objects).toBe(0);
+    }
+  });
+
   it('random JSON values, pretty and compact', () => {
     const json = fc.jsonValue({ maxDepth: 4 });
     let read = 0;

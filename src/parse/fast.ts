@@ -285,7 +285,8 @@ function resolvePlain(source: string): unknown {
     // As the composer: a tag may resolve to a Scalar node, whose toJS is that of its value.
     if (isScalar(value)) value = value.value;
     if (typeof value === 'bigint') value = Number(value);
-    if (value instanceof Date) value = value.toJSON();
+    // A YAML 1.1 timestamp is a Date in the parser's values: left to the parser, to be the same.
+    if (value instanceof Date) throw GIVE_UP;
     if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw GIVE_UP;
   }
   if (plainCache.size < 100_000) plainCache.set(source, value);
@@ -695,20 +696,26 @@ function readDocument(lines: Lines, firstLine: number, endLine: number, out: Out
   let value: unknown;
   const items: Segment[] = [];
   const itemDocs: (Document.Parsed | undefined)[] = [];
+  // Comments (at any indentation) and blank lines are no content.
+  let contentLine = firstLine;
+  while (contentLine < endLine && lines.types[contentLine] !== 0) contentLine++;
+  if (contentLine === endLine) {
+    // No content: an empty document, no object.
+    out.segments.push({ start, end });
+    return false;
+  }
+  if (isNullDocument(lines, contentLine, endLine)) {
+    // `~` alone (a document the fast path skipped, see src/parse/skip.ts): no object.
+    out.segments.push({ start, end });
+    return true;
+  }
   try {
-    if (reader.peekIndent() < 0) {
-      // No content (comments only): an empty document, no object.
-      out.segments.push({ start, end });
-      return false;
-    }
-    if (isNullDocument(reader)) {
-      // `~` alone (a document the fast path skipped, see src/parse/skip.ts): no object.
-      out.segments.push({ start, end });
-      return true;
-    }
     if (reader.peekIndent() !== 0) throw GIVE_UP;
     value = readRoot(reader, items, itemDocs, compose, maxAliasCount);
     if (reader.peekIndent() >= 0) throw GIVE_UP;
+    // A List whose items are not a block sequence (`items: [a, b]`): only the parser's pieces say
+    // where object items are; scalar items are no objects.
+    if (isObject(value) && isList(value) && items.length !== value.items.length && value.items.some(isObject)) throw GIVE_UP;
   } catch (error) {
     if (!(error instanceof GiveUp)) throw error;
     const segment = out.segments.length;
@@ -722,7 +729,9 @@ function readDocument(lines: Lines, firstLine: number, endLine: number, out: Out
     return true;
   }
   if (!isObject(value)) return true;
-  if (isList(value) && items.length === value.items.length) {
+  // Items that are not a block sequence are scalars (see above): no objects, as in a full parse.
+  if (isList(value) && items.length !== value.items.length) return true;
+  if (isList(value)) {
     value.items.forEach((item, i) => {
       const segment = out.segments.length;
       out.segments.push(items[i]!);
@@ -738,13 +747,11 @@ function readDocument(lines: Lines, firstLine: number, endLine: number, out: Out
   return true;
 }
 
-/** Whether the document's content is the one line `~` (a null scalar) and nothing else but comments. */
-function isNullDocument(reader: Reader): boolean {
-  const { lines, text } = reader;
-  const line = reader.i;
-  if (lines.indents[line] !== 0 || lines.ends[line]! - lines.starts[line]! !== 1 || text.charCodeAt(lines.starts[line]!) !== 126 /* ~ */) return false;
-  const after = new Reader(lines, line + 1, reader.end);
-  return after.peekIndent() < 0;
+/** Whether the document's content (from its first content line `line`) is the line `~` (a null scalar) and nothing else but comments. */
+function isNullDocument(lines: Lines, line: number, end: number): boolean {
+  if (lines.indents[line] !== 0 || lines.ends[line]! - lines.starts[line]! !== 1 || lines.text.charCodeAt(lines.starts[line]!) !== 126 /* ~ */) return false;
+  for (let i = line + 1; i < end; i++) if (lines.types[i] === 0) return false;
+  return true;
 }
 
 /**

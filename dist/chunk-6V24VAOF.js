@@ -541,7 +541,7 @@ function resolvePlain(source) {
     if (failed) throw GIVE_UP;
     if ((0, import_yaml.isScalar)(value)) value = value.value;
     if (typeof value === "bigint") value = Number(value);
-    if (value instanceof Date) value = value.toJSON();
+    if (value instanceof Date) throw GIVE_UP;
     if (value !== null && typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") throw GIVE_UP;
   }
   if (plainCache.size < 1e5) plainCache.set(source, value);
@@ -893,18 +893,21 @@ function readDocument(lines, firstLine, endLine, out, maxAliasCount, compose2) {
   let value;
   const items = [];
   const itemDocs = [];
+  let contentLine = firstLine;
+  while (contentLine < endLine && lines.types[contentLine] !== 0) contentLine++;
+  if (contentLine === endLine) {
+    out.segments.push({ start, end });
+    return false;
+  }
+  if (isNullDocument(lines, contentLine, endLine)) {
+    out.segments.push({ start, end });
+    return true;
+  }
   try {
-    if (reader.peekIndent() < 0) {
-      out.segments.push({ start, end });
-      return false;
-    }
-    if (isNullDocument(reader)) {
-      out.segments.push({ start, end });
-      return true;
-    }
     if (reader.peekIndent() !== 0) throw GIVE_UP;
     value = readRoot(reader, items, itemDocs, compose2, maxAliasCount);
     if (reader.peekIndent() >= 0) throw GIVE_UP;
+    if (isObject(value) && isList(value) && items.length !== value.items.length && value.items.some(isObject)) throw GIVE_UP;
   } catch (error) {
     if (!(error instanceof GiveUp)) throw error;
     const segment2 = out.segments.length;
@@ -918,7 +921,8 @@ function readDocument(lines, firstLine, endLine, out, maxAliasCount, compose2) {
     return true;
   }
   if (!isObject(value)) return true;
-  if (isList(value) && items.length === value.items.length) {
+  if (isList(value) && items.length !== value.items.length) return true;
+  if (isList(value)) {
     value.items.forEach((item, i) => {
       const segment2 = out.segments.length;
       out.segments.push(items[i]);
@@ -933,12 +937,10 @@ function readDocument(lines, firstLine, endLine, out, maxAliasCount, compose2) {
   add(out, value, segment, [], []);
   return true;
 }
-function isNullDocument(reader) {
-  const { lines, text } = reader;
-  const line = reader.i;
-  if (lines.indents[line] !== 0 || lines.ends[line] - lines.starts[line] !== 1 || text.charCodeAt(lines.starts[line]) !== 126) return false;
-  const after = new Reader(lines, line + 1, reader.end);
-  return after.peekIndent() < 0;
+function isNullDocument(lines, line, end) {
+  if (lines.indents[line] !== 0 || lines.ends[line] - lines.starts[line] !== 1 || lines.text.charCodeAt(lines.starts[line]) !== 126) return false;
+  for (let i = line + 1; i < end; i++) if (lines.types[i] === 0) return false;
+  return true;
 }
 function readRoot(reader, items, itemDocs, compose2, maxAliasCount) {
   const lines = reader.lines;

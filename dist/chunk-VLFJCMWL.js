@@ -22,7 +22,7 @@ import {
   fsReason,
   loadPaths,
   parseSource
-} from "./chunk-XFI5QJVX.js";
+} from "./chunk-6V24VAOF.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
