@@ -256,6 +256,14 @@ describe('value path: same objects and positions as a full parse', () => {
       objects: parsed.manifests.map((m) => JSON.stringify(m.object)),
       // Which document holds each object, and where in it, as a full parse counts them.
       docs: parsed.manifests.map((m) => `${m.docIndex} ${m.pathPrefix.join('.')} ${m.helmSource ?? '-'}`),
+      // Where each object's `kind` key is (its `file:line` label): seen by the reader, or located in the nodes.
+      kinds: parsed.manifests.map((m) => {
+        const at = m.nodes?.kindAt;
+        if (at !== undefined) return `${m.file.lineCounter.linePos(at).line}:${m.file.lineCounter.linePos(at).col}`;
+        const { piece, pathPrefix } = m.nodes ?? { piece: m.docIndex, pathPrefix: m.pathPrefix };
+        const { start } = locate(m.file.documents[piece]!, m.file.lineCounter, [...pathPrefix, 'kind'], 'key').range;
+        return `${start.line}:${start.column}`;
+      }),
       problems: parsed.problems.map((p) => `${p.range.start.line}:${p.range.start.column}-${p.range.end.line}:${p.range.end.column} ${p.message}`),
       ranges: parsed.manifests.map((m) =>
         [[], ...Object.keys(m.object).map((k) => [k])].map((p) => {
@@ -393,5 +401,11 @@ describe('value path: same objects and positions as a full parse', () => {
     expect(expectSameValues(json)).toBe(true);
     expect(expectSameValues(generateManifests(200))).toBe(true);
     expect(parseSource({ path: 'd.yaml', text: yaml }, { values: true }).manifests.map((m) => m.object)).toEqual(objects);
+    // Each object's `kind` key was seen by the reader: its file:line label composes nothing.
+    for (const text of [yaml, generateManifests(200)]) {
+      const manifests = parseSource({ path: 'd.yaml', text }, { values: true }).manifests;
+      expect(manifests.length).toBeGreaterThan(100);
+      expect(manifests.every((m) => m.nodes?.kindAt !== undefined)).toBe(true);
+    }
   });
 });

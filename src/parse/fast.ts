@@ -34,6 +34,8 @@ export interface FastObject {
   pathPrefix: (string | number)[];
   doc: number;
   docPath: (string | number)[];
+  /** Offset of the object's `kind` key, when the reader read it (where `file:line` labels point). */
+  kindAt?: number;
 }
 
 /** What the value path read: every object, and the segments to compose for positions. */
@@ -424,6 +426,8 @@ function grow(array: Int32Array, capacity: number): Int32Array {
 class Reader {
   private depth = 0;
   readonly text: string;
+  /** Offset of the `kind` key of the outermost mapping read, if it has one. */
+  kindAt: number | undefined;
   constructor(
     readonly lines: Lines,
     /** The current line. */
@@ -497,6 +501,7 @@ class Reader {
       first = false;
       const { key, inline } = this.entry(this.i, indent);
       if (Object.hasOwn(out, key)) throw GIVE_UP;
+      if (this.depth === 1 && key === 'kind') this.kindAt = this.lines.starts[this.i]! + indent;
       this.i++;
       out[key] = this.valueAfter(inline, indent, true);
     }
@@ -678,8 +683,8 @@ function readYamlStream(text: string, maxAliasCount: number, compose: Compose, k
 type Out = FastResult & { keep: Keep; doc: number };
 
 /** Adds an object the reader read, unless `keep` drops it. */
-function add(out: Out, value: Record<string, unknown>, segment: number, pathPrefix: (string | number)[], docPath: (string | number)[]): void {
-  if (out.keep(value)) out.objects.push({ value, segment, pathPrefix, doc: out.doc, docPath });
+function add(out: Out, value: Record<string, unknown>, segment: number, pathPrefix: (string | number)[], docPath: (string | number)[], kindAt?: number): void {
+  if (out.keep(value)) out.objects.push({ value, segment, pathPrefix, doc: out.doc, docPath, ...(kindAt === undefined ? {} : { kindAt }) });
   else out.skipped++;
 }
 
@@ -696,6 +701,8 @@ function readDocument(lines: Lines, firstLine: number, endLine: number, out: Out
   let value: unknown;
   const items: Segment[] = [];
   const itemDocs: (Document.Parsed | undefined)[] = [];
+  /** Where the `kind` keys are: of the document's root, of each List item (read by the reader). */
+  const kinds: { root?: number; items: (number | undefined)[] } = { items: [] };
   // Comments (at any indentation) and blank lines are no content.
   let contentLine = firstLine;
   while (contentLine < endLine && lines.types[contentLine] !== 0) contentLine++;
@@ -711,7 +718,7 @@ function readDocument(lines: Lines, firstLine: number, endLine: number, out: Out
   }
   try {
     if (reader.peekIndent() !== 0) throw GIVE_UP;
-    value = readRoot(reader, items, itemDocs, compose, maxAliasCount);
+    value = readRoot(reader, items, itemDocs, kinds, compose, maxAliasCount);
     if (reader.peekIndent() >= 0) throw GIVE_UP;
     // A List whose items are not a block sequence (`items: [a, b]`): only the parser's pieces say
     // where object items are; scalar items are no objects.
@@ -737,13 +744,13 @@ function readDocument(lines: Lines, firstLine: number, endLine: number, out: Out
       out.segments.push(items[i]!);
       const doc = itemDocs[i];
       if (doc) out.composed.set(segment, doc);
-      if (isObject(item)) add(out, item, segment, [0], ['items', i]);
+      if (isObject(item)) add(out, item, segment, [0], ['items', i], kinds.items[i]);
     });
     return true;
   }
   const segment = out.segments.length;
   out.segments.push({ start, end });
-  add(out, value, segment, [], []);
+  add(out, value, segment, [], [], kinds.root);
   return true;
 }
 
@@ -758,7 +765,14 @@ function isNullDocument(lines: Lines, line: number, end: number): boolean {
  * The root mapping; the top-level `items` sequence item by item: an item the reader does not
  * understand is composed alone (its lines run to the next line at the sequence's indentation).
  */
-function readRoot(reader: Reader, items: Segment[], itemDocs: (Document.Parsed | undefined)[], compose: Compose, maxAliasCount: number): Record<string, unknown> {
+function readRoot(
+  reader: Reader,
+  items: Segment[],
+  itemDocs: (Document.Parsed | undefined)[],
+  kinds: { root?: number; items: (number | undefined)[] },
+  compose: Compose,
+  maxAliasCount: number,
+): Record<string, unknown> {
   const lines = reader.lines;
   const out: Record<string, unknown> = {};
   for (;;) {
@@ -767,6 +781,7 @@ function readRoot(reader: Reader, items: Segment[], itemDocs: (Document.Parsed |
     if (next !== 0 || reader.isDash(reader.i, 0)) throw GIVE_UP;
     const { key, inline } = reader.entry(reader.i, 0);
     if (Object.hasOwn(out, key)) throw GIVE_UP;
+    if (key === 'kind') kinds.root = lines.starts[reader.i]!;
     reader.i++;
     if (key !== 'items' || inline !== '') {
       out[key] = reader.valueAfter(inline, 0, true);
@@ -786,10 +801,12 @@ function readRoot(reader: Reader, items: Segment[], itemDocs: (Document.Parsed |
       const segment = { start: lines.starts[line]!, end: lineOffset(lines, endLine) };
       let value: unknown;
       let doc: Document.Parsed | undefined;
+      let kindAt: number | undefined;
       try {
         const itemReader = new Reader(lines, line, endLine);
         value = itemReader.item(indent);
         if (itemReader.peekIndent() >= 0) throw GIVE_UP;
+        kindAt = itemReader.kindAt;
       } catch (error) {
         if (!(error instanceof GiveUp)) throw error;
         doc = composeChecked(compose, segment.start, segment.end);
@@ -800,6 +817,7 @@ function readRoot(reader: Reader, items: Segment[], itemDocs: (Document.Parsed |
       values.push(value);
       items.push(segment);
       itemDocs.push(doc);
+      kinds.items.push(kindAt);
       reader.i = endLine;
     });
     out[key] = values;

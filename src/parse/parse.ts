@@ -365,9 +365,10 @@ function parseValues(source: SourceText, text: string, options: ParseOptions, pl
     let helmSource: string | undefined;
     for (const { start, end } of read.preambles) helmSources.push((helmSource = lastHelmSource(text.slice(original(start), original(end))) ?? helmSource));
   }
-  const manifests: Manifest[] = read.objects.map(({ value, segment, pathPrefix, doc, docPath }) => {
+  const manifests: Manifest[] = read.objects.map(({ value, segment, pathPrefix, doc, docPath, kindAt }) => {
     const helmSource = helmSources[doc];
-    return { file, docIndex: doc, object: value, pathPrefix: docPath, nodes: { piece: segment, pathPrefix }, ...(helmSource === undefined ? {} : { helmSource }) };
+    const nodes = { piece: segment, pathPrefix, ...(kindAt === undefined ? {} : { kindAt: original(kindAt) }) };
+    return { file, docIndex: doc, object: value, pathPrefix: docPath, nodes, ...(helmSource === undefined ? {} : { helmSource }) };
   });
   return { file, manifests, problems: [], skippedObjects: read.skipped + (plan?.objects ?? 0) };
 }

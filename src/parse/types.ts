@@ -63,7 +63,12 @@ export interface Manifest {
    * parser's value path composes pieces of a file (a document, or one item of a List) on demand,
    * and then `file.documents` holds those pieces.
    */
-  nodes?: { piece: number; pathPrefix: JsonPath };
+  nodes?: {
+    piece: number;
+    pathPrefix: JsonPath;
+    /** Offset of the object's `kind` key, when the value path saw it: its `file:line` label needs no nodes. */
+    kindAt?: number;
+  };
 }
 
 /** A problem found while reading or parsing, before any rule runs. */

@@ -673,6 +673,8 @@ var Reader = class {
   end;
   depth = 0;
   text;
+  /** Offset of the `kind` key of the outermost mapping read, if it has one. */
+  kindAt;
   /** Moves to the next content line; a comment line is accepted only at column 0. */
   skip() {
     const { types, indents } = this.lines;
@@ -733,6 +735,7 @@ var Reader = class {
       first = false;
       const { key, inline } = this.entry(this.i, indent);
       if (Object.hasOwn(out, key)) throw GIVE_UP;
+      if (this.depth === 1 && key === "kind") this.kindAt = this.lines.starts[this.i] + indent;
       this.i++;
       out[key] = this.valueAfter(inline, indent, true);
     }
@@ -879,8 +882,8 @@ function readYamlStream(text, maxAliasCount, compose2, keep) {
   }
   return { objects, segments, composed, skipped: out.skipped, preambles };
 }
-function add(out, value, segment, pathPrefix, docPath) {
-  if (out.keep(value)) out.objects.push({ value, segment, pathPrefix, doc: out.doc, docPath });
+function add(out, value, segment, pathPrefix, docPath, kindAt) {
+  if (out.keep(value)) out.objects.push({ value, segment, pathPrefix, doc: out.doc, docPath, ...kindAt === void 0 ? {} : { kindAt } });
   else out.skipped++;
 }
 function lineOffset(lines, line) {
@@ -893,6 +896,7 @@ function readDocument(lines, firstLine, endLine, out, maxAliasCount, compose2) {
   let value;
   const items = [];
   const itemDocs = [];
+  const kinds = { items: [] };
   let contentLine = firstLine;
   while (contentLine < endLine && lines.types[contentLine] !== 0) contentLine++;
   if (contentLine === endLine) {
@@ -905,7 +909,7 @@ function readDocument(lines, firstLine, endLine, out, maxAliasCount, compose2) {
   }
   try {
     if (reader.peekIndent() !== 0) throw GIVE_UP;
-    value = readRoot(reader, items, itemDocs, compose2, maxAliasCount);
+    value = readRoot(reader, items, itemDocs, kinds, compose2, maxAliasCount);
     if (reader.peekIndent() >= 0) throw GIVE_UP;
     if (isObject(value) && isList(value) && items.length !== value.items.length && value.items.some(isObject)) throw GIVE_UP;
   } catch (error) {
@@ -928,13 +932,13 @@ function readDocument(lines, firstLine, endLine, out, maxAliasCount, compose2) {
       out.segments.push(items[i]);
       const doc = itemDocs[i];
       if (doc) out.composed.set(segment2, doc);
-      if (isObject(item)) add(out, item, segment2, [0], ["items", i]);
+      if (isObject(item)) add(out, item, segment2, [0], ["items", i], kinds.items[i]);
     });
     return true;
   }
   const segment = out.segments.length;
   out.segments.push({ start, end });
-  add(out, value, segment, [], []);
+  add(out, value, segment, [], [], kinds.root);
   return true;
 }
 function isNullDocument(lines, line, end) {
@@ -942,7 +946,7 @@ function isNullDocument(lines, line, end) {
   for (let i = line + 1; i < end; i++) if (lines.types[i] === 0) return false;
   return true;
 }
-function readRoot(reader, items, itemDocs, compose2, maxAliasCount) {
+function readRoot(reader, items, itemDocs, kinds, compose2, maxAliasCount) {
   const lines = reader.lines;
   const out = {};
   for (; ; ) {
@@ -951,6 +955,7 @@ function readRoot(reader, items, itemDocs, compose2, maxAliasCount) {
     if (next !== 0 || reader.isDash(reader.i, 0)) throw GIVE_UP;
     const { key, inline } = reader.entry(reader.i, 0);
     if (Object.hasOwn(out, key)) throw GIVE_UP;
+    if (key === "kind") kinds.root = lines.starts[reader.i];
     reader.i++;
     if (key !== "items" || inline !== "") {
       out[key] = reader.valueAfter(inline, 0, true);
@@ -968,10 +973,12 @@ function readRoot(reader, items, itemDocs, compose2, maxAliasCount) {
       const segment = { start: lines.starts[line], end: lineOffset(lines, endLine) };
       let value;
       let doc;
+      let kindAt;
       try {
         const itemReader = new Reader(lines, line, endLine);
         value = itemReader.item(indent);
         if (itemReader.peekIndent() >= 0) throw GIVE_UP;
+        kindAt = itemReader.kindAt;
       } catch (error) {
         if (!(error instanceof GiveUp)) throw error;
         doc = composeChecked(compose2, segment.start, segment.end);
@@ -982,6 +989,7 @@ function readRoot(reader, items, itemDocs, compose2, maxAliasCount) {
       values.push(value);
       items.push(segment);
       itemDocs.push(doc);
+      kinds.items.push(kindAt);
       reader.i = endLine;
     });
     out[key] = values;
@@ -1309,9 +1317,10 @@ function parseValues(source, text, options, plan) {
     let helmSource;
     for (const { start, end } of read.preambles) helmSources.push(helmSource = lastHelmSource(text.slice(original(start), original(end))) ?? helmSource);
   }
-  const manifests = read.objects.map(({ value, segment, pathPrefix, doc, docPath }) => {
+  const manifests = read.objects.map(({ value, segment, pathPrefix, doc, docPath, kindAt }) => {
     const helmSource = helmSources[doc];
-    return { file, docIndex: doc, object: value, pathPrefix: docPath, nodes: { piece: segment, pathPrefix }, ...helmSource === void 0 ? {} : { helmSource } };
+    const nodes = { piece: segment, pathPrefix, ...kindAt === void 0 ? {} : { kindAt: original(kindAt) } };
+    return { file, docIndex: doc, object: value, pathPrefix: docPath, nodes, ...helmSource === void 0 ? {} : { helmSource } };
   });
   return { file, manifests, problems: [], skippedObjects: read.skipped + (plan?.objects ?? 0) };
 }

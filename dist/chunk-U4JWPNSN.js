@@ -22,7 +22,7 @@ import {
   fsReason,
   loadPaths,
   parseSource
-} from "./chunk-6V24VAOF.js";
+} from "./chunk-RRJDGCZ3.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
@@ -7215,6 +7215,11 @@ function rangeIn(manifest, path5, at) {
   return locate(manifest.file.documents[piece], manifest.file.lineCounter, [...pathPrefix, ...path5], at).range;
 }
 function objectLocation(object) {
+  const kindAt = object.manifest.nodes?.kindAt;
+  if (kindAt !== void 0) {
+    const { line, col } = object.manifest.file.lineCounter.linePos(kindAt);
+    return { file: object.manifest.file.path, line, column: col };
+  }
   const range = rangeIn(object.manifest, ["kind"], "key");
   return { file: object.manifest.file.path, line: range.start.line, column: range.start.column };
 }
