@@ -1,4 +1,5 @@
 import automountTokenEnabled from './automount-token-enabled.js';
+import automountTokenExplicit from './automount-token-explicit.js';
 import broadGroupBinding from './broad-group-binding.js';
 import clusterAdminBinding from './cluster-admin-binding.js';
 import csrApproveAccess from './csr-approve-access.js';
@@ -32,6 +33,7 @@ import workloadCreateAccess from './workload-create-access.js';
 /** Every rule, sorted by id. */
 export const rules = [
   automountTokenEnabled,
+  automountTokenExplicit,
   broadGroupBinding,
   clusterAdminBinding,
   csrApproveAccess,

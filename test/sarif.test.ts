@@ -19,8 +19,8 @@ const HELM = 'fixtures/inputs/cli/helm-rendered.yaml';
 const BROKEN = 'fixtures/inputs/cli/broken.yaml';
 
 /** Lints the sources and renders SARIF as the CLI does (working directory = the project root). */
-function sarifOf(sources: readonly SourceText[], notifications: { path: string; message: string }[] = []): Log {
-  const result = lint(sources);
+function sarifOf(sources: readonly SourceText[], notifications: { path: string; message: string }[] = [], enable: string[] = []): Log {
+  const result = lint(sources, { enable });
   return JSON.parse(renderSarif(result.findings, result.rules, { cwd: root, notifications })) as Log;
 }
 
@@ -32,7 +32,12 @@ const logs = {
     sarifOf([source('examples/rbac.yaml')], [{ path: 'deploy/missing.yaml', message: 'Cannot read "deploy/missing.yaml": no such file or directory' }]),
   stdin: () => sarifOf([{ path: '<stdin>', text: readFileSync(path.join(root, 'examples/rbac.yaml'), 'utf8') }]),
   empty: () => sarifOf([]),
+  /** The examples with every rule on, opt-in ones too. */
+  allRules: () => sarifOf(EXAMPLES.map(source), [], allRules.map((r) => r.id)),
 };
+
+/** The rules on by default, in registry order. */
+const DEFAULT_RULE_IDS = allRules.filter((r) => r.meta.recommended).map((r) => r.id);
 
 function results(log: Log): Result[] {
   return log.runs[0]!.results ?? [];
@@ -77,12 +82,14 @@ describe('SARIF for GitHub code scanning', () => {
   });
 
   it('the driver lists every enabled rule (not only those that fired), in registry order', () => {
-    const rules = logs.examples().runs[0]!.tool.driver.rules!;
-    expect(rules.map((r) => r.id)).toEqual(allRules.map((r) => r.id));
+    expect(logs.examples().runs[0]!.tool.driver.rules!.map((r) => r.id)).toEqual(DEFAULT_RULE_IDS);
+    // An opt-in rule is listed once enabled.
+    expect(DEFAULT_RULE_IDS).not.toContain('automount-token-explicit');
+    expect(logs.allRules().runs[0]!.tool.driver.rules!.map((r) => r.id)).toEqual(allRules.map((r) => r.id));
   });
 
   it.for(allRules.map((r) => r.id))('rule %s: descriptions, help, level, tags and security-severity as GitHub reads them', (id) => {
-    const rules = logs.examples().runs[0]!.tool.driver.rules!;
+    const rules = logs.allRules().runs[0]!.tool.driver.rules!;
     const descriptor = rules.find((r) => r.id === id)!;
     const meta = allRules.find((r) => r.id === id)!.meta;
     expect(descriptor.name).toMatch(/^[A-Z][A-Za-z0-9]*$/);
@@ -281,9 +288,9 @@ describe('SARIF for GitHub code scanning', () => {
     expect(results(log)).toHaveLength(MAX_SARIF_RESULTS);
   });
 
-  it('no findings: an empty results array, still with every rule', () => {
+  it('no findings: an empty results array, still with every enabled rule', () => {
     const log = logs.empty();
     expect(results(log)).toEqual([]);
-    expect(log.runs[0]!.tool.driver.rules).toHaveLength(allRules.length);
+    expect(log.runs[0]!.tool.driver.rules).toHaveLength(DEFAULT_RULE_IDS.length);
   });
 });

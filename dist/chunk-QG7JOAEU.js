@@ -3980,6 +3980,99 @@ var automount_token_enabled_default = defineRule({
   }
 });
 
+// src/model/token.ts
+var SERVICE_ACCOUNT_TOKEN_SECRET = "kubernetes.io/service-account-token";
+var API_AUDIENCES = /* @__PURE__ */ new Set(["", "https://kubernetes.default.svc", "https://kubernetes.default.svc.cluster.local", "kubernetes", "api"]);
+function automountOf(workload, index2) {
+  if (workload.automount !== void 0) return { mounted: workload.automount, decidedBy: "pod" };
+  const account = index2.serviceAccount(workload.namespace, workload.serviceAccountName);
+  const value = account?.get(["automountServiceAccountToken"]);
+  if (typeof value === "boolean") return { mounted: value, decidedBy: "serviceAccount" };
+  return { mounted: true, decidedBy: "default" };
+}
+function apiTokensOf(workload, index2) {
+  const own = { namespace: workload.namespace, name: workload.serviceAccountName };
+  const tokens = [];
+  if (automountOf(workload, index2).mounted) tokens.push({ via: "automount", path: workload.specPath, serviceAccount: own });
+  asArray(workload.spec.volumes).forEach((raw, v) => {
+    const volume = asRecord(raw);
+    asArray(asRecord(volume?.projected)?.sources).forEach((rawSource, s) => {
+      const projection = asRecord(asRecord(rawSource)?.serviceAccountToken);
+      if (!projection) return;
+      const audience = typeof projection.audience === "string" ? projection.audience : "";
+      if (!API_AUDIENCES.has(audience)) return;
+      const path5 = [...workload.specPath, "volumes", v, "projected", "sources", s, "serviceAccountToken"];
+      tokens.push({ via: "projected", path: path5, serviceAccount: own });
+    });
+    const secretName = asRecord(volume?.secret)?.secretName;
+    const owner = typeof secretName === "string" ? tokenSecretOwner(index2, workload.namespace, secretName) : void 0;
+    if (owner) tokens.push({ via: "secret-volume", path: [...workload.specPath, "volumes", v, "secret", "secretName"], serviceAccount: owner });
+  });
+  for (const { path: path5, container } of containersOf(workload)) {
+    asArray(container.env).forEach((raw, e) => {
+      const ref = asRecord(asRecord(asRecord(raw)?.valueFrom)?.secretKeyRef);
+      const owner = typeof ref?.name === "string" ? tokenSecretOwner(index2, workload.namespace, ref.name) : void 0;
+      if (owner && ref?.key === "token") {
+        tokens.push({ via: "secret-env", path: [...path5, "env", e, "valueFrom", "secretKeyRef", "name"], serviceAccount: owner });
+      }
+    });
+    asArray(container.envFrom).forEach((raw, e) => {
+      const name = asRecord(asRecord(raw)?.secretRef)?.name;
+      const owner = typeof name === "string" ? tokenSecretOwner(index2, workload.namespace, name) : void 0;
+      if (owner) tokens.push({ via: "secret-env", path: [...path5, "envFrom", e, "secretRef", "name"], serviceAccount: owner });
+    });
+  }
+  return tokens;
+}
+function tokenSecretOwner(index2, namespace, name) {
+  const secret = index2.get("Secret", namespace, name);
+  if (!secret || secret.get(["type"]) !== SERVICE_ACCOUNT_TOKEN_SECRET) return void 0;
+  const account = secret.annotations["kubernetes.io/service-account.name"];
+  return account ? { namespace, name: account } : void 0;
+}
+
+// rules/automount-token-explicit.ts
+var automount_token_explicit_default = defineRule({
+  id: "automount-token-explicit",
+  meta: {
+    severity: "note",
+    description: "Pods that mount an API token because a manifest asks for it (automountServiceAccountToken: true).",
+    help: "Check that the pods call the Kubernetes API; if they do not, set automountServiceAccountToken: false instead.",
+    rationale: "An explicit automountServiceAccountToken: true on the pod template, or on its ServiceAccount when the pod template does not set it, mounts an API token in every container. rbaclint reads it as a declared need (automount-token-enabled reports only tokens mounted by default); audits that want every mounted token listed (CIS 5.1.6, peers such as Polaris, Kubescape and Checkov) enable this rule.",
+    tags: ["serviceaccount", "tokens", "least-privilege", "cis-5.1.6"],
+    kinds: Object.keys(POD_SPEC_PATHS),
+    recommended: false,
+    securitySeverity: 2,
+    references: [
+      "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting"
+    ]
+  },
+  check(ctx) {
+    for (const workload of ctx.index.workloads()) {
+      const decision = automountOf(workload, ctx.index);
+      if (!decision.mounted || decision.decidedBy === "default") continue;
+      const account = `ServiceAccount ${workload.namespace}/${workload.serviceAccountName}`;
+      const spec = workload.object.kind === "Pod" ? "the pod spec" : "the pod template";
+      if (decision.decidedBy === "pod") {
+        ctx.report({
+          object: workload.object,
+          path: [...workload.specPath, "automountServiceAccountToken"],
+          message: `${workload.object.display} sets automountServiceAccountToken: true on ${spec}: its pods get an API token for ${account}`
+        });
+        continue;
+      }
+      const sa = ctx.index.serviceAccount(workload.namespace, workload.serviceAccountName);
+      ctx.report({
+        object: workload.object,
+        path: workload.specPath,
+        at: "key",
+        message: `${workload.object.display} gets an API token for ${account} mounted: its ServiceAccount sets automountServiceAccountToken: true and ${spec} does not set it`,
+        related: [{ object: sa, path: ["automountServiceAccountToken"], message: `${account} sets automountServiceAccountToken: true` }]
+      });
+    }
+  }
+});
+
 // src/rbac/builtin.ts
 import { readFileSync } from "node:fs";
 function loadDataFile(name) {
@@ -6002,57 +6095,6 @@ var pod_exec_access_default = defineRule({
   }
 });
 
-// src/model/token.ts
-var SERVICE_ACCOUNT_TOKEN_SECRET = "kubernetes.io/service-account-token";
-var API_AUDIENCES = /* @__PURE__ */ new Set(["", "https://kubernetes.default.svc", "https://kubernetes.default.svc.cluster.local", "kubernetes", "api"]);
-function automountOf(workload, index2) {
-  if (workload.automount !== void 0) return { mounted: workload.automount, decidedBy: "pod" };
-  const account = index2.serviceAccount(workload.namespace, workload.serviceAccountName);
-  const value = account?.get(["automountServiceAccountToken"]);
-  if (typeof value === "boolean") return { mounted: value, decidedBy: "serviceAccount" };
-  return { mounted: true, decidedBy: "default" };
-}
-function apiTokensOf(workload, index2) {
-  const own = { namespace: workload.namespace, name: workload.serviceAccountName };
-  const tokens = [];
-  if (automountOf(workload, index2).mounted) tokens.push({ via: "automount", path: workload.specPath, serviceAccount: own });
-  asArray(workload.spec.volumes).forEach((raw, v) => {
-    const volume = asRecord(raw);
-    asArray(asRecord(volume?.projected)?.sources).forEach((rawSource, s) => {
-      const projection = asRecord(asRecord(rawSource)?.serviceAccountToken);
-      if (!projection) return;
-      const audience = typeof projection.audience === "string" ? projection.audience : "";
-      if (!API_AUDIENCES.has(audience)) return;
-      const path5 = [...workload.specPath, "volumes", v, "projected", "sources", s, "serviceAccountToken"];
-      tokens.push({ via: "projected", path: path5, serviceAccount: own });
-    });
-    const secretName = asRecord(volume?.secret)?.secretName;
-    const owner = typeof secretName === "string" ? tokenSecretOwner(index2, workload.namespace, secretName) : void 0;
-    if (owner) tokens.push({ via: "secret-volume", path: [...workload.specPath, "volumes", v, "secret", "secretName"], serviceAccount: owner });
-  });
-  for (const { path: path5, container } of containersOf(workload)) {
-    asArray(container.env).forEach((raw, e) => {
-      const ref = asRecord(asRecord(asRecord(raw)?.valueFrom)?.secretKeyRef);
-      const owner = typeof ref?.name === "string" ? tokenSecretOwner(index2, workload.namespace, ref.name) : void 0;
-      if (owner && ref?.key === "token") {
-        tokens.push({ via: "secret-env", path: [...path5, "env", e, "valueFrom", "secretKeyRef", "name"], serviceAccount: owner });
-      }
-    });
-    asArray(container.envFrom).forEach((raw, e) => {
-      const name = asRecord(asRecord(raw)?.secretRef)?.name;
-      const owner = typeof name === "string" ? tokenSecretOwner(index2, workload.namespace, name) : void 0;
-      if (owner) tokens.push({ via: "secret-env", path: [...path5, "envFrom", e, "secretRef", "name"], serviceAccount: owner });
-    });
-  }
-  return tokens;
-}
-function tokenSecretOwner(index2, namespace, name) {
-  const secret = index2.get("Secret", namespace, name);
-  if (!secret || secret.get(["type"]) !== SERVICE_ACCOUNT_TOKEN_SECRET) return void 0;
-  const account = secret.annotations["kubernetes.io/service-account.name"];
-  return account ? { namespace, name: account } : void 0;
-}
-
 // rules/projected-token-without-audience.ts
 var projected_token_without_audience_default = defineRule({
   id: "projected-token-without-audience",
@@ -6435,6 +6477,7 @@ var workload_create_access_default = defineRule({
 // rules/index.ts
 var rules = [
   automount_token_enabled_default,
+  automount_token_explicit_default,
   broad_group_binding_default,
   cluster_admin_binding_default,
   csr_approve_access_default,
@@ -9408,11 +9451,11 @@ export {
   userInfo,
   parseServiceAccountUsername,
   describeSubject2 as describeSubject,
+  automountOf,
   rulesAllow,
   parseKubeVersion,
   isKubeVersionError,
   isResolveError,
-  automountOf,
   BaselineError,
   renderBaseline,
   parseBaseline,
