@@ -31,7 +31,7 @@ import {
   mermaidForFindings,
   renderDiffMarkdown,
   renderDiffText
-} from "./chunk-QG7JOAEU.js";
+} from "./chunk-ASEQPS6V.js";
 import "./chunk-H3RLNLYH.js";
 import "./chunk-F4TEWXMW.js";
 import {

@@ -109,7 +109,7 @@ export class ClusterRbac {
   /** The definition the policy holds for an input Role/ClusterRole, if it was not shadowed. */
   roleOf(object: K8sObject): RoleDef<RbacSource> | undefined {
     const def = this.defByObject.get(object);
-    return def && 'rules' in def && this.policy.roles().includes(def) ? def : undefined;
+    return def && 'rules' in def && this.policy.holds(def) ? def : undefined;
   }
 
   /** The definition of an input binding. */

@@ -165,6 +165,11 @@ export class Policy<Src = unknown> {
     return this.#bindings.map((entry) => entry.binding);
   }
 
+  /** Whether the policy holds this very definition (it was not shadowed by a later one of the same name). */
+  holds(role: RoleDef<Src>): boolean {
+    return this.#rolesByKey.get(roleKeyOf(role))?.role === role;
+  }
+
   /** The Role `namespace/name` or, without a namespace, the ClusterRole `name`. */
   getRole(kind: 'Role' | 'ClusterRole', name: string, namespace?: string): RoleDef<Src> | undefined {
     return this.#rolesByKey.get(kind === 'Role' ? `Role\0${namespace ?? ''}\0${name}` : `ClusterRole\0${name}`)?.role;

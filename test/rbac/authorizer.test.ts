@@ -972,6 +972,8 @@ describe('Policy.explain / bindingsFor / danglingBindings', () => {
     expect(policy.shadowed).toEqual([first]);
     expect(policy.getRole('ClusterRole', 'edit')).toBe(second);
     expect(policy.getRole('Role', 'edit', 'a')?.rules).toEqual([readPods]);
+    // holds(): this very definition, not one of the same name.
+    expect([policy.holds(second), policy.holds(first), policy.holds(clusterRole('edit', [readSecrets]))]).toEqual([true, false, false]);
   });
 });
 

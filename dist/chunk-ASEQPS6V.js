@@ -4384,6 +4384,10 @@ var Policy = class {
   bindings() {
     return this.#bindings.map((entry) => entry.binding);
   }
+  /** Whether the policy holds this very definition (it was not shadowed by a later one of the same name). */
+  holds(role) {
+    return this.#rolesByKey.get(roleKeyOf(role))?.role === role;
+  }
   /** The Role `namespace/name` or, without a namespace, the ClusterRole `name`. */
   getRole(kind, name, namespace) {
     return this.#rolesByKey.get(kind === "Role" ? `Role\0${namespace ?? ""}\0${name}` : `ClusterRole\0${name}`)?.role;
@@ -6632,7 +6636,7 @@ var ClusterRbac = class {
   /** The definition the policy holds for an input Role/ClusterRole, if it was not shadowed. */
   roleOf(object) {
     const def = this.defByObject.get(object);
-    return def && "rules" in def && this.policy.roles().includes(def) ? def : void 0;
+    return def && "rules" in def && this.policy.holds(def) ? def : void 0;
   }
   /** The definition of an input binding. */
   bindingOf(object) {

@@ -67,7 +67,7 @@ import {
   userInfo,
   workloadLabel,
   workloadOf
-} from "./chunk-QG7JOAEU.js";
+} from "./chunk-ASEQPS6V.js";
 import "./chunk-H3RLNLYH.js";
 import "./chunk-F4TEWXMW.js";
 import {
