@@ -10,6 +10,6 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${pkg.version}
 `);
 } else {
-  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-DASAPBSL.js"), import("./chunk-TNQKS45T.js")]);
+  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-LYMHHG43.js"), import("./chunk-KQIIJAQU.js")]);
   process.exitCode = await runCli(argv, processIo());
 }

@@ -188,6 +188,14 @@ describe('a malformed dump', () => {
     expect(run.stderr).toBe(
       `rbaclint: warning: bad.yaml:${lineOf(text, '"team-2500')}:16: YAML syntax error: Missing closing "quote (the rest is still used)\n`,
     );
+    // lint warns too (the context file gets no finding), from the problem of its own parse.
+    writeFileSync(path.join(dir, 'sa.yaml'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: app, namespace: team-1 }\n');
+    const lint = await cli(['sa.yaml', '--context', 'bad.yaml', '-q'], dir);
+    expect([lint.code, lint.stdout, lint.stderr]).toEqual([
+      0,
+      '',
+      `rbaclint: context: bad.yaml:${lineOf(text, '"team-2500')}:16: YAML syntax error: Missing closing "quote; the file is larger than the limits of a full parse and is left out\n`,
+    ]);
   }, 60_000);
 
   it('a small YAML List with a wrong indentation: the full parse reports it, as before', async () => {

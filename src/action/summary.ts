@@ -127,8 +127,6 @@ function display(file: string, workspace: string): string {
   return workflowPath(path.isAbsolute(file) ? path.relative(workspace, file) : file);
 }
 
-
-
 function bytes(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }

@@ -545,7 +545,6 @@ export function renderDiffJson(diff: RbacDiff, sources: DiffSources): string {
 // Markdown
 // ---------------------------------------------------------------------------------------------
 
-
 /** A code span for a table cell. */
 function mdCode(text: string): string {
   return `\`${markdownCode(text)}\``;
@@ -593,7 +592,6 @@ function mdDangerRows(diff: RbacDiff): string[] {
     (r) => `| ${r.who} | ${markdownText(r.danger.label)} ([${r.danger.id}](${ruleDocsUrl(r.danger.id)})) | ${r.where} | ${r.permissions.join('<br>')} | ${r.grants.join('<br>')} |`,
   );
 }
-
 
 /** The table of one identity's or workload's changes, folded into `<details>` when long. */
 function mdChanges(gained: readonly PermissionChange[], lost: readonly PermissionChange[], identity: DiffIdentity | undefined): string {

@@ -123,11 +123,8 @@ export async function runLint(paths: readonly string[], options: LintCommandOpti
   // linted input wins on kind/namespace/name clashes.
   const declared = declaredContextSource(effective.context, `${effective.file === undefined ? 'configuration' : displayPath(io.cwd, effective.file)}#context`);
   const configContext = (effective.context.files ?? []).map((file) => displayPath(io.cwd, path.resolve(configDir, file)));
-  const sources = [
-    ...(declared ? [declared] : []),
-    ...(await contextSources([...configContext, ...(options.context ?? [])], loaded.sources, io)),
-    ...loaded.sources,
-  ];
+  const context = await contextSources([...configContext, ...(options.context ?? [])], loaded.sources, io);
+  const sources = [...(declared ? [declared] : []), ...context, ...loaded.sources];
   const matchesIgnore = ignoreMatcher(effective.ignore, configDir, io.cwd);
   const stdinName = options.stdinFilename ?? '<stdin>';
   const runOptions: LintOptions = {
@@ -154,6 +151,11 @@ export async function runLint(paths: readonly string[], options: LintCommandOpti
     shown = fixed.sources.filter((s) => !s.contextOnly);
   } else {
     result = lint(sources, runOptions);
+  }
+  // A context file left out (too large, and not plain enough for the value path) gets no finding: say so.
+  for (const source of context) {
+    const warning = contextWarning(source, result.contextProblems.find((p) => p.file.path === source.path));
+    if (warning !== undefined) io.stderr(`rbaclint: context: ${warning}\n`);
   }
 
   if (options.writeBaseline !== undefined) {
@@ -264,10 +266,6 @@ async function contextSources(paths: readonly string[], linted: readonly { path:
   // Cluster dumps are read up to the larger limit of the parser's value path (context gets no findings).
   const context = await loadPaths(paths, { cwd: io.cwd, maxBytes: MAX_CONTEXT_BYTES });
   for (const error of context.errors) io.stderr(`rbaclint: context: ${error.message}\n`);
-  for (const source of context.sources) {
-    const warning = contextWarning(source);
-    if (warning !== undefined) io.stderr(`rbaclint: context: ${warning}\n`);
-  }
   const lintedFiles = new Set(linted.map((s) => path.resolve(io.cwd, s.path)));
   return context.sources
     .filter((s) => !lintedFiles.has(path.resolve(io.cwd, s.path)))

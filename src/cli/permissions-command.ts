@@ -79,8 +79,6 @@ interface BindingGrant {
   rules: RuleGrant[];
 }
 
-/** A name no User subject can have, so that a Group identity matches Group subjects only. */
-
 /** Runs `rbaclint permissions` and returns the exit code (0, or 2 for usage errors). */
 export async function runPermissions(args: readonly string[], options: PermissionsOptions, io: Io): Promise<number> {
   const fail = (message: string): number => {

@@ -12,8 +12,8 @@ import { loadPaths } from '../load/load.js';
 import { Index, POD_SPEC_PATHS, type K8sObject, type Workload } from '../model/index.js';
 import { apiTokensOf } from '../model/token.js';
 import { InvalidArgumentError, type Command } from 'commander';
-import { MAX_CONTEXT_BYTES, MAX_SEPARATORS, MAX_SOURCE_BYTES, parseSource } from '../parse/parse.js';
-import type { Manifest, SourceText } from '../parse/types.js';
+import { MAX_CONTEXT_BYTES, MAX_SEPARATORS, MAX_SOURCE_BYTES, parseSource, separatorsOver } from '../parse/parse.js';
+import type { Manifest, ParseProblem, SourceText } from '../parse/types.js';
 import { ClusterRbac, type RbacSource } from '../rbac/cluster.js';
 import { formatKubeVersion, isKubeVersionError, parseKubeVersion, DEFAULT_KUBE_VERSION, type KubeVersion } from '../rbac/version.js';
 import { rulesAllow } from '../rbac/match.js';
@@ -71,24 +71,22 @@ export function addContextOptions(command: Command): Command {
 }
 
 /**
- * Why a context source will not be parsed (larger than the parser's limits), as a warning: the
- * linter gives context files no findings, so without it a too-large dump would be left out silently.
- * A dump over the limits of a full parse is still read when it is plain enough for the parser's
- * value path (kubectl's -o yaml and -o json output is): only one that is not gets the warning.
+ * Why a context source was left out (larger than the parser's limits), as a warning: the linter
+ * gives context files no findings, so without it a too-large dump would be left out silently. A
+ * dump over the limits of a full parse is still read when it is plain enough for the parser's value
+ * path (kubectl's -o yaml and -o json output is): only one that is not gets the warning. `problem`
+ * is the first parse problem of the source in the lint (over those limits the parser returns a
+ * problem only for a file it read nothing from).
  */
-export function contextWarning(source: SourceText): string | undefined {
+export function contextWarning(source: SourceText, problem: ParseProblem | undefined): string | undefined {
   const text = source.text;
   const split = 'split the dump (one file per namespace, see the README)';
   if (source.byteLength !== undefined) {
     const max = source.byteLength > MAX_CONTEXT_BYTES ? MAX_CONTEXT_BYTES : MAX_SOURCE_BYTES;
     return `${source.path} is ${(source.byteLength / 2 ** 20).toFixed(1)} MiB, larger than the ${max / 2 ** 20} MiB limit rbaclint reads, and is left out; ${split}`;
   }
-  const overLimits =
-    (text.length * 3 > MAX_SOURCE_BYTES && Buffer.byteLength(text, 'utf8') > MAX_SOURCE_BYTES) || separatorsOver(text, MAX_SEPARATORS);
-  if (!overLimits) return undefined;
-  const parsed = parseSource({ ...source, contextOnly: true });
-  const problem = parsed.problems[0];
-  if (!problem || parsed.manifests.length > 0) return undefined;
+  const overLimits = (text.length * 3 > MAX_SOURCE_BYTES && Buffer.byteLength(text, 'utf8') > MAX_SOURCE_BYTES) || separatorsOver(text);
+  if (!overLimits || !problem) return undefined;
   const plain = `or give it as kubectl prints it (-o yaml or -o json), which is read up to ${MAX_CONTEXT_BYTES / 2 ** 20} MiB`;
   if (/larger than the .* limit rbaclint parses/.test(problem.message)) {
     return `${source.path} is ${(Buffer.byteLength(text, 'utf8') / 2 ** 20).toFixed(1)} MiB, larger than the ${MAX_SOURCE_BYTES / 2 ** 20} MiB limit rbaclint parses, and is left out; ${split}, ${plain}`;
@@ -98,14 +96,6 @@ export function contextWarning(source: SourceText): string | undefined {
   }
   const { line, column } = problem.range.start;
   return `${source.path}:${line}:${column}: ${problem.message}; the file is larger than the limits of a full parse and is left out`;
-}
-
-/** Whether the text has more than `max` line breaks plus commas (the parser's bound). */
-function separatorsOver(text: string, max: number): boolean {
-  let separators = 0;
-  for (let at = text.indexOf('\n'); at >= 0 && separators <= max; at = text.indexOf('\n', at + 1)) separators++;
-  for (let at = text.indexOf(','); at >= 0 && separators <= max; at = text.indexOf(',', at + 1)) separators++;
-  return separators > max;
 }
 
 /**

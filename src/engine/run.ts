@@ -74,6 +74,8 @@ export interface LintResult {
   suppressed: SuppressedFinding[];
   /** Entries of the baseline that matched no finding (stale: fixed, moved or renamed). */
   unusedBaseline: BaselineEntry[];
+  /** Parse problems of context-only sources: they get no findings, so the caller may warn about them. */
+  contextProblems: ParseProblem[];
 }
 
 /** The rules that run under these options: recommended ones, plus enabled, minus disabled. */
@@ -198,6 +200,7 @@ export function runRules(sources: readonly SourceText[], allRules: readonly Rule
     },
     suppressed: suppressed.sort((a, b) => compareFindings(a.finding, b.finding)),
     unusedBaseline,
+    contextProblems: problems.filter((p) => p.file.contextOnly),
   };
 }
 

@@ -15,6 +15,7 @@
  * Either way the answers are those of a full parse; positions are those of a full parse too (the
  * nodes are composed from the same text, at the same offsets, with the same line index).
  */
+import { MAX_LEVELS, NON_STRING_WORD, REFUSED_CHARS } from './skip.js';
 import { HELM_ACTION } from './template.js';
 import { Composer, Parser, isCollection, isScalar, parseDocument, visit, type CST, type Document, type Schema } from 'yaml';
 
@@ -257,16 +258,13 @@ function scanJson(text: string, maxDepth: number): { keys: number; items: Segmen
 // YAML
 // ---------------------------------------------------------------------------------------------
 
-const NON_STRING_WORD = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
+// The words that are no strings, the characters refused anywhere (tab too) and the deepest nesting
+// followed are those of the fast path's line check (src/parse/skip.ts).
 const LETTER_STRING = /^[A-Za-z][A-Za-z0-9._/-]*$/;
-/** Characters the reader refuses anywhere: C0 and C1 controls but LF, DEL, Unicode line breaks, BOM, surrogates, tab. */
-const REFUSED_CHARS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
 const FLOW_ITEM = String.raw`(?:[A-Za-z0-9_./][A-Za-z0-9_./-]*|"[^"\\]*"|'[^']*')`;
 const FLOW_SEQ = new RegExp(String.raw`^\[ *(${FLOW_ITEM}(?: *, *${FLOW_ITEM})*) *\] *$`);
 const FLOW_MAP = new RegExp(String.raw`^\{ *(${FLOW_ITEM}: +${FLOW_ITEM}(?: *, *${FLOW_ITEM}: +${FLOW_ITEM})*) *\} *$`);
 const FLOW_TOKEN = new RegExp(FLOW_ITEM, 'g');
-/** Deepest nesting the reader follows (the parser's limit is far above). */
-const MAX_LEVELS = 64;
 
 let schemaCache: { schema: Schema; options: Document.Parsed['options'] } | undefined;
 const plainCache = new Map<string, unknown>();
@@ -664,9 +662,11 @@ function readYamlStream(text: string, maxAliasCount: number, compose: Compose, k
     if (!marker && line < lines.length) continue;
     // Every marker starts a document, even one with no lines before the next marker.
     if (line > first || line === lines.length || first > 0) {
+      // Comments (at any indentation) and blank lines are no content.
       let contentLine = first;
       while (contentLine < line && lines.types[contentLine] !== 0) contentLine++;
-      const content = readDocument(lines, first, line, out, maxAliasCount, compose);
+      const content = contentLine < line;
+      readDocument(lines, first, contentLine, line, out, maxAliasCount, compose);
       // Comments before the first marker are the next document's preamble, not a document.
       if (content || first > 0 || !marker) {
         const start = out.doc === 0 ? 0 : lineOffset(lines, first);
@@ -693,8 +693,8 @@ function lineOffset(lines: Lines, line: number): number {
   return line < lines.length ? lines.starts[line]! : lines.text.length;
 }
 
-/** Reads the document of lines `[firstLine, endLine)` into `out`; false when it has no content (comments or blank lines only). */
-function readDocument(lines: Lines, firstLine: number, endLine: number, out: Out, maxAliasCount: number, compose: Compose): boolean {
+/** Reads the document of lines `[firstLine, endLine)`, whose first content line is `contentLine` (`endLine` when none), into `out`. */
+function readDocument(lines: Lines, firstLine: number, contentLine: number, endLine: number, out: Out, maxAliasCount: number, compose: Compose): void {
   const start = lineOffset(lines, firstLine);
   const end = lineOffset(lines, endLine);
   const reader = new Reader(lines, firstLine, endLine);
@@ -703,18 +703,10 @@ function readDocument(lines: Lines, firstLine: number, endLine: number, out: Out
   const itemDocs: (Document.Parsed | undefined)[] = [];
   /** Where the `kind` keys are: of the document's root, of each List item (read by the reader). */
   const kinds: { root?: number; items: (number | undefined)[] } = { items: [] };
-  // Comments (at any indentation) and blank lines are no content.
-  let contentLine = firstLine;
-  while (contentLine < endLine && lines.types[contentLine] !== 0) contentLine++;
-  if (contentLine === endLine) {
-    // No content: an empty document, no object.
+  if (contentLine === endLine || isNullDocument(lines, contentLine, endLine)) {
+    // No content, or `~` alone (a document the fast path skipped, see src/parse/skip.ts): no object.
     out.segments.push({ start, end });
-    return false;
-  }
-  if (isNullDocument(lines, contentLine, endLine)) {
-    // `~` alone (a document the fast path skipped, see src/parse/skip.ts): no object.
-    out.segments.push({ start, end });
-    return true;
+    return;
   }
   try {
     if (reader.peekIndent() !== 0) throw GIVE_UP;
@@ -730,14 +722,14 @@ function readDocument(lines: Lines, firstLine: number, endLine: number, out: Out
     const doc = composeChecked(compose, start, end);
     out.composed.set(segment, doc);
     const js = toJS(doc, maxAliasCount);
-    if (!isObject(js)) return true;
+    if (!isObject(js)) return;
     if (isList(js)) js.items.forEach((item, i) => isObject(item) && add(out, item, segment, ['items', i], ['items', i]));
     else add(out, js, segment, [], []);
-    return true;
+    return;
   }
-  if (!isObject(value)) return true;
+  if (!isObject(value)) return;
   // Items that are not a block sequence are scalars (see above): no objects, as in a full parse.
-  if (isList(value) && items.length !== value.items.length) return true;
+  if (isList(value) && items.length !== value.items.length) return;
   if (isList(value)) {
     value.items.forEach((item, i) => {
       const segment = out.segments.length;
@@ -746,12 +738,11 @@ function readDocument(lines: Lines, firstLine: number, endLine: number, out: Out
       if (doc) out.composed.set(segment, doc);
       if (isObject(item)) add(out, item, segment, [0], ['items', i], kinds.items[i]);
     });
-    return true;
+    return;
   }
   const segment = out.segments.length;
   out.segments.push({ start, end });
   add(out, value, segment, [], [], kinds.root);
-  return true;
 }
 
 /** Whether the document's content (from its first content line `line`) is the line `~` (a null scalar) and nothing else but comments. */

@@ -297,7 +297,7 @@ function rejectedText(text: string, byteLength: number | undefined, context = fa
   const nul = text.indexOf('\u0000');
   if (nul >= 0) return { offset: nul, message: 'Binary data (a NUL byte): this is not a YAML or JSON text' };
   // Counted natively first: only a text over the limit is stepped through for the offset.
-  if (countOf(text, '\n') + countOf(text, ',') <= MAX_SEPARATORS) return undefined;
+  if (!separatorsOver(text)) return undefined;
   let separators = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -397,10 +397,12 @@ function emptyDocument(offset: number): Document.Parsed {
   return Array.from(new Composer(COMPOSER_OPTIONS).compose([{ type: 'document', offset, start: [] }]))[0]!;
 }
 
-function countOf(text: string, char: string): number {
-  let count = 0;
-  for (let at = text.indexOf(char); at >= 0; at = text.indexOf(char, at + 1)) count++;
-  return count;
+/** Whether the text has more than {@link MAX_SEPARATORS} line breaks plus commas, the parser's bound. */
+export function separatorsOver(text: string): boolean {
+  let separators = 0;
+  for (let at = text.indexOf('\n'); at >= 0 && separators <= MAX_SEPARATORS; at = text.indexOf('\n', at + 1)) separators++;
+  for (let at = text.indexOf(','); at >= 0 && separators <= MAX_SEPARATORS; at = text.indexOf(',', at + 1)) separators++;
+  return separators > MAX_SEPARATORS;
 }
 
 function formatMiB(bytes: number): string {
@@ -446,7 +448,6 @@ function addLineStarts(lineCounter: LineCounter, compactStarts: readonly number[
   flush(Infinity);
 }
 
-
 /** Range of the first alias (`*a`) of a document, else an empty range at `fallback`. */
 function firstAlias(doc: Document.Parsed, fallback: number): [number, number] {
   let range: [number, number] = [fallback, fallback];
@@ -468,7 +469,8 @@ function indexLines(lineCounter: LineCounter, text: string): void {
 /**
  * kubectl reads a stream that starts with `{` as JSON, strictly (apimachinery
  * YAMLOrJSONDecoder → encoding/json): a trailing comma that YAML's flow syntax forgives is a
- * rejected file there. Concatenated JSON objects are a valid stream and are left to the YAML parser.
+ * rejected file there. Concatenated JSON objects are a valid stream: each is checked on its own
+ * ({@link jsonStream}); `start` and `end` delimit one of them.
  */
 function jsonProblem(file: SourceFile, start = 0, end = file.text.length): ParseProblem | undefined {
   const text = start === 0 && end === file.text.length ? file.text : file.text.slice(start, end);

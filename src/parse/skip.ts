@@ -64,13 +64,13 @@ const BUILTIN_API_VERSION = /^(?:[^/]*|(?:apps|batch|policy|rbac\.authorization\
 /** A `kind:` line at column 0 (a cheap first look; the line check reads the kind exactly). */
 const TOP_LEVEL_KIND = /^kind:[ ]*["']?([A-Za-z0-9]+)/;
 /** YAML 1.1 words that do not resolve to a string (booleans and nulls); as keys they are not strings. */
-const NON_STRING_WORD = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
+export const NON_STRING_WORD = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
 const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_.\/$-]*/;
 /** Characters the line check refuses anywhere: C0 and C1 controls but LF, DEL, Unicode line breaks, BOM, surrogates. */
-const REFUSED_CHARS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
+export const REFUSED_CHARS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
 const DOUBLE_ESCAPE = /^(?:[0abtnvfre "/\\N_LP\t]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})/;
 /** Deepest nesting the check follows (the parser's limit is far above). */
-const MAX_LEVELS = 64;
+export const MAX_LEVELS = 64;
 
 /**
  * Plans which documents of `text` need not be composed: those whose `kind` is not in

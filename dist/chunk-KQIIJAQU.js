@@ -67,7 +67,7 @@ import {
   userInfo,
   workloadLabel,
   workloadOf
-} from "./chunk-ASEQPS6V.js";
+} from "./chunk-QY2FGK5Y.js";
 import "./chunk-H3RLNLYH.js";
 import "./chunk-F4TEWXMW.js";
 import {
@@ -76,7 +76,7 @@ import {
 } from "./chunk-TMEXFSHZ.js";
 import {
   writeAtomically
-} from "./chunk-S2GJKSPH.js";
+} from "./chunk-XK2LMYCI.js";
 import {
   EXIT,
   exitCode
@@ -84,7 +84,7 @@ import {
 import {
   MAX_CONTEXT_BYTES,
   loadPaths
-} from "./chunk-RRJDGCZ3.js";
+} from "./chunk-6CMSZAB2.js";
 import "./chunk-5KN45NEN.js";
 import "./chunk-GIMQCXU6.js";
 
@@ -482,11 +482,8 @@ async function runLint(paths, options, io) {
   const configDir = effective.file === void 0 ? io.cwd : path2.dirname(effective.file);
   const declared = declaredContextSource(effective.context, `${effective.file === void 0 ? "configuration" : displayPath(io.cwd, effective.file)}#context`);
   const configContext = (effective.context.files ?? []).map((file) => displayPath(io.cwd, path2.resolve(configDir, file)));
-  const sources = [
-    ...declared ? [declared] : [],
-    ...await contextSources([...configContext, ...options.context ?? []], loaded.sources, io),
-    ...loaded.sources
-  ];
+  const context = await contextSources([...configContext, ...options.context ?? []], loaded.sources, io);
+  const sources = [...declared ? [declared] : [], ...context, ...loaded.sources];
   const matchesIgnore = ignoreMatcher(effective.ignore, configDir, io.cwd);
   const stdinName = options.stdinFilename ?? "<stdin>";
   const runOptions = {
@@ -502,7 +499,7 @@ async function runLint(paths, options, io) {
   let result;
   let shown = loaded.sources;
   if (options.fix === true || options.fixDryRun === true) {
-    const { applyFixes } = await import("./chunk-IUHPTDOR.js");
+    const { applyFixes } = await import("./chunk-SIHOCMIU.js");
     const isStdin = (file) => paths.includes("-") && file === stdinName;
     const fixed = await applyFixes(sources, (s) => lint(s, runOptions), { isStdin, dryRun: options.fixDryRun === true, output: options.output }, io);
     if (typeof fixed === "number") return fixed;
@@ -510,6 +507,11 @@ async function runLint(paths, options, io) {
     shown = fixed.sources.filter((s) => !s.contextOnly);
   } else {
     result = lint(sources, runOptions);
+  }
+  for (const source of context) {
+    const warning = contextWarning(source, result.contextProblems.find((p) => p.file.path === source.path));
+    if (warning !== void 0) io.stderr(`rbaclint: context: ${warning}
+`);
   }
   if (options.writeBaseline !== void 0) {
     const count = result.findings.length;
@@ -605,11 +607,6 @@ async function contextSources(paths, linted, io) {
   const context = await loadPaths(paths, { cwd: io.cwd, maxBytes: MAX_CONTEXT_BYTES });
   for (const error of context.errors) io.stderr(`rbaclint: context: ${error.message}
 `);
-  for (const source of context.sources) {
-    const warning = contextWarning(source);
-    if (warning !== void 0) io.stderr(`rbaclint: context: ${warning}
-`);
-  }
   const lintedFiles = new Set(linted.map((s) => path2.resolve(io.cwd, s.path)));
   return context.sources.filter((s) => !lintedFiles.has(path2.resolve(io.cwd, s.path))).map((s) => ({ ...s, contextOnly: true }));
 }

@@ -517,18 +517,15 @@ function scanJson(text, maxDepth) {
   }
   return { keys, items };
 }
-var NON_STRING_WORD2 = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
 var LETTER_STRING = /^[A-Za-z][A-Za-z0-9._/-]*$/;
-var REFUSED_CHARS2 = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
 var FLOW_ITEM = String.raw`(?:[A-Za-z0-9_./][A-Za-z0-9_./-]*|"[^"\\]*"|'[^']*')`;
 var FLOW_SEQ = new RegExp(String.raw`^\[ *(${FLOW_ITEM}(?: *, *${FLOW_ITEM})*) *\] *$`);
 var FLOW_MAP = new RegExp(String.raw`^\{ *(${FLOW_ITEM}: +${FLOW_ITEM}(?: *, *${FLOW_ITEM}: +${FLOW_ITEM})*) *\} *$`);
 var FLOW_TOKEN = new RegExp(FLOW_ITEM, "g");
-var MAX_LEVELS2 = 64;
 var schemaCache;
 var plainCache = /* @__PURE__ */ new Map();
 function resolvePlain(source) {
-  if (LETTER_STRING.test(source) && !NON_STRING_WORD2.test(source)) return source;
+  if (LETTER_STRING.test(source) && !NON_STRING_WORD.test(source)) return source;
   const cached = plainCache.get(source);
   if (cached !== void 0 || plainCache.has(source)) return cached;
   const { schema, options } = yamlSchema();
@@ -709,7 +706,7 @@ var Reader = class {
       const i = plainKeyEnd(text, from, lineEnd);
       if (i < 0) throw GIVE_UP;
       key = text.slice(from, i);
-      if (!SIMPLE_KEY.test(key) || key.length <= 5 && NON_STRING_WORD2.test(key)) {
+      if (!SIMPLE_KEY.test(key) || key.length <= 5 && NON_STRING_WORD.test(key)) {
         if (!plainIsString(key)) throw GIVE_UP;
       }
       after = i;
@@ -722,7 +719,7 @@ var Reader = class {
   }
   /** A block mapping whose keys are at `indent`; the first entry may follow a dash on the current line (`- key: …`). */
   map(indent) {
-    if (++this.depth > MAX_LEVELS2) throw GIVE_UP;
+    if (++this.depth > MAX_LEVELS) throw GIVE_UP;
     const out = {};
     let first = true;
     for (; ; ) {
@@ -765,7 +762,7 @@ var Reader = class {
   }
   /** A block sequence whose dashes are at `indent`. */
   seq(indent, onItem) {
-    if (++this.depth > MAX_LEVELS2) throw GIVE_UP;
+    if (++this.depth > MAX_LEVELS) throw GIVE_UP;
     const out = [];
     for (; ; ) {
       const next = this.peekIndent();
@@ -856,7 +853,7 @@ function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function readYamlStream(text, maxAliasCount, compose2, keep) {
-  if (REFUSED_CHARS2.test(text)) return void 0;
+  if (REFUSED_CHARS.test(text)) return void 0;
   if (/^(?:%|\.\.\.)|^---(?! *$)/m.test(text)) return void 0;
   const lines = new Lines(text, 0, text.length);
   const objects = [];
@@ -871,7 +868,8 @@ function readYamlStream(text, maxAliasCount, compose2, keep) {
     if (line > first || line === lines.length || first > 0) {
       let contentLine = first;
       while (contentLine < line && lines.types[contentLine] !== 0) contentLine++;
-      const content = readDocument(lines, first, line, out, maxAliasCount, compose2);
+      const content = contentLine < line;
+      readDocument(lines, first, contentLine, line, out, maxAliasCount, compose2);
       if (content || first > 0 || !marker) {
         const start = out.doc === 0 ? 0 : lineOffset(lines, first);
         preambles.push({ start, end: contentLine < line ? lineOffset(lines, contentLine) : Math.max(start, lineOffset(lines, first) - 1) });
@@ -889,7 +887,7 @@ function add(out, value, segment, pathPrefix, docPath, kindAt) {
 function lineOffset(lines, line) {
   return line < lines.length ? lines.starts[line] : lines.text.length;
 }
-function readDocument(lines, firstLine, endLine, out, maxAliasCount, compose2) {
+function readDocument(lines, firstLine, contentLine, endLine, out, maxAliasCount, compose2) {
   const start = lineOffset(lines, firstLine);
   const end = lineOffset(lines, endLine);
   const reader = new Reader(lines, firstLine, endLine);
@@ -897,15 +895,9 @@ function readDocument(lines, firstLine, endLine, out, maxAliasCount, compose2) {
   const items = [];
   const itemDocs = [];
   const kinds = { items: [] };
-  let contentLine = firstLine;
-  while (contentLine < endLine && lines.types[contentLine] !== 0) contentLine++;
-  if (contentLine === endLine) {
+  if (contentLine === endLine || isNullDocument(lines, contentLine, endLine)) {
     out.segments.push({ start, end });
-    return false;
-  }
-  if (isNullDocument(lines, contentLine, endLine)) {
-    out.segments.push({ start, end });
-    return true;
+    return;
   }
   try {
     if (reader.peekIndent() !== 0) throw GIVE_UP;
@@ -919,13 +911,13 @@ function readDocument(lines, firstLine, endLine, out, maxAliasCount, compose2) {
     const doc = composeChecked(compose2, start, end);
     out.composed.set(segment2, doc);
     const js = toJS(doc, maxAliasCount);
-    if (!isObject(js)) return true;
+    if (!isObject(js)) return;
     if (isList(js)) js.items.forEach((item, i) => isObject(item) && add(out, item, segment2, ["items", i], ["items", i]));
     else add(out, js, segment2, [], []);
-    return true;
+    return;
   }
-  if (!isObject(value)) return true;
-  if (isList(value) && items.length !== value.items.length) return true;
+  if (!isObject(value)) return;
+  if (isList(value) && items.length !== value.items.length) return;
   if (isList(value)) {
     value.items.forEach((item, i) => {
       const segment2 = out.segments.length;
@@ -934,12 +926,11 @@ function readDocument(lines, firstLine, endLine, out, maxAliasCount, compose2) {
       if (doc) out.composed.set(segment2, doc);
       if (isObject(item)) add(out, item, segment2, [0], ["items", i], kinds.items[i]);
     });
-    return true;
+    return;
   }
   const segment = out.segments.length;
   out.segments.push({ start, end });
   add(out, value, segment, [], [], kinds.root);
-  return true;
 }
 function isNullDocument(lines, line, end) {
   if (lines.indents[line] !== 0 || lines.ends[line] - lines.starts[line] !== 1 || lines.text.charCodeAt(lines.starts[line]) !== 126) return false;
@@ -1263,7 +1254,7 @@ function rejectedText(text, byteLength, context = false) {
   }
   const nul = text.indexOf("\0");
   if (nul >= 0) return { offset: nul, message: "Binary data (a NUL byte): this is not a YAML or JSON text" };
-  if (countOf(text, "\n") + countOf(text, ",") <= MAX_SEPARATORS) return void 0;
+  if (!separatorsOver(text)) return void 0;
   let separators = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -1342,10 +1333,11 @@ function lazyLineCounter(text) {
 function emptyDocument(offset) {
   return Array.from(new import_yaml2.Composer(COMPOSER_OPTIONS).compose([{ type: "document", offset, start: [] }]))[0];
 }
-function countOf(text, char) {
-  let count = 0;
-  for (let at = text.indexOf(char); at >= 0; at = text.indexOf(char, at + 1)) count++;
-  return count;
+function separatorsOver(text) {
+  let separators = 0;
+  for (let at = text.indexOf("\n"); at >= 0 && separators <= MAX_SEPARATORS; at = text.indexOf("\n", at + 1)) separators++;
+  for (let at = text.indexOf(","); at >= 0 && separators <= MAX_SEPARATORS; at = text.indexOf(",", at + 1)) separators++;
+  return separators > MAX_SEPARATORS;
 }
 function formatMiB(bytes) {
   return `${(bytes / 2 ** 20).toFixed(bytes % 2 ** 20 === 0 ? 0 : 1)} MiB`;
@@ -1689,6 +1681,7 @@ export {
   MAX_SEPARATORS,
   MAX_CONTEXT_BYTES,
   parseSource,
+  separatorsOver,
   MANIFEST_EXTENSIONS,
   loadPaths,
   decodeSource,

@@ -21,8 +21,9 @@ import {
   commentStart,
   fsReason,
   loadPaths,
-  parseSource
-} from "./chunk-RRJDGCZ3.js";
+  parseSource,
+  separatorsOver
+} from "./chunk-6CMSZAB2.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
@@ -7196,7 +7197,8 @@ function runRules(sources, allRules2, options = {}) {
       suppressed: suppressed.length
     },
     suppressed: suppressed.sort((a, b) => compareFindings(a.finding, b.finding)),
-    unusedBaseline
+    unusedBaseline,
+    contextProblems: problems.filter((p) => p.file.contextOnly)
   };
 }
 function kindsRead(rules2) {
@@ -7311,18 +7313,15 @@ function kubeVersionArg(value) {
 function addContextOptions(command) {
   return command.option("--context <path>", CONTEXT_HELP, (value, previous = []) => [...previous, value]).option("--kube-version <version>", KUBE_VERSION_HELP, kubeVersionArg);
 }
-function contextWarning(source) {
+function contextWarning(source, problem) {
   const text = source.text;
   const split = "split the dump (one file per namespace, see the README)";
   if (source.byteLength !== void 0) {
     const max = source.byteLength > MAX_CONTEXT_BYTES ? MAX_CONTEXT_BYTES : MAX_SOURCE_BYTES;
     return `${source.path} is ${(source.byteLength / 2 ** 20).toFixed(1)} MiB, larger than the ${max / 2 ** 20} MiB limit rbaclint reads, and is left out; ${split}`;
   }
-  const overLimits = text.length * 3 > MAX_SOURCE_BYTES && Buffer.byteLength(text, "utf8") > MAX_SOURCE_BYTES || separatorsOver(text, MAX_SEPARATORS);
-  if (!overLimits) return void 0;
-  const parsed = parseSource({ ...source, contextOnly: true });
-  const problem = parsed.problems[0];
-  if (!problem || parsed.manifests.length > 0) return void 0;
+  const overLimits = text.length * 3 > MAX_SOURCE_BYTES && Buffer.byteLength(text, "utf8") > MAX_SOURCE_BYTES || separatorsOver(text);
+  if (!overLimits || !problem) return void 0;
   const plain = `or give it as kubectl prints it (-o yaml or -o json), which is read up to ${MAX_CONTEXT_BYTES / 2 ** 20} MiB`;
   if (/larger than the .* limit rbaclint parses/.test(problem.message)) {
     return `${source.path} is ${(Buffer.byteLength(text, "utf8") / 2 ** 20).toFixed(1)} MiB, larger than the ${MAX_SOURCE_BYTES / 2 ** 20} MiB limit rbaclint parses, and is left out; ${split}, ${plain}`;
@@ -7332,12 +7331,6 @@ function contextWarning(source) {
   }
   const { line, column } = problem.range.start;
   return `${source.path}:${line}:${column}: ${problem.message}; the file is larger than the limits of a full parse and is left out`;
-}
-function separatorsOver(text, max) {
-  let separators = 0;
-  for (let at = text.indexOf("\n"); at >= 0 && separators <= max; at = text.indexOf("\n", at + 1)) separators++;
-  for (let at = text.indexOf(","); at >= 0 && separators <= max; at = text.indexOf(",", at + 1)) separators++;
-  return separators > max;
 }
 var RBAC_KINDS2 = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount", "CustomResourceDefinition", "Namespace"];
 var QUERY_KINDS = {
