@@ -31,7 +31,7 @@ import {
   mermaidForFindings,
   renderDiffMarkdown,
   renderDiffText
-} from "./chunk-QY2FGK5Y.js";
+} from "./chunk-T7KERO4L.js";
 import "./chunk-H3RLNLYH.js";
 import "./chunk-F4TEWXMW.js";
 import {
@@ -44,7 +44,7 @@ import {
 import {
   MAX_CONTEXT_BYTES,
   loadPaths
-} from "./chunk-6CMSZAB2.js";
+} from "./chunk-2BNP2QMK.js";
 import "./chunk-5KN45NEN.js";
 import "./chunk-GIMQCXU6.js";
 

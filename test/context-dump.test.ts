@@ -109,6 +109,72 @@ describe('a single-file dump of 50,000 objects', () => {
   });
 });
 
+describe('can-i -n reads only the Roles and RoleBindings of that namespace', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'rbaclint-scope-'));
+    writeFileSync(path.join(dir, 'dump.yaml'), generateDumpYaml(2000));
+    writeFileSync(path.join(dir, 'dump.json'), generateDumpJson(2000));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  // Allowed and denied, in the identity's namespace and others, through Roles, ClusterRoles
+  // (bound by RoleBindings and ClusterRoleBindings), dangling roleRefs, namespaces/NAME, cluster
+  // resources and URLs.
+  const requests = [
+    ['get', 'configmaps', 'system:serviceaccount:team-7:app-0', 'team-7'],
+    ['get', 'configmaps', 'system:serviceaccount:team-7:app-0', 'team-8'],
+    ['get', 'secrets', 'system:serviceaccount:team-7:app-1', 'team-7'],
+    ['list', 'deployments.apps', 'system:serviceaccount:team-12:app-1', 'team-12'],
+    ['get', 'nodes', 'system:serviceaccount:team-1:app-0', 'team-1'],
+    ['get', 'namespaces/team-3', 'system:serviceaccount:team-3:app-0', 'team-9'],
+    ['delete', 'pods', 'system:serviceaccount:team-0:app-1', 'team-150'],
+    ['get', '/metrics/team-3', 'system:serviceaccount:team-3:app-0', 'default'],
+    ['create', 'rolebindings.rbac.authorization.k8s.io', 'system:serviceaccount:team-42:app-0', 'team-42'],
+  ];
+  for (const file of ['dump.yaml', 'dump.json']) {
+    it(`${file}: the answers (and the denial reasons) of a read of every namespace (--explain)`, async () => {
+      const answers: string[] = [];
+      for (const [verb, resource, as, namespace] of requests) {
+        const args = ['can-i', verb!, resource!, '--as', as!, '-n', namespace!, '--context', file];
+        const scoped = await cli(args, dir);
+        const all = await cli([...args, '--explain'], dir);
+        expect(scoped.stderr).toBe(all.stderr);
+        expect([scoped.code, scoped.stdout]).toEqual([all.code, all.stdout.split('\n')[0] + '\n']);
+        answers.push(scoped.stdout.trim());
+      }
+      // Not vacuous: both answers occur.
+      expect(answers).toContain('yes');
+      expect(answers.some((a) => a.startsWith('no'))).toBe(true);
+    }, 60_000);
+  }
+
+  it('namespaces/NAME is asked in namespace NAME: its RoleBindings are read whatever -n says', async () => {
+    writeFileSync(
+      path.join(dir, 'ns.yaml'),
+      [
+        'apiVersion: rbac.authorization.k8s.io/v1',
+        'kind: Role',
+        'metadata: {name: ns-reader, namespace: shop}',
+        'rules: [{apiGroups: [""], resources: [namespaces], verbs: [get]}]',
+        '---',
+        'apiVersion: rbac.authorization.k8s.io/v1',
+        'kind: RoleBinding',
+        'metadata:',
+        '  name: ns-reader',
+        '  namespace: shop',
+        'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: ns-reader}',
+        'subjects: [{kind: ServiceAccount, name: api, namespace: shop}]',
+        '',
+      ].join('\n'),
+    );
+    const run = await cli(['can-i', 'get', 'namespaces/shop', '--as', 'system:serviceaccount:shop:api', '-n', 'other', '-f', 'ns.yaml'], dir);
+    expect([run.code, run.stdout]).toEqual([0, 'yes\n']);
+    const elsewhere = await cli(['can-i', 'get', 'namespaces/other', '--as', 'system:serviceaccount:shop:api', '-n', 'shop', '-f', 'ns.yaml'], dir);
+    expect([elsewhere.code, elsewhere.stdout]).toEqual([1, 'no\n']);
+  });
+});
+
 describe('the value path against a full parse', () => {
   const yaml = generateDumpYaml(2000);
   const json = generateDumpJson(2000);
@@ -212,10 +278,20 @@ describe('a malformed dump', () => {
     const at = good.indexOf(needle);
     const text = `${good.slice(0, at)}"namespace": "team-4000",\n${good.slice(at + needle.length)}`;
     writeFileSync(path.join(dir, 'bad.json'), text);
-    const run = await cli(['can-i', 'get', 'pods', '--as', 'x', '--context', 'bad.json'], dir);
     // JSON.parse stops at the brace after the comma, on the next line.
     const line = good.slice(0, at).split('\n').length + 1;
-    expect(run.stderr).toBe(`rbaclint: warning: bad.json:${line}:17: JSON syntax error: Expected double-quoted property name (the rest is still used)\n`);
+    const warning = `rbaclint: warning: bad.json:${line}:17: JSON syntax error: Expected double-quoted property name (the rest is still used)\n`;
+    // Asked about all namespaces, or about the broken item's, can-i reads that item.
+    for (const scope of [['-A'], ['-n', 'team-4000']]) {
+      const run = await cli(['can-i', 'get', 'pods', '--as', 'x', ...scope, '--context', 'bad.json'], dir);
+      expect(run.stderr).toBe(warning);
+    }
+    // Asked about another namespace, it does not read that item (documented): no warning, and the
+    // answer of the whole dump.
+    const asked = ['can-i', 'get', 'configmaps', '--as', 'system:serviceaccount:team-7:app-0', '-n', 'team-7', '--context'];
+    writeFileSync(path.join(dir, 'good.json'), good);
+    expect(await cli([...asked, 'bad.json'], dir)).toEqual(await cli([...asked, 'good.json'], dir));
+    expect((await cli([...asked, 'good.json'], dir)).stdout).toBe('yes\n');
   }, 60_000);
 
   it('a dump over 256 MiB is left out with a clear warning', async () => {

@@ -408,4 +408,226 @@ describe('value path: same objects and positions as a full parse', () => {
       expect(manifests.every((m) => m.nodes?.kindAt !== undefined)).toBe(true);
     }
   });
+  /**
+   * `select` (the RBAC commands): a document or List item whose `kind` and `metadata.namespace` are
+   * certain from its top-level lines is not read when refused. The objects accepted are exactly
+   * those of a full parse, with their positions; a full parse's syntax errors are found wherever
+   * an object is read (a refused one is not checked, so a List around it still yields its other
+   * items).
+   */
+  type Select = (kind: string, namespace: string | undefined) => boolean;
+  const accepted = (select: Select) => (m: ReturnType<typeof parseSource>['manifests'][number]) => {
+    const kind = m.object.kind;
+    if (typeof kind !== 'string' || kind === '') return true;
+    const metadata = m.object.metadata;
+    const ns = typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata) ? (metadata as Record<string, unknown>).namespace : undefined;
+    return select(kind, typeof ns === 'string' && ns !== '' ? ns : undefined);
+  };
+  /** Compares a parse with `select` to a full parse; returns how many objects it did not read. */
+  function expectSelected(text: string, select: Select, composeKinds?: ReadonlySet<string>): number {
+    const full = parseSource({ path: 'v.yaml', text });
+    const selected = parseSource({ path: 'v.yaml', text }, { values: true, select, ...(composeKinds ? { composeKinds } : {}) });
+    const keep = (m: ReturnType<typeof parseSource>['manifests'][number]) =>
+      accepted(select)(m) && (!composeKinds || typeof m.object.kind !== 'string' || m.object.kind === '' || composeKinds.has(m.object.kind) || m.object.kind === 'CustomResourceDefinition');
+    const view = (parsed: ReturnType<typeof parseSource>) => {
+      const s = summary({ ...parsed, manifests: parsed.manifests.filter(keep), problems: [] });
+      return new Map(s.docs.map((d, i) => [d, [s.objects[i], s.kinds[i], s.ranges[i]]]));
+    };
+    const a = view(selected);
+    const b = view(full);
+    if (full.problems.length === 0) {
+      expect(selected.problems).toEqual([]);
+      expect([...a]).toEqual([...b]);
+    } else {
+      // Read where it was read, the same; a problem is the full parse's, or none was met.
+      for (const [doc, object] of b) expect(a.get(doc)).toEqual(object);
+      if (selected.problems.length > 0) expect(selected.problems.map((p) => p.message)).toEqual(full.problems.map((p) => p.message));
+    }
+    return selected.problems.length === 0 && selected.file.documents !== full.file.documents ? selected.skippedObjects : 0;
+  }
+  const selectArb = fc
+    .record({
+      kinds: fc.subarray(['Role', 'RoleBinding', 'Widget', 'RoleList', 'ServiceAccount']),
+      namespaces: fc.subarray(['x', 'y']),
+      none: fc.boolean(),
+    })
+    .map(({ kinds, namespaces, none }): Select => (kind, ns) => kinds.includes(kind) && (ns === undefined ? none : namespaces.includes(ns)));
+  // Valid values, certain and not (quoted, commented, tagged, anchored, not strings), and a few
+  // that are not valid YAML.
+  const KIND_VALUES = fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom('Role', 'RoleBinding', 'Widget', 'ServiceAccount', '"Role"', "'RoleBinding'", 'Role # c', 'RoleList') },
+    { weight: 3, arbitrary: fc.constantFrom('&a Role', '!!str Role', '', '~', 'yes', '"Ro\\x6ce"', 'Role x', '1') },
+    { weight: 1, arbitrary: fc.constantFrom('"Role" x', "'Role", 'Role:') },
+  );
+  const NS_VALUES = fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom('x', 'y', '"x"', "'y'", 'x # c', '""') },
+    { weight: 3, arbitrary: fc.constantFrom('~', 'yes', '1x', '"x\\u0041"', '[x]', '{}', 'x y', '&n x', '', "'x''y'") },
+    { weight: 1, arbitrary: fc.constantFrom('"y', 'x: y') },
+  );
+  const metadataArb = fc.tuple(NS_VALUES, NS_VALUES, fc.oneof(fc.constantFrom(0, 1, 2, 9), fc.nat({ max: 9 }))).map(([ns, other, shape]) =>
+    [
+      `metadata:\n  name: a\n  namespace: ${ns}`,
+      `metadata:\n  namespace: ${ns}\n  finalizers:\n  - f\n  labels:\n    k: v`,
+      `metadata:\n    namespace: ${ns}`,
+      `metadata: {namespace: ${ns}}`,
+      `metadata:\n- namespace: ${ns}`,
+      `metadata:\n  namespace: ${ns}\n  namespace: ${other}`,
+      `metadata:\n  a: "x\n  namespace: ${ns}"`,
+      `metadata:\n  <<: {namespace: ${other}}\n  name: a`,
+      `metadata:\n  annotations:\n    a: |\n      namespace: ${other}\n  namespace: ${ns}`,
+      `metadata:\n  name: a\n# comment\n  namespace: ${ns}\n  labels:\n  - x`,
+    ][shape]!,
+  );
+  /** Top-level entries that hold `kind:` and `namespace:` lines below the top level. */
+  const OTHER_ENTRIES = [
+    'spec:\n  a: b\n  kind: Role\n  metadata:\n    namespace: x',
+    'data:\n  a: |\n    kind: Role\n    namespace: x\n  b: "two\n    lines"',
+    'labels: [a, b]',
+    'subjects:\n- kind: ServiceAccount\n  namespace: x\n  name: a',
+    "quoted: 'a\n  kind: Role'",
+    'anchor: &x\n  a: b',
+    'empty:',
+    '# comment\nx: 1',
+    'rules:\n- a: b\n  c: [d]',
+    'items:\n  - kind: Role\n    metadata:\n      namespace: y',
+  ];
+  /** A document whose header lines take many shapes, valid and not, with random other keys. */
+  const headed = fc
+    .tuple(
+      fc.option(KIND_VALUES, { nil: undefined, freq: 8 }),
+      fc.option(metadataArb, { nil: undefined, freq: 8 }),
+      fc.subarray(OTHER_ENTRIES),
+      fc.integer({ min: 1, max: 3 }),
+      fc.option(fc.tuple(fc.nat(), line), { nil: undefined, freq: 10 }),
+      fc.nat({ max: 5 }),
+      fc.option(tree, { nil: undefined, freq: 3 }),
+    )
+    .map(([kind, metadata, entries, step, mutation, at, extra]) => {
+      // Whole entries, in a random order; a random value under `extra` (sometimes not valid YAML).
+      const blocks = ['apiVersion: v1', ...entries, ...(extra === undefined ? [] : [renderMap([['extra', extra]], 0, step).join('\n')])];
+      blocks.splice(Math.min(at, blocks.length), 0, ...(kind === undefined ? [] : [`kind: ${kind}`]), ...(metadata === undefined ? [] : [metadata]));
+      const text = blocks.join('\n').split('\n');
+      if (mutation) text[mutation[0] % text.length] = mutation[1];
+      return text.join('\n');
+    });
+
+  /** Valid documents only: every answer must then be exactly a full parse's. */
+  const VALID_KINDS = ['Role', 'RoleBinding', 'Widget', '"Role"', "'RoleBinding'", 'Role # c', 'RoleList', '&a Role', '!!str Role', '', '~', 'yes', 'Role x', '1'];
+  const VALID_NS = ['x', 'y', '"x"', "'y'", 'x # c', '""', '~', 'yes', 'on', '1x', '"x\\u0041"', '[x]', '{}', 'x y', '&n x', '', "'x''y'", '12:30'];
+  const validHeaded = fc
+    .tuple(fc.constantFrom(...VALID_KINDS), fc.constantFrom(...VALID_NS), fc.nat({ max: 9 }), fc.subarray(OTHER_ENTRIES), fc.nat({ max: 5 }))
+    .map(([kind, ns, shape, entries, at]) => {
+      const metadata = [
+        `metadata:\n  name: a\n  namespace: ${ns}`,
+        `metadata:\n  namespace: ${ns}\n  finalizers:\n  - f\n  labels:\n    k: v`,
+        `metadata:\n    namespace: ${ns}`,
+        `metadata: {namespace: ${ns.replace(/ #.*/, '')}}`,
+        `metadata:\n- namespace: ${ns}`,
+        `metadata:\n  labels:\n    namespace: x\n  name: a`,
+        `metadata:\n  name: a\n  labels:\n    namespace: y\n    a: b`,
+        `metadata:\n  <<: {namespace: x}\n  name: a`,
+        `metadata:\n  annotations:\n    a: |\n      namespace: x\n  namespace: ${ns}`,
+        `metadata:\n  name: a\n# comment\n  namespace: ${ns}\n  labels:\n  - x`,
+      ][shape]!;
+      const blocks = ['apiVersion: v1', ...entries];
+      blocks.splice(Math.min(at, blocks.length), 0, `kind: ${kind}`, metadata);
+      return blocks.join('\n');
+    });
+
+  it('select: random streams and Lists of valid documents with random headers: exactly the objects of a full parse', () => {
+    let refused = 0;
+    fc.assert(
+      fc.property(fc.array(validHeaded, { minLength: 1, maxLength: 3 }), selectArb, fc.nat({ max: 2 }), (docs, select, indent) => {
+        const stream = `${docs.join('\n---\n')}\n`;
+        const list = `apiVersion: v1\nitems:\n${docs.map((d) => asItem(d, indent)).join('\n')}\nkind: List\n`;
+        for (const text of [stream, list]) {
+          expect(parseSource({ path: 'v.yaml', text }).problems).toEqual([]);
+          refused += expectSelected(text, select);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    expect(refused).toBeGreaterThan(RUNS);
+  }, 600_000);
+
+  it('select: random streams and Lists of documents with random headers', () => {
+    let refused = 0;
+    fc.assert(
+      fc.property(fc.array(headed, { minLength: 1, maxLength: 3 }), selectArb, fc.nat({ max: 2 }), fc.boolean(), (docs, select, indent, kinds) => {
+        const composeKinds = kinds ? new Set(['Role', 'RoleBinding']) : undefined;
+        refused += expectSelected(`${docs.join('\n---\n')}\n`, select, composeKinds);
+        refused += expectSelected(`apiVersion: v1\nitems:\n${docs.map((d) => asItem(d, indent)).join('\n')}\nkind: List\nmetadata:\n  resourceVersion: ""\n`, select, composeKinds);
+      }),
+      { numRuns: RUNS },
+    );
+    // Not vacuous: many objects were not read.
+    expect(refused).toBeGreaterThan(RUNS / 20);
+  }, 600_000);
+
+  it('select: random JSON Lists, with repeated keys, escapes, odd values and broken separators', () => {
+    const JSON_KINDS = ['"Role"', '"RoleBinding"', '"Widget"', '"Ro\\u006ce"', '1', 'null', '{"a": 1}', '"RoleList"'];
+    const JSON_NS = ['"x"', '"y"', '"x"', '""', '"\\u0078"', '1', 'null', '["x"]'];
+    const item = fc
+      .tuple(
+        fc.option(fc.constantFrom(...JSON_KINDS), { nil: undefined }),
+        fc.option(fc.constantFrom(...JSON_NS), { nil: undefined }),
+        fc.nat({ max: 6 }),
+        fc.constantFrom(...JSON_KINDS),
+        fc.constantFrom(...JSON_NS),
+      )
+      .map(([kind, ns, shape, otherKind, otherNs]) => {
+        const keys = ['"apiVersion": "v1"'];
+        if (kind !== undefined) keys.push(`"kind": ${kind}`);
+        const meta = ns === undefined ? '"name": "a"' : `"name": "a", "namespace": ${ns}`;
+        if (shape === 1) keys.push(`"metadata": {${meta}, "namespace": ${otherNs}}`);
+        else if (shape === 2) keys.push(`"metadata": {${meta}}`, '"metadata": {}');
+        else if (shape === 3) keys.push(`"kind": ${otherKind}`, `"metadata": {${meta}}`);
+        else if (shape === 4) keys.push('"metadata": "x"');
+        else if (shape === 5) keys.push(`"spec": {"kind": ${otherKind}, "metadata": {"namespace": ${otherNs}}}`, `"metadata": {${meta}}`);
+        else keys.unshift(`"metadata": {"labels": {"namespace": ${otherNs}}, ${meta}}`);
+        return `{${keys.join(', ')}}`;
+      });
+    let refused = 0;
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 5 }), selectArb, fc.oneof({ weight: 4, arbitrary: fc.constantFrom(', ', ',\n  ', ' , ') }, fc.constantFrom(',,', ' ', '')), fc.constantFrom('List', 'List', 'RoleList', 'Widget'), (items, select, separator, kind) => {
+        const text = `{\n  "apiVersion": "v1",\n  "items": [\n  ${items.join(separator)}\n  ],\n  "kind": "${kind}"\n}\n`;
+        refused += expectSelected(text, select);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(refused).toBeGreaterThan(RUNS / 40);
+  }, 600_000);
+
+  it('select: random valid JSON Lists: exactly the objects of a full parse', () => {
+    const value = fc.constantFrom('"Role"', '"RoleBinding"', '"x"', '"y"', '""', '"\\u0078"', '1', 'null', '["x"]', '{"a": 1}');
+    const item = fc
+      .tuple(fc.option(value, { nil: undefined }), fc.option(value, { nil: undefined }), value, value, fc.nat({ max: 3 }))
+      .map(([kind, ns, otherKind, otherNs, shape]) => {
+        const keys = ['"apiVersion": "v1"', ...(kind === undefined ? [] : [`"kind": ${kind}`])];
+        const meta = ns === undefined ? '"name": "a"' : `"name": "a", "namespace": ${ns}`;
+        if (shape === 0) keys.push(`"metadata": {${meta}}`);
+        else if (shape === 1) keys.push(`"spec": {"kind": ${otherKind}, "metadata": {"namespace": ${otherNs}}}`, `"metadata": {${meta}}`);
+        else if (shape === 2) keys.unshift(`"metadata": {"labels": {"namespace": ${otherNs}}, ${meta}}`);
+        else keys.push(`"metadata": ${otherNs}`);
+        return `{${keys.join(', ')}}`;
+      });
+    let refused = 0;
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 5 }), selectArb, fc.boolean(), (items, select, pretty) => {
+        const text = pretty ? `{\n  "apiVersion": "v1",\n  "items": [\n    ${items.join(',\n    ')}\n  ],\n  "kind": "List"\n}\n` : `{"apiVersion":"v1","items":[${items.join(',')}],"kind":"List"}`;
+        expect(parseSource({ path: 'v.json', text }).problems).toEqual([]);
+        refused += expectSelected(text, select);
+      }),
+      { numRuns: RUNS },
+    );
+    expect(refused).toBeGreaterThan(RUNS / 3);
+  }, 600_000);
+
+  it('select: kubectl-style dumps, YAML and JSON, read by namespace', () => {
+    const select: Select = (kind, ns) => ns === undefined || !['Role', 'RoleBinding', 'ServiceAccount'].includes(kind) || ns === 'team-3';
+    for (const text of [generateDumpYaml(400), generateDumpJson(400), generateManifests(400)]) {
+      const refused = expectSelected(text, select);
+      expect(refused).toBeGreaterThan(200);
+    }
+  });
 });

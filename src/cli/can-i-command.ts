@@ -89,7 +89,14 @@ export async function runCanI(args: readonly string[], options: CanIOptions, io:
   const asGroups = options.asGroup ?? [];
   if (asGroups.some((g) => g === '')) return fail('--as-group must not be empty');
 
-  const input = await loadRbacInput('can-i', options, io);
+  // Only the RoleBindings and Roles of the namespace asked about can grant there (and only those of
+  // `namespaces/NAME`'s namespace NAME): the others are not read. `--explain` looks at the
+  // identity's RoleBindings in every namespace, and `-A` asks about all of them.
+  const scope =
+    options.explain || options.allNamespaces
+      ? undefined
+      : new Set([namespace ?? KUBECTL_DEFAULT_NAMESPACE, options.defaultNamespace, ...(args[1]?.includes('/') ? [args[1].slice(args[1].indexOf('/') + 1)] : [])]);
+  const input = await loadRbacInput('can-i', options, io, scope);
   if (typeof input === 'number') return input;
   // The identity the API server would see when impersonating: ServiceAccount groups, system:authenticated.
   const user = userInfo(as, asGroups);

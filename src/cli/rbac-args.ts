@@ -105,6 +105,8 @@ export function contextWarning(source: SourceText, problem: ParseProblem | undef
  * A command not listed reads every kind.
  */
 const RBAC_KINDS = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount', 'CustomResourceDefinition', 'Namespace'];
+/** The namespaced kinds among those the RBAC commands read. */
+const NAMESPACED_RBAC_KINDS = new Set(['Role', 'RoleBinding', 'ServiceAccount']);
 export const QUERY_KINDS: Readonly<Record<string, ReadonlySet<string>>> = {
   'can-i': new Set(RBAC_KINDS),
   'who-can': new Set([...RBAC_KINDS, 'Secret', ...Object.keys(POD_SPEC_PATHS)]),
@@ -132,7 +134,7 @@ export const DEFAULT_NAMESPACE_HELP = 'namespace of input objects that set none 
  * warnings and the answer is computed from what parsed; only when nothing at all could be read is
  * it an error (exit code 2 returned instead of the input).
  */
-export async function loadRbacInput(command: string, options: InputOptions, io: Io): Promise<RbacInput | number> {
+export async function loadRbacInput(command: string, options: InputOptions, io: Io, namespaces?: ReadonlySet<string>): Promise<RbacInput | number> {
   const paths = options.filename ?? [];
   const contextPaths = options.context ?? [];
   if (paths.length === 0 && contextPaths.length === 0) {
@@ -158,10 +160,15 @@ export async function loadRbacInput(command: string, options: InputOptions, io: 
   }
   const manifests: Manifest[] = [];
   // No rule runs: every source takes the parser's value path (positions are composed when asked
-  // for) and only the kinds the command reads are kept.
+  // for) and only the kinds the command reads are kept, and of Roles, RoleBindings and
+  // ServiceAccounts only those of `namespaces` (when given) or without a namespace. Documents of
+  // other kinds or namespaces are not even read (nor checked for syntax errors) where a look at
+  // their top-level lines is certain of both.
   const composeKinds = QUERY_KINDS[command];
+  const select = (kind: string, namespace: string | undefined): boolean =>
+    !namespaces || namespace === undefined || !NAMESPACED_RBAC_KINDS.has(kind) || namespaces.has(namespace);
   for (const source of [...contextSources, ...loaded.sources]) {
-    const parsed = parseSource(source, { values: true, ...(composeKinds ? { composeKinds } : {}) });
+    const parsed = parseSource(source, { values: true, select, ...(composeKinds ? { composeKinds } : {}) });
     manifests.push(...parsed.manifests);
     for (const problem of parsed.problems) {
       const { line, column } = problem.range.start;

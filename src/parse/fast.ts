@@ -58,6 +58,15 @@ export interface FastResult {
 /** Which objects to return (the others are dropped as soon as they are read). */
 type Keep = (value: Record<string, unknown>) => boolean;
 
+/**
+ * Which objects to read at all, judged before reading from an object's top-level `kind` and
+ * `metadata.namespace` (undefined when absent or empty), where a cheap look at its lines finds both
+ * with certainty ({@link headerOf}). It must agree with `keep`: an object it refuses is one `keep`
+ * would drop. A refused document or List item is not read nor checked: a syntax error in it is not
+ * reported.
+ */
+export type Select = (kind: string, namespace: string | undefined) => boolean;
+
 /** The composer's options (as in parse.ts: YAML 1.1, unique keys, no process warnings). */
 export const COMPOSER_OPTIONS = { version: '1.1', uniqueKeys: true, logLevel: 'error' } as const;
 
@@ -89,15 +98,22 @@ type Compose = (start: number, end: number) => Document.Parsed | undefined;
  * text must be parsed as usual (not JSON or block YAML the reader or the parser, piece by piece,
  * reads without a problem), with the piece whose syntax error the parser reported, if any.
  */
-export function readFast(text: string, maxDepth: number, maxAliasCount: number, compose: Compose, keep: Keep = () => true): FastResult | FastFailure {
+export function readFast(
+  text: string,
+  maxDepth: number,
+  maxAliasCount: number,
+  compose: Compose,
+  keep: Keep = () => true,
+  select?: Select,
+): FastResult | FastFailure {
   const failed = (doc?: Document.Parsed): FastFailure => ({ failed: true, doc });
   // Helm's template actions are reported per document by the full parse (other `{{ … }}` is data;
   // as a flow collection key it makes the parser's piece fall back, see composeChecked).
   if (HELM_ACTION.test(text) || text.includes('\r')) return failed();
   try {
-    if (/^\s*\{/.test(text)) return readJson(text, maxDepth, keep) ?? failed();
+    if (/^\s*\{/.test(text)) return readJson(text, maxDepth, keep, select) ?? failed();
     if (/^\s*\[/.test(text)) return failed();
-    return readYamlStream(text, maxAliasCount, compose, keep) ?? failed();
+    return readYamlStream(text, maxAliasCount, compose, keep, select) ?? failed();
   } catch (error) {
     if (error instanceof Fallback) return failed(error.doc);
     if (error instanceof GiveUp) return failed();
@@ -109,11 +125,12 @@ export function readFast(text: string, maxDepth: number, maxAliasCount: number, 
 // JSON
 // ---------------------------------------------------------------------------------------------
 
-function readJson(text: string, maxDepth: number, keep: Keep): FastResult | undefined {
+function readJson(text: string, maxDepth: number, keep: Keep, select: Select | undefined): FastResult | undefined {
   // Unlike in block YAML, no character reads differently inside a JSON string (control
   // characters, which JSON.parse refuses, aside).
   const scan = scanJson(text, maxDepth);
   if (!scan) return undefined;
+  if (select && scan.items && scan.list) return readJsonItems(text, scan as JsonScan & { items: Segment[]; list: JsonList }, keep, select);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -136,6 +153,52 @@ function readJson(text: string, maxDepth: number, keep: Keep): FastResult | unde
   }
   if (!keep(value)) return { objects: [], segments: whole, composed: new Map(), skipped: 1, preambles: [] };
   return { objects: [{ value, segment: 0, pathPrefix: [], doc: 0, docPath: [] }], segments: whole, composed: new Map(), skipped: 0, preambles: [] };
+}
+
+/**
+ * A List's items parsed one by one (a cluster dump in one file), those `select` refuses not at all:
+ * the root without its items, then each item, each with the keys the scan counted in it.
+ */
+function readJsonItems(text: string, scan: JsonScan & { items: Segment[]; list: JsonList }, keep: Keep, select: Select): FastResult | undefined {
+  const { items, list } = scan;
+  // Between the items: a comma and blanks (JSON.parse no longer sees the array as a whole).
+  for (let i = 0; i <= items.length; i++) {
+    const from = i === 0 ? list.open + 1 : items[i - 1]!.end;
+    const to = i === items.length ? list.close : items[i]!.start;
+    let commas = 0;
+    for (let j = from; j < to; j++) {
+      const c = text.charCodeAt(j);
+      if (c === 44) commas++;
+      else if (c !== 32 && c !== 10) return undefined;
+    }
+    if (commas !== (i === 0 || i === items.length ? 0 : 1)) return undefined;
+  }
+  let rootKeys = scan.keys;
+  for (const count of list.keys) rootKeys -= count;
+  const objects: FastObject[] = [];
+  let skipped = 0;
+  try {
+    const root: unknown = JSON.parse(`${text.slice(0, list.open)}[]${text.slice(list.close + 1)}`);
+    if (!isObject(root) || typeof root.kind !== 'string' || !root.kind.endsWith('List') || countKeys(root) !== rootKeys) return undefined;
+    for (let i = 0; i < items.length; i++) {
+      const kind = list.kinds[i];
+      const namespace = list.namespaces[i];
+      // An empty kind is no object's: always read, as `keep` keeps it.
+      if (kind && namespace !== null && !kind.endsWith('List') && !select(kind, namespace)) {
+        skipped++;
+        continue;
+      }
+      const { start, end } = items[i]!;
+      const item: unknown = JSON.parse(text.slice(start, end));
+      if (countKeys(item) !== list.keys[i]) return undefined;
+      if (!isObject(item)) continue;
+      if (keep(item)) objects.push({ value: item, segment: i, pathPrefix: [], doc: 0, docPath: ['items', i] });
+      else skipped++;
+    }
+  } catch {
+    return undefined;
+  }
+  return { objects, segments: items, composed: new Map(), skipped, preambles: [] };
 }
 
 function countKeys(value: unknown): number {
@@ -164,7 +227,7 @@ function countKeys(value: unknown): number {
  * keys and finds the items of a top-level `items` array. Undefined when the text is not so plain;
  * syntax is JSON.parse's to check.
  */
-function scanJson(text: string, maxDepth: number): { keys: number; items: Segment[] | undefined } | undefined {
+function scanJson(text: string, maxDepth: number): JsonScan | undefined {
   const n = text.length;
   /** Per open container: 1 object, 2 array. */
   const stack: number[] = [];
@@ -174,6 +237,30 @@ function scanJson(text: string, maxDepth: number): { keys: number; items: Segmen
   let itemStart = -1;
   let expectKey = false;
   let lastKeyItems = false;
+  // Of the top-level `items` array: where it opens and closes; of each object item, the keys in it,
+  // its `kind` and `metadata.namespace` (see JsonList).
+  let list: JsonList | undefined;
+  let itemKeys = 0;
+  /** The item's kind so far; null once uncertain. */
+  let itemKind: string | null | undefined;
+  let itemNamespace: string | null | undefined;
+  /** Whose string value comes next: 1 an item's kind, 2 its metadata's namespace. */
+  let pending = 0;
+  let metadataDepth = -1;
+  let lastItemKey = '';
+  const endItem = (end: number): void => {
+    if (list && itemStart >= 0) {
+      list.keys.push(itemKeys);
+      list.kinds.push(text.charCodeAt(itemStart) === 123 && typeof itemKind === 'string' ? itemKind : undefined);
+      list.namespaces.push(itemNamespace);
+    }
+    items!.push({ start: itemStart, end });
+    itemStart = -1;
+    itemKeys = 0;
+    itemKind = undefined;
+    itemNamespace = undefined;
+    metadataDepth = -1;
+  };
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 32 || c === 10) continue;
@@ -190,6 +277,16 @@ function scanJson(text: string, maxDepth: number): { keys: number; items: Segmen
         j = text.indexOf('"', j + 1);
       }
       if (j < 0) return undefined;
+      if (pending !== 0) {
+        // The value of an item's `kind` or its metadata's `namespace`.
+        const value = text.slice(i + 1, j);
+        const certain = !value.includes('\\');
+        if (pending === 1) itemKind = certain ? value : null;
+        else itemNamespace = certain ? (value === '' ? undefined : value) : null;
+        pending = 0;
+        i = j;
+        continue;
+      }
       if (expectKey && stack[depth - 1] === 1) {
         // A key: its `:` on the same line.
         let k = j + 1;
@@ -200,6 +297,20 @@ function scanJson(text: string, maxDepth: number): { keys: number; items: Segmen
         if (key === '__proto__') return undefined;
         lastKeyItems = depth === 1 && key === 'items';
         keys++;
+        if (inItems && depth >= 3) {
+          itemKeys++;
+          if (depth === 3) {
+            lastItemKey = key;
+            if (key === 'kind') {
+              // A second `kind` (which YAML refuses) leaves it uncertain.
+              if (itemKind !== undefined) itemKind = null;
+              else pending = 1;
+            }
+          } else if (depth === metadataDepth && key === 'namespace') {
+            itemNamespace = itemNamespace === undefined ? undefined : null;
+            pending = itemNamespace === null ? 0 : 2;
+          }
+        }
         expectKey = false;
         i = k;
         continue;
@@ -207,6 +318,10 @@ function scanJson(text: string, maxDepth: number): { keys: number; items: Segmen
       i = j;
       continue;
     }
+    // Any other value of an item's kind or namespace: uncertain.
+    if (pending === 1) itemKind = null;
+    else if (pending === 2) itemNamespace = null;
+    pending = 0;
     if (c === 123 /* { */ || c === 91 /* [ */) {
       if (depth >= maxDepth - 8) return undefined;
       stack.push(c === 123 ? 1 : 2);
@@ -214,28 +329,32 @@ function scanJson(text: string, maxDepth: number): { keys: number; items: Segmen
       if (c === 91 && depth === 1 && lastKeyItems && items === undefined) {
         items = [];
         inItems = true;
+        list = { open: i, close: -1, keys: [], kinds: [], namespaces: [] };
+      }
+      if (c === 123 && inItems && depth === 3 && lastItemKey === 'metadata') {
+        // A second metadata (which YAML refuses) leaves the namespace uncertain.
+        if (metadataDepth === -2) itemNamespace = null;
+        metadataDepth = 4;
       }
       continue;
     }
     if (c === 125 /* } */ || c === 93 /* ] */) {
       stack.pop();
+      if (inItems && stack.length === 3 && metadataDepth === 4) metadataDepth = -2;
       if (inItems && stack.length === 2 && itemStart >= 0) {
         // The end of an item that is an object or array.
-        items!.push({ start: itemStart, end: i + 1 });
-        itemStart = -1;
+        endItem(i + 1);
       } else if (inItems && stack.length === 1) {
-        if (itemStart >= 0) items!.push({ start: itemStart, end: i });
+        if (itemStart >= 0) endItem(i);
         itemStart = -1;
         inItems = false;
+        if (list) list.close = i;
       }
       expectKey = false;
       continue;
     }
     if (c === 44 /* , */) {
-      if (inItems && depth === 2 && itemStart >= 0) {
-        items!.push({ start: itemStart, end: i });
-        itemStart = -1;
-      }
+      if (inItems && depth === 2 && itemStart >= 0) endItem(i);
       expectKey = stack[depth - 1] === 1;
       continue;
     }
@@ -251,7 +370,26 @@ function scanJson(text: string, maxDepth: number): { keys: number; items: Segmen
     if (token !== 'true' && token !== 'false' && token !== 'null' && !/^-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?$/.test(token)) return undefined;
     i = j - 1;
   }
-  return { keys, items };
+  if (list && (list.close < 0 || list.kinds.length !== items!.length)) list = undefined;
+  return { keys, items, ...(list ? { list } : {}) };
+}
+
+/** What {@link scanJson} finds: the keys it counted, the items of a top-level `items` array. */
+interface JsonScan {
+  keys: number;
+  items: Segment[] | undefined;
+  list?: JsonList;
+}
+
+/** The top-level `items` array: where its brackets are, and per item the keys in it, its `kind` and `metadata.namespace`. */
+interface JsonList {
+  open: number;
+  close: number;
+  keys: number[];
+  /** The item's `kind` when it is an object with one `kind`, a string without escapes; else undefined. */
+  kinds: (string | undefined)[];
+  /** Its metadata's `namespace` (undefined when absent or empty), or null when uncertain (escapes, not a string, repeated). */
+  namespaces: (string | null | undefined)[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -371,24 +509,33 @@ function onlyBlanks(text: string, from: number): boolean {
   return true;
 }
 
-/** The lines of a piece of text: start, end (before the line break), indentation and type, skipping nothing. */
+/**
+ * The lines of a piece of text: start, end (before the line break), indentation and type, skipping
+ * nothing. Refilled for each document of a stream ({@link Lines.reset}), so its arrays are allocated
+ * once per text.
+ */
 class Lines {
   starts: Int32Array;
   ends: Int32Array;
   indents: Int32Array;
   /** 0 content, 1 blank (spaces only or empty), 2 comment. */
   types: Uint8Array;
-  readonly length: number;
-  constructor(
-    readonly text: string,
-    from: number,
-    to: number,
-  ) {
-    let capacity = Math.max(16, (to - from) >> 4);
+  length = 0;
+  /** Where the piece ends (the offset of line `length`). */
+  end = 0;
+  constructor(readonly text: string) {
+    // About one line per 16 characters (pages of a large array are only touched when filled).
+    const capacity = Math.max(16, text.length >> 4);
     this.starts = new Int32Array(capacity);
     this.ends = new Int32Array(capacity);
     this.indents = new Int32Array(capacity);
     this.types = new Uint8Array(capacity);
+  }
+
+  /** Indexes the lines of `text[from, to)` (to at a line start or the end of the text). */
+  reset(from: number, to: number): this {
+    const text = this.text;
+    let capacity = this.starts.length;
     let line = 0;
     for (let s = from; s < to; line++) {
       if (line === capacity) {
@@ -411,6 +558,8 @@ class Lines {
       s = e + 1;
     }
     this.length = line;
+    this.end = to;
+    return this;
   }
 }
 
@@ -646,41 +795,72 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * the reader, or else composed on its own (the parser must report no problem there); the items of a
  * top-level `items` sequence are read (or composed) one by one, each its own segment.
  */
-function readYamlStream(text: string, maxAliasCount: number, compose: Compose, keep: Keep): FastResult | undefined {
+function readYamlStream(text: string, maxAliasCount: number, compose: Compose, keep: Keep, select: Select | undefined): FastResult | undefined {
   if (REFUSED_CHARS.test(text)) return undefined;
   if (/^(?:%|\.\.\.)|^---(?! *$)/m.test(text)) return undefined;
-  const lines = new Lines(text, 0, text.length);
+  const lines = new Lines(text);
   const objects: FastObject[] = [];
   const segments: Segment[] = [];
   const composed = new Map<number, Document.Parsed>();
   const preambles: Segment[] = [];
-  const out: Out = { objects, segments, composed, skipped: 0, keep, doc: 0, preambles };
-  // Documents: the lines between `---` markers (a marker is `---` at column 0, then blanks only).
+  const out: Out = { objects, segments, composed, skipped: 0, keep, select, doc: 0, preambles };
+  // Documents: the lines between `---` markers (a marker is `---` at column 0, then blanks only:
+  // other lines starting with `---` were refused above).
   let first = 0;
-  for (let line = 0; line <= lines.length; line++) {
-    const marker = line < lines.length && lines.types[line] === 0 && lines.indents[line] === 0 && text.startsWith('---', lines.starts[line]!);
-    if (!marker && line < lines.length) continue;
+  for (let marker = text.startsWith('---') ? 0 : nextMarker(text, 1); ; marker = nextMarker(text, first)) {
+    const last = marker < 0;
+    const end = last ? text.length : marker;
     // Every marker starts a document, even one with no lines before the next marker.
-    if (line > first || line === lines.length || first > 0) {
+    if (end > first || last || first > 0) {
       // Comments (at any indentation) and blank lines are no content.
-      let contentLine = first;
-      while (contentLine < line && lines.types[contentLine] !== 0) contentLine++;
-      const content = contentLine < line;
-      readDocument(lines, first, contentLine, line, out, maxAliasCount, compose);
+      const contentStart = firstContentLine(text, first, end);
+      const content = contentStart < end;
+      if (select && content && text.charCodeAt(contentStart) !== 32 && refused(text, contentStart, end, 0, select)) {
+        // Not read at all (nor checked).
+        segments.push({ start: first, end });
+        out.skipped++;
+      } else {
+        lines.reset(first, end);
+        let contentLine = 0;
+        while (contentLine < lines.length && lines.types[contentLine] !== 0) contentLine++;
+        readDocument(lines, 0, contentLine, lines.length, out, maxAliasCount, compose);
+      }
       // Comments before the first marker are the next document's preamble, not a document.
-      if (content || first > 0 || !marker) {
-        const start = out.doc === 0 ? 0 : lineOffset(lines, first);
-        preambles.push({ start, end: contentLine < line ? lineOffset(lines, contentLine) : Math.max(start, lineOffset(lines, first) - 1) });
+      if (content || first > 0 || last) {
+        const start = out.doc === 0 ? 0 : first;
+        preambles.push({ start, end: content ? contentStart : Math.max(start, first - 1) });
         out.doc++;
       }
     }
-    first = line + 1;
+    if (last) break;
+    const lineEnd = text.indexOf('\n', marker);
+    first = lineEnd < 0 ? text.length : lineEnd + 1;
   }
   return { objects, segments, composed, skipped: out.skipped, preambles };
 }
 
-/** What the YAML reader fills in: the result, `keep`, and the index of the document being read. */
-type Out = FastResult & { keep: Keep; doc: number };
+/** The start of the next line from `from` on (`from` a line start, or 1 to search from the second line) that starts with `---`, or -1. */
+function nextMarker(text: string, from: number): number {
+  const at = text.indexOf('\n---', from - 1);
+  return at < 0 ? -1 : at + 1;
+}
+
+/** The start of the first line of `text[from, end)` that is neither blank nor a comment, or `end`. */
+function firstContentLine(text: string, from: number, end: number): number {
+  for (let s = from; s < end; ) {
+    let i = s;
+    while (i < end && text.charCodeAt(i) === 32) i++;
+    const c = text.charCodeAt(i);
+    if (i < end && c !== 10 && c !== 35) return s;
+    const e = text.indexOf('\n', i);
+    if (e < 0 || e >= end) return end;
+    s = e + 1;
+  }
+  return end;
+}
+
+/** What the YAML reader fills in: the result, `keep` and `select`, and the index of the document being read. */
+type Out = FastResult & { keep: Keep; select: Select | undefined; doc: number };
 
 /** Adds an object the reader read, unless `keep` drops it. */
 function add(out: Out, value: Record<string, unknown>, segment: number, pathPrefix: (string | number)[], docPath: (string | number)[], kindAt?: number): void {
@@ -688,29 +868,28 @@ function add(out: Out, value: Record<string, unknown>, segment: number, pathPref
   else out.skipped++;
 }
 
-/** Offset where line `line` starts, or the end of the text after the last line. */
+/** Offset where line `line` starts, or the end of the piece after its last line. */
 function lineOffset(lines: Lines, line: number): number {
-  return line < lines.length ? lines.starts[line]! : lines.text.length;
+  return line < lines.length ? lines.starts[line]! : lines.end;
 }
 
 /** Reads the document of lines `[firstLine, endLine)`, whose first content line is `contentLine` (`endLine` when none), into `out`. */
 function readDocument(lines: Lines, firstLine: number, contentLine: number, endLine: number, out: Out, maxAliasCount: number, compose: Compose): void {
   const start = lineOffset(lines, firstLine);
   const end = lineOffset(lines, endLine);
-  const reader = new Reader(lines, firstLine, endLine);
-  let value: unknown;
-  const items: Segment[] = [];
-  const itemDocs: (Document.Parsed | undefined)[] = [];
-  /** Where the `kind` keys are: of the document's root, of each List item (read by the reader). */
-  const kinds: { root?: number; items: (number | undefined)[] } = { items: [] };
   if (contentLine === endLine || isNullDocument(lines, contentLine, endLine)) {
     // No content, or `~` alone (a document the fast path skipped, see src/parse/skip.ts): no object.
     out.segments.push({ start, end });
     return;
   }
+  const reader = new Reader(lines, firstLine, endLine);
+  let value: unknown;
+  const items: Segment[] = [];
+  const itemDocs: (Document.Parsed | undefined)[] = [];
+  const kinds: Kinds = { items: [], refused: 0 };
   try {
     if (reader.peekIndent() !== 0) throw GIVE_UP;
-    value = readRoot(reader, items, itemDocs, kinds, compose, maxAliasCount);
+    value = readRoot(reader, items, itemDocs, kinds, compose, maxAliasCount, out.select);
     if (reader.peekIndent() >= 0) throw GIVE_UP;
     // A List whose items are not a block sequence (`items: [a, b]`): only the parser's pieces say
     // where object items are; scalar items are no objects.
@@ -731,6 +910,7 @@ function readDocument(lines: Lines, firstLine: number, contentLine: number, endL
   // Items that are not a block sequence are scalars (see above): no objects, as in a full parse.
   if (isList(value) && items.length !== value.items.length) return;
   if (isList(value)) {
+    out.skipped += kinds.refused;
     value.items.forEach((item, i) => {
       const segment = out.segments.length;
       out.segments.push(items[i]!);
@@ -752,6 +932,168 @@ function isNullDocument(lines: Lines, line: number, end: number): boolean {
   return true;
 }
 
+/** Where the `kind` keys are: of the document's root, of each List item (read by the reader); how many items `select` refused. */
+interface Kinds {
+  root?: number;
+  items: (number | undefined)[];
+  refused: number;
+}
+
+/**
+ * The column of the first key of the List item whose dash is at `indent` on line `line` (`- key: …`),
+ * or -1 when the item does not start with a plain `key:` on its dash's line.
+ */
+function itemColumn(lines: Lines, line: number, indent: number): number {
+  const text = lines.text;
+  const lineEnd = lines.ends[line]!;
+  let at = lines.starts[line]! + indent + 1;
+  while (at < lineEnd && text.charCodeAt(at) === 32) at++;
+  return plainKeyEnd(text, at, lineEnd) < 0 ? -1 : at - lines.starts[line]!;
+}
+
+/**
+ * Whether `select` refuses the object on the lines of `text[from, end)` whose keys are at `column`,
+ * its header being certain; `lines` holds those lines from line `line` on, when already indexed.
+ */
+function refused(text: string, from: number, end: number, column: number, select: Select, lines?: Lines, line = 0): boolean {
+  const header = headerOf(text, from, end, column, lines, line);
+  // A List is read item by item (each item is judged on its own).
+  return header !== undefined && !header.kind.endsWith('List') && !select(header.kind, header.namespace);
+}
+
+/**
+ * The top-level `kind` and `metadata.namespace` of the block mapping on the lines of
+ * `text[from, end)` whose keys are at `column` (the first line's key is at `column`, after a dash
+ * when it is a List item), read from the lines at the keys' indentation alone; undefined unless both
+ * are certain.
+ *
+ * In a text the YAML parser reads without error, a line at the indentation of a mapping's keys is
+ * one of its keys, or the dash of a block sequence that is the previous key's value (`rules:` then
+ * `- …`): a value's continuation (a block scalar, a multi-line quoted or plain scalar, a flow
+ * collection) is indented more, else the parser reports it. A text with an error is not read
+ * differently: a document refused here is not read at all, and one accepted is read (and its
+ * error found) as before. So only the form of the keys and of the two values needs to be certain:
+ * plain keys, `metadata:` with a block mapping below it, no merge key, no repeated key, and values
+ * that are certainly strings.
+ */
+function headerOf(text: string, from: number, end: number, column: number, lines?: Lines, line = 0): { kind: string; namespace: string | undefined } | undefined {
+  let kind: string | undefined;
+  let namespace: string | undefined;
+  let namespaceSeen = false;
+  let metadataSeen = false;
+  let inMetadata = false;
+  let metadataIndent = -1;
+  /** Whether a key was read at each level (the top level, metadata's). */
+  let keyAt0 = false;
+  let keyAt1 = false;
+  for (let s = from, l = line, firstLine = true; s < end; firstLine = false, l++) {
+    const lineStart = s;
+    let lineEnd: number;
+    if (lines) {
+      lineEnd = lines.ends[l]!;
+    } else {
+      lineEnd = text.indexOf('\n', s);
+      if (lineEnd < 0 || lineEnd > end) lineEnd = end;
+    }
+    s = lineEnd + 1;
+    let indent: number;
+    if (firstLine) {
+      indent = column;
+    } else if (lines) {
+      // Blank lines and comments.
+      if (lines.types[l] !== 0) continue;
+      indent = lines.indents[l]!;
+      if (!inMetadata && indent > column) continue;
+    } else {
+      // Deeper lines are skipped unless metadata's keys are looked for (in a valid text, no line
+      // but blank ones and comments is less indented than the keys).
+      if (!inMetadata && text.charCodeAt(lineStart + column) === 32) continue;
+      let i = lineStart;
+      while (i < lineEnd && text.charCodeAt(i) === 32) i++;
+      // Blank lines and comments.
+      if (i === lineEnd || text.charCodeAt(i) === 35) continue;
+      indent = i - lineStart;
+    }
+    if (indent < column) return undefined;
+    const at = lineStart + indent;
+    // A block sequence may be a key's value at the key's own indentation (`rules:` then `- …`, as
+    // kubectl writes it): its dash lines, and the lines below them, belong to that value.
+    const dash = text.charCodeAt(at) === 45 && (at + 1 === lineEnd || text.charCodeAt(at + 1) === 32);
+    let level: number;
+    if (indent === column) {
+      // `metadata:` whose value is a sequence is no object's metadata.
+      if (dash && (!keyAt0 || (inMetadata && !keyAt1))) return undefined;
+      inMetadata = false;
+      if (dash) continue;
+      level = 0;
+    } else if (inMetadata) {
+      if (metadataIndent < 0) metadataIndent = indent;
+      if (indent < metadataIndent) return undefined;
+      if (indent > metadataIndent) continue;
+      if (dash) {
+        if (!keyAt1) return undefined;
+        continue;
+      }
+      level = 1;
+    } else {
+      continue;
+    }
+    const colon = plainKeyEnd(text, at, lineEnd);
+    if (colon < 0 || text.charCodeAt(at) === 60 /* < */) return undefined;
+    if (level === 0 && colon - at === 4 && text.startsWith('kind', at)) {
+      if (kind !== undefined) return undefined;
+      kind = simpleString(text, colon + 1, lineEnd);
+      if (!kind) return undefined;
+    } else if (level === 0 && colon - at === 8 && text.startsWith('metadata', at)) {
+      if (metadataSeen || simpleString(text, colon + 1, lineEnd) !== '') return undefined;
+      metadataSeen = inMetadata = true;
+    }
+    if (level === 0) keyAt0 = true;
+    else keyAt1 = true;
+    if (level === 1 && colon - at === 9 && text.startsWith('namespace', at)) {
+      if (namespaceSeen) return undefined;
+      namespaceSeen = true;
+      namespace = simpleString(text, colon + 1, lineEnd);
+      if (namespace === undefined) return undefined;
+    }
+  }
+  if (kind === undefined) return undefined;
+  return { kind, namespace: namespace === '' ? undefined : namespace };
+}
+
+/**
+ * The value on `text[from, lineEnd)` (after a key's `:`) when it is certainly a string of letters,
+ * digits, `.`, `_` and `-` on this line alone: plain (starting with a letter, not a YAML 1.1
+ * boolean or null word) or quoted without escapes; '' when there is no value on the line (a comment
+ * at most); undefined for anything else.
+ */
+function simpleString(text: string, from: number, lineEnd: number): string | undefined {
+  let at = from;
+  while (at < lineEnd && text.charCodeAt(at) === 32) at++;
+  if (at === lineEnd || text.charCodeAt(at) === 35 /* # */) return '';
+  const quote = text.charCodeAt(at);
+  const quoted = quote === 34 || quote === 39;
+  const start = quoted ? at + 1 : at;
+  let i = start;
+  for (; i < lineEnd; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 95)) break;
+  }
+  const value = text.slice(start, i);
+  if (quoted) {
+    if (text.charCodeAt(i) !== quote) return undefined;
+    i++;
+  } else {
+    const first = value.charCodeAt(0);
+    if (!((first >= 97 && first <= 122) || (first >= 65 && first <= 90)) || (value.length <= 5 && NON_STRING_WORD.test(value))) return undefined;
+  }
+  // Then blanks only, or a comment after a blank.
+  const valueEnd = i;
+  while (i < lineEnd && text.charCodeAt(i) === 32) i++;
+  if (i < lineEnd && (i === valueEnd || text.charCodeAt(i) !== 35)) return undefined;
+  return value;
+}
+
 /**
  * The root mapping; the top-level `items` sequence item by item: an item the reader does not
  * understand is composed alone (its lines run to the next line at the sequence's indentation).
@@ -760,9 +1102,10 @@ function readRoot(
   reader: Reader,
   items: Segment[],
   itemDocs: (Document.Parsed | undefined)[],
-  kinds: { root?: number; items: (number | undefined)[] },
+  kinds: Kinds,
   compose: Compose,
   maxAliasCount: number,
+  select: Select | undefined,
 ): Record<string, unknown> {
   const lines = reader.lines;
   const out: Record<string, unknown> = {};
@@ -790,6 +1133,17 @@ function readRoot(
       while (endLine < reader.end && (lines.types[endLine] !== 0 || lines.indents[endLine]! > indent)) endLine++;
       // Blank and comment lines before it are in the piece, as the parser may count them in the item.
       const segment = { start: lines.starts[line]!, end: lineOffset(lines, endLine) };
+      // An item `select` refuses is not read: a null item in its place (no object).
+      const column = select ? itemColumn(lines, line, indent) : -1;
+      if (column > 0 && refused(lines.text, segment.start, segment.end, column, select!, lines, line)) {
+        values.push(null);
+        items.push(segment);
+        itemDocs.push(undefined);
+        kinds.items.push(undefined);
+        kinds.refused++;
+        reader.i = endLine;
+        return;
+      }
       let value: unknown;
       let doc: Document.Parsed | undefined;
       let kindAt: number | undefined;

@@ -1,6 +1,6 @@
 import { Composer, LineCounter, Parser, isCollection, visit, type CST, type Document } from 'yaml';
 import { planSkips, toOriginal, type SkipPlan } from './skip.js';
-import { COMPOSER_OPTIONS, composeRange, mapCstOffsets, readFast, type FastFailure } from './fast.js';
+import { COMPOSER_OPTIONS, composeRange, mapCstOffsets, readFast, type FastFailure, type Select } from './fast.js';
 import { commentStart, unquotedIndexOf } from './line-scan.js';
 import { HELM_ACTION, lastHelmSource } from './template.js';
 import type { Manifest, ParseProblem, Range, SourceFile, SourceText } from './types.js';
@@ -45,6 +45,13 @@ export interface ParseOptions {
    * pieces read, see {@link Manifest.nodes}).
    */
   lintValues?: boolean;
+  /**
+   * With `values`: which objects the caller reads, from their `kind` and `metadata.namespace`
+   * (undefined when absent or empty) alone; the others are dropped like those of kinds outside
+   * `composeKinds`. Where a look at a document's (or List item's) top-level lines finds both with
+   * certainty, a refused one is not read at all, so a syntax error in it is not reported.
+   */
+  select?: Select;
 }
 
 /** Bound on alias expansion, so an alias bomb ("billion laughs") is rejected instead of expanded. */
@@ -328,11 +335,18 @@ function parseValues(source: SourceText, text: string, options: ParseOptions, pl
   const kinds = options.composeKinds;
   // Objects of kinds no one reads are dropped as soon as they are read (CustomResourceDefinitions
   // are kept: they can make a kind cluster-scoped).
+  const select = options.select;
   const keep = (value: Record<string, unknown>): boolean => {
     const kind = value.kind;
-    return !kinds || typeof kind !== 'string' || kind === '' || kinds.has(kind) || kind === 'CustomResourceDefinition';
+    if (typeof kind !== 'string' || kind === '') return true;
+    if (kinds && !kinds.has(kind) && kind !== 'CustomResourceDefinition') return false;
+    if (!select) return true;
+    const namespace = isObject(value.metadata) ? value.metadata.namespace : undefined;
+    return select(kind, typeof namespace === 'string' && namespace !== '' ? namespace : undefined);
   };
-  const read = readFast(plan ? plan.compact : text, MAX_DEPTH, MAX_ALIAS_COUNT, composePiece, keep);
+  // Before reading, `select` refuses the kinds `keep` drops too.
+  const before: Select | undefined = select && ((kind, namespace) => (!kinds || kinds.has(kind) || kind === 'CustomResourceDefinition') && select(kind, namespace));
+  const read = readFast(plan ? plan.compact : text, MAX_DEPTH, MAX_ALIAS_COUNT, composePiece, keep, before);
   if ('failed' in read) return read;
   const { composed } = read;
   const segments = plan ? read.segments.map(({ start, end }) => ({ start: original(start), end: original(end) })) : read.segments;

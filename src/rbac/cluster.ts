@@ -11,6 +11,12 @@ import type { BindingDef, PolicyRule, RoleDef } from './types.js';
 /** Origin handle of RBAC objects: the input object, or undefined for built-in ones. */
 export type RbacSource = K8sObject | undefined;
 
+/** Which bindings grant each role: directly, and which aggregated ClusterRoles select it (transitively). */
+interface GrantIndex {
+  bindingsByRole: Map<RoleDef<RbacSource>, BindingDef<RbacSource>[]>;
+  aggregatedInto: Map<RoleDef<RbacSource>, Set<RoleDef<RbacSource>>>;
+}
+
 /** Options of {@link ClusterRbac}. */
 export interface ClusterRbacOptions {
   /**
@@ -39,13 +45,14 @@ export interface Holder {
 export class ClusterRbac {
   readonly policy: Policy<RbacSource>;
   private readonly defByObject = new Map<K8sObject, RoleDef<RbacSource> | BindingDef<RbacSource>>();
-  private readonly bindingsByRole = new Map<RoleDef<RbacSource>, BindingDef<RbacSource>[]>();
-  private readonly aggregatedInto = new Map<RoleDef<RbacSource>, Set<RoleDef<RbacSource>>>();
+  private grants: GrantIndex | undefined;
   private holdersByBinding: Map<BindingDef<RbacSource>, Holder[]> | undefined;
   /**
-   * True when context-only sources (a cluster dump) hold roles or bindings labelled
-   * `kubernetes.io/bootstrapping: rbac-defaults`: the cluster's own defaults are then authoritative
-   * and rbaclint's built-in data is not added.
+   * True when context-only sources (a cluster dump) hold ClusterRoles or ClusterRoleBindings
+   * labelled `kubernetes.io/bootstrapping: rbac-defaults`: the cluster's own defaults are then
+   * authoritative and rbaclint's built-in data is not added. Namespaced ones do not decide it: a
+   * dump of some namespaces holds none of the cluster-wide defaults (and `can-i -n` does not read
+   * other namespaces' Roles).
    */
   readonly builtinsFromContext: boolean;
 
@@ -54,7 +61,7 @@ export class ClusterRbac {
     readonly index: Index,
     options: ClusterRbacOptions = {},
   ) {
-    this.builtinsFromContext = [...index.roles(), ...index.bindings()].some(isClusterDefault);
+    this.builtinsFromContext = [...index.roles(), ...index.bindings()].some((o) => (o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding') && isClusterDefault(o));
     const addBuiltins = options.builtins !== false && !this.builtinsFromContext;
     // Built-in definitions carry no source, so they fit any source type.
     const roles = (addBuiltins ? [...builtinRoles()] : []) as RoleDef<RbacSource>[];
@@ -71,12 +78,19 @@ export class ClusterRbac {
       this.defByObject.set(object, def);
     }
     this.policy = new Policy(roles, bindings);
+  }
+
+  /** Built on first use ({@link bindingsGranting}): the queries never ask. */
+  private grantIndex(): GrantIndex {
+    if (this.grants) return this.grants;
+    const bindingsByRole = new Map<RoleDef<RbacSource>, BindingDef<RbacSource>[]>();
+    const aggregatedInto = new Map<RoleDef<RbacSource>, Set<RoleDef<RbacSource>>>();
     for (const binding of this.policy.bindings()) {
       const role = this.policy.roleFor(binding);
       if (!role) continue;
-      const list = this.bindingsByRole.get(role);
+      const list = bindingsByRole.get(role);
       if (list) list.push(binding);
-      else this.bindingsByRole.set(role, [binding]);
+      else bindingsByRole.set(role, [binding]);
     }
     // Which aggregated ClusterRoles select each ClusterRole, transitively (admin selects edit, which
     // selects every aggregate-to-edit role). Taken from the selectors, not from the origins of the
@@ -102,8 +116,10 @@ export class ClusterRbac {
         into.add(next);
         queue.push(...(selectedBy.get(next) ?? []));
       }
-      this.aggregatedInto.set(role, into);
+      aggregatedInto.set(role, into);
     }
+    this.grants = { bindingsByRole, aggregatedInto };
+    return this.grants;
   }
 
   /** The definition the policy holds for an input Role/ClusterRole, if it was not shadowed. */
@@ -135,8 +151,9 @@ export class ClusterRbac {
    * of `edit` and, through `edit`, of `admin`).
    */
   bindingsGranting(role: RoleDef<RbacSource>): BindingDef<RbacSource>[] {
-    const out = [...(this.bindingsByRole.get(role) ?? [])];
-    for (const aggregated of this.aggregatedInto.get(role) ?? []) out.push(...(this.bindingsByRole.get(aggregated) ?? []));
+    const { bindingsByRole, aggregatedInto } = this.grantIndex();
+    const out = [...(bindingsByRole.get(role) ?? [])];
+    for (const aggregated of aggregatedInto.get(role) ?? []) out.push(...(bindingsByRole.get(aggregated) ?? []));
     return out;
   }
 

@@ -67,7 +67,7 @@ import {
   userInfo,
   workloadLabel,
   workloadOf
-} from "./chunk-QY2FGK5Y.js";
+} from "./chunk-T7KERO4L.js";
 import "./chunk-H3RLNLYH.js";
 import "./chunk-F4TEWXMW.js";
 import {
@@ -76,7 +76,7 @@ import {
 } from "./chunk-TMEXFSHZ.js";
 import {
   writeAtomically
-} from "./chunk-XK2LMYCI.js";
+} from "./chunk-SMFW4D66.js";
 import {
   EXIT,
   exitCode
@@ -84,7 +84,7 @@ import {
 import {
   MAX_CONTEXT_BYTES,
   loadPaths
-} from "./chunk-6CMSZAB2.js";
+} from "./chunk-2BNP2QMK.js";
 import "./chunk-5KN45NEN.js";
 import "./chunk-GIMQCXU6.js";
 
@@ -124,7 +124,8 @@ ${USAGE}${eaten}`);
   }
   const asGroups = options.asGroup ?? [];
   if (asGroups.some((g) => g === "")) return fail("--as-group must not be empty");
-  const input = await loadRbacInput("can-i", options, io);
+  const scope = options.explain || options.allNamespaces ? void 0 : /* @__PURE__ */ new Set([namespace ?? KUBECTL_DEFAULT_NAMESPACE, options.defaultNamespace, ...args[1]?.includes("/") ? [args[1].slice(args[1].indexOf("/") + 1)] : []]);
+  const input = await loadRbacInput("can-i", options, io, scope);
   if (typeof input === "number") return input;
   const user = userInfo(as, asGroups);
   if (options.list) {
@@ -499,7 +500,7 @@ async function runLint(paths, options, io) {
   let result;
   let shown = loaded.sources;
   if (options.fix === true || options.fixDryRun === true) {
-    const { applyFixes } = await import("./chunk-SIHOCMIU.js");
+    const { applyFixes } = await import("./chunk-5G5XWERS.js");
     const isStdin = (file) => paths.includes("-") && file === stdinName;
     const fixed = await applyFixes(sources, (s) => lint(s, runOptions), { isStdin, dryRun: options.fixDryRun === true, output: options.output }, io);
     if (typeof fixed === "number") return fixed;

@@ -3,7 +3,7 @@ import { createRequire as __rbaclintCreateRequire } from 'node:module';
 const require = __rbaclintCreateRequire(import.meta.url);
 import {
   writeAtomically
-} from "./chunk-XK2LMYCI.js";
+} from "./chunk-SMFW4D66.js";
 import {
   EXIT
 } from "./chunk-NU6QR25M.js";
@@ -11,7 +11,7 @@ import {
   decodeSource,
   fsReason,
   parseSource
-} from "./chunk-6CMSZAB2.js";
+} from "./chunk-2BNP2QMK.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";

@@ -23,7 +23,7 @@ import {
   loadPaths,
   parseSource,
   separatorsOver
-} from "./chunk-6CMSZAB2.js";
+} from "./chunk-2BNP2QMK.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
@@ -6577,7 +6577,7 @@ var RBAC_DEFAULTS = "rbac-defaults";
 var ClusterRbac = class {
   constructor(index2, options = {}) {
     this.index = index2;
-    this.builtinsFromContext = [...index2.roles(), ...index2.bindings()].some(isClusterDefault);
+    this.builtinsFromContext = [...index2.roles(), ...index2.bindings()].some((o) => (o.kind === "ClusterRole" || o.kind === "ClusterRoleBinding") && isClusterDefault(o));
     const addBuiltins = options.builtins !== false && !this.builtinsFromContext;
     const roles = addBuiltins ? [...builtinRoles()] : [];
     const bindings = addBuiltins ? [...builtinBindings()] : [];
@@ -6593,12 +6593,31 @@ var ClusterRbac = class {
       this.defByObject.set(object, def);
     }
     this.policy = new Policy(roles, bindings);
+  }
+  index;
+  policy;
+  defByObject = /* @__PURE__ */ new Map();
+  grants;
+  holdersByBinding;
+  /**
+   * True when context-only sources (a cluster dump) hold ClusterRoles or ClusterRoleBindings
+   * labelled `kubernetes.io/bootstrapping: rbac-defaults`: the cluster's own defaults are then
+   * authoritative and rbaclint's built-in data is not added. Namespaced ones do not decide it: a
+   * dump of some namespaces holds none of the cluster-wide defaults (and `can-i -n` does not read
+   * other namespaces' Roles).
+   */
+  builtinsFromContext;
+  /** Built on first use ({@link bindingsGranting}): the queries never ask. */
+  grantIndex() {
+    if (this.grants) return this.grants;
+    const bindingsByRole = /* @__PURE__ */ new Map();
+    const aggregatedInto = /* @__PURE__ */ new Map();
     for (const binding of this.policy.bindings()) {
       const role = this.policy.roleFor(binding);
       if (!role) continue;
-      const list = this.bindingsByRole.get(role);
+      const list = bindingsByRole.get(role);
       if (list) list.push(binding);
-      else this.bindingsByRole.set(role, [binding]);
+      else bindingsByRole.set(role, [binding]);
     }
     const selectedBy = /* @__PURE__ */ new Map();
     for (const aggregated of this.policy.aggregation.aggregated.keys()) {
@@ -6619,21 +6638,11 @@ var ClusterRbac = class {
         into.add(next);
         queue.push(...selectedBy.get(next) ?? []);
       }
-      this.aggregatedInto.set(role, into);
+      aggregatedInto.set(role, into);
     }
+    this.grants = { bindingsByRole, aggregatedInto };
+    return this.grants;
   }
-  index;
-  policy;
-  defByObject = /* @__PURE__ */ new Map();
-  bindingsByRole = /* @__PURE__ */ new Map();
-  aggregatedInto = /* @__PURE__ */ new Map();
-  holdersByBinding;
-  /**
-   * True when context-only sources (a cluster dump) hold roles or bindings labelled
-   * `kubernetes.io/bootstrapping: rbac-defaults`: the cluster's own defaults are then authoritative
-   * and rbaclint's built-in data is not added.
-   */
-  builtinsFromContext;
   /** The definition the policy holds for an input Role/ClusterRole, if it was not shadowed. */
   roleOf(object) {
     const def = this.defByObject.get(object);
@@ -6659,8 +6668,9 @@ var ClusterRbac = class {
    * of `edit` and, through `edit`, of `admin`).
    */
   bindingsGranting(role) {
-    const out = [...this.bindingsByRole.get(role) ?? []];
-    for (const aggregated of this.aggregatedInto.get(role) ?? []) out.push(...this.bindingsByRole.get(aggregated) ?? []);
+    const { bindingsByRole, aggregatedInto } = this.grantIndex();
+    const out = [...bindingsByRole.get(role) ?? []];
+    for (const aggregated of aggregatedInto.get(role) ?? []) out.push(...bindingsByRole.get(aggregated) ?? []);
     return out;
   }
   /** Workloads whose ServiceAccount (or a mounted token's) is a subject of the binding. */
@@ -7333,6 +7343,7 @@ function contextWarning(source, problem) {
   return `${source.path}:${line}:${column}: ${problem.message}; the file is larger than the limits of a full parse and is left out`;
 }
 var RBAC_KINDS2 = ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount", "CustomResourceDefinition", "Namespace"];
+var NAMESPACED_RBAC_KINDS = /* @__PURE__ */ new Set(["Role", "RoleBinding", "ServiceAccount"]);
 var QUERY_KINDS = {
   "can-i": new Set(RBAC_KINDS2),
   "who-can": /* @__PURE__ */ new Set([...RBAC_KINDS2, "Secret", ...Object.keys(POD_SPEC_PATHS)]),
@@ -7340,7 +7351,7 @@ var QUERY_KINDS = {
 };
 var FILENAME_HELP = "manifests to answer from: files, directories (*.yaml, *.yml, *.json), globs, or - for stdin; takes every argument up to the next option and may repeat";
 var DEFAULT_NAMESPACE_HELP = "namespace of input objects that set none (as kubectl apply without -n)";
-async function loadRbacInput(command, options, io) {
+async function loadRbacInput(command, options, io, namespaces) {
   const paths = options.filename ?? [];
   const contextPaths = options.context ?? [];
   if (paths.length === 0 && contextPaths.length === 0) {
@@ -7368,8 +7379,9 @@ async function loadRbacInput(command, options, io) {
   }
   const manifests = [];
   const composeKinds = QUERY_KINDS[command];
+  const select = (kind, namespace) => !namespaces || namespace === void 0 || !NAMESPACED_RBAC_KINDS.has(kind) || namespaces.has(namespace);
   for (const source of [...contextSources, ...loaded.sources]) {
-    const parsed = parseSource(source, { values: true, ...composeKinds ? { composeKinds } : {} });
+    const parsed = parseSource(source, { values: true, select, ...composeKinds ? { composeKinds } : {} });
     manifests.push(...parsed.manifests);
     for (const problem of parsed.problems) {
       const { line, column } = problem.range.start;

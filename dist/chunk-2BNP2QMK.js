@@ -378,22 +378,23 @@ var Fallback = class extends Error {
   doc;
 };
 var FALLBACK = new Fallback();
-function readFast(text, maxDepth, maxAliasCount, compose2, keep = () => true) {
+function readFast(text, maxDepth, maxAliasCount, compose2, keep = () => true, select) {
   const failed = (doc) => ({ failed: true, doc });
   if (HELM_ACTION.test(text) || text.includes("\r")) return failed();
   try {
-    if (/^\s*\{/.test(text)) return readJson(text, maxDepth, keep) ?? failed();
+    if (/^\s*\{/.test(text)) return readJson(text, maxDepth, keep, select) ?? failed();
     if (/^\s*\[/.test(text)) return failed();
-    return readYamlStream(text, maxAliasCount, compose2, keep) ?? failed();
+    return readYamlStream(text, maxAliasCount, compose2, keep, select) ?? failed();
   } catch (error) {
     if (error instanceof Fallback) return failed(error.doc);
     if (error instanceof GiveUp) return failed();
     throw error;
   }
 }
-function readJson(text, maxDepth, keep) {
+function readJson(text, maxDepth, keep, select) {
   const scan2 = scanJson(text, maxDepth);
   if (!scan2) return void 0;
+  if (select && scan2.items && scan2.list) return readJsonItems(text, scan2, keep, select);
   let value;
   try {
     value = JSON.parse(text);
@@ -415,6 +416,45 @@ function readJson(text, maxDepth, keep) {
   }
   if (!keep(value)) return { objects: [], segments: whole, composed: /* @__PURE__ */ new Map(), skipped: 1, preambles: [] };
   return { objects: [{ value, segment: 0, pathPrefix: [], doc: 0, docPath: [] }], segments: whole, composed: /* @__PURE__ */ new Map(), skipped: 0, preambles: [] };
+}
+function readJsonItems(text, scan2, keep, select) {
+  const { items, list } = scan2;
+  for (let i = 0; i <= items.length; i++) {
+    const from = i === 0 ? list.open + 1 : items[i - 1].end;
+    const to = i === items.length ? list.close : items[i].start;
+    let commas = 0;
+    for (let j = from; j < to; j++) {
+      const c = text.charCodeAt(j);
+      if (c === 44) commas++;
+      else if (c !== 32 && c !== 10) return void 0;
+    }
+    if (commas !== (i === 0 || i === items.length ? 0 : 1)) return void 0;
+  }
+  let rootKeys = scan2.keys;
+  for (const count of list.keys) rootKeys -= count;
+  const objects = [];
+  let skipped = 0;
+  try {
+    const root = JSON.parse(`${text.slice(0, list.open)}[]${text.slice(list.close + 1)}`);
+    if (!isObject(root) || typeof root.kind !== "string" || !root.kind.endsWith("List") || countKeys(root) !== rootKeys) return void 0;
+    for (let i = 0; i < items.length; i++) {
+      const kind = list.kinds[i];
+      const namespace = list.namespaces[i];
+      if (kind && namespace !== null && !kind.endsWith("List") && !select(kind, namespace)) {
+        skipped++;
+        continue;
+      }
+      const { start, end } = items[i];
+      const item = JSON.parse(text.slice(start, end));
+      if (countKeys(item) !== list.keys[i]) return void 0;
+      if (!isObject(item)) continue;
+      if (keep(item)) objects.push({ value: item, segment: i, pathPrefix: [], doc: 0, docPath: ["items", i] });
+      else skipped++;
+    }
+  } catch {
+    return void 0;
+  }
+  return { objects, segments: items, composed: /* @__PURE__ */ new Map(), skipped, preambles: [] };
 }
 function countKeys(value) {
   let count = 0;
@@ -442,6 +482,26 @@ function scanJson(text, maxDepth) {
   let itemStart = -1;
   let expectKey = false;
   let lastKeyItems = false;
+  let list;
+  let itemKeys = 0;
+  let itemKind;
+  let itemNamespace;
+  let pending = 0;
+  let metadataDepth = -1;
+  let lastItemKey = "";
+  const endItem = (end) => {
+    if (list && itemStart >= 0) {
+      list.keys.push(itemKeys);
+      list.kinds.push(text.charCodeAt(itemStart) === 123 && typeof itemKind === "string" ? itemKind : void 0);
+      list.namespaces.push(itemNamespace);
+    }
+    items.push({ start: itemStart, end });
+    itemStart = -1;
+    itemKeys = 0;
+    itemKind = void 0;
+    itemNamespace = void 0;
+    metadataDepth = -1;
+  };
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 32 || c === 10) continue;
@@ -457,6 +517,15 @@ function scanJson(text, maxDepth) {
         j2 = text.indexOf('"', j2 + 1);
       }
       if (j2 < 0) return void 0;
+      if (pending !== 0) {
+        const value = text.slice(i + 1, j2);
+        const certain = !value.includes("\\");
+        if (pending === 1) itemKind = certain ? value : null;
+        else itemNamespace = certain ? value === "" ? void 0 : value : null;
+        pending = 0;
+        i = j2;
+        continue;
+      }
       if (expectKey && stack[depth - 1] === 1) {
         let k = j2 + 1;
         while (text.charCodeAt(k) === 32) k++;
@@ -466,6 +535,19 @@ function scanJson(text, maxDepth) {
         if (key === "__proto__") return void 0;
         lastKeyItems = depth === 1 && key === "items";
         keys++;
+        if (inItems && depth >= 3) {
+          itemKeys++;
+          if (depth === 3) {
+            lastItemKey = key;
+            if (key === "kind") {
+              if (itemKind !== void 0) itemKind = null;
+              else pending = 1;
+            }
+          } else if (depth === metadataDepth && key === "namespace") {
+            itemNamespace = itemNamespace === void 0 ? void 0 : null;
+            pending = itemNamespace === null ? 0 : 2;
+          }
+        }
         expectKey = false;
         i = k;
         continue;
@@ -473,6 +555,9 @@ function scanJson(text, maxDepth) {
       i = j2;
       continue;
     }
+    if (pending === 1) itemKind = null;
+    else if (pending === 2) itemNamespace = null;
+    pending = 0;
     if (c === 123 || c === 91) {
       if (depth >= maxDepth - 8) return void 0;
       stack.push(c === 123 ? 1 : 2);
@@ -480,27 +565,30 @@ function scanJson(text, maxDepth) {
       if (c === 91 && depth === 1 && lastKeyItems && items === void 0) {
         items = [];
         inItems = true;
+        list = { open: i, close: -1, keys: [], kinds: [], namespaces: [] };
+      }
+      if (c === 123 && inItems && depth === 3 && lastItemKey === "metadata") {
+        if (metadataDepth === -2) itemNamespace = null;
+        metadataDepth = 4;
       }
       continue;
     }
     if (c === 125 || c === 93) {
       stack.pop();
+      if (inItems && stack.length === 3 && metadataDepth === 4) metadataDepth = -2;
       if (inItems && stack.length === 2 && itemStart >= 0) {
-        items.push({ start: itemStart, end: i + 1 });
-        itemStart = -1;
+        endItem(i + 1);
       } else if (inItems && stack.length === 1) {
-        if (itemStart >= 0) items.push({ start: itemStart, end: i });
+        if (itemStart >= 0) endItem(i);
         itemStart = -1;
         inItems = false;
+        if (list) list.close = i;
       }
       expectKey = false;
       continue;
     }
     if (c === 44) {
-      if (inItems && depth === 2 && itemStart >= 0) {
-        items.push({ start: itemStart, end: i });
-        itemStart = -1;
-      }
+      if (inItems && depth === 2 && itemStart >= 0) endItem(i);
       expectKey = stack[depth - 1] === 1;
       continue;
     }
@@ -515,7 +603,8 @@ function scanJson(text, maxDepth) {
     if (token !== "true" && token !== "false" && token !== "null" && !/^-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?$/.test(token)) return void 0;
     i = j - 1;
   }
-  return { keys, items };
+  if (list && (list.close < 0 || list.kinds.length !== items.length)) list = void 0;
+  return { keys, items, ...list ? { list } : {} };
 }
 var LETTER_STRING = /^[A-Za-z][A-Za-z0-9._/-]*$/;
 var FLOW_ITEM = String.raw`(?:[A-Za-z0-9_./][A-Za-z0-9_./-]*|"[^"\\]*"|'[^']*')`;
@@ -615,13 +704,27 @@ function onlyBlanks(text, from) {
   return true;
 }
 var Lines = class {
-  constructor(text, from, to) {
+  constructor(text) {
     this.text = text;
-    let capacity = Math.max(16, to - from >> 4);
+    const capacity = Math.max(16, text.length >> 4);
     this.starts = new Int32Array(capacity);
     this.ends = new Int32Array(capacity);
     this.indents = new Int32Array(capacity);
     this.types = new Uint8Array(capacity);
+  }
+  text;
+  starts;
+  ends;
+  indents;
+  /** 0 content, 1 blank (spaces only or empty), 2 comment. */
+  types;
+  length = 0;
+  /** Where the piece ends (the offset of line `length`). */
+  end = 0;
+  /** Indexes the lines of `text[from, to)` (to at a line start or the end of the text). */
+  reset(from, to) {
+    const text = this.text;
+    let capacity = this.starts.length;
     let line = 0;
     for (let s = from; s < to; line++) {
       if (line === capacity) {
@@ -644,14 +747,9 @@ var Lines = class {
       s = e + 1;
     }
     this.length = line;
+    this.end = to;
+    return this;
   }
-  text;
-  starts;
-  ends;
-  indents;
-  /** 0 content, 1 blank (spaces only or empty), 2 comment. */
-  types;
-  length;
 };
 function grow(array, capacity) {
   const out = new Int32Array(capacity);
@@ -852,56 +950,81 @@ function isList(value) {
 function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-function readYamlStream(text, maxAliasCount, compose2, keep) {
+function readYamlStream(text, maxAliasCount, compose2, keep, select) {
   if (REFUSED_CHARS.test(text)) return void 0;
   if (/^(?:%|\.\.\.)|^---(?! *$)/m.test(text)) return void 0;
-  const lines = new Lines(text, 0, text.length);
+  const lines = new Lines(text);
   const objects = [];
   const segments = [];
   const composed = /* @__PURE__ */ new Map();
   const preambles = [];
-  const out = { objects, segments, composed, skipped: 0, keep, doc: 0, preambles };
+  const out = { objects, segments, composed, skipped: 0, keep, select, doc: 0, preambles };
   let first = 0;
-  for (let line = 0; line <= lines.length; line++) {
-    const marker = line < lines.length && lines.types[line] === 0 && lines.indents[line] === 0 && text.startsWith("---", lines.starts[line]);
-    if (!marker && line < lines.length) continue;
-    if (line > first || line === lines.length || first > 0) {
-      let contentLine = first;
-      while (contentLine < line && lines.types[contentLine] !== 0) contentLine++;
-      const content = contentLine < line;
-      readDocument(lines, first, contentLine, line, out, maxAliasCount, compose2);
-      if (content || first > 0 || !marker) {
-        const start = out.doc === 0 ? 0 : lineOffset(lines, first);
-        preambles.push({ start, end: contentLine < line ? lineOffset(lines, contentLine) : Math.max(start, lineOffset(lines, first) - 1) });
+  for (let marker = text.startsWith("---") ? 0 : nextMarker(text, 1); ; marker = nextMarker(text, first)) {
+    const last = marker < 0;
+    const end = last ? text.length : marker;
+    if (end > first || last || first > 0) {
+      const contentStart = firstContentLine(text, first, end);
+      const content = contentStart < end;
+      if (select && content && text.charCodeAt(contentStart) !== 32 && refused(text, contentStart, end, 0, select)) {
+        segments.push({ start: first, end });
+        out.skipped++;
+      } else {
+        lines.reset(first, end);
+        let contentLine = 0;
+        while (contentLine < lines.length && lines.types[contentLine] !== 0) contentLine++;
+        readDocument(lines, 0, contentLine, lines.length, out, maxAliasCount, compose2);
+      }
+      if (content || first > 0 || last) {
+        const start = out.doc === 0 ? 0 : first;
+        preambles.push({ start, end: content ? contentStart : Math.max(start, first - 1) });
         out.doc++;
       }
     }
-    first = line + 1;
+    if (last) break;
+    const lineEnd = text.indexOf("\n", marker);
+    first = lineEnd < 0 ? text.length : lineEnd + 1;
   }
   return { objects, segments, composed, skipped: out.skipped, preambles };
+}
+function nextMarker(text, from) {
+  const at = text.indexOf("\n---", from - 1);
+  return at < 0 ? -1 : at + 1;
+}
+function firstContentLine(text, from, end) {
+  for (let s = from; s < end; ) {
+    let i = s;
+    while (i < end && text.charCodeAt(i) === 32) i++;
+    const c = text.charCodeAt(i);
+    if (i < end && c !== 10 && c !== 35) return s;
+    const e = text.indexOf("\n", i);
+    if (e < 0 || e >= end) return end;
+    s = e + 1;
+  }
+  return end;
 }
 function add(out, value, segment, pathPrefix, docPath, kindAt) {
   if (out.keep(value)) out.objects.push({ value, segment, pathPrefix, doc: out.doc, docPath, ...kindAt === void 0 ? {} : { kindAt } });
   else out.skipped++;
 }
 function lineOffset(lines, line) {
-  return line < lines.length ? lines.starts[line] : lines.text.length;
+  return line < lines.length ? lines.starts[line] : lines.end;
 }
 function readDocument(lines, firstLine, contentLine, endLine, out, maxAliasCount, compose2) {
   const start = lineOffset(lines, firstLine);
   const end = lineOffset(lines, endLine);
-  const reader = new Reader(lines, firstLine, endLine);
-  let value;
-  const items = [];
-  const itemDocs = [];
-  const kinds = { items: [] };
   if (contentLine === endLine || isNullDocument(lines, contentLine, endLine)) {
     out.segments.push({ start, end });
     return;
   }
+  const reader = new Reader(lines, firstLine, endLine);
+  let value;
+  const items = [];
+  const itemDocs = [];
+  const kinds = { items: [], refused: 0 };
   try {
     if (reader.peekIndent() !== 0) throw GIVE_UP;
-    value = readRoot(reader, items, itemDocs, kinds, compose2, maxAliasCount);
+    value = readRoot(reader, items, itemDocs, kinds, compose2, maxAliasCount, out.select);
     if (reader.peekIndent() >= 0) throw GIVE_UP;
     if (isObject(value) && isList(value) && items.length !== value.items.length && value.items.some(isObject)) throw GIVE_UP;
   } catch (error) {
@@ -919,6 +1042,7 @@ function readDocument(lines, firstLine, contentLine, endLine, out, maxAliasCount
   if (!isObject(value)) return;
   if (isList(value) && items.length !== value.items.length) return;
   if (isList(value)) {
+    out.skipped += kinds.refused;
     value.items.forEach((item, i) => {
       const segment2 = out.segments.length;
       out.segments.push(items[i]);
@@ -937,7 +1061,119 @@ function isNullDocument(lines, line, end) {
   for (let i = line + 1; i < end; i++) if (lines.types[i] === 0) return false;
   return true;
 }
-function readRoot(reader, items, itemDocs, kinds, compose2, maxAliasCount) {
+function itemColumn(lines, line, indent) {
+  const text = lines.text;
+  const lineEnd = lines.ends[line];
+  let at = lines.starts[line] + indent + 1;
+  while (at < lineEnd && text.charCodeAt(at) === 32) at++;
+  return plainKeyEnd(text, at, lineEnd) < 0 ? -1 : at - lines.starts[line];
+}
+function refused(text, from, end, column, select, lines, line = 0) {
+  const header = headerOf(text, from, end, column, lines, line);
+  return header !== void 0 && !header.kind.endsWith("List") && !select(header.kind, header.namespace);
+}
+function headerOf(text, from, end, column, lines, line = 0) {
+  let kind;
+  let namespace;
+  let namespaceSeen = false;
+  let metadataSeen = false;
+  let inMetadata = false;
+  let metadataIndent = -1;
+  let keyAt0 = false;
+  let keyAt1 = false;
+  for (let s = from, l = line, firstLine = true; s < end; firstLine = false, l++) {
+    const lineStart = s;
+    let lineEnd;
+    if (lines) {
+      lineEnd = lines.ends[l];
+    } else {
+      lineEnd = text.indexOf("\n", s);
+      if (lineEnd < 0 || lineEnd > end) lineEnd = end;
+    }
+    s = lineEnd + 1;
+    let indent;
+    if (firstLine) {
+      indent = column;
+    } else if (lines) {
+      if (lines.types[l] !== 0) continue;
+      indent = lines.indents[l];
+      if (!inMetadata && indent > column) continue;
+    } else {
+      if (!inMetadata && text.charCodeAt(lineStart + column) === 32) continue;
+      let i = lineStart;
+      while (i < lineEnd && text.charCodeAt(i) === 32) i++;
+      if (i === lineEnd || text.charCodeAt(i) === 35) continue;
+      indent = i - lineStart;
+    }
+    if (indent < column) return void 0;
+    const at = lineStart + indent;
+    const dash = text.charCodeAt(at) === 45 && (at + 1 === lineEnd || text.charCodeAt(at + 1) === 32);
+    let level;
+    if (indent === column) {
+      if (dash && (!keyAt0 || inMetadata && !keyAt1)) return void 0;
+      inMetadata = false;
+      if (dash) continue;
+      level = 0;
+    } else if (inMetadata) {
+      if (metadataIndent < 0) metadataIndent = indent;
+      if (indent < metadataIndent) return void 0;
+      if (indent > metadataIndent) continue;
+      if (dash) {
+        if (!keyAt1) return void 0;
+        continue;
+      }
+      level = 1;
+    } else {
+      continue;
+    }
+    const colon = plainKeyEnd(text, at, lineEnd);
+    if (colon < 0 || text.charCodeAt(at) === 60) return void 0;
+    if (level === 0 && colon - at === 4 && text.startsWith("kind", at)) {
+      if (kind !== void 0) return void 0;
+      kind = simpleString(text, colon + 1, lineEnd);
+      if (!kind) return void 0;
+    } else if (level === 0 && colon - at === 8 && text.startsWith("metadata", at)) {
+      if (metadataSeen || simpleString(text, colon + 1, lineEnd) !== "") return void 0;
+      metadataSeen = inMetadata = true;
+    }
+    if (level === 0) keyAt0 = true;
+    else keyAt1 = true;
+    if (level === 1 && colon - at === 9 && text.startsWith("namespace", at)) {
+      if (namespaceSeen) return void 0;
+      namespaceSeen = true;
+      namespace = simpleString(text, colon + 1, lineEnd);
+      if (namespace === void 0) return void 0;
+    }
+  }
+  if (kind === void 0) return void 0;
+  return { kind, namespace: namespace === "" ? void 0 : namespace };
+}
+function simpleString(text, from, lineEnd) {
+  let at = from;
+  while (at < lineEnd && text.charCodeAt(at) === 32) at++;
+  if (at === lineEnd || text.charCodeAt(at) === 35) return "";
+  const quote = text.charCodeAt(at);
+  const quoted = quote === 34 || quote === 39;
+  const start = quoted ? at + 1 : at;
+  let i = start;
+  for (; i < lineEnd; i++) {
+    const c = text.charCodeAt(i);
+    if (!(c >= 97 && c <= 122 || c >= 65 && c <= 90 || c >= 48 && c <= 57 || c === 45 || c === 46 || c === 95)) break;
+  }
+  const value = text.slice(start, i);
+  if (quoted) {
+    if (text.charCodeAt(i) !== quote) return void 0;
+    i++;
+  } else {
+    const first = value.charCodeAt(0);
+    if (!(first >= 97 && first <= 122 || first >= 65 && first <= 90) || value.length <= 5 && NON_STRING_WORD.test(value)) return void 0;
+  }
+  const valueEnd = i;
+  while (i < lineEnd && text.charCodeAt(i) === 32) i++;
+  if (i < lineEnd && (i === valueEnd || text.charCodeAt(i) !== 35)) return void 0;
+  return value;
+}
+function readRoot(reader, items, itemDocs, kinds, compose2, maxAliasCount, select) {
   const lines = reader.lines;
   const out = {};
   for (; ; ) {
@@ -962,6 +1198,16 @@ function readRoot(reader, items, itemDocs, kinds, compose2, maxAliasCount) {
       let endLine = line + 1;
       while (endLine < reader.end && (lines.types[endLine] !== 0 || lines.indents[endLine] > indent)) endLine++;
       const segment = { start: lines.starts[line], end: lineOffset(lines, endLine) };
+      const column = select ? itemColumn(lines, line, indent) : -1;
+      if (column > 0 && refused(lines.text, segment.start, segment.end, column, select, lines, line)) {
+        values.push(null);
+        items.push(segment);
+        itemDocs.push(void 0);
+        kinds.items.push(void 0);
+        kinds.refused++;
+        reader.i = endLine;
+        return;
+      }
       let value;
       let doc;
       let kindAt;
@@ -1274,11 +1520,17 @@ function parseValues(source, text, options, plan) {
     return end - start > MAX_SOURCE_BYTES / 3 || rejectedText(text.slice(start, end), void 0) ? void 0 : compose2(start, end);
   };
   const kinds = options.composeKinds;
+  const select = options.select;
   const keep = (value) => {
     const kind = value.kind;
-    return !kinds || typeof kind !== "string" || kind === "" || kinds.has(kind) || kind === "CustomResourceDefinition";
+    if (typeof kind !== "string" || kind === "") return true;
+    if (kinds && !kinds.has(kind) && kind !== "CustomResourceDefinition") return false;
+    if (!select) return true;
+    const namespace = isObject2(value.metadata) ? value.metadata.namespace : void 0;
+    return select(kind, typeof namespace === "string" && namespace !== "" ? namespace : void 0);
   };
-  const read = readFast(plan ? plan.compact : text, MAX_DEPTH, MAX_ALIAS_COUNT, composePiece, keep);
+  const before = select && ((kind, namespace) => (!kinds || kinds.has(kind) || kind === "CustomResourceDefinition") && select(kind, namespace));
+  const read = readFast(plan ? plan.compact : text, MAX_DEPTH, MAX_ALIAS_COUNT, composePiece, keep, before);
   if ("failed" in read) return read;
   const { composed } = read;
   const segments = plan ? read.segments.map(({ start, end }) => ({ start: original(start), end: original(end) })) : read.segments;
