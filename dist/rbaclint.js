@@ -10,6 +10,6 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${pkg.version}
 `);
 } else {
-  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-3I435UQY.js"), import("./chunk-P25ZVRNS.js")]);
+  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-V44BEIY6.js"), import("./chunk-7RG6PLKU.js")]);
   process.exitCode = await runCli(argv, processIo());
 }

@@ -427,8 +427,11 @@ describe('value path: same objects and positions as a full parse', () => {
   function expectSelected(text: string, select: Select, composeKinds?: ReadonlySet<string>): number {
     const full = parseSource({ path: 'v.yaml', text });
     const selected = parseSource({ path: 'v.yaml', text }, { values: true, select, ...(composeKinds ? { composeKinds } : {}) });
+    // With composeKinds, objects without a kind are not compared: a text the value path leaves to
+    // a full parse is parsed with the fast path's skips, which skip them (no rule reads them).
     const keep = (m: ReturnType<typeof parseSource>['manifests'][number]) =>
-      accepted(select)(m) && (!composeKinds || typeof m.object.kind !== 'string' || m.object.kind === '' || composeKinds.has(m.object.kind) || m.object.kind === 'CustomResourceDefinition');
+      accepted(select)(m) &&
+      (!composeKinds || (typeof m.object.kind === 'string' && m.object.kind !== '' && (composeKinds.has(m.object.kind) || m.object.kind === 'CustomResourceDefinition')));
     const view = (parsed: ReturnType<typeof parseSource>) => {
       const s = summary({ ...parsed, manifests: parsed.manifests.filter(keep), problems: [] });
       return new Map(s.docs.map((d, i) => [d, [s.objects[i], s.kinds[i], s.ranges[i]]]));
@@ -485,7 +488,7 @@ describe('value path: same objects and positions as a full parse', () => {
     'labels: [a, b]',
     'subjects:\n- kind: ServiceAccount\n  namespace: x\n  name: a',
     "quoted: 'a\n  kind: Role'",
-    'anchor: &x\n  a: b',
+    'anchor: &x b',
     'empty:',
     '# comment\nx: 1',
     'rules:\n- a: b\n  c: [d]',

@@ -186,6 +186,25 @@ describe('parseSource', () => {
     ]);
   });
 
+  it('positions after a broken document are exact: the parser skips a line break there, the line index does not', () => {
+    const lines = [
+      'kind: Role', //                        1
+      'apiVersion: v1', //                    2
+      'a: "x" y', //                          3   text after a quoted scalar
+      ' a: x', //                             4   (the parser reports no line break before this line)
+      '---', //                               5
+      'apiVersion: v1', //                    6
+      'kind: ServiceAccount', //              7
+      'metadata: { name: after }', //         8
+    ];
+    for (const parsed of [parse(lines), parseSource({ path: 'm.yaml', text: `${lines.join('\n')}\n` }, { composeKinds: new Set(['ServiceAccount']) })]) {
+      expect(problems(parsed)).toEqual([{ ruleId: 'parse-error', at: [3, 4, 3, 5], message: 'YAML syntax error: Nested mappings are not allowed in compact mappings' }]);
+      const after = parsed.manifests[0]!;
+      const at = locate(parsed.file.documents[after.docIndex]!, parsed.file.lineCounter, ['metadata', 'name']).range.start;
+      expect([after.object.kind, at.line, at.column]).toEqual(['ServiceAccount', 8, 19]);
+    }
+  });
+
   it('an unclosed flow sequence is reported where the parser notices it', () => {
     const parsed = parse(['kind: Role', 'rules:', '  - verbs: [get, list', 'metadata: { name: x }']);
     expect(problems(parsed)).toEqual([

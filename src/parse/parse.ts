@@ -135,21 +135,20 @@ export function parseSource(source: SourceText, options: ParseOptions = {}): Par
   }
   let composed: Composed | undefined;
   if (plan) {
-    const lineStarts: number[] = [];
-    composed = compose(plan.compact, plan, (offset) => lineStarts.push(offset));
+    composed = compose(plan.compact, plan);
     const { documentStarts } = composed;
-    if (plan.markers.every((marker) => documentStarts.has(marker))) {
-      addLineStarts(lineCounter, lineStarts, plan, text);
-    } else {
+    if (!plan.markers.every((marker) => documentStarts.has(marker))) {
       // A document ran over a marker (an unclosed quote): parse the original text instead.
       composed = undefined;
       plan = undefined;
     }
   }
+  // Lines are counted on the text (the parser's own reports skip line breaks around some syntax
+  // errors, which would shift every position after them).
+  indexLines(lineCounter, text);
   // Two or more JSON objects one after the other: each is a document of its own.
   const stream = plan ? undefined : jsonStream(text);
   if (stream) {
-    indexLines(lineCounter, text);
     const tooDeep = new Map<number, number>();
     const documents = stream.map(({ start, end, deep }) => {
       if (deep !== undefined) tooDeep.set(start, deep);
@@ -157,7 +156,7 @@ export function parseSource(source: SourceText, options: ParseOptions = {}): Par
     });
     composed = { documents, tooDeep, documentStarts: new Set() };
   }
-  composed ??= compose(text, undefined, lineCounter.addNewLine);
+  composed ??= compose(text, undefined);
   const { documents: docs, tooDeep } = composed;
   const skippedObjects = plan?.objects ?? 0;
   const file: SourceFile = {
@@ -250,11 +249,11 @@ interface Composed {
  * Parses and composes a text, one document at a time (the CST of a document is garbage once it is
  * composed). With a plan, `text` is its compact text and every token offset is mapped back first.
  */
-function compose(text: string, plan: SkipPlan | undefined, onNewLine: (offset: number) => void): Composed {
+function compose(text: string, plan: SkipPlan | undefined): Composed {
   const tooDeep = new Map<number, number>();
   const documentStarts = new Set<number>();
   function* tokens(): Generator<CST.Token> {
-    for (const token of new Parser(onNewLine).parse(text)) {
+    for (const token of new Parser().parse(text)) {
       if (plan) mapCstOffsets(token, (offset) => toOriginal(plan, offset));
       if (token.type !== 'document') {
         yield token;
@@ -438,28 +437,6 @@ function deepOffset(document: CST.Document): number | undefined {
     }
   }
   return undefined;
-}
-
-/**
- * Fills the line index as the parser would for the original text: the line starts it reported for
- * the compact text, mapped, with those of the skipped documents (valid YAML, whose every line
- * break the parser reports) in their place. The parser's own reports are kept as they are, since
- * around some syntax errors it skips line breaks, and positions must be those of a full parse.
- */
-function addLineStarts(lineCounter: LineCounter, compactStarts: readonly number[], plan: SkipPlan, text: string): void {
-  let next = 0;
-  const flush = (before: number): void => {
-    while (next < plan.lineBreaks.length && plan.lineBreaks[next]!.from < before) {
-      const { from, to } = plan.lineBreaks[next++]!;
-      for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
-    }
-  };
-  for (const start of compactStarts) {
-    const offset = toOriginal(plan, start);
-    flush(offset);
-    lineCounter.addNewLine(offset);
-  }
-  flush(Infinity);
 }
 
 /** Range of the first alias (`*a`) of a document, else an empty range at `fallback`. */

@@ -38,11 +38,6 @@ export interface SkipPlan {
    * of the compact text could swallow differently from the original.
    */
   markers: number[];
-  /**
-   * The line breaks in the original text that the compact text does not hold: those of each
-   * skipped document, from its first key to the line break before the next marker (excluded).
-   */
-  lineBreaks: { from: number; to: number }[];
 }
 
 /** Maps an offset of {@link SkipPlan.compact} to the original text. */
@@ -85,7 +80,6 @@ export function planSkips(text: string, composeKinds: ReadonlySet<string>): Skip
   if (text.startsWith('---')) markers.push(0);
   for (let at = text.indexOf('\n---'); at >= 0; at = text.indexOf('\n---', at + 1)) markers.push(at + 1);
   const pieces: string[] = [];
-  const lineBreaks: { from: number; to: number }[] = [];
   const compactStarts = [0];
   const originalStarts = [0];
   let compactLength = 0;
@@ -116,7 +110,6 @@ export function planSkips(text: string, composeKinds: ReadonlySet<string>): Skip
           originalStarts.push(regionEnd);
           compactLength += 1;
         }
-        lineBreaks.push({ from: contentStart, to: regionEnd < text.length ? regionEnd - 1 : regionEnd });
         copied = regionEnd;
         documents++;
         if (decision.kind !== undefined && decision.kind !== '') objects++;
@@ -129,7 +122,7 @@ export function planSkips(text: string, composeKinds: ReadonlySet<string>): Skip
   }
   if (documents === 0) return undefined;
   pieces.push(text.slice(copied));
-  return { compact: pieces.join(''), compactStarts, originalStarts, objects, documents, markers, lineBreaks };
+  return { compact: pieces.join(''), compactStarts, originalStarts, objects, documents, markers };
 }
 
 /** The region's content start and kind if it can be skipped; undefined if it must be composed. */
@@ -154,11 +147,18 @@ function skippable(
   if (apiVersion !== undefined && BUILTIN_API_VERSION.test(apiVersion)) return undefined;
   // The content after the first key must not hold a Helm source comment (the parser scans
   // comments between documents for it) — in a block scalar it is content, but be certain.
-  if (HELM_SOURCE_LINE.test(region.slice(contentStart))) return undefined;
+  if (region.includes('Source:', contentStart) && HELM_SOURCE_LINE.test(region.slice(contentStart))) return undefined;
   // A CustomResourceDefinition can declare a kind cluster-scoped, which changes how objects of
   // that kind are read: compose it when it names a kind that is composed.
   if (kind === 'CustomResourceDefinition') {
-    for (const match of region.matchAll(/^\s+kind:\s*["']?([^\s"'#]+)/gm)) if (composeKinds.has(match[1]!)) return undefined;
+    // Every `kind:` key, at any indentation (the top-level one is CustomResourceDefinition).
+    for (let at = region.indexOf('kind:'); at >= 0; at = region.indexOf('kind:', at + 5)) {
+      let i = at - 1;
+      while (i >= 0 && region.charCodeAt(i) === 32) i--;
+      if (i >= 0 && region.charCodeAt(i) !== 10) continue;
+      const named = /^kind:\s*["']?([^\s"'#]+)/.exec(region.slice(at, at + 300));
+      if (named && composeKinds.has(named[1]!)) return undefined;
+    }
   }
   return { contentStart: start + contentStart, kind };
 }

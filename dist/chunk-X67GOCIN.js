@@ -62,7 +62,6 @@ function planSkips(text, composeKinds) {
   if (text.startsWith("---")) markers.push(0);
   for (let at = text.indexOf("\n---"); at >= 0; at = text.indexOf("\n---", at + 1)) markers.push(at + 1);
   const pieces = [];
-  const lineBreaks = [];
   const compactStarts = [0];
   const originalStarts = [0];
   let compactLength = 0;
@@ -91,7 +90,6 @@ function planSkips(text, composeKinds) {
           originalStarts.push(regionEnd);
           compactLength += 1;
         }
-        lineBreaks.push({ from: contentStart, to: regionEnd < text.length ? regionEnd - 1 : regionEnd });
         copied = regionEnd;
         documents++;
         if (decision.kind !== void 0 && decision.kind !== "") objects++;
@@ -104,7 +102,7 @@ function planSkips(text, composeKinds) {
   }
   if (documents === 0) return void 0;
   pieces.push(text.slice(copied));
-  return { compact: pieces.join(""), compactStarts, originalStarts, objects, documents, markers, lineBreaks };
+  return { compact: pieces.join(""), compactStarts, originalStarts, objects, documents, markers };
 }
 function skippable(text, start, end, composeKinds) {
   const region = text.slice(start, end);
@@ -117,9 +115,15 @@ function skippable(text, start, end, composeKinds) {
   const { kind, apiVersion, contentStart } = checked;
   if (kind !== void 0 && (composeKinds.has(kind) || kind.endsWith("List"))) return void 0;
   if (apiVersion !== void 0 && BUILTIN_API_VERSION.test(apiVersion)) return void 0;
-  if (HELM_SOURCE_LINE.test(region.slice(contentStart))) return void 0;
+  if (region.includes("Source:", contentStart) && HELM_SOURCE_LINE.test(region.slice(contentStart))) return void 0;
   if (kind === "CustomResourceDefinition") {
-    for (const match of region.matchAll(/^\s+kind:\s*["']?([^\s"'#]+)/gm)) if (composeKinds.has(match[1])) return void 0;
+    for (let at = region.indexOf("kind:"); at >= 0; at = region.indexOf("kind:", at + 5)) {
+      let i = at - 1;
+      while (i >= 0 && region.charCodeAt(i) === 32) i--;
+      if (i >= 0 && region.charCodeAt(i) !== 10) continue;
+      const named = /^kind:\s*["']?([^\s"'#]+)/.exec(region.slice(at, at + 300));
+      if (named && composeKinds.has(named[1])) return void 0;
+    }
   }
   return { contentStart: start + contentStart, kind };
 }
@@ -1362,19 +1366,16 @@ function parseSource(source, options = {}) {
   }
   let composed;
   if (plan) {
-    const lineStarts = [];
-    composed = compose(plan.compact, plan, (offset) => lineStarts.push(offset));
+    composed = compose(plan.compact, plan);
     const { documentStarts } = composed;
-    if (plan.markers.every((marker) => documentStarts.has(marker))) {
-      addLineStarts(lineCounter, lineStarts, plan, text);
-    } else {
+    if (!plan.markers.every((marker) => documentStarts.has(marker))) {
       composed = void 0;
       plan = void 0;
     }
   }
+  indexLines(lineCounter, text);
   const stream = plan ? void 0 : jsonStream(text);
   if (stream) {
-    indexLines(lineCounter, text);
     const tooDeep2 = /* @__PURE__ */ new Map();
     const documents = stream.map(({ start, end, deep }) => {
       if (deep !== void 0) tooDeep2.set(start, deep);
@@ -1382,7 +1383,7 @@ function parseSource(source, options = {}) {
     });
     composed = { documents, tooDeep: tooDeep2, documentStarts: /* @__PURE__ */ new Set() };
   }
-  composed ??= compose(text, void 0, lineCounter.addNewLine);
+  composed ??= compose(text, void 0);
   const { documents: docs, tooDeep } = composed;
   const skippedObjects = plan?.objects ?? 0;
   const file = {
@@ -1456,11 +1457,11 @@ function parseSource(source, options = {}) {
   });
   return { file, manifests, problems, skippedObjects };
 }
-function compose(text, plan, onNewLine) {
+function compose(text, plan) {
   const tooDeep = /* @__PURE__ */ new Map();
   const documentStarts = /* @__PURE__ */ new Set();
   function* tokens() {
-    for (const token of new import_yaml2.Parser(onNewLine).parse(text)) {
+    for (const token of new import_yaml2.Parser().parse(text)) {
       if (plan) mapCstOffsets(token, (offset) => toOriginal(plan, offset));
       if (token.type !== "document") {
         yield token;
@@ -1608,21 +1609,6 @@ function deepOffset(document) {
     }
   }
   return void 0;
-}
-function addLineStarts(lineCounter, compactStarts, plan, text) {
-  let next = 0;
-  const flush = (before) => {
-    while (next < plan.lineBreaks.length && plan.lineBreaks[next].from < before) {
-      const { from, to } = plan.lineBreaks[next++];
-      for (let i = text.indexOf("\n", from); i >= 0 && i < to; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
-    }
-  };
-  for (const start of compactStarts) {
-    const offset = toOriginal(plan, start);
-    flush(offset);
-    lineCounter.addNewLine(offset);
-  }
-  flush(Infinity);
 }
 function firstAlias(doc, fallback) {
   let range = [fallback, fallback];

@@ -23,7 +23,7 @@ import {
   loadPaths,
   parseSource,
   separatorsOver
-} from "./chunk-2BNP2QMK.js";
+} from "./chunk-X67GOCIN.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
