@@ -149,6 +149,20 @@ describe('can-i -n reads only the Roles and RoleBindings of that namespace', () 
     }, 60_000);
   }
 
+  it('an item whose namespace a repeated key leaves uncertain is read: its error is reported, as when all are read', async () => {
+    const binding = '{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "rb", "namespace": "default"}, ' +
+      '"roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"}, "subjects": [{"kind": "User", "name": "alice"}]}';
+    for (const metadata of ['{"name": "x", "namespace": "", "namespace": "other"}', 'null, "metadata": {"name": "x", "namespace": "other"}']) {
+      const other = `{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": ${metadata}, "rules": []}`;
+      writeFileSync(path.join(dir, 'repeated.json'), `{"apiVersion": "v1", "kind": "List", "items": [\n${binding},\n${other}\n]}\n`);
+      const args = ['can-i', 'get', 'pods', '--as', 'alice', '-n', 'default', '-f', 'repeated.json'];
+      const scoped = await cli(args, dir);
+      const all = await cli([...args, '--explain'], dir);
+      expect([scoped.code, scoped.stdout, scoped.stderr]).toEqual([1, 'no\n', expect.stringContaining('Map keys must be unique')]);
+      expect(scoped.stderr).toBe(all.stderr);
+    }
+  });
+
   it('namespaces/NAME is asked in namespace NAME: its RoleBindings are read whatever -n says', async () => {
     writeFileSync(
       path.join(dir, 'ns.yaml'),

@@ -244,6 +244,9 @@ function scanJson(text: string, maxDepth: number): JsonScan | undefined {
   /** The item's kind so far; null once uncertain. */
   let itemKind: string | null | undefined;
   let itemNamespace: string | null | undefined;
+  /** Whether the item's `metadata` key, and its metadata's `namespace` key, were met (a second one leaves the namespace uncertain). */
+  let metadataKey = false;
+  let namespaceKey = false;
   /** Whose string value comes next: 1 an item's kind, 2 its metadata's namespace. */
   let pending = 0;
   let metadataDepth = -1;
@@ -260,6 +263,8 @@ function scanJson(text: string, maxDepth: number): JsonScan | undefined {
     itemKind = undefined;
     itemNamespace = undefined;
     metadataDepth = -1;
+    metadataKey = false;
+    namespaceKey = false;
   };
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -282,7 +287,7 @@ function scanJson(text: string, maxDepth: number): JsonScan | undefined {
         const value = text.slice(i + 1, j);
         const certain = !value.includes('\\');
         if (pending === 1) itemKind = certain ? value : null;
-        else itemNamespace = certain ? (value === '' ? undefined : value) : null;
+        else if (itemNamespace !== null) itemNamespace = certain ? (value === '' ? undefined : value) : null;
         pending = 0;
         i = j;
         continue;
@@ -305,10 +310,14 @@ function scanJson(text: string, maxDepth: number): JsonScan | undefined {
               // A second `kind` (which YAML refuses) leaves it uncertain.
               if (itemKind !== undefined) itemKind = null;
               else pending = 1;
+            } else if (key === 'metadata') {
+              if (metadataKey) itemNamespace = null;
+              metadataKey = true;
             }
           } else if (depth === metadataDepth && key === 'namespace') {
-            itemNamespace = itemNamespace === undefined ? undefined : null;
-            pending = itemNamespace === null ? 0 : 2;
+            if (namespaceKey) itemNamespace = null;
+            else pending = 2;
+            namespaceKey = true;
           }
         }
         expectKey = false;
@@ -331,11 +340,7 @@ function scanJson(text: string, maxDepth: number): JsonScan | undefined {
         inItems = true;
         list = { open: i, close: -1, keys: [], kinds: [], namespaces: [] };
       }
-      if (c === 123 && inItems && depth === 3 && lastItemKey === 'metadata') {
-        // A second metadata (which YAML refuses) leaves the namespace uncertain.
-        if (metadataDepth === -2) itemNamespace = null;
-        metadataDepth = 4;
-      }
+      if (c === 123 && inItems && depth === 3 && lastItemKey === 'metadata') metadataDepth = 4;
       continue;
     }
     if (c === 125 /* } */ || c === 93 /* ] */) {
@@ -891,6 +896,9 @@ function readDocument(lines: Lines, firstLine: number, contentLine: number, endL
     if (reader.peekIndent() !== 0) throw GIVE_UP;
     value = readRoot(reader, items, itemDocs, kinds, compose, maxAliasCount, out.select);
     if (reader.peekIndent() >= 0) throw GIVE_UP;
+    // Items are refused before the root's kind is known (kubectl writes it after them): in a
+    // document that is no List, `items` is data, read by the parser.
+    if (kinds.refused > 0 && !(isObject(value) && isList(value))) throw GIVE_UP;
     // A List whose items are not a block sequence (`items: [a, b]`): only the parser's pieces say
     // where object items are; scalar items are no objects.
     if (isObject(value) && isList(value) && items.length !== value.items.length && value.items.some(isObject)) throw GIVE_UP;
@@ -986,6 +994,11 @@ function headerOf(text: string, from: number, end: number, column: number, lines
   /** Whether a key was read at each level (the top level, metadata's). */
   let keyAt0 = false;
   let keyAt1 = false;
+  /**
+   * The indentation of the `kind` or `namespace` key just read: a plain scalar continues on the
+   * more indented lines after it (`kind: Role` then `  List` is "Role List").
+   */
+  let valueOf = -1;
   for (let s = from, l = line, firstLine = true; s < end; firstLine = false, l++) {
     const lineStart = s;
     let lineEnd: number;
@@ -1003,16 +1016,21 @@ function headerOf(text: string, from: number, end: number, column: number, lines
       // Blank lines and comments.
       if (lines.types[l] !== 0) continue;
       indent = lines.indents[l]!;
+      if (valueOf >= 0 && indent > valueOf) return undefined;
+      valueOf = -1;
       if (!inMetadata && indent > column) continue;
     } else {
       // Deeper lines are skipped unless metadata's keys are looked for (in a valid text, no line
       // but blank ones and comments is less indented than the keys).
-      if (!inMetadata && text.charCodeAt(lineStart + column) === 32) continue;
+      if (!inMetadata && valueOf < 0 && text.charCodeAt(lineStart + column) === 32) continue;
       let i = lineStart;
       while (i < lineEnd && text.charCodeAt(i) === 32) i++;
       // Blank lines and comments.
       if (i === lineEnd || text.charCodeAt(i) === 35) continue;
       indent = i - lineStart;
+      if (valueOf >= 0 && indent > valueOf) return undefined;
+      valueOf = -1;
+      if (!inMetadata && indent > column) continue;
     }
     if (indent < column) return undefined;
     const at = lineStart + indent;
@@ -1044,6 +1062,7 @@ function headerOf(text: string, from: number, end: number, column: number, lines
       if (kind !== undefined) return undefined;
       kind = simpleString(text, colon + 1, lineEnd);
       if (!kind) return undefined;
+      valueOf = indent;
     } else if (level === 0 && colon - at === 8 && text.startsWith('metadata', at)) {
       if (metadataSeen || simpleString(text, colon + 1, lineEnd) !== '') return undefined;
       metadataSeen = inMetadata = true;
@@ -1055,6 +1074,7 @@ function headerOf(text: string, from: number, end: number, column: number, lines
       namespaceSeen = true;
       namespace = simpleString(text, colon + 1, lineEnd);
       if (namespace === undefined) return undefined;
+      valueOf = indent;
     }
   }
   if (kind === undefined) return undefined;

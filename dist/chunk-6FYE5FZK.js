@@ -490,6 +490,8 @@ function scanJson(text, maxDepth) {
   let itemKeys = 0;
   let itemKind;
   let itemNamespace;
+  let metadataKey = false;
+  let namespaceKey = false;
   let pending = 0;
   let metadataDepth = -1;
   let lastItemKey = "";
@@ -505,6 +507,8 @@ function scanJson(text, maxDepth) {
     itemKind = void 0;
     itemNamespace = void 0;
     metadataDepth = -1;
+    metadataKey = false;
+    namespaceKey = false;
   };
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -525,7 +529,7 @@ function scanJson(text, maxDepth) {
         const value = text.slice(i + 1, j2);
         const certain = !value.includes("\\");
         if (pending === 1) itemKind = certain ? value : null;
-        else itemNamespace = certain ? value === "" ? void 0 : value : null;
+        else if (itemNamespace !== null) itemNamespace = certain ? value === "" ? void 0 : value : null;
         pending = 0;
         i = j2;
         continue;
@@ -546,10 +550,14 @@ function scanJson(text, maxDepth) {
             if (key === "kind") {
               if (itemKind !== void 0) itemKind = null;
               else pending = 1;
+            } else if (key === "metadata") {
+              if (metadataKey) itemNamespace = null;
+              metadataKey = true;
             }
           } else if (depth === metadataDepth && key === "namespace") {
-            itemNamespace = itemNamespace === void 0 ? void 0 : null;
-            pending = itemNamespace === null ? 0 : 2;
+            if (namespaceKey) itemNamespace = null;
+            else pending = 2;
+            namespaceKey = true;
           }
         }
         expectKey = false;
@@ -571,10 +579,7 @@ function scanJson(text, maxDepth) {
         inItems = true;
         list = { open: i, close: -1, keys: [], kinds: [], namespaces: [] };
       }
-      if (c === 123 && inItems && depth === 3 && lastItemKey === "metadata") {
-        if (metadataDepth === -2) itemNamespace = null;
-        metadataDepth = 4;
-      }
+      if (c === 123 && inItems && depth === 3 && lastItemKey === "metadata") metadataDepth = 4;
       continue;
     }
     if (c === 125 || c === 93) {
@@ -1030,6 +1035,7 @@ function readDocument(lines, firstLine, contentLine, endLine, out, maxAliasCount
     if (reader.peekIndent() !== 0) throw GIVE_UP;
     value = readRoot(reader, items, itemDocs, kinds, compose2, maxAliasCount, out.select);
     if (reader.peekIndent() >= 0) throw GIVE_UP;
+    if (kinds.refused > 0 && !(isObject(value) && isList(value))) throw GIVE_UP;
     if (isObject(value) && isList(value) && items.length !== value.items.length && value.items.some(isObject)) throw GIVE_UP;
   } catch (error) {
     if (!(error instanceof GiveUp)) throw error;
@@ -1085,6 +1091,7 @@ function headerOf(text, from, end, column, lines, line = 0) {
   let metadataIndent = -1;
   let keyAt0 = false;
   let keyAt1 = false;
+  let valueOf = -1;
   for (let s = from, l = line, firstLine = true; s < end; firstLine = false, l++) {
     const lineStart = s;
     let lineEnd;
@@ -1101,13 +1108,18 @@ function headerOf(text, from, end, column, lines, line = 0) {
     } else if (lines) {
       if (lines.types[l] !== 0) continue;
       indent = lines.indents[l];
+      if (valueOf >= 0 && indent > valueOf) return void 0;
+      valueOf = -1;
       if (!inMetadata && indent > column) continue;
     } else {
-      if (!inMetadata && text.charCodeAt(lineStart + column) === 32) continue;
+      if (!inMetadata && valueOf < 0 && text.charCodeAt(lineStart + column) === 32) continue;
       let i = lineStart;
       while (i < lineEnd && text.charCodeAt(i) === 32) i++;
       if (i === lineEnd || text.charCodeAt(i) === 35) continue;
       indent = i - lineStart;
+      if (valueOf >= 0 && indent > valueOf) return void 0;
+      valueOf = -1;
+      if (!inMetadata && indent > column) continue;
     }
     if (indent < column) return void 0;
     const at = lineStart + indent;
@@ -1136,6 +1148,7 @@ function headerOf(text, from, end, column, lines, line = 0) {
       if (kind !== void 0) return void 0;
       kind = simpleString(text, colon + 1, lineEnd);
       if (!kind) return void 0;
+      valueOf = indent;
     } else if (level === 0 && colon - at === 8 && text.startsWith("metadata", at)) {
       if (metadataSeen || simpleString(text, colon + 1, lineEnd) !== "") return void 0;
       metadataSeen = inMetadata = true;
@@ -1147,6 +1160,7 @@ function headerOf(text, from, end, column, lines, line = 0) {
       namespaceSeen = true;
       namespace = simpleString(text, colon + 1, lineEnd);
       if (namespace === void 0) return void 0;
+      valueOf = indent;
     }
   }
   if (kind === void 0) return void 0;

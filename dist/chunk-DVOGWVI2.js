@@ -23,7 +23,7 @@ import {
   loadPaths,
   parseSource,
   separatorsOver
-} from "./chunk-X67GOCIN.js";
+} from "./chunk-6FYE5FZK.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
