@@ -433,7 +433,9 @@ Examples:
 
 Prints "yes" or "no". Exit codes: 0 yes (and --list), 1 no, 2 usage error or nothing could be read.
 Warnings (unknown resource types, unreadable or broken input) go to stderr; the answer is still
-given from what parsed.`;
+given from what parsed. Only what can change the answer is read: documents of other kinds and,
+without -A or --explain, the Roles, RoleBindings and ServiceAccounts of other namespaces are
+skipped unread, so a syntax error in them is not reported (rbaclint lint reports it).`;
 
 /** Adds `can-i` to the program. */
 export function addCanICommand(program: Command, io: Io, done: (code: number) => void): Command {

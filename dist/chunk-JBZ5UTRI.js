@@ -368,7 +368,9 @@ Examples:
 
 Prints "yes" or "no". Exit codes: 0 yes (and --list), 1 no, 2 usage error or nothing could be read.
 Warnings (unknown resource types, unreadable or broken input) go to stderr; the answer is still
-given from what parsed.`;
+given from what parsed. Only what can change the answer is read: documents of other kinds and,
+without -A or --explain, the Roles, RoleBindings and ServiceAccounts of other namespaces are
+skipped unread, so a syntax error in them is not reported (rbaclint lint reports it).`;
 function addCanICommand(program, io, done) {
   return program.command("can-i").description("check whether a user or ServiceAccount may do an action, like kubectl auth can-i, from manifests").usage("VERB [TYPE | TYPE/NAME | NONRESOURCEURL] --as <user> [options] -f <paths...>").argument("[VERB TYPE...]", "VERB and TYPE | TYPE/NAME | NONRESOURCEURL (none with --list)").option("--as <user>", "the user to check (required): a user name, or system:serviceaccount:<namespace>:<name>").option("--as-group <group>", "a group of the user; repeat for more", collect).option("-n, --namespace <ns>", `namespace of the request (default "${KUBECTL_DEFAULT_NAMESPACE}", as kubectl's current namespace)`).option("-A, --all-namespaces", "the request across all namespaces: only ClusterRoleBindings count").option("--subresource <subresource>", "subresource such as exec, log, scale, status").option("--list", "print every rule of the user in the namespace, as kubectl auth can-i --list").option("--no-headers", "with --list: leave out the header line").option("--explain", "after yes/no, print the bindings, roles and rules that allow it, or hints why not").option("-q, --quiet", "print nothing; answer with the exit code only").option("-f, --filename <paths...>", FILENAME_HELP).option("--default-namespace <ns>", DEFAULT_NAMESPACE_HELP, KUBECTL_DEFAULT_NAMESPACE).addHelpText("after", CAN_I_HELP).action(async (args, options) => {
     done(await runCanI(args, options, io));
