@@ -15,7 +15,7 @@
  * Either way the answers are those of a full parse; positions are those of a full parse too (the
  * nodes are composed from the same text, at the same offsets, with the same line index).
  */
-import { MAX_LEVELS, NON_STRING_WORD, REFUSED_CHARS } from './skip.js';
+import { MAX_LEVELS, NON_STRING_WORD, REFUSED_CHARS, documentMarkers } from './skip.js';
 import { HELM_ACTION } from './template.js';
 import { Composer, Parser, isCollection, isScalar, parseDocument, visit, type CST, type Document, type Schema } from 'yaml';
 
@@ -249,7 +249,8 @@ function scanJson(text: string, maxDepth: number): JsonScan | undefined {
   let namespaceKey = false;
   /** Whose string value comes next: 1 an item's kind, 2 its metadata's namespace. */
   let pending = 0;
-  let metadataDepth = -1;
+  /** Whether the scan is inside the item's metadata object (its keys are at depth 4). */
+  let inMetadata = false;
   let lastItemKey = '';
   const endItem = (end: number): void => {
     if (list && itemStart >= 0) {
@@ -262,7 +263,7 @@ function scanJson(text: string, maxDepth: number): JsonScan | undefined {
     itemKeys = 0;
     itemKind = undefined;
     itemNamespace = undefined;
-    metadataDepth = -1;
+    inMetadata = false;
     metadataKey = false;
     namespaceKey = false;
   };
@@ -314,7 +315,7 @@ function scanJson(text: string, maxDepth: number): JsonScan | undefined {
               if (metadataKey) itemNamespace = null;
               metadataKey = true;
             }
-          } else if (depth === metadataDepth && key === 'namespace') {
+          } else if (inMetadata && depth === 4 && key === 'namespace') {
             if (namespaceKey) itemNamespace = null;
             else pending = 2;
             namespaceKey = true;
@@ -340,12 +341,12 @@ function scanJson(text: string, maxDepth: number): JsonScan | undefined {
         inItems = true;
         list = { open: i, close: -1, keys: [], kinds: [], namespaces: [] };
       }
-      if (c === 123 && inItems && depth === 3 && lastItemKey === 'metadata') metadataDepth = 4;
+      if (c === 123 && inItems && depth === 3 && lastItemKey === 'metadata') inMetadata = true;
       continue;
     }
     if (c === 125 /* } */ || c === 93 /* ] */) {
       stack.pop();
-      if (inItems && stack.length === 3 && metadataDepth === 4) metadataDepth = -2;
+      if (inItems && stack.length === 3) inMetadata = false;
       if (inItems && stack.length === 2 && itemStart >= 0) {
         // The end of an item that is an object or array.
         endItem(i + 1);
@@ -538,7 +539,7 @@ class Lines {
   }
 
   /** Indexes the lines of `text[from, to)` (to at a line start or the end of the text). */
-  reset(from: number, to: number): this {
+  reset(from: number, to: number): void {
     const text = this.text;
     let capacity = this.starts.length;
     let line = 0;
@@ -564,7 +565,6 @@ class Lines {
     }
     this.length = line;
     this.end = to;
-    return this;
   }
 }
 
@@ -811,10 +811,11 @@ function readYamlStream(text: string, maxAliasCount: number, compose: Compose, k
   const out: Out = { objects, segments, composed, skipped: 0, keep, select, doc: 0, preambles };
   // Documents: the lines between `---` markers (a marker is `---` at column 0, then blanks only:
   // other lines starting with `---` were refused above).
+  const markers = documentMarkers(text);
   let first = 0;
-  for (let marker = text.startsWith('---') ? 0 : nextMarker(text, 1); ; marker = nextMarker(text, first)) {
-    const last = marker < 0;
-    const end = last ? text.length : marker;
+  for (let m = 0; m <= markers.length; m++) {
+    const last = m === markers.length;
+    const end = last ? text.length : markers[m]!;
     // Every marker starts a document, even one with no lines before the next marker.
     if (end > first || last || first > 0) {
       // Comments (at any indentation) and blank lines are no content.
@@ -838,16 +839,10 @@ function readYamlStream(text: string, maxAliasCount: number, compose: Compose, k
       }
     }
     if (last) break;
-    const lineEnd = text.indexOf('\n', marker);
+    const lineEnd = text.indexOf('\n', end);
     first = lineEnd < 0 ? text.length : lineEnd + 1;
   }
   return { objects, segments, composed, skipped: out.skipped, preambles };
-}
-
-/** The start of the next line from `from` on (`from` a line start, or 1 to search from the second line) that starts with `---`, or -1. */
-function nextMarker(text: string, from: number): number {
-  const at = text.indexOf('\n---', from - 1);
-  return at < 0 ? -1 : at + 1;
 }
 
 /** The start of the first line of `text[from, end)` that is neither blank nor a comment, or `end`. */
@@ -1009,25 +1004,22 @@ function headerOf(text: string, from: number, end: number, column: number, lines
       if (lineEnd < 0 || lineEnd > end) lineEnd = end;
     }
     s = lineEnd + 1;
-    let indent: number;
-    if (firstLine) {
-      indent = column;
-    } else if (lines) {
-      // Blank lines and comments.
-      if (lines.types[l] !== 0) continue;
-      indent = lines.indents[l]!;
-      if (valueOf >= 0 && indent > valueOf) return undefined;
-      valueOf = -1;
-      if (!inMetadata && indent > column) continue;
-    } else {
-      // Deeper lines are skipped unless metadata's keys are looked for (in a valid text, no line
-      // but blank ones and comments is less indented than the keys).
-      if (!inMetadata && valueOf < 0 && text.charCodeAt(lineStart + column) === 32) continue;
-      let i = lineStart;
-      while (i < lineEnd && text.charCodeAt(i) === 32) i++;
-      // Blank lines and comments.
-      if (i === lineEnd || text.charCodeAt(i) === 35) continue;
-      indent = i - lineStart;
+    let indent = column;
+    if (!firstLine) {
+      if (lines) {
+        // Blank lines and comments.
+        if (lines.types[l] !== 0) continue;
+        indent = lines.indents[l]!;
+      } else {
+        // Deeper lines are skipped unless metadata's keys are looked for (in a valid text, no line
+        // but blank ones and comments is less indented than the keys).
+        if (!inMetadata && valueOf < 0 && text.charCodeAt(lineStart + column) === 32) continue;
+        let i = lineStart;
+        while (i < lineEnd && text.charCodeAt(i) === 32) i++;
+        // Blank lines and comments.
+        if (i === lineEnd || text.charCodeAt(i) === 35) continue;
+        indent = i - lineStart;
+      }
       if (valueOf >= 0 && indent > valueOf) return undefined;
       valueOf = -1;
       if (!inMetadata && indent > column) continue;
@@ -1153,31 +1145,26 @@ function readRoot(
       while (endLine < reader.end && (lines.types[endLine] !== 0 || lines.indents[endLine]! > indent)) endLine++;
       // Blank and comment lines before it are in the piece, as the parser may count them in the item.
       const segment = { start: lines.starts[line]!, end: lineOffset(lines, endLine) };
-      // An item `select` refuses is not read: a null item in its place (no object).
-      const column = select ? itemColumn(lines, line, indent) : -1;
-      if (column > 0 && refused(lines.text, segment.start, segment.end, column, select!, lines, line)) {
-        values.push(null);
-        items.push(segment);
-        itemDocs.push(undefined);
-        kinds.items.push(undefined);
-        kinds.refused++;
-        reader.i = endLine;
-        return;
-      }
-      let value: unknown;
+      let value: unknown = null;
       let doc: Document.Parsed | undefined;
       let kindAt: number | undefined;
-      try {
-        const itemReader = new Reader(lines, line, endLine);
-        value = itemReader.item(indent);
-        if (itemReader.peekIndent() >= 0) throw GIVE_UP;
-        kindAt = itemReader.kindAt;
-      } catch (error) {
-        if (!(error instanceof GiveUp)) throw error;
-        doc = composeChecked(compose, segment.start, segment.end);
-        const js = toJS(doc, maxAliasCount);
-        if (!Array.isArray(js) || js.length !== 1) throw FALLBACK;
-        value = js[0];
+      const column = select ? itemColumn(lines, line, indent) : -1;
+      if (column > 0 && refused(lines.text, segment.start, segment.end, column, select!, lines, line)) {
+        // An item `select` refuses is not read: a null item in its place (no object).
+        kinds.refused++;
+      } else {
+        try {
+          const itemReader = new Reader(lines, line, endLine);
+          value = itemReader.item(indent);
+          if (itemReader.peekIndent() >= 0) throw GIVE_UP;
+          kindAt = itemReader.kindAt;
+        } catch (error) {
+          if (!(error instanceof GiveUp)) throw error;
+          doc = composeChecked(compose, segment.start, segment.end);
+          const js = toJS(doc, maxAliasCount);
+          if (!Array.isArray(js) || js.length !== 1) throw FALLBACK;
+          value = js[0];
+        }
       }
       values.push(value);
       items.push(segment);

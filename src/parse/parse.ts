@@ -395,10 +395,7 @@ function lazyLineCounter(text: string): LineCounter {
   let starts: number[] | undefined;
   Object.defineProperty(counter, 'lineStarts', {
     get(): number[] {
-      if (!starts) {
-        starts = [0];
-        for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-      }
+      starts ??= lineStartsOf(text);
       return starts;
     },
     configurable: true,
@@ -451,10 +448,16 @@ function firstAlias(doc: Document.Parsed, fallback: number): [number, number] {
   return range;
 }
 
-/** Fills a line counter for a text that is not parsed. */
+/** Fills a line counter with the lines of the text ({@link lineStartsOf}). */
 function indexLines(lineCounter: LineCounter, text: string): void {
-  lineCounter.addNewLine(0);
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  for (const start of lineStartsOf(text)) lineCounter.addNewLine(start);
+}
+
+/** Where each line of the text starts: at 0 and after each line feed. */
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
 }
 
 /**

@@ -67,6 +67,14 @@ const DOUBLE_ESCAPE = /^(?:[0abtnvfre "/\\N_LP\t]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4
 /** Deepest nesting the check follows (the parser's limit is far above). */
 export const MAX_LEVELS = 64;
 
+/** The offsets of the lines that start with `---` (document markers, when followed by blanks only). */
+export function documentMarkers(text: string): number[] {
+  const markers: number[] = [];
+  if (text.startsWith('---')) markers.push(0);
+  for (let at = text.indexOf('\n---'); at >= 0; at = text.indexOf('\n---', at + 1)) markers.push(at + 1);
+  return markers;
+}
+
 /**
  * Plans which documents of `text` need not be composed: those whose `kind` is not in
  * `composeKinds` (nor a List, nor a CustomResourceDefinition that could redefine the scope of such
@@ -76,9 +84,7 @@ export const MAX_LEVELS = 64;
 export function planSkips(text: string, composeKinds: ReadonlySet<string>): SkipPlan | undefined {
   if (text.length < 256 || text.includes('\r') || text.includes('rbaclint') || /^\s*[{[]/.test(text)) return undefined;
   if (/^(?:%|\.\.\.|---[^\n -])|^--- +[^ \n]/m.test(text)) return undefined;
-  const markers: number[] = [];
-  if (text.startsWith('---')) markers.push(0);
-  for (let at = text.indexOf('\n---'); at >= 0; at = text.indexOf('\n---', at + 1)) markers.push(at + 1);
+  const markers = documentMarkers(text);
   const pieces: string[] = [];
   const compactStarts = [0];
   const originalStarts = [0];

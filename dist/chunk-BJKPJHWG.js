@@ -23,7 +23,7 @@ import {
   loadPaths,
   parseSource,
   separatorsOver
-} from "./chunk-6FYE5FZK.js";
+} from "./chunk-YLAYWYNO.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";

@@ -3,7 +3,7 @@ import { createRequire as __rbaclintCreateRequire } from 'node:module';
 const require = __rbaclintCreateRequire(import.meta.url);
 import {
   writeAtomically
-} from "./chunk-CX3TB42P.js";
+} from "./chunk-GZ4YZNUD.js";
 import {
   EXIT
 } from "./chunk-NU6QR25M.js";
@@ -11,7 +11,7 @@ import {
   decodeSource,
   fsReason,
   parseSource
-} from "./chunk-6FYE5FZK.js";
+} from "./chunk-YLAYWYNO.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";

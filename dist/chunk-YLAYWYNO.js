@@ -55,12 +55,16 @@ var PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_.\/$-]*/;
 var REFUSED_CHARS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
 var DOUBLE_ESCAPE = /^(?:[0abtnvfre "/\\N_LP\t]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})/;
 var MAX_LEVELS = 64;
-function planSkips(text, composeKinds) {
-  if (text.length < 256 || text.includes("\r") || text.includes("rbaclint") || /^\s*[{[]/.test(text)) return void 0;
-  if (/^(?:%|\.\.\.|---[^\n -])|^--- +[^ \n]/m.test(text)) return void 0;
+function documentMarkers(text) {
   const markers = [];
   if (text.startsWith("---")) markers.push(0);
   for (let at = text.indexOf("\n---"); at >= 0; at = text.indexOf("\n---", at + 1)) markers.push(at + 1);
+  return markers;
+}
+function planSkips(text, composeKinds) {
+  if (text.length < 256 || text.includes("\r") || text.includes("rbaclint") || /^\s*[{[]/.test(text)) return void 0;
+  if (/^(?:%|\.\.\.|---[^\n -])|^--- +[^ \n]/m.test(text)) return void 0;
+  const markers = documentMarkers(text);
   const pieces = [];
   const compactStarts = [0];
   const originalStarts = [0];
@@ -493,7 +497,7 @@ function scanJson(text, maxDepth) {
   let metadataKey = false;
   let namespaceKey = false;
   let pending = 0;
-  let metadataDepth = -1;
+  let inMetadata = false;
   let lastItemKey = "";
   const endItem = (end) => {
     if (list && itemStart >= 0) {
@@ -506,7 +510,7 @@ function scanJson(text, maxDepth) {
     itemKeys = 0;
     itemKind = void 0;
     itemNamespace = void 0;
-    metadataDepth = -1;
+    inMetadata = false;
     metadataKey = false;
     namespaceKey = false;
   };
@@ -554,7 +558,7 @@ function scanJson(text, maxDepth) {
               if (metadataKey) itemNamespace = null;
               metadataKey = true;
             }
-          } else if (depth === metadataDepth && key === "namespace") {
+          } else if (inMetadata && depth === 4 && key === "namespace") {
             if (namespaceKey) itemNamespace = null;
             else pending = 2;
             namespaceKey = true;
@@ -579,12 +583,12 @@ function scanJson(text, maxDepth) {
         inItems = true;
         list = { open: i, close: -1, keys: [], kinds: [], namespaces: [] };
       }
-      if (c === 123 && inItems && depth === 3 && lastItemKey === "metadata") metadataDepth = 4;
+      if (c === 123 && inItems && depth === 3 && lastItemKey === "metadata") inMetadata = true;
       continue;
     }
     if (c === 125 || c === 93) {
       stack.pop();
-      if (inItems && stack.length === 3 && metadataDepth === 4) metadataDepth = -2;
+      if (inItems && stack.length === 3) inMetadata = false;
       if (inItems && stack.length === 2 && itemStart >= 0) {
         endItem(i + 1);
       } else if (inItems && stack.length === 1) {
@@ -757,7 +761,6 @@ var Lines = class {
     }
     this.length = line;
     this.end = to;
-    return this;
   }
 };
 function grow(array, capacity) {
@@ -968,10 +971,11 @@ function readYamlStream(text, maxAliasCount, compose2, keep, select) {
   const composed = /* @__PURE__ */ new Map();
   const preambles = [];
   const out = { objects, segments, composed, skipped: 0, keep, select, doc: 0, preambles };
+  const markers = documentMarkers(text);
   let first = 0;
-  for (let marker = text.startsWith("---") ? 0 : nextMarker(text, 1); ; marker = nextMarker(text, first)) {
-    const last = marker < 0;
-    const end = last ? text.length : marker;
+  for (let m = 0; m <= markers.length; m++) {
+    const last = m === markers.length;
+    const end = last ? text.length : markers[m];
     if (end > first || last || first > 0) {
       const contentStart = firstContentLine(text, first, end);
       const content = contentStart < end;
@@ -991,14 +995,10 @@ function readYamlStream(text, maxAliasCount, compose2, keep, select) {
       }
     }
     if (last) break;
-    const lineEnd = text.indexOf("\n", marker);
+    const lineEnd = text.indexOf("\n", end);
     first = lineEnd < 0 ? text.length : lineEnd + 1;
   }
   return { objects, segments, composed, skipped: out.skipped, preambles };
-}
-function nextMarker(text, from) {
-  const at = text.indexOf("\n---", from - 1);
-  return at < 0 ? -1 : at + 1;
 }
 function firstContentLine(text, from, end) {
   for (let s = from; s < end; ) {
@@ -1102,21 +1102,18 @@ function headerOf(text, from, end, column, lines, line = 0) {
       if (lineEnd < 0 || lineEnd > end) lineEnd = end;
     }
     s = lineEnd + 1;
-    let indent;
-    if (firstLine) {
-      indent = column;
-    } else if (lines) {
-      if (lines.types[l] !== 0) continue;
-      indent = lines.indents[l];
-      if (valueOf >= 0 && indent > valueOf) return void 0;
-      valueOf = -1;
-      if (!inMetadata && indent > column) continue;
-    } else {
-      if (!inMetadata && valueOf < 0 && text.charCodeAt(lineStart + column) === 32) continue;
-      let i = lineStart;
-      while (i < lineEnd && text.charCodeAt(i) === 32) i++;
-      if (i === lineEnd || text.charCodeAt(i) === 35) continue;
-      indent = i - lineStart;
+    let indent = column;
+    if (!firstLine) {
+      if (lines) {
+        if (lines.types[l] !== 0) continue;
+        indent = lines.indents[l];
+      } else {
+        if (!inMetadata && valueOf < 0 && text.charCodeAt(lineStart + column) === 32) continue;
+        let i = lineStart;
+        while (i < lineEnd && text.charCodeAt(i) === 32) i++;
+        if (i === lineEnd || text.charCodeAt(i) === 35) continue;
+        indent = i - lineStart;
+      }
       if (valueOf >= 0 && indent > valueOf) return void 0;
       valueOf = -1;
       if (!inMetadata && indent > column) continue;
@@ -1216,30 +1213,25 @@ function readRoot(reader, items, itemDocs, kinds, compose2, maxAliasCount, selec
       let endLine = line + 1;
       while (endLine < reader.end && (lines.types[endLine] !== 0 || lines.indents[endLine] > indent)) endLine++;
       const segment = { start: lines.starts[line], end: lineOffset(lines, endLine) };
-      const column = select ? itemColumn(lines, line, indent) : -1;
-      if (column > 0 && refused(lines.text, segment.start, segment.end, column, select, lines, line)) {
-        values.push(null);
-        items.push(segment);
-        itemDocs.push(void 0);
-        kinds.items.push(void 0);
-        kinds.refused++;
-        reader.i = endLine;
-        return;
-      }
-      let value;
+      let value = null;
       let doc;
       let kindAt;
-      try {
-        const itemReader = new Reader(lines, line, endLine);
-        value = itemReader.item(indent);
-        if (itemReader.peekIndent() >= 0) throw GIVE_UP;
-        kindAt = itemReader.kindAt;
-      } catch (error) {
-        if (!(error instanceof GiveUp)) throw error;
-        doc = composeChecked(compose2, segment.start, segment.end);
-        const js = toJS(doc, maxAliasCount);
-        if (!Array.isArray(js) || js.length !== 1) throw FALLBACK;
-        value = js[0];
+      const column = select ? itemColumn(lines, line, indent) : -1;
+      if (column > 0 && refused(lines.text, segment.start, segment.end, column, select, lines, line)) {
+        kinds.refused++;
+      } else {
+        try {
+          const itemReader = new Reader(lines, line, endLine);
+          value = itemReader.item(indent);
+          if (itemReader.peekIndent() >= 0) throw GIVE_UP;
+          kindAt = itemReader.kindAt;
+        } catch (error) {
+          if (!(error instanceof GiveUp)) throw error;
+          doc = composeChecked(compose2, segment.start, segment.end);
+          const js = toJS(doc, maxAliasCount);
+          if (!Array.isArray(js) || js.length !== 1) throw FALLBACK;
+          value = js[0];
+        }
       }
       values.push(value);
       items.push(segment);
@@ -1587,10 +1579,7 @@ function lazyLineCounter(text) {
   let starts;
   Object.defineProperty(counter, "lineStarts", {
     get() {
-      if (!starts) {
-        starts = [0];
-        for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-      }
+      starts ??= lineStartsOf(text);
       return starts;
     },
     configurable: true
@@ -1635,8 +1624,12 @@ function firstAlias(doc, fallback) {
   return range;
 }
 function indexLines(lineCounter, text) {
-  lineCounter.addNewLine(0);
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lineCounter.addNewLine(i + 1);
+  for (const start of lineStartsOf(text)) lineCounter.addNewLine(start);
+}
+function lineStartsOf(text) {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
 }
 function jsonProblem(file, start = 0, end = file.text.length) {
   const text = start === 0 && end === file.text.length ? file.text : file.text.slice(start, end);
