@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { allRules, lint, type LintOptions, type SourceText } from '../src/index.js';
 import { MODEL_KINDS } from '../src/model/index.js';
 import { parseSource } from '../src/parse/parse.js';
+import { readFast } from '../src/parse/fast.js';
 import { planSkips } from '../src/parse/skip.js';
 import { locate } from '../src/parse/locate.js';
 import { dumpObjects, generateDumpJson, generateDumpYaml, generateManifests } from '../scripts/generate-manifests.mjs';
@@ -333,6 +334,37 @@ describe('value path: same objects and positions as a full parse', () => {
     );
     // Not vacuous: some were read by the value path (most hold a syntax error or a Helm action).
     expect(read).toBeGreaterThan(RUNS / 20);
+  }, 600_000);
+
+  it('random documents with comment lines at any indentation: read by the value path, as the parser reads them', () => {
+    // Read by the value path (not left to the parser), deeper and shallower comments alike.
+    const commented = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n    # deeper\n  namespace: x\ndata:\n # shallower\n  k: v\n';
+    for (const text of [commented, `apiVersion: v1\nitems:\n${asItem(commented, 0)}\nkind: List\n`]) {
+      expect(expectSameValues(text)).toBe(true);
+      const fast = readFast(text, 256, 100, () => undefined);
+      expect('composed' in fast && fast.composed.size).toBe(0);
+    }
+    let read = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...KEYS.filter((k) => k !== 'kind')), tree), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat({ max: 12 }), fc.constantFrom('# c', '#', '#c: x', '# - x', '#  key: "v"')), { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        (entries, step, comments, asList) => {
+          const lines = ['apiVersion: v1', 'kind: ConfigMap', ...renderMap(entries, 0, step)];
+          // Never before the first line: a comment there is the document's preamble.
+          for (const [at, indent, comment] of comments) lines.splice(1 + (at % lines.length), 0, ' '.repeat(indent) + comment);
+          const doc = lines.join('\n');
+          const text = asList ? `apiVersion: v1\nitems:\n${asItem(doc, 0)}\nkind: List\n` : `${doc}\n`;
+          if (expectSameValues(text)) read++;
+          expectSame([{ path: 'c.yaml', text }]);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+    // Not vacuous: the value path read many of them.
+    expect(read).toBeGreaterThan(RUNS / 5);
   }, 600_000);
 
   it('edge cases: YAML 1.1 timestamps, indented comments before a skipped document, a List with flow items', () => {

@@ -589,13 +589,13 @@ class Reader {
     this.text = lines.text;
   }
 
-  /** Moves to the next content line; a comment line is accepted only at column 0. */
+  /**
+   * Moves to the next content line. Blank and comment lines are skipped whatever their indentation:
+   * outside a scalar a comment line is ignored (a literal block scalar reads its lines itself).
+   */
   skip(): void {
-    const { types, indents } = this.lines;
-    while (this.i < this.end && types[this.i] !== 0) {
-      if (types[this.i] === 2 && indents[this.i] !== 0) throw GIVE_UP;
-      this.i++;
-    }
+    const types = this.lines.types;
+    while (this.i < this.end && types[this.i] !== 0) this.i++;
   }
 
   /** The next content line's indentation, -1 at the end. */

@@ -23,7 +23,7 @@ import {
   loadPaths,
   parseSource,
   separatorsOver
-} from "./chunk-YLAYWYNO.js";
+} from "./chunk-6G3HCDEV.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
