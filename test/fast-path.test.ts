@@ -9,12 +9,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allRules, lint, type LintOptions, type SourceText } from '../src/index.js';
+import { allRules, lint, type LintOptions, type Range, type SourceText } from '../src/index.js';
 import { MODEL_KINDS } from '../src/model/index.js';
 import { parseSource } from '../src/parse/parse.js';
 import { readFast } from '../src/parse/fast.js';
 import { planSkips } from '../src/parse/skip.js';
-import { locate } from '../src/parse/locate.js';
+import { locate, locateIn } from '../src/parse/locate.js';
+import { rangeIn } from '../src/engine/run.js';
+import { isMap, isSeq } from 'yaml';
 import { dumpObjects, generateDumpJson, generateDumpYaml, generateManifests } from '../scripts/generate-manifests.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -166,15 +168,20 @@ const SCALARS = ['x', 'two words', '"quoted"', "'single'", '"esc \\" \\u00e9"', 
   'plain\ncontinued', '"open\nclosed"', "'open\nclosed'", 'x # comment', '"a\\\nb"'];
 const KEYS = ['a', 'b', 'name', 'kind', 'x-y.z/w', '"q"', "'s'", '$ref', 'a'];
 type Tree = string | { map: [string, Tree][] } | { seq: Tree[] } | { block: string[] };
-const tree: fc.Arbitrary<Tree> = fc.letrec<{ node: Tree }>((tie) => ({
-  node: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fc.constantFrom(...SCALARS),
-    fc.array(fc.tuple(fc.constantFrom(...KEYS), tie('node')), { minLength: 1, maxLength: 4 }).map((map) => ({ map })),
-    fc.array(tie('node'), { minLength: 1, maxLength: 3 }).map((seq) => ({ seq })),
-    fc.array(fc.constantFrom('text', '  indented', '', 'key: value', '# not a comment', '- item'), { maxLength: 4 }).map((block) => ({ block })),
-  ),
-})).node;
+const treeOf = (scalars: string[], blocks: string[], uniqueKeys = false): fc.Arbitrary<Tree> =>
+  fc.letrec<{ node: Tree }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constantFrom(...scalars),
+      (uniqueKeys
+        ? fc.uniqueArray(fc.tuple(fc.constantFrom(...KEYS), tie('node')), { minLength: 1, maxLength: 4, selector: ([key]) => key })
+        : fc.array(fc.tuple(fc.constantFrom(...KEYS), tie('node')), { minLength: 1, maxLength: 4 })
+      ).map((map) => ({ map })),
+      fc.array(tie('node'), { minLength: 1, maxLength: 3 }).map((seq) => ({ seq })),
+      fc.array(fc.constantFrom(...blocks), { maxLength: 4 }).map((block) => ({ block })),
+    ),
+  })).node;
+const tree = treeOf(SCALARS, ['text', '  indented', '', 'key: value', '# not a comment', '- item']);
 
 /** Renders a value after `key:` or `- ` at `indent` (the key's or dash's column), with `step` spaces per level. */
 function render(value: Tree, indent: number, step: number, sameIndentSeq: boolean): { inline: string; lines: string[] } {
@@ -250,6 +257,13 @@ describe('fast path: same findings on random documents', () => {
  * same key order, and the same positions as a full parse, or else a full parse. Random streams,
  * the same documents as items of a `kind: List` (as kubectl prints dumps), and JSON.
  */
+/** A document as the item of a List at column `indent`. */
+const asItem = (doc: string, indent: number) =>
+  doc
+    .split('\n')
+    .map((l, i) => (i === 0 ? `${' '.repeat(indent)}- ${l}` : l === '' ? l : `${' '.repeat(indent + 2)}${l}`))
+    .join('\n');
+
 describe('value path: same objects and positions as a full parse', () => {
   /** Objects (with key order), problems and the range of every object and of each of its top-level keys. */
   function summary(parsed: ReturnType<typeof parseSource>) {
@@ -284,12 +298,6 @@ describe('value path: same objects and positions as a full parse', () => {
     expect(summary(values)).toEqual(summary(full));
     return values.file.documents !== full.file.documents && values.problems.length === 0;
   }
-  /** A document as the item of a List at column `indent`. */
-  const asItem = (doc: string, indent: number) =>
-    doc
-      .split('\n')
-      .map((l, i) => (i === 0 ? `${' '.repeat(indent)}- ${l}` : l === '' ? l : `${' '.repeat(indent + 2)}${l}`))
-      .join('\n');
 
   it('fixtures, examples and conformance inputs', () => {
     const fixtures = [...files(path.join(root, 'fixtures'), root), ...files(path.join(root, 'examples'), root), ...files(path.join(root, 'conformance'), root)];
@@ -669,4 +677,91 @@ describe('value path: same objects and positions as a full parse', () => {
       expect(refused).toBeGreaterThan(200);
     }
   });
+});
+
+describe('outline: the ranges of a piece the value path read, without the parser', () => {
+  /** Values the reader reads (no multi-line scalars, no comments after values), blocks without leading empty lines. */
+  const readable = treeOf(
+    ['x', 'two words', '"quoted"', "'single'", "'it''s'", '-1', 'a:b', 'http://x/y', '~', 'yes', '[a, b]', '[]', '{}', '{k: v}', '""', `[a, "b", 'c']`, 'x  ', '"q"  ', '[a]  '],
+    ['text', '  indented', 'key: value', '# not a comment', '- item', ''],
+    true,
+  );
+  /** Every path of the composed node (and a missing one below each), with both targets. */
+  function paths(node: unknown, prefix: (string | number)[], out: (string | number)[][]): void {
+    out.push(prefix, [...prefix, 'missing'], [...prefix, 7]);
+    if (isMap(node)) for (const pair of node.items) paths(pair.value, [...prefix, String((pair.key as { value: unknown }).value)], out);
+    else if (isSeq(node)) node.items.forEach((item, i) => paths(item, [...prefix, i], out));
+  }
+  /** Whether each piece of `text` the value path outlines gives every range the composed piece gives; how many were outlined. */
+  function expectSameOutline(text: string, options: Parameters<typeof parseSource>[1] = { values: true }): number {
+    const parsed = parseSource({ path: 'o.yaml', text }, options);
+    const { file } = parsed;
+    let outlined = 0;
+    const pieces = new Set(parsed.manifests.map((m) => m.nodes?.piece).filter((p) => p !== undefined));
+    for (const piece of pieces) {
+      const root = file.outline?.(piece);
+      if (!root) continue;
+      outlined++;
+      const doc = file.documents[piece]!;
+      const all: (string | number)[][] = [];
+      paths(doc.contents, [], all);
+      const ranges = (at: (p: (string | number)[], target: 'key' | 'value') => Range) =>
+        all.flatMap((p) => (['key', 'value'] as const).map((target) => { const r = at(p, target); return `${p.join('.')} ${target} ${r.start.line}:${r.start.column}-${r.end.line}:${r.end.column}`; }));
+      expect(ranges((p, target) => locateIn(root, file.lineCounter, p, target).range)).toEqual(ranges((p, target) => locate(doc, file.lineCounter, p, target).range));
+    }
+    return outlined;
+  }
+
+  it('random documents, Lists and Helm-rendered streams, blank lines anywhere', () => {
+    let outlined = 0;
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(fc.constantFrom(...KEYS.filter((k) => k !== 'kind')), readable), { minLength: 1, maxLength: 5, selector: ([key]) => key }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom('', '', ' ', '    ', '', '  # c')), { maxLength: 3 }),
+        fc.constantFrom('document', 'list', 'stream'),
+        fc.boolean(),
+        (entries, step, extra, shape, trailingNewline) => {
+          const lines = ['apiVersion: v1', 'kind: ConfigMap', ...renderMap(entries, 0, step)];
+          for (const [at, line] of extra) lines.splice(1 + (at % lines.length), 0, line);
+          const doc = lines.join('\n');
+          const end = trailingNewline ? '\n' : '';
+          const text =
+            shape === 'list' ? `apiVersion: v1\nitems:\n${asItem(doc, step % 3)}\n${asItem(doc, step % 3)}\nkind: List${end}` : shape === 'stream' ? `# Source: a.yaml\n${doc}\n---\n${doc}${end}` : `${doc}${end}`;
+          outlined += expectSameOutline(text);
+          // The lint path (documents of unread kinds skipped) outlines the same pieces.
+          outlined += expectSameOutline(`${text}\n---\napiVersion: x/v1\nkind: Widget\nspec:\n  a: "${'x'.repeat(300)}"\n`, { composeKinds: DEFAULT_KINDS, lintValues: true });
+        },
+      ),
+      { numRuns: RUNS },
+    );
+    // Not vacuous: many pieces were outlined (the others hold a comment line, an empty item, …).
+    expect(outlined).toBeGreaterThan(RUNS / 4);
+  }, 600_000);
+
+  it('a comment line in the content, or a piece the parser composed, is not outlined', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  # note\ndata:\n  k: v\n';
+    const parsed = parseSource({ path: 'c.yaml', text }, { values: true });
+    expect(parsed.file.outline?.(0)).toBeUndefined();
+    expect(rangeIn(parsed.manifests[0]!, ['data', 'k'])).toEqual({ start: { line: 7, column: 6 }, end: { line: 7, column: 7 } });
+    // Without the comment: outlined, same range.
+    const plain = parseSource({ path: 'c.yaml', text: text.replace('  # note\n', '') }, { values: true });
+    expect(plain.file.outline?.(0)).toBeDefined();
+    expect(rangeIn(plain.manifests[0]!, ['data', 'k'])).toEqual({ start: { line: 6, column: 6 }, end: { line: 6, column: 7 } });
+    // A preamble comment (Helm's # Source:) is not content.
+    expect(parseSource({ path: 'c.yaml', text: `# Source: x.yaml\n${text.replace('  # note\n', '')}` }, { values: true }).file.outline?.(0)).toBeDefined();
+    // An anchor is left to the parser: that piece is composed, not outlined.
+    const anchored = parseSource({ path: 'c.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: &n a\n' }, { values: true });
+    expect(anchored.file.outline?.(0)).toBeUndefined();
+  });
+
+  it.skipIf(!HAS_CORPUS)(`every piece of ${CORPUS}${HAS_CORPUS ? '' : ' (skipped: folder absent)'}`, () => {
+    let outlined = 0;
+    for (const source of files(CORPUS, path.dirname(CORPUS))) {
+      // As lint reads it (the kinds rules read), and every kind in the smaller files.
+      outlined += expectSameOutline(source.text, { composeKinds: DEFAULT_KINDS, lintValues: true });
+      if (source.text.length < 100_000) outlined += expectSameOutline(source.text);
+    }
+    expect(outlined).toBeGreaterThan(1000);
+  }, 600_000);
 });

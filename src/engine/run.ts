@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { rules as registry } from '../../rules/index.js';
 import { Index, MODEL_KINDS, type K8sObject } from '../model/index.js';
-import { locate } from '../parse/locate.js';
+import { locate, locateIn } from '../parse/locate.js';
 import { parseSource, type ParseOptions } from '../parse/parse.js';
 import { ClusterRbac } from '../rbac/cluster.js';
 import { DEFAULT_KUBE_VERSION, type KubeVersion } from '../rbac/version.js';
@@ -282,7 +282,11 @@ function relatedLocation(related: RelatedReport): RelatedLocation {
 /** Range of a JSON path inside an object, in its file (closest existing ancestor when missing). */
 export function rangeIn(manifest: Manifest, path: JsonPath, at?: 'key' | 'value') {
   const { piece, pathPrefix } = manifest.nodes ?? { piece: manifest.docIndex, pathPrefix: manifest.pathPrefix };
-  return locate(manifest.file.documents[piece]!, manifest.file.lineCounter, [...pathPrefix, ...path], at).range;
+  const { file } = manifest;
+  const full = [...pathPrefix, ...path];
+  // A piece the value path read is outlined from its lines when it can be, not composed.
+  const root = file.outline?.(piece);
+  return (root ? locateIn(root, file.lineCounter, full, at) : locate(file.documents[piece]!, file.lineCounter, full, at)).range;
 }
 
 /** Positions an object's own location (its `kind:` key) for related locations and explanations. */

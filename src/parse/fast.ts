@@ -45,6 +45,8 @@ export interface FastResult {
   segments: Segment[];
   /** Documents already composed (those the reader left to the YAML parser), by segment. */
   composed: Map<number, Document.Parsed>;
+  /** Whether the segments are block YAML the reader read (those not composed): they can be outlined (outline.ts). */
+  block: boolean;
   /** Objects left out by `keep` (see {@link readFast}). */
   skipped: number;
   /**
@@ -140,7 +142,7 @@ function readJson(text: string, maxDepth: number, keep: Keep, select: Select | u
   // JSON.parse keeps the last of duplicate keys; YAML reports them: count the keys it kept.
   if (countKeys(value) !== scan.keys) return undefined;
   const whole = [{ start: 0, end: text.length }];
-  if (!isObject(value)) return { objects: [], segments: whole, composed: new Map(), skipped: 0, preambles: [] };
+  if (!isObject(value)) return { objects: [], segments: whole, composed: new Map(), block: false, skipped: 0, preambles: [] };
   if (isList(value) && scan.items && scan.items.length === value.items.length) {
     const objects: FastObject[] = [];
     let skipped = 0;
@@ -149,10 +151,10 @@ function readJson(text: string, maxDepth: number, keep: Keep, select: Select | u
       if (keep(item)) objects.push({ value: item, segment: i, pathPrefix: [], doc: 0, docPath: ['items', i] });
       else skipped++;
     });
-    return { objects, segments: scan.items, composed: new Map(), skipped, preambles: [] };
+    return { objects, segments: scan.items, composed: new Map(), block: false, skipped, preambles: [] };
   }
-  if (!keep(value)) return { objects: [], segments: whole, composed: new Map(), skipped: 1, preambles: [] };
-  return { objects: [{ value, segment: 0, pathPrefix: [], doc: 0, docPath: [] }], segments: whole, composed: new Map(), skipped: 0, preambles: [] };
+  if (!keep(value)) return { objects: [], segments: whole, composed: new Map(), block: false, skipped: 1, preambles: [] };
+  return { objects: [{ value, segment: 0, pathPrefix: [], doc: 0, docPath: [] }], segments: whole, composed: new Map(), block: false, skipped: 0, preambles: [] };
 }
 
 /**
@@ -198,7 +200,7 @@ function readJsonItems(text: string, scan: JsonScan & { items: Segment[]; list: 
   } catch {
     return undefined;
   }
-  return { objects, segments: items, composed: new Map(), skipped, preambles: [] };
+  return { objects, segments: items, composed: new Map(), block: false, skipped, preambles: [] };
 }
 
 function countKeys(value: unknown): number {
@@ -408,7 +410,7 @@ const LETTER_STRING = /^[A-Za-z][A-Za-z0-9._/-]*$/;
 const FLOW_ITEM = String.raw`(?:[A-Za-z0-9_./][A-Za-z0-9_./-]*|"[^"\\]*"|'[^']*')`;
 const FLOW_SEQ = new RegExp(String.raw`^\[ *(${FLOW_ITEM}(?: *, *${FLOW_ITEM})*) *\] *$`);
 const FLOW_MAP = new RegExp(String.raw`^\{ *(${FLOW_ITEM}: +${FLOW_ITEM}(?: *, *${FLOW_ITEM}: +${FLOW_ITEM})*) *\} *$`);
-const FLOW_TOKEN = new RegExp(FLOW_ITEM, 'g');
+export const FLOW_TOKEN = new RegExp(FLOW_ITEM, 'g');
 
 let schemaCache: { schema: Schema; options: Document.Parsed['options'] } | undefined;
 const plainCache = new Map<string, unknown>();
@@ -520,7 +522,7 @@ function onlyBlanks(text: string, from: number): boolean {
  * nothing. Refilled for each document of a stream ({@link Lines.reset}), so its arrays are allocated
  * once per text.
  */
-class Lines {
+export class Lines {
   starts: Int32Array;
   ends: Int32Array;
   indents: Int32Array;
@@ -529,9 +531,11 @@ class Lines {
   length = 0;
   /** Where the piece ends (the offset of line `length`). */
   end = 0;
-  constructor(readonly text: string) {
+  constructor(
+    readonly text: string,
     // About one line per 16 characters (pages of a large array are only touched when filled).
-    const capacity = Math.max(16, text.length >> 4);
+    capacity = Math.max(16, text.length >> 4),
+  ) {
     this.starts = new Int32Array(capacity);
     this.ends = new Int32Array(capacity);
     this.indents = new Int32Array(capacity);
@@ -754,7 +758,7 @@ class Reader {
 }
 
 /** Whether `text[from, end)` starts a `key:` entry (the reader reads it exactly with {@link Reader.entry}). */
-function looksLikeEntry(text: string, from: number, end: number): boolean {
+export function looksLikeEntry(text: string, from: number, end: number): boolean {
   const c = text.charCodeAt(from);
   if (c === 34 || c === 39) {
     const close = text.indexOf(c === 34 ? '"' : "'", from + 1);
@@ -771,7 +775,7 @@ const SIMPLE_KEY = /^[A-Za-z_$][A-Za-z0-9_.\/$-]*$/;
  * follows), or -1: a key of characters other than blanks, quotes and flow indicators (`f:spec`,
  * `app.kubernetes.io/name`), not starting with an indicator.
  */
-function plainKeyEnd(text: string, from: number, end: number): number {
+export function plainKeyEnd(text: string, from: number, end: number): number {
   const c = text.charCodeAt(from);
   // - ? : , [ ] { } # & * ! | > ' " % @ `
   if (from >= end || c === 45 || c === 63 || c === 58 || c === 44 || c === 91 || c === 93 || c === 123 || c === 125 || c === 35 || c === 38 || c === 42 || c === 33 || c === 124 || c === 62 || c === 39 || c === 34 || c === 37 || c === 64 || c === 96) return -1;
@@ -808,7 +812,7 @@ function readYamlStream(text: string, maxAliasCount: number, compose: Compose, k
   const segments: Segment[] = [];
   const composed = new Map<number, Document.Parsed>();
   const preambles: Segment[] = [];
-  const out: Out = { objects, segments, composed, skipped: 0, keep, select, doc: 0, preambles };
+  const out: Out = { objects, segments, composed, block: true, skipped: 0, keep, select, doc: 0, preambles };
   // Documents: the lines between `---` markers (a marker is `---` at column 0, then blanks only:
   // other lines starting with `---` were refused above).
   const markers = documentMarkers(text);
@@ -842,7 +846,7 @@ function readYamlStream(text: string, maxAliasCount: number, compose: Compose, k
     const lineEnd = text.indexOf('\n', end);
     first = lineEnd < 0 ? text.length : lineEnd + 1;
   }
-  return { objects, segments, composed, skipped: out.skipped, preambles };
+  return { objects, segments, composed, block: true, skipped: out.skipped, preambles };
 }
 
 /** The start of the first line of `text[from, end)` that is neither blank nor a comment, or `end`. */

@@ -52,14 +52,22 @@ export function locate(
   path: JsonPath,
   target: Target = 'value',
 ): Located {
-  let node: Node | null = doc.contents;
-  let key: Node | null = null;
-  if (!node) {
+  if (!doc.contents) {
     const start = doc.range[0];
     return { range: toRange(start, start, lineCounter), exact: false };
   }
+  return locateIn(doc.contents, lineCounter, path, target, doc);
+}
+
+/**
+ * {@link locate} below a root node: a document's contents, or a piece's outline (see outline.ts);
+ * `doc` resolves aliases.
+ */
+export function locateIn(root: Node, lineCounter: LineCounter, path: JsonPath, target: Target = 'value', doc?: Document.Parsed): Located {
+  let node: Node = root;
+  let key: Node | null = null;
   for (const segment of path) {
-    const current: Node = isAlias(node) ? (node.resolve(doc) ?? node) : node;
+    const current: Node = isAlias(node) && doc ? (node.resolve(doc) ?? node) : node;
     let next: Node | null = null;
     let nextKey: Node | null = null;
     if (isMap(current)) {

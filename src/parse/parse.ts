@@ -1,7 +1,8 @@
-import { Composer, LineCounter, Parser, isCollection, visit, type CST, type Document } from 'yaml';
+import { Composer, LineCounter, Parser, isCollection, visit, type CST, type Document, type Node } from 'yaml';
 import { planSkips, toOriginal, type SkipPlan } from './skip.js';
 import { COMPOSER_OPTIONS, composeRange, mapCstOffsets, readFast, type FastFailure, type Select } from './fast.js';
 import { commentStart, unquotedIndexOf } from './line-scan.js';
+import { outline } from './outline.js';
 import { HELM_ACTION, lastHelmSource } from './template.js';
 import type { Manifest, ParseProblem, Range, SourceFile, SourceText } from './types.js';
 
@@ -370,7 +371,14 @@ function parseValues(source: SourceText, text: string, options: ParseOptions, pl
       return Reflect.get(target, property, receiver) as unknown;
     },
   }) as Document.Parsed[];
-  const file: SourceFile = { path: source.path, text, lineCounter, documents, contextOnly: source.contextOnly ?? false };
+  // Pieces the reader read are outlined from their lines when a finding is positioned there.
+  const outlines = new Map<number, Node | undefined>();
+  const outlineOf = (piece: number): Node | undefined => {
+    if (!read.block || piece >= segments.length || composed.has(piece)) return undefined;
+    if (!outlines.has(piece)) outlines.set(piece, outline(text, segments[piece]!.start, segments[piece]!.end));
+    return outlines.get(piece);
+  };
+  const file: SourceFile = { path: source.path, text, lineCounter, documents, outline: outlineOf, contextOnly: source.contextOnly ?? false };
   // Each document's Helm source, as the full parse reads it: the last `# Source:` comment of its
   // preamble, else the previous document's.
   const helmSources: (string | undefined)[] = [];

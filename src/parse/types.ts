@@ -1,4 +1,4 @@
-import type { Document, LineCounter } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
 
 /** A JSON path inside one Kubernetes object (not the file): `['spec', 'template', 'spec']`. */
 export type JsonPath = readonly (string | number)[];
@@ -41,6 +41,11 @@ export interface SourceFile {
   lineCounter: LineCounter;
   /** The YAML documents; read by the value path, the pieces it composes on demand (see {@link Manifest.nodes}). */
   documents: Document.Parsed[];
+  /**
+   * The outline of a document (value path: a piece) the value path read without composing it, for
+   * positions without the parser (see outline.ts); undefined when it must be composed.
+   */
+  outline?: (piece: number) => Node | undefined;
   contextOnly: boolean;
 }
 

@@ -33,7 +33,7 @@ import { open, stat } from "node:fs/promises";
 import path from "node:path";
 
 // src/parse/parse.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 
 // src/parse/skip.ts
 function toOriginal(plan, offset) {
@@ -411,7 +411,7 @@ function readJson(text, maxDepth, keep, select) {
   }
   if (countKeys(value) !== scan2.keys) return void 0;
   const whole = [{ start: 0, end: text.length }];
-  if (!isObject(value)) return { objects: [], segments: whole, composed: /* @__PURE__ */ new Map(), skipped: 0, preambles: [] };
+  if (!isObject(value)) return { objects: [], segments: whole, composed: /* @__PURE__ */ new Map(), block: false, skipped: 0, preambles: [] };
   if (isList(value) && scan2.items && scan2.items.length === value.items.length) {
     const objects = [];
     let skipped = 0;
@@ -420,10 +420,10 @@ function readJson(text, maxDepth, keep, select) {
       if (keep(item)) objects.push({ value: item, segment: i, pathPrefix: [], doc: 0, docPath: ["items", i] });
       else skipped++;
     });
-    return { objects, segments: scan2.items, composed: /* @__PURE__ */ new Map(), skipped, preambles: [] };
+    return { objects, segments: scan2.items, composed: /* @__PURE__ */ new Map(), block: false, skipped, preambles: [] };
   }
-  if (!keep(value)) return { objects: [], segments: whole, composed: /* @__PURE__ */ new Map(), skipped: 1, preambles: [] };
-  return { objects: [{ value, segment: 0, pathPrefix: [], doc: 0, docPath: [] }], segments: whole, composed: /* @__PURE__ */ new Map(), skipped: 0, preambles: [] };
+  if (!keep(value)) return { objects: [], segments: whole, composed: /* @__PURE__ */ new Map(), block: false, skipped: 1, preambles: [] };
+  return { objects: [{ value, segment: 0, pathPrefix: [], doc: 0, docPath: [] }], segments: whole, composed: /* @__PURE__ */ new Map(), block: false, skipped: 0, preambles: [] };
 }
 function readJsonItems(text, scan2, keep, select) {
   const { items, list } = scan2;
@@ -462,7 +462,7 @@ function readJsonItems(text, scan2, keep, select) {
   } catch {
     return void 0;
   }
-  return { objects, segments: items, composed: /* @__PURE__ */ new Map(), skipped, preambles: [] };
+  return { objects, segments: items, composed: /* @__PURE__ */ new Map(), block: false, skipped, preambles: [] };
 }
 function countKeys(value) {
   let count = 0;
@@ -717,9 +717,8 @@ function onlyBlanks(text, from) {
   return true;
 }
 var Lines = class {
-  constructor(text) {
+  constructor(text, capacity = Math.max(16, text.length >> 4)) {
     this.text = text;
-    const capacity = Math.max(16, text.length >> 4);
     this.starts = new Int32Array(capacity);
     this.ends = new Int32Array(capacity);
     this.indents = new Int32Array(capacity);
@@ -970,7 +969,7 @@ function readYamlStream(text, maxAliasCount, compose2, keep, select) {
   const segments = [];
   const composed = /* @__PURE__ */ new Map();
   const preambles = [];
-  const out = { objects, segments, composed, skipped: 0, keep, select, doc: 0, preambles };
+  const out = { objects, segments, composed, block: true, skipped: 0, keep, select, doc: 0, preambles };
   const markers = documentMarkers(text);
   let first = 0;
   for (let m = 0; m <= markers.length; m++) {
@@ -998,7 +997,7 @@ function readYamlStream(text, maxAliasCount, compose2, keep, select) {
     const lineEnd = text.indexOf("\n", end);
     first = lineEnd < 0 ? text.length : lineEnd + 1;
   }
-  return { objects, segments, composed, skipped: out.skipped, preambles };
+  return { objects, segments, composed, block: true, skipped: out.skipped, preambles };
 }
 function firstContentLine(text, from, end) {
   for (let s = from; s < end; ) {
@@ -1330,6 +1329,201 @@ function scan(line, found) {
   return void 0;
 }
 
+// src/parse/outline.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+function outline(text, start, end) {
+  const lines = new Lines(text, Math.max(16, end - start >> 4));
+  lines.reset(start, end);
+  const builder = new Outliner(lines, end);
+  try {
+    return builder.root();
+  } catch (error) {
+    if (error === NOT_OUTLINED) return void 0;
+    throw error;
+  }
+}
+var NOT_OUTLINED = new Error("not outlined");
+function ranged(node, start, valueEnd, nodeEnd = valueEnd) {
+  node.range = [start, valueEnd, nodeEnd];
+  return node;
+}
+var Outliner = class {
+  constructor(lines, end) {
+    this.lines = lines;
+    this.end = end;
+    this.text = lines.text;
+  }
+  lines;
+  end;
+  i = 0;
+  content = false;
+  text;
+  /** The piece's root: a block mapping at column 0 (a document) or a sequence of one item (a List item). */
+  root() {
+    const indent = this.peekIndent();
+    if (indent < 0) throw NOT_OUTLINED;
+    const node = this.isDash(this.i, indent) ? this.seq(indent) : this.map(indent, this.i);
+    if (this.peekIndent() >= 0) throw NOT_OUTLINED;
+    return node;
+  }
+  /** Skips blank lines; a comment line after the first content line ends the outline. */
+  skip() {
+    const { types } = this.lines;
+    while (this.i < this.lines.length && types[this.i] !== 0) {
+      if (types[this.i] === 2 && this.content) throw NOT_OUTLINED;
+      this.i++;
+    }
+    this.content = true;
+  }
+  peekIndent() {
+    this.skip();
+    return this.i < this.lines.length ? this.lines.indents[this.i] : -1;
+  }
+  isDash(line, indent) {
+    const at = this.lines.starts[line] + indent;
+    return this.text.charCodeAt(at) === 45 && (at + 1 === this.lines.ends[line] || this.text.charCodeAt(at + 1) === 32);
+  }
+  /** Where a value on line `line` ends with what follows it on that line: after its line break. */
+  afterLine(line) {
+    const end = this.lines.ends[line];
+    return end < this.end ? end + 1 : end;
+  }
+  /** A block mapping whose keys are at `column`, the first on line `line` (after a dash when the mapping is a sequence item). */
+  map(column, line) {
+    const map = new import_yaml2.YAMLMap();
+    const start = this.lines.starts[line] + column;
+    let end = start;
+    for (let first = true; ; first = false) {
+      if (!first) {
+        const next = this.peekIndent();
+        if (next !== column || this.isDash(this.i, column)) break;
+      }
+      const { key, value } = this.entry(first ? line : this.i, column);
+      map.items.push(new import_yaml2.Pair(key, value));
+      end = value.range[2];
+    }
+    return ranged(map, start, end);
+  }
+  /** The `key: value` entry at `column` of line `line`. */
+  entry(line, column) {
+    const text = this.text;
+    const at = this.lines.starts[line] + column;
+    const lineEnd = this.lines.ends[line];
+    const c = text.charCodeAt(at);
+    let keyEnd;
+    let name;
+    if (c === 34 || c === 39) {
+      const close = text.indexOf(c === 34 ? '"' : "'", at + 1);
+      if (close < 0 || close >= lineEnd) throw NOT_OUTLINED;
+      name = text.slice(at + 1, close);
+      keyEnd = close + 1;
+    } else {
+      keyEnd = plainKeyEnd(text, at, lineEnd);
+      if (keyEnd < 0) throw NOT_OUTLINED;
+      name = text.slice(at, keyEnd);
+    }
+    if (text.charCodeAt(keyEnd) !== 58) throw NOT_OUTLINED;
+    const key = ranged(new import_yaml2.Scalar(name), at, keyEnd);
+    let v = keyEnd + 1;
+    while (v < lineEnd && text.charCodeAt(v) === 32) v++;
+    this.i = line + 1;
+    if (v < lineEnd) return { key, value: this.inline(line, v, column) };
+    const next = this.peekIndent();
+    if (next > column) return { key, value: this.isDash(this.i, next) ? this.seq(next) : this.map(next, this.i) };
+    if (next === column && this.isDash(this.i, next)) return { key, value: this.seq(next) };
+    return { key, value: ranged(new import_yaml2.Scalar(null), lineEnd, lineEnd) };
+  }
+  /** A block sequence whose dashes are at `indent`. */
+  seq(indent) {
+    const seq = new import_yaml2.YAMLSeq();
+    const start = this.lines.starts[this.i] + indent;
+    let end = start;
+    while (this.peekIndent() === indent && this.isDash(this.i, indent)) {
+      const line = this.i;
+      const lineStart = this.lines.starts[line];
+      const lineEnd = this.lines.ends[line];
+      let at = lineStart + indent + 1;
+      while (at < lineEnd && this.text.charCodeAt(at) === 32) at++;
+      if (at === lineEnd) throw NOT_OUTLINED;
+      let item;
+      if (looksLikeEntry(this.text, at, lineEnd)) {
+        item = this.map(at - lineStart, line);
+      } else {
+        this.i = line + 1;
+        item = this.inline(line, at, indent);
+      }
+      seq.items.push(item);
+      end = item.range[2];
+    }
+    return ranged(seq, start, end);
+  }
+  /** The value that starts at `at` on line `line` (consumed), below a key or dash at `parent`. */
+  inline(line, at, parent) {
+    const text = this.text;
+    const lineEnd = this.lines.ends[line];
+    const c = text.charCodeAt(at);
+    if (c === 124) return this.literal(at, parent);
+    if (this.peekIndent() > parent) throw NOT_OUTLINED;
+    const nodeEnd = this.afterLine(line);
+    if (c === 34) return ranged(new import_yaml2.Scalar(null), at, text.indexOf('"', at + 1) + 1, nodeEnd);
+    if (c === 39) {
+      let q = text.indexOf("'", at + 1);
+      while (text.charCodeAt(q + 1) === 39) q = text.indexOf("'", q + 2);
+      return ranged(new import_yaml2.Scalar(null), at, q + 1, nodeEnd);
+    }
+    if (c === 91 || c === 123) {
+      const close = text.lastIndexOf(c === 91 ? "]" : "}", lineEnd);
+      if (close < at) throw NOT_OUTLINED;
+      const tokens = [];
+      FLOW_TOKEN.lastIndex = 0;
+      const inner = text.slice(at + 1, close);
+      for (let m = FLOW_TOKEN.exec(inner); m; m = FLOW_TOKEN.exec(inner)) {
+        const from = at + 1 + m.index;
+        tokens.push(ranged(new import_yaml2.Scalar(c === 123 && tokens.length % 2 === 0 ? flowKey(m[0]) : null), from, from + m[0].length));
+      }
+      let node;
+      if (c === 91) {
+        node = new import_yaml2.YAMLSeq();
+        node.items.push(...tokens);
+      } else {
+        if (tokens.length % 2 !== 0) throw NOT_OUTLINED;
+        node = new import_yaml2.YAMLMap();
+        for (let k = 0; k < tokens.length; k += 2) node.items.push(new import_yaml2.Pair(tokens[k], tokens[k + 1]));
+      }
+      return ranged(node, at, close + 1, nodeEnd);
+    }
+    let valueEnd = lineEnd;
+    while (valueEnd > at && text.charCodeAt(valueEnd - 1) === 32) valueEnd--;
+    return ranged(new import_yaml2.Scalar(null), at, valueEnd, nodeEnd);
+  }
+  /** A literal block scalar (`|` or `|-`) whose header is at `at`: up to the line break of its last non-empty line. */
+  literal(at, parent) {
+    const { starts, ends, indents } = this.lines;
+    let blockIndent = -1;
+    let last = -1;
+    for (; this.i < this.lines.length; this.i++) {
+      if (ends[this.i] === starts[this.i]) continue;
+      const indent = indents[this.i];
+      if (blockIndent < 0) {
+        if (indent <= parent) break;
+        blockIndent = indent;
+      } else if (indent < blockIndent) {
+        break;
+      }
+      last = this.i;
+    }
+    if (last < 0) throw NOT_OUTLINED;
+    this.i = last + 1;
+    if (this.peekIndent() > parent) throw NOT_OUTLINED;
+    const end = this.afterLine(last);
+    return ranged(new import_yaml2.Scalar(null), at, end);
+  }
+};
+function flowKey(token) {
+  const c = token.charCodeAt(0);
+  return c === 34 || c === 39 ? token.slice(1, -1) : token;
+}
+
 // src/parse/parse.ts
 var MAX_ALIAS_COUNT = 1e3;
 var MAX_DEPTH = 256;
@@ -1353,7 +1547,7 @@ function parseSource(source, options = {}) {
     const fast = parseValues(source, original, {}, lintPlan);
     if ("manifests" in fast) return fast;
   }
-  const lineCounter = new import_yaml2.LineCounter();
+  const lineCounter = new import_yaml3.LineCounter();
   const rejected = context ? source.problem ?? rejectedText(original, source.byteLength, true) : limited;
   if (valuePath && rejected && "limit" in rejected && rejected.limit && source.byteLength === void 0) {
     const file2 = { path: source.path, text: original, lineCounter, documents: failedDoc ? [failedDoc] : [], contextOnly: source.contextOnly ?? false };
@@ -1467,7 +1661,7 @@ function compose(text, plan) {
   const tooDeep = /* @__PURE__ */ new Map();
   const documentStarts = /* @__PURE__ */ new Set();
   function* tokens() {
-    for (const token of new import_yaml2.Parser().parse(text)) {
+    for (const token of new import_yaml3.Parser().parse(text)) {
       if (plan) mapCstOffsets(token, (offset) => toOriginal(plan, offset));
       if (token.type !== "document") {
         yield token;
@@ -1485,7 +1679,7 @@ function compose(text, plan) {
     }
   }
   const documents = Array.from(
-    new import_yaml2.Composer({
+    new import_yaml3.Composer({
       // kubectl decodes manifests with sigs.k8s.io/yaml, whose goyaml.v2 fork follows YAML 1.1:
       // `automountServiceAccountToken: yes` is the boolean true there, so read it the same way.
       version: "1.1",
@@ -1561,7 +1755,13 @@ function parseValues(source, text, options, plan) {
       return Reflect.get(target, property, receiver);
     }
   });
-  const file = { path: source.path, text, lineCounter, documents, contextOnly: source.contextOnly ?? false };
+  const outlines = /* @__PURE__ */ new Map();
+  const outlineOf = (piece) => {
+    if (!read.block || piece >= segments.length || composed.has(piece)) return void 0;
+    if (!outlines.has(piece)) outlines.set(piece, outline(text, segments[piece].start, segments[piece].end));
+    return outlines.get(piece);
+  };
+  const file = { path: source.path, text, lineCounter, documents, outline: outlineOf, contextOnly: source.contextOnly ?? false };
   const helmSources = [];
   if (text.includes("Source:")) {
     let helmSource;
@@ -1575,7 +1775,7 @@ function parseValues(source, text, options, plan) {
   return { file, manifests, problems: [], skippedObjects: read.skipped + (plan?.objects ?? 0) };
 }
 function lazyLineCounter(text) {
-  const counter = new import_yaml2.LineCounter();
+  const counter = new import_yaml3.LineCounter();
   let starts;
   Object.defineProperty(counter, "lineStarts", {
     get() {
@@ -1587,7 +1787,7 @@ function lazyLineCounter(text) {
   return counter;
 }
 function emptyDocument(offset) {
-  return Array.from(new import_yaml2.Composer(COMPOSER_OPTIONS).compose([{ type: "document", offset, start: [] }]))[0];
+  return Array.from(new import_yaml3.Composer(COMPOSER_OPTIONS).compose([{ type: "document", offset, start: [] }]))[0];
 }
 function separatorsOver(text) {
   let separators = 0;
@@ -1615,10 +1815,10 @@ function deepOffset(document) {
 }
 function firstAlias(doc, fallback) {
   let range = [fallback, fallback];
-  (0, import_yaml2.visit)(doc, {
+  (0, import_yaml3.visit)(doc, {
     Alias(_, alias) {
       if (alias.range) range = [alias.range[0], alias.range[1]];
-      return import_yaml2.visit.BREAK;
+      return import_yaml3.visit.BREAK;
     }
   });
   return range;
@@ -1758,11 +1958,11 @@ function templateProblem(file, doc, text) {
     if (action !== void 0) return unrenderedTemplate(file, text, action);
   }
   let keyStart;
-  (0, import_yaml2.visit)(doc, {
+  (0, import_yaml3.visit)(doc, {
     Pair(_, pair) {
-      if ((0, import_yaml2.isCollection)(pair.key) && pair.key.range) {
+      if ((0, import_yaml3.isCollection)(pair.key) && pair.key.range) {
         keyStart = pair.key.range[0];
-        return import_yaml2.visit.BREAK;
+        return import_yaml3.visit.BREAK;
       }
       return void 0;
     }

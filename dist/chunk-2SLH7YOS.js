@@ -23,7 +23,7 @@ import {
   loadPaths,
   parseSource,
   separatorsOver
-} from "./chunk-6G3HCDEV.js";
+} from "./chunk-TS54T2CT.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
@@ -6536,14 +6536,17 @@ function toRange(start, end, lineCounter) {
   return { start: { line: s.line, column: s.col }, end: { line: e.line, column: e.col } };
 }
 function locate(doc, lineCounter, path5, target = "value") {
-  let node = doc.contents;
-  let key3 = null;
-  if (!node) {
+  if (!doc.contents) {
     const start = doc.range[0];
     return { range: toRange(start, start, lineCounter), exact: false };
   }
+  return locateIn(doc.contents, lineCounter, path5, target, doc);
+}
+function locateIn(root, lineCounter, path5, target = "value", doc) {
+  let node = root;
+  let key3 = null;
   for (const segment of path5) {
-    const current = (0, import_yaml.isAlias)(node) ? node.resolve(doc) ?? node : node;
+    const current = (0, import_yaml.isAlias)(node) && doc ? node.resolve(doc) ?? node : node;
     let next = null;
     let nextKey = null;
     if ((0, import_yaml.isMap)(current)) {
@@ -7271,7 +7274,10 @@ function relatedLocation(related) {
 }
 function rangeIn(manifest, path5, at) {
   const { piece, pathPrefix } = manifest.nodes ?? { piece: manifest.docIndex, pathPrefix: manifest.pathPrefix };
-  return locate(manifest.file.documents[piece], manifest.file.lineCounter, [...pathPrefix, ...path5], at).range;
+  const { file } = manifest;
+  const full = [...pathPrefix, ...path5];
+  const root = file.outline?.(piece);
+  return (root ? locateIn(root, file.lineCounter, full, at) : locate(file.documents[piece], file.lineCounter, full, at)).range;
 }
 function objectLocation(object) {
   const kindAt = object.manifest.nodes?.kindAt;

@@ -1,0 +1,223 @@
+import { Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
+import { FLOW_TOKEN, Lines, looksLikeEntry, plainKeyEnd } from './fast.js';
+
+/**
+ * The outline of a piece the value path read as block YAML (a document or a List item): its
+ * mappings, sequences and scalars with the ranges the YAML composer gives them, built from its
+ * lines without the parser. Findings are positioned on it (see engine `rangeIn`), so the pieces
+ * that hold findings are not composed. Scalars keep no value; keys keep theirs.
+ *
+ * Only what the reader accepts is outlined, and only without comment lines in the content: the
+ * parser attaches a comment line to the node before or after it by rules of its own, which move
+ * where a collection ends. Returns undefined for anything else (the piece is then composed).
+ */
+export function outline(text: string, start: number, end: number): Node | undefined {
+  const lines = new Lines(text, Math.max(16, (end - start) >> 4));
+  lines.reset(start, end);
+  const builder = new Outliner(lines, end);
+  try {
+    return builder.root();
+  } catch (error) {
+    if (error === NOT_OUTLINED) return undefined;
+    throw error;
+  }
+}
+
+const NOT_OUTLINED = new Error('not outlined');
+
+/** A node with the composer's range: start, end of the value, end of the node (with what the parser attaches after it). */
+function ranged<T extends Node>(node: T, start: number, valueEnd: number, nodeEnd = valueEnd): T {
+  node.range = [start, valueEnd, nodeEnd];
+  return node;
+}
+
+class Outliner {
+  private i = 0;
+  private content = false;
+  readonly text: string;
+  constructor(
+    readonly lines: Lines,
+    /** Where the piece ends. */
+    readonly end: number,
+  ) {
+    this.text = lines.text;
+  }
+
+  /** The piece's root: a block mapping at column 0 (a document) or a sequence of one item (a List item). */
+  root(): Node {
+    const indent = this.peekIndent();
+    if (indent < 0) throw NOT_OUTLINED;
+    const node = this.isDash(this.i, indent) ? this.seq(indent) : this.map(indent, this.i);
+    if (this.peekIndent() >= 0) throw NOT_OUTLINED;
+    return node;
+  }
+
+  /** Skips blank lines; a comment line after the first content line ends the outline. */
+  private skip(): void {
+    const { types } = this.lines;
+    while (this.i < this.lines.length && types[this.i] !== 0) {
+      if (types[this.i] === 2 && this.content) throw NOT_OUTLINED;
+      this.i++;
+    }
+    this.content = true;
+  }
+
+  private peekIndent(): number {
+    this.skip();
+    return this.i < this.lines.length ? this.lines.indents[this.i]! : -1;
+  }
+
+  private isDash(line: number, indent: number): boolean {
+    const at = this.lines.starts[line]! + indent;
+    return this.text.charCodeAt(at) === 45 && (at + 1 === this.lines.ends[line] || this.text.charCodeAt(at + 1) === 32);
+  }
+
+  /** Where a value on line `line` ends with what follows it on that line: after its line break. */
+  private afterLine(line: number): number {
+    const end = this.lines.ends[line]!;
+    return end < this.end ? end + 1 : end;
+  }
+
+  /** A block mapping whose keys are at `column`, the first on line `line` (after a dash when the mapping is a sequence item). */
+  private map(column: number, line: number): YAMLMap {
+    const map = new YAMLMap();
+    const start = this.lines.starts[line]! + column;
+    let end = start;
+    for (let first = true; ; first = false) {
+      if (!first) {
+        const next = this.peekIndent();
+        if (next !== column || this.isDash(this.i, column)) break;
+      }
+      const { key, value } = this.entry(first ? line : this.i, column);
+      map.items.push(new Pair(key, value));
+      end = value.range![2];
+    }
+    return ranged(map, start, end);
+  }
+
+  /** The `key: value` entry at `column` of line `line`. */
+  private entry(line: number, column: number): { key: Scalar; value: Node } {
+    const text = this.text;
+    const at = this.lines.starts[line]! + column;
+    const lineEnd = this.lines.ends[line]!;
+    const c = text.charCodeAt(at);
+    let keyEnd: number;
+    let name: string;
+    if (c === 34 || c === 39) {
+      const close = text.indexOf(c === 34 ? '"' : "'", at + 1);
+      if (close < 0 || close >= lineEnd) throw NOT_OUTLINED;
+      name = text.slice(at + 1, close);
+      keyEnd = close + 1;
+    } else {
+      keyEnd = plainKeyEnd(text, at, lineEnd);
+      if (keyEnd < 0) throw NOT_OUTLINED;
+      name = text.slice(at, keyEnd);
+    }
+    if (text.charCodeAt(keyEnd) !== 58) throw NOT_OUTLINED;
+    const key = ranged(new Scalar(name), at, keyEnd);
+    let v = keyEnd + 1;
+    while (v < lineEnd && text.charCodeAt(v) === 32) v++;
+    this.i = line + 1;
+    if (v < lineEnd) return { key, value: this.inline(line, v, column) };
+    // The value is on the next lines, or empty (a null scalar where the key's line ends).
+    const next = this.peekIndent();
+    if (next > column) return { key, value: this.isDash(this.i, next) ? this.seq(next) : this.map(next, this.i) };
+    if (next === column && this.isDash(this.i, next)) return { key, value: this.seq(next) };
+    return { key, value: ranged(new Scalar(null), lineEnd, lineEnd) };
+  }
+
+  /** A block sequence whose dashes are at `indent`. */
+  private seq(indent: number): YAMLSeq {
+    const seq = new YAMLSeq();
+    const start = this.lines.starts[this.i]! + indent;
+    let end = start;
+    while (this.peekIndent() === indent && this.isDash(this.i, indent)) {
+      const line = this.i;
+      const lineStart = this.lines.starts[line]!;
+      const lineEnd = this.lines.ends[line]!;
+      let at = lineStart + indent + 1;
+      while (at < lineEnd && this.text.charCodeAt(at) === 32) at++;
+      if (at === lineEnd) throw NOT_OUTLINED;
+      let item: Node;
+      if (looksLikeEntry(this.text, at, lineEnd)) {
+        item = this.map(at - lineStart, line);
+      } else {
+        this.i = line + 1;
+        item = this.inline(line, at, indent);
+      }
+      seq.items.push(item);
+      end = item.range![2];
+    }
+    return ranged(seq, start, end);
+  }
+
+  /** The value that starts at `at` on line `line` (consumed), below a key or dash at `parent`. */
+  private inline(line: number, at: number, parent: number): Node {
+    const text = this.text;
+    const lineEnd = this.lines.ends[line]!;
+    const c = text.charCodeAt(at);
+    if (c === 124 /* | */) return this.literal(at, parent);
+    if (this.peekIndent() > parent) throw NOT_OUTLINED;
+    const nodeEnd = this.afterLine(line);
+    if (c === 34 /* " */) return ranged(new Scalar(null), at, text.indexOf('"', at + 1) + 1, nodeEnd);
+    if (c === 39 /* ' */) {
+      let q = text.indexOf("'", at + 1);
+      while (text.charCodeAt(q + 1) === 39) q = text.indexOf("'", q + 2);
+      return ranged(new Scalar(null), at, q + 1, nodeEnd);
+    }
+    if (c === 91 /* [ */ || c === 123 /* { */) {
+      const close = text.lastIndexOf(c === 91 ? ']' : '}', lineEnd);
+      if (close < at) throw NOT_OUTLINED;
+      const tokens: Scalar[] = [];
+      FLOW_TOKEN.lastIndex = 0;
+      const inner = text.slice(at + 1, close);
+      for (let m = FLOW_TOKEN.exec(inner); m; m = FLOW_TOKEN.exec(inner)) {
+        const from = at + 1 + m.index;
+        tokens.push(ranged(new Scalar(c === 123 && tokens.length % 2 === 0 ? flowKey(m[0]) : null), from, from + m[0].length));
+      }
+      let node: YAMLSeq | YAMLMap;
+      if (c === 91) {
+        node = new YAMLSeq();
+        node.items.push(...tokens);
+      } else {
+        if (tokens.length % 2 !== 0) throw NOT_OUTLINED;
+        node = new YAMLMap();
+        for (let k = 0; k < tokens.length; k += 2) node.items.push(new Pair(tokens[k], tokens[k + 1]));
+      }
+      return ranged(node, at, close + 1, nodeEnd);
+    }
+    let valueEnd = lineEnd;
+    while (valueEnd > at && text.charCodeAt(valueEnd - 1) === 32) valueEnd--;
+    return ranged(new Scalar(null), at, valueEnd, nodeEnd);
+  }
+
+  /** A literal block scalar (`|` or `|-`) whose header is at `at`: up to the line break of its last non-empty line. */
+  private literal(at: number, parent: number): Scalar {
+    const { starts, ends, indents } = this.lines;
+    let blockIndent = -1;
+    let last = -1;
+    for (; this.i < this.lines.length; this.i++) {
+      if (ends[this.i] === starts[this.i]) continue;
+      const indent = indents[this.i]!;
+      if (blockIndent < 0) {
+        if (indent <= parent) break;
+        blockIndent = indent;
+      } else if (indent < blockIndent) {
+        break;
+      }
+      last = this.i;
+    }
+    if (last < 0) throw NOT_OUTLINED;
+    // Trailing empty lines are not the scalar's.
+    this.i = last + 1;
+    if (this.peekIndent() > parent) throw NOT_OUTLINED;
+    const end = this.afterLine(last);
+    return ranged(new Scalar(null), at, end);
+  }
+}
+
+/** A flow mapping's key as the reader reads it (quoted: its text; plain: itself, the reader took it for a string). */
+function flowKey(token: string): string {
+  const c = token.charCodeAt(0);
+  return c === 34 || c === 39 ? token.slice(1, -1) : token;
+}
