@@ -72,9 +72,9 @@ export type Select = (kind: string, namespace: string | undefined) => boolean;
 /** The composer's options (as in parse.ts: YAML 1.1, unique keys, no process warnings). */
 export const COMPOSER_OPTIONS = { version: '1.1', uniqueKeys: true, logLevel: 'error' } as const;
 
-/** Thrown inside the reader when it does not fully understand what it reads. */
-class GiveUp extends Error {}
-const GIVE_UP = new GiveUp('not understood');
+/** Thrown inside the reader (and the outliner, outline.ts) when it does not fully understand what it reads. */
+export class GiveUp extends Error {}
+export const GIVE_UP = new GiveUp('not understood');
 
 /**
  * Thrown when the YAML parser reports a problem in a piece (that document is then at hand): the
@@ -505,7 +505,7 @@ function inlineValue(text: string): unknown {
   return resolvePlain(body);
 }
 
-function flowScalar(token: string): unknown {
+export function flowScalar(token: string): unknown {
   const c = token.charCodeAt(0);
   if (c === 34) return token.slice(1, -1);
   if (c === 39) return token.slice(1, -1);
@@ -613,33 +613,9 @@ class Reader {
    * non-blank, '' when none).
    */
   entry(line: number, column: number): { key: string; inline: string } {
-    const text = this.text;
-    const from = this.lines.starts[line]! + column;
+    const { key, value } = keyAt(this.text, this.lines.starts[line]! + column, this.lines.ends[line]!);
     const lineEnd = this.lines.ends[line]!;
-    const c = text.charCodeAt(from);
-    let key: string;
-    let after: number;
-    if (c === 34 /* " */ || c === 39 /* ' */) {
-      const close = text.indexOf(c === 34 ? '"' : "'", from + 1);
-      if (close < 0 || close >= lineEnd) throw GIVE_UP;
-      key = text.slice(from + 1, close);
-      if (c === 34 ? key.includes('\\') : text.charCodeAt(close + 1) === 39) throw GIVE_UP;
-      after = close + 1;
-    } else {
-      const i = plainKeyEnd(text, from, lineEnd);
-      if (i < 0) throw GIVE_UP;
-      key = text.slice(from, i);
-      // Resolved as the schema does (`1`, `.` and `true` are no strings); `<<` is a merge key.
-      if (!SIMPLE_KEY.test(key) || (key.length <= 5 && NON_STRING_WORD.test(key))) {
-        if (!plainIsString(key)) throw GIVE_UP;
-      }
-      after = i;
-    }
-    if (after - from > 1000 || key === '__proto__' || text.charCodeAt(after) !== 58 /* : */) throw GIVE_UP;
-    after++;
-    if (after < lineEnd && text.charCodeAt(after) !== 32) throw GIVE_UP;
-    while (after < lineEnd && text.charCodeAt(after) === 32) after++;
-    return { key, inline: after < lineEnd ? text.slice(after, lineEnd) : '' };
+    return { key, inline: value < lineEnd ? this.text.slice(value, lineEnd) : '' };
   }
 
   /** A block mapping whose keys are at `indent`; the first entry may follow a dash on the current line (`- key: …`). */
@@ -667,8 +643,7 @@ class Reader {
 
   /** Whether line `i` is `-` + blank at `indent`. */
   isDash(i: number, indent: number): boolean {
-    const start = this.lines.starts[i]! + indent;
-    return this.text.charCodeAt(start) === 45 && (start + 1 === this.lines.ends[i] || this.text.charCodeAt(start + 1) === 32);
+    return isDashAt(this.lines, i, indent);
   }
 
   /**
@@ -755,6 +730,43 @@ class Reader {
     if (this.peekIndent() > parent) throw GIVE_UP;
     return strip ? value : `${value}\n`;
   }
+}
+
+/** Whether line `i` of `lines` is `-` + blank at `indent`. */
+export function isDashAt(lines: Lines, i: number, indent: number): boolean {
+  const start = lines.starts[i]! + indent;
+  return lines.text.charCodeAt(start) === 45 && (start + 1 === lines.ends[i] || lines.text.charCodeAt(start + 1) === 32);
+}
+
+/**
+ * The `key:` at `from` of a line ending at `lineEnd`: the key (a string, quoted without escapes or
+ * plain), where its text ends (before the `:`), and where its value starts on the line (`lineEnd`
+ * when none). GIVE_UP for anything else.
+ */
+export function keyAt(text: string, from: number, lineEnd: number): { key: string; end: number; value: number } {
+  const c = text.charCodeAt(from);
+  let key: string;
+  let end: number;
+  if (c === 34 /* " */ || c === 39 /* ' */) {
+    const close = text.indexOf(c === 34 ? '"' : "'", from + 1);
+    if (close < 0 || close >= lineEnd) throw GIVE_UP;
+    key = text.slice(from + 1, close);
+    if (c === 34 ? key.includes('\\') : text.charCodeAt(close + 1) === 39) throw GIVE_UP;
+    end = close + 1;
+  } else {
+    end = plainKeyEnd(text, from, lineEnd);
+    if (end < 0) throw GIVE_UP;
+    key = text.slice(from, end);
+    // Resolved as the schema does (`1`, `.` and `true` are no strings); `<<` is a merge key.
+    if (!SIMPLE_KEY.test(key) || (key.length <= 5 && NON_STRING_WORD.test(key))) {
+      if (!plainIsString(key)) throw GIVE_UP;
+    }
+  }
+  if (end - from > 1000 || key === '__proto__' || text.charCodeAt(end) !== 58 /* : */) throw GIVE_UP;
+  let value = end + 1;
+  if (value < lineEnd && text.charCodeAt(value) !== 32) throw GIVE_UP;
+  while (value < lineEnd && text.charCodeAt(value) === 32) value++;
+  return { key, end, value };
 }
 
 /** Whether `text[from, end)` starts a `key:` entry (the reader reads it exactly with {@link Reader.entry}). */

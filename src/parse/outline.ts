@@ -1,5 +1,5 @@
 import { Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
-import { FLOW_TOKEN, Lines, looksLikeEntry, plainKeyEnd } from './fast.js';
+import { FLOW_TOKEN, GIVE_UP, GiveUp, Lines, flowScalar, isDashAt, keyAt, looksLikeEntry } from './fast.js';
 
 /**
  * The outline of a piece the value path read as block YAML (a document or a List item): its
@@ -10,6 +10,7 @@ import { FLOW_TOKEN, Lines, looksLikeEntry, plainKeyEnd } from './fast.js';
  * Only what the reader accepts is outlined, and only without comment lines in the content: the
  * parser attaches a comment line to the node before or after it by rules of its own, which move
  * where a collection ends. Returns undefined for anything else (the piece is then composed).
+ * It reads keys, dashes and flow items with the reader's own functions (fast.ts).
  */
 export function outline(text: string, start: number, end: number): Node | undefined {
   const lines = new Lines(text, Math.max(16, (end - start) >> 4));
@@ -18,12 +19,10 @@ export function outline(text: string, start: number, end: number): Node | undefi
   try {
     return builder.root();
   } catch (error) {
-    if (error === NOT_OUTLINED) return undefined;
+    if (error instanceof GiveUp) return undefined;
     throw error;
   }
 }
-
-const NOT_OUTLINED = new Error('not outlined');
 
 /** A node with the composer's range: start, end of the value, end of the node (with what the parser attaches after it). */
 function ranged<T extends Node>(node: T, start: number, valueEnd: number, nodeEnd = valueEnd): T {
@@ -46,9 +45,9 @@ class Outliner {
   /** The piece's root: a block mapping at column 0 (a document) or a sequence of one item (a List item). */
   root(): Node {
     const indent = this.peekIndent();
-    if (indent < 0) throw NOT_OUTLINED;
+    if (indent < 0) throw GIVE_UP;
     const node = this.isDash(this.i, indent) ? this.seq(indent) : this.map(indent, this.i);
-    if (this.peekIndent() >= 0) throw NOT_OUTLINED;
+    if (this.peekIndent() >= 0) throw GIVE_UP;
     return node;
   }
 
@@ -56,7 +55,7 @@ class Outliner {
   private skip(): void {
     const { types } = this.lines;
     while (this.i < this.lines.length && types[this.i] !== 0) {
-      if (types[this.i] === 2 && this.content) throw NOT_OUTLINED;
+      if (types[this.i] === 2 && this.content) throw GIVE_UP;
       this.i++;
     }
     this.content = true;
@@ -68,8 +67,7 @@ class Outliner {
   }
 
   private isDash(line: number, indent: number): boolean {
-    const at = this.lines.starts[line]! + indent;
-    return this.text.charCodeAt(at) === 45 && (at + 1 === this.lines.ends[line] || this.text.charCodeAt(at + 1) === 32);
+    return isDashAt(this.lines, line, indent);
   }
 
   /** Where a value on line `line` ends with what follows it on that line: after its line break. */
@@ -97,26 +95,10 @@ class Outliner {
 
   /** The `key: value` entry at `column` of line `line`. */
   private entry(line: number, column: number): { key: Scalar; value: Node } {
-    const text = this.text;
     const at = this.lines.starts[line]! + column;
     const lineEnd = this.lines.ends[line]!;
-    const c = text.charCodeAt(at);
-    let keyEnd: number;
-    let name: string;
-    if (c === 34 || c === 39) {
-      const close = text.indexOf(c === 34 ? '"' : "'", at + 1);
-      if (close < 0 || close >= lineEnd) throw NOT_OUTLINED;
-      name = text.slice(at + 1, close);
-      keyEnd = close + 1;
-    } else {
-      keyEnd = plainKeyEnd(text, at, lineEnd);
-      if (keyEnd < 0) throw NOT_OUTLINED;
-      name = text.slice(at, keyEnd);
-    }
-    if (text.charCodeAt(keyEnd) !== 58) throw NOT_OUTLINED;
-    const key = ranged(new Scalar(name), at, keyEnd);
-    let v = keyEnd + 1;
-    while (v < lineEnd && text.charCodeAt(v) === 32) v++;
+    const { key: name, end, value: v } = keyAt(this.text, at, lineEnd);
+    const key = ranged(new Scalar(name), at, end);
     this.i = line + 1;
     if (v < lineEnd) return { key, value: this.inline(line, v, column) };
     // The value is on the next lines, or empty (a null scalar where the key's line ends).
@@ -137,7 +119,7 @@ class Outliner {
       const lineEnd = this.lines.ends[line]!;
       let at = lineStart + indent + 1;
       while (at < lineEnd && this.text.charCodeAt(at) === 32) at++;
-      if (at === lineEnd) throw NOT_OUTLINED;
+      if (at === lineEnd) throw GIVE_UP;
       let item: Node;
       if (looksLikeEntry(this.text, at, lineEnd)) {
         item = this.map(at - lineStart, line);
@@ -157,7 +139,7 @@ class Outliner {
     const lineEnd = this.lines.ends[line]!;
     const c = text.charCodeAt(at);
     if (c === 124 /* | */) return this.literal(at, parent);
-    if (this.peekIndent() > parent) throw NOT_OUTLINED;
+    if (this.peekIndent() > parent) throw GIVE_UP;
     const nodeEnd = this.afterLine(line);
     if (c === 34 /* " */) return ranged(new Scalar(null), at, text.indexOf('"', at + 1) + 1, nodeEnd);
     if (c === 39 /* ' */) {
@@ -167,20 +149,20 @@ class Outliner {
     }
     if (c === 91 /* [ */ || c === 123 /* { */) {
       const close = text.lastIndexOf(c === 91 ? ']' : '}', lineEnd);
-      if (close < at) throw NOT_OUTLINED;
+      if (close < at) throw GIVE_UP;
       const tokens: Scalar[] = [];
       FLOW_TOKEN.lastIndex = 0;
       const inner = text.slice(at + 1, close);
       for (let m = FLOW_TOKEN.exec(inner); m; m = FLOW_TOKEN.exec(inner)) {
         const from = at + 1 + m.index;
-        tokens.push(ranged(new Scalar(c === 123 && tokens.length % 2 === 0 ? flowKey(m[0]) : null), from, from + m[0].length));
+        tokens.push(ranged(new Scalar(c === 123 && tokens.length % 2 === 0 ? flowScalar(m[0]) : null), from, from + m[0].length));
       }
       let node: YAMLSeq | YAMLMap;
       if (c === 91) {
         node = new YAMLSeq();
         node.items.push(...tokens);
       } else {
-        if (tokens.length % 2 !== 0) throw NOT_OUTLINED;
+        if (tokens.length % 2 !== 0) throw GIVE_UP;
         node = new YAMLMap();
         for (let k = 0; k < tokens.length; k += 2) node.items.push(new Pair(tokens[k], tokens[k + 1]));
       }
@@ -207,17 +189,11 @@ class Outliner {
       }
       last = this.i;
     }
-    if (last < 0) throw NOT_OUTLINED;
+    if (last < 0) throw GIVE_UP;
     // Trailing empty lines are not the scalar's.
     this.i = last + 1;
-    if (this.peekIndent() > parent) throw NOT_OUTLINED;
+    if (this.peekIndent() > parent) throw GIVE_UP;
     const end = this.afterLine(last);
     return ranged(new Scalar(null), at, end);
   }
-}
-
-/** A flow mapping's key as the reader reads it (quoted: its text; plain: itself, the reader took it for a string). */
-function flowKey(token: string): string {
-  const c = token.charCodeAt(0);
-  return c === 34 || c === 39 ? token.slice(1, -1) : token;
 }

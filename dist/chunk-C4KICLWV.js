@@ -23,7 +23,7 @@ import {
   loadPaths,
   parseSource,
   separatorsOver
-} from "./chunk-TS54T2CT.js";
+} from "./chunk-UY77VCDW.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";

@@ -799,32 +799,9 @@ var Reader = class {
    * non-blank, '' when none).
    */
   entry(line, column) {
-    const text = this.text;
-    const from = this.lines.starts[line] + column;
+    const { key, value } = keyAt(this.text, this.lines.starts[line] + column, this.lines.ends[line]);
     const lineEnd = this.lines.ends[line];
-    const c = text.charCodeAt(from);
-    let key;
-    let after;
-    if (c === 34 || c === 39) {
-      const close = text.indexOf(c === 34 ? '"' : "'", from + 1);
-      if (close < 0 || close >= lineEnd) throw GIVE_UP;
-      key = text.slice(from + 1, close);
-      if (c === 34 ? key.includes("\\") : text.charCodeAt(close + 1) === 39) throw GIVE_UP;
-      after = close + 1;
-    } else {
-      const i = plainKeyEnd(text, from, lineEnd);
-      if (i < 0) throw GIVE_UP;
-      key = text.slice(from, i);
-      if (!SIMPLE_KEY.test(key) || key.length <= 5 && NON_STRING_WORD.test(key)) {
-        if (!plainIsString(key)) throw GIVE_UP;
-      }
-      after = i;
-    }
-    if (after - from > 1e3 || key === "__proto__" || text.charCodeAt(after) !== 58) throw GIVE_UP;
-    after++;
-    if (after < lineEnd && text.charCodeAt(after) !== 32) throw GIVE_UP;
-    while (after < lineEnd && text.charCodeAt(after) === 32) after++;
-    return { key, inline: after < lineEnd ? text.slice(after, lineEnd) : "" };
+    return { key, inline: value < lineEnd ? this.text.slice(value, lineEnd) : "" };
   }
   /** A block mapping whose keys are at `indent`; the first entry may follow a dash on the current line (`- key: …`). */
   map(indent) {
@@ -850,8 +827,7 @@ var Reader = class {
   }
   /** Whether line `i` is `-` + blank at `indent`. */
   isDash(i, indent) {
-    const start = this.lines.starts[i] + indent;
-    return this.text.charCodeAt(start) === 45 && (start + 1 === this.lines.ends[i] || this.text.charCodeAt(start + 1) === 32);
+    return isDashAt(this.lines, i, indent);
   }
   /**
    * The value after `key:` or `- ` (`inline`, empty when on the next lines); the line was consumed.
@@ -933,6 +909,34 @@ var Reader = class {
 `;
   }
 };
+function isDashAt(lines, i, indent) {
+  const start = lines.starts[i] + indent;
+  return lines.text.charCodeAt(start) === 45 && (start + 1 === lines.ends[i] || lines.text.charCodeAt(start + 1) === 32);
+}
+function keyAt(text, from, lineEnd) {
+  const c = text.charCodeAt(from);
+  let key;
+  let end;
+  if (c === 34 || c === 39) {
+    const close = text.indexOf(c === 34 ? '"' : "'", from + 1);
+    if (close < 0 || close >= lineEnd) throw GIVE_UP;
+    key = text.slice(from + 1, close);
+    if (c === 34 ? key.includes("\\") : text.charCodeAt(close + 1) === 39) throw GIVE_UP;
+    end = close + 1;
+  } else {
+    end = plainKeyEnd(text, from, lineEnd);
+    if (end < 0) throw GIVE_UP;
+    key = text.slice(from, end);
+    if (!SIMPLE_KEY.test(key) || key.length <= 5 && NON_STRING_WORD.test(key)) {
+      if (!plainIsString(key)) throw GIVE_UP;
+    }
+  }
+  if (end - from > 1e3 || key === "__proto__" || text.charCodeAt(end) !== 58) throw GIVE_UP;
+  let value = end + 1;
+  if (value < lineEnd && text.charCodeAt(value) !== 32) throw GIVE_UP;
+  while (value < lineEnd && text.charCodeAt(value) === 32) value++;
+  return { key, end, value };
+}
 function looksLikeEntry(text, from, end) {
   const c = text.charCodeAt(from);
   if (c === 34 || c === 39) {
@@ -1338,11 +1342,10 @@ function outline(text, start, end) {
   try {
     return builder.root();
   } catch (error) {
-    if (error === NOT_OUTLINED) return void 0;
+    if (error instanceof GiveUp) return void 0;
     throw error;
   }
 }
-var NOT_OUTLINED = new Error("not outlined");
 function ranged(node, start, valueEnd, nodeEnd = valueEnd) {
   node.range = [start, valueEnd, nodeEnd];
   return node;
@@ -1361,16 +1364,16 @@ var Outliner = class {
   /** The piece's root: a block mapping at column 0 (a document) or a sequence of one item (a List item). */
   root() {
     const indent = this.peekIndent();
-    if (indent < 0) throw NOT_OUTLINED;
+    if (indent < 0) throw GIVE_UP;
     const node = this.isDash(this.i, indent) ? this.seq(indent) : this.map(indent, this.i);
-    if (this.peekIndent() >= 0) throw NOT_OUTLINED;
+    if (this.peekIndent() >= 0) throw GIVE_UP;
     return node;
   }
   /** Skips blank lines; a comment line after the first content line ends the outline. */
   skip() {
     const { types } = this.lines;
     while (this.i < this.lines.length && types[this.i] !== 0) {
-      if (types[this.i] === 2 && this.content) throw NOT_OUTLINED;
+      if (types[this.i] === 2 && this.content) throw GIVE_UP;
       this.i++;
     }
     this.content = true;
@@ -1380,8 +1383,7 @@ var Outliner = class {
     return this.i < this.lines.length ? this.lines.indents[this.i] : -1;
   }
   isDash(line, indent) {
-    const at = this.lines.starts[line] + indent;
-    return this.text.charCodeAt(at) === 45 && (at + 1 === this.lines.ends[line] || this.text.charCodeAt(at + 1) === 32);
+    return isDashAt(this.lines, line, indent);
   }
   /** Where a value on line `line` ends with what follows it on that line: after its line break. */
   afterLine(line) {
@@ -1406,26 +1408,10 @@ var Outliner = class {
   }
   /** The `key: value` entry at `column` of line `line`. */
   entry(line, column) {
-    const text = this.text;
     const at = this.lines.starts[line] + column;
     const lineEnd = this.lines.ends[line];
-    const c = text.charCodeAt(at);
-    let keyEnd;
-    let name;
-    if (c === 34 || c === 39) {
-      const close = text.indexOf(c === 34 ? '"' : "'", at + 1);
-      if (close < 0 || close >= lineEnd) throw NOT_OUTLINED;
-      name = text.slice(at + 1, close);
-      keyEnd = close + 1;
-    } else {
-      keyEnd = plainKeyEnd(text, at, lineEnd);
-      if (keyEnd < 0) throw NOT_OUTLINED;
-      name = text.slice(at, keyEnd);
-    }
-    if (text.charCodeAt(keyEnd) !== 58) throw NOT_OUTLINED;
-    const key = ranged(new import_yaml2.Scalar(name), at, keyEnd);
-    let v = keyEnd + 1;
-    while (v < lineEnd && text.charCodeAt(v) === 32) v++;
+    const { key: name, end, value: v } = keyAt(this.text, at, lineEnd);
+    const key = ranged(new import_yaml2.Scalar(name), at, end);
     this.i = line + 1;
     if (v < lineEnd) return { key, value: this.inline(line, v, column) };
     const next = this.peekIndent();
@@ -1444,7 +1430,7 @@ var Outliner = class {
       const lineEnd = this.lines.ends[line];
       let at = lineStart + indent + 1;
       while (at < lineEnd && this.text.charCodeAt(at) === 32) at++;
-      if (at === lineEnd) throw NOT_OUTLINED;
+      if (at === lineEnd) throw GIVE_UP;
       let item;
       if (looksLikeEntry(this.text, at, lineEnd)) {
         item = this.map(at - lineStart, line);
@@ -1463,7 +1449,7 @@ var Outliner = class {
     const lineEnd = this.lines.ends[line];
     const c = text.charCodeAt(at);
     if (c === 124) return this.literal(at, parent);
-    if (this.peekIndent() > parent) throw NOT_OUTLINED;
+    if (this.peekIndent() > parent) throw GIVE_UP;
     const nodeEnd = this.afterLine(line);
     if (c === 34) return ranged(new import_yaml2.Scalar(null), at, text.indexOf('"', at + 1) + 1, nodeEnd);
     if (c === 39) {
@@ -1473,20 +1459,20 @@ var Outliner = class {
     }
     if (c === 91 || c === 123) {
       const close = text.lastIndexOf(c === 91 ? "]" : "}", lineEnd);
-      if (close < at) throw NOT_OUTLINED;
+      if (close < at) throw GIVE_UP;
       const tokens = [];
       FLOW_TOKEN.lastIndex = 0;
       const inner = text.slice(at + 1, close);
       for (let m = FLOW_TOKEN.exec(inner); m; m = FLOW_TOKEN.exec(inner)) {
         const from = at + 1 + m.index;
-        tokens.push(ranged(new import_yaml2.Scalar(c === 123 && tokens.length % 2 === 0 ? flowKey(m[0]) : null), from, from + m[0].length));
+        tokens.push(ranged(new import_yaml2.Scalar(c === 123 && tokens.length % 2 === 0 ? flowScalar(m[0]) : null), from, from + m[0].length));
       }
       let node;
       if (c === 91) {
         node = new import_yaml2.YAMLSeq();
         node.items.push(...tokens);
       } else {
-        if (tokens.length % 2 !== 0) throw NOT_OUTLINED;
+        if (tokens.length % 2 !== 0) throw GIVE_UP;
         node = new import_yaml2.YAMLMap();
         for (let k = 0; k < tokens.length; k += 2) node.items.push(new import_yaml2.Pair(tokens[k], tokens[k + 1]));
       }
@@ -1512,17 +1498,13 @@ var Outliner = class {
       }
       last = this.i;
     }
-    if (last < 0) throw NOT_OUTLINED;
+    if (last < 0) throw GIVE_UP;
     this.i = last + 1;
-    if (this.peekIndent() > parent) throw NOT_OUTLINED;
+    if (this.peekIndent() > parent) throw GIVE_UP;
     const end = this.afterLine(last);
     return ranged(new import_yaml2.Scalar(null), at, end);
   }
 };
-function flowKey(token) {
-  const c = token.charCodeAt(0);
-  return c === 34 || c === 39 ? token.slice(1, -1) : token;
-}
 
 // src/parse/parse.ts
 var MAX_ALIAS_COUNT = 1e3;
