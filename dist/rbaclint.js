@@ -10,6 +10,6 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${pkg.version}
 `);
 } else {
-  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-NY2WYW6A.js"), import("./chunk-4QKPCOJZ.js")]);
+  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-C3ZQ65RI.js"), import("./chunk-FSDZD3YM.js")]);
   process.exitCode = await runCli(argv, processIo());
 }

@@ -13,7 +13,7 @@ import { allRules, lint, type LintOptions, type Range, type SourceText } from '.
 import { MODEL_KINDS } from '../src/model/index.js';
 import { parseSource } from '../src/parse/parse.js';
 import { readFast } from '../src/parse/fast.js';
-import { planSkips } from '../src/parse/skip.js';
+import { checkDocument, planSkips } from '../src/parse/skip.js';
 import { locate, locateIn } from '../src/parse/locate.js';
 import { rangeIn } from '../src/engine/run.js';
 import { isMap, isSeq } from 'yaml';
@@ -250,6 +250,24 @@ describe('fast path: same findings on random documents', () => {
     // Not vacuous: many of the random documents were skipped.
     expect(skipped).toBeGreaterThan(RUNS / 20);
   }, 600_000);
+
+  it('the line check reads a document in place: the same answer inside a larger text as alone', () => {
+    // Around it: an open quoted scalar and a block scalar header before, an escape after; the
+    // check must not look past its own lines.
+    const before = 'x: "open\n---\n  y: |\n';
+    let accepted = 0;
+    fc.assert(
+      fc.property(document, fc.constantFrom('', '\n'), fc.constantFrom('---\nkind: Role', '\n  - z: "\\', ''), (doc, newline, after) => {
+        const region = doc + newline;
+        const alone = checkDocument(region);
+        const inside = checkDocument(before + region + after, before.length, before.length + region.length);
+        expect(inside && { ...inside, contentStart: inside.contentStart - before.length }).toEqual(alone);
+        if (alone) accepted++;
+      }),
+      { numRuns: RUNS },
+    );
+    expect(accepted).toBeGreaterThan(RUNS / 20);
+  });
 });
 
 /**

@@ -60,10 +60,8 @@ const BUILTIN_API_VERSION = /^(?:[^/]*|(?:apps|batch|policy|rbac\.authorization\
 const TOP_LEVEL_KIND = /^kind:[ ]*["']?([A-Za-z0-9]+)/;
 /** YAML 1.1 words that do not resolve to a string (booleans and nulls); as keys they are not strings. */
 export const NON_STRING_WORD = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
-const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_.\/$-]*/;
 /** Characters the line check refuses anywhere: C0 and C1 controls but LF, DEL, Unicode line breaks, BOM, surrogates. */
 export const REFUSED_CHARS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
-const DOUBLE_ESCAPE = /^(?:[0abtnvfre "/\\N_LP\t]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})/;
 /** Deepest nesting the check follows (the parser's limit is far above). */
 export const MAX_LEVELS = 64;
 
@@ -144,7 +142,7 @@ function skippable(
   const head = kindLine === 0 && !region.startsWith('kind:') ? null : TOP_LEVEL_KIND.exec(region.slice(kindLine, kindLine + 80));
   if (head && composeKinds.has(head[1]!)) return undefined;
   if (region.includes('{{') || REFUSED_CHARS.test(region)) return undefined;
-  const checked = checkDocument(region);
+  const checked = checkDocument(text, start, end);
   if (!checked) return undefined;
   const { kind, apiVersion, contentStart } = checked;
   if (kind !== undefined && (composeKinds.has(kind) || kind.endsWith('List'))) return undefined;
@@ -153,7 +151,7 @@ function skippable(
   if (apiVersion !== undefined && BUILTIN_API_VERSION.test(apiVersion)) return undefined;
   // The content after the first key must not hold a Helm source comment (the parser scans
   // comments between documents for it) — in a block scalar it is content, but be certain.
-  if (region.includes('Source:', contentStart) && HELM_SOURCE_LINE.test(region.slice(contentStart))) return undefined;
+  if (region.includes('Source:', contentStart - start) && HELM_SOURCE_LINE.test(region.slice(contentStart - start))) return undefined;
   // A CustomResourceDefinition can declare a kind cluster-scoped, which changes how objects of
   // that kind are read: compose it when it names a kind that is composed.
   if (kind === 'CustomResourceDefinition') {
@@ -166,7 +164,7 @@ function skippable(
       if (named && composeKinds.has(named[1]!)) return undefined;
     }
   }
-  return { contentStart: start + contentStart, kind };
+  return { contentStart, kind };
 }
 
 interface Level {
@@ -175,48 +173,56 @@ interface Level {
   keys?: Set<string>;
 }
 
-interface Pending {
-  /** Indentation of the key or dash whose value is on the following lines. */
-  indent: number;
-  /** A map key's value may be a sequence at the key's own indentation. */
-  sameIndentSeq: boolean;
-}
-
 /**
- * Checks a document of block mappings, block sequences, single-line scalars and block scalars.
- * Returns the offset (in `doc`) of its first content line and its top-level `kind` (undefined
- * when absent), or undefined when the document is anything else or could hold a syntax error.
+ * Checks a document of block mappings, block sequences, single-line scalars and block scalars:
+ * the lines of `text[from, to)`. Returns the offset (in `text`) of its first content line, its
+ * top-level `kind` (undefined when absent) and `apiVersion`, or undefined when the document is
+ * anything else or could hold a syntax error.
+ *
+ * It reads the text in place, by offsets (no string per line): it runs over every byte of the
+ * documents the fast path skips, most of a typical repository.
  */
-export function checkDocument(doc: string): { contentStart: number; kind: string | undefined; apiVersion: string | undefined } | undefined {
+export function checkDocument(
+  text: string,
+  from = 0,
+  to = text.length,
+): { contentStart: number; kind: string | undefined; apiVersion: string | undefined } | undefined {
   const stack: Level[] = [];
-  let pending: Pending | undefined;
+  /** Indentation of the key or dash whose value is on the following lines; -1 when none. */
+  let pendingIndent = -1;
+  /** A pending map key's value may be a sequence at the key's own indentation. */
+  let pendingSameIndentSeq = false;
   /** Set while inside a block scalar: the indentation its content must exceed. */
-  let blockParent: number | undefined;
-  let blockIndent: number | undefined;
+  let blockParent = -1;
+  let blockIndent = -1;
   let blockLeadingBlank = 0;
-  /** Set while a multi-line scalar continues: its lines must be indented more than `min`. */
-  let cont: { min: number; quote?: '"' | "'"; kind?: true } | undefined;
-  let contentStart: number | undefined;
+  /** Set (>= 0) while a multi-line scalar continues: its lines must be indented more than this. */
+  let contMin = -1;
+  /** The quote (34 or 39) of the multi-line quoted scalar that continues; 0 for a plain one. */
+  let contQuote = 0;
+  /** The plain scalar that continues is the top-level `kind` or `apiVersion`. */
+  let contKind = false;
+  let contentStart = -1;
   let kind: string | undefined;
   let kindSeen = false;
   let apiVersion: string | undefined;
 
-  for (let lineStart = 0; lineStart < doc.length; ) {
-    const newline = doc.indexOf('\n', lineStart);
-    const lineEnd = newline < 0 ? doc.length : newline;
-    const line = doc.slice(lineStart, lineEnd);
+  for (let lineStart = from; lineStart < to; ) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0 || lineEnd > to) lineEnd = to;
     const offset = lineStart;
     lineStart = lineEnd + 1;
-    let indent = 0;
-    while (indent < line.length && line.charCodeAt(indent) === 32) indent++;
-    const blank = indent === line.length;
+    let p = offset;
+    while (p < lineEnd && text.charCodeAt(p) === 32) p++;
+    const indent = p - offset;
+    const blank = p === lineEnd;
 
-    if (blockParent !== undefined) {
+    if (blockParent >= 0) {
       if (blank) {
-        if (blockIndent === undefined) blockLeadingBlank = Math.max(blockLeadingBlank, indent);
+        if (blockIndent < 0) blockLeadingBlank = Math.max(blockLeadingBlank, indent);
         continue;
       }
-      if (blockIndent === undefined) {
+      if (blockIndent < 0) {
         if (indent > blockParent) {
           if (blockLeadingBlank > indent) return undefined;
           blockIndent = indent;
@@ -226,58 +232,66 @@ export function checkDocument(doc: string): { contentStart: number; kind: string
         continue;
       }
       // Less indented: the block scalar ended; the line is read as structure below.
-      if (indent > blockParent && blockIndent !== undefined) return undefined;
-      blockParent = undefined;
-      blockIndent = undefined;
+      if (indent > blockParent && blockIndent >= 0) return undefined;
+      blockParent = -1;
+      blockIndent = -1;
     }
 
-    if (cont) {
-      if (cont.quote) {
+    if (contMin >= 0) {
+      if (contQuote !== 0) {
         // Inside a quoted scalar: blank lines are folded, other lines must be indented.
-        if (!blank && indent <= cont.min) return undefined;
-        const close = scanQuoted(line, indent, cont.quote);
+        if (!blank && indent <= contMin) return undefined;
+        const close = scanQuoted(text, p, lineEnd, contQuote);
         if (close === INVALID) return undefined;
         if (close !== OPEN) {
-          if (!TAIL.test(line.slice(close))) return undefined;
-          cont = undefined;
+          if (!tail(text, close, lineEnd)) return undefined;
+          contMin = -1;
         }
         continue;
       }
       if (blank) continue;
-      if (indent > cont.min) {
+      if (indent > contMin) {
         // A continuation line of a plain scalar: nothing that would start a mapping or a comment.
-        if (cont.kind || !plainContinuation(line.slice(indent))) return undefined;
+        if (contKind || !plainContinuation(text, p, lineEnd)) return undefined;
         continue;
       }
-      cont = undefined;
+      contMin = -1;
     }
 
     if (blank) continue;
-    const rest = line.slice(indent);
-    if (rest.charCodeAt(0) === 35 /* # */) continue;
+    const first = text.charCodeAt(p);
+    if (first === 35 /* # */) continue;
 
-    if (contentStart === undefined) {
+    if (contentStart < 0) {
       if (indent !== 0) return undefined;
       contentStart = offset;
     }
 
     while (stack.length > 0 && stack[stack.length - 1]!.indent > indent) stack.pop();
-    const isDash = rest === '-' || rest.startsWith('- ');
+    const isDash = first === 45 /* - */ && (p + 1 === lineEnd || text.charCodeAt(p + 1) === 32);
     let top = stack[stack.length - 1];
 
-    if (pending && indent > pending.indent && pending.sameIndentSeq && !isDash && !mapEntry(rest)) {
+    const pending = pendingIndent >= 0;
+    if (pending && indent > pendingIndent && pendingSameIndentSeq && !isDash && !mapEntry(text, p, lineEnd)) {
       // The value of the pending key is a scalar on its own line.
-      const value = scalarValue(rest);
-      if (value === undefined || value === BLOCK) return undefined;
-      if (value.open) cont = { min: pending.indent, quote: value.open };
-      else if (value.plain && !value.comment) cont = { min: pending.indent };
-      pending = undefined;
+      const value = scalarValue(text, p, lineEnd);
+      if (value === NOT_SCALAR || value === BLOCK) return undefined;
+      if (scalar.open !== 0) {
+        contMin = pendingIndent;
+        contQuote = scalar.open;
+        contKind = false;
+      } else if (scalar.plain && !scalar.comment) {
+        contMin = pendingIndent;
+        contQuote = 0;
+        contKind = false;
+      }
+      pendingIndent = -1;
       continue;
-    } else if (pending && indent > pending.indent) {
+    } else if (pending && indent > pendingIndent) {
       // The value of the pending key or dash: a new collection, deeper.
-      top = { indent, type: isDash ? 'seq' : 'map', ...(isDash ? {} : { keys: new Set<string>() }) };
+      top = isDash ? { indent, type: 'seq' } : { indent, type: 'map', keys: new Set<string>() };
       stack.push(top);
-    } else if (pending && indent === pending.indent && isDash && pending.sameIndentSeq && top?.type === 'map' && top.indent === indent) {
+    } else if (pending && indent === pendingIndent && isDash && pendingSameIndentSeq && top?.type === 'map' && top.indent === indent) {
       top = { indent, type: 'seq' };
       stack.push(top);
     } else if (top && top.type === 'seq' && top.indent === indent && !isDash) {
@@ -285,7 +299,7 @@ export function checkDocument(doc: string): { contentStart: number; kind: string
       stack.pop();
       top = stack[stack.length - 1];
     }
-    pending = undefined;
+    pendingIndent = -1;
     if (stack.length > MAX_LEVELS) return undefined;
 
     if (stack.length === 0) {
@@ -297,25 +311,24 @@ export function checkDocument(doc: string): { contentStart: number; kind: string
     if (!top || top.indent !== indent) return undefined;
 
     let column = indent;
-    let item = rest;
+    let at = p;
     if (isDash) {
       if (top.type !== 'seq') return undefined;
-      item = rest.slice(1);
-      let spaces = 0;
-      while (spaces < item.length && item.charCodeAt(spaces) === 32) spaces++;
-      if (spaces === item.length || item.charCodeAt(spaces) === 35) {
-        if (spaces === 0 && item.length > 0) return undefined;
-        pending = { indent, sameIndentSeq: false };
+      at = p + 1;
+      while (at < lineEnd && text.charCodeAt(at) === 32) at++;
+      if (at === lineEnd || text.charCodeAt(at) === 35) {
+        if (at === p + 1 && at < lineEnd) return undefined;
+        pendingIndent = indent;
+        pendingSameIndentSeq = false;
         continue;
       }
-      column = indent + 1 + spaces;
-      item = item.slice(spaces);
-      if (item === '-' || item.startsWith('- ')) return undefined;
-      const entry = mapEntry(item);
-      if (entry === undefined) {
+      column = indent + (at - p);
+      // `- - x`: a sequence in a sequence.
+      if (text.charCodeAt(at) === 45 && (at + 1 === lineEnd || text.charCodeAt(at + 1) === 32)) return undefined;
+      if (!mapEntry(text, at, lineEnd)) {
         // A scalar item.
-        const value = scalarValue(item);
-        if (value === undefined || (value !== BLOCK && value.open)) return undefined;
+        const value = scalarValue(text, at, lineEnd);
+        if (value === NOT_SCALAR || (value !== BLOCK && scalar.open !== 0)) return undefined;
         if (value === BLOCK) {
           blockParent = indent;
           blockLeadingBlank = 0;
@@ -329,147 +342,240 @@ export function checkDocument(doc: string): { contentStart: number; kind: string
       return undefined;
     }
 
-    const entry = mapEntry(item);
-    if (!entry) return undefined;
-    if (top.keys!.has(entry.key)) return undefined;
-    top.keys!.add(entry.key);
-    const valueText = item.slice(entry.valueAt);
-    if (valueText === '' || /^ *(?:#.*)?$/.test(valueText)) {
-      pending = { indent: column, sameIndentSeq: true };
-      if (stack.length === 1 && (entry.key === 'kind' || entry.key === 'apiVersion')) return undefined;
+    if (!mapEntry(text, at, lineEnd)) return undefined;
+    const key = entry.key;
+    if (top.keys!.has(key)) return undefined;
+    top.keys!.add(key);
+    const topLevel = stack.length === 1 && (key === 'kind' || key === 'apiVersion');
+    let v = entry.valueAt;
+    while (v < lineEnd && text.charCodeAt(v) === 32) v++;
+    if (v === lineEnd || text.charCodeAt(v) === 35) {
+      // No value on the line (a comment at most).
+      pendingIndent = column;
+      pendingSameIndentSeq = true;
+      if (topLevel) return undefined;
       continue;
     }
-    const value = scalarValue(valueText.replace(/^ +/, ''));
-    if (value === undefined) return undefined;
+    const value = scalarValue(text, v, lineEnd);
+    if (value === NOT_SCALAR) return undefined;
     if (value === BLOCK) {
-      if (stack.length === 1 && (entry.key === 'kind' || entry.key === 'apiVersion')) return undefined;
+      if (topLevel) return undefined;
       blockParent = column;
       blockLeadingBlank = 0;
       continue;
     }
-    const isKind = stack.length === 1 && (entry.key === 'kind' || entry.key === 'apiVersion');
-    if (isKind) {
-      if (value.string === undefined || value.open) return undefined;
-      if (entry.key === 'apiVersion') {
-        apiVersion = value.string;
+    if (topLevel) {
+      const string = scalar.open === 0 ? scalarString(text, v, lineEnd) : undefined;
+      if (string === undefined) return undefined;
+      if (key === 'apiVersion') {
+        apiVersion = string;
       } else {
         // A kind rbaclint reads exactly: a name (not a number, boolean or null).
-        if (!/^[A-Za-z][A-Za-z0-9]*$/.test(value.string) && value.string !== '') return undefined;
+        if (!/^[A-Za-z][A-Za-z0-9]*$/.test(string) && string !== '') return undefined;
         kindSeen = true;
-        kind = value.string;
+        kind = string;
       }
     }
-    if (value.open) cont = { min: column, quote: value.open };
-    // A kind continued on the next line would be another string: `kind` marks it refused there.
-    else if (value.plain && !value.comment) cont = { min: column, ...(isKind ? { kind: true } : {}) };
+    if (scalar.open !== 0) {
+      contMin = column;
+      contQuote = scalar.open;
+      contKind = false;
+    } else if (scalar.plain && !scalar.comment) {
+      // A kind continued on the next line would be another string: `contKind` refuses it there.
+      contMin = column;
+      contQuote = 0;
+      contKind = topLevel;
+    }
   }
   // A quoted scalar still open at the end of the document is an error.
-  if (contentStart === undefined || cont?.quote) return undefined;
+  if (contentStart < 0 || (contMin >= 0 && contQuote !== 0)) return undefined;
   return { contentStart, kind: kindSeen ? kind : undefined, apiVersion };
 }
 
-const BLOCK = Symbol('block scalar');
+/** {@link scalarValue}: a block scalar header. */
+const BLOCK = 0;
+/** {@link scalarValue}: a scalar, described in {@link scalar}. */
+const SCALAR = 1;
+/** {@link scalarValue}: not a scalar the check is certain of. */
+const NOT_SCALAR = -1;
 /** {@link scanQuoted}: the quoted scalar is still open at the end of the line. */
 const OPEN = -1;
 /** {@link scanQuoted}: an invalid escape. */
 const INVALID = -2;
-/** What may follow a scalar on its line: blanks, then a comment after at least one. */
-const TAIL = /^(?: +#.*| *)$/;
+/** The escapes of a double-quoted scalar (after the backslash), matched in place. */
+const DOUBLE_ESCAPE = /(?:[0abtnvfre "/\\N_LP\t]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})/y;
 const SIMPLE_FLOW_ITEM = String.raw`(?:[A-Za-z0-9_./][A-Za-z0-9_./-]*|"[^"\\]*"|'[^']*')`;
 /** `{}`, `[]` and one-line flow sequences of simple scalars: `[a, "b", 'c']`. */
 const SIMPLE_FLOW = new RegExp(String.raw`^(?:\{ *\}|\[ *\]|\[ *${SIMPLE_FLOW_ITEM}(?: *, *${SIMPLE_FLOW_ITEM})* *\])(?: +#.*| *)$`);
+/** A plain scalar's first character that is an indicator: - ? : , [ ] { } # & * ! | > ' " % @ ` */
+const INDICATOR = /[-?:,[\]{}#&*!|>'"%@`]/;
+/** Whitespace as a regular expression's `\s` (beyond ASCII, for the rare character that needs it). */
+const WHITESPACE = /\s/;
 
-/** A scalar value: its string value when it is certainly one (and single-line), and how it ends. */
-interface ScalarValue {
-  string: string | undefined;
+/** What {@link scalarValue} found, when it returns {@link SCALAR}; filled in place (no object per value). */
+const scalar = {
   /** A plain scalar (it may continue on more indented lines unless a comment follows it). */
-  plain?: true;
-  comment?: true;
-  /** A quoted scalar still open at the end of the line. */
-  open?: '"' | "'";
+  plain: false,
+  comment: false,
+  /** The quote (34 or 39) of a quoted scalar still open at the end of the line; 0 otherwise. */
+  open: 0,
+};
+
+/** What {@link mapEntry} found, when it returns true. */
+const entry = { key: '', valueAt: 0 };
+
+function isWhitespace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && WHITESPACE.test(String.fromCharCode(c)));
+}
+
+/** Whether `text[from, end)` is blanks only, or blanks then a comment (after at least one blank). */
+function tail(text: string, from: number, end: number): boolean {
+  let i = from;
+  while (i < end && text.charCodeAt(i) === 32) i++;
+  return i === end || (i > from && text.charCodeAt(i) === 35);
 }
 
 /**
- * Scans a quoted scalar from `from` (after the opening quote, or a continuation line's first
- * character):
- * returns the offset after the closing quote, {@link OPEN} or {@link INVALID}.
+ * Scans a quoted scalar in `text[from, end)` (from after the opening quote, or a continuation
+ * line's first character): returns the offset after the closing quote, {@link OPEN} or {@link INVALID}.
  */
-function scanQuoted(line: string, from: number, quote: '"' | "'"): number {
-  for (let i = from; i < line.length; i++) {
-    const ch = line[i];
-    if (quote === '"') {
-      if (ch === '\\') {
-        if (i === line.length - 1) return OPEN; // an escaped line break
-        const escape = DOUBLE_ESCAPE.exec(line.slice(i + 1, i + 10));
-        if (!escape) return INVALID;
-        i += escape[0].length;
-      } else if (ch === '"') {
+function scanQuoted(text: string, from: number, end: number, quote: number): number {
+  for (let i = from; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (quote === 34) {
+      if (c === 92 /* \ */) {
+        if (i === end - 1) return OPEN; // an escaped line break
+        // No escape holds a line break: a match never runs past the line.
+        DOUBLE_ESCAPE.lastIndex = i + 1;
+        if (!DOUBLE_ESCAPE.test(text)) return INVALID;
+        const e = text.charCodeAt(i + 1);
+        i += e === 120 /* x */ ? 3 : e === 117 /* u */ ? 5 : e === 85 /* U */ ? 9 : 1;
+      } else if (c === 34) {
         return i + 1;
       }
-    } else if (ch === "'") {
-      if (line[i + 1] === "'") i++;
+    } else if (c === 39) {
+      if (i + 1 < end && text.charCodeAt(i + 1) === 39) i++;
       else return i + 1;
     }
   }
   return OPEN;
 }
+
 /**
- * A scalar (or a block scalar header) as a value, from its first character to the end of its line:
- * undefined when it is anything else or not certainly valid.
+ * A scalar (or a block scalar header) as a value, `text[at, end)` from its first character to the
+ * end of its line: {@link BLOCK}, {@link SCALAR} (then {@link scalar} says which) or
+ * {@link NOT_SCALAR} when it is anything else or not certainly valid.
  */
-function scalarValue(text: string): ScalarValue | typeof BLOCK | undefined {
-  const c = text[0]!;
-  if (c === '|' || c === '>') {
-    return /^[|>][-+]?(?: +#.*| *)$/.test(text) ? BLOCK : undefined;
+function scalarValue(text: string, at: number, end: number): number {
+  scalar.plain = false;
+  scalar.comment = false;
+  scalar.open = 0;
+  const c = text.charCodeAt(at);
+  if (c === 124 /* | */ || c === 62 /* > */) {
+    let i = at + 1;
+    const indicator = text.charCodeAt(i);
+    if (i < end && (indicator === 45 || indicator === 43)) i++;
+    return tail(text, i, end) ? BLOCK : NOT_SCALAR;
   }
-  if (c === '"' || c === "'") {
-    const close = scanQuoted(text, 1, c);
-    if (close === INVALID) return undefined;
-    if (close === OPEN) return { string: undefined, open: c };
-    if (!TAIL.test(text.slice(close))) return undefined;
-    const inner = text.slice(1, close - 1);
-    return { string: inner.includes('\\') || inner.includes("'") ? undefined : inner };
+  if (c === 34 || c === 39) {
+    const close = scanQuoted(text, at + 1, end, c);
+    if (close === INVALID) return NOT_SCALAR;
+    if (close === OPEN) {
+      scalar.open = c;
+      return SCALAR;
+    }
+    return tail(text, close, end) ? SCALAR : NOT_SCALAR;
   }
-  if (c === '[' || c === '{') return SIMPLE_FLOW.test(text) ? { string: undefined } : undefined;
+  if (c === 91 /* [ */ || c === 123 /* { */) return SIMPLE_FLOW.test(text.slice(at, end)) ? SCALAR : NOT_SCALAR;
   // A plain scalar: no indicator first (a dash only before a non-blank), no `: ` or final `:`
   // (a mapping), a comment only after a blank.
-  if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(text) && !/^-[^\s]/.test(text)) return undefined;
-  const hash = text.indexOf(' #');
-  const body = (hash < 0 ? text : text.slice(0, hash)).replace(/ +$/, '');
-  if (body === '' || body.includes(': ') || body.endsWith(':')) return undefined;
-  return {
-    // Starting with a letter, a plain scalar is a number, boolean or null only as one of these words.
-    string: /^[A-Za-z][A-Za-z0-9.\/-]*$/.test(body) && !NON_STRING_WORD.test(body) ? body : undefined,
-    plain: true,
-    ...(hash < 0 ? {} : { comment: true as const }),
-  };
-}
-
-/** A continuation line of a multi-line plain scalar that cannot be read as anything else. */
-function plainContinuation(text: string): boolean {
-  return text[0] !== '#' && !text.includes(': ') && !text.includes(' #') && !/:\s*$/.test(text);
-}
-
-/** `key:` at the start of `text`: the key's string value and where the value starts; else undefined. */
-function mapEntry(text: string): { key: string; valueAt: number } | undefined {
-  let key: string;
-  let after: number;
-  const c = text[0];
-  if (c === '"' || c === "'") {
-    const close = text.indexOf(c, 1);
-    if (close < 0) return undefined;
-    key = text.slice(1, close);
-    if (c === '"' && key.includes('\\')) return undefined;
-    after = close + 1;
-  } else {
-    const plain = PLAIN_KEY.exec(text);
-    if (!plain) return undefined;
-    key = plain[0];
-    if (NON_STRING_WORD.test(key)) return undefined;
-    after = key.length;
+  if (INDICATOR.test(text[at]!) && !(c === 45 && at + 1 < end && !isWhitespace(text.charCodeAt(at + 1)))) return NOT_SCALAR;
+  // The body: up to ` #` (a comment), without trailing blanks.
+  let bodyEnd = end;
+  for (let i = at; i + 1 < end; i++) {
+    if (text.charCodeAt(i) === 32 && text.charCodeAt(i + 1) === 35) {
+      bodyEnd = i;
+      scalar.comment = true;
+      break;
+    }
   }
-  if (key.length > 1000 || text[after] !== ':') return undefined;
-  const next = text[after + 1];
-  if (next !== undefined && next !== ' ') return undefined;
-  return { key, valueAt: after + 1 };
+  while (bodyEnd > at && text.charCodeAt(bodyEnd - 1) === 32) bodyEnd--;
+  if (bodyEnd === at || text.charCodeAt(bodyEnd - 1) === 58 /* : */) return NOT_SCALAR;
+  for (let i = at; i + 1 < bodyEnd; i++) if (text.charCodeAt(i) === 58 && text.charCodeAt(i + 1) === 32) return NOT_SCALAR;
+  scalar.plain = true;
+  return SCALAR;
+}
+
+/**
+ * The string value of the scalar {@link scalarValue} accepted at `text[at, end)` (not an open
+ * quoted one), when it is certainly a single-line string: quoted without escapes, or plain,
+ * starting with a letter and not a YAML 1.1 boolean or null word; undefined otherwise.
+ */
+function scalarString(text: string, at: number, end: number): string | undefined {
+  const c = text.charCodeAt(at);
+  if (c === 34 || c === 39) {
+    const close = scanQuoted(text, at + 1, end, c);
+    const inner = text.slice(at + 1, close - 1);
+    return inner.includes('\\') || inner.includes("'") ? undefined : inner;
+  }
+  if (c === 91 || c === 123) return undefined;
+  let bodyEnd = end;
+  for (let i = at; i + 1 < end; i++) {
+    if (text.charCodeAt(i) === 32 && text.charCodeAt(i + 1) === 35) {
+      bodyEnd = i;
+      break;
+    }
+  }
+  while (bodyEnd > at && text.charCodeAt(bodyEnd - 1) === 32) bodyEnd--;
+  const body = text.slice(at, bodyEnd);
+  // Starting with a letter, a plain scalar is a number, boolean or null only as one of these words.
+  return /^[A-Za-z][A-Za-z0-9.\/-]*$/.test(body) && !NON_STRING_WORD.test(body) ? body : undefined;
+}
+
+/** A continuation line `text[at, end)` of a multi-line plain scalar that cannot be read as anything else. */
+function plainContinuation(text: string, at: number, end: number): boolean {
+  if (text.charCodeAt(at) === 35) return false;
+  for (let i = at; i + 1 < end; i++) {
+    const c = text.charCodeAt(i);
+    const d = text.charCodeAt(i + 1);
+    if ((c === 58 && d === 32) || (c === 32 && d === 35)) return false;
+  }
+  // Not ending with `:` and whitespace.
+  let i = end;
+  while (i > at && isWhitespace(text.charCodeAt(i - 1))) i--;
+  return !(i > at && text.charCodeAt(i - 1) === 58);
+}
+
+/**
+ * `key:` at `text[at, end)` (a line from `at` on): fills {@link entry} with the key's string value
+ * and where the value starts, and returns true; false when it is no such key.
+ */
+function mapEntry(text: string, at: number, end: number): boolean {
+  let keyEnd: number;
+  let after: number;
+  const c = text.charCodeAt(at);
+  if (c === 34 || c === 39) {
+    let close = at + 1;
+    while (close < end && text.charCodeAt(close) !== c) close++;
+    if (close === end) return false;
+    keyEnd = close;
+    after = close + 1;
+    if (c === 34) for (let i = at + 1; i < close; i++) if (text.charCodeAt(i) === 92 /* \\ */) return false;
+    entry.key = text.slice(at + 1, keyEnd);
+  } else {
+    // [A-Za-z_$][A-Za-z0-9_.\/$-]*
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36)) return false;
+    let i = at + 1;
+    for (; i < end; i++) {
+      const d = text.charCodeAt(i);
+      if (!((d >= 65 && d <= 90) || (d >= 97 && d <= 122) || (d >= 45 && d <= 57) || d === 95 || d === 36)) break;
+    }
+    keyEnd = after = i;
+    entry.key = text.slice(at, keyEnd);
+    if (keyEnd - at <= 5 && NON_STRING_WORD.test(entry.key)) return false;
+  }
+  if (entry.key.length > 1000 || after >= end || text.charCodeAt(after) !== 58) return false;
+  if (after + 1 < end && text.charCodeAt(after + 1) !== 32) return false;
+  entry.valueAt = after + 1;
+  return true;
 }

@@ -23,7 +23,7 @@ import {
   loadPaths,
   parseSource,
   separatorsOver
-} from "./chunk-UY77VCDW.js";
+} from "./chunk-ME4USJAJ.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";

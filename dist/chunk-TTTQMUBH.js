@@ -3,7 +3,7 @@ import { createRequire as __rbaclintCreateRequire } from 'node:module';
 const require = __rbaclintCreateRequire(import.meta.url);
 import {
   writeAtomically
-} from "./chunk-WBC2FS7Z.js";
+} from "./chunk-NVHK52OY.js";
 import {
   EXIT
 } from "./chunk-NU6QR25M.js";
@@ -11,7 +11,7 @@ import {
   decodeSource,
   fsReason,
   parseSource
-} from "./chunk-UY77VCDW.js";
+} from "./chunk-ME4USJAJ.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";

@@ -51,9 +51,7 @@ var HELM_SOURCE_LINE = /^#\s*Source:/m;
 var BUILTIN_API_VERSION = /^(?:[^/]*|(?:apps|batch|policy|rbac\.authorization\.k8s\.io)\/.*)$/;
 var TOP_LEVEL_KIND = /^kind:[ ]*["']?([A-Za-z0-9]+)/;
 var NON_STRING_WORD = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/;
-var PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_.\/$-]*/;
 var REFUSED_CHARS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
-var DOUBLE_ESCAPE = /^(?:[0abtnvfre "/\\N_LP\t]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})/;
 var MAX_LEVELS = 64;
 function documentMarkers(text) {
   const markers = [];
@@ -114,12 +112,12 @@ function skippable(text, start, end, composeKinds) {
   const head = kindLine === 0 && !region.startsWith("kind:") ? null : TOP_LEVEL_KIND.exec(region.slice(kindLine, kindLine + 80));
   if (head && composeKinds.has(head[1])) return void 0;
   if (region.includes("{{") || REFUSED_CHARS.test(region)) return void 0;
-  const checked = checkDocument(region);
+  const checked = checkDocument(text, start, end);
   if (!checked) return void 0;
   const { kind, apiVersion, contentStart } = checked;
   if (kind !== void 0 && (composeKinds.has(kind) || kind.endsWith("List"))) return void 0;
   if (apiVersion !== void 0 && BUILTIN_API_VERSION.test(apiVersion)) return void 0;
-  if (region.includes("Source:", contentStart) && HELM_SOURCE_LINE.test(region.slice(contentStart))) return void 0;
+  if (region.includes("Source:", contentStart - start) && HELM_SOURCE_LINE.test(region.slice(contentStart - start))) return void 0;
   if (kind === "CustomResourceDefinition") {
     for (let at = region.indexOf("kind:"); at >= 0; at = region.indexOf("kind:", at + 5)) {
       let i = at - 1;
@@ -129,34 +127,37 @@ function skippable(text, start, end, composeKinds) {
       if (named && composeKinds.has(named[1])) return void 0;
     }
   }
-  return { contentStart: start + contentStart, kind };
+  return { contentStart, kind };
 }
-function checkDocument(doc) {
+function checkDocument(text, from = 0, to = text.length) {
   const stack = [];
-  let pending;
-  let blockParent;
-  let blockIndent;
+  let pendingIndent = -1;
+  let pendingSameIndentSeq = false;
+  let blockParent = -1;
+  let blockIndent = -1;
   let blockLeadingBlank = 0;
-  let cont;
-  let contentStart;
+  let contMin = -1;
+  let contQuote = 0;
+  let contKind = false;
+  let contentStart = -1;
   let kind;
   let kindSeen = false;
   let apiVersion;
-  for (let lineStart = 0; lineStart < doc.length; ) {
-    const newline = doc.indexOf("\n", lineStart);
-    const lineEnd = newline < 0 ? doc.length : newline;
-    const line = doc.slice(lineStart, lineEnd);
+  for (let lineStart = from; lineStart < to; ) {
+    let lineEnd = text.indexOf("\n", lineStart);
+    if (lineEnd < 0 || lineEnd > to) lineEnd = to;
     const offset = lineStart;
     lineStart = lineEnd + 1;
-    let indent = 0;
-    while (indent < line.length && line.charCodeAt(indent) === 32) indent++;
-    const blank = indent === line.length;
-    if (blockParent !== void 0) {
+    let p = offset;
+    while (p < lineEnd && text.charCodeAt(p) === 32) p++;
+    const indent = p - offset;
+    const blank = p === lineEnd;
+    if (blockParent >= 0) {
       if (blank) {
-        if (blockIndent === void 0) blockLeadingBlank = Math.max(blockLeadingBlank, indent);
+        if (blockIndent < 0) blockLeadingBlank = Math.max(blockLeadingBlank, indent);
         continue;
       }
-      if (blockIndent === void 0) {
+      if (blockIndent < 0) {
         if (indent > blockParent) {
           if (blockLeadingBlank > indent) return void 0;
           blockIndent = indent;
@@ -165,56 +166,64 @@ function checkDocument(doc) {
       } else if (indent >= blockIndent) {
         continue;
       }
-      if (indent > blockParent && blockIndent !== void 0) return void 0;
-      blockParent = void 0;
-      blockIndent = void 0;
+      if (indent > blockParent && blockIndent >= 0) return void 0;
+      blockParent = -1;
+      blockIndent = -1;
     }
-    if (cont) {
-      if (cont.quote) {
-        if (!blank && indent <= cont.min) return void 0;
-        const close = scanQuoted(line, indent, cont.quote);
+    if (contMin >= 0) {
+      if (contQuote !== 0) {
+        if (!blank && indent <= contMin) return void 0;
+        const close = scanQuoted(text, p, lineEnd, contQuote);
         if (close === INVALID) return void 0;
         if (close !== OPEN) {
-          if (!TAIL.test(line.slice(close))) return void 0;
-          cont = void 0;
+          if (!tail(text, close, lineEnd)) return void 0;
+          contMin = -1;
         }
         continue;
       }
       if (blank) continue;
-      if (indent > cont.min) {
-        if (cont.kind || !plainContinuation(line.slice(indent))) return void 0;
+      if (indent > contMin) {
+        if (contKind || !plainContinuation(text, p, lineEnd)) return void 0;
         continue;
       }
-      cont = void 0;
+      contMin = -1;
     }
     if (blank) continue;
-    const rest = line.slice(indent);
-    if (rest.charCodeAt(0) === 35) continue;
-    if (contentStart === void 0) {
+    const first = text.charCodeAt(p);
+    if (first === 35) continue;
+    if (contentStart < 0) {
       if (indent !== 0) return void 0;
       contentStart = offset;
     }
     while (stack.length > 0 && stack[stack.length - 1].indent > indent) stack.pop();
-    const isDash = rest === "-" || rest.startsWith("- ");
+    const isDash = first === 45 && (p + 1 === lineEnd || text.charCodeAt(p + 1) === 32);
     let top = stack[stack.length - 1];
-    if (pending && indent > pending.indent && pending.sameIndentSeq && !isDash && !mapEntry(rest)) {
-      const value2 = scalarValue(rest);
-      if (value2 === void 0 || value2 === BLOCK) return void 0;
-      if (value2.open) cont = { min: pending.indent, quote: value2.open };
-      else if (value2.plain && !value2.comment) cont = { min: pending.indent };
-      pending = void 0;
+    const pending = pendingIndent >= 0;
+    if (pending && indent > pendingIndent && pendingSameIndentSeq && !isDash && !mapEntry(text, p, lineEnd)) {
+      const value2 = scalarValue(text, p, lineEnd);
+      if (value2 === NOT_SCALAR || value2 === BLOCK) return void 0;
+      if (scalar.open !== 0) {
+        contMin = pendingIndent;
+        contQuote = scalar.open;
+        contKind = false;
+      } else if (scalar.plain && !scalar.comment) {
+        contMin = pendingIndent;
+        contQuote = 0;
+        contKind = false;
+      }
+      pendingIndent = -1;
       continue;
-    } else if (pending && indent > pending.indent) {
-      top = { indent, type: isDash ? "seq" : "map", ...isDash ? {} : { keys: /* @__PURE__ */ new Set() } };
+    } else if (pending && indent > pendingIndent) {
+      top = isDash ? { indent, type: "seq" } : { indent, type: "map", keys: /* @__PURE__ */ new Set() };
       stack.push(top);
-    } else if (pending && indent === pending.indent && isDash && pending.sameIndentSeq && top?.type === "map" && top.indent === indent) {
+    } else if (pending && indent === pendingIndent && isDash && pendingSameIndentSeq && top?.type === "map" && top.indent === indent) {
       top = { indent, type: "seq" };
       stack.push(top);
     } else if (top && top.type === "seq" && top.indent === indent && !isDash) {
       stack.pop();
       top = stack[stack.length - 1];
     }
-    pending = void 0;
+    pendingIndent = -1;
     if (stack.length > MAX_LEVELS) return void 0;
     if (stack.length === 0) {
       if (indent !== 0 || isDash) return void 0;
@@ -223,24 +232,22 @@ function checkDocument(doc) {
     }
     if (!top || top.indent !== indent) return void 0;
     let column = indent;
-    let item = rest;
+    let at = p;
     if (isDash) {
       if (top.type !== "seq") return void 0;
-      item = rest.slice(1);
-      let spaces = 0;
-      while (spaces < item.length && item.charCodeAt(spaces) === 32) spaces++;
-      if (spaces === item.length || item.charCodeAt(spaces) === 35) {
-        if (spaces === 0 && item.length > 0) return void 0;
-        pending = { indent, sameIndentSeq: false };
+      at = p + 1;
+      while (at < lineEnd && text.charCodeAt(at) === 32) at++;
+      if (at === lineEnd || text.charCodeAt(at) === 35) {
+        if (at === p + 1 && at < lineEnd) return void 0;
+        pendingIndent = indent;
+        pendingSameIndentSeq = false;
         continue;
       }
-      column = indent + 1 + spaces;
-      item = item.slice(spaces);
-      if (item === "-" || item.startsWith("- ")) return void 0;
-      const entry2 = mapEntry(item);
-      if (entry2 === void 0) {
-        const value2 = scalarValue(item);
-        if (value2 === void 0 || value2 !== BLOCK && value2.open) return void 0;
+      column = indent + (at - p);
+      if (text.charCodeAt(at) === 45 && (at + 1 === lineEnd || text.charCodeAt(at + 1) === 32)) return void 0;
+      if (!mapEntry(text, at, lineEnd)) {
+        const value2 = scalarValue(text, at, lineEnd);
+        if (value2 === NOT_SCALAR || value2 !== BLOCK && scalar.open !== 0) return void 0;
         if (value2 === BLOCK) {
           blockParent = indent;
           blockLeadingBlank = 0;
@@ -252,115 +259,192 @@ function checkDocument(doc) {
     } else if (top.type !== "map") {
       return void 0;
     }
-    const entry = mapEntry(item);
-    if (!entry) return void 0;
-    if (top.keys.has(entry.key)) return void 0;
-    top.keys.add(entry.key);
-    const valueText = item.slice(entry.valueAt);
-    if (valueText === "" || /^ *(?:#.*)?$/.test(valueText)) {
-      pending = { indent: column, sameIndentSeq: true };
-      if (stack.length === 1 && (entry.key === "kind" || entry.key === "apiVersion")) return void 0;
+    if (!mapEntry(text, at, lineEnd)) return void 0;
+    const key = entry.key;
+    if (top.keys.has(key)) return void 0;
+    top.keys.add(key);
+    const topLevel = stack.length === 1 && (key === "kind" || key === "apiVersion");
+    let v = entry.valueAt;
+    while (v < lineEnd && text.charCodeAt(v) === 32) v++;
+    if (v === lineEnd || text.charCodeAt(v) === 35) {
+      pendingIndent = column;
+      pendingSameIndentSeq = true;
+      if (topLevel) return void 0;
       continue;
     }
-    const value = scalarValue(valueText.replace(/^ +/, ""));
-    if (value === void 0) return void 0;
+    const value = scalarValue(text, v, lineEnd);
+    if (value === NOT_SCALAR) return void 0;
     if (value === BLOCK) {
-      if (stack.length === 1 && (entry.key === "kind" || entry.key === "apiVersion")) return void 0;
+      if (topLevel) return void 0;
       blockParent = column;
       blockLeadingBlank = 0;
       continue;
     }
-    const isKind = stack.length === 1 && (entry.key === "kind" || entry.key === "apiVersion");
-    if (isKind) {
-      if (value.string === void 0 || value.open) return void 0;
-      if (entry.key === "apiVersion") {
-        apiVersion = value.string;
+    if (topLevel) {
+      const string = scalar.open === 0 ? scalarString(text, v, lineEnd) : void 0;
+      if (string === void 0) return void 0;
+      if (key === "apiVersion") {
+        apiVersion = string;
       } else {
-        if (!/^[A-Za-z][A-Za-z0-9]*$/.test(value.string) && value.string !== "") return void 0;
+        if (!/^[A-Za-z][A-Za-z0-9]*$/.test(string) && string !== "") return void 0;
         kindSeen = true;
-        kind = value.string;
+        kind = string;
       }
     }
-    if (value.open) cont = { min: column, quote: value.open };
-    else if (value.plain && !value.comment) cont = { min: column, ...isKind ? { kind: true } : {} };
+    if (scalar.open !== 0) {
+      contMin = column;
+      contQuote = scalar.open;
+      contKind = false;
+    } else if (scalar.plain && !scalar.comment) {
+      contMin = column;
+      contQuote = 0;
+      contKind = topLevel;
+    }
   }
-  if (contentStart === void 0 || cont?.quote) return void 0;
+  if (contentStart < 0 || contMin >= 0 && contQuote !== 0) return void 0;
   return { contentStart, kind: kindSeen ? kind : void 0, apiVersion };
 }
-var BLOCK = /* @__PURE__ */ Symbol("block scalar");
+var BLOCK = 0;
+var SCALAR = 1;
+var NOT_SCALAR = -1;
 var OPEN = -1;
 var INVALID = -2;
-var TAIL = /^(?: +#.*| *)$/;
+var DOUBLE_ESCAPE = /(?:[0abtnvfre "/\\N_LP\t]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})/y;
 var SIMPLE_FLOW_ITEM = String.raw`(?:[A-Za-z0-9_./][A-Za-z0-9_./-]*|"[^"\\]*"|'[^']*')`;
 var SIMPLE_FLOW = new RegExp(String.raw`^(?:\{ *\}|\[ *\]|\[ *${SIMPLE_FLOW_ITEM}(?: *, *${SIMPLE_FLOW_ITEM})* *\])(?: +#.*| *)$`);
-function scanQuoted(line, from, quote) {
-  for (let i = from; i < line.length; i++) {
-    const ch = line[i];
-    if (quote === '"') {
-      if (ch === "\\") {
-        if (i === line.length - 1) return OPEN;
-        const escape = DOUBLE_ESCAPE.exec(line.slice(i + 1, i + 10));
-        if (!escape) return INVALID;
-        i += escape[0].length;
-      } else if (ch === '"') {
+var INDICATOR = /[-?:,[\]{}#&*!|>'"%@`]/;
+var WHITESPACE = /\s/;
+var scalar = {
+  /** A plain scalar (it may continue on more indented lines unless a comment follows it). */
+  plain: false,
+  comment: false,
+  /** The quote (34 or 39) of a quoted scalar still open at the end of the line; 0 otherwise. */
+  open: 0
+};
+var entry = { key: "", valueAt: 0 };
+function isWhitespace(c) {
+  return c === 32 || c >= 9 && c <= 13 || c > 127 && WHITESPACE.test(String.fromCharCode(c));
+}
+function tail(text, from, end) {
+  let i = from;
+  while (i < end && text.charCodeAt(i) === 32) i++;
+  return i === end || i > from && text.charCodeAt(i) === 35;
+}
+function scanQuoted(text, from, end, quote) {
+  for (let i = from; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (quote === 34) {
+      if (c === 92) {
+        if (i === end - 1) return OPEN;
+        DOUBLE_ESCAPE.lastIndex = i + 1;
+        if (!DOUBLE_ESCAPE.test(text)) return INVALID;
+        const e = text.charCodeAt(i + 1);
+        i += e === 120 ? 3 : e === 117 ? 5 : e === 85 ? 9 : 1;
+      } else if (c === 34) {
         return i + 1;
       }
-    } else if (ch === "'") {
-      if (line[i + 1] === "'") i++;
+    } else if (c === 39) {
+      if (i + 1 < end && text.charCodeAt(i + 1) === 39) i++;
       else return i + 1;
     }
   }
   return OPEN;
 }
-function scalarValue(text) {
-  const c = text[0];
-  if (c === "|" || c === ">") {
-    return /^[|>][-+]?(?: +#.*| *)$/.test(text) ? BLOCK : void 0;
+function scalarValue(text, at, end) {
+  scalar.plain = false;
+  scalar.comment = false;
+  scalar.open = 0;
+  const c = text.charCodeAt(at);
+  if (c === 124 || c === 62) {
+    let i = at + 1;
+    const indicator = text.charCodeAt(i);
+    if (i < end && (indicator === 45 || indicator === 43)) i++;
+    return tail(text, i, end) ? BLOCK : NOT_SCALAR;
   }
-  if (c === '"' || c === "'") {
-    const close = scanQuoted(text, 1, c);
-    if (close === INVALID) return void 0;
-    if (close === OPEN) return { string: void 0, open: c };
-    if (!TAIL.test(text.slice(close))) return void 0;
-    const inner = text.slice(1, close - 1);
-    return { string: inner.includes("\\") || inner.includes("'") ? void 0 : inner };
+  if (c === 34 || c === 39) {
+    const close = scanQuoted(text, at + 1, end, c);
+    if (close === INVALID) return NOT_SCALAR;
+    if (close === OPEN) {
+      scalar.open = c;
+      return SCALAR;
+    }
+    return tail(text, close, end) ? SCALAR : NOT_SCALAR;
   }
-  if (c === "[" || c === "{") return SIMPLE_FLOW.test(text) ? { string: void 0 } : void 0;
-  if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(text) && !/^-[^\s]/.test(text)) return void 0;
-  const hash = text.indexOf(" #");
-  const body = (hash < 0 ? text : text.slice(0, hash)).replace(/ +$/, "");
-  if (body === "" || body.includes(": ") || body.endsWith(":")) return void 0;
-  return {
-    // Starting with a letter, a plain scalar is a number, boolean or null only as one of these words.
-    string: /^[A-Za-z][A-Za-z0-9.\/-]*$/.test(body) && !NON_STRING_WORD.test(body) ? body : void 0,
-    plain: true,
-    ...hash < 0 ? {} : { comment: true }
-  };
+  if (c === 91 || c === 123) return SIMPLE_FLOW.test(text.slice(at, end)) ? SCALAR : NOT_SCALAR;
+  if (INDICATOR.test(text[at]) && !(c === 45 && at + 1 < end && !isWhitespace(text.charCodeAt(at + 1)))) return NOT_SCALAR;
+  let bodyEnd = end;
+  for (let i = at; i + 1 < end; i++) {
+    if (text.charCodeAt(i) === 32 && text.charCodeAt(i + 1) === 35) {
+      bodyEnd = i;
+      scalar.comment = true;
+      break;
+    }
+  }
+  while (bodyEnd > at && text.charCodeAt(bodyEnd - 1) === 32) bodyEnd--;
+  if (bodyEnd === at || text.charCodeAt(bodyEnd - 1) === 58) return NOT_SCALAR;
+  for (let i = at; i + 1 < bodyEnd; i++) if (text.charCodeAt(i) === 58 && text.charCodeAt(i + 1) === 32) return NOT_SCALAR;
+  scalar.plain = true;
+  return SCALAR;
 }
-function plainContinuation(text) {
-  return text[0] !== "#" && !text.includes(": ") && !text.includes(" #") && !/:\s*$/.test(text);
+function scalarString(text, at, end) {
+  const c = text.charCodeAt(at);
+  if (c === 34 || c === 39) {
+    const close = scanQuoted(text, at + 1, end, c);
+    const inner = text.slice(at + 1, close - 1);
+    return inner.includes("\\") || inner.includes("'") ? void 0 : inner;
+  }
+  if (c === 91 || c === 123) return void 0;
+  let bodyEnd = end;
+  for (let i = at; i + 1 < end; i++) {
+    if (text.charCodeAt(i) === 32 && text.charCodeAt(i + 1) === 35) {
+      bodyEnd = i;
+      break;
+    }
+  }
+  while (bodyEnd > at && text.charCodeAt(bodyEnd - 1) === 32) bodyEnd--;
+  const body = text.slice(at, bodyEnd);
+  return /^[A-Za-z][A-Za-z0-9.\/-]*$/.test(body) && !NON_STRING_WORD.test(body) ? body : void 0;
 }
-function mapEntry(text) {
-  let key;
+function plainContinuation(text, at, end) {
+  if (text.charCodeAt(at) === 35) return false;
+  for (let i2 = at; i2 + 1 < end; i2++) {
+    const c = text.charCodeAt(i2);
+    const d = text.charCodeAt(i2 + 1);
+    if (c === 58 && d === 32 || c === 32 && d === 35) return false;
+  }
+  let i = end;
+  while (i > at && isWhitespace(text.charCodeAt(i - 1))) i--;
+  return !(i > at && text.charCodeAt(i - 1) === 58);
+}
+function mapEntry(text, at, end) {
+  let keyEnd;
   let after;
-  const c = text[0];
-  if (c === '"' || c === "'") {
-    const close = text.indexOf(c, 1);
-    if (close < 0) return void 0;
-    key = text.slice(1, close);
-    if (c === '"' && key.includes("\\")) return void 0;
+  const c = text.charCodeAt(at);
+  if (c === 34 || c === 39) {
+    let close = at + 1;
+    while (close < end && text.charCodeAt(close) !== c) close++;
+    if (close === end) return false;
+    keyEnd = close;
     after = close + 1;
+    if (c === 34) {
+      for (let i = at + 1; i < close; i++) if (text.charCodeAt(i) === 92) return false;
+    }
+    entry.key = text.slice(at + 1, keyEnd);
   } else {
-    const plain = PLAIN_KEY.exec(text);
-    if (!plain) return void 0;
-    key = plain[0];
-    if (NON_STRING_WORD.test(key)) return void 0;
-    after = key.length;
+    if (!(c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 36)) return false;
+    let i = at + 1;
+    for (; i < end; i++) {
+      const d = text.charCodeAt(i);
+      if (!(d >= 65 && d <= 90 || d >= 97 && d <= 122 || d >= 45 && d <= 57 || d === 95 || d === 36)) break;
+    }
+    keyEnd = after = i;
+    entry.key = text.slice(at, keyEnd);
+    if (keyEnd - at <= 5 && NON_STRING_WORD.test(entry.key)) return false;
   }
-  if (key.length > 1e3 || text[after] !== ":") return void 0;
-  const next = text[after + 1];
-  if (next !== void 0 && next !== " ") return void 0;
-  return { key, valueAt: after + 1 };
+  if (entry.key.length > 1e3 || after >= end || text.charCodeAt(after) !== 58) return false;
+  if (after + 1 < end && text.charCodeAt(after + 1) !== 32) return false;
+  entry.valueAt = after + 1;
+  return true;
 }
 
 // src/parse/template.ts
@@ -2036,9 +2120,9 @@ async function loadPaths(inputs, options = {}) {
     }
     addError(input, `Cannot read "${input}": no such file or directory; check the path for typing mistakes`);
   }
-  const read = await mapConcurrently(found, READ_CONCURRENCY, async (entry) => {
-    if (!("file" in entry)) return entry;
-    const display = entry.file;
+  const read = await mapConcurrently(found, READ_CONCURRENCY, async (entry2) => {
+    if (!("file" in entry2)) return entry2;
+    const display = entry2.file;
     try {
       return { source: { path: display, ...await readSource(path.resolve(cwd, display), options.maxBytes ?? MAX_SOURCE_BYTES) } };
     } catch (error) {
@@ -2047,9 +2131,9 @@ async function loadPaths(inputs, options = {}) {
   });
   const sources = [];
   const errors = [];
-  for (const entry of read) {
-    if ("source" in entry) sources.push(entry.source);
-    else errors.push(entry.error);
+  for (const entry2 of read) {
+    if ("source" in entry2) sources.push(entry2.source);
+    else errors.push(entry2.error);
   }
   return { sources, errors };
 }
