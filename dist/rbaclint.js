@@ -10,6 +10,6 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${pkg.version}
 `);
 } else {
-  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-C3ZQ65RI.js"), import("./chunk-FSDZD3YM.js")]);
+  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-XN4L4ABY.js"), import("./chunk-TLQTCIUC.js")]);
   process.exitCode = await runCli(argv, processIo());
 }

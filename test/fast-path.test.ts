@@ -165,7 +165,10 @@ const line = fc.tuple(fc.nat({ max: 8 }), fc.constantFrom(...FRAGMENTS)).map(([i
 
 /** Scalars in the styles the line check reads, some multi-line (`\n` then the continuation). */
 const SCALARS = ['x', 'two words', '"quoted"', "'single'", '"esc \\" \\u00e9"', '-1', 'a:b', 'http://x/y', '~', 'yes', '[a, b]', '{}',
-  'plain\ncontinued', '"open\nclosed"', "'open\nclosed'", 'x # comment', '"a\\\nb"'];
+  'plain\ncontinued', '"open\nclosed"', "'open\nclosed'", 'x # comment', '"a\\\nb"', '"q" # c', "'s' #c", '# c', '[a] # c', 'x #',
+  '"\\t\\x41\\U0001F600\\N\\_\\/\\\\"', '"\\q"', '"\\x4"', '"\\UFFFFFFFF"', '"\\u00e9\\"" # "c"', '\n{}', '\n[a, "b"]', '\n{k: v}', '\n[]\n  x',
+  // Double-quoted scalars on more lines: folding, escaped line breaks, lines that look like comments or items.
+  '"a  \n\n  b \\\n c\\"" # c', '"\n x"', '"x\n"', '"#x\n# no comment\n- y"', '"a\n\n\n"', '"\\\n"', '"a\nb" c'];
 const KEYS = ['a', 'b', 'name', 'kind', 'x-y.z/w', '"q"', "'s'", '$ref', 'a'];
 type Tree = string | { map: [string, Tree][] } | { seq: Tree[] } | { block: string[] };
 const treeOf = (scalars: string[], blocks: string[], uniqueKeys = false): fc.Arbitrary<Tree> =>
@@ -390,7 +393,7 @@ describe('value path: same objects and positions as a full parse', () => {
       { numRuns: RUNS },
     );
     // Not vacuous: the value path read many of them.
-    expect(read).toBeGreaterThan(RUNS / 5);
+    expect(read).toBeGreaterThan(RUNS / 8);
   }, 600_000);
 
   it('edge cases: YAML 1.1 timestamps, indented comments before a skipped document, a List with flow items', () => {
@@ -409,6 +412,15 @@ describe('value path: same objects and positions as a full parse', () => {
     const read = parseSource({ path: 'i.yaml', text: indented }, { composeKinds: DEFAULT_KINDS, lintValues: true });
     expect([read.manifests.map((m) => m.object.kind), read.skippedObjects, read.manifests[0]!.nodes !== undefined]).toEqual([['ServiceAccount'], 1, true]);
     expectSame([{ path: 'i.yaml', text: indented }]);
+    // A comment line after an indented List item's nested sequence: the parser ends the item after
+    // the next item's indentation (the value path leaves such a List to it).
+    for (const text of [
+      'apiVersion: v1\nitems:\n - a:\n   - b\n   # c\n - kind: Role\nkind: List\n',
+      'apiVersion: v1\nitems:\n - a:\n   - b\n\n   # c\n - kind: Role\nkind: List\n',
+      'apiVersion: v1\nitems:\n - extra:\n    - |\n       indented\n     # not a comment\n - kind: Role\nkind: List\n',
+    ]) {
+      expectSameValues(text);
+    }
     // A List whose items are a flow sequence of scalars holds no object.
     for (const text of ['apiVersion: v1\nkind: List\nitems: [a, b]\n', 'apiVersion: v1\nkind: RoleList\nitems: [a]\n']) {
       expectSameValues(text);
@@ -700,7 +712,10 @@ describe('value path: same objects and positions as a full parse', () => {
 describe('outline: the ranges of a piece the value path read, without the parser', () => {
   /** Values the reader reads (no multi-line scalars, no comments after values), blocks without leading empty lines. */
   const readable = treeOf(
-    ['x', 'two words', '"quoted"', "'single'", "'it''s'", '-1', 'a:b', 'http://x/y', '~', 'yes', '[a, b]', '[]', '{}', '{k: v}', '""', `[a, "b", 'c']`, 'x  ', '"q"  ', '[a]  '],
+    ['x', 'two words', '"quoted"', "'single'", "'it''s'", '-1', 'a:b', 'http://x/y', '~', 'yes', '[a, b]', '[]', '{}', '{k: v}', '""', `[a, "b", 'c']`, 'x  ', '"q"  ', '[a]  ',
+      // Comments after values, escapes, flow collections on a line of their own.
+      'x # c', 'two words  #c', '"q" # c', "'it''s' # 'c'", '# c', '"e\\"s\\u00e9\\\\"', '"\\"" # "', '\n{}', '\n[a, b]',
+      '"a\nb"', '"a \\\n\nb" # c', '"x\n#y\n"'],
     ['text', '  indented', 'key: value', '# not a comment', '- item', ''],
     true,
   );
@@ -739,8 +754,11 @@ describe('outline: the ranges of a piece the value path read, without the parser
         fc.array(fc.tuple(fc.nat(), fc.constantFrom('', '', ' ', '    ', '', '  # c')), { maxLength: 3 }),
         fc.constantFrom('document', 'list', 'stream'),
         fc.boolean(),
-        (entries, step, extra, shape, trailingNewline) => {
+        fc.array(fc.nat(), { maxLength: 3 }),
+        (entries, step, extra, shape, trailingNewline, commented) => {
           const lines = ['apiVersion: v1', 'kind: ConfigMap', ...renderMap(entries, 0, step)];
+          // A comment after a key whose value is on the next lines.
+          for (const at of commented) if (lines[at % lines.length]!.endsWith(':')) lines[at % lines.length] += ' # c';
           for (const [at, line] of extra) lines.splice(1 + (at % lines.length), 0, line);
           const doc = lines.join('\n');
           const end = trailingNewline ? '\n' : '';

@@ -457,11 +457,10 @@ function yamlSchema(): { schema: Schema; options: Document.Parsed['options'] } {
 function inlineValue(text: string): unknown {
   const c = text.charCodeAt(0);
   if (c === 34 /* " */) {
-    const close = text.indexOf('"', 1);
-    if (close < 0) throw GIVE_UP;
+    const close = doubleQuotedClose(text, 1, text.length);
+    if (close < 0 || !blanksOrComment(text, close + 1)) throw GIVE_UP;
     const inner = text.slice(1, close);
-    if (inner.includes('\\') || !onlyBlanks(text, close + 1)) throw GIVE_UP;
-    return inner;
+    return inner.includes('\\') ? doubleQuotedValue(inner) : inner;
   }
   if (c === 39 /* ' */) {
     let i = 1;
@@ -472,7 +471,7 @@ function inlineValue(text: string): unknown {
         i = q + 2;
         continue;
       }
-      if (!onlyBlanks(text, q + 1)) throw GIVE_UP;
+      if (!blanksOrComment(text, q + 1)) throw GIVE_UP;
       return text.slice(1, q).replaceAll("''", "'");
     }
   }
@@ -500,9 +499,92 @@ function inlineValue(text: string): unknown {
   }
   // A plain scalar: no indicator first (`-`, `?`, `:` only before a non-blank), no `: `, ` #` or final `:`.
   if (/^[,[\]{}#&*!|>'"%@`]/.test(text) || /^[-?:](?: |$)/.test(text)) throw GIVE_UP;
-  const body = text.trimEnd();
-  if (body.includes(': ') || body.includes(' #') || body.endsWith(':')) throw GIVE_UP;
+  // A comment after the value ends it: ` #` (a `#` after a blank).
+  const body = text.slice(0, plainEnd(text, 0, text.length));
+  if (body.includes(': ') || body.endsWith(':')) throw GIVE_UP;
   return resolvePlain(body);
+}
+
+/**
+ * Where the plain scalar that starts at `from` on a line ending at `lineEnd` ends: before the
+ * blanks that end the line or that precede a comment (` #`).
+ */
+export function plainEnd(text: string, from: number, lineEnd: number): number {
+  let end = lineEnd;
+  for (let i = from; i + 1 < lineEnd; i++) {
+    if (text.charCodeAt(i) === 32 && text.charCodeAt(i + 1) === 35 /* # */) {
+      end = i;
+      break;
+    }
+  }
+  while (end > from && text.charCodeAt(end - 1) === 32) end--;
+  return end;
+}
+
+/**
+ * The offset of the quote that closes the double-quoted scalar whose content starts at `from`, in
+ * `text[from, end)`, or -1: the first `"` that is not escaped (as the YAML lexer finds it, by the
+ * backslashes before it).
+ */
+export function doubleQuotedClose(text: string, from: number, end: number): number {
+  for (let i = from; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) return i;
+    if (c === 92 /* \\ */) i++;
+  }
+  return -1;
+}
+
+/** The characters of YAML's one-character escapes (`\n`, `\"`, …; YAML 1.2 `c-ns-esc-char`), as the parser decodes them. */
+const ESCAPES: Readonly<Record<string, string>> = {
+  '0': '\0', a: '\x07', b: '\b', e: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
+  N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029', ' ': ' ', '"': '"', '/': '/', '\\': '\\',
+};
+const HEX = /^[0-9A-Fa-f]+$/;
+
+/**
+ * The value of a double-quoted scalar from its content (the text between its quotes, line breaks
+ * included), as the parser decodes it: escapes, and line folding (a line break and the blanks
+ * around it become a space, or one line feed per empty line; an escaped line break joins the lines).
+ * GIVE_UP for an escape the parser reports as an error. Tabs and CRs never get here (refused).
+ */
+export function doubleQuotedValue(content: string): string {
+  let out = '';
+  for (let i = 0; i < content.length; i++) {
+    const ch = content[i]!;
+    if (ch === '\n') {
+      let fold = '';
+      for (let next = content[i + 1]; next === ' ' || next === '\n'; next = content[++i + 1]) if (next === '\n') fold += '\n';
+      out += fold === '' ? ' ' : fold;
+    } else if (ch === '\\') {
+      const next = content[++i];
+      if (next === undefined) throw GIVE_UP;
+      if (next === '\n') {
+        // An escaped line break: the next line's leading blanks go too.
+        while (content[i + 1] === ' ') i++;
+        continue;
+      }
+      if (Object.hasOwn(ESCAPES, next)) {
+        out += ESCAPES[next];
+        continue;
+      }
+      const length = next === 'x' ? 2 : next === 'u' ? 4 : next === 'U' ? 8 : 0;
+      const hex = content.slice(i + 1, i + 1 + length);
+      if (length === 0 || hex.length !== length || !HEX.test(hex)) throw GIVE_UP;
+      const code = parseInt(hex, 16);
+      if (code > 0x10ffff) throw GIVE_UP;
+      out += String.fromCodePoint(code);
+      i += length;
+    } else if (ch === ' ') {
+      // Blanks before a line break are dropped.
+      const from = i;
+      while (content[i + 1] === ' ') i++;
+      if (content[i + 1] !== '\n') out += content.slice(from, i + 1);
+    } else {
+      out += ch;
+    }
+  }
+  return out;
 }
 
 export function flowScalar(token: string): unknown {
@@ -512,9 +594,11 @@ export function flowScalar(token: string): unknown {
   return resolvePlain(token);
 }
 
-function onlyBlanks(text: string, from: number): boolean {
-  for (let i = from; i < text.length; i++) if (text.charCodeAt(i) !== 32) return false;
-  return true;
+/** Whether `text` from `from` on is blanks only, or blanks then a comment (after at least one blank). */
+function blanksOrComment(text: string, from: number): boolean {
+  let i = from;
+  while (i < text.length && text.charCodeAt(i) === 32) i++;
+  return i === text.length || (i > from && text.charCodeAt(i) === 35);
 }
 
 /**
@@ -615,7 +699,8 @@ class Reader {
   entry(line: number, column: number): { key: string; inline: string } {
     const { key, value } = keyAt(this.text, this.lines.starts[line]! + column, this.lines.ends[line]!);
     const lineEnd = this.lines.ends[line]!;
-    return { key, inline: value < lineEnd ? this.text.slice(value, lineEnd) : '' };
+    // After the key's blank a `#` starts a comment: no value on the line.
+    return { key, inline: value < lineEnd && this.text.charCodeAt(value) !== 35 ? this.text.slice(value, lineEnd) : '' };
   }
 
   /** A block mapping whose keys are at `indent`; the first entry may follow a dash on the current line (`- key: …`). */
@@ -653,12 +738,22 @@ class Reader {
   valueAfter(inline: string, parent: number, isKey: boolean): unknown {
     if (inline === '') {
       const next = this.peekIndent();
-      if (next > parent) return this.isDash(this.i, next) ? this.seq(next) : this.map(next);
+      if (next > parent) {
+        if (this.isDash(this.i, next)) return this.seq(next);
+        // A flow collection on a line of its own (`{}` or `[]` as Helm's toYaml writes it).
+        const at = this.lines.starts[this.i]! + next;
+        const c = this.text.charCodeAt(at);
+        if (c !== 123 /* { */ && c !== 91 /* [ */) return this.map(next);
+        const value = inlineValue(this.text.slice(at, this.lines.ends[this.i]));
+        this.i++;
+        if (this.peekIndent() > parent) throw GIVE_UP;
+        return value;
+      }
       if (isKey && next === parent && this.isDash(this.i, next)) return this.seq(next);
       return null;
     }
     if (inline.charCodeAt(0) === 124 /* | */) return this.literal(inline, parent);
-    const value = inlineValue(inline);
+    const value = inline.charCodeAt(0) === 34 && doubleQuotedClose(inline, 1, inline.length) < 0 ? this.doubleQuoted(inline, parent) : inlineValue(inline);
     // A more indented line after a one-line value would continue it (or be an error).
     if (this.peekIndent() > parent) throw GIVE_UP;
     return value;
@@ -694,6 +789,27 @@ class Reader {
     if (looksLikeEntry(text, at, lineEnd)) return this.map(column);
     this.i++;
     return this.valueAfter(text.slice(at, lineEnd), indent, false);
+  }
+
+  /**
+   * A double-quoted scalar that continues on the next lines: `inline` is its first line (from the
+   * quote), the line before the current one. Its lines must be blank or indented more than the
+   * key or dash at `parent` (else the parser reports them or reads them otherwise).
+   */
+  doubleQuoted(inline: string, parent: number): string {
+    const { starts, ends, indents } = this.lines;
+    const open = ends[this.i - 1]! - inline.length;
+    for (let line = this.i; line < this.end; line++) {
+      const start = starts[line]!;
+      const end = ends[line]!;
+      if (start + indents[line]! < end && indents[line]! <= parent) throw GIVE_UP;
+      const close = doubleQuotedClose(this.text, start, end);
+      if (close < 0) continue;
+      if (!blanksOrComment(this.text.slice(close + 1, end), 0)) throw GIVE_UP;
+      this.i = line + 1;
+      return doubleQuotedValue(this.text.slice(open + 1, close));
+    }
+    throw GIVE_UP;
   }
 
   /** A literal block scalar (`|` or `|-`) whose header is `header`, below a key or dash at `parent`. */
@@ -1159,6 +1275,9 @@ function readRoot(
       // The item's lines: up to the next content line at the sequence's indentation or less.
       let endLine = line + 1;
       while (endLine < reader.end && (lines.types[endLine] !== 0 || lines.indents[endLine]! > indent)) endLine++;
+      // A comment line after an indented item's content can make the parser end the item after
+      // the next item's indentation, which a piece cut at that line cannot: the parser reads all.
+      if (indent > 0) for (let j = endLine - 1; j > line && lines.types[j] !== 0; j--) if (lines.types[j] === 2) throw GIVE_UP;
       // Blank and comment lines before it are in the piece, as the parser may count them in the item.
       const segment = { start: lines.starts[line]!, end: lineOffset(lines, endLine) };
       let value: unknown = null;

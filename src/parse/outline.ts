@@ -1,5 +1,5 @@
 import { Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
-import { FLOW_TOKEN, GIVE_UP, GiveUp, Lines, flowScalar, isDashAt, keyAt, looksLikeEntry } from './fast.js';
+import { FLOW_TOKEN, GIVE_UP, GiveUp, Lines, doubleQuotedClose, flowScalar, isDashAt, keyAt, looksLikeEntry, plainEnd } from './fast.js';
 
 /**
  * The outline of a piece the value path read as block YAML (a document or a List item): its
@@ -76,6 +76,17 @@ class Outliner {
     return end < this.end ? end + 1 : end;
   }
 
+  /**
+   * Where the content after line `line` starts (after blank lines and the next line's
+   * indentation), or the end of the piece: an empty value with a comment ends there.
+   */
+  private nextContent(line: number): number {
+    const { types, starts, indents } = this.lines;
+    let next = line + 1;
+    while (next < this.lines.length && types[next] === 1) next++;
+    return next < this.lines.length ? starts[next]! + indents[next]! : this.end;
+  }
+
   /** A block mapping whose keys are at `column`, the first on line `line` (after a dash when the mapping is a sequence item). */
   private map(column: number, line: number): YAMLMap {
     const map = new YAMLMap();
@@ -100,12 +111,24 @@ class Outliner {
     const { key: name, end, value: v } = keyAt(this.text, at, lineEnd);
     const key = ranged(new Scalar(name), at, end);
     this.i = line + 1;
-    if (v < lineEnd) return { key, value: this.inline(line, v, column) };
-    // The value is on the next lines, or empty (a null scalar where the key's line ends).
+    // A `#` after the key's blank starts a comment: no value on the line.
+    const comment = v < lineEnd && this.text.charCodeAt(v) === 35;
+    if (v < lineEnd && !comment) return { key, value: this.inline(line, v, column) };
+    // The value is on the next lines, or empty (a null scalar where the key's line ends, or
+    // where its comment starts, to the end of the line).
     const next = this.peekIndent();
-    if (next > column) return { key, value: this.isDash(this.i, next) ? this.seq(next) : this.map(next, this.i) };
+    if (next > column) {
+      if (this.isDash(this.i, next)) return { key, value: this.seq(next) };
+      // A flow collection on a line of its own.
+      const flowLine = this.i;
+      const at = this.lines.starts[flowLine]! + next;
+      const c = this.text.charCodeAt(at);
+      if (c !== 123 && c !== 91) return { key, value: this.map(next, this.i) };
+      this.i = flowLine + 1;
+      return { key, value: this.inline(flowLine, at, column) };
+    }
     if (next === column && this.isDash(this.i, next)) return { key, value: this.seq(next) };
-    return { key, value: ranged(new Scalar(null), lineEnd, lineEnd) };
+    return { key, value: comment ? ranged(new Scalar(null), v, v, this.nextContent(line)) : ranged(new Scalar(null), lineEnd, lineEnd) };
   }
 
   /** A block sequence whose dashes are at `indent`. */
@@ -139,9 +162,21 @@ class Outliner {
     const lineEnd = this.lines.ends[line]!;
     const c = text.charCodeAt(at);
     if (c === 124 /* | */) return this.literal(at, parent);
+    if (c === 34 /* " */ && doubleQuotedClose(text, at + 1, lineEnd) < 0) {
+      // A double-quoted scalar on more lines (the reader checked them): it ends at its quote.
+      let last = line;
+      let close = -1;
+      while (close < 0) {
+        if (++last >= this.lines.length) throw GIVE_UP;
+        close = doubleQuotedClose(text, this.lines.starts[last]!, this.lines.ends[last]!);
+      }
+      this.i = last + 1;
+      if (this.peekIndent() > parent) throw GIVE_UP;
+      return ranged(new Scalar(null), at, close + 1, this.afterLine(last));
+    }
     if (this.peekIndent() > parent) throw GIVE_UP;
     const nodeEnd = this.afterLine(line);
-    if (c === 34 /* " */) return ranged(new Scalar(null), at, text.indexOf('"', at + 1) + 1, nodeEnd);
+    if (c === 34 /* " */) return ranged(new Scalar(null), at, doubleQuotedClose(text, at + 1, lineEnd) + 1, nodeEnd);
     if (c === 39 /* ' */) {
       let q = text.indexOf("'", at + 1);
       while (text.charCodeAt(q + 1) === 39) q = text.indexOf("'", q + 2);
@@ -168,9 +203,7 @@ class Outliner {
       }
       return ranged(node, at, close + 1, nodeEnd);
     }
-    let valueEnd = lineEnd;
-    while (valueEnd > at && text.charCodeAt(valueEnd - 1) === 32) valueEnd--;
-    return ranged(new Scalar(null), at, valueEnd, nodeEnd);
+    return ranged(new Scalar(null), at, plainEnd(text, at, lineEnd), nodeEnd);
   }
 
   /** A literal block scalar (`|` or `|-`) whose header is at `at`: up to the line break of its last non-empty line. */

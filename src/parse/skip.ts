@@ -449,7 +449,9 @@ function scanQuoted(text: string, from: number, end: number, quote: number): num
         DOUBLE_ESCAPE.lastIndex = i + 1;
         if (!DOUBLE_ESCAPE.test(text)) return INVALID;
         const e = text.charCodeAt(i + 1);
-        i += e === 120 /* x */ ? 3 : e === 117 /* u */ ? 5 : e === 85 /* U */ ? 9 : 1;
+        // `\U` beyond the last code point is an error for the parser.
+        if (e === 85 /* U */ && parseInt(text.slice(i + 2, i + 10), 16) > 0x10ffff) return INVALID;
+        i += e === 120 /* x */ ? 3 : e === 117 /* u */ ? 5 : e === 85 ? 9 : 1;
       } else if (c === 34) {
         return i + 1;
       }

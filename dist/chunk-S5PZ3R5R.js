@@ -339,6 +339,7 @@ function scanQuoted(text, from, end, quote) {
         DOUBLE_ESCAPE.lastIndex = i + 1;
         if (!DOUBLE_ESCAPE.test(text)) return INVALID;
         const e = text.charCodeAt(i + 1);
+        if (e === 85 && parseInt(text.slice(i + 2, i + 10), 16) > 1114111) return INVALID;
         i += e === 120 ? 3 : e === 117 ? 5 : e === 85 ? 9 : 1;
       } else if (c === 34) {
         return i + 1;
@@ -744,11 +745,10 @@ function yamlSchema() {
 function inlineValue(text) {
   const c = text.charCodeAt(0);
   if (c === 34) {
-    const close = text.indexOf('"', 1);
-    if (close < 0) throw GIVE_UP;
+    const close = doubleQuotedClose(text, 1, text.length);
+    if (close < 0 || !blanksOrComment(text, close + 1)) throw GIVE_UP;
     const inner = text.slice(1, close);
-    if (inner.includes("\\") || !onlyBlanks(text, close + 1)) throw GIVE_UP;
-    return inner;
+    return inner.includes("\\") ? doubleQuotedValue(inner) : inner;
   }
   if (c === 39) {
     let i = 1;
@@ -759,7 +759,7 @@ function inlineValue(text) {
         i = q + 2;
         continue;
       }
-      if (!onlyBlanks(text, q + 1)) throw GIVE_UP;
+      if (!blanksOrComment(text, q + 1)) throw GIVE_UP;
       return text.slice(1, q).replaceAll("''", "'");
     }
   }
@@ -786,9 +786,84 @@ function inlineValue(text) {
     return out;
   }
   if (/^[,[\]{}#&*!|>'"%@`]/.test(text) || /^[-?:](?: |$)/.test(text)) throw GIVE_UP;
-  const body = text.trimEnd();
-  if (body.includes(": ") || body.includes(" #") || body.endsWith(":")) throw GIVE_UP;
+  const body = text.slice(0, plainEnd(text, 0, text.length));
+  if (body.includes(": ") || body.endsWith(":")) throw GIVE_UP;
   return resolvePlain(body);
+}
+function plainEnd(text, from, lineEnd) {
+  let end = lineEnd;
+  for (let i = from; i + 1 < lineEnd; i++) {
+    if (text.charCodeAt(i) === 32 && text.charCodeAt(i + 1) === 35) {
+      end = i;
+      break;
+    }
+  }
+  while (end > from && text.charCodeAt(end - 1) === 32) end--;
+  return end;
+}
+function doubleQuotedClose(text, from, end) {
+  for (let i = from; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) return i;
+    if (c === 92) i++;
+  }
+  return -1;
+}
+var ESCAPES = {
+  "0": "\0",
+  a: "\x07",
+  b: "\b",
+  e: "\x1B",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "	",
+  v: "\v",
+  N: "",
+  _: " ",
+  L: "\u2028",
+  P: "\u2029",
+  " ": " ",
+  '"': '"',
+  "/": "/",
+  "\\": "\\"
+};
+var HEX = /^[0-9A-Fa-f]+$/;
+function doubleQuotedValue(content) {
+  let out = "";
+  for (let i = 0; i < content.length; i++) {
+    const ch = content[i];
+    if (ch === "\n") {
+      let fold = "";
+      for (let next = content[i + 1]; next === " " || next === "\n"; next = content[++i + 1]) if (next === "\n") fold += "\n";
+      out += fold === "" ? " " : fold;
+    } else if (ch === "\\") {
+      const next = content[++i];
+      if (next === void 0) throw GIVE_UP;
+      if (next === "\n") {
+        while (content[i + 1] === " ") i++;
+        continue;
+      }
+      if (Object.hasOwn(ESCAPES, next)) {
+        out += ESCAPES[next];
+        continue;
+      }
+      const length = next === "x" ? 2 : next === "u" ? 4 : next === "U" ? 8 : 0;
+      const hex = content.slice(i + 1, i + 1 + length);
+      if (length === 0 || hex.length !== length || !HEX.test(hex)) throw GIVE_UP;
+      const code = parseInt(hex, 16);
+      if (code > 1114111) throw GIVE_UP;
+      out += String.fromCodePoint(code);
+      i += length;
+    } else if (ch === " ") {
+      const from = i;
+      while (content[i + 1] === " ") i++;
+      if (content[i + 1] !== "\n") out += content.slice(from, i + 1);
+    } else {
+      out += ch;
+    }
+  }
+  return out;
 }
 function flowScalar(token) {
   const c = token.charCodeAt(0);
@@ -796,9 +871,10 @@ function flowScalar(token) {
   if (c === 39) return token.slice(1, -1);
   return resolvePlain(token);
 }
-function onlyBlanks(text, from) {
-  for (let i = from; i < text.length; i++) if (text.charCodeAt(i) !== 32) return false;
-  return true;
+function blanksOrComment(text, from) {
+  let i = from;
+  while (i < text.length && text.charCodeAt(i) === 32) i++;
+  return i === text.length || i > from && text.charCodeAt(i) === 35;
 }
 var Lines = class {
   constructor(text, capacity = Math.max(16, text.length >> 4)) {
@@ -885,7 +961,7 @@ var Reader = class {
   entry(line, column) {
     const { key, value } = keyAt(this.text, this.lines.starts[line] + column, this.lines.ends[line]);
     const lineEnd = this.lines.ends[line];
-    return { key, inline: value < lineEnd ? this.text.slice(value, lineEnd) : "" };
+    return { key, inline: value < lineEnd && this.text.charCodeAt(value) !== 35 ? this.text.slice(value, lineEnd) : "" };
   }
   /** A block mapping whose keys are at `indent`; the first entry may follow a dash on the current line (`- key: …`). */
   map(indent) {
@@ -920,12 +996,21 @@ var Reader = class {
   valueAfter(inline, parent, isKey) {
     if (inline === "") {
       const next = this.peekIndent();
-      if (next > parent) return this.isDash(this.i, next) ? this.seq(next) : this.map(next);
+      if (next > parent) {
+        if (this.isDash(this.i, next)) return this.seq(next);
+        const at = this.lines.starts[this.i] + next;
+        const c = this.text.charCodeAt(at);
+        if (c !== 123 && c !== 91) return this.map(next);
+        const value2 = inlineValue(this.text.slice(at, this.lines.ends[this.i]));
+        this.i++;
+        if (this.peekIndent() > parent) throw GIVE_UP;
+        return value2;
+      }
       if (isKey && next === parent && this.isDash(this.i, next)) return this.seq(next);
       return null;
     }
     if (inline.charCodeAt(0) === 124) return this.literal(inline, parent);
-    const value = inlineValue(inline);
+    const value = inline.charCodeAt(0) === 34 && doubleQuotedClose(inline, 1, inline.length) < 0 ? this.doubleQuoted(inline, parent) : inlineValue(inline);
     if (this.peekIndent() > parent) throw GIVE_UP;
     return value;
   }
@@ -957,6 +1042,26 @@ var Reader = class {
     if (looksLikeEntry(text, at, lineEnd)) return this.map(column);
     this.i++;
     return this.valueAfter(text.slice(at, lineEnd), indent, false);
+  }
+  /**
+   * A double-quoted scalar that continues on the next lines: `inline` is its first line (from the
+   * quote), the line before the current one. Its lines must be blank or indented more than the
+   * key or dash at `parent` (else the parser reports them or reads them otherwise).
+   */
+  doubleQuoted(inline, parent) {
+    const { starts, ends, indents } = this.lines;
+    const open2 = ends[this.i - 1] - inline.length;
+    for (let line = this.i; line < this.end; line++) {
+      const start = starts[line];
+      const end = ends[line];
+      if (start + indents[line] < end && indents[line] <= parent) throw GIVE_UP;
+      const close = doubleQuotedClose(this.text, start, end);
+      if (close < 0) continue;
+      if (!blanksOrComment(this.text.slice(close + 1, end), 0)) throw GIVE_UP;
+      this.i = line + 1;
+      return doubleQuotedValue(this.text.slice(open2 + 1, close));
+    }
+    throw GIVE_UP;
   }
   /** A literal block scalar (`|` or `|-`) whose header is `header`, below a key or dash at `parent`. */
   literal(header, parent) {
@@ -1299,6 +1404,9 @@ function readRoot(reader, items, itemDocs, kinds, compose2, maxAliasCount, selec
     reader.seq(indent, (line) => {
       let endLine = line + 1;
       while (endLine < reader.end && (lines.types[endLine] !== 0 || lines.indents[endLine] > indent)) endLine++;
+      if (indent > 0) {
+        for (let j = endLine - 1; j > line && lines.types[j] !== 0; j--) if (lines.types[j] === 2) throw GIVE_UP;
+      }
       const segment = { start: lines.starts[line], end: lineOffset(lines, endLine) };
       let value = null;
       let doc;
@@ -1474,6 +1582,16 @@ var Outliner = class {
     const end = this.lines.ends[line];
     return end < this.end ? end + 1 : end;
   }
+  /**
+   * Where the content after line `line` starts (after blank lines and the next line's
+   * indentation), or the end of the piece: an empty value with a comment ends there.
+   */
+  nextContent(line) {
+    const { types, starts, indents } = this.lines;
+    let next = line + 1;
+    while (next < this.lines.length && types[next] === 1) next++;
+    return next < this.lines.length ? starts[next] + indents[next] : this.end;
+  }
   /** A block mapping whose keys are at `column`, the first on line `line` (after a dash when the mapping is a sequence item). */
   map(column, line) {
     const map = new import_yaml2.YAMLMap();
@@ -1497,11 +1615,20 @@ var Outliner = class {
     const { key: name, end, value: v } = keyAt(this.text, at, lineEnd);
     const key = ranged(new import_yaml2.Scalar(name), at, end);
     this.i = line + 1;
-    if (v < lineEnd) return { key, value: this.inline(line, v, column) };
+    const comment = v < lineEnd && this.text.charCodeAt(v) === 35;
+    if (v < lineEnd && !comment) return { key, value: this.inline(line, v, column) };
     const next = this.peekIndent();
-    if (next > column) return { key, value: this.isDash(this.i, next) ? this.seq(next) : this.map(next, this.i) };
+    if (next > column) {
+      if (this.isDash(this.i, next)) return { key, value: this.seq(next) };
+      const flowLine = this.i;
+      const at2 = this.lines.starts[flowLine] + next;
+      const c = this.text.charCodeAt(at2);
+      if (c !== 123 && c !== 91) return { key, value: this.map(next, this.i) };
+      this.i = flowLine + 1;
+      return { key, value: this.inline(flowLine, at2, column) };
+    }
     if (next === column && this.isDash(this.i, next)) return { key, value: this.seq(next) };
-    return { key, value: ranged(new import_yaml2.Scalar(null), lineEnd, lineEnd) };
+    return { key, value: comment ? ranged(new import_yaml2.Scalar(null), v, v, this.nextContent(line)) : ranged(new import_yaml2.Scalar(null), lineEnd, lineEnd) };
   }
   /** A block sequence whose dashes are at `indent`. */
   seq(indent) {
@@ -1533,9 +1660,20 @@ var Outliner = class {
     const lineEnd = this.lines.ends[line];
     const c = text.charCodeAt(at);
     if (c === 124) return this.literal(at, parent);
+    if (c === 34 && doubleQuotedClose(text, at + 1, lineEnd) < 0) {
+      let last = line;
+      let close = -1;
+      while (close < 0) {
+        if (++last >= this.lines.length) throw GIVE_UP;
+        close = doubleQuotedClose(text, this.lines.starts[last], this.lines.ends[last]);
+      }
+      this.i = last + 1;
+      if (this.peekIndent() > parent) throw GIVE_UP;
+      return ranged(new import_yaml2.Scalar(null), at, close + 1, this.afterLine(last));
+    }
     if (this.peekIndent() > parent) throw GIVE_UP;
     const nodeEnd = this.afterLine(line);
-    if (c === 34) return ranged(new import_yaml2.Scalar(null), at, text.indexOf('"', at + 1) + 1, nodeEnd);
+    if (c === 34) return ranged(new import_yaml2.Scalar(null), at, doubleQuotedClose(text, at + 1, lineEnd) + 1, nodeEnd);
     if (c === 39) {
       let q = text.indexOf("'", at + 1);
       while (text.charCodeAt(q + 1) === 39) q = text.indexOf("'", q + 2);
@@ -1562,9 +1700,7 @@ var Outliner = class {
       }
       return ranged(node, at, close + 1, nodeEnd);
     }
-    let valueEnd = lineEnd;
-    while (valueEnd > at && text.charCodeAt(valueEnd - 1) === 32) valueEnd--;
-    return ranged(new import_yaml2.Scalar(null), at, valueEnd, nodeEnd);
+    return ranged(new import_yaml2.Scalar(null), at, plainEnd(text, at, lineEnd), nodeEnd);
   }
   /** A literal block scalar (`|` or `|-`) whose header is at `at`: up to the line break of its last non-empty line. */
   literal(at, parent) {

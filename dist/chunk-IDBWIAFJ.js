@@ -3,7 +3,7 @@ import { createRequire as __rbaclintCreateRequire } from 'node:module';
 const require = __rbaclintCreateRequire(import.meta.url);
 import {
   writeAtomically
-} from "./chunk-NVHK52OY.js";
+} from "./chunk-KZ6JFDJ4.js";
 import {
   EXIT
 } from "./chunk-NU6QR25M.js";
@@ -11,7 +11,7 @@ import {
   decodeSource,
   fsReason,
   parseSource
-} from "./chunk-ME4USJAJ.js";
+} from "./chunk-S5PZ3R5R.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";

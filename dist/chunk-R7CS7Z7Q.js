@@ -23,7 +23,7 @@ import {
   loadPaths,
   parseSource,
   separatorsOver
-} from "./chunk-ME4USJAJ.js";
+} from "./chunk-S5PZ3R5R.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
