@@ -10,6 +10,6 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${pkg.version}
 `);
 } else {
-  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-XN4L4ABY.js"), import("./chunk-TLQTCIUC.js")]);
+  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-S6Q57TZU.js"), import("./chunk-ACRFXVDC.js")]);
   process.exitCode = await runCli(argv, processIo());
 }

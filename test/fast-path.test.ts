@@ -14,8 +14,9 @@ import { MODEL_KINDS } from '../src/model/index.js';
 import { parseSource } from '../src/parse/parse.js';
 import { readFast } from '../src/parse/fast.js';
 import { checkDocument, planSkips } from '../src/parse/skip.js';
-import { locate, locateIn } from '../src/parse/locate.js';
+import { locate, locateNodeIn } from '../src/parse/locate.js';
 import { rangeIn } from '../src/engine/run.js';
+import { outlineRangeIsExact } from '../src/parse/outline.js';
 import { isMap, isSeq } from 'yaml';
 import { dumpObjects, generateDumpJson, generateDumpYaml, generateManifests } from '../scripts/generate-manifests.mjs';
 
@@ -725,67 +726,91 @@ describe('outline: the ranges of a piece the value path read, without the parser
     if (isMap(node)) for (const pair of node.items) paths(pair.value, [...prefix, String((pair.key as { value: unknown }).value)], out);
     else if (isSeq(node)) node.items.forEach((item, i) => paths(item, [...prefix, i], out));
   }
-  /** Whether each piece of `text` the value path outlines gives every range the composed piece gives; how many were outlined. */
-  function expectSameOutline(text: string, options: Parameters<typeof parseSource>[1] = { values: true }): number {
+  /**
+   * Whether each piece of `text` the value path outlines gives every range the composed piece gives
+   * (with comment lines in the content: every range it claims, see outlineRangeIsExact); how many
+   * pieces were outlined, and how many ranges came from outlines with comment lines.
+   */
+  function expectSameOutline(text: string, options: Parameters<typeof parseSource>[1] = { values: true }): { outlined: number; commented: number } {
     const parsed = parseSource({ path: 'o.yaml', text }, options);
     const { file } = parsed;
     let outlined = 0;
+    let commented = 0;
     const pieces = new Set(parsed.manifests.map((m) => m.nodes?.piece).filter((p) => p !== undefined));
     for (const piece of pieces) {
-      const root = file.outline?.(piece);
-      if (!root) continue;
+      const outline = file.outline?.(piece);
+      if (!outline) continue;
       outlined++;
       const doc = file.documents[piece]!;
       const all: (string | number)[][] = [];
       paths(doc.contents, [], all);
-      const ranges = (at: (p: (string | number)[], target: 'key' | 'value') => Range) =>
-        all.flatMap((p) => (['key', 'value'] as const).map((target) => { const r = at(p, target); return `${p.join('.')} ${target} ${r.start.line}:${r.start.column}-${r.end.line}:${r.end.column}`; }));
-      expect(ranges((p, target) => locateIn(root, file.lineCounter, p, target).range)).toEqual(ranges((p, target) => locate(doc, file.lineCounter, p, target).range));
+      const show = (p: (string | number)[], target: string, r: Range) => `${p.join('.')} ${target} ${r.start.line}:${r.start.column}-${r.end.line}:${r.end.column}`;
+      const fromOutline: string[] = [];
+      const composed: string[] = [];
+      for (const p of all) {
+        for (const target of ['key', 'value'] as const) {
+          const located = locateNodeIn(outline.root, file.lineCounter, p, target);
+          if (!outlineRangeIsExact(outline, located.node)) continue;
+          if (outline.commented) commented++;
+          fromOutline.push(show(p, target, located.range));
+          composed.push(show(p, target, locate(doc, file.lineCounter, p, target).range));
+        }
+      }
+      expect(fromOutline).toEqual(composed);
     }
-    return outlined;
+    return { outlined, commented };
   }
 
-  it('random documents, Lists and Helm-rendered streams, blank lines anywhere', () => {
+  it('random documents, Lists and Helm-rendered streams, blank and comment lines anywhere', () => {
     let outlined = 0;
+    let commented = 0;
     fc.assert(
       fc.property(
         fc.uniqueArray(fc.tuple(fc.constantFrom(...KEYS.filter((k) => k !== 'kind')), readable), { minLength: 1, maxLength: 5, selector: ([key]) => key }),
         fc.integer({ min: 1, max: 4 }),
-        fc.array(fc.tuple(fc.nat(), fc.constantFrom('', '', ' ', '    ', '', '  # c')), { maxLength: 3 }),
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom('', '', ' ', '    ', '', '  # c', '# c', '      #c: x')), { maxLength: 3 }),
         fc.constantFrom('document', 'list', 'stream'),
         fc.boolean(),
         fc.array(fc.nat(), { maxLength: 3 }),
-        (entries, step, extra, shape, trailingNewline, commented) => {
+        (entries, step, extra, shape, trailingNewline, keyComments) => {
           const lines = ['apiVersion: v1', 'kind: ConfigMap', ...renderMap(entries, 0, step)];
           // A comment after a key whose value is on the next lines.
-          for (const at of commented) if (lines[at % lines.length]!.endsWith(':')) lines[at % lines.length] += ' # c';
+          for (const at of keyComments) if (lines[at % lines.length]!.endsWith(':')) lines[at % lines.length] += ' # c';
           for (const [at, line] of extra) lines.splice(1 + (at % lines.length), 0, line);
           const doc = lines.join('\n');
           const end = trailingNewline ? '\n' : '';
           const text =
             shape === 'list' ? `apiVersion: v1\nitems:\n${asItem(doc, step % 3)}\n${asItem(doc, step % 3)}\nkind: List${end}` : shape === 'stream' ? `# Source: a.yaml\n${doc}\n---\n${doc}${end}` : `${doc}${end}`;
-          outlined += expectSameOutline(text);
+          const values = expectSameOutline(text);
           // The lint path (documents of unread kinds skipped) outlines the same pieces.
-          outlined += expectSameOutline(`${text}\n---\napiVersion: x/v1\nkind: Widget\nspec:\n  a: "${'x'.repeat(300)}"\n`, { composeKinds: DEFAULT_KINDS, lintValues: true });
+          const linted = expectSameOutline(`${text}\n---\napiVersion: x/v1\nkind: Widget\nspec:\n  a: "${'x'.repeat(300)}"\n`, { composeKinds: DEFAULT_KINDS, lintValues: true });
+          outlined += values.outlined + linted.outlined;
+          commented += values.commented + linted.commented;
         },
       ),
       { numRuns: RUNS },
     );
-    // Not vacuous: many pieces were outlined (the others hold a comment line, an empty item, …).
+    // Not vacuous: many pieces were outlined (the others hold an empty item, …), some with comment lines.
     expect(outlined).toBeGreaterThan(RUNS / 4);
+    expect(commented).toBeGreaterThan(RUNS / 4);
   }, 600_000);
 
-  it('a comment line in the content, or a piece the parser composed, is not outlined', () => {
-    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  # note\ndata:\n  k: v\n';
+  it('a comment line in the content positions keys and scalars only; a piece the parser composed is not outlined', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  # note\ndata:\n  k: v\n  e:\n';
     const parsed = parseSource({ path: 'c.yaml', text }, { values: true });
-    expect(parsed.file.outline?.(0)).toBeUndefined();
+    const outlined = parsed.file.outline?.(0);
+    expect(outlined?.commented).toBe(true);
     expect(rangeIn(parsed.manifests[0]!, ['data', 'k'])).toEqual({ start: { line: 7, column: 6 }, end: { line: 7, column: 7 } });
-    // Without the comment: outlined, same range.
+    // A key and a scalar are the outline's; a collection and an empty value are left to the composed document.
+    const exact = (path: string[], target?: 'key') => outlineRangeIsExact(outlined!, locateNodeIn(outlined!.root, parsed.file.lineCounter, path, target).node);
+    expect([exact(['data', 'k']), exact(['data'], 'key'), exact(['data']), exact(['data', 'e']), exact([])]).toEqual([true, true, false, false, false]);
+    expect(rangeIn(parsed.manifests[0]!, ['data'])).toEqual(locate(parsed.file.documents[0]!, parsed.file.lineCounter, ['data']).range);
+    // Without the comment: every range is the outline's.
     const plain = parseSource({ path: 'c.yaml', text: text.replace('  # note\n', '') }, { values: true });
-    expect(plain.file.outline?.(0)).toBeDefined();
+    expect(plain.file.outline?.(0)?.commented).toBe(false);
     expect(rangeIn(plain.manifests[0]!, ['data', 'k'])).toEqual({ start: { line: 6, column: 6 }, end: { line: 6, column: 7 } });
     // A preamble comment (Helm's # Source:) is not content.
-    expect(parseSource({ path: 'c.yaml', text: `# Source: x.yaml\n${text.replace('  # note\n', '')}` }, { values: true }).file.outline?.(0)).toBeDefined();
+    expect(parseSource({ path: 'c.yaml', text: `# Source: x.yaml\n${text.replace('  # note\n', '')}` }, { values: true }).file.outline?.(0)?.commented).toBe(false);
     // An anchor is left to the parser: that piece is composed, not outlined.
     const anchored = parseSource({ path: 'c.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: &n a\n' }, { values: true });
     expect(anchored.file.outline?.(0)).toBeUndefined();
@@ -793,11 +818,18 @@ describe('outline: the ranges of a piece the value path read, without the parser
 
   it.skipIf(!HAS_CORPUS)(`every piece of ${CORPUS}${HAS_CORPUS ? '' : ' (skipped: folder absent)'}`, () => {
     let outlined = 0;
+    let commented = 0;
     for (const source of files(CORPUS, path.dirname(CORPUS))) {
       // As lint reads it (the kinds rules read), and every kind in the smaller files.
-      outlined += expectSameOutline(source.text, { composeKinds: DEFAULT_KINDS, lintValues: true });
-      if (source.text.length < 100_000) outlined += expectSameOutline(source.text);
+      for (const counts of [
+        expectSameOutline(source.text, { composeKinds: DEFAULT_KINDS, lintValues: true }),
+        ...(source.text.length < 100_000 ? [expectSameOutline(source.text)] : []),
+      ]) {
+        outlined += counts.outlined;
+        commented += counts.commented;
+      }
     }
     expect(outlined).toBeGreaterThan(1000);
+    expect(commented).toBeGreaterThan(1000);
   }, 600_000);
 });

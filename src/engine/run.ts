@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { rules as registry } from '../../rules/index.js';
 import { Index, MODEL_KINDS, type K8sObject } from '../model/index.js';
-import { locate, locateIn } from '../parse/locate.js';
+import { locate, locateNodeIn } from '../parse/locate.js';
+import { outlineRangeIsExact } from '../parse/outline.js';
 import { parseSource, type ParseOptions } from '../parse/parse.js';
 import { ClusterRbac } from '../rbac/cluster.js';
 import { DEFAULT_KUBE_VERSION, type KubeVersion } from '../rbac/version.js';
@@ -285,8 +286,12 @@ export function rangeIn(manifest: Manifest, path: JsonPath, at?: 'key' | 'value'
   const { file } = manifest;
   const full = [...pathPrefix, ...path];
   // A piece the value path read is outlined from its lines when it can be, not composed.
-  const root = file.outline?.(piece);
-  return (root ? locateIn(root, file.lineCounter, full, at) : locate(file.documents[piece]!, file.lineCounter, full, at)).range;
+  const outlined = file.outline?.(piece);
+  if (outlined) {
+    const located = locateNodeIn(outlined.root, file.lineCounter, full, at);
+    if (outlineRangeIsExact(outlined, located.node)) return located.range;
+  }
+  return locate(file.documents[piece]!, file.lineCounter, full, at).range;
 }
 
 /** Positions an object's own location (its `kind:` key) for related locations and explanations. */

@@ -56,14 +56,15 @@ export function locate(
     const start = doc.range[0];
     return { range: toRange(start, start, lineCounter), exact: false };
   }
-  return locateIn(doc.contents, lineCounter, path, target, doc);
+  const { range, exact } = locateNodeIn(doc.contents, lineCounter, path, target, doc);
+  return { range, exact };
 }
 
 /**
- * {@link locate} below a root node: a document's contents, or a piece's outline (see outline.ts);
- * `doc` resolves aliases.
+ * {@link locate} below a root node (a document's contents, or a piece's outline, see outline.ts),
+ * with the node whose range it is; `doc` resolves aliases.
  */
-export function locateIn(root: Node, lineCounter: LineCounter, path: JsonPath, target: Target = 'value', doc?: Document.Parsed): Located {
+export function locateNodeIn(root: Node, lineCounter: LineCounter, path: JsonPath, target: Target = 'value', doc?: Document.Parsed): Located & { node: Node } {
   let node: Node = root;
   let key: Node | null = null;
   for (const segment of path) {
@@ -86,11 +87,11 @@ export function locateIn(root: Node, lineCounter: LineCounter, path: JsonPath, t
     }
     if (!next) {
       const anchor = key ?? headKey(current) ?? node;
-      return { range: nodeRange(anchor, lineCounter), exact: false };
+      return { range: nodeRange(anchor, lineCounter), exact: false, node: anchor };
     }
     node = next;
     key = nextKey;
   }
-  if (target === 'key' && key) return { range: nodeRange(key, lineCounter), exact: true };
-  return { range: nodeRange(node, lineCounter), exact: true };
+  if (target === 'key' && key) return { range: nodeRange(key, lineCounter), exact: true, node: key };
+  return { range: nodeRange(node, lineCounter), exact: true, node };
 }

@@ -1,4 +1,5 @@
-import { Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
+import { Pair, Scalar, YAMLMap, YAMLSeq, isScalar, type Node } from 'yaml';
+import type { Outline } from './types.js';
 import { FLOW_TOKEN, GIVE_UP, GiveUp, Lines, doubleQuotedClose, flowScalar, isDashAt, keyAt, looksLikeEntry, plainEnd } from './fast.js';
 
 /**
@@ -7,21 +8,32 @@ import { FLOW_TOKEN, GIVE_UP, GiveUp, Lines, doubleQuotedClose, flowScalar, isDa
  * lines without the parser. Findings are positioned on it (see engine `rangeIn`), so the pieces
  * that hold findings are not composed. Scalars keep no value; keys keep theirs.
  *
- * Only what the reader accepts is outlined, and only without comment lines in the content: the
- * parser attaches a comment line to the node before or after it by rules of its own, which move
- * where a collection ends. Returns undefined for anything else (the piece is then composed).
- * It reads keys, dashes and flow items with the reader's own functions (fast.ts).
+ * Only what the reader accepts is outlined; returns undefined for anything else (the piece is then
+ * composed). Comment lines in the content are skipped, and noted: the parser attaches a comment
+ * line to the node before or after it by rules of its own, which move where a collection or an
+ * empty value ends, so in such an outline only keys and scalars with text are positioned
+ * ({@link outlineRangeIsExact}). It reads keys, dashes and flow items with the reader's own
+ * functions (fast.ts).
  */
-export function outline(text: string, start: number, end: number): Node | undefined {
+export function outline(text: string, start: number, end: number): Outline | undefined {
   const lines = new Lines(text, Math.max(16, (end - start) >> 4));
   lines.reset(start, end);
   const builder = new Outliner(lines, end);
   try {
-    return builder.root();
+    return { root: builder.root(), commented: builder.commented };
   } catch (error) {
     if (error instanceof GiveUp) return undefined;
     throw error;
   }
+}
+
+/**
+ * Whether the range of `node` in an outline is the composer's: always without comment lines in
+ * the content, else only for keys and scalars with text (a comment line never moves where those
+ * start and end, but it can move where a collection or an empty value ends).
+ */
+export function outlineRangeIsExact(outlined: Outline, node: Node): boolean {
+  return !outlined.commented || (isScalar(node) && node.range !== undefined && node.range !== null && node.range[1] > node.range[0]);
 }
 
 /** A node with the composer's range: start, end of the value, end of the node (with what the parser attaches after it). */
@@ -33,6 +45,8 @@ function ranged<T extends Node>(node: T, start: number, valueEnd: number, nodeEn
 class Outliner {
   private i = 0;
   private content = false;
+  /** A comment line was met in the content. */
+  commented = false;
   readonly text: string;
   constructor(
     readonly lines: Lines,
@@ -51,11 +65,11 @@ class Outliner {
     return node;
   }
 
-  /** Skips blank lines; a comment line after the first content line ends the outline. */
+  /** Skips blank lines and comment lines (noting a comment line after the first content line). */
   private skip(): void {
     const { types } = this.lines;
     while (this.i < this.lines.length && types[this.i] !== 0) {
-      if (types[this.i] === 2 && this.content) throw GIVE_UP;
+      if (types[this.i] === 2 && this.content) this.commented = true;
       this.i++;
     }
     this.content = true;

@@ -4,7 +4,7 @@ import { COMPOSER_OPTIONS, composeRange, mapCstOffsets, readFast, type FastFailu
 import { commentStart, unquotedIndexOf } from './line-scan.js';
 import { outline } from './outline.js';
 import { HELM_ACTION, lastHelmSource } from './template.js';
-import type { Manifest, ParseProblem, Range, SourceFile, SourceText } from './types.js';
+import type { Manifest, Outline, ParseProblem, Range, SourceFile, SourceText } from './types.js';
 
 /** The result of parsing one source text. */
 export interface ParsedSource {
@@ -372,8 +372,8 @@ function parseValues(source: SourceText, text: string, options: ParseOptions, pl
     },
   }) as Document.Parsed[];
   // Pieces the reader read are outlined from their lines when a finding is positioned there.
-  const outlines = new Map<number, Node | undefined>();
-  const outlineOf = (piece: number): Node | undefined => {
+  const outlines = new Map<number, Outline | undefined>();
+  const outlineOf = (piece: number): Outline | undefined => {
     if (!read.block || piece >= segments.length || composed.has(piece)) return undefined;
     if (!outlines.has(piece)) outlines.set(piece, outline(text, segments[piece]!.start, segments[piece]!.end));
     return outlines.get(piece);

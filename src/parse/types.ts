@@ -35,6 +35,17 @@ export interface SourceText {
 }
 
 /** A parsed file: its text, the line index and every YAML document in it. */
+/** A piece's outline (see outline.ts). */
+export interface Outline {
+  root: Node;
+  /**
+   * Comment lines were in the piece's content: only keys and non-empty scalars have the
+   * composer's ranges (where a collection or an empty value ends depends on the parser's rules
+   * for comments; see {@link outlineRangeIsExact}).
+   */
+  commented: boolean;
+}
+
 export interface SourceFile {
   path: string;
   text: string;
@@ -45,7 +56,7 @@ export interface SourceFile {
    * The outline of a document (value path: a piece) the value path read without composing it, for
    * positions without the parser (see outline.ts); undefined when it must be composed.
    */
-  outline?: (piece: number) => Node | undefined;
+  outline?: (piece: number) => Outline | undefined;
   contextOnly: boolean;
 }
 

@@ -21,9 +21,10 @@ import {
   commentStart,
   fsReason,
   loadPaths,
+  outlineRangeIsExact,
   parseSource,
   separatorsOver
-} from "./chunk-S5PZ3R5R.js";
+} from "./chunk-BRKJD2DX.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
@@ -6540,9 +6541,10 @@ function locate(doc, lineCounter, path5, target = "value") {
     const start = doc.range[0];
     return { range: toRange(start, start, lineCounter), exact: false };
   }
-  return locateIn(doc.contents, lineCounter, path5, target, doc);
+  const { range, exact } = locateNodeIn(doc.contents, lineCounter, path5, target, doc);
+  return { range, exact };
 }
-function locateIn(root, lineCounter, path5, target = "value", doc) {
+function locateNodeIn(root, lineCounter, path5, target = "value", doc) {
   let node = root;
   let key3 = null;
   for (const segment of path5) {
@@ -6565,13 +6567,13 @@ function locateIn(root, lineCounter, path5, target = "value", doc) {
     }
     if (!next) {
       const anchor = key3 ?? headKey(current) ?? node;
-      return { range: nodeRange(anchor, lineCounter), exact: false };
+      return { range: nodeRange(anchor, lineCounter), exact: false, node: anchor };
     }
     node = next;
     key3 = nextKey;
   }
-  if (target === "key" && key3) return { range: nodeRange(key3, lineCounter), exact: true };
-  return { range: nodeRange(node, lineCounter), exact: true };
+  if (target === "key" && key3) return { range: nodeRange(key3, lineCounter), exact: true, node: key3 };
+  return { range: nodeRange(node, lineCounter), exact: true, node };
 }
 
 // src/rbac/cluster.ts
@@ -7276,8 +7278,12 @@ function rangeIn(manifest, path5, at) {
   const { piece, pathPrefix } = manifest.nodes ?? { piece: manifest.docIndex, pathPrefix: manifest.pathPrefix };
   const { file } = manifest;
   const full = [...pathPrefix, ...path5];
-  const root = file.outline?.(piece);
-  return (root ? locateIn(root, file.lineCounter, full, at) : locate(file.documents[piece], file.lineCounter, full, at)).range;
+  const outlined = file.outline?.(piece);
+  if (outlined) {
+    const located = locateNodeIn(outlined.root, file.lineCounter, full, at);
+    if (outlineRangeIsExact(outlined, located.node)) return located.range;
+  }
+  return locate(file.documents[piece], file.lineCounter, full, at).range;
 }
 function objectLocation(object) {
   const kindAt = object.manifest.nodes?.kindAt;

@@ -1532,11 +1532,14 @@ function outline(text, start, end) {
   lines.reset(start, end);
   const builder = new Outliner(lines, end);
   try {
-    return builder.root();
+    return { root: builder.root(), commented: builder.commented };
   } catch (error) {
     if (error instanceof GiveUp) return void 0;
     throw error;
   }
+}
+function outlineRangeIsExact(outlined, node) {
+  return !outlined.commented || (0, import_yaml2.isScalar)(node) && node.range !== void 0 && node.range !== null && node.range[1] > node.range[0];
 }
 function ranged(node, start, valueEnd, nodeEnd = valueEnd) {
   node.range = [start, valueEnd, nodeEnd];
@@ -1552,6 +1555,8 @@ var Outliner = class {
   end;
   i = 0;
   content = false;
+  /** A comment line was met in the content. */
+  commented = false;
   text;
   /** The piece's root: a block mapping at column 0 (a document) or a sequence of one item (a List item). */
   root() {
@@ -1561,11 +1566,11 @@ var Outliner = class {
     if (this.peekIndent() >= 0) throw GIVE_UP;
     return node;
   }
-  /** Skips blank lines; a comment line after the first content line ends the outline. */
+  /** Skips blank lines and comment lines (noting a comment line after the first content line). */
   skip() {
     const { types } = this.lines;
     while (this.i < this.lines.length && types[this.i] !== 0) {
-      if (types[this.i] === 2 && this.content) throw GIVE_UP;
+      if (types[this.i] === 2 && this.content) this.commented = true;
       this.i++;
     }
     this.content = true;
@@ -2324,6 +2329,7 @@ async function readStdin() {
 export {
   fsReason,
   commentStart,
+  outlineRangeIsExact,
   MAX_SOURCE_BYTES,
   MAX_SEPARATORS,
   MAX_CONTEXT_BYTES,
