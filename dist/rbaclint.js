@@ -10,6 +10,6 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${pkg.version}
 `);
 } else {
-  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-S6Q57TZU.js"), import("./chunk-ACRFXVDC.js")]);
+  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-6BELNCWX.js"), import("./chunk-KTZIYSMV.js")]);
   process.exitCode = await runCli(argv, processIo());
 }

@@ -1100,7 +1100,7 @@ function refused(text: string, from: number, end: number, column: number, select
  * The top-level `kind` and `metadata.namespace` of the block mapping on the lines of
  * `text[from, end)` whose keys are at `column` (the first line's key is at `column`, after a dash
  * when it is a List item), read from the lines at the keys' indentation alone; undefined unless both
- * are certain.
+ * are certain, and for a mapping with an `items` key (it may be a List).
  *
  * In a text the YAML parser reads without error, a line at the indentation of a mapping's keys is
  * one of its keys, or the dash of a block sequence that is the previous key's value (`rules:` then
@@ -1182,6 +1182,9 @@ function headerOf(text: string, from: number, end: number, column: number, lines
     }
     const colon = plainKeyEnd(text, at, lineEnd);
     if (colon < 0 || text.charCodeAt(at) === 60 /* < */) return undefined;
+    // An `items` key may make it a List, read item by item: not worth looking further (kubectl
+    // writes a List's `kind` after its items).
+    if (level === 0 && colon - at === 5 && text.startsWith('items', at)) return undefined;
     if (level === 0 && colon - at === 4 && text.startsWith('kind', at)) {
       if (kind !== undefined) return undefined;
       kind = simpleString(text, colon + 1, lineEnd);

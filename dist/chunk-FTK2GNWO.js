@@ -24,7 +24,7 @@ import {
   outlineRangeIsExact,
   parseSource,
   separatorsOver
-} from "./chunk-BRKJD2DX.js";
+} from "./chunk-7SHSL3RM.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";

@@ -1333,6 +1333,7 @@ function headerOf(text, from, end, column, lines, line = 0) {
     }
     const colon = plainKeyEnd(text, at, lineEnd);
     if (colon < 0 || text.charCodeAt(at) === 60) return void 0;
+    if (level === 0 && colon - at === 5 && text.startsWith("items", at)) return void 0;
     if (level === 0 && colon - at === 4 && text.startsWith("kind", at)) {
       if (kind !== void 0) return void 0;
       kind = simpleString(text, colon + 1, lineEnd);
