@@ -10,6 +10,6 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${pkg.version}
 `);
 } else {
-  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-6BELNCWX.js"), import("./chunk-KTZIYSMV.js")]);
+  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-2PWC4B6Y.js"), import("./chunk-SIUSRGUX.js")]);
   process.exitCode = await runCli(argv, processIo());
 }

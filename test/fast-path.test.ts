@@ -16,7 +16,6 @@ import { readFast } from '../src/parse/fast.js';
 import { checkDocument, planSkips } from '../src/parse/skip.js';
 import { locate, locateNodeIn } from '../src/parse/locate.js';
 import { rangeIn } from '../src/engine/run.js';
-import { outlineRangeIsExact } from '../src/parse/outline.js';
 import { isMap, isSeq } from 'yaml';
 import { dumpObjects, generateDumpJson, generateDumpYaml, generateManifests } from '../scripts/generate-manifests.mjs';
 
@@ -728,7 +727,7 @@ describe('outline: the ranges of a piece the value path read, without the parser
   }
   /**
    * Whether each piece of `text` the value path outlines gives every range the composed piece gives
-   * (with comment lines in the content: every range it claims, see outlineRangeIsExact); how many
+   * (with comment lines in the content: every range it claims, see Outline.exact); how many
    * pieces were outlined, and how many ranges came from outlines with comment lines.
    */
   function expectSameOutline(text: string, options: Parameters<typeof parseSource>[1] = { values: true }): { outlined: number; commented: number } {
@@ -750,7 +749,7 @@ describe('outline: the ranges of a piece the value path read, without the parser
       for (const p of all) {
         for (const target of ['key', 'value'] as const) {
           const located = locateNodeIn(outline.root, file.lineCounter, p, target);
-          if (!outlineRangeIsExact(outline, located.node)) continue;
+          if (!outline.exact(located.node)) continue;
           if (outline.commented) commented++;
           fromOutline.push(show(p, target, located.range));
           composed.push(show(p, target, locate(doc, file.lineCounter, p, target).range));
@@ -795,16 +794,17 @@ describe('outline: the ranges of a piece the value path read, without the parser
     expect(commented).toBeGreaterThan(RUNS / 4);
   }, 600_000);
 
-  it('a comment line in the content positions keys and scalars only; a piece the parser composed is not outlined', () => {
+  it('a collection or empty value that a comment line follows is not positioned on the outline; a piece the parser composed is not outlined', () => {
     const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  # note\ndata:\n  k: v\n  e:\n';
     const parsed = parseSource({ path: 'c.yaml', text }, { values: true });
     const outlined = parsed.file.outline?.(0);
     expect(outlined?.commented).toBe(true);
     expect(rangeIn(parsed.manifests[0]!, ['data', 'k'])).toEqual({ start: { line: 7, column: 6 }, end: { line: 7, column: 7 } });
-    // A key and a scalar are the outline's; a collection and an empty value are left to the composed document.
-    const exact = (path: string[], target?: 'key') => outlineRangeIsExact(outlined!, locateNodeIn(outlined!.root, parsed.file.lineCounter, path, target).node);
-    expect([exact(['data', 'k']), exact(['data'], 'key'), exact(['data']), exact(['data', 'e']), exact([])]).toEqual([true, true, false, false, false]);
-    expect(rangeIn(parsed.manifests[0]!, ['data'])).toEqual(locate(parsed.file.documents[0]!, parsed.file.lineCounter, ['data']).range);
+    // Keys and scalars are the outline's, and so are collections and empty values not followed by
+    // the comment; a collection whose last line the comment follows is left to the composed document.
+    const exact = (path: string[], target?: 'key') => outlined!.exact(locateNodeIn(outlined!.root, parsed.file.lineCounter, path, target).node);
+    expect([exact(['data', 'k']), exact(['data'], 'key'), exact(['data']), exact(['data', 'e']), exact(['metadata']), exact([])]).toEqual([true, true, true, true, false, true]);
+    expect(rangeIn(parsed.manifests[0]!, ['metadata'])).toEqual(locate(parsed.file.documents[0]!, parsed.file.lineCounter, ['metadata']).range);
     // Without the comment: every range is the outline's.
     const plain = parseSource({ path: 'c.yaml', text: text.replace('  # note\n', '') }, { values: true });
     expect(plain.file.outline?.(0)?.commented).toBe(false);

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { rules as registry } from '../../rules/index.js';
 import { Index, MODEL_KINDS, type K8sObject } from '../model/index.js';
 import { locate, locateNodeIn } from '../parse/locate.js';
-import { outlineRangeIsExact } from '../parse/outline.js';
 import { parseSource, type ParseOptions } from '../parse/parse.js';
 import { ClusterRbac } from '../rbac/cluster.js';
 import { DEFAULT_KUBE_VERSION, type KubeVersion } from '../rbac/version.js';
@@ -289,7 +288,7 @@ export function rangeIn(manifest: Manifest, path: JsonPath, at?: 'key' | 'value'
   const outlined = file.outline?.(piece);
   if (outlined) {
     const located = locateNodeIn(outlined.root, file.lineCounter, full, at);
-    if (outlineRangeIsExact(outlined, located.node)) return located.range;
+    if (outlined.exact(located.node)) return located.range;
   }
   return locate(file.documents[piece]!, file.lineCounter, full, at).range;
 }

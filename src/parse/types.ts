@@ -38,12 +38,15 @@ export interface SourceText {
 /** A piece's outline (see outline.ts). */
 export interface Outline {
   root: Node;
-  /**
-   * Comment lines were in the piece's content: only keys and non-empty scalars have the
-   * composer's ranges (where a collection or an empty value ends depends on the parser's rules
-   * for comments; see {@link outlineRangeIsExact}).
-   */
+  /** Comment lines were in the piece's content (see {@link Outline.exact}). */
   commented: boolean;
+  /**
+   * Whether the range of `node` (a node of this outline) is the composer's: always without comment
+   * lines in the content; with them, for keys and scalars with text, and for collections and empty
+   * values that no comment line follows before the next content (where those end is then the
+   * parser's rule for comments).
+   */
+  exact(node: Node): boolean;
 }
 
 export interface SourceFile {

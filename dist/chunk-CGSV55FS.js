@@ -1532,15 +1532,35 @@ function outline(text, start, end) {
   const lines = new Lines(text, Math.max(16, end - start >> 4));
   lines.reset(start, end);
   const builder = new Outliner(lines, end);
+  let root;
   try {
-    return { root: builder.root(), commented: builder.commented };
+    root = builder.root();
   } catch (error) {
     if (error instanceof GiveUp) return void 0;
     throw error;
   }
+  const commented = builder.commented;
+  return { root, commented, exact: (node) => !commented || exactWithComments(lines, node) };
 }
-function outlineRangeIsExact(outlined, node) {
-  return !outlined.commented || (0, import_yaml2.isScalar)(node) && node.range !== void 0 && node.range !== null && node.range[1] > node.range[0];
+function exactWithComments(lines, node) {
+  const range = node.range;
+  if (!range) return false;
+  const [start, valueEnd, nodeEnd] = range;
+  if ((0, import_yaml2.isScalar)(node) && valueEnd > start) return true;
+  const { starts, types } = lines;
+  let lo = 0;
+  let hi = lines.length - 1;
+  while (lo < hi) {
+    const mid = lo + hi + 1 >> 1;
+    if (starts[mid] < nodeEnd) lo = mid;
+    else hi = mid - 1;
+  }
+  while (lo > 0 && types[lo] !== 0) lo--;
+  for (let i = lo + 1; i < lines.length; i++) {
+    if (types[i] === 2) return false;
+    if (types[i] === 0) break;
+  }
+  return true;
 }
 function ranged(node, start, valueEnd, nodeEnd = valueEnd) {
   node.range = [start, valueEnd, nodeEnd];
@@ -2330,7 +2350,6 @@ async function readStdin() {
 export {
   fsReason,
   commentStart,
-  outlineRangeIsExact,
   MAX_SOURCE_BYTES,
   MAX_SEPARATORS,
   MAX_CONTEXT_BYTES,

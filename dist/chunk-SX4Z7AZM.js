@@ -21,10 +21,9 @@ import {
   commentStart,
   fsReason,
   loadPaths,
-  outlineRangeIsExact,
   parseSource,
   separatorsOver
-} from "./chunk-7SHSL3RM.js";
+} from "./chunk-CGSV55FS.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
@@ -7281,7 +7280,7 @@ function rangeIn(manifest, path5, at) {
   const outlined = file.outline?.(piece);
   if (outlined) {
     const located = locateNodeIn(outlined.root, file.lineCounter, full, at);
-    if (outlineRangeIsExact(outlined, located.node)) return located.range;
+    if (outlined.exact(located.node)) return located.range;
   }
   return locate(file.documents[piece], file.lineCounter, full, at).range;
 }
