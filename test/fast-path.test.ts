@@ -809,6 +809,12 @@ describe('outline: the ranges of a piece the value path read, without the parser
     const plain = parseSource({ path: 'c.yaml', text: text.replace('  # note\n', '') }, { values: true });
     expect(plain.file.outline?.(0)?.commented).toBe(false);
     expect(rangeIn(plain.manifests[0]!, ['data', 'k'])).toEqual({ start: { line: 6, column: 6 }, end: { line: 6, column: 7 } });
+    // Where the parser ends an empty value with a comment, or a scalar a deeper comment line
+    // follows, is not what the outline says (`range[2]`), but their positions and those of what
+    // holds them are.
+    for (const text of ['kind: A\na:\n  b: #\n\n  d: 2\nc: 1\n', 'kind: A\na: x\n  # c\nb: 1\n', 'kind: A\nm:\n  a: x\n    # c\nb: 1\n']) {
+      expect(expectSameOutline(text).outlined).toBe(1);
+    }
     // A preamble comment (Helm's # Source:) is not content.
     expect(parseSource({ path: 'c.yaml', text: `# Source: x.yaml\n${text.replace('  # note\n', '')}` }, { values: true }).file.outline?.(0)?.commented).toBe(false);
     // An anchor is left to the parser: that piece is composed, not outlined.

@@ -175,7 +175,8 @@ interface Level {
 
 /**
  * Checks a document of block mappings, block sequences, single-line scalars and block scalars:
- * the lines of `text[from, to)`. Returns the offset (in `text`) of its first content line, its
+ * the lines of `text[from, to)` (`to` at a line start or the end of the text: no escape it reads
+ * runs past a line). Returns the offset (in `text`) of its first content line, its
  * top-level `kind` (undefined when absent) and `apiVersion`, or undefined when the document is
  * anything else or could hold a syntax error.
  *

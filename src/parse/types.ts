@@ -41,10 +41,12 @@ export interface Outline {
   /** Comment lines were in the piece's content (see {@link Outline.exact}). */
   commented: boolean;
   /**
-   * Whether the range of `node` (a node of this outline) is the composer's: always without comment
-   * lines in the content; with them, for keys and scalars with text, and for collections and empty
-   * values that no comment line follows before the next content (where those end is then the
-   * parser's rule for comments).
+   * Whether the start and end of `node` (a node of this outline) that positions use (`range[0]` and
+   * `range[1]`) are the composer's: always without comment lines in the content; with them, for
+   * keys and scalars with text, and for collections and empty values that no comment line follows
+   * before the next content (where those end is then the parser's rule for comments). A node's
+   * `range[2]` (what the parser attaches after it) is only the composer's where it makes a
+   * collection's end.
    */
   exact(node: Node): boolean;
 }
