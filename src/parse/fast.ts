@@ -497,9 +497,9 @@ function inlineValue(text: string): unknown {
     }
     return out;
   }
-  // A plain scalar: no indicator first (`-`, `?`, `:` only before a non-blank), no `: `, ` #` or final `:`.
+  // A plain scalar: no indicator first (`-`, `?`, `:` only before a non-blank), no `: ` or final
+  // `:`; a comment after it (` #`, a `#` after a blank) ends it.
   if (/^[,[\]{}#&*!|>'"%@`]/.test(text) || /^[-?:](?: |$)/.test(text)) throw GIVE_UP;
-  // A comment after the value ends it: ` #` (a `#` after a blank).
   const body = text.slice(0, plainEnd(text, 0, text.length));
   if (body.includes(': ') || body.endsWith(':')) throw GIVE_UP;
   return resolvePlain(body);
