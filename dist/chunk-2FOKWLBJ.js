@@ -2052,11 +2052,15 @@ function firstAlias(doc, fallback) {
   return range;
 }
 function indexLines(lineCounter, text) {
-  for (const start of lineStartsOf(text)) lineCounter.addNewLine(start);
+  lineCounter.lineStarts = lineStartsOf(text);
 }
 function lineStartsOf(text) {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  let count = 1;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) count++;
+  const starts = new Array(count);
+  starts[0] = 0;
+  let line = 1;
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts[line++] = i + 1;
   return starts;
 }
 function jsonProblem(file, start = 0, end = file.text.length) {

@@ -23,7 +23,7 @@ import {
   loadPaths,
   parseSource,
   separatorsOver
-} from "./chunk-CGSV55FS.js";
+} from "./chunk-2FOKWLBJ.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
