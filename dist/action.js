@@ -31,7 +31,7 @@ import {
   mermaidForFindings,
   renderDiffMarkdown,
   renderDiffText
-} from "./chunk-CGJ7GDP7.js";
+} from "./chunk-L62MNM5W.js";
 import "./chunk-H3RLNLYH.js";
 import "./chunk-F4TEWXMW.js";
 import {
@@ -44,7 +44,7 @@ import {
 import {
   MAX_CONTEXT_BYTES,
   loadPaths
-} from "./chunk-2FOKWLBJ.js";
+} from "./chunk-4EXSTJ4Z.js";
 import "./chunk-5KN45NEN.js";
 import "./chunk-GIMQCXU6.js";
 

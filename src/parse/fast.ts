@@ -16,6 +16,7 @@
  * nodes are composed from the same text, at the same offsets, with the same line index).
  */
 import { MAX_LEVELS, NON_STRING_WORD, REFUSED_CHARS, documentMarkers } from './skip.js';
+import { blanksOrComment, plainEnd } from './line-scan.js';
 import { HELM_ACTION } from './template.js';
 import { Composer, Parser, isCollection, isScalar, parseDocument, visit, type CST, type Document, type Schema } from 'yaml';
 
@@ -456,12 +457,7 @@ function yamlSchema(): { schema: Schema; options: Document.Parsed['options'] } {
 /** A one-line scalar or flow collection (not a block scalar), from its first character to the end of its line. */
 function inlineValue(text: string): unknown {
   const c = text.charCodeAt(0);
-  if (c === 34 /* " */) {
-    const close = doubleQuotedClose(text, 1, text.length);
-    if (close < 0 || !blanksOrComment(text, close + 1)) throw GIVE_UP;
-    const inner = text.slice(1, close);
-    return inner.includes('\\') ? doubleQuotedValue(inner) : inner;
-  }
+  if (c === 34 /* " */) return doubleQuotedLine(text, doubleQuotedClose(text, 1, text.length));
   if (c === 39 /* ' */) {
     let i = 1;
     for (;;) {
@@ -505,20 +501,27 @@ function inlineValue(text: string): unknown {
   return resolvePlain(body);
 }
 
+/** A one-line double-quoted scalar `text` (from its quote) whose closing quote is at `close` (-1: none on the line). */
+function doubleQuotedLine(text: string, close: number): string {
+  if (close < 0 || !blanksOrComment(text, close + 1)) throw GIVE_UP;
+  const inner = text.slice(1, close);
+  return inner.includes('\\') ? doubleQuotedValue(inner) : inner;
+}
+
 /**
- * Where the plain scalar that starts at `from` on a line ending at `lineEnd` ends: before the
- * blanks that end the line or that precede a comment (` #`).
+ * Where a double-quoted scalar that continues from line `line - 1` of `lines` closes: the line and
+ * offset of its closing quote, at most at line `end - 1`. Its lines must be blank or indented more
+ * than the key or dash at `parent` (else the parser reports them or reads them otherwise); GIVE_UP
+ * when one is not, or when no line closes it.
  */
-export function plainEnd(text: string, from: number, lineEnd: number): number {
-  let end = lineEnd;
-  for (let i = from; i + 1 < lineEnd; i++) {
-    if (text.charCodeAt(i) === 32 && text.charCodeAt(i + 1) === 35 /* # */) {
-      end = i;
-      break;
-    }
+export function doubleQuotedEnd(lines: Lines, line: number, end: number, parent: number): { line: number; close: number } {
+  const { starts, ends, indents } = lines;
+  for (; line < end; line++) {
+    if (starts[line]! + indents[line]! < ends[line]! && indents[line]! <= parent) throw GIVE_UP;
+    const close = doubleQuotedClose(lines.text, starts[line]!, ends[line]!);
+    if (close >= 0) return { line, close };
   }
-  while (end > from && text.charCodeAt(end - 1) === 32) end--;
-  return end;
+  throw GIVE_UP;
 }
 
 /**
@@ -592,13 +595,6 @@ export function flowScalar(token: string): unknown {
   if (c === 34) return token.slice(1, -1);
   if (c === 39) return token.slice(1, -1);
   return resolvePlain(token);
-}
-
-/** Whether `text` from `from` on is blanks only, or blanks then a comment (after at least one blank). */
-function blanksOrComment(text: string, from: number): boolean {
-  let i = from;
-  while (i < text.length && text.charCodeAt(i) === 32) i++;
-  return i === text.length || (i > from && text.charCodeAt(i) === 35);
 }
 
 /**
@@ -752,8 +748,15 @@ class Reader {
       if (isKey && next === parent && this.isDash(this.i, next)) return this.seq(next);
       return null;
     }
-    if (inline.charCodeAt(0) === 124 /* | */) return this.literal(inline, parent);
-    const value = inline.charCodeAt(0) === 34 && doubleQuotedClose(inline, 1, inline.length) < 0 ? this.doubleQuoted(inline, parent) : inlineValue(inline);
+    const c = inline.charCodeAt(0);
+    if (c === 124 /* | */) return this.literal(inline, parent);
+    let value: unknown;
+    if (c === 34 /* " */) {
+      const close = doubleQuotedClose(inline, 1, inline.length);
+      value = close < 0 ? this.doubleQuoted(inline, parent) : doubleQuotedLine(inline, close);
+    } else {
+      value = inlineValue(inline);
+    }
     // A more indented line after a one-line value would continue it (or be an error).
     if (this.peekIndent() > parent) throw GIVE_UP;
     return value;
@@ -792,24 +795,15 @@ class Reader {
   }
 
   /**
-   * A double-quoted scalar that continues on the next lines: `inline` is its first line (from the
-   * quote), the line before the current one. Its lines must be blank or indented more than the
-   * key or dash at `parent` (else the parser reports them or reads them otherwise).
+   * A double-quoted scalar that continues on the next lines ({@link doubleQuotedEnd}): `inline` is
+   * its first line (from the quote), the line before the current one.
    */
   doubleQuoted(inline: string, parent: number): string {
-    const { starts, ends, indents } = this.lines;
-    const open = ends[this.i - 1]! - inline.length;
-    for (let line = this.i; line < this.end; line++) {
-      const start = starts[line]!;
-      const end = ends[line]!;
-      if (start + indents[line]! < end && indents[line]! <= parent) throw GIVE_UP;
-      const close = doubleQuotedClose(this.text, start, end);
-      if (close < 0) continue;
-      if (!blanksOrComment(this.text.slice(close + 1, end), 0)) throw GIVE_UP;
-      this.i = line + 1;
-      return doubleQuotedValue(this.text.slice(open + 1, close));
-    }
-    throw GIVE_UP;
+    const open = this.lines.ends[this.i - 1]! - inline.length;
+    const { line, close } = doubleQuotedEnd(this.lines, this.i, this.end, parent);
+    if (!blanksOrComment(this.text, close + 1, this.lines.ends[line])) throw GIVE_UP;
+    this.i = line + 1;
+    return doubleQuotedValue(this.text.slice(open + 1, close));
   }
 
   /** A literal block scalar (`|` or `|-`) whose header is `header`, below a key or dash at `parent`. */

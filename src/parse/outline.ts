@@ -1,6 +1,7 @@
 import { Pair, Scalar, YAMLMap, YAMLSeq, isScalar, type Node } from 'yaml';
 import type { Outline } from './types.js';
-import { FLOW_TOKEN, GIVE_UP, GiveUp, Lines, doubleQuotedClose, flowScalar, isDashAt, keyAt, looksLikeEntry, plainEnd } from './fast.js';
+import { FLOW_TOKEN, GIVE_UP, GiveUp, Lines, doubleQuotedClose, doubleQuotedEnd, flowScalar, isDashAt, keyAt, looksLikeEntry } from './fast.js';
+import { plainEnd } from './line-scan.js';
 
 /**
  * The outline of a piece the value path read as block YAML (a document or a List item): its
@@ -200,13 +201,8 @@ class Outliner {
     const c = text.charCodeAt(at);
     if (c === 124 /* | */) return this.literal(at, parent);
     if (c === 34 /* " */ && doubleQuotedClose(text, at + 1, lineEnd) < 0) {
-      // A double-quoted scalar on more lines (the reader checked them): it ends at its quote.
-      let last = line;
-      let close = -1;
-      while (close < 0) {
-        if (++last >= this.lines.length) throw GIVE_UP;
-        close = doubleQuotedClose(text, this.lines.starts[last]!, this.lines.ends[last]!);
-      }
+      // A double-quoted scalar on more lines, found as the reader found it: it ends at its quote.
+      const { line: last, close } = doubleQuotedEnd(this.lines, line + 1, this.lines.length, parent);
       this.i = last + 1;
       if (this.peekIndent() > parent) throw GIVE_UP;
       return ranged(new Scalar(null), at, close + 1, this.afterLine(last));

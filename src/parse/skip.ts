@@ -16,6 +16,8 @@
  * composed have exactly the ranges, positions and Helm sources of a full parse.
  */
 
+import { blanksOrComment, plainEnd } from './line-scan.js';
+
 /** What {@link planSkips} decided for one text. */
 export interface SkipPlan {
   /**
@@ -245,7 +247,7 @@ export function checkDocument(
         const close = scanQuoted(text, p, lineEnd, contQuote);
         if (close === INVALID) return undefined;
         if (close !== OPEN) {
-          if (!tail(text, close, lineEnd)) return undefined;
+          if (!blanksOrComment(text, close, lineEnd)) return undefined;
           contMin = -1;
         }
         continue;
@@ -429,13 +431,6 @@ function isWhitespace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || (c > 127 && WHITESPACE.test(String.fromCharCode(c)));
 }
 
-/** Whether `text[from, end)` is blanks only, or blanks then a comment (after at least one blank). */
-function tail(text: string, from: number, end: number): boolean {
-  let i = from;
-  while (i < end && text.charCodeAt(i) === 32) i++;
-  return i === end || (i > from && text.charCodeAt(i) === 35);
-}
-
 /**
  * Scans a quoted scalar in `text[from, end)` (from after the opening quote, or a continuation
  * line's first character): returns the offset after the closing quote, {@link OPEN} or {@link INVALID}.
@@ -478,7 +473,7 @@ function scalarValue(text: string, at: number, end: number): number {
     let i = at + 1;
     const indicator = text.charCodeAt(i);
     if (i < end && (indicator === 45 || indicator === 43)) i++;
-    return tail(text, i, end) ? BLOCK : NOT_SCALAR;
+    return blanksOrComment(text, i, end) ? BLOCK : NOT_SCALAR;
   }
   if (c === 34 || c === 39) {
     const close = scanQuoted(text, at + 1, end, c);
@@ -487,22 +482,17 @@ function scalarValue(text: string, at: number, end: number): number {
       scalar.open = c;
       return SCALAR;
     }
-    return tail(text, close, end) ? SCALAR : NOT_SCALAR;
+    return blanksOrComment(text, close, end) ? SCALAR : NOT_SCALAR;
   }
   if (c === 91 /* [ */ || c === 123 /* { */) return SIMPLE_FLOW.test(text.slice(at, end)) ? SCALAR : NOT_SCALAR;
   // A plain scalar: no indicator first (a dash only before a non-blank), no `: ` or final `:`
   // (a mapping), a comment only after a blank.
   if (INDICATOR.test(text[at]!) && !(c === 45 && at + 1 < end && !isWhitespace(text.charCodeAt(at + 1)))) return NOT_SCALAR;
-  // The body: up to ` #` (a comment), without trailing blanks.
-  let bodyEnd = end;
-  for (let i = at; i + 1 < end; i++) {
-    if (text.charCodeAt(i) === 32 && text.charCodeAt(i + 1) === 35) {
-      bodyEnd = i;
-      scalar.comment = true;
-      break;
-    }
-  }
-  while (bodyEnd > at && text.charCodeAt(bodyEnd - 1) === 32) bodyEnd--;
+  // The body: up to ` #` (a comment), without trailing blanks; after it, blanks and a comment or nothing.
+  const bodyEnd = plainEnd(text, at, end);
+  let rest = bodyEnd;
+  while (rest < end && text.charCodeAt(rest) === 32) rest++;
+  scalar.comment = rest < end;
   if (bodyEnd === at || text.charCodeAt(bodyEnd - 1) === 58 /* : */) return NOT_SCALAR;
   for (let i = at; i + 1 < bodyEnd; i++) if (text.charCodeAt(i) === 58 && text.charCodeAt(i + 1) === 32) return NOT_SCALAR;
   scalar.plain = true;
@@ -522,15 +512,7 @@ function scalarString(text: string, at: number, end: number): string | undefined
     return inner.includes('\\') || inner.includes("'") ? undefined : inner;
   }
   if (c === 91 || c === 123) return undefined;
-  let bodyEnd = end;
-  for (let i = at; i + 1 < end; i++) {
-    if (text.charCodeAt(i) === 32 && text.charCodeAt(i + 1) === 35) {
-      bodyEnd = i;
-      break;
-    }
-  }
-  while (bodyEnd > at && text.charCodeAt(bodyEnd - 1) === 32) bodyEnd--;
-  const body = text.slice(at, bodyEnd);
+  const body = text.slice(at, plainEnd(text, at, end));
   // Starting with a letter, a plain scalar is a number, boolean or null only as one of these words.
   return /^[A-Za-z][A-Za-z0-9.\/-]*$/.test(body) && !NON_STRING_WORD.test(body) ? body : undefined;
 }

@@ -35,6 +35,44 @@ import path from "node:path";
 // src/parse/parse.ts
 var import_yaml3 = __toESM(require_dist(), 1);
 
+// src/parse/line-scan.ts
+function blanksOrComment(text, from, end = text.length) {
+  let i = from;
+  while (i < end && text.charCodeAt(i) === 32) i++;
+  return i === end || i > from && text.charCodeAt(i) === 35;
+}
+function plainEnd(text, from, end) {
+  let bodyEnd = end;
+  for (let i = from; i + 1 < end; i++) {
+    if (text.charCodeAt(i) === 32 && text.charCodeAt(i + 1) === 35) {
+      bodyEnd = i;
+      break;
+    }
+  }
+  while (bodyEnd > from && text.charCodeAt(bodyEnd - 1) === 32) bodyEnd--;
+  return bodyEnd;
+}
+function commentStart(line) {
+  return scan(line, (i) => line[i] === "#" && (i === 0 || line[i - 1] === " " || line[i - 1] === "	"));
+}
+function unquotedIndexOf(line, needle) {
+  return scan(line, (i) => line.startsWith(needle, i));
+}
+function scan(line, found) {
+  let quote;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quote) {
+      if (ch === quote) quote = void 0;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+    } else if (found(i)) {
+      return i;
+    }
+  }
+  return void 0;
+}
+
 // src/parse/skip.ts
 function toOriginal(plan, offset) {
   const starts = plan.compactStarts;
@@ -176,7 +214,7 @@ function checkDocument(text, from = 0, to = text.length) {
         const close = scanQuoted(text, p, lineEnd, contQuote);
         if (close === INVALID) return void 0;
         if (close !== OPEN) {
-          if (!tail(text, close, lineEnd)) return void 0;
+          if (!blanksOrComment(text, close, lineEnd)) return void 0;
           contMin = -1;
         }
         continue;
@@ -325,11 +363,6 @@ var entry = { key: "", valueAt: 0 };
 function isWhitespace(c) {
   return c === 32 || c >= 9 && c <= 13 || c > 127 && WHITESPACE.test(String.fromCharCode(c));
 }
-function tail(text, from, end) {
-  let i = from;
-  while (i < end && text.charCodeAt(i) === 32) i++;
-  return i === end || i > from && text.charCodeAt(i) === 35;
-}
 function scanQuoted(text, from, end, quote) {
   for (let i = from; i < end; i++) {
     const c = text.charCodeAt(i);
@@ -360,7 +393,7 @@ function scalarValue(text, at, end) {
     let i = at + 1;
     const indicator = text.charCodeAt(i);
     if (i < end && (indicator === 45 || indicator === 43)) i++;
-    return tail(text, i, end) ? BLOCK : NOT_SCALAR;
+    return blanksOrComment(text, i, end) ? BLOCK : NOT_SCALAR;
   }
   if (c === 34 || c === 39) {
     const close = scanQuoted(text, at + 1, end, c);
@@ -369,19 +402,14 @@ function scalarValue(text, at, end) {
       scalar.open = c;
       return SCALAR;
     }
-    return tail(text, close, end) ? SCALAR : NOT_SCALAR;
+    return blanksOrComment(text, close, end) ? SCALAR : NOT_SCALAR;
   }
   if (c === 91 || c === 123) return SIMPLE_FLOW.test(text.slice(at, end)) ? SCALAR : NOT_SCALAR;
   if (INDICATOR.test(text[at]) && !(c === 45 && at + 1 < end && !isWhitespace(text.charCodeAt(at + 1)))) return NOT_SCALAR;
-  let bodyEnd = end;
-  for (let i = at; i + 1 < end; i++) {
-    if (text.charCodeAt(i) === 32 && text.charCodeAt(i + 1) === 35) {
-      bodyEnd = i;
-      scalar.comment = true;
-      break;
-    }
-  }
-  while (bodyEnd > at && text.charCodeAt(bodyEnd - 1) === 32) bodyEnd--;
+  const bodyEnd = plainEnd(text, at, end);
+  let rest = bodyEnd;
+  while (rest < end && text.charCodeAt(rest) === 32) rest++;
+  scalar.comment = rest < end;
   if (bodyEnd === at || text.charCodeAt(bodyEnd - 1) === 58) return NOT_SCALAR;
   for (let i = at; i + 1 < bodyEnd; i++) if (text.charCodeAt(i) === 58 && text.charCodeAt(i + 1) === 32) return NOT_SCALAR;
   scalar.plain = true;
@@ -395,15 +423,7 @@ function scalarString(text, at, end) {
     return inner.includes("\\") || inner.includes("'") ? void 0 : inner;
   }
   if (c === 91 || c === 123) return void 0;
-  let bodyEnd = end;
-  for (let i = at; i + 1 < end; i++) {
-    if (text.charCodeAt(i) === 32 && text.charCodeAt(i + 1) === 35) {
-      bodyEnd = i;
-      break;
-    }
-  }
-  while (bodyEnd > at && text.charCodeAt(bodyEnd - 1) === 32) bodyEnd--;
-  const body = text.slice(at, bodyEnd);
+  const body = text.slice(at, plainEnd(text, at, end));
   return /^[A-Za-z][A-Za-z0-9.\/-]*$/.test(body) && !NON_STRING_WORD.test(body) ? body : void 0;
 }
 function plainContinuation(text, at, end) {
@@ -744,12 +764,7 @@ function yamlSchema() {
 }
 function inlineValue(text) {
   const c = text.charCodeAt(0);
-  if (c === 34) {
-    const close = doubleQuotedClose(text, 1, text.length);
-    if (close < 0 || !blanksOrComment(text, close + 1)) throw GIVE_UP;
-    const inner = text.slice(1, close);
-    return inner.includes("\\") ? doubleQuotedValue(inner) : inner;
-  }
+  if (c === 34) return doubleQuotedLine(text, doubleQuotedClose(text, 1, text.length));
   if (c === 39) {
     let i = 1;
     for (; ; ) {
@@ -790,16 +805,19 @@ function inlineValue(text) {
   if (body.includes(": ") || body.endsWith(":")) throw GIVE_UP;
   return resolvePlain(body);
 }
-function plainEnd(text, from, lineEnd) {
-  let end = lineEnd;
-  for (let i = from; i + 1 < lineEnd; i++) {
-    if (text.charCodeAt(i) === 32 && text.charCodeAt(i + 1) === 35) {
-      end = i;
-      break;
-    }
+function doubleQuotedLine(text, close) {
+  if (close < 0 || !blanksOrComment(text, close + 1)) throw GIVE_UP;
+  const inner = text.slice(1, close);
+  return inner.includes("\\") ? doubleQuotedValue(inner) : inner;
+}
+function doubleQuotedEnd(lines, line, end, parent) {
+  const { starts, ends, indents } = lines;
+  for (; line < end; line++) {
+    if (starts[line] + indents[line] < ends[line] && indents[line] <= parent) throw GIVE_UP;
+    const close = doubleQuotedClose(lines.text, starts[line], ends[line]);
+    if (close >= 0) return { line, close };
   }
-  while (end > from && text.charCodeAt(end - 1) === 32) end--;
-  return end;
+  throw GIVE_UP;
 }
 function doubleQuotedClose(text, from, end) {
   for (let i = from; i < end; i++) {
@@ -870,11 +888,6 @@ function flowScalar(token) {
   if (c === 34) return token.slice(1, -1);
   if (c === 39) return token.slice(1, -1);
   return resolvePlain(token);
-}
-function blanksOrComment(text, from) {
-  let i = from;
-  while (i < text.length && text.charCodeAt(i) === 32) i++;
-  return i === text.length || i > from && text.charCodeAt(i) === 35;
 }
 var Lines = class {
   constructor(text, capacity = Math.max(16, text.length >> 4)) {
@@ -999,8 +1012,8 @@ var Reader = class {
       if (next > parent) {
         if (this.isDash(this.i, next)) return this.seq(next);
         const at = this.lines.starts[this.i] + next;
-        const c = this.text.charCodeAt(at);
-        if (c !== 123 && c !== 91) return this.map(next);
+        const c2 = this.text.charCodeAt(at);
+        if (c2 !== 123 && c2 !== 91) return this.map(next);
         const value2 = inlineValue(this.text.slice(at, this.lines.ends[this.i]));
         this.i++;
         if (this.peekIndent() > parent) throw GIVE_UP;
@@ -1009,8 +1022,15 @@ var Reader = class {
       if (isKey && next === parent && this.isDash(this.i, next)) return this.seq(next);
       return null;
     }
-    if (inline.charCodeAt(0) === 124) return this.literal(inline, parent);
-    const value = inline.charCodeAt(0) === 34 && doubleQuotedClose(inline, 1, inline.length) < 0 ? this.doubleQuoted(inline, parent) : inlineValue(inline);
+    const c = inline.charCodeAt(0);
+    if (c === 124) return this.literal(inline, parent);
+    let value;
+    if (c === 34) {
+      const close = doubleQuotedClose(inline, 1, inline.length);
+      value = close < 0 ? this.doubleQuoted(inline, parent) : doubleQuotedLine(inline, close);
+    } else {
+      value = inlineValue(inline);
+    }
     if (this.peekIndent() > parent) throw GIVE_UP;
     return value;
   }
@@ -1044,24 +1064,15 @@ var Reader = class {
     return this.valueAfter(text.slice(at, lineEnd), indent, false);
   }
   /**
-   * A double-quoted scalar that continues on the next lines: `inline` is its first line (from the
-   * quote), the line before the current one. Its lines must be blank or indented more than the
-   * key or dash at `parent` (else the parser reports them or reads them otherwise).
+   * A double-quoted scalar that continues on the next lines ({@link doubleQuotedEnd}): `inline` is
+   * its first line (from the quote), the line before the current one.
    */
   doubleQuoted(inline, parent) {
-    const { starts, ends, indents } = this.lines;
-    const open2 = ends[this.i - 1] - inline.length;
-    for (let line = this.i; line < this.end; line++) {
-      const start = starts[line];
-      const end = ends[line];
-      if (start + indents[line] < end && indents[line] <= parent) throw GIVE_UP;
-      const close = doubleQuotedClose(this.text, start, end);
-      if (close < 0) continue;
-      if (!blanksOrComment(this.text.slice(close + 1, end), 0)) throw GIVE_UP;
-      this.i = line + 1;
-      return doubleQuotedValue(this.text.slice(open2 + 1, close));
-    }
-    throw GIVE_UP;
+    const open2 = this.lines.ends[this.i - 1] - inline.length;
+    const { line, close } = doubleQuotedEnd(this.lines, this.i, this.end, parent);
+    if (!blanksOrComment(this.text, close + 1, this.lines.ends[line])) throw GIVE_UP;
+    this.i = line + 1;
+    return doubleQuotedValue(this.text.slice(open2 + 1, close));
   }
   /** A literal block scalar (`|` or `|-`) whose header is `header`, below a key or dash at `parent`. */
   literal(header, parent) {
@@ -1504,28 +1515,6 @@ function mapCstOffsets(token, map) {
   }
 }
 
-// src/parse/line-scan.ts
-function commentStart(line) {
-  return scan(line, (i) => line[i] === "#" && (i === 0 || line[i - 1] === " " || line[i - 1] === "	"));
-}
-function unquotedIndexOf(line, needle) {
-  return scan(line, (i) => line.startsWith(needle, i));
-}
-function scan(line, found) {
-  let quote;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quote) {
-      if (ch === quote) quote = void 0;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-    } else if (found(i)) {
-      return i;
-    }
-  }
-  return void 0;
-}
-
 // src/parse/outline.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 function outline(text, start, end) {
@@ -1687,12 +1676,7 @@ var Outliner = class {
     const c = text.charCodeAt(at);
     if (c === 124) return this.literal(at, parent);
     if (c === 34 && doubleQuotedClose(text, at + 1, lineEnd) < 0) {
-      let last = line;
-      let close = -1;
-      while (close < 0) {
-        if (++last >= this.lines.length) throw GIVE_UP;
-        close = doubleQuotedClose(text, this.lines.starts[last], this.lines.ends[last]);
-      }
+      const { line: last, close } = doubleQuotedEnd(this.lines, line + 1, this.lines.length, parent);
       this.i = last + 1;
       if (this.peekIndent() > parent) throw GIVE_UP;
       return ranged(new import_yaml2.Scalar(null), at, close + 1, this.afterLine(last));

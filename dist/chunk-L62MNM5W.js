@@ -23,7 +23,7 @@ import {
   loadPaths,
   parseSource,
   separatorsOver
-} from "./chunk-2FOKWLBJ.js";
+} from "./chunk-4EXSTJ4Z.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
