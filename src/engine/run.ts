@@ -5,10 +5,10 @@ import { locate, locateNodeIn } from '../parse/locate.js';
 import { parseSource, type ParseOptions } from '../parse/parse.js';
 import { ClusterRbac } from '../rbac/cluster.js';
 import { DEFAULT_KUBE_VERSION, type KubeVersion } from '../rbac/version.js';
-import type { JsonPath, Manifest, ParseProblem, SourceFile, SourceText } from '../parse/types.js';
+import type { JsonPath, Manifest, ParseProblem, Range, SourceFile, SourceText } from '../parse/types.js';
 import { BaselineMatcher, type Baseline, type BaselineEntry, type BaselinePaths } from './baseline.js';
 import { compareFindings, type Finding, type FindingFix, type FixEdit, type RelatedLocation } from './finding.js';
-import type { Fix, RelatedReport, Report, Rule, RuleContext, Severity } from './rule.js';
+import type { Fix, Report, Rule, RuleContext, Severity } from './rule.js';
 import { Suppressions, type SuppressedFinding, type SuppressionProblem } from './suppress.js';
 
 /** Rule id of the findings about suppressions that are broken or match nothing. */
@@ -130,6 +130,7 @@ export function runRules(sources: readonly SourceText[], allRules: readonly Rule
   }
 
   let rbac: ClusterRbac | undefined;
+  const positions = new Positions();
   // Rules iterate only what can receive findings; the RBAC engine and lookups see every object.
   const ruleIndex = options.fastPath === false ? index : index.reportable();
   for (const rule of rules) {
@@ -141,7 +142,7 @@ export function runRules(sources: readonly SourceText[], allRules: readonly Rule
         return (rbac ??= new ClusterRbac(index));
       },
       report: (report: Report) => {
-        const finding = toFinding(rule, report, severityOf(rule, report.severity));
+        const finding = toFinding(rule, report, severityOf(rule, report.severity), positions);
         if (finding) {
           findings.push(finding);
           objectOf.set(finding, report.object.manifest);
@@ -150,6 +151,7 @@ export function runRules(sources: readonly SourceText[], allRules: readonly Rule
     };
     rule.check(ctx);
   }
+  positions.resolve();
 
   // Suppression is the engine's decision, after every rule ran: config ignore, then comments and
   // annotations (whose unused or broken ones become findings), then the baseline.
@@ -240,24 +242,59 @@ function problemFinding(
   };
 }
 
-function toFinding(rule: Rule, report: Report, severity: Severity): Finding | undefined {
+/** A finding whose ranges `positions` resolves once every rule has run. */
+function toFinding(rule: Rule, report: Report, severity: Severity, positions: Positions): Finding | undefined {
   const { manifest } = report.object;
   if (manifest.file.contextOnly) return undefined;
-  const range = rangeIn(manifest, report.path, report.at);
-  return {
+  const finding: Finding = {
     ruleId: rule.id,
     severity,
     message: report.message,
     help: rule.meta.help,
     file: manifest.file.path,
-    range,
+    range: UNRESOLVED,
     object: report.object.ref,
     path: report.path,
     ...(manifest.helmSource === undefined ? {} : { helmSource: manifest.helmSource }),
-    related: (report.related ?? []).map(relatedLocation),
+    related: (report.related ?? []).map((related) => {
+      const location: RelatedLocation = { file: related.object.manifest.file.path, range: UNRESOLVED, message: related.message };
+      positions.request(location, related.object.manifest, related.path ?? ['metadata', 'name']);
+      return location;
+    }),
     fingerprint: fingerprint([rule.id, report.object.kind, report.object.namespace ?? '', report.object.name, report.path.join('.')]),
     ...(report.fix ? { fix: findingFix(report.fix) } : {}),
   };
+  positions.request(finding, manifest, report.path, report.at);
+  return finding;
+}
+
+/** The range of a finding or related location until {@link Positions.resolve} sets it. */
+const UNRESOLVED: Range = Object.freeze({ start: Object.freeze({ line: 0, column: 0 }), end: Object.freeze({ line: 0, column: 0 }) });
+
+/**
+ * The ranges findings ask for, resolved together: grouped by file and piece, so that each piece is
+ * outlined (or composed) once and its outline dropped before the next (a file keeps only its last).
+ */
+class Positions {
+  private readonly requests: { target: { range: Range }; manifest: Manifest; path: JsonPath; at: 'key' | 'value' | undefined }[] = [];
+
+  request(target: { range: Range }, manifest: Manifest, path: JsonPath, at?: 'key' | 'value'): void {
+    this.requests.push({ target, manifest, path, at });
+  }
+
+  resolve(): void {
+    const files = new Map<SourceFile, number>();
+    const fileOf = (manifest: Manifest) => {
+      let n = files.get(manifest.file);
+      if (n === undefined) files.set(manifest.file, (n = files.size));
+      return n;
+    };
+    const pieceOf = (manifest: Manifest) => manifest.nodes?.piece ?? manifest.docIndex;
+    const order = this.requests.map((request, i) => ({ request, file: fileOf(request.manifest), piece: pieceOf(request.manifest), i }));
+    order.sort((a, b) => a.file - b.file || a.piece - b.piece || a.i - b.i);
+    for (const { request } of order) request.target.range = rangeIn(request.manifest, request.path, request.at);
+    this.requests.length = 0;
+  }
 }
 
 /** The fix with its edits on parsed objects; edits of context-only objects are dropped (never written). */
@@ -268,15 +305,6 @@ function findingFix(fix: Fix): FindingFix {
     if (!file.contextOnly) edits.push({ ...edit, file: file.path, docIndex, pathPrefix });
   }
   return { description: fix.description, edits };
-}
-
-function relatedLocation(related: RelatedReport): RelatedLocation {
-  const { manifest } = related.object;
-  return {
-    file: manifest.file.path,
-    range: rangeIn(manifest, related.path ?? ['metadata', 'name']),
-    message: related.message,
-  };
 }
 
 /** Range of a JSON path inside an object, in its file (closest existing ancestor when missing). */

@@ -371,12 +371,14 @@ function parseValues(source: SourceText, text: string, options: ParseOptions, pl
       return Reflect.get(target, property, receiver) as unknown;
     },
   }) as Document.Parsed[];
-  // Pieces the reader read are outlined from their lines when a finding is positioned there.
-  const outlines = new Map<number, Outline | undefined>();
+  // Pieces the reader read are outlined from their lines when a finding is positioned there. Only
+  // the last outline is kept: an outline per piece with a finding held to the end of a run was
+  // most of a large input's live heap.
+  let last: { piece: number; outline: Outline | undefined } | undefined;
   const outlineOf = (piece: number): Outline | undefined => {
     if (!read.block || piece >= segments.length || composed.has(piece)) return undefined;
-    if (!outlines.has(piece)) outlines.set(piece, outline(text, segments[piece]!.start, segments[piece]!.end));
-    return outlines.get(piece);
+    if (last?.piece !== piece) last = { piece, outline: outline(text, segments[piece]!.start, segments[piece]!.end) };
+    return last.outline;
   };
   const file: SourceFile = { path: source.path, text, lineCounter, documents, outline: outlineOf, contextOnly: source.contextOnly ?? false };
   // Each document's Helm source, as the full parse reads it: the last `# Source:` comment of its

@@ -34,7 +34,6 @@ export interface SourceText {
   problem?: { message: string; offset: number };
 }
 
-/** A parsed file: its text, the line index and every YAML document in it. */
 /** A piece's outline (see outline.ts). */
 export interface Outline {
   root: Node;
@@ -51,6 +50,7 @@ export interface Outline {
   exact(node: Node): boolean;
 }
 
+/** A parsed file: its text, the line index and every YAML document in it. */
 export interface SourceFile {
   path: string;
   text: string;
@@ -59,7 +59,8 @@ export interface SourceFile {
   documents: Document.Parsed[];
   /**
    * The outline of a document (value path: a piece) the value path read without composing it, for
-   * positions without the parser (see outline.ts); undefined when it must be composed.
+   * positions without the parser (see outline.ts); undefined when it must be composed. Only the
+   * last piece's outline is kept: ask for the positions of one piece together (see engine `Positions`).
    */
   outline?: (piece: number) => Outline | undefined;
   contextOnly: boolean;

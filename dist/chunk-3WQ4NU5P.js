@@ -1967,11 +1967,11 @@ function parseValues(source, text, options, plan) {
       return Reflect.get(target, property, receiver);
     }
   });
-  const outlines = /* @__PURE__ */ new Map();
+  let last;
   const outlineOf = (piece) => {
     if (!read.block || piece >= segments.length || composed.has(piece)) return void 0;
-    if (!outlines.has(piece)) outlines.set(piece, outline(text, segments[piece].start, segments[piece].end));
-    return outlines.get(piece);
+    if (last?.piece !== piece) last = { piece, outline: outline(text, segments[piece].start, segments[piece].end) };
+    return last.outline;
   };
   const file = { path: source.path, text, lineCounter, documents, outline: outlineOf, contextOnly: source.contextOnly ?? false };
   const helmSources = [];

@@ -23,7 +23,7 @@ import {
   loadPaths,
   parseSource,
   separatorsOver
-} from "./chunk-4EXSTJ4Z.js";
+} from "./chunk-3WQ4NU5P.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
@@ -7149,6 +7149,7 @@ function runRules(sources, allRules2, options = {}) {
     });
   }
   let rbac;
+  const positions = new Positions();
   const ruleIndex = options.fastPath === false ? index2 : index2.reportable();
   for (const rule of rules2) {
     if (!rule.check) continue;
@@ -7159,7 +7160,7 @@ function runRules(sources, allRules2, options = {}) {
         return rbac ??= new ClusterRbac(index2);
       },
       report: (report) => {
-        const finding = toFinding(rule, report, severityOf(rule, report.severity));
+        const finding = toFinding(rule, report, severityOf(rule, report.severity), positions);
         if (finding) {
           findings.push(finding);
           objectOf.set(finding, report.object.manifest);
@@ -7168,6 +7169,7 @@ function runRules(sources, allRules2, options = {}) {
     };
     rule.check(ctx);
   }
+  positions.resolve();
   const suppressed = [];
   const suppressions = new Suppressions(files, manifests, new Set(allRules2.map((r) => r.id)), isIgnored, new Set(options.strict ?? []));
   let kept = [];
@@ -7238,25 +7240,50 @@ function problemFinding(rule, severity, problem, objectOf) {
     fingerprint: fingerprint([rule.id, problem.file.path, problem.message])
   };
 }
-function toFinding(rule, report, severity) {
+function toFinding(rule, report, severity, positions) {
   const { manifest } = report.object;
   if (manifest.file.contextOnly) return void 0;
-  const range = rangeIn(manifest, report.path, report.at);
-  return {
+  const finding = {
     ruleId: rule.id,
     severity,
     message: report.message,
     help: rule.meta.help,
     file: manifest.file.path,
-    range,
+    range: UNRESOLVED,
     object: report.object.ref,
     path: report.path,
     ...manifest.helmSource === void 0 ? {} : { helmSource: manifest.helmSource },
-    related: (report.related ?? []).map(relatedLocation),
+    related: (report.related ?? []).map((related) => {
+      const location = { file: related.object.manifest.file.path, range: UNRESOLVED, message: related.message };
+      positions.request(location, related.object.manifest, related.path ?? ["metadata", "name"]);
+      return location;
+    }),
     fingerprint: fingerprint([rule.id, report.object.kind, report.object.namespace ?? "", report.object.name, report.path.join(".")]),
     ...report.fix ? { fix: findingFix(report.fix) } : {}
   };
+  positions.request(finding, manifest, report.path, report.at);
+  return finding;
 }
+var UNRESOLVED = Object.freeze({ start: Object.freeze({ line: 0, column: 0 }), end: Object.freeze({ line: 0, column: 0 }) });
+var Positions = class {
+  requests = [];
+  request(target, manifest, path5, at) {
+    this.requests.push({ target, manifest, path: path5, at });
+  }
+  resolve() {
+    const files = /* @__PURE__ */ new Map();
+    const fileOf = (manifest) => {
+      let n = files.get(manifest.file);
+      if (n === void 0) files.set(manifest.file, n = files.size);
+      return n;
+    };
+    const pieceOf = (manifest) => manifest.nodes?.piece ?? manifest.docIndex;
+    const order = this.requests.map((request, i) => ({ request, file: fileOf(request.manifest), piece: pieceOf(request.manifest), i }));
+    order.sort((a, b) => a.file - b.file || a.piece - b.piece || a.i - b.i);
+    for (const { request } of order) request.target.range = rangeIn(request.manifest, request.path, request.at);
+    this.requests.length = 0;
+  }
+};
 function findingFix(fix) {
   const edits = [];
   for (const { object, ...edit } of fix.edits) {
@@ -7264,14 +7291,6 @@ function findingFix(fix) {
     if (!file.contextOnly) edits.push({ ...edit, file: file.path, docIndex, pathPrefix });
   }
   return { description: fix.description, edits };
-}
-function relatedLocation(related) {
-  const { manifest } = related.object;
-  return {
-    file: manifest.file.path,
-    range: rangeIn(manifest, related.path ?? ["metadata", "name"]),
-    message: related.message
-  };
 }
 function rangeIn(manifest, path5, at) {
   const { piece, pathPrefix } = manifest.nodes ?? { piece: manifest.docIndex, pathPrefix: manifest.pathPrefix };
