@@ -35,7 +35,8 @@ export class Index {
   readonly objects: K8sObject[] = [];
   readonly defaultNamespace: string;
   private readonly byKind = new Map<string, K8sObject[]>();
-  private readonly byKey = new Map<string, K8sObject>();
+  /** By kind, then namespace (`""` for cluster-scoped), then name: no key string is built per lookup. */
+  private readonly byKey = new Map<string, Map<string, Map<string, K8sObject>>>();
   private readonly namespacesWithServiceAccounts = new Set<string>();
   private workloadList: Workload[] | undefined;
   private externalNamespaces: Set<string> | undefined;
@@ -52,7 +53,12 @@ export class Index {
       let list = this.byKind.get(kind);
       if (!list) this.byKind.set(kind, (list = []));
       list.push(object);
-      this.byKey.set(key(kind, object.namespace, object.name), object);
+      let byNamespace = this.byKey.get(kind);
+      if (!byNamespace) this.byKey.set(kind, (byNamespace = new Map()));
+      const namespace = object.namespace ?? '';
+      let byName = byNamespace.get(namespace);
+      if (!byName) byNamespace.set(namespace, (byName = new Map()));
+      byName.set(object.name, object);
       if (kind === 'ServiceAccount' && object.namespace !== undefined) this.namespacesWithServiceAccounts.add(object.namespace);
     }
   }
@@ -64,7 +70,7 @@ export class Index {
 
   /** The object of that kind, namespace (undefined for cluster-scoped) and name, if in the input. */
   get(kind: string, namespace: string | undefined, name: string): K8sObject | undefined {
-    return this.byKey.get(key(kind, namespace, name));
+    return this.byKey.get(kind)?.get(namespace ?? '')?.get(name);
   }
 
   /** The ServiceAccount `namespace/name` if the input defines it. */
@@ -152,10 +158,6 @@ export class Index {
     }
     return this.workloadList;
   }
-}
-
-function key(kind: string, namespace: string | undefined, name: string): string {
-  return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
 }
 
 /** Kinds declared cluster-scoped by CustomResourceDefinitions of the input. */

@@ -1,6 +1,6 @@
 import { asArray, asRecord, type K8sObject } from './object.js';
 
-/** One entry of a Role's or ClusterRole's `rules`, with only its string-list fields kept. */
+/** One entry of a Role's or ClusterRole's `rules`, with only its string-list fields kept (shared: read, never modify). */
 export interface RuleEntry {
   /** Index in `rules`. */
   index: number;
@@ -23,8 +23,12 @@ export interface SubjectEntry {
   apiGroup?: string;
 }
 
-/** The `rules` of a Role or ClusterRole; malformed entries are skipped. */
-export function ruleEntries(role: K8sObject): RuleEntry[] {
+const entriesOf = new WeakMap<K8sObject, readonly RuleEntry[]>();
+
+/** The `rules` of a Role or ClusterRole; malformed entries are skipped. Read once per role, then shared. */
+export function ruleEntries(role: K8sObject): readonly RuleEntry[] {
+  const known = entriesOf.get(role);
+  if (known) return known;
   const out: RuleEntry[] = [];
   asArray(role.get(['rules'])).forEach((raw, index) => {
     const rule = asRecord(raw);
@@ -39,6 +43,7 @@ export function ruleEntries(role: K8sObject): RuleEntry[] {
       fieldOrder: Object.keys(rule),
     });
   });
+  entriesOf.set(role, out);
   return out;
 }
 

@@ -71,6 +71,8 @@ const NAMELESS_VERBS: ReadonlySet<string> = new Set(['create', 'deletecollection
  * @example grants(rule, { verbs: ['create', 'get'], group: '', resource: 'pods', subresource: 'exec' })
  */
 export function grants(rule: PolicyRule, permission: Permission): RuleGrant | undefined {
+  // Most entries grant none of a permission's verbs or not its group: rejected before anything is built.
+  if (!apiGroupMatches(rule, permission.group) || !permission.verbs.some((verb) => verbMatches(rule, verb))) return undefined;
   const groupIndex = firstIndex(rule.apiGroups, (group) => apiGroupMatches({ verbs: [], apiGroups: [group] }, permission.group));
   if (groupIndex < 0) return undefined;
   const resource = matchResource(rule, permission);
@@ -87,7 +89,12 @@ export function grants(rule: PolicyRule, permission: Permission): RuleGrant | un
 
 /** Every permission of the list that the rule grants, in the list's order. */
 export function grantsAny(rule: PolicyRule, permissions: readonly Permission[]): RuleGrant[] {
-  return permissions.flatMap((permission) => grants(rule, permission) ?? []);
+  const out: RuleGrant[] = [];
+  for (const permission of permissions) {
+    const grant = grants(rule, permission);
+    if (grant) out.push(grant);
+  }
+  return out;
 }
 
 /**

@@ -167,7 +167,8 @@ export class Policy<Src = unknown> {
 
   /** Whether the policy holds this very definition (it was not shadowed by a later one of the same name). */
   holds(role: RoleDef<Src>): boolean {
-    return this.#rolesByKey.get(roleKeyOf(role))?.role === role;
+    // Only the roles that won their name were resolved.
+    return this.#resolved.has(role);
   }
 
   /** The Role `namespace/name` or, without a namespace, the ClusterRole `name`. */

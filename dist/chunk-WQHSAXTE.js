@@ -1041,9 +1041,9 @@ var require_option = __commonJS({
             this.positiveOptions.set(option.attributeName(), option);
           }
         });
-        this.negativeOptions.forEach((value, key3) => {
-          if (this.positiveOptions.has(key3)) {
-            this.dualOptions.add(key3);
+        this.negativeOptions.forEach((value, key2) => {
+          if (this.positiveOptions.has(key2)) {
+            this.dualOptions.add(key2);
           }
         });
       }
@@ -1974,11 +1974,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} key
        * @return {object} value
        */
-      getOptionValue(key3) {
+      getOptionValue(key2) {
         if (this._storeOptionsAsProperties) {
-          return this[key3];
+          return this[key2];
         }
-        return this._optionValues[key3];
+        return this._optionValues[key2];
       }
       /**
        * Store option value.
@@ -1987,8 +1987,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {object} value
        * @return {Command} `this` command for chaining
        */
-      setOptionValue(key3, value) {
-        return this.setOptionValueWithSource(key3, value, void 0);
+      setOptionValue(key2, value) {
+        return this.setOptionValueWithSource(key2, value, void 0);
       }
       /**
        * Store option value and where the value came from.
@@ -1998,13 +1998,13 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} source - expected values are default/config/env/cli/implied
        * @return {Command} `this` command for chaining
        */
-      setOptionValueWithSource(key3, value, source) {
+      setOptionValueWithSource(key2, value, source) {
         if (this._storeOptionsAsProperties) {
-          this[key3] = value;
+          this[key2] = value;
         } else {
-          this._optionValues[key3] = value;
+          this._optionValues[key2] = value;
         }
-        this._optionValueSources[key3] = source;
+        this._optionValueSources[key2] = source;
         return this;
       }
       /**
@@ -2014,8 +2014,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} key
        * @return {string}
        */
-      getOptionValueSource(key3) {
-        return this._optionValueSources[key3];
+      getOptionValueSource(key2) {
+        return this._optionValueSources[key2];
       }
       /**
        * Get source of option value. See also .optsWithGlobals().
@@ -2024,11 +2024,11 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} key
        * @return {string}
        */
-      getOptionValueSourceWithGlobals(key3) {
+      getOptionValueSourceWithGlobals(key2) {
         let source;
         this._getCommandAndAncestors().forEach((cmd) => {
-          if (cmd.getOptionValueSource(key3) !== void 0) {
-            source = cmd.getOptionValueSource(key3);
+          if (cmd.getOptionValueSource(key2) !== void 0) {
+            source = cmd.getOptionValueSource(key2);
           }
         });
         return source;
@@ -2754,8 +2754,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
           const result = {};
           const len = this.options.length;
           for (let i = 0; i < len; i++) {
-            const key3 = this.options[i].attributeName();
-            result[key3] = key3 === this._versionOptionName ? this._version : this[key3];
+            const key2 = this.options[i].attributeName();
+            result[key2] = key2 === this._versionOptionName ? this._version : this[key2];
           }
           return result;
         }
@@ -3622,7 +3622,10 @@ function nonEmptyString(value) {
 }
 
 // src/model/rbac.ts
+var entriesOf = /* @__PURE__ */ new WeakMap();
 function ruleEntries(role) {
+  const known = entriesOf.get(role);
+  if (known) return known;
   const out = [];
   asArray(role.get(["rules"])).forEach((raw, index2) => {
     const rule = asRecord(raw);
@@ -3637,6 +3640,7 @@ function ruleEntries(role) {
       fieldOrder: Object.keys(rule)
     });
   });
+  entriesOf.set(role, out);
   return out;
 }
 function subjectEntries(binding) {
@@ -3711,6 +3715,7 @@ var Index = class {
   objects = [];
   defaultNamespace;
   byKind = /* @__PURE__ */ new Map();
+  /** By kind, then namespace (`""` for cluster-scoped), then name: no key string is built per lookup. */
   byKey = /* @__PURE__ */ new Map();
   namespacesWithServiceAccounts = /* @__PURE__ */ new Set();
   workloadList;
@@ -3727,7 +3732,12 @@ var Index = class {
       let list = this.byKind.get(kind);
       if (!list) this.byKind.set(kind, list = []);
       list.push(object);
-      this.byKey.set(key(kind, object.namespace, object.name), object);
+      let byNamespace = this.byKey.get(kind);
+      if (!byNamespace) this.byKey.set(kind, byNamespace = /* @__PURE__ */ new Map());
+      const namespace = object.namespace ?? "";
+      let byName2 = byNamespace.get(namespace);
+      if (!byName2) byNamespace.set(namespace, byName2 = /* @__PURE__ */ new Map());
+      byName2.set(object.name, object);
       if (kind === "ServiceAccount" && object.namespace !== void 0) this.namespacesWithServiceAccounts.add(object.namespace);
     }
   }
@@ -3737,7 +3747,7 @@ var Index = class {
   }
   /** The object of that kind, namespace (undefined for cluster-scoped) and name, if in the input. */
   get(kind, namespace, name) {
-    return this.byKey.get(key(kind, namespace, name));
+    return this.byKey.get(kind)?.get(namespace ?? "")?.get(name);
   }
   /** The ServiceAccount `namespace/name` if the input defines it. */
   serviceAccount(namespace, name) {
@@ -3816,9 +3826,6 @@ var Index = class {
     return this.workloadList;
   }
 };
-function key(kind, namespace, name) {
-  return `${kind}\0${namespace ?? ""}\0${name}`;
-}
 function customClusterScopedKinds(manifests) {
   const kinds = /* @__PURE__ */ new Set();
   for (const { object } of manifests) {
@@ -4181,10 +4188,10 @@ function compileLabelSelector(selector) {
   const expressions = selector.matchExpressions ?? [];
   if (matchLabels.length + expressions.length === 0) return { ok: true, matches: () => true };
   const predicates = [];
-  for (const [key3, value] of matchLabels) {
-    const error = validateKey(key3) ?? validateValue(value);
+  for (const [key2, value] of matchLabels) {
+    const error = validateKey(key2) ?? validateValue(value);
     if (error !== void 0) return { ok: false, error };
-    predicates.push((labels) => hasLabel(labels, key3) && labels[key3] === value);
+    predicates.push((labels) => hasLabel(labels, key2) && labels[key2] === value);
   }
   for (const expression of expressions) {
     const compiled = compileRequirement(expression);
@@ -4198,38 +4205,38 @@ function labelSelectorMatches(selector, labels) {
   return compiled.ok && compiled.matches(labels);
 }
 function compileRequirement(requirement) {
-  const { key: key3, operator } = requirement;
+  const { key: key2, operator } = requirement;
   const values = requirement.values ?? [];
-  const keyError = validateKey(key3);
+  const keyError = validateKey(key2);
   if (keyError !== void 0) return { ok: false, error: keyError };
   switch (operator) {
     case "In":
     case "NotIn": {
-      if (values.length === 0) return { ok: false, error: `operator ${operator} of key "${key3}" needs values` };
+      if (values.length === 0) return { ok: false, error: `operator ${operator} of key "${key2}" needs values` };
       for (const value of values) {
         const valueError = validateValue(value);
         if (valueError !== void 0) return { ok: false, error: valueError };
       }
       const set = new Set(values);
-      return operator === "In" ? { ok: true, matches: (labels) => hasLabel(labels, key3) && set.has(labels[key3] ?? "") } : { ok: true, matches: (labels) => !hasLabel(labels, key3) || !set.has(labels[key3] ?? "") };
+      return operator === "In" ? { ok: true, matches: (labels) => hasLabel(labels, key2) && set.has(labels[key2] ?? "") } : { ok: true, matches: (labels) => !hasLabel(labels, key2) || !set.has(labels[key2] ?? "") };
     }
     case "Exists":
     case "DoesNotExist":
-      if (values.length !== 0) return { ok: false, error: `operator ${operator} of key "${key3}" takes no values` };
-      return operator === "Exists" ? { ok: true, matches: (labels) => hasLabel(labels, key3) } : { ok: true, matches: (labels) => !hasLabel(labels, key3) };
+      if (values.length !== 0) return { ok: false, error: `operator ${operator} of key "${key2}" takes no values` };
+      return operator === "Exists" ? { ok: true, matches: (labels) => hasLabel(labels, key2) } : { ok: true, matches: (labels) => !hasLabel(labels, key2) };
     default:
       return { ok: false, error: `"${operator}" is not a valid label selector operator` };
   }
 }
-function hasLabel(labels, key3) {
-  return Object.hasOwn(labels, key3);
+function hasLabel(labels, key2) {
+  return Object.hasOwn(labels, key2);
 }
-function validateKey(key3) {
-  const slash = key3.indexOf("/");
-  const prefix = slash === -1 ? void 0 : key3.slice(0, slash);
-  const name = slash === -1 ? key3 : key3.slice(slash + 1);
+function validateKey(key2) {
+  const slash = key2.indexOf("/");
+  const prefix = slash === -1 ? void 0 : key2.slice(0, slash);
+  const name = slash === -1 ? key2 : key2.slice(slash + 1);
   const validPrefix = prefix === void 0 || prefix.length <= 253 && DNS1123_SUBDOMAIN2.test(prefix);
-  if (!validPrefix || name.length > 63 || !QUALIFIED_NAME.test(name)) return `invalid label key "${key3}"`;
+  if (!validPrefix || name.length > 63 || !QUALIFIED_NAME.test(name)) return `invalid label key "${key2}"`;
   return void 0;
 }
 function validateValue(value) {
@@ -4311,9 +4318,9 @@ var ClusterRoleAggregation = class {
     const rules2 = [];
     for (const source of sources) {
       for (const entry of state.get(source) ?? []) {
-        const key3 = ruleKey(entry.rule);
-        if (seen.has(key3)) continue;
-        seen.add(key3);
+        const key2 = ruleKey(entry.rule);
+        if (seen.has(key2)) continue;
+        seen.add(key2);
         rules2.push(entry);
       }
     }
@@ -4387,7 +4394,7 @@ var Policy = class {
   }
   /** Whether the policy holds this very definition (it was not shadowed by a later one of the same name). */
   holds(role) {
-    return this.#rolesByKey.get(roleKeyOf(role))?.role === role;
+    return this.#resolved.has(role);
   }
   /** The Role `namespace/name` or, without a namespace, the ClusterRole `name`. */
   getRole(kind, name, namespace) {
@@ -4514,9 +4521,9 @@ var Policy = class {
         for (const raw of entry.binding.subjects) {
           const subject = normalizeSubject(raw, entry.namespace);
           if (subject === void 0) continue;
-          const key3 = subjectKey(subject);
-          if (seen.has(key3)) continue;
-          seen.add(key3);
+          const key2 = subjectKey(subject);
+          if (seen.has(key2)) continue;
+          seen.add(key2);
           result.push({
             via: "binding",
             subject,
@@ -4632,16 +4639,16 @@ function lastWins(items, keyOf, shadowed) {
 function subjectKey(subject) {
   return subject.kind === "ServiceAccount" ? `${subject.kind}\0${subject.namespace ?? ""}\0${subject.name}` : `${subject.kind}\0${subject.name}`;
 }
-function push(map, key3, value) {
-  const list = map.get(key3);
+function push(map, key2, value) {
+  const list = map.get(key2);
   if (list) list.push(value);
-  else map.set(key3, [value]);
+  else map.set(key2, [value]);
 }
-function bucket(map, key3) {
-  let inner = map.get(key3);
+function bucket(map, key2) {
+  let inner = map.get(key2);
   if (!inner) {
     inner = /* @__PURE__ */ new Map();
-    map.set(key3, inner);
+    map.set(key2, inner);
   }
   return inner;
 }
@@ -4684,6 +4691,7 @@ function atLeast(version, minor) {
 var ANY_SUBRESOURCE = /* @__PURE__ */ Symbol("any subresource");
 var NAMELESS_VERBS = /* @__PURE__ */ new Set(["create", "deletecollection"]);
 function grants(rule, permission) {
+  if (!apiGroupMatches(rule, permission.group) || !permission.verbs.some((verb) => verbMatches(rule, verb))) return void 0;
   const groupIndex = firstIndex(rule.apiGroups, (group) => apiGroupMatches({ verbs: [], apiGroups: [group] }, permission.group));
   if (groupIndex < 0) return void 0;
   const resource = matchResource(rule, permission);
@@ -4698,7 +4706,12 @@ function grants(rule, permission) {
   return { permission, verbs, verbIndex, groupIndex, resourceIndex: resource.index, resource: resource.name, resourceNames };
 }
 function grantsAny(rule, permissions) {
-  return permissions.flatMap((permission) => grants(rule, permission) ?? []);
+  const out = [];
+  for (const permission of permissions) {
+    const grant = grants(rule, permission);
+    if (grant) out.push(grant);
+  }
+  return out;
 }
 function describeGrants(rule, found) {
   const verbs = unique(found.flatMap((g) => g.verbs));
@@ -4721,10 +4734,10 @@ function matchResource(rule, permission) {
     const one = { verbs: [], resources: [entry] };
     if (permission.subresource === ANY_SUBRESOURCE) {
       const slash = entry.indexOf("/");
-      const key3 = slash < 0 ? "" : entry.slice(slash + 1);
+      const key2 = slash < 0 ? "" : entry.slice(slash + 1);
       if (entry === WILDCARD) return { index: index2, name: `${permission.resource}/<any key>`, subresource: WILDCARD };
-      if (key3 !== "" && resourceMatches(one, `${permission.resource}/${key3}`, key3)) {
-        return { index: index2, name: `${permission.resource}/${key3}`, subresource: key3 };
+      if (key2 !== "" && resourceMatches(one, `${permission.resource}/${key2}`, key2)) {
+        return { index: index2, name: `${permission.resource}/${key2}`, subresource: key2 };
       }
       continue;
     }
@@ -4913,7 +4926,7 @@ var ResourceTable = class _ResourceTable {
     this.builtinGroups = builtinGroups;
     this.kubernetesVersion = kubernetesVersion;
     const index2 = /* @__PURE__ */ new Map();
-    for (const r of resources) if (!index2.has(key2(r.group, r.resource))) index2.set(key2(r.group, r.resource), r);
+    for (const r of resources) if (!index2.has(key(r.group, r.resource))) index2.set(key(r.group, r.resource), r);
     this.index = index2;
     this.served = resources.filter((r) => !r.virtual);
   }
@@ -4948,8 +4961,8 @@ var ResourceTable = class _ResourceTable {
     const seen = new Set(this.index.keys());
     for (const crd of crds) {
       const info = crdToResource(crd);
-      if (!info || seen.has(key2(info.group, info.resource))) continue;
-      seen.add(key2(info.group, info.resource));
+      if (!info || seen.has(key(info.group, info.resource))) continue;
+      seen.add(key(info.group, info.resource));
       added.push(info);
     }
     if (added.length === 0) return this;
@@ -4961,7 +4974,7 @@ var ResourceTable = class _ResourceTable {
   }
   /** The entry for an exact group and plural resource name, if known. */
   lookup(group, resource) {
-    return this.index.get(key2(group, resource));
+    return this.index.get(key(group, resource));
   }
   /** True when `group` is a built-in API group (its resources are all known to the table). */
   isBuiltinGroup(group) {
@@ -5056,7 +5069,7 @@ var ResourceTable = class _ResourceTable {
     );
   }
 };
-function key2(group, resource) {
+function key(group, resource) {
   return `${group}/${resource}`;
 }
 function compare(a, b) {
@@ -5649,14 +5662,14 @@ function violationsOf(errors, value) {
     const path5 = pathOf(error.instancePath, value);
     switch (error.keyword) {
       case "additionalProperties": {
-        const key3 = String(error.params.additionalProperty);
-        const full = [...path5, key3];
+        const key2 = String(error.params.additionalProperty);
+        const full = [...path5, key2];
         const known = Object.keys(error.parentSchema?.properties ?? {});
-        const near = didYouMean(key3, known, Math.max(2, Math.floor(key3.length / 3)));
+        const near = didYouMean(key2, known, Math.max(2, Math.floor(key2.length / 3)));
         out.push({
           path: full,
           at: "key",
-          message: `has unknown field "${dotted([...path5, quote(key3)])}"${near === void 0 ? "" : `; did you mean "${near}"?`}`
+          message: `has unknown field "${dotted([...path5, quote(key2)])}"${near === void 0 ? "" : `; did you mean "${near}"?`}`
         });
         break;
       }
@@ -6545,7 +6558,7 @@ function locate(doc, lineCounter, path5, target = "value") {
 }
 function locateNodeIn(root, lineCounter, path5, target = "value", doc) {
   let node = root;
-  let key3 = null;
+  let key2 = null;
   for (const segment of path5) {
     const current = (0, import_yaml.isAlias)(node) && doc ? node.resolve(doc) ?? node : node;
     let next = null;
@@ -6565,13 +6578,13 @@ function locateNodeIn(root, lineCounter, path5, target = "value", doc) {
       nextKey = null;
     }
     if (!next) {
-      const anchor = key3 ?? headKey(current) ?? node;
+      const anchor = key2 ?? headKey(current) ?? node;
       return { range: nodeRange(anchor, lineCounter), exact: false, node: anchor };
     }
     node = next;
-    key3 = nextKey;
+    key2 = nextKey;
   }
-  if (target === "key" && key3) return { range: nodeRange(key3, lineCounter), exact: true, node: key3 };
+  if (target === "key" && key2) return { range: nodeRange(key2, lineCounter), exact: true, node: key2 };
   return { range: nodeRange(node, lineCounter), exact: true, node };
 }
 
@@ -6792,9 +6805,9 @@ function renderBaseline(findings, paths) {
   const entries = /* @__PURE__ */ new Map();
   for (const f of findings) {
     const file = toBaselinePath(f.file, paths);
-    const key3 = `${file}\0${f.fingerprint}`;
-    if (entries.has(key3)) continue;
-    entries.set(key3, {
+    const key2 = `${file}\0${f.fingerprint}`;
+    if (entries.has(key2)) continue;
+    entries.set(key2, {
       fingerprint: f.fingerprint,
       ruleId: f.ruleId,
       file,
@@ -7030,12 +7043,12 @@ var Suppressions = class {
     if (typeof metadata !== "object" || metadata === null) return;
     const annotations = metadata.annotations;
     if (typeof annotations !== "object" || annotations === null) return;
-    for (const [key3, value] of Object.entries(annotations)) {
-      if (!key3.startsWith(ANNOTATION_PREFIX)) continue;
-      const ruleId = key3.slice(ANNOTATION_PREFIX.length);
-      const path5 = ["metadata", "annotations", key3];
+    for (const [key2, value] of Object.entries(annotations)) {
+      if (!key2.startsWith(ANNOTATION_PREFIX)) continue;
+      const ruleId = key2.slice(ANNOTATION_PREFIX.length);
+      const path5 = ["metadata", "annotations", key2];
       if (!this.knownRuleIds.has(ruleId)) {
-        this.broken.push({ file: manifest.file, manifest, path: path5, message: `Annotation "${key3}" names an unknown rule "${ruleId}"; run "rbaclint rules" for the list` });
+        this.broken.push({ file: manifest.file, manifest, path: path5, message: `Annotation "${key2}" names an unknown rule "${ruleId}"; run "rbaclint rules" for the list` });
         continue;
       }
       const text = typeof value === "string" ? value.trim() : "";
@@ -7044,12 +7057,12 @@ var Suppressions = class {
           file: manifest.file,
           manifest,
           path: path5,
-          message: `Annotation "${key3}" has no reason and suppresses nothing; set its value to why the finding is accepted`
+          message: `Annotation "${key2}" has no reason and suppresses nothing; set its value to why the finding is accepted`
         });
         continue;
       }
       const suppression = {
-        label: `Annotation "${key3}"`,
+        label: `Annotation "${key2}"`,
         kind: "annotation",
         reason: text,
         targets: [{ ruleId, used: false }],
@@ -7078,10 +7091,10 @@ function take(list, ruleId) {
   }
   return void 0;
 }
-function push2(map, key3, value) {
-  const list = map.get(key3);
+function push2(map, key2, value) {
+  const list = map.get(key2);
   if (list) list.push(value);
-  else map.set(key3, [value]);
+  else map.set(key2, [value]);
 }
 function docAt(starts, offset) {
   let lo = 0;
@@ -7326,9 +7339,9 @@ function fingerprint(parts) {
 function dedupe(findings) {
   const seen = /* @__PURE__ */ new Set();
   return findings.filter((f) => {
-    const key3 = `${f.ruleId}\0${f.file}\0${f.range.start.line}:${f.range.start.column}\0${f.message}`;
-    if (seen.has(key3)) return false;
-    seen.add(key3);
+    const key2 = `${f.ruleId}\0${f.file}\0${f.range.start.line}:${f.range.start.column}\0${f.message}`;
+    if (seen.has(key2)) return false;
+    seen.add(key2);
     return true;
   });
 }
@@ -7664,9 +7677,9 @@ See 'rbaclint who-can --help' for help and examples.${eaten}`);
     for (const raw of binding.subjects) {
       const subject = normalizeSubject(raw, bindingNamespace);
       if (subject === void 0) continue;
-      const key3 = describeSubject2(subject, "");
-      if (seen.has(key3)) continue;
-      seen.add(key3);
+      const key2 = describeSubject2(subject, "");
+      if (seen.has(key2)) continue;
+      seen.add(key2);
       rows.push({ subject, binding, role });
     }
   }
@@ -7875,8 +7888,8 @@ function candidateIdentities(base, head) {
   const before = fingerprints(base);
   const after = fingerprints(head);
   const changed = [];
-  for (const [key3, entry] of after) if (before.get(key3)?.print !== entry.print) changed.push(entry.binding);
-  for (const [key3, entry] of before) if (after.get(key3)?.print !== entry.print) changed.push(entry.binding);
+  for (const [key2, entry] of after) if (before.get(key2)?.print !== entry.print) changed.push(entry.binding);
+  for (const [key2, entry] of before) if (after.get(key2)?.print !== entry.print) changed.push(entry.binding);
   const out = /* @__PURE__ */ new Map();
   const add = (identity) => void out.set(identityKey(identity), identity);
   const groups = /* @__PURE__ */ new Set();
@@ -7935,9 +7948,9 @@ function expand(side, user, onlyGroupSubjects) {
     for (const { rule, origin } of rulesWithOrigins(policy, role)) {
       const source = { binding, subject, role, origin };
       for (const tuple of tuplesOf(rule, namespace, side.resources)) {
-        const key3 = `${tuple.group}\0${tuple.attrs.verb}`;
-        const entry = held.get(key3);
-        if (!entry) held.set(key3, { tuple, grants: [source] });
+        const key2 = `${tuple.group}\0${tuple.attrs.verb}`;
+        const entry = held.get(key2);
+        if (!entry) held.set(key2, { tuple, grants: [source] });
         else if (!entry.grants.some((g) => sameSource(g, source))) entry.grants.push(source);
       }
     }
@@ -7986,8 +7999,8 @@ function changes(held, allowedBefore, danger) {
   for (const { tuple, grants: sources } of held.values()) {
     if (allowedBefore(tuple.attrs)) continue;
     const dangers = danger(tuple.attrs);
-    const key3 = `${tuple.group}\0${dangers.map((d) => d.id).join()}`;
-    let change = merged.get(key3);
+    const key2 = `${tuple.group}\0${dangers.map((d) => d.id).join()}`;
+    let change = merged.get(key2);
     if (!change) {
       const { attrs } = tuple;
       change = {
@@ -7997,7 +8010,7 @@ function changes(held, allowedBefore, danger) {
         dangerous: dangers,
         grantedBy: []
       };
-      merged.set(key3, change);
+      merged.set(key2, change);
     }
     change.verbs.push(tuple.attrs.verb);
     for (const source of sources) if (!change.grantedBy.some((g) => sameSource(g, source))) change.grantedBy.push(source);
@@ -8053,9 +8066,9 @@ function accountUser(account) {
 function heldByTokens(side, tokens) {
   const held = /* @__PURE__ */ new Map();
   for (const account of tokens) {
-    for (const [key3, entry] of expand(side, accountUser(account), false)) {
-      const existing = held.get(key3);
-      if (!existing) held.set(key3, { tuple: entry.tuple, grants: [...entry.grants] });
+    for (const [key2, entry] of expand(side, accountUser(account), false)) {
+      const existing = held.get(key2);
+      if (!existing) held.set(key2, { tuple: entry.tuple, grants: [...entry.grants] });
       else for (const source of entry.grants) if (!existing.grants.some((g) => sameSource(g, source))) existing.grants.push(source);
     }
   }
@@ -8477,11 +8490,11 @@ function mdDangerRows(diff) {
   const rows = /* @__PURE__ */ new Map();
   const add = (who, change, identity) => {
     for (const danger of change.dangerous) {
-      const key3 = `${who}\0${danger.id}\0${change.namespace ?? ""}`;
-      const row = rows.get(key3) ?? { who, danger, where: mdScope(change), permissions: [], grants: [] };
+      const key2 = `${who}\0${danger.id}\0${change.namespace ?? ""}`;
+      const row = rows.get(key2) ?? { who, danger, where: mdScope(change), permissions: [], grants: [] };
       row.permissions.push(mdCode(describePermission(change)));
       for (const grant of change.grantedBy.map((source) => mdGrant(source, identity))) if (!row.grants.includes(grant)) row.grants.push(grant);
-      rows.set(key3, row);
+      rows.set(key2, row);
     }
   };
   for (const entry of diff.identities) for (const change of entry.gained.filter(isDangerous)) add(markdownText(identityLabel(entry.identity)), change, entry.identity);
@@ -8754,13 +8767,13 @@ async function validatorFor(rules2) {
 }
 function describeError(error) {
   const where = error.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~")).reduce((out, s) => /^\d+$/.test(s) ? `${out}[${s}]` : out === "" ? s : `${out}.${s}`, "");
-  const key3 = (extra) => where === "" ? extra : `${where}.${extra}`;
+  const key2 = (extra) => where === "" ? extra : `${where}.${extra}`;
   switch (error.keyword) {
     case "additionalProperties": {
       const extra = String(error.params.additionalProperty);
-      if (where === "rules") return `${key3(extra)}: unknown rule; run "rbaclint rules"`;
-      if (where === "context") return `${key3(extra)}: unknown key; allowed: ${CONTEXT_KEYS.join(", ")}`;
-      return `${key3(extra)}: unknown key; allowed: ${TOP_KEYS.join(", ")}`;
+      if (where === "rules") return `${key2(extra)}: unknown rule; run "rbaclint rules"`;
+      if (where === "context") return `${key2(extra)}: unknown key; allowed: ${CONTEXT_KEYS.join(", ")}`;
+      return `${key2(extra)}: unknown key; allowed: ${TOP_KEYS.join(", ")}`;
     }
     case "pattern":
       if (where === "kubeVersion") return `${where}: must be a Kubernetes version such as ${formatKubeVersion(DEFAULT_KUBE_VERSION)}`;
@@ -9020,11 +9033,11 @@ var GraphBuilder = class {
     const role = this.input.rbac.policy.roleFor(binding);
     if (!role) return false;
     const scope = scopeOf(binding);
-    const key3 = roleId(role, scope);
-    let dangerous = this.permissionsOfRole.get(key3);
+    const key2 = roleId(role, scope);
+    let dangerous = this.permissionsOfRole.get(key2);
     if (dangerous === void 0) {
       dangerous = this.permissionGrants(role, scope).length > 0;
-      this.permissionsOfRole.set(key3, dangerous);
+      this.permissionsOfRole.set(key2, dangerous);
     }
     return dangerous;
   }
@@ -9074,8 +9087,8 @@ var GraphBuilder = class {
     const id = `permission:${kind.key}@${scopeKey(scope)}`;
     const where = scope.namespace === void 0 ? " (cluster-wide)" : ` in ns ${scope.namespace}`;
     this.addNode({ id, kind: "permission", label: `${kind.graphLabel}${where}`, ...placement(scope), ruleId: kind.ruleId, danger: false });
-    const key3 = edgeKey(from, id, "grants");
-    const existing = this.edges.get(key3);
+    const key2 = edgeKey(from, id, "grants");
+    const existing = this.edges.get(key2);
     if (existing) {
       if (!limited) delete existing.label;
       return;
@@ -9114,9 +9127,9 @@ var GraphBuilder = class {
     if (!this.nodes.has(node.id)) this.nodes.set(node.id, node);
   }
   addEdge(from, to, kind, label, dashed = false) {
-    const key3 = edgeKey(from, to, kind);
-    if (this.edges.has(key3)) return;
-    this.edges.set(key3, { from, to, kind, ...label === void 0 ? {} : { label }, dashed, danger: false });
+    const key2 = edgeKey(from, to, kind);
+    if (this.edges.has(key2)) return;
+    this.edges.set(key2, { from, to, kind, ...label === void 0 ? {} : { label }, dashed, danger: false });
   }
 };
 function markDanger(graph) {
@@ -9337,15 +9350,15 @@ function graphForFindings(findings, input, options = {}) {
   findings.forEach((finding, order) => {
     if (!finding.object) return;
     const { kind, name, namespace } = finding.object;
-    const key3 = `${kind}/${namespace ?? ""}/${name}`;
-    const existing = objects.get(key3);
+    const key2 = `${kind}/${namespace ?? ""}/${name}`;
+    const existing = objects.get(key2);
     const severity = SEVERITY_RANK[finding.severity];
     if (existing) {
       existing.severity = Math.min(existing.severity, severity);
       return;
     }
     const ids = nodesOfObject(full, { kind, name, ...namespace === void 0 ? {} : { namespace } });
-    if (ids.length > 0) objects.set(key3, { severity, order, ids });
+    if (ids.length > 0) objects.set(key2, { severity, order, ids });
   });
   const ordered = [...objects.values()].sort((a, b) => a.severity - b.severity || a.order - b.order);
   let seeds = /* @__PURE__ */ new Set();
@@ -9384,15 +9397,15 @@ function isGraphInput(input) {
 function boxes(nodes) {
   const byKey = /* @__PURE__ */ new Map();
   for (const node of nodes) {
-    const key3 = node.namespace !== void 0 ? `ns:${node.namespace}` : node.clusterWide ? "cluster" : "";
-    let box = byKey.get(key3);
+    const key2 = node.namespace !== void 0 ? `ns:${node.namespace}` : node.clusterWide ? "cluster" : "";
+    let box = byKey.get(key2);
     if (!box) {
       const [id, title] = node.namespace !== void 0 ? [`ns_${sanitize(node.namespace)}`, `namespace ${node.namespace}`] : node.clusterWide ? ["cluster_wide", "cluster-wide"] : ["", ""];
-      byKey.set(key3, box = { key: key3, id, title, nodes: [] });
+      byKey.set(key2, box = { key: key2, id, title, nodes: [] });
     }
     box.nodes.push(node);
   }
-  const rank = (key3) => key3 === "" ? 0 : key3 === "cluster" ? 2 : 1;
+  const rank = (key2) => key2 === "" ? 0 : key2 === "cluster" ? 2 : 1;
   const out = [...byKey.values()].sort((a, b) => rank(a.key) - rank(b.key) || compare5(a.key, b.key));
   for (const box of out) box.nodes.sort((a, b) => KIND_RANK[a.kind] - KIND_RANK[b.kind] || compare5(a.id, b.id));
   return out;
@@ -9406,8 +9419,8 @@ function allocateIds(nodes) {
   const out = /* @__PURE__ */ new Map();
   const taken = /* @__PURE__ */ new Set();
   for (const node of [...nodes].sort((a, b) => compare5(a.id, b.id))) {
-    const key3 = node.id.slice(node.id.indexOf(":") + 1);
-    out.set(node.id, uniqueId(`${ID_PREFIX[node.kind]}_${sanitize(key3)}`, taken));
+    const key2 = node.id.slice(node.id.indexOf(":") + 1);
+    out.set(node.id, uniqueId(`${ID_PREFIX[node.kind]}_${sanitize(key2)}`, taken));
   }
   return out;
 }
