@@ -10,6 +10,6 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${pkg.version}
 `);
 } else {
-  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-KBN347L3.js"), import("./chunk-3CTL3KWO.js")]);
+  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-B3IXCXYX.js"), import("./chunk-VDAK5T7C.js")]);
   process.exitCode = await runCli(argv, processIo());
 }

@@ -186,6 +186,29 @@ describe('parseSource', () => {
     ]);
   });
 
+  it("the parser's errors capture no stack trace, and the process's Error.stackTraceLimit is left as it was", () => {
+    const broken = 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: broken\n   namespace: x\n';
+    const before = Error.stackTraceLimit;
+    Error.stackTraceLimit = 17;
+    try {
+      // The full parse, and a piece the value path hands to the parser (a flow mapping over lines).
+      for (const options of [{}, { composeKinds: new Set(['ServiceAccount']), lintValues: true }]) {
+        const parsed = parseSource({ path: 'in.yaml', text: broken }, options);
+        expect(problems(parsed)).toEqual([
+          { ruleId: 'parse-error', at: [4, 9, 4, 10], message: 'YAML syntax error: Nested mappings are not allowed in compact mappings' },
+        ]);
+        const errors = parsed.file.documents.flatMap((doc) => doc.errors);
+        expect(errors.length).toBeGreaterThan(0);
+        for (const error of errors) expect(error.stack).not.toMatch(/\n\s+at /);
+        const piece = parseSource({ path: 'in.yaml', text: 'kind: ServiceAccount\nmetadata: {\n  name: a }\n' }, options);
+        expect(piece.manifests.map((m) => m.object)).toEqual([{ kind: 'ServiceAccount', metadata: { name: 'a' } }]);
+        expect(Error.stackTraceLimit).toBe(17);
+      }
+    } finally {
+      Error.stackTraceLimit = before;
+    }
+  });
+
   it('positions after a broken document are exact: the parser skips a line break there, the line index does not', () => {
     const lines = [
       'kind: Role', //                        1

@@ -70,8 +70,28 @@ type Keep = (value: Record<string, unknown>) => boolean;
  */
 export type Select = (kind: string, namespace: string | undefined) => boolean;
 
-/** The composer's options (as in parse.ts: YAML 1.1, unique keys, no process warnings). */
+/**
+ * The composer's options. kubectl decodes manifests with sigs.k8s.io/yaml, whose goyaml.v2 fork
+ * follows YAML 1.1: `automountServiceAccountToken: yes` is the boolean true there, so read it the
+ * same way. Duplicate keys are errors; no process warnings on stderr (e.g. "Keys with collection
+ * values will be stringified").
+ */
 export const COMPOSER_OPTIONS = { version: '1.1', uniqueKeys: true, logLevel: 'error' } as const;
+
+/**
+ * The documents the composer makes of a token stream. The yaml library's errors are `Error`s, and
+ * capturing their stack traces cost twice the parse itself on a text full of errors (an unrendered
+ * chart template); no stack is captured here, messages and positions are unchanged.
+ */
+export function composeTokens(tokens: Iterable<CST.Token>): Document.Parsed[] {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return Array.from(new Composer(COMPOSER_OPTIONS).compose(tokens));
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
 
 /** Thrown inside the reader (and the outliner, outline.ts) when it does not fully understand what it reads. */
 export class GiveUp extends Error {}
@@ -1358,7 +1378,7 @@ export function composeRange(text: string, start: number, end: number, deepOffse
       yield token;
     }
   }
-  const docs = Array.from(new Composer(COMPOSER_OPTIONS).compose(tokens()));
+  const docs = composeTokens(tokens());
   if (tooDeep || count !== 1 || docs.length !== 1) return undefined;
   return docs[0];
 }

@@ -1,6 +1,6 @@
 import { Composer, LineCounter, Parser, isCollection, visit, type CST, type Document, type Node } from 'yaml';
 import { planSkips, toOriginal, type SkipPlan } from './skip.js';
-import { COMPOSER_OPTIONS, composeRange, mapCstOffsets, readFast, type FastFailure, type Select } from './fast.js';
+import { COMPOSER_OPTIONS, composeRange, composeTokens, mapCstOffsets, readFast, type FastFailure, type Select } from './fast.js';
 import { commentStart, unquotedIndexOf } from './line-scan.js';
 import { outline } from './outline.js';
 import { HELM_ACTION, lastHelmSource } from './template.js';
@@ -273,16 +273,7 @@ function compose(text: string, plan: SkipPlan | undefined): Composed {
       yield empty;
     }
   }
-  const documents: Document.Parsed[] = Array.from(
-    new Composer({
-      // kubectl decodes manifests with sigs.k8s.io/yaml, whose goyaml.v2 fork follows YAML 1.1:
-      // `automountServiceAccountToken: yes` is the boolean true there, so read it the same way.
-      version: '1.1',
-      uniqueKeys: true,
-      // No process warnings on stderr (e.g. "Keys with collection values will be stringified").
-      logLevel: 'error',
-    }).compose(tokens()),
-  );
+  const documents = composeTokens(tokens());
   return { documents, tooDeep, documentStarts };
 }
 

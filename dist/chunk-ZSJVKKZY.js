@@ -3,7 +3,7 @@ import { createRequire as __rbaclintCreateRequire } from 'node:module';
 const require = __rbaclintCreateRequire(import.meta.url);
 import {
   writeAtomically
-} from "./chunk-SSTZOB2S.js";
+} from "./chunk-U6RHC6UO.js";
 import {
   EXIT
 } from "./chunk-NU6QR25M.js";
@@ -11,7 +11,7 @@ import {
   decodeSource,
   fsReason,
   parseSource
-} from "./chunk-3WQ4NU5P.js";
+} from "./chunk-C7MFEMPM.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";

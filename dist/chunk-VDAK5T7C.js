@@ -67,7 +67,7 @@ import {
   userInfo,
   workloadLabel,
   workloadOf
-} from "./chunk-WQHSAXTE.js";
+} from "./chunk-PZETJW6J.js";
 import "./chunk-H3RLNLYH.js";
 import "./chunk-F4TEWXMW.js";
 import {
@@ -76,7 +76,7 @@ import {
 } from "./chunk-TMEXFSHZ.js";
 import {
   writeAtomically
-} from "./chunk-SSTZOB2S.js";
+} from "./chunk-U6RHC6UO.js";
 import {
   EXIT,
   exitCode
@@ -84,7 +84,7 @@ import {
 import {
   MAX_CONTEXT_BYTES,
   loadPaths
-} from "./chunk-3WQ4NU5P.js";
+} from "./chunk-C7MFEMPM.js";
 import "./chunk-5KN45NEN.js";
 import "./chunk-GIMQCXU6.js";
 
@@ -502,7 +502,7 @@ async function runLint(paths, options, io) {
   let result;
   let shown = loaded.sources;
   if (options.fix === true || options.fixDryRun === true) {
-    const { applyFixes } = await import("./chunk-5NCN4ZK3.js");
+    const { applyFixes } = await import("./chunk-ZSJVKKZY.js");
     const isStdin = (file) => paths.includes("-") && file === stdinName;
     const fixed = await applyFixes(sources, (s) => lint(s, runOptions), { isStdin, dryRun: options.fixDryRun === true, output: options.output }, io);
     if (typeof fixed === "number") return fixed;

@@ -3,7 +3,7 @@ import { createRequire as __rbaclintCreateRequire } from 'node:module';
 const require = __rbaclintCreateRequire(import.meta.url);
 import {
   fsReason
-} from "./chunk-3WQ4NU5P.js";
+} from "./chunk-C7MFEMPM.js";
 
 // src/cli/output.ts
 import { randomBytes } from "node:crypto";

@@ -480,6 +480,15 @@ function lastHelmSource(preamble) {
 // src/parse/fast.ts
 var import_yaml = __toESM(require_dist(), 1);
 var COMPOSER_OPTIONS = { version: "1.1", uniqueKeys: true, logLevel: "error" };
+function composeTokens(tokens) {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return Array.from(new import_yaml.Composer(COMPOSER_OPTIONS).compose(tokens));
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
 var GiveUp = class extends Error {
 };
 var GIVE_UP = new GiveUp("not understood");
@@ -1491,7 +1500,7 @@ function composeRange(text, start, end, deepOffset2) {
       yield token;
     }
   }
-  const docs = Array.from(new import_yaml.Composer(COMPOSER_OPTIONS).compose(tokens()));
+  const docs = composeTokens(tokens());
   if (tooDeep || count !== 1 || docs.length !== 1) return void 0;
   return docs[0];
 }
@@ -1890,16 +1899,7 @@ function compose(text, plan) {
       yield empty;
     }
   }
-  const documents = Array.from(
-    new import_yaml3.Composer({
-      // kubectl decodes manifests with sigs.k8s.io/yaml, whose goyaml.v2 fork follows YAML 1.1:
-      // `automountServiceAccountToken: yes` is the boolean true there, so read it the same way.
-      version: "1.1",
-      uniqueKeys: true,
-      // No process warnings on stderr (e.g. "Keys with collection values will be stringified").
-      logLevel: "error"
-    }).compose(tokens())
-  );
+  const documents = composeTokens(tokens());
   return { documents, tooDeep, documentStarts };
 }
 function rejectedText(text, byteLength, context = false) {

@@ -23,7 +23,7 @@ import {
   loadPaths,
   parseSource,
   separatorsOver
-} from "./chunk-3WQ4NU5P.js";
+} from "./chunk-C7MFEMPM.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
