@@ -173,6 +173,13 @@ describe('error mapping', () => {
     ]);
   });
 
+  it('a null list item is its type\'s zero value, as Kubernetes decodes it: no type error', () => {
+    expect(invalid(pod('  containers: [{ name: c, image: i, args: [null, x] }]\n  imagePullSecrets: [null]\n'))).toEqual([]);
+    expect(invalid(pod('  containers: [{ name: c, image: i, args: [[null]] }]\n'))).toEqual([
+      '5:44 Pod ns/p has "spec.containers[0].args[0]" set to a list, but it must be a string',
+    ]);
+  });
+
   it('YAML 1.1 booleans (yes/no/on/off) are booleans, as kubectl reads them', () => {
     expect(invalid(pod('  automountServiceAccountToken: no\n  containers: []\n'))).toEqual([]);
   });

@@ -99,6 +99,8 @@ function violationsOf(errors: readonly SchemaError[], value: unknown): SchemaVio
         const types = [...(typesAt.get(error.instancePath) ?? [])];
         if (types.length === 0) break;
         const actual = valueAt(value, path);
+        // A null list item (the nulls of mappings are dropped before) decodes to its type's zero value.
+        if (actual === null) break;
         out.push({ path, at: 'value', message: `has "${dotted(path)}" set to ${describeValue(actual)}, but it must be ${typeList(types)}${quoteHint(actual, types)}` });
         break;
       }
@@ -156,6 +158,7 @@ function describeValue(value: unknown): string {
   if (isRecord(value)) return 'a mapping';
   if (typeof value === 'boolean') return `the boolean ${value}`;
   if (typeof value === 'number') return `the number ${value}`;
+  if (value === null) return 'null';
   return `a ${typeof value}`;
 }
 
@@ -222,6 +225,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * directives (`$patch: delete` in a kustomize patch), dates as ISO strings.
  */
 function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
+  // Most objects have none of these: validated as they are, without a copy.
+  if (asIs(value)) return value;
   const copy = (v: unknown): unknown => {
     if (v instanceof Date) return Number.isNaN(v.getTime()) ? String(v) : v.toISOString();
     if (Array.isArray(v)) return v.map(copy);
@@ -236,4 +241,17 @@ function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
     return v;
   };
   return copy(value) as Record<string, unknown>;
+}
+
+/** Whether {@link withoutNulls} would copy the value unchanged (a `__proto__` key is not copied as such). */
+function asIs(value: unknown): boolean {
+  if (value instanceof Date) return false;
+  if (Array.isArray(value)) return value.every(asIs);
+  if (isRecord(value)) {
+    for (const key of Object.keys(value)) {
+      const x = value[key];
+      if (x === null || x === undefined || key.startsWith('$') || key === '__proto__' || !asIs(x)) return false;
+    }
+  }
+  return true;
 }

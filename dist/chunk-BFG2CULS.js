@@ -5681,6 +5681,7 @@ function violationsOf(errors, value) {
         const types = [...typesAt.get(error.instancePath) ?? []];
         if (types.length === 0) break;
         const actual = valueAt(value, path5);
+        if (actual === null) break;
         out.push({ path: path5, at: "value", message: `has "${dotted(path5)}" set to ${describeValue(actual)}, but it must be ${typeList(types)}${quoteHint(actual, types)}` });
         break;
       }
@@ -5728,6 +5729,7 @@ function describeValue(value) {
   if (isRecord(value)) return "a mapping";
   if (typeof value === "boolean") return `the boolean ${value}`;
   if (typeof value === "number") return `the number ${value}`;
+  if (value === null) return "null";
   return `a ${typeof value}`;
 }
 var TYPE_NAMES = {
@@ -5777,6 +5779,7 @@ function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function withoutNulls(value) {
+  if (asIs(value)) return value;
   const copy = (v) => {
     if (v instanceof Date) return Number.isNaN(v.getTime()) ? String(v) : v.toISOString();
     if (Array.isArray(v)) return v.map(copy);
@@ -5790,6 +5793,17 @@ function withoutNulls(value) {
     return v;
   };
   return copy(value);
+}
+function asIs(value) {
+  if (value instanceof Date) return false;
+  if (Array.isArray(value)) return value.every(asIs);
+  if (isRecord(value)) {
+    for (const key2 of Object.keys(value)) {
+      const x = value[key2];
+      if (x === null || x === void 0 || key2.startsWith("$") || key2 === "__proto__" || !asIs(x)) return false;
+    }
+  }
+  return true;
 }
 
 // rules/invalid-manifest.ts
