@@ -232,15 +232,20 @@ function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
     if (Array.isArray(v)) return v.map(copy);
     if (isRecord(v)) {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) {
-        // `$patch`, `$retainKeys`, `$setElementOrder/…`: strategic-merge-patch directives of patches.
-        if (x !== null && x !== undefined && !k.startsWith('$')) out[k] = copy(x);
-      }
+      for (const [k, x] of Object.entries(v)) if (!dropped(k, x)) out[k] = copy(x);
       return out;
     }
     return v;
   };
   return copy(value) as Record<string, unknown>;
+}
+
+/**
+ * Whether {@link withoutNulls} leaves the entry out: a null value, or a strategic-merge-patch
+ * directive of a patch (`$patch`, `$retainKeys`, `$setElementOrder/…`).
+ */
+function dropped(key: string, value: unknown): boolean {
+  return value === null || value === undefined || key.startsWith('$');
 }
 
 /** Whether {@link withoutNulls} would copy the value unchanged (a `__proto__` key is not copied as such). */
@@ -250,7 +255,7 @@ function asIs(value: unknown): boolean {
   if (isRecord(value)) {
     for (const key of Object.keys(value)) {
       const x = value[key];
-      if (x === null || x === undefined || key.startsWith('$') || key === '__proto__' || !asIs(x)) return false;
+      if (dropped(key, x) || key === '__proto__' || !asIs(x)) return false;
     }
   }
   return true;

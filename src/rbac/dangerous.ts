@@ -73,8 +73,8 @@ const NAMELESS_VERBS: ReadonlySet<string> = new Set(['create', 'deletecollection
 export function grants(rule: PolicyRule, permission: Permission): RuleGrant | undefined {
   // Most entries grant none of a permission's verbs or not its group: rejected before anything is built.
   if (!apiGroupMatches(rule, permission.group) || !permission.verbs.some((verb) => verbMatches(rule, verb))) return undefined;
+  // Found: the group matches.
   const groupIndex = firstIndex(rule.apiGroups, (group) => apiGroupMatches({ verbs: [], apiGroups: [group] }, permission.group));
-  if (groupIndex < 0) return undefined;
   const resource = matchResource(rule, permission);
   if (!resource) return undefined;
   const resourceNames = rule.resourceNames ?? [];

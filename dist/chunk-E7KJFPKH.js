@@ -4693,7 +4693,6 @@ var NAMELESS_VERBS = /* @__PURE__ */ new Set(["create", "deletecollection"]);
 function grants(rule, permission) {
   if (!apiGroupMatches(rule, permission.group) || !permission.verbs.some((verb) => verbMatches(rule, verb))) return void 0;
   const groupIndex = firstIndex(rule.apiGroups, (group) => apiGroupMatches({ verbs: [], apiGroups: [group] }, permission.group));
-  if (groupIndex < 0) return void 0;
   const resource = matchResource(rule, permission);
   if (!resource) return void 0;
   const resourceNames = rule.resourceNames ?? [];
@@ -5785,14 +5784,15 @@ function withoutNulls(value) {
     if (Array.isArray(v)) return v.map(copy);
     if (isRecord(v)) {
       const out = {};
-      for (const [k, x] of Object.entries(v)) {
-        if (x !== null && x !== void 0 && !k.startsWith("$")) out[k] = copy(x);
-      }
+      for (const [k, x] of Object.entries(v)) if (!dropped(k, x)) out[k] = copy(x);
       return out;
     }
     return v;
   };
   return copy(value);
+}
+function dropped(key2, value) {
+  return value === null || value === void 0 || key2.startsWith("$");
 }
 function asIs(value) {
   if (value instanceof Date) return false;
@@ -5800,7 +5800,7 @@ function asIs(value) {
   if (isRecord(value)) {
     for (const key2 of Object.keys(value)) {
       const x = value[key2];
-      if (x === null || x === void 0 || key2.startsWith("$") || key2 === "__proto__" || !asIs(x)) return false;
+      if (dropped(key2, x) || key2 === "__proto__" || !asIs(x)) return false;
     }
   }
   return true;
