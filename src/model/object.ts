@@ -124,6 +124,18 @@ export function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+
+/**
+ * The string entries of a list (other entries dropped; not a list: none). The manifest's own array
+ * when every entry is a string, as it nearly always is: shared, read, never modify.
+ */
+export function stringList(value: unknown): readonly string[] {
+  if (!Array.isArray(value)) return NO_STRINGS;
+  for (const item of value) if (typeof item !== 'string') return value.filter((v): v is string => typeof v === 'string');
+  return value as string[];
+}
+
 function stringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(asRecord(value) ?? {})) if (typeof v === 'string') out[k] = v;

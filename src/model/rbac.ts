@@ -1,14 +1,14 @@
-import { asArray, asRecord, type K8sObject } from './object.js';
+import { asArray, asRecord, stringList, type K8sObject } from './object.js';
 
 /** One entry of a Role's or ClusterRole's `rules`, with only its string-list fields kept (shared: read, never modify). */
 export interface RuleEntry {
   /** Index in `rules`. */
   index: number;
-  apiGroups: string[];
-  resources: string[];
-  verbs: string[];
-  resourceNames: string[];
-  nonResourceURLs: string[];
+  apiGroups: readonly string[];
+  resources: readonly string[];
+  verbs: readonly string[];
+  resourceNames: readonly string[];
+  nonResourceURLs: readonly string[];
   /** The rule's field names in the order the manifest writes them. */
   fieldOrder: string[];
 }
@@ -35,11 +35,11 @@ export function ruleEntries(role: K8sObject): readonly RuleEntry[] {
     if (!rule) return;
     out.push({
       index,
-      apiGroups: strings(rule.apiGroups),
-      resources: strings(rule.resources),
-      verbs: strings(rule.verbs),
-      resourceNames: strings(rule.resourceNames),
-      nonResourceURLs: strings(rule.nonResourceURLs),
+      apiGroups: stringList(rule.apiGroups),
+      resources: stringList(rule.resources),
+      verbs: stringList(rule.verbs),
+      resourceNames: stringList(rule.resourceNames),
+      nonResourceURLs: stringList(rule.nonResourceURLs),
       fieldOrder: Object.keys(rule),
     });
   });
@@ -88,8 +88,4 @@ export function describeSubjects(binding: K8sObject): string {
   if (subjects.length === 0) return 'no subjects';
   if (subjects.length <= 2) return subjects.join(' and ');
   return `${subjects.length} subjects (${subjects.slice(0, 2).join(', ')}, …)`;
-}
-
-function strings(value: unknown): string[] {
-  return asArray(value).filter((v): v is string => typeof v === 'string');
 }

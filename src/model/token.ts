@@ -85,7 +85,8 @@ export function apiTokensOf(workload: Workload, index: Index): ApiToken[] {
       if (owner) tokens.push({ via: 'secret-env', path: [...path, 'envFrom', e, 'secretRef', 'name'], serviceAccount: owner });
     });
   }
-  return tokens;
+  // Kept as long as the run (holders): without the room an array grown by push keeps.
+  return tokens.slice();
 }
 
 /** The ServiceAccount a legacy token Secret of the input belongs to (its service-account.name annotation). */

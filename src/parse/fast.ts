@@ -18,6 +18,7 @@
 import { MAX_LEVELS, NON_STRING_WORD, REFUSED_CHARS, documentMarkers } from './skip.js';
 import { blanksOrComment, plainEnd } from './line-scan.js';
 import { HELM_ACTION } from './template.js';
+import type { JsonPath } from './types.js';
 import { Composer, Parser, isCollection, isScalar, parseDocument, visit, type CST, type Document, type Schema } from 'yaml';
 
 /** One piece of the text whose nodes are composed on demand: a document or a List item. */
@@ -26,6 +27,9 @@ export interface Segment {
   end: number;
 }
 
+/** The path of a document's root object: one array, shared by every object read (paths are never modified). */
+const ROOT: JsonPath = Object.freeze([]);
+
 /**
  * An object read by the value path: the segment that holds its nodes and its path there, and the
  * document that holds it as a full parse counts documents, with its path from that document's root.
@@ -33,9 +37,9 @@ export interface Segment {
 export interface FastObject {
   value: Record<string, unknown>;
   segment: number;
-  pathPrefix: (string | number)[];
+  pathPrefix: JsonPath;
   doc: number;
-  docPath: (string | number)[];
+  docPath: JsonPath;
   /** Offset of the object's `kind` key, when the reader read it (where `file:line` labels point). */
   kindAt?: number;
 }
@@ -169,13 +173,13 @@ function readJson(text: string, maxDepth: number, keep: Keep, select: Select | u
     let skipped = 0;
     value.items.forEach((item, i) => {
       if (!isObject(item)) return;
-      if (keep(item)) objects.push({ value: item, segment: i, pathPrefix: [], doc: 0, docPath: ['items', i] });
+      if (keep(item)) objects.push({ value: item, segment: i, pathPrefix: ROOT, doc: 0, docPath: ['items', i] });
       else skipped++;
     });
     return { objects, segments: scan.items, composed: new Map(), block: false, skipped, preambles: [] };
   }
   if (!keep(value)) return { objects: [], segments: whole, composed: new Map(), block: false, skipped: 1, preambles: [] };
-  return { objects: [{ value, segment: 0, pathPrefix: [], doc: 0, docPath: [] }], segments: whole, composed: new Map(), block: false, skipped: 0, preambles: [] };
+  return { objects: [{ value, segment: 0, pathPrefix: ROOT, doc: 0, docPath: ROOT }], segments: whole, composed: new Map(), block: false, skipped: 0, preambles: [] };
 }
 
 /**
@@ -215,7 +219,7 @@ function readJsonItems(text: string, scan: JsonScan & { items: Segment[]; list: 
       const item: unknown = JSON.parse(text.slice(start, end));
       if (countKeys(item) !== list.keys[i]) return undefined;
       if (!isObject(item)) continue;
-      if (keep(item)) objects.push({ value: item, segment: i, pathPrefix: [], doc: 0, docPath: ['items', i] });
+      if (keep(item)) objects.push({ value: item, segment: i, pathPrefix: ROOT, doc: 0, docPath: ['items', i] });
       else skipped++;
     }
   } catch {
@@ -681,6 +685,8 @@ function grow(array: Int32Array, capacity: number): Int32Array {
 /** The reader of one document (or List item) of block YAML: lines `[i, end)` of `lines`. */
 class Reader {
   private depth = 0;
+  /** The items of the sequences being read, nested ones above outer ones: each is copied out at its end, to an array of its exact size. */
+  private readonly items: unknown[] = [];
   readonly text: string;
   /** Offset of the `kind` key of the outermost mapping read, if it has one. */
   kindAt: number | undefined;
@@ -785,16 +791,20 @@ class Reader {
   /** A block sequence whose dashes are at `indent`. */
   seq(indent: number, onItem?: (line: number) => void): unknown[] {
     if (++this.depth > MAX_LEVELS) throw GIVE_UP;
-    const out: unknown[] = [];
+    const items = this.items;
+    const base = items.length;
     for (;;) {
       const next = this.peekIndent();
       if (next < indent) break;
       if (next > indent) throw GIVE_UP;
       if (!this.isDash(this.i, indent)) break;
       if (onItem) onItem(this.i);
-      else out.push(this.item(indent));
+      else items.push(this.item(indent));
     }
     this.depth--;
+    // An array grown by push keeps room for 17 items or more: most lists here are short, and kept.
+    const out = items.slice(base);
+    items.length = base;
     return out;
   }
 
@@ -1009,7 +1019,7 @@ function firstContentLine(text: string, from: number, end: number): number {
 type Out = FastResult & { keep: Keep; select: Select | undefined; doc: number };
 
 /** Adds an object the reader read, unless `keep` drops it. */
-function add(out: Out, value: Record<string, unknown>, segment: number, pathPrefix: (string | number)[], docPath: (string | number)[], kindAt?: number): void {
+function add(out: Out, value: Record<string, unknown>, segment: number, pathPrefix: JsonPath, docPath: JsonPath, kindAt?: number): void {
   if (out.keep(value)) out.objects.push({ value, segment, pathPrefix, doc: out.doc, docPath, ...(kindAt === undefined ? {} : { kindAt }) });
   else out.skipped++;
 }
@@ -1052,7 +1062,7 @@ function readDocument(lines: Lines, firstLine: number, contentLine: number, endL
     const js = toJS(doc, maxAliasCount);
     if (!isObject(js)) return;
     if (isList(js)) js.items.forEach((item, i) => isObject(item) && add(out, item, segment, ['items', i], ['items', i]));
-    else add(out, js, segment, [], []);
+    else add(out, js, segment, ROOT, ROOT);
     return;
   }
   if (!isObject(value)) return;
@@ -1071,7 +1081,7 @@ function readDocument(lines: Lines, firstLine: number, contentLine: number, endL
   }
   const segment = out.segments.length;
   out.segments.push({ start, end });
-  add(out, value, segment, [], [], kinds.root);
+  add(out, value, segment, ROOT, ROOT, kinds.root);
 }
 
 /** Whether the document's content (from its first content line `line`) is the line `~` (a null scalar) and nothing else but comments. */

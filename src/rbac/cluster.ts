@@ -1,6 +1,6 @@
 import type { AggregationRule, Subject } from 'kubernetes-types/rbac/v1.js';
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
-import { asArray, asRecord, type Index, type K8sObject, type Workload } from '../model/index.js';
+import { asArray, asRecord, stringList, type Index, type K8sObject, type Workload } from '../model/index.js';
 import { apiTokensOf, type ApiToken } from '../model/token.js';
 import { labelSelectorMatches } from './aggregation.js';
 import { builtinBindings, builtinRoles } from './builtin.js';
@@ -170,7 +170,8 @@ export class ClusterRbac {
         });
         for (const token of tokens) accounts.set(`${token.serviceAccount.namespace}/${token.serviceAccount.name}`, token.serviceAccount);
         for (const account of accounts.values()) {
-          const own = tokens.filter((t) => t.serviceAccount.namespace === account.namespace && t.serviceAccount.name === account.name);
+          const own =
+            accounts.size === 1 ? tokens : tokens.filter((t) => t.serviceAccount.namespace === account.namespace && t.serviceAccount.name === account.name);
           for (const match of this.policy.bindingsFor(serviceAccountUser(account.namespace, account.name))) {
             const list = map.get(match.binding) ?? [];
             // Workloads are visited in turn, so a workload already listed is the last entry: a
@@ -201,9 +202,9 @@ function roleDefOf(object: K8sObject): RoleDef<RbacSource> {
     rules: asArray(object.get(['rules'])).flatMap((raw) => {
       const rule = asRecord(raw);
       if (!rule) return [];
-      const out: PolicyRule = { verbs: strings(rule.verbs) };
+      const out: PolicyRule = { verbs: stringList(rule.verbs) };
       for (const field of ['apiGroups', 'resources', 'resourceNames', 'nonResourceURLs'] as const) {
-        if (rule[field] !== undefined) out[field] = strings(rule[field]);
+        if (rule[field] !== undefined) out[field] = stringList(rule[field]);
       }
       return [out];
     }),
@@ -226,7 +227,7 @@ function aggregationRuleOf(value: unknown): AggregationRule | undefined {
     const matchExpressions = asArray(selector.matchExpressions).flatMap((rawExpression) => {
       const e = asRecord(rawExpression);
       if (typeof e?.key !== 'string' || typeof e.operator !== 'string') return [];
-      return [{ key: e.key, operator: e.operator, ...(e.values === undefined ? {} : { values: strings(e.values) }) }];
+      return [{ key: e.key, operator: e.operator, ...(e.values === undefined ? {} : { values: [...stringList(e.values)] }) }];
     });
     return [
       {
@@ -267,8 +268,4 @@ function bindingDefOf(object: K8sObject): BindingDef<RbacSource> | undefined {
 /** A default object of a cluster dump (context only, labelled `kubernetes.io/bootstrapping: rbac-defaults`). */
 function isClusterDefault(object: K8sObject): boolean {
   return object.manifest.file.contextOnly && object.labels[BOOTSTRAPPING_LABEL] === RBAC_DEFAULTS;
-}
-
-function strings(value: unknown): string[] {
-  return asArray(value).filter((v): v is string => typeof v === 'string');
 }

@@ -1,6 +1,18 @@
-import type { AggregationRule, PolicyRule, RoleRef, Subject } from 'kubernetes-types/rbac/v1.js';
+import type { AggregationRule, RoleRef, Subject } from 'kubernetes-types/rbac/v1.js';
 
-export type { AggregationRule, PolicyRule, RoleRef, Subject };
+export type { AggregationRule, RoleRef, Subject };
+
+/**
+ * A rule of a role (rbac/v1 PolicyRule), read-only: its lists may be the manifest's own arrays,
+ * shared with the model.
+ */
+export interface PolicyRule {
+  verbs: readonly string[];
+  apiGroups?: readonly string[];
+  resources?: readonly string[];
+  resourceNames?: readonly string[];
+  nonResourceURLs?: readonly string[];
+}
 
 /**
  * A Role or ClusterRole as the RBAC engine sees it: from the input, from a cluster dump or built in.

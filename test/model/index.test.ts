@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Index } from '../../src/model/index.js';
+import { Index, ruleEntries } from '../../src/model/index.js';
 import { parseSource } from '../../src/parse/parse.js';
 
 const linted = `apiVersion: apps/v1
@@ -57,5 +57,31 @@ describe('Index.reportable()', () => {
   it('is the index itself when nothing is context-only', () => {
     const only = new Index(parseSource({ path: 'app.yaml', text: linted }).manifests);
     expect(only.reportable()).toBe(only);
+  });
+});
+
+describe('ruleEntries', () => {
+  it('keeps the string entries of each list, as written, and skips malformed rules', () => {
+    const text = `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: { name: r, namespace: dev }
+rules:
+  - apiGroups: [""]
+    resources:
+      - pods
+      - 7
+      - pods/log
+    verbs: [get, list]
+  - not a rule
+  - { verbs: ["*"], nonResourceURLs: ["/healthz"], resourceNames: rbac }
+`;
+    const [role] = new Index(parseSource({ path: 'role.yaml', text }).manifests).ofKind('Role');
+    const entries = ruleEntries(role!);
+    expect(entries.map(({ index, apiGroups, resources, verbs, resourceNames, nonResourceURLs, fieldOrder }) => ({ index, apiGroups, resources, verbs, resourceNames, nonResourceURLs, fieldOrder }))).toEqual([
+      { index: 0, apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list'], resourceNames: [], nonResourceURLs: [], fieldOrder: ['apiGroups', 'resources', 'verbs'] },
+      { index: 2, apiGroups: [], resources: [], verbs: ['*'], resourceNames: [], nonResourceURLs: ['/healthz'], fieldOrder: ['verbs', 'nonResourceURLs', 'resourceNames'] },
+    ]);
+    // Read once per role, then shared.
+    expect(ruleEntries(role!)).toBe(entries);
   });
 });
