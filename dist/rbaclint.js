@@ -10,6 +10,6 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${pkg.version}
 `);
 } else {
-  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-B3IXCXYX.js"), import("./chunk-4ICDNHJX.js")]);
+  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-7KQCGLBJ.js"), import("./chunk-DAKG7PJ4.js")]);
   process.exitCode = await runCli(argv, processIo());
 }

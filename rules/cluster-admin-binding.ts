@@ -21,9 +21,9 @@ export default defineRule({
     for (const binding of ctx.index.bindings()) {
       const roleRef = roleRefOf(binding);
       const scope = binding.kind === 'RoleBinding' ? ` in namespace "${binding.namespace}"` : '';
-      // The chain: the workloads that hold the binding's rights and their ServiceAccounts.
-      const reach = bindingReach(ctx.rbac, binding);
       if (roleRef?.kind === 'ClusterRole' && roleRef.name === 'cluster-admin') {
+        // The chain: the workloads that hold the binding's rights and their ServiceAccounts.
+        const reach = bindingReach(ctx.rbac, binding);
         ctx.report({
           object: binding,
           path: ['roleRef', 'name'],
@@ -36,6 +36,7 @@ export default defineRule({
       // roleRef resolves to, in the input or built in.
       const role = ctx.rbac.roleForBinding(binding);
       if (!role || !ctx.rbac.effectiveRules(role).some(isFullWildcard)) continue;
+      const reach = bindingReach(ctx.rbac, binding);
       ctx.report({
         object: binding,
         path: ['roleRef', 'name'],

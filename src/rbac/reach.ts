@@ -8,6 +8,7 @@ import type { JsonPath } from '../parse/types.js';
 import { describeSubjects, roleRefOf, ruleEntries, type Index, type K8sObject, type RuleEntry } from '../model/index.js';
 import type { ClusterRbac, Holder, RbacSource } from './cluster.js';
 import { grantsAny, isFullWildcard, type Permission, type RuleGrant } from './dangerous.js';
+import { WILDCARD } from './match.js';
 import { builtinResourceTable } from './resources.js';
 import { subjectUsername } from './subjects.js';
 import type { BindingDef, RoleDef } from './types.js';
@@ -124,7 +125,7 @@ export function* roleGrants(
 ): Generator<RoleGrant> {
   const table = builtinResourceTable();
   const clusterScoped = (g: RuleGrant): boolean => !table.isNamespaced(g.permission.group, g.permission.resource);
-  for (const role of ctx.index.roles()) {
+  for (const { role, entries } of candidates(ctx.index, permissions)) {
     // With a namespace, a Role of another namespace never grants there.
     if (options.namespace !== undefined && role.kind === 'Role' && role.namespace !== options.namespace) continue;
     const def = roleDefOf(ctx.rbac, role);
@@ -134,7 +135,7 @@ export function* roleGrants(
       const bound = ctx.rbac.bindingsGranting(def).filter(hasLiveSubject);
       if (bound.length > 0 && !bound.some((b) => b.kind === 'ClusterRoleBinding' || b.namespace === options.namespace)) continue;
     }
-    for (const entry of ruleEntries(role)) {
+    for (const entry of entries) {
       if (isFullWildcard(entry)) continue;
       const all = grantsAny(entry, permissions);
       // In the order the entry lists the resources, so messages read like the manifest.
@@ -155,6 +156,55 @@ export function* roleGrants(
       yield { role, entry, found: [first, ...rest], reach, path };
     }
   }
+}
+
+/** The rule entries of an index's roles by the resource they name, built once per index ({@link candidates}). */
+interface EntriesByResource {
+  roles: readonly K8sObject[];
+  /** Per resource (an entry's text before `/`, so `*` for `*` and `*\/<sub>`): role positions in `roles`, and the entries. */
+  byResource: Map<string, { role: number; entry: RuleEntry }[]>;
+}
+
+const entriesByResource = new WeakMap<Index, EntriesByResource>();
+
+/**
+ * The roles of the index with the rule entries that may grant some of the permissions, in role
+ * and entry order: those naming one of their resources (`pods`, `pods/exec`) or `*` (`*`,
+ * `*\/exec`). No other entry can match ({@link resourceMatches}: `*`, the resource itself, or
+ * `*\/<subresource>`). So each dangerous-permission rule reads only the few entries that concern
+ * it, where it used to read every entry of every role.
+ */
+function candidates(index: Index, permissions: readonly Permission[]): { role: K8sObject; entries: RuleEntry[] }[] {
+  let table = entriesByResource.get(index);
+  if (!table) {
+    const roles = index.roles();
+    const byResource = new Map<string, { role: number; entry: RuleEntry }[]>();
+    roles.forEach((role, position) => {
+      for (const entry of ruleEntries(role)) {
+        for (const resource of entry.resources) {
+          const slash = resource.indexOf('/');
+          const key = slash < 0 ? resource : resource.slice(0, slash);
+          let list = byResource.get(key);
+          if (!list) byResource.set(key, (list = []));
+          if (list.at(-1)?.entry !== entry) list.push({ role: position, entry });
+        }
+      }
+    });
+    table = { roles, byResource };
+    entriesByResource.set(index, table);
+  }
+  const found = [...new Set([...permissions.map((p) => p.resource), WILDCARD])].flatMap((key) => table.byResource.get(key) ?? []);
+  found.sort((a, b) => a.role - b.role || a.entry.index - b.entry.index);
+  const out: { role: K8sObject; entries: RuleEntry[] }[] = [];
+  for (const { role, entry } of found) {
+    const last = out.at(-1);
+    if (last && last.role === table.roles[role]) {
+      if (last.entries.at(-1) !== entry) last.entries.push(entry);
+    } else {
+      out.push({ role: table.roles[role]!, entries: [entry] });
+    }
+  }
+  return out;
 }
 
 function reach(bound: boolean, holders: readonly Holder[], note: string, related: RelatedReport[], limited: boolean): Reach {

@@ -13,7 +13,7 @@ import {
   permissionsAt,
   type Permission,
 } from '../../src/rbac/dangerous.js';
-import { roleReach } from '../../src/rbac/reach.js';
+import { roleGrants, roleReach } from '../../src/rbac/reach.js';
 import type { PolicyRule } from '../../src/rbac/types.js';
 
 const EXEC: Permission = { verbs: ['create', 'get'], group: '', resource: 'pods', subresource: 'exec' };
@@ -191,5 +191,54 @@ subjects: [{ kind: Group, name: devs }]
     expect(clusterWide.severity('error')).toBe('warning');
     expect(clusterWide.note).toContain('bound only by RoleBindings');
     expect(roleReach(rbac, role, { clusterScoped: true, limited: true }).severity('error')).toBe('note');
+  });
+});
+
+describe('roleGrants', () => {
+  const text = `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: { name: a, namespace: dev }
+rules:
+  - { apiGroups: [""], resources: ["pods"], verbs: ["create"] }
+  - { apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] }
+  - { apiGroups: [""], resources: ["pods/log"], verbs: ["get"] }
+  - { apiGroups: [""], resources: ["pods", "*"], verbs: ["get"] }
+  - { nonResourceURLs: ["/healthz"], verbs: ["get"] }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: b }
+rules:
+  - { apiGroups: ["apps"], resources: ["deployments"], verbs: ["*"] }
+  - { apiGroups: [""], resources: ["*/exec"], verbs: ["get"] }
+  - { apiGroups: ["*"], resources: ["*"], verbs: ["*"] }
+  - { apiGroups: [""], resources: ["pods*"], verbs: ["get"] }
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: { name: c, namespace: dev }
+rules:
+  - { apiGroups: [""], resources: ["secrets", "pods/exec", "pods/attach"], verbs: ["get"] }
+`;
+
+  it('finds every entry that names the resource, one of its subresources or "*", once each, in role and entry order', () => {
+    const index = new Index(parseSource({ path: 'grants.yaml', text }).manifests);
+    const found = [...roleGrants({ index, rbac: new ClusterRbac(index) }, DANGERS['pod-exec-access'].permissions)];
+    // Not: pods (no subresource), pods/log, non-resource entries, deployments, the full wildcard
+    // (cluster-admin-binding and wildcard-rule report it), "pods*" (a literal name).
+    expect(found.map((g) => `${g.role.name}#${g.entry.index}: ${g.found.map((f) => f.resource).join(', ')}`)).toEqual([
+      'a#1: pods/exec',
+      'a#3: pods/exec, pods/attach, pods/portforward',
+      'c#0: pods/exec, pods/attach',
+      'b#1: pods/exec',
+    ]);
+  });
+
+  it('finds an entry of a later role again for another permission list', () => {
+    const index = new Index(parseSource({ path: 'grants.yaml', text }).manifests);
+    const ctx = { index, rbac: new ClusterRbac(index) };
+    expect([...roleGrants(ctx, [CREATE_PODS])].map((g) => `${g.role.name}#${g.entry.index}`)).toEqual(['a#0']);
+    expect([...roleGrants(ctx, DANGERS['secret-read-access'].permissions)].map((g) => `${g.role.name}#${g.entry.index}`)).toEqual(['a#3', 'c#0']);
   });
 });

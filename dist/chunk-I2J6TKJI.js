@@ -3,7 +3,7 @@ import { createRequire as __rbaclintCreateRequire } from 'node:module';
 const require = __rbaclintCreateRequire(import.meta.url);
 import {
   writeAtomically
-} from "./chunk-U6RHC6UO.js";
+} from "./chunk-IJZEIEH6.js";
 import {
   EXIT
 } from "./chunk-NU6QR25M.js";
@@ -11,7 +11,7 @@ import {
   decodeSource,
   fsReason,
   parseSource
-} from "./chunk-C7MFEMPM.js";
+} from "./chunk-EWK6UGHH.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";

@@ -23,7 +23,7 @@ import {
   loadPaths,
   parseSource,
   separatorsOver
-} from "./chunk-C7MFEMPM.js";
+} from "./chunk-EWK6UGHH.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
@@ -1148,18 +1148,18 @@ var require_suggestSimilar = __commonJS({
       }
       return d[a.length][b.length];
     }
-    function suggestSimilar(word, candidates) {
-      if (!candidates || candidates.length === 0) return "";
-      candidates = Array.from(new Set(candidates));
+    function suggestSimilar(word, candidates2) {
+      if (!candidates2 || candidates2.length === 0) return "";
+      candidates2 = Array.from(new Set(candidates2));
       const searchingOptions = word.startsWith("--");
       if (searchingOptions) {
         word = word.slice(2);
-        candidates = candidates.map((candidate) => candidate.slice(2));
+        candidates2 = candidates2.map((candidate) => candidate.slice(2));
       }
       let similar = [];
       let bestDistance = maxDistance;
       const minSimilarity = 0.4;
-      candidates.forEach((candidate) => {
+      candidates2.forEach((candidate) => {
         if (candidate.length <= 1) return;
         const distance = editDistance2(word, candidate);
         const length = Math.max(word.length, candidate.length);
@@ -3571,6 +3571,12 @@ function asRecord(value) {
 function asArray(value) {
   return Array.isArray(value) ? value : [];
 }
+var NO_STRINGS = Object.freeze([]);
+function stringList(value) {
+  if (!Array.isArray(value)) return NO_STRINGS;
+  for (const item of value) if (typeof item !== "string") return value.filter((v) => typeof v === "string");
+  return value;
+}
 function stringMap(value) {
   const out = {};
   for (const [k, v] of Object.entries(asRecord(value) ?? {})) if (typeof v === "string") out[k] = v;
@@ -3632,11 +3638,11 @@ function ruleEntries(role) {
     if (!rule) return;
     out.push({
       index: index2,
-      apiGroups: strings(rule.apiGroups),
-      resources: strings(rule.resources),
-      verbs: strings(rule.verbs),
-      resourceNames: strings(rule.resourceNames),
-      nonResourceURLs: strings(rule.nonResourceURLs),
+      apiGroups: stringList(rule.apiGroups),
+      resources: stringList(rule.resources),
+      verbs: stringList(rule.verbs),
+      resourceNames: stringList(rule.resourceNames),
+      nonResourceURLs: stringList(rule.nonResourceURLs),
       fieldOrder: Object.keys(rule)
     });
   });
@@ -3673,9 +3679,6 @@ function describeSubjects(binding) {
   if (subjects.length === 0) return "no subjects";
   if (subjects.length <= 2) return subjects.join(" and ");
   return `${subjects.length} subjects (${subjects.slice(0, 2).join(", ")}, …)`;
-}
-function strings(value) {
-  return asArray(value).filter((v) => typeof v === "string");
 }
 
 // src/model/index.ts
@@ -4030,7 +4033,7 @@ function apiTokensOf(workload, index2) {
       if (owner) tokens.push({ via: "secret-env", path: [...path5, "envFrom", e, "secretRef", "name"], serviceAccount: owner });
     });
   }
-  return tokens;
+  return tokens.slice();
 }
 function tokenSecretOwner(index2, namespace, name) {
   const secret = index2.get("Secret", namespace, name);
@@ -5160,7 +5163,7 @@ function describeRoleRef(binding) {
 function* roleGrants(ctx, permissions, options = {}) {
   const table = builtinResourceTable();
   const clusterScoped = (g) => !table.isNamespaced(g.permission.group, g.permission.resource);
-  for (const role of ctx.index.roles()) {
+  for (const { role, entries } of candidates(ctx.index, permissions)) {
     if (options.namespace !== void 0 && role.kind === "Role" && role.namespace !== options.namespace) continue;
     const def = roleDefOf(ctx.rbac, role);
     if (def && ctx.rbac.policy.aggregation.aggregated.has(def)) continue;
@@ -5168,7 +5171,7 @@ function* roleGrants(ctx, permissions, options = {}) {
       const bound = ctx.rbac.bindingsGranting(def).filter(hasLiveSubject);
       if (bound.length > 0 && !bound.some((b) => b.kind === "ClusterRoleBinding" || b.namespace === options.namespace)) continue;
     }
-    for (const entry of ruleEntries(role)) {
+    for (const entry of entries) {
       if (isFullWildcard(entry)) continue;
       const all = grantsAny(entry, permissions);
       const found = (role.kind === "Role" ? all.filter((g) => !clusterScoped(g)) : all).sort((a, b) => a.resourceIndex - b.resourceIndex);
@@ -5188,6 +5191,39 @@ function* roleGrants(ctx, permissions, options = {}) {
       yield { role, entry, found: [first, ...rest], reach: reach2, path: path5 };
     }
   }
+}
+var entriesByResource = /* @__PURE__ */ new WeakMap();
+function candidates(index2, permissions) {
+  let table = entriesByResource.get(index2);
+  if (!table) {
+    const roles = index2.roles();
+    const byResource = /* @__PURE__ */ new Map();
+    roles.forEach((role, position) => {
+      for (const entry of ruleEntries(role)) {
+        for (const resource of entry.resources) {
+          const slash = resource.indexOf("/");
+          const key2 = slash < 0 ? resource : resource.slice(0, slash);
+          let list = byResource.get(key2);
+          if (!list) byResource.set(key2, list = []);
+          if (list.at(-1)?.entry !== entry) list.push({ role: position, entry });
+        }
+      }
+    });
+    table = { roles, byResource };
+    entriesByResource.set(index2, table);
+  }
+  const found = [.../* @__PURE__ */ new Set([...permissions.map((p) => p.resource), WILDCARD])].flatMap((key2) => table.byResource.get(key2) ?? []);
+  found.sort((a, b) => a.role - b.role || a.entry.index - b.entry.index);
+  const out = [];
+  for (const { role, entry } of found) {
+    const last = out.at(-1);
+    if (last && last.role === table.roles[role]) {
+      if (last.entries.at(-1) !== entry) last.entries.push(entry);
+    } else {
+      out.push({ role: table.roles[role], entries: [entry] });
+    }
+  }
+  return out;
 }
 function reach(bound, holders, note, related, limited) {
   return {
@@ -5312,18 +5348,19 @@ var cluster_admin_binding_default = defineRule({
     for (const binding of ctx.index.bindings()) {
       const roleRef = roleRefOf(binding);
       const scope = binding.kind === "RoleBinding" ? ` in namespace "${binding.namespace}"` : "";
-      const reach2 = bindingReach(ctx.rbac, binding);
       if (roleRef?.kind === "ClusterRole" && roleRef.name === "cluster-admin") {
+        const reach3 = bindingReach(ctx.rbac, binding);
         ctx.report({
           object: binding,
           path: ["roleRef", "name"],
-          message: `${binding.display} grants cluster-admin${scope} to ${describeSubjects(binding)}${reach2.note}`,
-          related: reach2.related
+          message: `${binding.display} grants cluster-admin${scope} to ${describeSubjects(binding)}${reach3.note}`,
+          related: reach3.related
         });
         continue;
       }
       const role = ctx.rbac.roleForBinding(binding);
       if (!role || !ctx.rbac.effectiveRules(role).some(isFullWildcard)) continue;
+      const reach2 = bindingReach(ctx.rbac, binding);
       ctx.report({
         object: binding,
         path: ["roleRef", "name"],
@@ -5749,10 +5786,10 @@ function quoteHint(value, types) {
   if ((types.includes("integer") || types.includes("number")) && /^-?\d+(\.\d+)?$/.test(value)) return `; write ${value} without quotes`;
   return "";
 }
-function didYouMean(word, candidates, max) {
+function didYouMean(word, candidates2, max) {
   let best;
   let bestDistance = Infinity;
-  for (const candidate of candidates) {
+  for (const candidate of candidates2) {
     if (candidate === word) continue;
     const d = candidate.toLowerCase() === word.toLowerCase() ? 0.5 : editDistance(word, candidate);
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
@@ -6717,7 +6754,7 @@ var ClusterRbac = class {
         });
         for (const token of tokens) accounts.set(`${token.serviceAccount.namespace}/${token.serviceAccount.name}`, token.serviceAccount);
         for (const account of accounts.values()) {
-          const own = tokens.filter((t) => t.serviceAccount.namespace === account.namespace && t.serviceAccount.name === account.name);
+          const own = accounts.size === 1 ? tokens : tokens.filter((t) => t.serviceAccount.namespace === account.namespace && t.serviceAccount.name === account.name);
           for (const match of this.policy.bindingsFor(serviceAccountUser(account.namespace, account.name))) {
             const list = map.get(match.binding) ?? [];
             if (list.at(-1)?.workload !== workload) list.push({ workload, tokens: own });
@@ -6740,9 +6777,9 @@ function roleDefOf2(object) {
     rules: asArray(object.get(["rules"])).flatMap((raw) => {
       const rule = asRecord(raw);
       if (!rule) return [];
-      const out = { verbs: strings2(rule.verbs) };
+      const out = { verbs: stringList(rule.verbs) };
       for (const field of ["apiGroups", "resources", "resourceNames", "nonResourceURLs"]) {
-        if (rule[field] !== void 0) out[field] = strings2(rule[field]);
+        if (rule[field] !== void 0) out[field] = stringList(rule[field]);
       }
       return [out];
     }),
@@ -6763,7 +6800,7 @@ function aggregationRuleOf(value) {
     const matchExpressions = asArray(selector.matchExpressions).flatMap((rawExpression) => {
       const e = asRecord(rawExpression);
       if (typeof e?.key !== "string" || typeof e.operator !== "string") return [];
-      return [{ key: e.key, operator: e.operator, ...e.values === void 0 ? {} : { values: strings2(e.values) } }];
+      return [{ key: e.key, operator: e.operator, ...e.values === void 0 ? {} : { values: [...stringList(e.values)] } }];
     });
     return [
       {
@@ -6800,9 +6837,6 @@ function bindingDefOf(object) {
 }
 function isClusterDefault(object) {
   return object.manifest.file.contextOnly && object.labels[BOOTSTRAPPING_LABEL] === RBAC_DEFAULTS;
-}
-function strings2(value) {
-  return asArray(value).filter((v) => typeof v === "string");
 }
 
 // src/engine/baseline.ts
@@ -7726,8 +7760,8 @@ function workloadsOf(index2, rows) {
     if (found) return found;
     const slash = account.indexOf("/");
     const user = serviceAccountUser(account.slice(0, slash), account.slice(slash + 1));
-    const candidates = [...byName2.get(`User\0${user.name}`) ?? [], ...user.groups.flatMap((g) => byName2.get(`Group\0${g}`) ?? []), ...others];
-    found = candidates.filter((i) => accountMatches(account, subjects[i], ""));
+    const candidates2 = [...byName2.get(`User\0${user.name}`) ?? [], ...user.groups.flatMap((g) => byName2.get(`Group\0${g}`) ?? []), ...others];
+    found = candidates2.filter((i) => accountMatches(account, subjects[i], ""));
     matchesOf.set(account, found);
     return found;
   };

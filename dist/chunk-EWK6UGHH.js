@@ -479,6 +479,7 @@ function lastHelmSource(preamble) {
 
 // src/parse/fast.ts
 var import_yaml = __toESM(require_dist(), 1);
+var ROOT = Object.freeze([]);
 var COMPOSER_OPTIONS = { version: "1.1", uniqueKeys: true, logLevel: "error" };
 function composeTokens(tokens) {
   const limit = Error.stackTraceLimit;
@@ -531,13 +532,13 @@ function readJson(text, maxDepth, keep, select) {
     let skipped = 0;
     value.items.forEach((item, i) => {
       if (!isObject(item)) return;
-      if (keep(item)) objects.push({ value: item, segment: i, pathPrefix: [], doc: 0, docPath: ["items", i] });
+      if (keep(item)) objects.push({ value: item, segment: i, pathPrefix: ROOT, doc: 0, docPath: ["items", i] });
       else skipped++;
     });
     return { objects, segments: scan2.items, composed: /* @__PURE__ */ new Map(), block: false, skipped, preambles: [] };
   }
   if (!keep(value)) return { objects: [], segments: whole, composed: /* @__PURE__ */ new Map(), block: false, skipped: 1, preambles: [] };
-  return { objects: [{ value, segment: 0, pathPrefix: [], doc: 0, docPath: [] }], segments: whole, composed: /* @__PURE__ */ new Map(), block: false, skipped: 0, preambles: [] };
+  return { objects: [{ value, segment: 0, pathPrefix: ROOT, doc: 0, docPath: ROOT }], segments: whole, composed: /* @__PURE__ */ new Map(), block: false, skipped: 0, preambles: [] };
 }
 function readJsonItems(text, scan2, keep, select) {
   const { items, list } = scan2;
@@ -570,7 +571,7 @@ function readJsonItems(text, scan2, keep, select) {
       const item = JSON.parse(text.slice(start, end));
       if (countKeys(item) !== list.keys[i]) return void 0;
       if (!isObject(item)) continue;
-      if (keep(item)) objects.push({ value: item, segment: i, pathPrefix: [], doc: 0, docPath: ["items", i] });
+      if (keep(item)) objects.push({ value: item, segment: i, pathPrefix: ROOT, doc: 0, docPath: ["items", i] });
       else skipped++;
     }
   } catch {
@@ -960,6 +961,8 @@ var Reader = class {
   i;
   end;
   depth = 0;
+  /** The items of the sequences being read, nested ones above outer ones: each is copied out at its end, to an array of its exact size. */
+  items = [];
   text;
   /** Offset of the `kind` key of the outermost mapping read, if it has one. */
   kindAt;
@@ -1046,16 +1049,19 @@ var Reader = class {
   /** A block sequence whose dashes are at `indent`. */
   seq(indent, onItem) {
     if (++this.depth > MAX_LEVELS) throw GIVE_UP;
-    const out = [];
+    const items = this.items;
+    const base = items.length;
     for (; ; ) {
       const next = this.peekIndent();
       if (next < indent) break;
       if (next > indent) throw GIVE_UP;
       if (!this.isDash(this.i, indent)) break;
       if (onItem) onItem(this.i);
-      else out.push(this.item(indent));
+      else items.push(this.item(indent));
     }
     this.depth--;
+    const out = items.slice(base);
+    items.length = base;
     return out;
   }
   /** One item of a sequence at `indent`, the current line being its dash. */
@@ -1258,7 +1264,7 @@ function readDocument(lines, firstLine, contentLine, endLine, out, maxAliasCount
     const js = toJS(doc, maxAliasCount);
     if (!isObject(js)) return;
     if (isList(js)) js.items.forEach((item, i) => isObject(item) && add(out, item, segment2, ["items", i], ["items", i]));
-    else add(out, js, segment2, [], []);
+    else add(out, js, segment2, ROOT, ROOT);
     return;
   }
   if (!isObject(value)) return;
@@ -1276,7 +1282,7 @@ function readDocument(lines, firstLine, contentLine, endLine, out, maxAliasCount
   }
   const segment = out.segments.length;
   out.segments.push({ start, end });
-  add(out, value, segment, [], [], kinds.root);
+  add(out, value, segment, ROOT, ROOT, kinds.root);
 }
 function isNullDocument(lines, line, end) {
   if (lines.indents[line] !== 0 || lines.ends[line] - lines.starts[line] !== 1 || lines.text.charCodeAt(lines.starts[line]) !== 126) return false;

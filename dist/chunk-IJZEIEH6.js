@@ -3,7 +3,7 @@ import { createRequire as __rbaclintCreateRequire } from 'node:module';
 const require = __rbaclintCreateRequire(import.meta.url);
 import {
   fsReason
-} from "./chunk-C7MFEMPM.js";
+} from "./chunk-EWK6UGHH.js";
 
 // src/cli/output.ts
 import { randomBytes } from "node:crypto";
