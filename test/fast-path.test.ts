@@ -641,6 +641,18 @@ describe('value path: same objects and positions as a full parse', () => {
     expect(refused).toBeGreaterThan(RUNS / 20);
   }, 600_000);
 
+  it('an empty value with a comment ending an indented List item: the parser ends the item at the next dash, so it reads the List', () => {
+    for (const indent of [0, 1, 2]) {
+      const p = ' '.repeat(indent);
+      for (const last of ['extra: # c', `metadata:\n${p}    labels: # c`]) {
+        const text = `apiVersion: v1\nitems:\n${p}- kind: Role\n${p}  ${last}\n${p}- kind: Role\n${p}  ${last}\nkind: List\n`;
+        // The same objects and ranges as a full parse, read for lint and for the RBAC commands.
+        expectSameValues(text);
+        expectSelected(text, () => true);
+      }
+    }
+  });
+
   it('select: random JSON Lists, with repeated keys, escapes, odd values and broken separators', () => {
     const JSON_KINDS = ['"Role"', '"RoleBinding"', '"Widget"', '"Ro\\u006ce"', '1', 'null', '{"a": 1}', '"RoleList"'];
     const JSON_NS = ['"x"', '"y"', '"x"', '""', '"\\u0078"', '1', 'null', '["x"]'];

@@ -1304,7 +1304,13 @@ function readRoot(
       while (endLine < reader.end && (lines.types[endLine] !== 0 || lines.indents[endLine]! > indent)) endLine++;
       // A comment line after an indented item's content can make the parser end the item after
       // the next item's indentation, which a piece cut at that line cannot: the parser reads all.
-      if (indent > 0) for (let j = endLine - 1; j > line && lines.types[j] !== 0; j--) if (lines.types[j] === 2) throw GIVE_UP;
+      // So can a comment after an empty value on the item's last content line (`key: # c`): any
+      // `#` on that line leaves the document to the parser.
+      if (indent > 0) {
+        let last = endLine - 1;
+        for (; last > line && lines.types[last] !== 0; last--) if (lines.types[last] === 2) throw GIVE_UP;
+        if (lines.text.lastIndexOf('#', lines.ends[last]! - 1) >= lines.starts[last]!) throw GIVE_UP;
+      }
       // Blank and comment lines before it are in the piece, as the parser may count them in the item.
       const segment = { start: lines.starts[line]!, end: lineOffset(lines, endLine) };
       let value: unknown = null;
