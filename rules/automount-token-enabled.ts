@@ -1,6 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
 import { POD_SPEC_PATHS } from '../src/model/index.js';
-import { serviceAccountUser } from '../src/rbac/subjects.js';
 
 export default defineRule({
   id: 'automount-token-enabled',
@@ -32,8 +31,7 @@ export default defineRule({
         ? `neither ${spec} nor the ServiceAccount sets automountServiceAccountToken`
         : `${spec} does not set automountServiceAccountToken`;
       // Whether the identity has grants of its own tells the reader which way to decide.
-      const user = serviceAccountUser(workload.namespace, workload.serviceAccountName);
-      const bindings = ctx.rbac.policy.bindingsFor(user).filter((m) => m.binding.source);
+      const bindings = ctx.rbac.accountBindings(workload.namespace, workload.serviceAccountName).filter((m) => m.binding.source);
       const grant = (bindings.find((m) => m.role) ?? bindings[0])?.binding.source;
       const hint = grant
         ? `; ${grant.display} ${bindings.some((m) => m.role) ? 'grants it rights' : 'binds it (to a role not in the input)'}, so set it to true explicitly if the pods call the API`

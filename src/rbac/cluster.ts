@@ -4,7 +4,7 @@ import { asArray, asRecord, stringList, type Index, type K8sObject, type Workloa
 import { apiTokensOf, type ApiToken } from '../model/token.js';
 import { labelSelectorMatches } from './aggregation.js';
 import { builtinBindings, builtinRoles } from './builtin.js';
-import { Policy } from './policy.js';
+import { Policy, type BindingMatch } from './policy.js';
 import { serviceAccountUser } from './subjects.js';
 import type { BindingDef, PolicyRule, RoleDef } from './types.js';
 
@@ -47,6 +47,8 @@ export class ClusterRbac {
   private readonly defByObject = new Map<K8sObject, RoleDef<RbacSource> | BindingDef<RbacSource>>();
   private grants: GrantIndex | undefined;
   private holdersByBinding: Map<BindingDef<RbacSource>, Holder[]> | undefined;
+  /** {@link accountBindings} by namespace, then name. */
+  private readonly bindingsOfAccounts = new Map<string, Map<string, readonly BindingMatch<RbacSource>[]>>();
   /**
    * True when context-only sources (a cluster dump) hold ClusterRoles or ClusterRoleBindings
    * labelled `kubernetes.io/bootstrapping: rbac-defaults`: the cluster's own defaults are then
@@ -157,6 +159,18 @@ export class ClusterRbac {
     return out;
   }
 
+  /**
+   * The bindings that apply to the ServiceAccount `namespace/name` ({@link Policy.bindingsFor} of its
+   * user), computed once per account: rules ask per workload, and many workloads share one.
+   */
+  accountBindings(namespace: string, name: string): readonly BindingMatch<RbacSource>[] {
+    let byName = this.bindingsOfAccounts.get(namespace);
+    if (!byName) this.bindingsOfAccounts.set(namespace, (byName = new Map()));
+    let matches = byName.get(name);
+    if (!matches) byName.set(name, (matches = this.policy.bindingsFor(serviceAccountUser(namespace, name))));
+    return matches;
+  }
+
   /** Workloads whose ServiceAccount (or a mounted token's) is a subject of the binding. */
   holders(binding: BindingDef<RbacSource>): readonly Holder[] {
     if (!this.holdersByBinding) {
@@ -172,7 +186,7 @@ export class ClusterRbac {
         for (const account of accounts.values()) {
           const own =
             accounts.size === 1 ? tokens : tokens.filter((t) => t.serviceAccount.namespace === account.namespace && t.serviceAccount.name === account.name);
-          for (const match of this.policy.bindingsFor(serviceAccountUser(account.namespace, account.name))) {
+          for (const match of this.accountBindings(account.namespace, account.name)) {
             const list = map.get(match.binding) ?? [];
             // Workloads are visited in turn, so a workload already listed is the last entry: a
             // constant-time check (bindings of groups such as system:authenticated hold every workload).

@@ -128,13 +128,8 @@ export function* roleGrants(
   for (const { role, entries } of candidates(ctx.index, permissions)) {
     // With a namespace, a Role of another namespace never grants there.
     if (options.namespace !== undefined && role.kind === 'Role' && role.namespace !== options.namespace) continue;
-    const def = roleDefOf(ctx.rbac, role);
-    if (def && ctx.rbac.policy.aggregation.aggregated.has(def)) continue;
-    // With a namespace, a ClusterRole that is bound, but neither cluster-wide nor there, grants nothing there.
-    if (options.namespace !== undefined && def) {
-      const bound = ctx.rbac.bindingsGranting(def).filter(hasLiveSubject);
-      if (bound.length > 0 && !bound.some((b) => b.kind === 'ClusterRoleBinding' || b.namespace === options.namespace)) continue;
-    }
+    // Asked at the role's first entry that grants some of the permissions (most grant none).
+    let counts: boolean | undefined;
     for (const entry of entries) {
       if (isFullWildcard(entry)) continue;
       const all = grantsAny(entry, permissions);
@@ -142,6 +137,8 @@ export function* roleGrants(
       const found = (role.kind === 'Role' ? all.filter((g) => !clusterScoped(g)) : all).sort((a, b) => a.resourceIndex - b.resourceIndex);
       const [first, ...rest] = found;
       if (!first) continue;
+      counts ??= rulesCount(ctx.rbac, role, options.namespace);
+      if (!counts) break;
       const reach = roleReach(ctx.rbac, role, {
         clusterScoped: found.every(clusterScoped),
         limited: entry.resourceNames.length > 0,
@@ -156,6 +153,20 @@ export function* roleGrants(
       yield { role, entry, found: [first, ...rest], reach, path };
     }
   }
+}
+
+/**
+ * Whether the written rules of an input role count (in `namespace`, when given): not those of an
+ * aggregated ClusterRole, and not those of a ClusterRole that is bound, but neither cluster-wide nor
+ * in that namespace.
+ */
+function rulesCount(rbac: ClusterRbac, role: K8sObject, namespace: string | undefined): boolean {
+  const def = roleDefOf(rbac, role);
+  if (!def) return true;
+  if (rbac.policy.aggregation.aggregated.has(def)) return false;
+  if (namespace === undefined) return true;
+  const bound = rbac.bindingsGranting(def).filter(hasLiveSubject);
+  return bound.length === 0 || bound.some((b) => b.kind === 'ClusterRoleBinding' || b.namespace === namespace);
 }
 
 /** The rule entries of an index's roles by the resource they name, built once per index ({@link candidates}). */

@@ -74,6 +74,23 @@ describe('ClusterRbac', () => {
     ]);
   });
 
+  it("accountBindings are the bindings of the ServiceAccount's user, built-in ones included, computed once per account", () => {
+    const { rbac } = build();
+    const builder = rbac.accountBindings('team', 'builder');
+    expect(builder.map((m) => `${m.binding.kind}/${m.binding.name} ${m.subject.kind} ${m.subject.name}`)).toEqual(
+      rbac.policy.bindingsFor(serviceAccountUser('team', 'builder')).map((m) => `${m.binding.kind}/${m.binding.name} ${m.subject.kind} ${m.subject.name}`),
+    );
+    expect(builder.filter((m) => m.binding.source).map((m) => m.binding.name)).toEqual(['team-edit']);
+    expect(builder.filter((m) => !m.binding.source).map((m) => `${m.binding.name} ${m.subject.name}`)).toEqual([
+      'system:basic-user system:authenticated',
+      'system:discovery system:authenticated',
+      'system:public-info-viewer system:authenticated',
+      'system:service-account-issuer-discovery system:serviceaccounts',
+    ]);
+    expect(rbac.accountBindings('team', 'builder')).toBe(builder);
+    expect(rbac.accountBindings('team', 'web').filter((m) => m.binding.source)).toEqual([]);
+  });
+
   it('a binding to a role that exists nowhere resolves to nothing', () => {
     const { manifests } = parseSource({
       path: 'dangling.yaml',

@@ -1432,7 +1432,9 @@ function readRoot(reader, items, itemDocs, kinds, compose2, maxAliasCount, selec
       let endLine = line + 1;
       while (endLine < reader.end && (lines.types[endLine] !== 0 || lines.indents[endLine] > indent)) endLine++;
       if (indent > 0) {
-        for (let j = endLine - 1; j > line && lines.types[j] !== 0; j--) if (lines.types[j] === 2) throw GIVE_UP;
+        let last = endLine - 1;
+        for (; last > line && lines.types[last] !== 0; last--) if (lines.types[last] === 2) throw GIVE_UP;
+        if (lines.text.lastIndexOf("#", lines.ends[last] - 1) >= lines.starts[last]) throw GIVE_UP;
       }
       const segment = { start: lines.starts[line], end: lineOffset(lines, endLine) };
       let value = null;

@@ -23,7 +23,7 @@ import {
   loadPaths,
   parseSource,
   separatorsOver
-} from "./chunk-EWK6UGHH.js";
+} from "./chunk-AKMQE77Q.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
@@ -3840,108 +3840,6 @@ function customClusterScopedKinds(manifests) {
   return kinds;
 }
 
-// src/rbac/subjects.ts
-var SERVICE_ACCOUNT_USERNAME_PREFIX = "system:serviceaccount:";
-var SERVICE_ACCOUNT_GROUP_PREFIX = "system:serviceaccounts:";
-var ALL_SERVICE_ACCOUNTS_GROUP = "system:serviceaccounts";
-var ALL_AUTHENTICATED_GROUP = "system:authenticated";
-var ALL_UNAUTHENTICATED_GROUP = "system:unauthenticated";
-var ANONYMOUS_USER = "system:anonymous";
-var SYSTEM_MASTERS_GROUP = "system:masters";
-function serviceAccountUsername(namespace, name) {
-  return `${SERVICE_ACCOUNT_USERNAME_PREFIX}${namespace}:${name}`;
-}
-var NO_USER = "\0";
-function principalOf(identity) {
-  switch (identity.kind) {
-    case "ServiceAccount":
-      return serviceAccountUser(identity.namespace, identity.name);
-    case "User":
-      return userInfo(identity.name);
-    case "Group":
-      return { name: NO_USER, groups: [identity.name] };
-  }
-}
-function serviceAccountUser(namespace, name) {
-  return {
-    name: serviceAccountUsername(namespace, name),
-    groups: [ALL_SERVICE_ACCOUNTS_GROUP, `${SERVICE_ACCOUNT_GROUP_PREFIX}${namespace}`, ALL_AUTHENTICATED_GROUP]
-  };
-}
-function userInfo(name, groups = []) {
-  const result = [...groups];
-  if (result.length === 0) {
-    const sa = parseServiceAccountUsername(name);
-    if (sa) result.push(ALL_SERVICE_ACCOUNTS_GROUP, `${SERVICE_ACCOUNT_GROUP_PREFIX}${sa.namespace}`);
-  }
-  if (name === ANONYMOUS_USER) {
-    if (!result.includes(ALL_UNAUTHENTICATED_GROUP)) result.push(ALL_UNAUTHENTICATED_GROUP);
-  } else if (!result.includes(ALL_AUTHENTICATED_GROUP) && !result.includes(ALL_UNAUTHENTICATED_GROUP)) {
-    result.push(ALL_AUTHENTICATED_GROUP);
-  }
-  return { name, groups: result };
-}
-var DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-var DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-function parseServiceAccountUsername(username) {
-  if (!username.startsWith(SERVICE_ACCOUNT_USERNAME_PREFIX)) return void 0;
-  const parts = username.slice(SERVICE_ACCOUNT_USERNAME_PREFIX.length).split(":");
-  if (parts.length !== 2) return void 0;
-  const [namespace = "", name = ""] = parts;
-  if (namespace.length > 63 || !DNS1123_LABEL.test(namespace)) return void 0;
-  if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) return void 0;
-  return { namespace, name };
-}
-function serviceAccountSubjectNamespace(subject, bindingNamespace) {
-  const namespace = subject.namespace !== void 0 && subject.namespace !== "" ? subject.namespace : bindingNamespace;
-  return namespace === "" ? void 0 : namespace;
-}
-function subjectUsername(subject, bindingNamespace) {
-  if (subject.kind === "User") return subject.name;
-  if (subject.kind === "ServiceAccount") {
-    const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
-    return namespace === void 0 ? void 0 : serviceAccountUsername(namespace, subject.name);
-  }
-  return void 0;
-}
-function appliesTo(subject, user, bindingNamespace) {
-  switch (subject.kind) {
-    case "User":
-      return user.name === subject.name;
-    case "Group":
-      return user.groups.includes(subject.name);
-    case "ServiceAccount": {
-      const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
-      return namespace !== void 0 && user.name === serviceAccountUsername(namespace, subject.name);
-    }
-    default:
-      return false;
-  }
-}
-function firstApplyingSubject(subjects, user, bindingNamespace) {
-  return subjects.findIndex((subject) => appliesTo(subject, user, bindingNamespace));
-}
-function describeSubject2(subject, bindingNamespace) {
-  if (subject.kind === "ServiceAccount") {
-    const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
-    return namespace === void 0 ? `ServiceAccount ${subject.name} (no namespace)` : `ServiceAccount ${namespace}/${subject.name}`;
-  }
-  return `${subject.kind} ${subject.name}`;
-}
-function normalizeSubject(subject, bindingNamespace) {
-  switch (subject.kind) {
-    case "User":
-    case "Group":
-      return subject;
-    case "ServiceAccount": {
-      const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
-      return namespace === void 0 ? void 0 : { ...subject, namespace };
-    }
-    default:
-      return void 0;
-  }
-}
-
 // rules/automount-token-enabled.ts
 var automount_token_enabled_default = defineRule({
   id: "automount-token-enabled",
@@ -3966,8 +3864,7 @@ var automount_token_enabled_default = defineRule({
       if (typeof account?.get(["automountServiceAccountToken"]) === "boolean") continue;
       const spec = workload.object.kind === "Pod" ? "the pod spec" : "the pod template";
       const where = account ? `neither ${spec} nor the ServiceAccount sets automountServiceAccountToken` : `${spec} does not set automountServiceAccountToken`;
-      const user = serviceAccountUser(workload.namespace, workload.serviceAccountName);
-      const bindings = ctx.rbac.policy.bindingsFor(user).filter((m) => m.binding.source);
+      const bindings = ctx.rbac.accountBindings(workload.namespace, workload.serviceAccountName).filter((m) => m.binding.source);
       const grant = (bindings.find((m) => m.role) ?? bindings[0])?.binding.source;
       const hint = grant ? `; ${grant.display} ${bindings.some((m) => m.role) ? "grants it rights" : "binds it (to a role not in the input)"}, so set it to true explicitly if the pods call the API` : "; the ServiceAccount has no RBAC bindings in the input beyond the defaults";
       const fixable = bindings.length === 0 && !ctx.index.isExternalServiceAccountNamespace(workload.namespace);
@@ -4184,7 +4081,7 @@ function trimTrailingStars(value) {
 
 // src/rbac/aggregation.ts
 var QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-var DNS1123_SUBDOMAIN2 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+var DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 function compileLabelSelector(selector) {
   if (selector === void 0 || selector === null) return { ok: true, matches: () => false };
   const matchLabels = Object.entries(selector.matchLabels ?? {});
@@ -4238,7 +4135,7 @@ function validateKey(key2) {
   const slash = key2.indexOf("/");
   const prefix = slash === -1 ? void 0 : key2.slice(0, slash);
   const name = slash === -1 ? key2 : key2.slice(slash + 1);
-  const validPrefix = prefix === void 0 || prefix.length <= 253 && DNS1123_SUBDOMAIN2.test(prefix);
+  const validPrefix = prefix === void 0 || prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix);
   if (!validPrefix || name.length > 63 || !QUALIFIED_NAME.test(name)) return `invalid label key "${key2}"`;
   return void 0;
 }
@@ -4340,6 +4237,108 @@ function sameRules(a, b) {
 function byName(a, b) {
   if (a.name === b.name) return 0;
   return a.name < b.name ? -1 : 1;
+}
+
+// src/rbac/subjects.ts
+var SERVICE_ACCOUNT_USERNAME_PREFIX = "system:serviceaccount:";
+var SERVICE_ACCOUNT_GROUP_PREFIX = "system:serviceaccounts:";
+var ALL_SERVICE_ACCOUNTS_GROUP = "system:serviceaccounts";
+var ALL_AUTHENTICATED_GROUP = "system:authenticated";
+var ALL_UNAUTHENTICATED_GROUP = "system:unauthenticated";
+var ANONYMOUS_USER = "system:anonymous";
+var SYSTEM_MASTERS_GROUP = "system:masters";
+function serviceAccountUsername(namespace, name) {
+  return `${SERVICE_ACCOUNT_USERNAME_PREFIX}${namespace}:${name}`;
+}
+var NO_USER = "\0";
+function principalOf(identity) {
+  switch (identity.kind) {
+    case "ServiceAccount":
+      return serviceAccountUser(identity.namespace, identity.name);
+    case "User":
+      return userInfo(identity.name);
+    case "Group":
+      return { name: NO_USER, groups: [identity.name] };
+  }
+}
+function serviceAccountUser(namespace, name) {
+  return {
+    name: serviceAccountUsername(namespace, name),
+    groups: [ALL_SERVICE_ACCOUNTS_GROUP, `${SERVICE_ACCOUNT_GROUP_PREFIX}${namespace}`, ALL_AUTHENTICATED_GROUP]
+  };
+}
+function userInfo(name, groups = []) {
+  const result = [...groups];
+  if (result.length === 0) {
+    const sa = parseServiceAccountUsername(name);
+    if (sa) result.push(ALL_SERVICE_ACCOUNTS_GROUP, `${SERVICE_ACCOUNT_GROUP_PREFIX}${sa.namespace}`);
+  }
+  if (name === ANONYMOUS_USER) {
+    if (!result.includes(ALL_UNAUTHENTICATED_GROUP)) result.push(ALL_UNAUTHENTICATED_GROUP);
+  } else if (!result.includes(ALL_AUTHENTICATED_GROUP) && !result.includes(ALL_UNAUTHENTICATED_GROUP)) {
+    result.push(ALL_AUTHENTICATED_GROUP);
+  }
+  return { name, groups: result };
+}
+var DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+var DNS1123_SUBDOMAIN2 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+function parseServiceAccountUsername(username) {
+  if (!username.startsWith(SERVICE_ACCOUNT_USERNAME_PREFIX)) return void 0;
+  const parts = username.slice(SERVICE_ACCOUNT_USERNAME_PREFIX.length).split(":");
+  if (parts.length !== 2) return void 0;
+  const [namespace = "", name = ""] = parts;
+  if (namespace.length > 63 || !DNS1123_LABEL.test(namespace)) return void 0;
+  if (name.length > 253 || !DNS1123_SUBDOMAIN2.test(name)) return void 0;
+  return { namespace, name };
+}
+function serviceAccountSubjectNamespace(subject, bindingNamespace) {
+  const namespace = subject.namespace !== void 0 && subject.namespace !== "" ? subject.namespace : bindingNamespace;
+  return namespace === "" ? void 0 : namespace;
+}
+function subjectUsername(subject, bindingNamespace) {
+  if (subject.kind === "User") return subject.name;
+  if (subject.kind === "ServiceAccount") {
+    const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
+    return namespace === void 0 ? void 0 : serviceAccountUsername(namespace, subject.name);
+  }
+  return void 0;
+}
+function appliesTo(subject, user, bindingNamespace) {
+  switch (subject.kind) {
+    case "User":
+      return user.name === subject.name;
+    case "Group":
+      return user.groups.includes(subject.name);
+    case "ServiceAccount": {
+      const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
+      return namespace !== void 0 && user.name === serviceAccountUsername(namespace, subject.name);
+    }
+    default:
+      return false;
+  }
+}
+function firstApplyingSubject(subjects, user, bindingNamespace) {
+  return subjects.findIndex((subject) => appliesTo(subject, user, bindingNamespace));
+}
+function describeSubject2(subject, bindingNamespace) {
+  if (subject.kind === "ServiceAccount") {
+    const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
+    return namespace === void 0 ? `ServiceAccount ${subject.name} (no namespace)` : `ServiceAccount ${namespace}/${subject.name}`;
+  }
+  return `${subject.kind} ${subject.name}`;
+}
+function normalizeSubject(subject, bindingNamespace) {
+  switch (subject.kind) {
+    case "User":
+    case "Group":
+      return subject;
+    case "ServiceAccount": {
+      const namespace = serviceAccountSubjectNamespace(subject, bindingNamespace);
+      return namespace === void 0 ? void 0 : { ...subject, namespace };
+    }
+    default:
+      return void 0;
+  }
 }
 
 // src/rbac/policy.ts
@@ -5165,18 +5164,15 @@ function* roleGrants(ctx, permissions, options = {}) {
   const clusterScoped = (g) => !table.isNamespaced(g.permission.group, g.permission.resource);
   for (const { role, entries } of candidates(ctx.index, permissions)) {
     if (options.namespace !== void 0 && role.kind === "Role" && role.namespace !== options.namespace) continue;
-    const def = roleDefOf(ctx.rbac, role);
-    if (def && ctx.rbac.policy.aggregation.aggregated.has(def)) continue;
-    if (options.namespace !== void 0 && def) {
-      const bound = ctx.rbac.bindingsGranting(def).filter(hasLiveSubject);
-      if (bound.length > 0 && !bound.some((b) => b.kind === "ClusterRoleBinding" || b.namespace === options.namespace)) continue;
-    }
+    let counts;
     for (const entry of entries) {
       if (isFullWildcard(entry)) continue;
       const all = grantsAny(entry, permissions);
       const found = (role.kind === "Role" ? all.filter((g) => !clusterScoped(g)) : all).sort((a, b) => a.resourceIndex - b.resourceIndex);
       const [first, ...rest] = found;
       if (!first) continue;
+      counts ??= rulesCount(ctx.rbac, role, options.namespace);
+      if (!counts) break;
       const reach2 = roleReach(ctx.rbac, role, {
         clusterScoped: found.every(clusterScoped),
         limited: entry.resourceNames.length > 0,
@@ -5191,6 +5187,14 @@ function* roleGrants(ctx, permissions, options = {}) {
       yield { role, entry, found: [first, ...rest], reach: reach2, path: path5 };
     }
   }
+}
+function rulesCount(rbac, role, namespace) {
+  const def = roleDefOf(rbac, role);
+  if (!def) return true;
+  if (rbac.policy.aggregation.aggregated.has(def)) return false;
+  if (namespace === void 0) return true;
+  const bound = rbac.bindingsGranting(def).filter(hasLiveSubject);
+  return bound.length === 0 || bound.some((b) => b.kind === "ClusterRoleBinding" || b.namespace === namespace);
 }
 var entriesByResource = /* @__PURE__ */ new WeakMap();
 function candidates(index2, permissions) {
@@ -6667,6 +6671,8 @@ var ClusterRbac = class {
   defByObject = /* @__PURE__ */ new Map();
   grants;
   holdersByBinding;
+  /** {@link accountBindings} by namespace, then name. */
+  bindingsOfAccounts = /* @__PURE__ */ new Map();
   /**
    * True when context-only sources (a cluster dump) hold ClusterRoles or ClusterRoleBindings
    * labelled `kubernetes.io/bootstrapping: rbac-defaults`: the cluster's own defaults are then
@@ -6741,6 +6747,17 @@ var ClusterRbac = class {
     for (const aggregated of aggregatedInto.get(role) ?? []) out.push(...bindingsByRole.get(aggregated) ?? []);
     return out;
   }
+  /**
+   * The bindings that apply to the ServiceAccount `namespace/name` ({@link Policy.bindingsFor} of its
+   * user), computed once per account: rules ask per workload, and many workloads share one.
+   */
+  accountBindings(namespace, name) {
+    let byName2 = this.bindingsOfAccounts.get(namespace);
+    if (!byName2) this.bindingsOfAccounts.set(namespace, byName2 = /* @__PURE__ */ new Map());
+    let matches = byName2.get(name);
+    if (!matches) byName2.set(name, matches = this.policy.bindingsFor(serviceAccountUser(namespace, name)));
+    return matches;
+  }
   /** Workloads whose ServiceAccount (or a mounted token's) is a subject of the binding. */
   holders(binding) {
     if (!this.holdersByBinding) {
@@ -6755,7 +6772,7 @@ var ClusterRbac = class {
         for (const token of tokens) accounts.set(`${token.serviceAccount.namespace}/${token.serviceAccount.name}`, token.serviceAccount);
         for (const account of accounts.values()) {
           const own = accounts.size === 1 ? tokens : tokens.filter((t) => t.serviceAccount.namespace === account.namespace && t.serviceAccount.name === account.name);
-          for (const match of this.policy.bindingsFor(serviceAccountUser(account.namespace, account.name))) {
+          for (const match of this.accountBindings(account.namespace, account.name)) {
             const list = map.get(match.binding) ?? [];
             if (list.at(-1)?.workload !== workload) list.push({ workload, tokens: own });
             map.set(match.binding, list);
@@ -9545,14 +9562,14 @@ export {
   Option,
   POD_SPEC_PATHS,
   workloadOf,
+  automountOf,
+  rulesAllow,
   SYSTEM_MASTERS_GROUP,
   principalOf,
   serviceAccountUser,
   userInfo,
   parseServiceAccountUsername,
   describeSubject2 as describeSubject,
-  automountOf,
-  rulesAllow,
   parseKubeVersion,
   isKubeVersionError,
   isResolveError,
