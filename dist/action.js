@@ -31,7 +31,7 @@ import {
   mermaidForFindings,
   renderDiffMarkdown,
   renderDiffText
-} from "./chunk-DU7NUOID.js";
+} from "./chunk-WHGN7FBZ.js";
 import "./chunk-H3RLNLYH.js";
 import "./chunk-F4TEWXMW.js";
 import {

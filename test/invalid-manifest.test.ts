@@ -180,6 +180,14 @@ describe('error mapping', () => {
     ]);
   });
 
+  it('a "__proto__" key is a field like any other, with a null beside it or not', () => {
+    for (const extra of ['', '  nodeName: null\n']) {
+      expect(invalid(pod(`  containers: []\n${extra}  __proto__: { hostNetwork: true }\n`))).toEqual([
+        `${extra === '' ? 6 : 7}:3 Pod ns/p has unknown field "spec.__proto__"`,
+      ]);
+    }
+  });
+
   it('YAML 1.1 booleans (yes/no/on/off) are booleans, as kubectl reads them', () => {
     expect(invalid(pod('  automountServiceAccountToken: no\n  containers: []\n'))).toEqual([]);
   });

@@ -232,7 +232,12 @@ function withoutNulls(value: Record<string, unknown>): Record<string, unknown> {
     if (Array.isArray(v)) return v.map(copy);
     if (isRecord(v)) {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) if (!dropped(k, x)) out[k] = copy(x);
+      for (const [k, x] of Object.entries(v)) {
+        if (dropped(k, x)) continue;
+        // `out.__proto__ = …` would set the copy's prototype: a key of that name is defined as the parser defines it.
+        if (k === '__proto__') Object.defineProperty(out, k, { value: copy(x), enumerable: true, writable: true, configurable: true });
+        else out[k] = copy(x);
+      }
       return out;
     }
     return v;
@@ -248,14 +253,14 @@ function dropped(key: string, value: unknown): boolean {
   return value === null || value === undefined || key.startsWith('$');
 }
 
-/** Whether {@link withoutNulls} would copy the value unchanged (a `__proto__` key is not copied as such). */
+/** Whether {@link withoutNulls} would copy the value unchanged. */
 function asIs(value: unknown): boolean {
   if (value instanceof Date) return false;
   if (Array.isArray(value)) return value.every(asIs);
   if (isRecord(value)) {
     for (const key of Object.keys(value)) {
       const x = value[key];
-      if (dropped(key, x) || key === '__proto__' || !asIs(x)) return false;
+      if (dropped(key, x) || !asIs(x)) return false;
     }
   }
   return true;

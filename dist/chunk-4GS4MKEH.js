@@ -67,7 +67,7 @@ import {
   userInfo,
   workloadLabel,
   workloadOf
-} from "./chunk-DU7NUOID.js";
+} from "./chunk-WHGN7FBZ.js";
 import "./chunk-H3RLNLYH.js";
 import "./chunk-F4TEWXMW.js";
 import {

@@ -5825,7 +5825,11 @@ function withoutNulls(value) {
     if (Array.isArray(v)) return v.map(copy);
     if (isRecord(v)) {
       const out = {};
-      for (const [k, x] of Object.entries(v)) if (!dropped(k, x)) out[k] = copy(x);
+      for (const [k, x] of Object.entries(v)) {
+        if (dropped(k, x)) continue;
+        if (k === "__proto__") Object.defineProperty(out, k, { value: copy(x), enumerable: true, writable: true, configurable: true });
+        else out[k] = copy(x);
+      }
       return out;
     }
     return v;
@@ -5841,7 +5845,7 @@ function asIs(value) {
   if (isRecord(value)) {
     for (const key2 of Object.keys(value)) {
       const x = value[key2];
-      if (dropped(key2, x) || key2 === "__proto__" || !asIs(x)) return false;
+      if (dropped(key2, x) || !asIs(x)) return false;
     }
   }
   return true;
