@@ -1309,7 +1309,7 @@ function readRoot(
       if (indent > 0) {
         let last = endLine - 1;
         for (; last > line && lines.types[last] !== 0; last--) if (lines.types[last] === 2) throw GIVE_UP;
-        if (lines.text.lastIndexOf('#', lines.ends[last]! - 1) >= lines.starts[last]!) throw GIVE_UP;
+        for (let at = lines.starts[last]!; at < lines.ends[last]!; at++) if (lines.text.charCodeAt(at) === 35 /* # */) throw GIVE_UP;
       }
       // Blank and comment lines before it are in the piece, as the parser may count them in the item.
       const segment = { start: lines.starts[line]!, end: lineOffset(lines, endLine) };

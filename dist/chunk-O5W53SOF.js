@@ -23,7 +23,7 @@ import {
   loadPaths,
   parseSource,
   separatorsOver
-} from "./chunk-AKMQE77Q.js";
+} from "./chunk-6XWSCGWB.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";

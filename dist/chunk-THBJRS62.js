@@ -67,7 +67,7 @@ import {
   userInfo,
   workloadLabel,
   workloadOf
-} from "./chunk-WHGN7FBZ.js";
+} from "./chunk-O5W53SOF.js";
 import "./chunk-H3RLNLYH.js";
 import "./chunk-F4TEWXMW.js";
 import {
@@ -76,7 +76,7 @@ import {
 } from "./chunk-TMEXFSHZ.js";
 import {
   writeAtomically
-} from "./chunk-V3QB5EST.js";
+} from "./chunk-ZIO7LQ5Z.js";
 import {
   EXIT,
   exitCode
@@ -84,7 +84,7 @@ import {
 import {
   MAX_CONTEXT_BYTES,
   loadPaths
-} from "./chunk-AKMQE77Q.js";
+} from "./chunk-6XWSCGWB.js";
 import "./chunk-5KN45NEN.js";
 import "./chunk-GIMQCXU6.js";
 
@@ -502,7 +502,7 @@ async function runLint(paths, options, io) {
   let result;
   let shown = loaded.sources;
   if (options.fix === true || options.fixDryRun === true) {
-    const { applyFixes } = await import("./chunk-CKIPV7GW.js");
+    const { applyFixes } = await import("./chunk-EHOW3HE5.js");
     const isStdin = (file) => paths.includes("-") && file === stdinName;
     const fixed = await applyFixes(sources, (s) => lint(s, runOptions), { isStdin, dryRun: options.fixDryRun === true, output: options.output }, io);
     if (typeof fixed === "number") return fixed;

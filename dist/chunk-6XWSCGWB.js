@@ -1434,7 +1434,7 @@ function readRoot(reader, items, itemDocs, kinds, compose2, maxAliasCount, selec
       if (indent > 0) {
         let last = endLine - 1;
         for (; last > line && lines.types[last] !== 0; last--) if (lines.types[last] === 2) throw GIVE_UP;
-        if (lines.text.lastIndexOf("#", lines.ends[last] - 1) >= lines.starts[last]) throw GIVE_UP;
+        for (let at = lines.starts[last]; at < lines.ends[last]; at++) if (lines.text.charCodeAt(at) === 35) throw GIVE_UP;
       }
       const segment = { start: lines.starts[line], end: lineOffset(lines, endLine) };
       let value = null;
