@@ -42,12 +42,13 @@ function bareParse(texts) {
 }
 
 /**
- * Median lint and parse times over `rounds` rounds (`parseRounds` of the parse), each after warm-up:
- * lint until it has run for a second (at least once), so that a small input is measured warm as a
- * large one is, then the lint rounds; then one parse and the parse rounds. Lint first and on its
- * own: a bare parse leaves several times the garbage of a lint and grows the heap, and lint rounds
- * after it measured the collector's work on that heap (at 100k objects, rounds of 45–53 µs per
- * object after a parse against 37–39 without one). The CLI lints in a fresh process.
+ * Median lint and parse times over `rounds` rounds (`parseRounds` of the parse), each after its own
+ * warm-up: lint until it has run for a second (at least once), so that a small input is measured
+ * warm as a large one is, then the lint rounds (and, with `extra`, lint without the fast path);
+ * then the parse, warmed up the same way, and its rounds. Lint first and on its own: a bare parse
+ * leaves several times the garbage of a lint and grows the heap, and lint rounds after it measured
+ * the collector's work on that heap (at 100k objects, rounds of 45–53 µs per object after a parse
+ * against 37–39 without one). The CLI lints in a fresh process.
  */
 async function measure(sources, rounds, extra = false, parseRounds = rounds) {
   const { lint } = await import(path.join(root, 'dist/src/index.js'));
@@ -55,26 +56,30 @@ async function measure(sources, rounds, extra = false, parseRounds = rounds) {
   let findings = 0;
   for (let warm = 0; warm < 1000; ) warm += time(() => lint(sources));
   const lintTimes = [];
-  const parseTimes = [];
   for (let i = 0; i < rounds; i++) lintTimes.push(time(() => (findings = lint(sources).findings.length)));
   // The process's peak so far: reading the input and linting it (the parse that follows holds more).
   const lintMaxRssMb = process.resourceUsage().maxRSS / 1024;
-  bareParse(texts);
+  // Without the fast path (every document composed), before the parse too.
+  const fullTimes = [];
+  let fullFindings = 0;
+  if (extra) {
+    lint(sources, { fastPath: false });
+    for (let i = 0; i < rounds; i++) fullTimes.push(time(() => (fullFindings = lint(sources, { fastPath: false }).findings.length)));
+  }
+  for (let warm = 0; warm < 1000; ) warm += time(() => bareParse(texts));
+  const parseTimes = [];
   for (let i = 0; i < parseRounds; i++) parseTimes.push(time(() => bareParse(texts)));
   const result = { lintMs: median(lintTimes), parseMs: median(parseTimes), findings, lintMaxRssMb };
   if (!extra) return result;
-  // Without the fast path; the yaml Lexer alone; the fast path's line check alone.
+  // The yaml Lexer alone; the fast path's line check alone.
   const { planSkips } = await import(path.join(root, 'dist/src/parse/skip.js'));
   const { MODEL_KINDS } = await import(path.join(root, 'dist/src/model/index.js'));
   const { allRules } = await import(path.join(root, 'dist/src/index.js'));
   const kinds = new Set([...MODEL_KINDS, ...allRules.filter((r) => r.meta.recommended).flatMap((r) => r.meta.kinds)]);
-  const fullTimes = [];
   const lexTimes = [];
   const checkTimes = [];
-  let fullFindings = 0;
   let skipped = 0;
   for (let i = 0; i < rounds; i++) {
-    fullTimes.push(time(() => (fullFindings = lint(sources, { fastPath: false }).findings.length)));
     lexTimes.push(time(() => texts.forEach((t) => { for (const _ of new Lexer().lex(t)); })));
     checkTimes.push(time(() => (skipped = texts.reduce((n, t) => n + (planSkips(t, kinds)?.documents ?? 0), 0))));
   }
@@ -255,7 +260,7 @@ if (args.includes('--json')) {
   }
   lines.push('', `generated inputs, each size in fresh processes (the median of ${results.generated.map((g) => g.processes).join(' / ')}), median of its rounds:`);
   lines.push('peak RSS: of the process after the lint rounds, and at its end (with the bare parse it is compared with)');
-  lines.push('objects   MiB    lint ms  parse ms  ratio  objects/s  µs/object  RSS lint MiB  RSS+parse MiB');
+  lines.push('objects   MiB    lint ms  parse ms  ratio  objects/s  µs/object  RSS lint MiB   RSS+parse MiB');
   for (const g of results.generated) {
     lines.push(
       `${String(g.objects).padStart(7)} ${f(g.bytes / 2 ** 20, 1).padStart(5)} ${f(g.lintMs).padStart(10)} ${f(g.parseMs).padStart(9)} ${f(g.ratio, 2).padStart(6)} ${f(g.objectsPerSecond).padStart(10)} ${f(g.msPerObject * 1000, 1).padStart(10)} ${f(g.lintMaxRssMb).padStart(13)} ${f(g.maxRssMb).padStart(15)}`,
