@@ -361,8 +361,9 @@ describe('value path: same objects and positions as a full parse', () => {
       }),
       { numRuns: RUNS },
     );
-    // Not vacuous: some were read by the value path (most hold a syntax error or a Helm action).
-    expect(read).toBeGreaterThan(RUNS / 20);
+    // Not vacuous: some were read by the value path (most hold a syntax error or a Helm action):
+    // 15 to 31 of 300 in 25 runs, so RUNS / 20 failed about one run in six.
+    expect(read).toBeGreaterThan(RUNS / 40);
   }, 600_000);
 
   it('random documents with comment lines at any indentation: read by the value path, as the parser reads them', () => {
