@@ -57,7 +57,9 @@ function expectSame(sources: readonly SourceText[], options: LintOptions = {}): 
 
 /** Whether lint reads the source by the parser's value path (with the default rules' kinds). */
 function readByValuePath(source: SourceText): boolean {
-  return parseSource(source, { composeKinds: DEFAULT_KINDS, lintValues: true }).manifests.some((m) => m.nodes !== undefined);
+  const parsed = parseSource(source, { composeKinds: DEFAULT_KINDS, lintValues: true });
+  // Only the value path outlines pieces.
+  return parsed.file.outline !== undefined && parsed.manifests.length > 0;
 }
 
 describe('fast path: same findings as a full parse', () => {
@@ -294,7 +296,7 @@ describe('value path: same objects and positions as a full parse', () => {
       docs: parsed.manifests.map((m) => `${m.docIndex} ${m.pathPrefix.join('.')} ${m.helmSource ?? '-'}`),
       // Where each object's `kind` key is (its `file:line` label): seen by the reader, or located in the nodes.
       kinds: parsed.manifests.map((m) => {
-        const at = m.nodes?.kindAt;
+        const at = m.kindAt;
         if (at !== undefined) return `${m.file.lineCounter.linePos(at).line}:${m.file.lineCounter.linePos(at).col}`;
         const { piece, pathPrefix } = m.nodes ?? { piece: m.docIndex, pathPrefix: m.pathPrefix };
         const { start } = locate(m.file.documents[piece]!, m.file.lineCounter, [...pathPrefix, 'kind'], 'key').range;
@@ -411,7 +413,7 @@ describe('value path: same objects and positions as a full parse', () => {
       'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n---\n  # indented comment\napiVersion: example.com/v1\nkind: Widget\n' +
       `metadata:\n  name: w\nspec:\n  q: "${'x'.repeat(200)}"\n`;
     const read = parseSource({ path: 'i.yaml', text: indented }, { composeKinds: DEFAULT_KINDS, lintValues: true });
-    expect([read.manifests.map((m) => m.object.kind), read.skippedObjects, read.manifests[0]!.nodes !== undefined]).toEqual([['ServiceAccount'], 1, true]);
+    expect([read.manifests.map((m) => m.object.kind), read.skippedObjects, read.file.outline !== undefined]).toEqual([['ServiceAccount'], 1, true]);
     expectSame([{ path: 'i.yaml', text: indented }]);
     // A comment line after an indented List item's nested sequence: the parser ends the item after
     // the next item's indentation (the value path leaves such a List to it).
@@ -476,7 +478,7 @@ describe('value path: same objects and positions as a full parse', () => {
     for (const text of [yaml, generateManifests(200)]) {
       const manifests = parseSource({ path: 'd.yaml', text }, { values: true }).manifests;
       expect(manifests.length).toBeGreaterThan(100);
-      expect(manifests.every((m) => m.nodes?.kindAt !== undefined)).toBe(true);
+      expect(manifests.every((m) => m.kindAt !== undefined)).toBe(true);
     }
   });
   /**
@@ -748,7 +750,7 @@ describe('outline: the ranges of a piece the value path read, without the parser
     const { file } = parsed;
     let outlined = 0;
     let commented = 0;
-    const pieces = new Set(parsed.manifests.map((m) => m.nodes?.piece).filter((p) => p !== undefined));
+    const pieces = new Set(parsed.file.outline ? parsed.manifests.map((m) => m.nodes?.piece ?? m.docIndex) : []);
     for (const piece of pieces) {
       const outline = file.outline?.(piece);
       if (!outline) continue;

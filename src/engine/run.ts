@@ -324,7 +324,7 @@ export function rangeIn(manifest: Manifest, path: JsonPath, at?: 'key' | 'value'
 /** Positions an object's own location (its `kind:` key) for related locations and explanations. */
 export function objectLocation(object: K8sObject): { file: string; line: number; column: number } {
   // The value path saw where the `kind` key is: no nodes to compose for it.
-  const kindAt = object.manifest.nodes?.kindAt;
+  const kindAt = object.manifest.kindAt;
   if (kindAt !== undefined) {
     const { line, col } = object.manifest.file.lineCounter.linePos(kindAt);
     return { file: object.manifest.file.path, line, column: col };

@@ -339,7 +339,8 @@ function parseValues(source: SourceText, text: string, options: ParseOptions, pl
   const before: Select | undefined = select && ((kind, namespace) => (!kinds || kinds.has(kind) || kind === 'CustomResourceDefinition') && select(kind, namespace));
   const read = readFast(plan ? plan.compact : text, MAX_DEPTH, MAX_ALIAS_COUNT, composePiece, keep, before);
   if ('failed' in read) return read;
-  const { composed } = read;
+  // Closures below hold what they use, not `read`: its object list is a large input's garbage.
+  const { composed, block } = read;
   const segments = plan ? read.segments.map(({ start, end }) => ({ start: original(start), end: original(end) })) : read.segments;
   const lineCounter = lazyLineCounter(text);
   const cache: (Document.Parsed | undefined)[] = new Array<Document.Parsed | undefined>(segments.length);
@@ -367,7 +368,7 @@ function parseValues(source: SourceText, text: string, options: ParseOptions, pl
   // most of a large input's live heap.
   let last: { piece: number; outline: Outline | undefined } | undefined;
   const outlineOf = (piece: number): Outline | undefined => {
-    if (!read.block || piece >= segments.length || composed.has(piece)) return undefined;
+    if (!block || piece >= segments.length || composed.has(piece)) return undefined;
     if (last?.piece !== piece) last = { piece, outline: outline(text, segments[piece]!.start, segments[piece]!.end) };
     return last.outline;
   };
@@ -380,9 +381,16 @@ function parseValues(source: SourceText, text: string, options: ParseOptions, pl
     for (const { start, end } of read.preambles) helmSources.push((helmSource = lastHelmSource(text.slice(original(start), original(end))) ?? helmSource));
   }
   const manifests: Manifest[] = read.objects.map(({ value, segment, pathPrefix, doc, docPath, kindAt }) => {
+    // One literal per shape: a property added later would take a backing store of its own.
+    const manifest: Manifest =
+      kindAt === undefined
+        ? { file, docIndex: doc, object: value, pathPrefix: docPath }
+        : { file, docIndex: doc, object: value, pathPrefix: docPath, kindAt: original(kindAt) };
+    // Most objects are a document of their own, whose piece is the document: no `nodes` to hold.
+    if (segment !== doc || pathPrefix !== docPath) manifest.nodes = { piece: segment, pathPrefix };
     const helmSource = helmSources[doc];
-    const nodes = { piece: segment, pathPrefix, ...(kindAt === undefined ? {} : { kindAt: original(kindAt) }) };
-    return { file, docIndex: doc, object: value, pathPrefix: docPath, nodes, ...(helmSource === undefined ? {} : { helmSource }) };
+    if (helmSource !== undefined) manifest.helmSource = helmSource;
+    return manifest;
   });
   return { file, manifests, problems: [], skippedObjects: read.skipped + (plan?.objects ?? 0) };
 }
@@ -458,16 +466,16 @@ function indexLines(lineCounter: LineCounter, text: string): void {
 /**
  * Where each line of the text starts: at 0 and after each line feed. The line feeds are counted
  * first: growing the array one push at a time reallocates it, and fresh memory is what a large
- * file's index costs most.
+ * file's index costs most. A Uint32Array (a string's offsets fit), half the size of an array of
+ * numbers: the counters rbaclint fills are only read (`linePos` and indexing), never pushed to.
  */
 function lineStartsOf(text: string): number[] {
   let count = 1;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
-  const starts = new Array<number>(count);
-  starts[0] = 0;
+  const starts = new Uint32Array(count);
   let line = 1;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts[line++] = i + 1;
-  return starts;
+  return starts as unknown as number[];
 }
 
 /**

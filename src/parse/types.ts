@@ -88,9 +88,9 @@ export interface Manifest {
   nodes?: {
     piece: number;
     pathPrefix: JsonPath;
-    /** Offset of the object's `kind` key, when the value path saw it: its `file:line` label needs no nodes. */
-    kindAt?: number;
   };
+  /** Offset of the object's `kind` key, when the value path saw it: its `file:line` label needs no nodes. */
+  kindAt?: number;
 }
 
 /** A problem found while reading or parsing, before any rule runs. */
