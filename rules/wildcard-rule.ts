@@ -21,8 +21,9 @@ export default defineRule({
   check(ctx) {
     for (const role of ctx.index.roles()) {
       for (const entry of ruleEntries(role)) {
+        if (!FIELDS.some((field) => entry[field].includes('*'))) continue;
         // Fields in the order the manifest writes them, so the finding lands on the first "*".
-        const wild = entry.fieldOrder.filter(
+        const wild = Object.keys(entry.raw).filter(
           (field): field is (typeof FIELDS)[number] =>
             (FIELDS as readonly string[]).includes(field) && entry[field as (typeof FIELDS)[number]].includes('*'),
         );

@@ -35,8 +35,12 @@ export class Index {
   readonly objects: K8sObject[] = [];
   readonly defaultNamespace: string;
   private readonly byKind = new Map<string, K8sObject[]>();
-  /** By kind, then namespace (`""` for cluster-scoped), then name: no key string is built per lookup. */
-  private readonly byKey = new Map<string, Map<string, Map<string, K8sObject>>>();
+  /**
+   * By kind, then name: the object while a single namespace (`""` for cluster-scoped) holds that
+   * name, else a Map by namespace. No key string is built per lookup, and no Map is held per
+   * namespace (on a large input, most namespaces hold a few objects of a kind).
+   */
+  private readonly byKey = new Map<string, Map<string, K8sObject | Map<string, K8sObject>>>();
   private readonly namespacesWithServiceAccounts = new Set<string>();
   private workloadList: Workload[] | undefined;
   private externalNamespaces: Set<string> | undefined;
@@ -53,12 +57,13 @@ export class Index {
       let list = this.byKind.get(kind);
       if (!list) this.byKind.set(kind, (list = []));
       list.push(object);
-      let byNamespace = this.byKey.get(kind);
-      if (!byNamespace) this.byKey.set(kind, (byNamespace = new Map()));
-      const namespace = object.namespace ?? '';
-      let byName = byNamespace.get(namespace);
-      if (!byName) byNamespace.set(namespace, (byName = new Map()));
-      byName.set(object.name, object);
+      let byName = this.byKey.get(kind);
+      if (!byName) this.byKey.set(kind, (byName = new Map()));
+      // A later object of the same kind, namespace and name replaces the earlier one.
+      const held = byName.get(object.name);
+      if (held === undefined || (held instanceof K8sObject && held.namespace === object.namespace)) byName.set(object.name, object);
+      else if (held instanceof K8sObject) byName.set(object.name, new Map([[held.namespace ?? '', held], [object.namespace ?? '', object]]));
+      else held.set(object.namespace ?? '', object);
       if (kind === 'ServiceAccount' && object.namespace !== undefined) this.namespacesWithServiceAccounts.add(object.namespace);
     }
   }
@@ -70,7 +75,9 @@ export class Index {
 
   /** The object of that kind, namespace (undefined for cluster-scoped) and name, if in the input. */
   get(kind: string, namespace: string | undefined, name: string): K8sObject | undefined {
-    return this.byKey.get(kind)?.get(namespace ?? '')?.get(name);
+    const held = this.byKey.get(kind)?.get(name);
+    if (held instanceof K8sObject) return (held.namespace ?? '') === (namespace ?? '') ? held : undefined;
+    return held?.get(namespace ?? '');
   }
 
   /** The ServiceAccount `namespace/name` if the input defines it. */

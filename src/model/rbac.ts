@@ -9,8 +9,8 @@ export interface RuleEntry {
   verbs: readonly string[];
   resourceNames: readonly string[];
   nonResourceURLs: readonly string[];
-  /** The rule's field names in the order the manifest writes them. */
-  fieldOrder: string[];
+  /** The entry as written (its field names are in the manifest's order). */
+  raw: Readonly<Record<string, unknown>>;
 }
 
 /** A subject of a binding, with its index in `subjects`. */
@@ -40,7 +40,7 @@ export function ruleEntries(role: K8sObject): readonly RuleEntry[] {
       verbs: stringList(rule.verbs),
       resourceNames: stringList(rule.resourceNames),
       nonResourceURLs: stringList(rule.nonResourceURLs),
-      fieldOrder: Object.keys(rule),
+      raw: rule,
     });
   });
   entriesOf.set(role, out);

@@ -32,6 +32,34 @@ function index(): Index {
   ]);
 }
 
+describe('Index.get()', () => {
+  const doc = (kind: string, name: string, namespace: string | undefined, note: string) =>
+    `apiVersion: v1\nkind: ${kind}\nmetadata: { name: ${name}${namespace === undefined ? '' : `, namespace: ${namespace}`}, labels: { note: ${note} } }\n`;
+
+  it('finds each object by kind, namespace and name; a later duplicate replaces the earlier one', () => {
+    const text = [
+      doc('ServiceAccount', 'web', 'a', 'one'),
+      // The same name in a second and a third namespace (and a duplicate in the first, which wins).
+      doc('ServiceAccount', 'web', 'b', 'two'),
+      doc('ServiceAccount', 'web', 'a', 'three'),
+      doc('ServiceAccount', 'web', 'c', 'four'),
+      doc('ServiceAccount', 'web', 'c', 'five'),
+      // No namespace: the default one.
+      doc('ServiceAccount', 'solo', undefined, 'six'),
+      doc('ServiceAccount', 'solo', undefined, 'seven'),
+      doc('ClusterRole', 'web', undefined, 'eight'),
+      doc('ConfigMap', 'web', 'a', 'nine'),
+    ].join('---\n');
+    const idx = new Index(parseSource({ path: 'x.yaml', text }).manifests, { defaultNamespace: 'dflt' });
+    const note = (kind: string, namespace: string | undefined, name: string) => idx.get(kind, namespace, name)?.labels.note;
+    expect([note('ServiceAccount', 'a', 'web'), note('ServiceAccount', 'b', 'web'), note('ServiceAccount', 'c', 'web')]).toEqual(['three', 'two', 'five']);
+    expect([note('ServiceAccount', 'd', 'web'), note('ServiceAccount', undefined, 'web'), note('ServiceAccount', 'a', 'other')]).toEqual([undefined, undefined, undefined]);
+    expect([note('ServiceAccount', 'dflt', 'solo'), note('ServiceAccount', 'a', 'solo'), note('ServiceAccount', undefined, 'solo')]).toEqual(['seven', undefined, undefined]);
+    expect([note('ClusterRole', undefined, 'web'), note('ClusterRole', 'a', 'web'), note('ConfigMap', 'a', 'web'), note('ConfigMap', 'b', 'web')]).toEqual(['eight', undefined, 'nine', undefined]);
+    expect(idx.serviceAccount('b', 'web')?.display).toBe('ServiceAccount b/web');
+  });
+});
+
 describe('Index.reportable()', () => {
   it('iterates only the objects that can receive findings', () => {
     const view = index().reportable();
@@ -77,7 +105,7 @@ rules:
 `;
     const [role] = new Index(parseSource({ path: 'role.yaml', text }).manifests).ofKind('Role');
     const entries = ruleEntries(role!);
-    expect(entries.map(({ index, apiGroups, resources, verbs, resourceNames, nonResourceURLs, fieldOrder }) => ({ index, apiGroups, resources, verbs, resourceNames, nonResourceURLs, fieldOrder }))).toEqual([
+    expect(entries.map(({ index, apiGroups, resources, verbs, resourceNames, nonResourceURLs, raw }) => ({ index, apiGroups, resources, verbs, resourceNames, nonResourceURLs, fieldOrder: Object.keys(raw) }))).toEqual([
       { index: 0, apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list'], resourceNames: [], nonResourceURLs: [], fieldOrder: ['apiGroups', 'resources', 'verbs'] },
       { index: 2, apiGroups: [], resources: [], verbs: ['*'], resourceNames: [], nonResourceURLs: ['/healthz'], fieldOrder: ['verbs', 'nonResourceURLs', 'resourceNames'] },
     ]);
