@@ -10,6 +10,6 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${pkg.version}
 `);
 } else {
-  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-JR7GS4VD.js"), import("./chunk-THBJRS62.js")]);
+  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-KHB3N4SO.js"), import("./chunk-D7QGI52Z.js")]);
   process.exitCode = await runCli(argv, processIo());
 }

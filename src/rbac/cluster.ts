@@ -32,9 +32,9 @@ export const RBAC_DEFAULTS = 'rbac-defaults';
 
 /** A workload that holds a grant: it runs as (or mounts a token of) a subject of the binding. */
 export interface Holder {
-  workload: Workload;
+  readonly workload: Workload;
   /** The API tokens its pods receive for that ServiceAccount; empty when none is mounted. */
-  tokens: ApiToken[];
+  readonly tokens: readonly ApiToken[];
 }
 
 /**
@@ -186,12 +186,15 @@ export class ClusterRbac {
         for (const account of accounts.values()) {
           const own =
             accounts.size === 1 ? tokens : tokens.filter((t) => t.serviceAccount.namespace === account.namespace && t.serviceAccount.name === account.name);
+          // One holder for every binding of the account (bindings of groups such as
+          // system:authenticated hold every workload).
+          const holder: Holder = { workload, tokens: own };
           for (const match of this.accountBindings(account.namespace, account.name)) {
-            const list = map.get(match.binding) ?? [];
+            const list = map.get(match.binding);
             // Workloads are visited in turn, so a workload already listed is the last entry: a
-            // constant-time check (bindings of groups such as system:authenticated hold every workload).
-            if (list.at(-1)?.workload !== workload) list.push({ workload, tokens: own });
-            map.set(match.binding, list);
+            // constant-time check.
+            if (!list) map.set(match.binding, [holder]);
+            else if (list.at(-1)?.workload !== workload) list.push(holder);
           }
         }
       }

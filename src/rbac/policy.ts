@@ -49,12 +49,13 @@ export interface Explanation<Src = unknown> {
 }
 
 /** A binding whose subjects apply to a user. */
+/** One binding that applies to a user. The same object may be returned for other users: do not modify it. */
 export interface BindingMatch<Src = unknown> {
-  binding: BindingDef<Src>;
+  readonly binding: BindingDef<Src>;
   /** The first subject that applies. */
-  subject: Subject;
+  readonly subject: Subject;
   /** The resolved role; `undefined` when the roleRef dangles (the binding grants nothing). */
-  role: RoleDef<Src> | undefined;
+  readonly role: RoleDef<Src> | undefined;
 }
 
 /** One principal allowed to make a request, as answered by {@link Policy.whoCan}. */
@@ -78,7 +79,8 @@ export type WhoCanEntry<Src = unknown> =
 interface ResolvedRole<Src> {
   role: RoleDef<Src>;
   rules: readonly PolicyRule[];
-  origins: readonly RuleOrigin<Src>[];
+  /** Where each rule comes from, for an aggregated ClusterRole; other roles' rules are their own. */
+  origins?: readonly RuleOrigin<Src>[];
 }
 
 interface BindingEntry<Src> {
@@ -87,6 +89,11 @@ interface BindingEntry<Src> {
   ordinal: number;
   namespace: string;
   role: ResolvedRole<Src> | undefined;
+  /**
+   * {@link Policy.bindingsFor}'s match per subject index, made once: a binding of a group such as
+   * `system:authenticated` matches every user, with the same subject each time.
+   */
+  matches?: BindingMatch<Src>[];
 }
 
 type Bucket<Src> = Map<string, BindingEntry<Src>[]>;
@@ -141,7 +148,7 @@ export class Policy<Src = unknown> {
       const aggregated = this.aggregation.aggregated.get(role);
       const resolved: ResolvedRole<Src> = aggregated
         ? { role, rules: aggregated.map((entry) => entry.rule), origins: aggregated.map((entry) => entry.origin) }
-        : { role, rules: role.rules, origins: role.rules.map((_, ruleIndex) => ({ role, ruleIndex })) };
+        : { role, rules: role.rules };
       this.#resolved.set(role, resolved);
       this.#rolesByKey.set(roleKeyOf(role), resolved);
     }
@@ -272,10 +279,16 @@ export class Policy<Src = unknown> {
       addAll(this.#clusterByGroup.get(group));
       for (const byNamespace of this.#namespacedByGroup.get(group)?.values() ?? []) addAll(byNamespace);
     }
-    return [...entries].sort(byOrdinal).flatMap((entry) => {
-      const subject = entry.binding.subjects[firstApplyingSubject(entry.binding.subjects, user, entry.namespace)];
-      return subject ? [{ binding: entry.binding, subject, role: entry.role?.role }] : [];
-    });
+    // Of the exact size: callers keep a list per ServiceAccount (an array grown by push has room for 17).
+    const out = new Array<BindingMatch<Src>>(entries.size);
+    let length = 0;
+    for (const entry of [...entries].sort(byOrdinal)) {
+      const index = firstApplyingSubject(entry.binding.subjects, user, entry.namespace);
+      const subject = entry.binding.subjects[index];
+      if (subject) out[length++] = (entry.matches ??= [])[index] ??= { binding: entry.binding, subject, role: entry.role?.role };
+    }
+    out.length = length;
+    return out;
   }
 
   /**
@@ -402,7 +415,7 @@ export class Policy<Src = unknown> {
       for (const ruleIndex of indices) {
         const rule = rules[ruleIndex];
         if (rule === undefined) continue;
-        const origin = origins[ruleIndex] ?? { role, ruleIndex };
+        const origin = origins?.[ruleIndex] ?? { role, ruleIndex };
         grants.push({ binding: entry.binding, bindingNamespace: entry.namespace, subject, role, ruleIndex, rule, origin });
       }
     }

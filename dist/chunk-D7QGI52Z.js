@@ -67,7 +67,7 @@ import {
   userInfo,
   workloadLabel,
   workloadOf
-} from "./chunk-O5W53SOF.js";
+} from "./chunk-SPCPMHGQ.js";
 import "./chunk-H3RLNLYH.js";
 import "./chunk-F4TEWXMW.js";
 import {
@@ -76,7 +76,7 @@ import {
 } from "./chunk-TMEXFSHZ.js";
 import {
   writeAtomically
-} from "./chunk-ZIO7LQ5Z.js";
+} from "./chunk-PDNJFFB5.js";
 import {
   EXIT,
   exitCode
@@ -84,7 +84,7 @@ import {
 import {
   MAX_CONTEXT_BYTES,
   loadPaths
-} from "./chunk-6XWSCGWB.js";
+} from "./chunk-AEBM4DNO.js";
 import "./chunk-5KN45NEN.js";
 import "./chunk-GIMQCXU6.js";
 
@@ -502,7 +502,7 @@ async function runLint(paths, options, io) {
   let result;
   let shown = loaded.sources;
   if (options.fix === true || options.fixDryRun === true) {
-    const { applyFixes } = await import("./chunk-EHOW3HE5.js");
+    const { applyFixes } = await import("./chunk-2UQROHNP.js");
     const isStdin = (file) => paths.includes("-") && file === stdinName;
     const fixed = await applyFixes(sources, (s) => lint(s, runOptions), { isStdin, dryRun: options.fixDryRun === true, output: options.output }, io);
     if (typeof fixed === "number") return fixed;

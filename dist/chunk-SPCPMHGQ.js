@@ -23,7 +23,7 @@ import {
   loadPaths,
   parseSource,
   separatorsOver
-} from "./chunk-6XWSCGWB.js";
+} from "./chunk-AEBM4DNO.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
@@ -3643,7 +3643,7 @@ function ruleEntries(role) {
       verbs: stringList(rule.verbs),
       resourceNames: stringList(rule.resourceNames),
       nonResourceURLs: stringList(rule.nonResourceURLs),
-      fieldOrder: Object.keys(rule)
+      raw: rule
     });
   });
   entriesOf.set(role, out);
@@ -3718,7 +3718,11 @@ var Index = class {
   objects = [];
   defaultNamespace;
   byKind = /* @__PURE__ */ new Map();
-  /** By kind, then namespace (`""` for cluster-scoped), then name: no key string is built per lookup. */
+  /**
+   * By kind, then name: the object while a single namespace (`""` for cluster-scoped) holds that
+   * name, else a Map by namespace. No key string is built per lookup, and no Map is held per
+   * namespace (on a large input, most namespaces hold a few objects of a kind).
+   */
   byKey = /* @__PURE__ */ new Map();
   namespacesWithServiceAccounts = /* @__PURE__ */ new Set();
   workloadList;
@@ -3735,12 +3739,12 @@ var Index = class {
       let list = this.byKind.get(kind);
       if (!list) this.byKind.set(kind, list = []);
       list.push(object);
-      let byNamespace = this.byKey.get(kind);
-      if (!byNamespace) this.byKey.set(kind, byNamespace = /* @__PURE__ */ new Map());
-      const namespace = object.namespace ?? "";
-      let byName2 = byNamespace.get(namespace);
-      if (!byName2) byNamespace.set(namespace, byName2 = /* @__PURE__ */ new Map());
-      byName2.set(object.name, object);
+      let byName2 = this.byKey.get(kind);
+      if (!byName2) this.byKey.set(kind, byName2 = /* @__PURE__ */ new Map());
+      const held = byName2.get(object.name);
+      if (held === void 0 || held instanceof K8sObject && held.namespace === object.namespace) byName2.set(object.name, object);
+      else if (held instanceof K8sObject) byName2.set(object.name, /* @__PURE__ */ new Map([[held.namespace ?? "", held], [object.namespace ?? "", object]]));
+      else held.set(object.namespace ?? "", object);
       if (kind === "ServiceAccount" && object.namespace !== void 0) this.namespacesWithServiceAccounts.add(object.namespace);
     }
   }
@@ -3750,7 +3754,9 @@ var Index = class {
   }
   /** The object of that kind, namespace (undefined for cluster-scoped) and name, if in the input. */
   get(kind, namespace, name) {
-    return this.byKey.get(kind)?.get(namespace ?? "")?.get(name);
+    const held = this.byKey.get(kind)?.get(name);
+    if (held instanceof K8sObject) return (held.namespace ?? "") === (namespace ?? "") ? held : void 0;
+    return held?.get(namespace ?? "");
   }
   /** The ServiceAccount `namespace/name` if the input defines it. */
   serviceAccount(namespace, name) {
@@ -4374,7 +4380,7 @@ var Policy = class {
     this.aggregation = aggregateClusterRoles(this.#roles);
     for (const role of this.#roles) {
       const aggregated = this.aggregation.aggregated.get(role);
-      const resolved2 = aggregated ? { role, rules: aggregated.map((entry) => entry.rule), origins: aggregated.map((entry) => entry.origin) } : { role, rules: role.rules, origins: role.rules.map((_, ruleIndex) => ({ role, ruleIndex })) };
+      const resolved2 = aggregated ? { role, rules: aggregated.map((entry) => entry.rule), origins: aggregated.map((entry) => entry.origin) } : { role, rules: role.rules };
       this.#resolved.set(role, resolved2);
       this.#rolesByKey.set(roleKeyOf(role), resolved2);
     }
@@ -4488,10 +4494,15 @@ var Policy = class {
       addAll(this.#clusterByGroup.get(group));
       for (const byNamespace of this.#namespacedByGroup.get(group)?.values() ?? []) addAll(byNamespace);
     }
-    return [...entries].sort(byOrdinal).flatMap((entry) => {
-      const subject = entry.binding.subjects[firstApplyingSubject(entry.binding.subjects, user, entry.namespace)];
-      return subject ? [{ binding: entry.binding, subject, role: entry.role?.role }] : [];
-    });
+    const out = new Array(entries.size);
+    let length = 0;
+    for (const entry of [...entries].sort(byOrdinal)) {
+      const index2 = firstApplyingSubject(entry.binding.subjects, user, entry.namespace);
+      const subject = entry.binding.subjects[index2];
+      if (subject) out[length++] = (entry.matches ??= [])[index2] ??= { binding: entry.binding, subject, role: entry.role?.role };
+    }
+    out.length = length;
+    return out;
   }
   /**
    * The subjects allowed to make the request: `Group system:masters` first, then the subjects of
@@ -4610,7 +4621,7 @@ var Policy = class {
       for (const ruleIndex of indices) {
         const rule = rules2[ruleIndex];
         if (rule === void 0) continue;
-        const origin = origins[ruleIndex] ?? { role, ruleIndex };
+        const origin = origins?.[ruleIndex] ?? { role, ruleIndex };
         grants2.push({ binding: entry.binding, bindingNamespace: entry.namespace, subject, role, ruleIndex, rule, origin });
       }
     }
@@ -6498,7 +6509,8 @@ var wildcard_rule_default = defineRule({
   check(ctx) {
     for (const role of ctx.index.roles()) {
       for (const entry of ruleEntries(role)) {
-        const wild = entry.fieldOrder.filter(
+        if (!FIELDS.some((field) => entry[field].includes("*"))) continue;
+        const wild = Object.keys(entry.raw).filter(
           (field) => FIELDS.includes(field) && entry[field].includes("*")
         );
         const first = wild[0];
@@ -6776,10 +6788,11 @@ var ClusterRbac = class {
         for (const token of tokens) accounts.set(`${token.serviceAccount.namespace}/${token.serviceAccount.name}`, token.serviceAccount);
         for (const account of accounts.values()) {
           const own = accounts.size === 1 ? tokens : tokens.filter((t) => t.serviceAccount.namespace === account.namespace && t.serviceAccount.name === account.name);
+          const holder = { workload, tokens: own };
           for (const match of this.accountBindings(account.namespace, account.name)) {
-            const list = map.get(match.binding) ?? [];
-            if (list.at(-1)?.workload !== workload) list.push({ workload, tokens: own });
-            map.set(match.binding, list);
+            const list = map.get(match.binding);
+            if (!list) map.set(match.binding, [holder]);
+            else if (list.at(-1)?.workload !== workload) list.push(holder);
           }
         }
       }
@@ -7386,7 +7399,7 @@ function rangeIn(manifest, path5, at) {
   return locate(file.documents[piece], file.lineCounter, full, at).range;
 }
 function objectLocation(object) {
-  const kindAt = object.manifest.nodes?.kindAt;
+  const kindAt = object.manifest.kindAt;
   if (kindAt !== void 0) {
     const { line, col } = object.manifest.file.lineCounter.linePos(kindAt);
     return { file: object.manifest.file.path, line, column: col };

@@ -1953,7 +1953,7 @@ function parseValues(source, text, options, plan) {
   const before = select && ((kind, namespace) => (!kinds || kinds.has(kind) || kind === "CustomResourceDefinition") && select(kind, namespace));
   const read = readFast(plan ? plan.compact : text, MAX_DEPTH, MAX_ALIAS_COUNT, composePiece, keep, before);
   if ("failed" in read) return read;
-  const { composed } = read;
+  const { composed, block } = read;
   const segments = plan ? read.segments.map(({ start, end }) => ({ start: original(start), end: original(end) })) : read.segments;
   const lineCounter = lazyLineCounter(text);
   const cache = new Array(segments.length);
@@ -1977,7 +1977,7 @@ function parseValues(source, text, options, plan) {
   });
   let last;
   const outlineOf = (piece) => {
-    if (!read.block || piece >= segments.length || composed.has(piece)) return void 0;
+    if (!block || piece >= segments.length || composed.has(piece)) return void 0;
     if (last?.piece !== piece) last = { piece, outline: outline(text, segments[piece].start, segments[piece].end) };
     return last.outline;
   };
@@ -1988,9 +1988,11 @@ function parseValues(source, text, options, plan) {
     for (const { start, end } of read.preambles) helmSources.push(helmSource = lastHelmSource(text.slice(original(start), original(end))) ?? helmSource);
   }
   const manifests = read.objects.map(({ value, segment, pathPrefix, doc, docPath, kindAt }) => {
+    const manifest = kindAt === void 0 ? { file, docIndex: doc, object: value, pathPrefix: docPath } : { file, docIndex: doc, object: value, pathPrefix: docPath, kindAt: original(kindAt) };
+    if (segment !== doc || pathPrefix !== docPath) manifest.nodes = { piece: segment, pathPrefix };
     const helmSource = helmSources[doc];
-    const nodes = { piece: segment, pathPrefix, ...kindAt === void 0 ? {} : { kindAt: original(kindAt) } };
-    return { file, docIndex: doc, object: value, pathPrefix: docPath, nodes, ...helmSource === void 0 ? {} : { helmSource } };
+    if (helmSource !== void 0) manifest.helmSource = helmSource;
+    return manifest;
   });
   return { file, manifests, problems: [], skippedObjects: read.skipped + (plan?.objects ?? 0) };
 }
@@ -2049,8 +2051,7 @@ function indexLines(lineCounter, text) {
 function lineStartsOf(text) {
   let count = 1;
   for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) count++;
-  const starts = new Array(count);
-  starts[0] = 0;
+  const starts = new Uint32Array(count);
   let line = 1;
   for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts[line++] = i + 1;
   return starts;
