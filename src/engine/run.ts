@@ -344,7 +344,8 @@ function memoize(predicate: (file: string) => boolean): (file: string) => boolea
 }
 
 function fingerprint(parts: readonly string[]): string {
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+  // The first 16 bytes, as hex: a string of its own, where slicing the full hex kept all 64 characters.
+  return createHash('sha256').update(parts.join('\u0000')).digest().toString('hex', 0, 16);
 }
 
 function dedupe(findings: Finding[]): Finding[] {

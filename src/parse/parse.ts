@@ -341,20 +341,27 @@ function parseValues(source: SourceText, text: string, options: ParseOptions, pl
   if ('failed' in read) return read;
   // Closures below hold what they use, not `read`: its object list is a large input's garbage.
   const { composed, block } = read;
-  const segments = plan ? read.segments.map(({ start, end }) => ({ start: original(start), end: original(end) })) : read.segments;
+  // Each piece's start and end offsets, in the original text: two numbers per piece, where the
+  // reader's segments are an object each (a large input has as many pieces as objects).
+  const count = read.segments.length;
+  const bounds = new Uint32Array(count * 2);
+  read.segments.forEach(({ start, end }, i) => {
+    bounds[2 * i] = original(start);
+    bounds[2 * i + 1] = original(end);
+  });
   const lineCounter = lazyLineCounter(text);
-  const cache: (Document.Parsed | undefined)[] = new Array<Document.Parsed | undefined>(segments.length);
+  const cache: (Document.Parsed | undefined)[] = new Array<Document.Parsed | undefined>(count);
   for (const [segment, doc] of composed) cache[segment] = doc;
   const documents = new Proxy(cache, {
     get(target, property, receiver) {
       if (typeof property === 'string' && property.length > 0 && property.charCodeAt(0) >= 48 && property.charCodeAt(0) <= 57) {
         const i = Number(property);
-        if (Number.isInteger(i) && i < segments.length) {
+        if (Number.isInteger(i) && i < count) {
           let doc = target[i];
           if (!doc) {
-            const { start, end } = segments[i]!;
+            const start = bounds[2 * i]!;
             // Error-free text (the value path read it) composes without error; an empty document otherwise.
-            doc = compose(start, end) ?? emptyDocument(start);
+            doc = compose(start, bounds[2 * i + 1]!) ?? emptyDocument(start);
             target[i] = doc;
           }
           return doc;
@@ -368,8 +375,8 @@ function parseValues(source: SourceText, text: string, options: ParseOptions, pl
   // most of a large input's live heap.
   let last: { piece: number; outline: Outline | undefined } | undefined;
   const outlineOf = (piece: number): Outline | undefined => {
-    if (!block || piece >= segments.length || composed.has(piece)) return undefined;
-    if (last?.piece !== piece) last = { piece, outline: outline(text, segments[piece]!.start, segments[piece]!.end) };
+    if (!block || piece >= count || composed.has(piece)) return undefined;
+    if (last?.piece !== piece) last = { piece, outline: outline(text, bounds[2 * piece]!, bounds[2 * piece + 1]!) };
     return last.outline;
   };
   const file: SourceFile = { path: source.path, text, lineCounter, documents, outline: outlineOf, contextOnly: source.contextOnly ?? false };
