@@ -10,6 +10,6 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${pkg.version}
 `);
 } else {
-  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-KHB3N4SO.js"), import("./chunk-D7QGI52Z.js")]);
+  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-6XJPQZNZ.js"), import("./chunk-JRL45TTM.js")]);
   process.exitCode = await runCli(argv, processIo());
 }

@@ -99,6 +99,12 @@ interface BindingEntry<Src> {
 type Bucket<Src> = Map<string, BindingEntry<Src>[]>;
 
 /**
+ * The RoleBindings of one user or group: their list while they are all in one namespace (a
+ * ServiceAccount is mostly bound in its own), else a list per namespace.
+ */
+type ByNamespace<Src> = BindingEntry<Src>[] | Bucket<Src>;
+
+/**
  * An offline RBAC authorizer over a fixed set of roles and bindings.
  *
  * Build it from everything the cluster would hold: the caller merges built-in and input objects.
@@ -129,8 +135,8 @@ export class Policy<Src = unknown> {
   readonly #clusterByUser: Bucket<Src> = new Map();
   readonly #clusterByGroup: Bucket<Src> = new Map();
   /** RoleBindings by username / group, then by namespace. */
-  readonly #namespacedByUser = new Map<string, Bucket<Src>>();
-  readonly #namespacedByGroup = new Map<string, Bucket<Src>>();
+  readonly #namespacedByUser = new Map<string, ByNamespace<Src>>();
+  readonly #namespacedByGroup = new Map<string, ByNamespace<Src>>();
 
   /**
    * @param roles Roles and ClusterRoles, built-in and input, in precedence order (later wins).
@@ -274,10 +280,10 @@ export class Policy<Src = unknown> {
       for (const entry of list ?? []) entries.add(entry);
     };
     addAll(this.#clusterByUser.get(user.name));
-    for (const byNamespace of this.#namespacedByUser.get(user.name)?.values() ?? []) addAll(byNamespace);
+    for (const list of everyNamespace(this.#namespacedByUser.get(user.name))) addAll(list);
     for (const group of user.groups) {
       addAll(this.#clusterByGroup.get(group));
-      for (const byNamespace of this.#namespacedByGroup.get(group)?.values() ?? []) addAll(byNamespace);
+      for (const list of everyNamespace(this.#namespacedByGroup.get(group))) addAll(list);
     }
     // Of the exact size: callers keep a list per ServiceAccount (an array grown by push has room for 17).
     const out = new Array<BindingMatch<Src>>(entries.size);
@@ -368,11 +374,11 @@ export class Policy<Src = unknown> {
     }
     for (const user of users) {
       if (cluster) push(this.#clusterByUser, user, entry);
-      else push(bucket(this.#namespacedByUser, user), namespace, entry);
+      else addInNamespace(this.#namespacedByUser, user, entry);
     }
     for (const group of groups) {
       if (cluster) push(this.#clusterByGroup, group, entry);
-      else push(bucket(this.#namespacedByGroup, group), namespace, entry);
+      else addInNamespace(this.#namespacedByGroup, group, entry);
     }
   }
 
@@ -385,8 +391,8 @@ export class Policy<Src = unknown> {
     yield* this.#clusterByUser.get(user.name) ?? [];
     for (const group of user.groups) yield* this.#clusterByGroup.get(group) ?? [];
     if (namespace === '') return;
-    yield* this.#namespacedByUser.get(user.name)?.get(namespace) ?? [];
-    for (const group of user.groups) yield* this.#namespacedByGroup.get(group)?.get(namespace) ?? [];
+    yield* inNamespace(this.#namespacedByUser.get(user.name), namespace);
+    for (const group of user.groups) yield* inNamespace(this.#namespacedByGroup.get(group), namespace);
   }
 
   /** Grants of the bindings applying in `namespace`; only rules allowing `attrs` when it is given. */
@@ -474,13 +480,23 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-function bucket<Src>(map: Map<string, Bucket<Src>>, key: string): Bucket<Src> {
-  let inner = map.get(key);
-  if (!inner) {
-    inner = new Map();
-    map.set(key, inner);
-  }
-  return inner;
+function addInNamespace<Src>(map: Map<string, ByNamespace<Src>>, key: string, entry: BindingEntry<Src>): void {
+  const held = map.get(key);
+  if (held === undefined) map.set(key, [entry]);
+  else if (!Array.isArray(held)) push(held, entry.namespace, entry);
+  else if (held[0]!.namespace === entry.namespace) held.push(entry);
+  else map.set(key, new Map([[held[0]!.namespace, held], [entry.namespace, [entry]]]));
+}
+
+function inNamespace<Src>(held: ByNamespace<Src> | undefined, namespace: string): readonly BindingEntry<Src>[] {
+  if (held === undefined) return [];
+  if (Array.isArray(held)) return held[0]!.namespace === namespace ? held : [];
+  return held.get(namespace) ?? [];
+}
+
+function everyNamespace<Src>(held: ByNamespace<Src> | undefined): Iterable<readonly BindingEntry<Src>[]> {
+  if (held === undefined) return [];
+  return Array.isArray(held) ? [held] : held.values();
 }
 
 function byOrdinal(a: BindingEntry<unknown>, b: BindingEntry<unknown>): number {

@@ -950,6 +950,42 @@ describe('Policy.explain / bindingsFor / danglingBindings', () => {
     expect(policy.bindingsFor(serviceAccountUser('ci', 'job')).map((match) => match.binding.name)).toEqual(['again']);
   });
 
+  it('RoleBindings of one user or group in one namespace, then in several: each request sees its namespace only', () => {
+    const policy = new Policy(
+      [nsRole('a', 'pods', [readPods]), nsRole('b', 'pods', [readPods]), nsRole('a', 'secrets', [readSecrets])],
+      [
+        rb('a', 'a1', 'Role', 'pods', [User('ann'), Group('team')]),
+        rb('a', 'a2', 'Role', 'secrets', [User('ann'), Group('team')]),
+        // A second namespace after two bindings in the first, then the first again.
+        rb('b', 'b1', 'Role', 'pods', [User('ann'), Group('team')]),
+        rb('a', 'a3', 'Role', 'pods', [User('ann')]),
+        rb('b', 'b2', 'Role', 'pods', [User('bob')]),
+      ],
+    );
+    const names = (grants: readonly { binding: BindingDef }[]) => [...new Set(grants.map((grant) => grant.binding.name))];
+    expect(names(policy.rulesFor(userInfo('ann'), 'a'))).toEqual(['a1', 'a2', 'a3']);
+    expect(names(policy.rulesFor(userInfo('ann'), 'b'))).toEqual(['b1']);
+    expect(names(policy.rulesFor(userInfo('ann'), 'c'))).toEqual([]);
+    expect(names(policy.rulesFor(userInfo('bob'), 'b'))).toEqual(['b2']);
+    expect(names(policy.rulesFor(userInfo('bob'), 'a'))).toEqual([]);
+    expect(names(policy.rulesFor({ name: 'carl', groups: ['team'] }, 'a'))).toEqual(['a1', 'a2']);
+    expect(names(policy.rulesFor({ name: 'carl', groups: ['team'] }, 'b'))).toEqual(['b1']);
+    expect(policy.bindingsFor(userInfo('ann')).map((match) => match.binding.name)).toEqual(['a1', 'a2', 'b1', 'a3']);
+    expect(policy.bindingsFor({ name: 'carl', groups: ['team'] }).map((match) => match.binding.name)).toEqual(['a1', 'a2', 'b1']);
+    // A rule of a role that is not aggregated comes from the role itself.
+    const [grant] = policy.rulesFor(userInfo('ann'), 'a');
+    expect([grant?.origin.role, grant?.origin.ruleIndex]).toEqual([grant?.role, 0]);
+  });
+
+  it('bindingsFor: a binding that applies to several users gives each the same match, with the subject that applies', () => {
+    const policy = new Policy([clusterRole('view', [readPods])], [crb('all', 'view', [User('x'), Group('system:authenticated')])]);
+    const [first] = policy.bindingsFor({ name: 'u1', groups: ['system:authenticated'] });
+    const [second] = policy.bindingsFor({ name: 'u2', groups: ['system:authenticated'] });
+    expect(first?.subject).toEqual(Group('system:authenticated'));
+    expect(second).toBe(first);
+    expect(policy.bindingsFor(userInfo('x'))[0]?.subject).toEqual(User('x'));
+  });
+
   it('RBAC-NOTES §1.5: danglingBindings lists bindings whose roleRef resolves to nothing', () => {
     const crbToRole: BindingDef = { ...crb('crb-to-role', 'reader', [User('x')]), roleRef: { apiGroup: RBAC_API_GROUP, kind: 'Role', name: 'reader' } };
     const weirdKind: BindingDef = { ...crb('weird', 'reader', [User('x')]), roleRef: { apiGroup: RBAC_API_GROUP, kind: 'clusterrole', name: 'reader' } };

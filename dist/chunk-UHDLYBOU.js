@@ -1954,19 +1954,24 @@ function parseValues(source, text, options, plan) {
   const read = readFast(plan ? plan.compact : text, MAX_DEPTH, MAX_ALIAS_COUNT, composePiece, keep, before);
   if ("failed" in read) return read;
   const { composed, block } = read;
-  const segments = plan ? read.segments.map(({ start, end }) => ({ start: original(start), end: original(end) })) : read.segments;
+  const count = read.segments.length;
+  const bounds = new Uint32Array(count * 2);
+  read.segments.forEach(({ start, end }, i) => {
+    bounds[2 * i] = original(start);
+    bounds[2 * i + 1] = original(end);
+  });
   const lineCounter = lazyLineCounter(text);
-  const cache = new Array(segments.length);
+  const cache = new Array(count);
   for (const [segment, doc] of composed) cache[segment] = doc;
   const documents = new Proxy(cache, {
     get(target, property, receiver) {
       if (typeof property === "string" && property.length > 0 && property.charCodeAt(0) >= 48 && property.charCodeAt(0) <= 57) {
         const i = Number(property);
-        if (Number.isInteger(i) && i < segments.length) {
+        if (Number.isInteger(i) && i < count) {
           let doc = target[i];
           if (!doc) {
-            const { start, end } = segments[i];
-            doc = compose2(start, end) ?? emptyDocument(start);
+            const start = bounds[2 * i];
+            doc = compose2(start, bounds[2 * i + 1]) ?? emptyDocument(start);
             target[i] = doc;
           }
           return doc;
@@ -1977,8 +1982,8 @@ function parseValues(source, text, options, plan) {
   });
   let last;
   const outlineOf = (piece) => {
-    if (!block || piece >= segments.length || composed.has(piece)) return void 0;
-    if (last?.piece !== piece) last = { piece, outline: outline(text, segments[piece].start, segments[piece].end) };
+    if (!block || piece >= count || composed.has(piece)) return void 0;
+    if (last?.piece !== piece) last = { piece, outline: outline(text, bounds[2 * piece], bounds[2 * piece + 1]) };
     return last.outline;
   };
   const file = { path: source.path, text, lineCounter, documents, outline: outlineOf, contextOnly: source.contextOnly ?? false };

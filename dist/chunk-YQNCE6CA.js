@@ -23,7 +23,7 @@ import {
   loadPaths,
   parseSource,
   separatorsOver
-} from "./chunk-AEBM4DNO.js";
+} from "./chunk-UHDLYBOU.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
@@ -4489,10 +4489,10 @@ var Policy = class {
       for (const entry of list ?? []) entries.add(entry);
     };
     addAll(this.#clusterByUser.get(user.name));
-    for (const byNamespace of this.#namespacedByUser.get(user.name)?.values() ?? []) addAll(byNamespace);
+    for (const list of everyNamespace(this.#namespacedByUser.get(user.name))) addAll(list);
     for (const group of user.groups) {
       addAll(this.#clusterByGroup.get(group));
-      for (const byNamespace of this.#namespacedByGroup.get(group)?.values() ?? []) addAll(byNamespace);
+      for (const list of everyNamespace(this.#namespacedByGroup.get(group))) addAll(list);
     }
     const out = new Array(entries.size);
     let length = 0;
@@ -4576,11 +4576,11 @@ var Policy = class {
     }
     for (const user of users) {
       if (cluster) push(this.#clusterByUser, user, entry);
-      else push(bucket(this.#namespacedByUser, user), namespace, entry);
+      else addInNamespace(this.#namespacedByUser, user, entry);
     }
     for (const group of groups) {
       if (cluster) push(this.#clusterByGroup, group, entry);
-      else push(bucket(this.#namespacedByGroup, group), namespace, entry);
+      else addInNamespace(this.#namespacedByGroup, group, entry);
     }
   }
   /**
@@ -4592,8 +4592,8 @@ var Policy = class {
     yield* this.#clusterByUser.get(user.name) ?? [];
     for (const group of user.groups) yield* this.#clusterByGroup.get(group) ?? [];
     if (namespace === "") return;
-    yield* this.#namespacedByUser.get(user.name)?.get(namespace) ?? [];
-    for (const group of user.groups) yield* this.#namespacedByGroup.get(group)?.get(namespace) ?? [];
+    yield* inNamespace(this.#namespacedByUser.get(user.name), namespace);
+    for (const group of user.groups) yield* inNamespace(this.#namespacedByGroup.get(group), namespace);
   }
   /** Grants of the bindings applying in `namespace`; only rules allowing `attrs` when it is given. */
   #grants(user, namespace, attrs) {
@@ -4657,13 +4657,21 @@ function push(map, key2, value) {
   if (list) list.push(value);
   else map.set(key2, [value]);
 }
-function bucket(map, key2) {
-  let inner = map.get(key2);
-  if (!inner) {
-    inner = /* @__PURE__ */ new Map();
-    map.set(key2, inner);
-  }
-  return inner;
+function addInNamespace(map, key2, entry) {
+  const held = map.get(key2);
+  if (held === void 0) map.set(key2, [entry]);
+  else if (!Array.isArray(held)) push(held, entry.namespace, entry);
+  else if (held[0].namespace === entry.namespace) held.push(entry);
+  else map.set(key2, /* @__PURE__ */ new Map([[held[0].namespace, held], [entry.namespace, [entry]]]));
+}
+function inNamespace(held, namespace) {
+  if (held === void 0) return [];
+  if (Array.isArray(held)) return held[0].namespace === namespace ? held : [];
+  return held.get(namespace) ?? [];
+}
+function everyNamespace(held) {
+  if (held === void 0) return [];
+  return Array.isArray(held) ? [held] : held.values();
 }
 function byOrdinal(a, b) {
   return a.ordinal - b.ordinal;
@@ -7416,7 +7424,7 @@ function memoize(predicate) {
   };
 }
 function fingerprint(parts) {
-  return createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 32);
+  return createHash("sha256").update(parts.join("\0")).digest().toString("hex", 0, 16);
 }
 function dedupe(findings) {
   const seen = /* @__PURE__ */ new Set();
@@ -7612,7 +7620,7 @@ function requestResource(attrs) {
   const sub = attrs.subresource === "" ? "" : ` --subresource ${attrs.subresource}`;
   return `${type}${attrs.name === "" ? "" : `/${attrs.name}`}${sub}`;
 }
-function inNamespace(attrs, namespace) {
+function inNamespace2(attrs, namespace) {
   return attrs.kind === "resource" ? { ...attrs, namespace } : attrs;
 }
 function locationOf(source) {
@@ -7753,7 +7761,7 @@ See 'rbaclint who-can --help' for help and examples.${eaten}`);
       }
       continue;
     }
-    const attrs = binding.kind === "RoleBinding" ? inNamespace(request.attrs, bindingNamespace) : request.attrs;
+    const attrs = binding.kind === "RoleBinding" ? inNamespace2(request.attrs, bindingNamespace) : request.attrs;
     if (!rulesAllow(policy.effectiveRules(role), attrs)) continue;
     const seen = /* @__PURE__ */ new Set();
     for (const raw of binding.subjects) {
@@ -9605,7 +9613,7 @@ export {
   loadRbacInput,
   shortValue,
   parseRequest,
-  inNamespace,
+  inNamespace2 as inNamespace,
   ruleLocationOf,
   objectLine,
   roleLabel,
