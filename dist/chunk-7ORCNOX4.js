@@ -501,6 +501,16 @@ var Fallback = class extends Error {
   doc;
 };
 var FALLBACK = new Fallback();
+var SHARED = new Array(4096).fill("");
+function shared(value) {
+  const n = value.length;
+  if (n === 0 || n > 40) return value;
+  const slot = n * 31 + value.charCodeAt(0) * 7 + value.charCodeAt(n - 1) * 131 + value.charCodeAt(n >> 1) & 4095;
+  const held = SHARED[slot];
+  if (held === value) return held;
+  SHARED[slot] = value;
+  return value;
+}
 function readFast(text, maxDepth, maxAliasCount, compose2, keep = () => true, select) {
   const failed = (doc) => ({ failed: true, doc });
   if (HELM_ACTION.test(text) || text.includes("\r")) return failed();
@@ -792,7 +802,10 @@ function inlineValue(text) {
     if (/^\[ *\] *$/.test(text)) return [];
     const m = FLOW_SEQ.exec(text);
     if (!m) throw GIVE_UP;
-    return (m[1].match(FLOW_TOKEN) ?? []).map(flowScalar);
+    return (m[1].match(FLOW_TOKEN) ?? []).map((token) => {
+      const value = flowScalar(token);
+      return typeof value === "string" ? shared(value) : value;
+    });
   }
   if (c === 123) {
     if (/^\{ *\} *$/.test(text)) return {};
@@ -1043,6 +1056,7 @@ var Reader = class {
     } else {
       value = inlineValue(inline);
     }
+    if (typeof value === "string") value = shared(value);
     if (this.peekIndent() > parent) throw GIVE_UP;
     return value;
   }

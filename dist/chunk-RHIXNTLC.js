@@ -23,7 +23,7 @@ import {
   loadPaths,
   parseSource,
   separatorsOver
-} from "./chunk-UHDLYBOU.js";
+} from "./chunk-7ORCNOX4.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
