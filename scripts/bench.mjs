@@ -187,21 +187,27 @@ if (corpus) {
 
 // Each size in fresh processes (`children` of them: a process's JIT and heap make its figures differ
 // from the next one's by more than its rounds do); the child whose lint time is the median is kept.
+// The processes of the sizes take turns (1k, 10k, 100k, 1k, …): time per object is compared across
+// sizes, and a machine that is slower for a while then slows each size alike, not only the last.
 // At 100k, three processes of three lint rounds (4 s each) and one parse round after a warm-up parse (15 s each).
-for (const [count, rounds, children, parseRounds] of quick ? [[1000, 3, 1, 3], [10000, 1, 1, 1]] : [[1000, 11, 3, 11], [10000, 5, 3, 5], [100000, 3, 3, 1]]) {
-  const runs = [];
-  for (let c = 0; c < children; c++) {
+const sizes = quick ? [[1000, 3, 1, 3], [10000, 1, 1, 1]] : [[1000, 11, 3, 11], [10000, 5, 3, 5], [100000, 3, 3, 1]];
+const runsBySize = sizes.map(() => []);
+for (let c = 0; c < Math.max(...sizes.map(([, , children]) => children)); c++) {
+  sizes.forEach(([count, rounds, children, parseRounds], i) => {
+    if (c >= children) return;
     const r = spawnSync(process.execPath, ['--max-old-space-size=8192', fileURLToPath(import.meta.url), '--child', String(count), String(rounds), String(parseRounds)], { encoding: 'utf8' });
     if (r.status !== 0) {
       console.error(r.stderr);
       process.exit(1);
     }
-    runs.push(JSON.parse(r.stdout));
-  }
-  runs.sort((a, b) => a.lintMs - b.lintMs);
+    runsBySize[i].push(JSON.parse(r.stdout));
+  });
+}
+sizes.forEach(([count, , children], i) => {
+  const runs = runsBySize[i].sort((a, b) => a.lintMs - b.lintMs);
   const m = runs[Math.floor(runs.length / 2)];
   results.generated.push({ objects: count, ...m, processes: children, ratio: m.lintMs / m.parseMs, objectsPerSecond: count / (m.lintMs / 1000), msPerObject: m.lintMs / count });
-}
+});
 
 // Start-up as users meet it: the bin (the bundle); the tsc build for comparison.
 // (Without the CPU/RSS hook, whose own loading would count as start-up.)
@@ -258,7 +264,7 @@ if (args.includes('--json')) {
   } else {
     lines.push('corpus: ../shared/corpus is absent, skipped');
   }
-  lines.push('', `generated inputs, each size in fresh processes (the median of ${results.generated.map((g) => g.processes).join(' / ')}), median of its rounds:`);
+  lines.push('', `generated inputs, each size in fresh processes, the sizes taking turns (the median of ${results.generated.map((g) => g.processes).join(' / ')}), median of its rounds:`);
   lines.push('peak RSS: of the process after the lint rounds, and at its end (with the bare parse it is compared with)');
   lines.push('objects   MiB    lint ms  parse ms  ratio  objects/s  µs/object  RSS lint MiB   RSS+parse MiB');
   for (const g of results.generated) {
