@@ -10,6 +10,6 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${pkg.version}
 `);
 } else {
-  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-DO5HL354.js"), import("./chunk-AFFAJDUG.js")]);
+  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-FUED7QNM.js"), import("./chunk-J4ZOWKZO.js")]);
   process.exitCode = await runCli(argv, processIo());
 }

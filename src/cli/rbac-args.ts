@@ -12,6 +12,7 @@ import { loadPaths } from '../load/load.js';
 import { Index, POD_SPEC_PATHS, type K8sObject, type Workload } from '../model/index.js';
 import { apiTokensOf } from '../model/token.js';
 import { InvalidArgumentError, type Command } from 'commander';
+import { stringTable } from '../parse/fast.js';
 import { MAX_CONTEXT_BYTES, MAX_SEPARATORS, MAX_SOURCE_BYTES, parseSource, separatorsOver } from '../parse/parse.js';
 import type { Manifest, ParseProblem, SourceText } from '../parse/types.js';
 import { ClusterRbac, type RbacSource } from '../rbac/cluster.js';
@@ -167,8 +168,9 @@ export async function loadRbacInput(command: string, options: InputOptions, io: 
   const composeKinds = QUERY_KINDS[command];
   const select = (kind: string, namespace: string | undefined): boolean =>
     !namespaces || namespace === undefined || !NAMESPACED_RBAC_KINDS.has(kind) || namespaces.has(namespace);
+  const strings = stringTable();
   for (const source of [...contextSources, ...loaded.sources]) {
-    const parsed = parseSource(source, { values: true, select, ...(composeKinds ? { composeKinds } : {}) });
+    const parsed = parseSource(source, { values: true, select, strings, ...(composeKinds ? { composeKinds } : {}) });
     manifests.push(...parsed.manifests);
     for (const problem of parsed.problems) {
       const { line, column } = problem.range.start;

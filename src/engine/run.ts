@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { rules as registry } from '../../rules/index.js';
 import { Index, MODEL_KINDS, type K8sObject } from '../model/index.js';
 import { locate, locateNodeIn } from '../parse/locate.js';
+import { stringTable } from '../parse/fast.js';
 import { parseSource, type ParseOptions } from '../parse/parse.js';
 import { ClusterRbac } from '../rbac/cluster.js';
 import { DEFAULT_KUBE_VERSION, type KubeVersion } from '../rbac/version.js';
@@ -98,8 +99,10 @@ export function runRules(sources: readonly SourceText[], allRules: readonly Rule
   const composeKinds = options.fastPath === false ? undefined : kindsRead(rules);
   /** Objects of skipped documents per file, for the summary. */
   const skippedObjects = new Map<SourceFile, number>();
+  // The short strings the value path reads, shared by the files of this run.
+  const strings = stringTable();
   for (const source of sources) {
-    const parsed = parseSource(source, composeKinds ? { composeKinds, lintValues: options.readValues !== false } : {});
+    const parsed = parseSource(source, composeKinds ? { composeKinds, lintValues: options.readValues !== false, strings } : {});
     if (parsed.skippedObjects > 0) skippedObjects.set(parsed.file, parsed.skippedObjects);
     files.push(parsed.file);
     manifests.push(...parsed.manifests);

@@ -129,19 +129,27 @@ type Compose = (start: number, end: number) => Document.Parsed | undefined;
  * Short scalars read before, by a hash of their length and three of their characters: most values
  * of a large input repeat (`v1`, `get`, a label, a ServiceAccount's name), and a fresh string per
  * occurrence was 7% of its live heap (20k generated objects). A slot holds the last string read
- * there (4,096 strings of at most 40 characters: bounded, kept between runs); a lookup is a few
- * reads and one comparison, no hashing of the whole string as a Map would do.
+ * there (4,096 strings of at most 40 characters); a lookup is a few reads and one comparison, no
+ * hashing of the whole string as a Map would do. One table per run ({@link stringTable}), shared
+ * by its files and dropped with it: a string cut from a file's text can hold that whole text.
  */
-const SHARED = new Array<string>(4096).fill('');
+export type StringTable = string[];
 
-/** `value`, or the equal string {@link SHARED} holds (the same text: strings compare by value). */
+export function stringTable(): StringTable {
+  return new Array<string>(4096).fill('');
+}
+
+/** The table of the {@link readFast} call running (it is synchronous). */
+let table: StringTable | undefined;
+
+/** `value`, or the equal string the table holds (the same text: strings compare by value). */
 function shared(value: string): string {
   const n = value.length;
-  if (n === 0 || n > 40) return value;
+  if (table === undefined || n === 0 || n > 40) return value;
   const slot = (n * 31 + value.charCodeAt(0) * 7 + value.charCodeAt(n - 1) * 131 + value.charCodeAt(n >> 1)) & 4095;
-  const held = SHARED[slot]!;
+  const held = table[slot]!;
   if (held === value) return held;
-  SHARED[slot] = value;
+  table[slot] = value;
   return value;
 }
 
@@ -152,11 +160,13 @@ export function readFast(
   compose: Compose,
   keep: Keep = () => true,
   select?: Select,
+  strings: StringTable = stringTable(),
 ): FastResult | FastFailure {
   const failed = (doc?: Document.Parsed): FastFailure => ({ failed: true, doc });
   // Helm's template actions are reported per document by the full parse (other `{{ … }}` is data;
   // as a flow collection key it makes the parser's piece fall back, see composeChecked).
   if (HELM_ACTION.test(text) || text.includes('\r')) return failed();
+  table = strings;
   try {
     if (/^\s*\{/.test(text)) return readJson(text, maxDepth, keep, select) ?? failed();
     if (/^\s*\[/.test(text)) return failed();
@@ -165,6 +175,8 @@ export function readFast(
     if (error instanceof Fallback) return failed(error.doc);
     if (error instanceof GiveUp) return failed();
     throw error;
+  } finally {
+    table = undefined;
   }
 }
 

@@ -1,6 +1,6 @@
 import { Composer, LineCounter, Parser, isCollection, visit, type CST, type Document, type Node } from 'yaml';
 import { planSkips, toOriginal, type SkipPlan } from './skip.js';
-import { COMPOSER_OPTIONS, composeRange, composeTokens, mapCstOffsets, readFast, type FastFailure, type Select } from './fast.js';
+import { COMPOSER_OPTIONS, composeRange, composeTokens, mapCstOffsets, readFast, type FastFailure, type Select, type StringTable } from './fast.js';
 import { commentStart, unquotedIndexOf } from './line-scan.js';
 import { outline } from './outline.js';
 import { HELM_ACTION, lastHelmSource } from './template.js';
@@ -53,6 +53,11 @@ export interface ParseOptions {
    * certainty, a refused one is not read at all, so a syntax error in it is not reported.
    */
   select?: Select;
+  /**
+   * With `values` or `lintValues`: the table of short strings the value path shares between the
+   * files of one run (`stringTable()` in fast.ts); without it, each file has its own.
+   */
+  strings?: StringTable;
 }
 
 /** Bound on alias expansion, so an alias bomb ("billion laughs") is rejected instead of expanded. */
@@ -337,7 +342,7 @@ function parseValues(source: SourceText, text: string, options: ParseOptions, pl
   };
   // Before reading, `select` refuses the kinds `keep` drops too.
   const before: Select | undefined = select && ((kind, namespace) => (!kinds || kinds.has(kind) || kind === 'CustomResourceDefinition') && select(kind, namespace));
-  const read = readFast(plan ? plan.compact : text, MAX_DEPTH, MAX_ALIAS_COUNT, composePiece, keep, before);
+  const read = readFast(plan ? plan.compact : text, MAX_DEPTH, MAX_ALIAS_COUNT, composePiece, keep, before, options.strings);
   if ('failed' in read) return read;
   // Closures below hold what they use, not `read`: its object list is a large input's garbage.
   const { composed, block } = read;

@@ -501,19 +501,23 @@ var Fallback = class extends Error {
   doc;
 };
 var FALLBACK = new Fallback();
-var SHARED = new Array(4096).fill("");
+function stringTable() {
+  return new Array(4096).fill("");
+}
+var table;
 function shared(value) {
   const n = value.length;
-  if (n === 0 || n > 40) return value;
+  if (table === void 0 || n === 0 || n > 40) return value;
   const slot = n * 31 + value.charCodeAt(0) * 7 + value.charCodeAt(n - 1) * 131 + value.charCodeAt(n >> 1) & 4095;
-  const held = SHARED[slot];
+  const held = table[slot];
   if (held === value) return held;
-  SHARED[slot] = value;
+  table[slot] = value;
   return value;
 }
-function readFast(text, maxDepth, maxAliasCount, compose2, keep = () => true, select) {
+function readFast(text, maxDepth, maxAliasCount, compose2, keep = () => true, select, strings = stringTable()) {
   const failed = (doc) => ({ failed: true, doc });
   if (HELM_ACTION.test(text) || text.includes("\r")) return failed();
+  table = strings;
   try {
     if (/^\s*\{/.test(text)) return readJson(text, maxDepth, keep, select) ?? failed();
     if (/^\s*\[/.test(text)) return failed();
@@ -522,6 +526,8 @@ function readFast(text, maxDepth, maxAliasCount, compose2, keep = () => true, se
     if (error instanceof Fallback) return failed(error.doc);
     if (error instanceof GiveUp) return failed();
     throw error;
+  } finally {
+    table = void 0;
   }
 }
 function readJson(text, maxDepth, keep, select) {
@@ -1965,7 +1971,7 @@ function parseValues(source, text, options, plan) {
     return select(kind, typeof namespace === "string" && namespace !== "" ? namespace : void 0);
   };
   const before = select && ((kind, namespace) => (!kinds || kinds.has(kind) || kind === "CustomResourceDefinition") && select(kind, namespace));
-  const read = readFast(plan ? plan.compact : text, MAX_DEPTH, MAX_ALIAS_COUNT, composePiece, keep, before);
+  const read = readFast(plan ? plan.compact : text, MAX_DEPTH, MAX_ALIAS_COUNT, composePiece, keep, before, options.strings);
   if ("failed" in read) return read;
   const { composed, block } = read;
   const count = read.segments.length;
@@ -2366,6 +2372,7 @@ async function readStdin() {
 export {
   fsReason,
   commentStart,
+  stringTable,
   MAX_SOURCE_BYTES,
   MAX_SEPARATORS,
   MAX_CONTEXT_BYTES,

@@ -22,8 +22,9 @@ import {
   fsReason,
   loadPaths,
   parseSource,
-  separatorsOver
-} from "./chunk-7ORCNOX4.js";
+  separatorsOver,
+  stringTable
+} from "./chunk-74G752TI.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";
@@ -7224,8 +7225,9 @@ function runRules(sources, allRules2, options = {}) {
   const files = [];
   const composeKinds = options.fastPath === false ? void 0 : kindsRead(rules2);
   const skippedObjects = /* @__PURE__ */ new Map();
+  const strings = stringTable();
   for (const source of sources) {
-    const parsed = parseSource(source, composeKinds ? { composeKinds, lintValues: options.readValues !== false } : {});
+    const parsed = parseSource(source, composeKinds ? { composeKinds, lintValues: options.readValues !== false, strings } : {});
     if (parsed.skippedObjects > 0) skippedObjects.set(parsed.file, parsed.skippedObjects);
     files.push(parsed.file);
     manifests.push(...parsed.manifests);
@@ -7513,8 +7515,9 @@ async function loadRbacInput(command, options, io, namespaces) {
   const manifests = [];
   const composeKinds = QUERY_KINDS[command];
   const select = (kind, namespace) => !namespaces || namespace === void 0 || !NAMESPACED_RBAC_KINDS.has(kind) || namespaces.has(namespace);
+  const strings = stringTable();
   for (const source of [...contextSources, ...loaded.sources]) {
-    const parsed = parseSource(source, { values: true, select, ...composeKinds ? { composeKinds } : {} });
+    const parsed = parseSource(source, { values: true, select, strings, ...composeKinds ? { composeKinds } : {} });
     manifests.push(...parsed.manifests);
     for (const problem of parsed.problems) {
       const { line, column } = problem.range.start;
