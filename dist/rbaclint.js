@@ -10,6 +10,6 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${pkg.version}
 `);
 } else {
-  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-FUED7QNM.js"), import("./chunk-J4ZOWKZO.js")]);
+  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-TCUUBF2E.js"), import("./chunk-CWDMUZJ4.js")]);
   process.exitCode = await runCli(argv, processIo());
 }

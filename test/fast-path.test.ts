@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { allRules, lint, type LintOptions, type Range, type SourceText } from '../src/index.js';
 import { MODEL_KINDS } from '../src/model/index.js';
 import { parseSource } from '../src/parse/parse.js';
-import { readFast } from '../src/parse/fast.js';
+import { readFast, stringTable } from '../src/parse/fast.js';
 import { checkDocument, planSkips } from '../src/parse/skip.js';
 import { locate, locateNodeIn } from '../src/parse/locate.js';
 import { rangeIn } from '../src/engine/run.js';
@@ -288,6 +288,22 @@ const asItem = (doc: string, indent: number) =>
     .join('\n');
 
 describe('value path: same objects and positions as a full parse', () => {
+  it('short scalars go through the table of strings given for the run, from every file', () => {
+    const strings = stringTable();
+    const options = { composeKinds: new Set(['ServiceAccount']), lintValues: true, strings };
+    const one = parseSource({ path: 'a.yaml', text: 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n  namespace: dev\n' }, options);
+    const two = parseSource({ path: 'b.json', text: '{"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "json-is-not-shared"}}' }, options);
+    const three = parseSource({ path: 'c.yaml', text: `kind: ServiceAccount\nmetadata:\n  name: "quoted"\n  labels: {a: b}\n  annotations:\n    long: ${'x'.repeat(41)}\n    list: [get, "list"]\n` }, options);
+    expect([one, two, three].map((parsed) => parsed.manifests.length)).toEqual([1, 1, 1]);
+    // JSON is read by JSON.parse; a flow mapping and a string over 40 characters are not shared.
+    expect(strings.filter((s) => s !== '').sort()).toEqual(['ServiceAccount', 'dev', 'get', 'list', 'quoted', 'v1', 'web']);
+    expect(three.manifests[0]!.object).toEqual({ kind: 'ServiceAccount', metadata: { name: 'quoted', labels: { a: 'b' }, annotations: { long: 'x'.repeat(41), list: ['get', 'list'] } } });
+    // The RBAC commands' reading (values), too.
+    const query = stringTable();
+    parseSource({ path: 'd.yaml', text: 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n' }, { values: true, composeKinds: new Set(['ServiceAccount']), strings: query });
+    expect(query.filter((s) => s !== '').sort()).toEqual(['ServiceAccount', 'api', 'v1']);
+  });
+
   /** Objects (with key order), problems and the range of every object and of each of its top-level keys. */
   function summary(parsed: ReturnType<typeof parseSource>) {
     return {

@@ -114,7 +114,7 @@ export function parseSource(source: SourceText, options: ParseOptions = {}): Par
     !original.includes('rbaclint-disable')
   ) {
     lintPlan = planSkips(original, options.composeKinds);
-    const fast = parseValues(source, original, {}, lintPlan);
+    const fast = parseValues(source, original, options.strings ? { strings: options.strings } : {}, lintPlan);
     if ('manifests' in fast) return fast;
   }
   const lineCounter = new LineCounter();

@@ -3,7 +3,7 @@ import { createRequire as __rbaclintCreateRequire } from 'node:module';
 const require = __rbaclintCreateRequire(import.meta.url);
 import {
   fsReason
-} from "./chunk-74G752TI.js";
+} from "./chunk-W4LOXXQG.js";
 
 // src/cli/output.ts
 import { randomBytes } from "node:crypto";

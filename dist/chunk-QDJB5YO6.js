@@ -24,7 +24,7 @@ import {
   parseSource,
   separatorsOver,
   stringTable
-} from "./chunk-74G752TI.js";
+} from "./chunk-W4LOXXQG.js";
 import {
   require_dist
 } from "./chunk-5KN45NEN.js";

@@ -1793,7 +1793,7 @@ function parseSource(source, options = {}) {
   let lintPlan = null;
   if (!valuePath && options.lintValues && options.composeKinds && !limited && source.byteLength === void 0 && original.length > 0 && !original.includes("rbaclint-disable")) {
     lintPlan = planSkips(original, options.composeKinds);
-    const fast = parseValues(source, original, {}, lintPlan);
+    const fast = parseValues(source, original, options.strings ? { strings: options.strings } : {}, lintPlan);
     if ("manifests" in fast) return fast;
   }
   const lineCounter = new import_yaml3.LineCounter();
