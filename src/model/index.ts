@@ -2,7 +2,7 @@ import type { Manifest } from '../parse/types.js';
 import { EXTERNAL_SERVICE_ACCOUNTS_ANNOTATION, asRecord, isNamespacedKind, K8sObject } from './object.js';
 import { workloadOf, type Workload } from './workload.js';
 
-export { K8sObject, asArray, asRecord, isNamespacedKind, stringList, type ObjectRef } from './object.js';
+export { K8sObject, asArray, asRecord, isNamespacedKind, mapDefined, stringList, type ObjectRef } from './object.js';
 export { POD_SPEC_PATHS, containersOf, workloadOf, type ServiceAccountSource, type Workload } from './workload.js';
 
 /** The API group of Role, ClusterRole and their bindings. */

@@ -127,6 +127,16 @@ export function asArray(value: unknown): unknown[] {
 const NO_STRINGS: readonly string[] = Object.freeze([]);
 
 /**
+ * `f` of each item, the undefined results left out, in an array of the exact size: an array grown
+ * by push keeps room for 17 items, and the lists kept per object (a role's rules, a binding's
+ * subjects) are mostly one or two long.
+ */
+export function mapDefined<T, U>(items: readonly T[], f: (item: T, index: number) => U | undefined): U[] {
+  const out = items.map(f);
+  return out.includes(undefined) ? out.filter((item): item is U => item !== undefined) : (out as U[]);
+}
+
+/**
  * The string entries of a list (other entries dropped; not a list: none). The manifest's own array
  * when every entry is a string, as it nearly always is: shared, read, never modify.
  */

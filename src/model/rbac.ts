@@ -1,4 +1,4 @@
-import { asArray, asRecord, stringList, type K8sObject } from './object.js';
+import { asArray, asRecord, mapDefined, stringList, type K8sObject } from './object.js';
 
 /** One entry of a Role's or ClusterRole's `rules`, with only its string-list fields kept (shared: read, never modify). */
 export interface RuleEntry {
@@ -29,11 +29,10 @@ const entriesOf = new WeakMap<K8sObject, readonly RuleEntry[]>();
 export function ruleEntries(role: K8sObject): readonly RuleEntry[] {
   const known = entriesOf.get(role);
   if (known) return known;
-  const out: RuleEntry[] = [];
-  asArray(role.get(['rules'])).forEach((raw, index) => {
+  const out = mapDefined(asArray(role.get(['rules'])), (raw, index): RuleEntry | undefined => {
     const rule = asRecord(raw);
-    if (!rule) return;
-    out.push({
+    if (!rule) return undefined;
+    return {
       index,
       apiGroups: stringList(rule.apiGroups),
       resources: stringList(rule.resources),
@@ -41,7 +40,7 @@ export function ruleEntries(role: K8sObject): readonly RuleEntry[] {
       resourceNames: stringList(rule.resourceNames),
       nonResourceURLs: stringList(rule.nonResourceURLs),
       raw: rule,
-    });
+    };
   });
   entriesOf.set(role, out);
   return out;

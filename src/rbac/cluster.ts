@@ -1,6 +1,6 @@
 import type { AggregationRule, Subject } from 'kubernetes-types/rbac/v1.js';
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
-import { asArray, asRecord, stringList, type Index, type K8sObject, type Workload } from '../model/index.js';
+import { asArray, asRecord, mapDefined, stringList, type Index, type K8sObject, type Workload } from '../model/index.js';
 import { apiTokensOf, type ApiToken } from '../model/token.js';
 import { labelSelectorMatches } from './aggregation.js';
 import { builtinBindings, builtinRoles } from './builtin.js';
@@ -216,14 +216,14 @@ function roleDefOf(object: K8sObject): RoleDef<RbacSource> {
     name: object.name,
     ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
     labels: object.labels,
-    rules: asArray(object.get(['rules'])).flatMap((raw) => {
+    rules: mapDefined(asArray(object.get(['rules'])), (raw) => {
       const rule = asRecord(raw);
-      if (!rule) return [];
+      if (!rule) return undefined;
       const out: PolicyRule = { verbs: stringList(rule.verbs) };
       for (const field of ['apiGroups', 'resources', 'resourceNames', 'nonResourceURLs'] as const) {
         if (rule[field] !== undefined) out[field] = stringList(rule[field]);
       }
-      return [out];
+      return out;
     }),
     ...(aggregationRule ? { aggregationRule } : {}),
     builtin: isClusterDefault(object),
@@ -265,17 +265,15 @@ function bindingDefOf(object: K8sObject): BindingDef<RbacSource> | undefined {
     name: object.name,
     ...(object.namespace === undefined ? {} : { namespace: object.namespace }),
     roleRef: { apiGroup: typeof roleRef.apiGroup === 'string' ? roleRef.apiGroup : '', kind: roleRef.kind, name: roleRef.name },
-    subjects: asArray(object.get(['subjects'])).flatMap((raw): Subject[] => {
+    subjects: mapDefined(asArray(object.get(['subjects'])), (raw): Subject | undefined => {
       const s = asRecord(raw);
-      if (typeof s?.kind !== 'string' || typeof s.name !== 'string') return [];
-      return [
-        {
-          kind: s.kind,
-          name: s.name,
-          ...(typeof s.namespace === 'string' ? { namespace: s.namespace } : {}),
-          ...(typeof s.apiGroup === 'string' ? { apiGroup: s.apiGroup } : {}),
-        },
-      ];
+      if (typeof s?.kind !== 'string' || typeof s.name !== 'string') return undefined;
+      return {
+        kind: s.kind,
+        name: s.name,
+        ...(typeof s.namespace === 'string' ? { namespace: s.namespace } : {}),
+        ...(typeof s.apiGroup === 'string' ? { apiGroup: s.apiGroup } : {}),
+      };
     }),
     builtin: isClusterDefault(object),
     source: object,

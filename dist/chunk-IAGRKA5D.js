@@ -3573,6 +3573,10 @@ function asArray(value) {
   return Array.isArray(value) ? value : [];
 }
 var NO_STRINGS = Object.freeze([]);
+function mapDefined(items, f) {
+  const out = items.map(f);
+  return out.includes(void 0) ? out.filter((item) => item !== void 0) : out;
+}
 function stringList(value) {
   if (!Array.isArray(value)) return NO_STRINGS;
   for (const item of value) if (typeof item !== "string") return value.filter((v) => typeof v === "string");
@@ -3633,11 +3637,10 @@ var entriesOf = /* @__PURE__ */ new WeakMap();
 function ruleEntries(role) {
   const known = entriesOf.get(role);
   if (known) return known;
-  const out = [];
-  asArray(role.get(["rules"])).forEach((raw, index2) => {
+  const out = mapDefined(asArray(role.get(["rules"])), (raw, index2) => {
     const rule = asRecord(raw);
-    if (!rule) return;
-    out.push({
+    if (!rule) return void 0;
+    return {
       index: index2,
       apiGroups: stringList(rule.apiGroups),
       resources: stringList(rule.resources),
@@ -3645,7 +3648,7 @@ function ruleEntries(role) {
       resourceNames: stringList(rule.resourceNames),
       nonResourceURLs: stringList(rule.nonResourceURLs),
       raw: rule
-    });
+    };
   });
   entriesOf.set(role, out);
   return out;
@@ -6817,14 +6820,14 @@ function roleDefOf2(object) {
     name: object.name,
     ...object.namespace === void 0 ? {} : { namespace: object.namespace },
     labels: object.labels,
-    rules: asArray(object.get(["rules"])).flatMap((raw) => {
+    rules: mapDefined(asArray(object.get(["rules"])), (raw) => {
       const rule = asRecord(raw);
-      if (!rule) return [];
+      if (!rule) return void 0;
       const out = { verbs: stringList(rule.verbs) };
       for (const field of ["apiGroups", "resources", "resourceNames", "nonResourceURLs"]) {
         if (rule[field] !== void 0) out[field] = stringList(rule[field]);
       }
-      return [out];
+      return out;
     }),
     ...aggregationRule ? { aggregationRule } : {},
     builtin: isClusterDefault(object),
@@ -6862,17 +6865,15 @@ function bindingDefOf(object) {
     name: object.name,
     ...object.namespace === void 0 ? {} : { namespace: object.namespace },
     roleRef: { apiGroup: typeof roleRef.apiGroup === "string" ? roleRef.apiGroup : "", kind: roleRef.kind, name: roleRef.name },
-    subjects: asArray(object.get(["subjects"])).flatMap((raw) => {
+    subjects: mapDefined(asArray(object.get(["subjects"])), (raw) => {
       const s = asRecord(raw);
-      if (typeof s?.kind !== "string" || typeof s.name !== "string") return [];
-      return [
-        {
-          kind: s.kind,
-          name: s.name,
-          ...typeof s.namespace === "string" ? { namespace: s.namespace } : {},
-          ...typeof s.apiGroup === "string" ? { apiGroup: s.apiGroup } : {}
-        }
-      ];
+      if (typeof s?.kind !== "string" || typeof s.name !== "string") return void 0;
+      return {
+        kind: s.kind,
+        name: s.name,
+        ...typeof s.namespace === "string" ? { namespace: s.namespace } : {},
+        ...typeof s.apiGroup === "string" ? { apiGroup: s.apiGroup } : {}
+      };
     }),
     builtin: isClusterDefault(object),
     source: object
