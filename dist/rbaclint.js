@@ -10,6 +10,6 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   process.stdout.write(`${pkg.version}
 `);
 } else {
-  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-TCUUBF2E.js"), import("./chunk-ECPO4POU.js")]);
+  const [{ processIo }, { runCli }] = await Promise.all([import("./chunk-TCUUBF2E.js"), import("./chunk-DJER3BUF.js")]);
   process.exitCode = await runCli(argv, processIo());
 }

@@ -127,13 +127,16 @@ export function asArray(value: unknown): unknown[] {
 const NO_STRINGS: readonly string[] = Object.freeze([]);
 
 /**
- * `f` of each item, the undefined results left out, in an array of the exact size: an array grown
- * by push keeps room for 17 items, and the lists kept per object (a role's rules, a binding's
- * subjects) are mostly one or two long.
+ * `f` of each item, the undefined results left out, in an array with room for no more than the
+ * items: an array grown by push (or `filter`) keeps room for 17, and the lists kept per object (a
+ * role's rules, a binding's subjects) are mostly one or two long.
  */
 export function mapDefined<T, U>(items: readonly T[], f: (item: T, index: number) => U | undefined): U[] {
   const out = items.map(f);
-  return out.includes(undefined) ? out.filter((item): item is U => item !== undefined) : (out as U[]);
+  let length = 0;
+  for (const item of out) if (item !== undefined) out[length++] = item;
+  out.length = length;
+  return out as U[];
 }
 
 /**

@@ -3575,7 +3575,10 @@ function asArray(value) {
 var NO_STRINGS = Object.freeze([]);
 function mapDefined(items, f) {
   const out = items.map(f);
-  return out.includes(void 0) ? out.filter((item) => item !== void 0) : out;
+  let length = 0;
+  for (const item of out) if (item !== void 0) out[length++] = item;
+  out.length = length;
+  return out;
 }
 function stringList(value) {
   if (!Array.isArray(value)) return NO_STRINGS;

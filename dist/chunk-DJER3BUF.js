@@ -67,7 +67,7 @@ import {
   userInfo,
   workloadLabel,
   workloadOf
-} from "./chunk-IAGRKA5D.js";
+} from "./chunk-SPWRJ7XZ.js";
 import "./chunk-H3RLNLYH.js";
 import "./chunk-F4TEWXMW.js";
 import {
